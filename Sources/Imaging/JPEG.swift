@@ -1,4 +1,5 @@
 import CJPEG
+import PicseekCore
 
 /// Why a JPEG could not be read.
 public enum JPEGError: Error, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Imaging
+import PicseekCore
 
 @Suite("JPEG binding")
 struct JPEGBindingTests {
