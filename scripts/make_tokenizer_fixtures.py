@@ -268,6 +268,155 @@ def make_wordpiece():
     return fast_differs
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Unigram (SentencePiece, XLM-RoBERTa style)
+# ---------------------------------------------------------------------------------------------
+
+NFKC_SENSITIVE = [
+    "Ｆｕｌｌｗｉｄｔｈ　ｔｅｘｔ", "ｆｕｌｌ－ｗｉｄｔｈ！", "ﬁne ﬂower ﬀ ﬃ", "㍿ ㌔ ㎏", "ｶﾀｶﾅ ﾊﾟﾋﾟﾌﾟ", "ｷﾞｬｸﾞ",
+    "①②③ ⑩ ⑳", "㉑㊿", "⓪ⓐⓩ", "Ⅷ ⅷ", "x² y³ H₂O", "½ ¾ ⅓", "™ ℠ ℡", "㈱ ㈲", "…", "‥", "〜 ～",
+    "µ μ", "Å Å", "ǆ ǅ", "ſt ﬅ", "ℌ ℍ 𝔄 𝕬 𝒜", "𝟎𝟏𝟐", "ﾀﾞ", "ｧｨｩ", "＂quotes＂", "“curly” ‘single’",
+    "‐‑‒–—", "\u00a0nbsp\u00a0", "a\u200bb", "e\u0301 é", "A\u030a", "한글 ᄒᆞᆫ", "ｈｅｌｌｏ　ｗｏｒｌｄ",
+    "  leading spaces", "trailing spaces   ", "multiple    spaces   here", "tab\there", "new\nline",
+    "crlf\r\nline", "\t\n mixed \t\n", "ctrl\u0001\u0002chars", "nul\u0000char", "bell\u0007",
+    "\u001b[1mbold\u001b[0m", "zero\u200dwidth", "soft\u00adhyphen", "bom\ufeffmark",
+    "unknown: \U0001f9ff \U00013000 \u0f00 \ua000", "ꙮ ꙮꙮ", "\U0001d11e\U0001d11f", "\ue000\uf8ff",
+    "<s> </s> <pad> <unk> <mask>", "a<s>b", "＜ｓ＞", "<mask>word", "word <mask> word", "▁ ▁▁ x▁y",
+    "``double backticks'' ''", "ﬁ" * 40, "文字" * 60, ("word " * 100).strip(), "", " ", "   ",
+]
+
+CORPUS_WORDS = {
+    "en": "the a photo of cat dog sunset over ocean beach mountain city night snow red blue green "
+          "car street friends birthday cake with candles children playing football in park "
+          "old man woman girl boy tree flower river lake bridge house window door kitchen "
+          "breakfast coffee tea market train station airport plane boat sky cloud rain "
+          "picture image camera phone holiday summer winter spring autumn family wedding".split(),
+    "fr": "une photo du chat sur la plage au coucher soleil café crème brûlée élève forêt "
+          "été hôtel château garçon fenêtre".split(),
+    "de": "das Foto einer Katze am Strand Straße Brücke Mädchen schön über Größe Bäume".split(),
+    "es": "una foto del perro en la playa niño mañana corazón jalapeño año pequeño".split(),
+    "vi": "ảnh con mèo trên bãi biển Hà Nội Việt Nam đẹp người".split(),
+    "ru": "фото кошки на пляже закат город ночь снег Москва".split(),
+    "el": "φωτογραφία γάτα θάλασσα ήλιος Αθήνα ΟΔΟΣ".split(),
+    "zh": list("一只猫在海边的日落小狗草地上奔跑北京故宫雪景我和朋友公园拍照片生日蛋糕蜡烛红色汽车停路山顶云"
+               "孩子们滩堆沙堡夜火锅樱花盛开眼镜男人穿裙女毕业典礼合影厨房早餐桂林水甲天下湖泊骑自行烟中秋月饼"
+               "餐厅晚饭书架繁體臺灣風景龍鳳上海外景面秋天枫叶春节婚礼现场咪睡发西断桥残长城熊猫吃竹医院门口下雨街"),
+    "ja": list("こんにちはありがとうございますカタカナひらがな東京の桜ラーメンを食べる富士山写真日本語テキスト"
+               "わたしはねこですガギグゲゴパピプペポ"),
+    "ko": list("안녕하세요감사합니다서울의밤한국어텍스트고양이강아지와산책김치찌개대한민국만세사진바다"),
+    "emoji": ["😀", "🐱", "🌅", "🌊", "❤️", "👍", "🎉", "👨‍👩‍👧", "🇨🇳", "✨"],
+    "digits": [str(n) for n in (0, 1, 2, 3, 10, 12, 100, 2023, 2024, 15, 99, 3.14)],
+}
+
+
+def make_corpus(path, lines=40000):
+    rng = random.Random(SEED)
+    keys = list(CORPUS_WORDS)
+    weights = [30, 5, 5, 5, 3, 3, 3, 20, 10, 10, 3, 5]
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(lines):
+            parts = []
+            for _ in range(rng.randint(3, 14)):
+                lang = rng.choices(keys, weights)[0]
+                words = CORPUS_WORDS[lang]
+                if lang in ("zh", "ja", "ko"):
+                    parts.append("".join(rng.choice(words) for _ in range(rng.randint(1, 5))))
+                else:
+                    parts.append(rng.choice(words))
+            if rng.random() < 0.2:
+                parts.append(rng.choice([".", ",", "!", "?", "。", "，", "！", "、"]))
+            f.write(" ".join(parts) + "\n")
+
+
+def train_sentencepiece(workdir, vocab_size):
+    import sentencepiece as spm
+    corpus = os.path.join(workdir, "corpus.txt")
+    make_corpus(corpus)
+    prefix = os.path.join(workdir, "unigram")
+    spm.SentencePieceTrainer.train(
+        input=corpus, model_prefix=prefix, vocab_size=vocab_size, model_type="unigram",
+        character_coverage=0.9995, normalization_rule_name="nmt_nfkc", unk_id=0, bos_id=1,
+        eos_id=2, pad_id=-1, num_threads=1, shuffle_input_sentence=False, seed_sentencepiece_size=200000,
+        minloglevel=2)
+    return prefix + ".model"
+
+
+def convert_xlmr(model_path):
+    """An XLM-R tokenizer.json from a SentencePiece model, via transformers' XLMRobertaConverter."""
+    from transformers.convert_slow_tokenizer import XLMRobertaConverter
+
+    class Original:
+        vocab_file = model_path
+        add_prefix_space = True
+        legacy = True
+
+        @staticmethod
+        def convert_tokens_to_ids(token):
+            return {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}[token]
+
+    tokenizer = XLMRobertaConverter(Original()).converted()
+    tokenizer.add_special_tokens(["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    return json.loads(tokenizer.to_str())
+
+
+def hub_style(config):
+    """The same model with the structure of the published xlm-roberta-base tokenizer.json:
+    Precompiled + Replace(" {2,}", " "), legacy Metaspace(add_prefix_space), RobertaProcessing."""
+    config = json.loads(json.dumps(config))
+    precompiled = next(n for n in config["normalizer"]["normalizers"] if n["type"] == "Precompiled")
+    config["normalizer"] = {"type": "Sequence", "normalizers": [
+        precompiled, {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+    config["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    config["post_processor"] = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0],
+                                "trim_offsets": True, "add_prefix_space": True}
+    for token in config["added_tokens"]:
+        if token["content"] == "<mask>":
+            token["lstrip"] = True
+    return config
+
+
+def unigram_strings():
+    rng = random.Random(SEED + 1)
+    strings = list(dict.fromkeys(NFKC_SENSITIVE + wordpiece_strings() + random_strings(rng, 60)))
+    return strings
+
+
+def make_unigram():
+    import tempfile
+    import sentencepiece
+    import tokenizers
+    import transformers
+    from open_clip.tokenizer import whitespace_clean
+
+    context_length = 77
+    with tempfile.TemporaryDirectory() as workdir:
+        model = train_sentencepiece(workdir, 4000)
+        variants = {"unigram-xlmr-converted.json": convert_xlmr(model)}
+        variants["unigram-xlmr-hub-style.json"] = hub_style(variants["unigram-xlmr-converted.json"])
+        for name, config in variants.items():
+            path = os.path.join(FIXTURES, name)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(config, f, ensure_ascii=False, separators=(",", ":"))
+        ids_path = os.path.join(FIXTURES, "unigram-expected.json")
+        expected = {"context_length": context_length, "tokenizers": tokenizers.__version__,
+                    "transformers": transformers.__version__,
+                    "sentencepiece": sentencepiece.__version__, "variants": {}}
+        strings = unigram_strings()
+        for name in variants:
+            tok = tokenizers.Tokenizer.from_file(os.path.join(FIXTURES, name))
+            tok.enable_truncation(max_length=context_length)
+            cases = []
+            for text in strings:
+                cases.append({"text": text, "ids": tok.encode(text).ids,
+                              "ids_clean": tok.encode(whitespace_clean(text)).ids})
+            expected["variants"][name] = cases
+            print(f"unigram: {name}: {len(cases)} strings, vocab {tok.get_vocab_size()}")
+        with open(ids_path, "w", encoding="ascii") as f:
+            json.dump(expected, f, ensure_ascii=True, indent=0)
+            f.write("\n")
+
+
 if __name__ == "__main__":
     which = sys.argv[1:] or ["wordpiece", "unigram"]
     os.makedirs(FIXTURES, exist_ok=True)
