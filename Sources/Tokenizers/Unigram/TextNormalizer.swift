@@ -8,6 +8,8 @@ enum TextNormalizer: Sendable {
     case replaceLiteral(pattern: [Unicode.Scalar], content: String)
     /// Replace every non-overlapping match of a regular expression.
     case replaceRegex(pattern: String, content: String)
+    /// Replace every run of at least `minimum` copies of `scalar` (the regex `"c{n,}"`).
+    case replaceRun(scalar: Unicode.Scalar, minimum: Int, content: String)
     case strip(left: Bool, right: Bool)
     case nfc, nfd, nfkc, nfkd
     case lowercase
@@ -46,6 +48,9 @@ enum TextNormalizer: Sendable {
                 return .replaceLiteral(pattern: Array(literal.unicodeScalars), content: content)
             }
             if let regex = pattern["Regex"]?.string {
+                if let run = runPattern(regex) {
+                    return .replaceRun(scalar: run.scalar, minimum: run.minimum, content: content)
+                }
                 guard (try? Regex(regex)) != nil else {
                     throw TokenizerError.unsupported(path: path, component: "Replace regex", type: regex)
                 }
@@ -81,6 +86,27 @@ enum TextNormalizer: Sendable {
         case .replaceRegex(let pattern, let content):
             guard let regex = try? Regex(pattern) else { return text }
             return text.replacing(regex.matchingSemantics(.unicodeScalar), with: content)
+        case .replaceRun(let scalar, let minimum, let content):
+            var out = String.UnicodeScalarView()
+            var run = 0
+            func flush() {
+                if run >= minimum {
+                    out.append(contentsOf: content.unicodeScalars)
+                } else {
+                    for _ in 0..<run { out.append(scalar) }
+                }
+                run = 0
+            }
+            for current in text.unicodeScalars {
+                if current == scalar {
+                    run += 1
+                } else {
+                    flush()
+                    out.append(current)
+                }
+            }
+            flush()
+            return String(out)
         case .strip(let left, let right):
             var scalars = Array(text.unicodeScalars)
             if right {
@@ -107,6 +133,19 @@ enum TextNormalizer: Sendable {
         case .prepend(let prefix):
             return text.isEmpty ? text : prefix + text
         }
+    }
+
+    /// `(c, n)` for a regex of the form `c{n,}` with `c` a character that is not a regex
+    /// metacharacter (XLM-R's `" {2,}"`), else nil.
+    static func runPattern(_ regex: String) -> (scalar: Unicode.Scalar, minimum: Int)? {
+        let scalars = Array(regex.unicodeScalars)
+        guard scalars.count >= 5, scalars[1] == "{", scalars[scalars.count - 2] == ",",
+            scalars[scalars.count - 1] == "}",
+            !"\\^$.|?*+()[]{}".unicodeScalars.contains(scalars[0]),
+            let minimum = Int(String(String.UnicodeScalarView(scalars[2..<(scalars.count - 2)]))),
+            minimum >= 1
+        else { return nil }
+        return (scalars[0], minimum)
     }
 
     /// Left-to-right, non-overlapping replacement of a literal scalar sequence (no grapheme

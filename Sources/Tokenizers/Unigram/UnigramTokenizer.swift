@@ -47,18 +47,11 @@ public final class UnigramTokenizer: TextTokenizer {
         guard modelType == "Unigram" else {
             throw TokenizerError.unsupported(path: path, component: "model", type: modelType)
         }
-        guard let vocab = modelJSON["vocab"]?.array else {
+        guard let vocab = modelJSON["vocab"] else {
             throw TokenizerError.malformedJSON(path: path, reason: "Unigram model without vocab")
         }
-        var pieces: [(String, Double)] = []
-        pieces.reserveCapacity(vocab.count)
-        for (index, entry) in vocab.enumerated() {
-            guard let pair = entry.array, pair.count == 2, let piece = pair[0].string,
-                let score = pair[1].number
-            else {
-                throw TokenizerError.malformedJSON(path: path, reason: "vocab entry \(index) is not [piece, score]")
-            }
-            pieces.append((piece, score))
+        guard let pieces = vocab.pairs else {
+            throw TokenizerError.malformedJSON(path: path, reason: "vocab entries are not [piece, score]")
         }
         guard let unknown = modelJSON["unk_id"]?.int, unknown >= 0, unknown < pieces.count else {
             throw TokenizerError.missingToken(path: path, token: "unk_id")
