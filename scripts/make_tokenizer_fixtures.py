@@ -376,6 +376,25 @@ def hub_style(config):
     return config
 
 
+def plain_pipeline_style(config):
+    """The same pieces through other components: NFKC, Lowercase, Strip, literal and regex
+    Replace, WhitespaceSplit + Metaspace (transformers 5's own XLM-R pipeline), and byte
+    fallback with <0x00>..<0xFF> pieces appended after <mask>."""
+    config = json.loads(json.dumps(config))
+    config["normalizer"] = {"type": "Sequence", "normalizers": [
+        {"type": "NFKC"}, {"type": "Lowercase"}, {"type": "Strip", "strip_left": True, "strip_right": True},
+        {"type": "Replace", "pattern": {"String": "``"}, "content": "\""},
+        {"type": "Replace", "pattern": {"Regex": "[0-9]{3,}"}, "content": "###"},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+    config["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "WhitespaceSplit"},
+        {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}]}
+    vocab = config["model"]["vocab"]
+    vocab += [[f"<0x{b:02X}>", -20.0] for b in range(256)]
+    config["model"]["byte_fallback"] = True
+    return config
+
+
 def unigram_strings():
     rng = random.Random(SEED + 1)
     strings = list(dict.fromkeys(NFKC_SENSITIVE + wordpiece_strings() + random_strings(rng, 60)))
@@ -394,6 +413,8 @@ def make_unigram():
         model = train_sentencepiece(workdir, 4000)
         variants = {"unigram-xlmr-converted.json": convert_xlmr(model)}
         variants["unigram-xlmr-hub-style.json"] = hub_style(variants["unigram-xlmr-converted.json"])
+        variants["unigram-bytefallback-nfkc.json"] = plain_pipeline_style(
+            variants["unigram-xlmr-converted.json"])
         for name, config in variants.items():
             path = os.path.join(FIXTURES, name)
             with open(path, "w", encoding="utf-8") as f:

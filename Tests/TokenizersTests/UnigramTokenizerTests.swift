@@ -15,7 +15,9 @@ struct UnigramTokenizerTests {
         let variants: [String: [Case]]
     }
 
-    static let variants = ["unigram-xlmr-converted.json", "unigram-xlmr-hub-style.json"]
+    static let variants = [
+        "unigram-xlmr-converted.json", "unigram-xlmr-hub-style.json", "unigram-bytefallback-nfkc.json",
+    ]
 
     /// Compares every case, recording the first mismatch with the string escaped.
     static func check(_ file: String, clean: Bool) throws {
@@ -48,6 +50,11 @@ struct UnigramTokenizerTests {
     @Test("ids equal tokenizers' for every string, file in the published xlm-roberta-base layout")
     func parityHubStyle() throws {
         try Self.check("unigram-xlmr-hub-style.json", clean: false)
+    }
+
+    @Test("ids equal tokenizers' with NFKC, Lowercase, Strip, Replace, WhitespaceSplit and byte fallback")
+    func parityOtherComponents() throws {
+        try Self.check("unigram-bytefallback-nfkc.json", clean: false)
     }
 
     @Test("with whitespace cleaning, ids equal tokenizers' on OpenCLIP's whitespace_clean(text)")

@@ -119,10 +119,10 @@ enum TextNormalizer: Sendable {
             var out = String.UnicodeScalarView()
             out.append(contentsOf: scalars[start...])
             return String(out)
-        case .nfc: return text.precomposedStringWithCanonicalMapping
-        case .nfd: return text.decomposedStringWithCanonicalMapping
-        case .nfkc: return text.precomposedStringWithCompatibilityMapping
-        case .nfkd: return text.decomposedStringWithCompatibilityMapping
+        case .nfc: return Self.normalize(text, compatibility: false, compose: true)
+        case .nfd: return Self.normalize(text, compatibility: false, compose: false)
+        case .nfkc: return Self.normalize(text, compatibility: true, compose: true)
+        case .nfkd: return Self.normalize(text, compatibility: true, compose: false)
         case .lowercase:
             // Rust's `char::to_lowercase`, one character at a time (no final-sigma context).
             var out = String.UnicodeScalarView()
@@ -133,6 +133,45 @@ enum TextNormalizer: Sendable {
         case .prepend(let prefix):
             return text.isEmpty ? text : prefix + text
         }
+    }
+
+    /// The Unicode version of the normalization tables in `tokenizers` (its
+    /// `unicode-normalization-alignments` crate): characters assigned later are left alone
+    /// (no decomposition, combining class 0), measured against `tokenizers` 0.23.3.
+    static let normalizationVersion = (major: 11, minor: 0)
+
+    /// Unicode normalization with the `tokenizers` crate's semantics.
+    ///
+    /// Text is normalized in runs between characters newer than `normalizationVersion`, which
+    /// pass through unchanged. Composition is applied to a full decomposition because
+    /// Foundation's composing forms skip some compositions across its own segments (they leave
+    /// U+FF8A U+FF9F as "パ", not "パ"); NFC(x) = compose(NFD(x)), NFKC(x) = compose(NFKD(x)).
+    static func normalize(_ text: String, compatibility: Bool, compose: Bool) -> String {
+        func isNew(_ scalar: Unicode.Scalar) -> Bool {
+            guard scalar.value >= 0x0800 else { return false }
+            guard let age = scalar.properties.age else { return true }
+            return age.major > normalizationVersion.major
+                || (age.major == normalizationVersion.major && age.minor > normalizationVersion.minor)
+        }
+        func run(_ part: String) -> String {
+            let decomposed = compatibility
+                ? part.decomposedStringWithCompatibilityMapping : part.decomposedStringWithCanonicalMapping
+            return compose ? decomposed.precomposedStringWithCanonicalMapping : decomposed
+        }
+        guard text.unicodeScalars.contains(where: isNew) else { return run(text) }
+        var out = String.UnicodeScalarView()
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isNew(scalar) {
+                out.append(contentsOf: run(String(current)).unicodeScalars)
+                current.removeAll()
+                out.append(scalar)
+            } else {
+                current.append(scalar)
+            }
+        }
+        out.append(contentsOf: run(String(current)).unicodeScalars)
+        return String(out)
     }
 
     /// `(c, n)` for a regex of the form `c{n,}` with `c` a character that is not a regex
