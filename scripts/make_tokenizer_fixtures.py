@@ -95,6 +95,12 @@ ACCENTS = [
     "\u1100\u1161\u11a8", "\u00c5\u0327", "\u0041\u0327\u030a", "\u1e0a\u0323", "\u1e0c\u0307",
     "\u0071\u0307\u0323", "\u00e0\u0316", "c\u0327\u0301", "\u0345", "\u03b9\u0345", "\u1fbe",
     "\U00011f00\U00011f01 kawi", "a\U00010efd", "\u0483\u0488\u0489", "a\u20dd", "\u20e3x",
+    # Starters outside the BMP before combining marks (Foundation composes U+1006B U+0327 into
+    # "k-cedilla" by looking at the low 16 bits), genuine supplementary compositions, and
+    # characters newer than the reference's Unicode version.
+    "\U0001006b\u0327", "\U000e006b\u0304\u033c\u0327", "\U00010041\u0300 x", "\U00011099\U000110ba",
+    "\U00011347\u0301\U0001133e", "\U000114b9\U000114ba", "\u20c1", "x \u20c1", "\U0001f16c \u32ff",
+    "\u09c6\u09e4\u099b\u09c8", "\U0001d15f\U0001d16e",
 ]
 
 FULLWIDTH = [

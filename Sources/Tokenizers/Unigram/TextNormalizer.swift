@@ -156,7 +156,7 @@ enum TextNormalizer: Sendable {
         func run(_ part: String) -> String {
             let decomposed = compatibility
                 ? part.decomposedStringWithCompatibilityMapping : part.decomposedStringWithCanonicalMapping
-            return compose ? decomposed.precomposedStringWithCanonicalMapping : decomposed
+            return compose ? canonicalCompose(decomposed) : decomposed
         }
         guard text.unicodeScalars.contains(where: isNew) else { return run(text) }
         var out = String.UnicodeScalarView()
@@ -171,6 +171,74 @@ enum TextNormalizer: Sendable {
             }
         }
         out.append(contentsOf: run(String(current)).unicodeScalars)
+        return String(out)
+    }
+
+    /// The primary composites whose first character is outside the BMP (UnicodeData.txt):
+    /// `(first, second) -> composite`.
+    static let supplementaryCompositions: [UInt64: UInt32] = {
+        let pairs: [(UInt32, UInt32, UInt32)] = [
+            (0x11099, 0x110BA, 0x1109A), (0x1109B, 0x110BA, 0x1109C), (0x110A5, 0x110BA, 0x110AB),
+            (0x11131, 0x11127, 0x1112E), (0x11132, 0x11127, 0x1112F), (0x11347, 0x1133E, 0x1134B),
+            (0x11347, 0x11357, 0x1134C), (0x114B9, 0x114BA, 0x114BB), (0x114B9, 0x114B0, 0x114BC),
+            (0x114B9, 0x114BD, 0x114BE), (0x115B8, 0x115AF, 0x115BA), (0x115B9, 0x115AF, 0x115BB),
+            (0x11935, 0x11930, 0x11938),
+        ]
+        var table: [UInt64: UInt32] = [:]
+        for (first, second, composite) in pairs { table[UInt64(first) << 32 | UInt64(second)] = composite }
+        return table
+    }()
+
+    /// Canonical composition of an already decomposed string.
+    ///
+    /// Foundation's `precomposedStringWithCanonicalMapping` looks up a starter outside the BMP
+    /// by its low 16 bits (it composes U+1006B U+0327 into "ķ"), so each such starter and the
+    /// marks after it are composed here with `supplementaryCompositions`; Foundation only
+    /// sees runs that start in the BMP.
+    static func canonicalCompose(_ decomposed: String) -> String {
+        let scalars = Array(decomposed.unicodeScalars)
+        guard scalars.contains(where: { $0.value > 0xFFFF }) else {
+            return decomposed.precomposedStringWithCanonicalMapping
+        }
+        var out = String.UnicodeScalarView()
+        var run = String.UnicodeScalarView()
+        func flushRun() {
+            if !run.isEmpty {
+                out.append(contentsOf: String(run).precomposedStringWithCanonicalMapping.unicodeScalars)
+                run.removeAll()
+            }
+        }
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard scalar.value > 0xFFFF, scalar.properties.canonicalCombiningClass.rawValue == 0 else {
+                run.append(scalar)
+                index += 1
+                continue
+            }
+            flushRun()
+            var starter = scalar.value
+            var marks: [Unicode.Scalar] = []
+            var lastClass: UInt8 = 0
+            index += 1
+            while index < scalars.count {
+                let next = scalars[index]
+                let nextClass = next.properties.canonicalCombiningClass.rawValue
+                let notBlocked = marks.isEmpty || (nextClass != 0 && lastClass < nextClass)
+                if notBlocked, let composite = supplementaryCompositions[UInt64(starter) << 32 | UInt64(next.value)] {
+                    starter = composite
+                    index += 1
+                    continue
+                }
+                if nextClass == 0 { break }
+                marks.append(next)
+                lastClass = nextClass
+                index += 1
+            }
+            if let composed = Unicode.Scalar(starter) { out.append(composed) }
+            out.append(contentsOf: marks)
+        }
+        flushRun()
         return String(out)
     }
 
