@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Timing of the Unigram tokenizer for the integrator's `picseek bench` (not a test).
@@ -41,7 +42,8 @@ public enum TokenizerBench {
             }
         }
         return String(
-            format: "unigram tokenizer: %d pieces, load median %.1f ms (thread CPU %.1f ms, %d loads), "
+            format:
+                "unigram tokenizer: %d pieces, load median %.1f ms (thread CPU %.1f ms, %d loads), "
                 + "query median %.1f µs (%d encodes, %d ids)",
             tokenizer.vocabularySize, median(loadTimes), median(loadCPUTimes), loadTimes.count,
             median(queryTimes),

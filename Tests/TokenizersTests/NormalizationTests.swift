@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenizers
 
 @Suite("Unicode semantics of the reference implementations")
@@ -10,7 +11,10 @@ struct NormalizationTests {
     func nfkc() {
         #expect(TextNormalizer.nfkc.apply("\u{FF8A}\u{FF9F}") == "\u{30D1}")
         #expect(Self.scalars(TextNormalizer.nfkc.apply("\u{1006B}\u{327}")) == [0x1006B, 0x327])
-        #expect(Self.scalars(TextNormalizer.nfkc.apply("\u{E006B}\u{304}\u{327}")) == [0xE006B, 0x327, 0x304])
+        #expect(
+            Self.scalars(TextNormalizer.nfkc.apply("\u{E006B}\u{304}\u{327}")) == [
+                0xE006B, 0x327, 0x304,
+            ])
         #expect(Self.scalars(TextNormalizer.nfkc.apply("\u{11099}\u{110BA}")) == [0x1109A])
         #expect(TextNormalizer.nfkc.apply("\u{FB01}e\u{301}") == "fi\u{E9}")
     }
@@ -65,7 +69,9 @@ struct JSONParserTests {
 
     @Test("escapes, surrogate pairs and numbers decode")
     func values() throws {
-        let value = try Self.parse(#"{"a": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "n": -1.5e2, "z": 0, "t": true, "u": null}"#)
+        let value = try Self.parse(
+            #"{"a": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "n": -1.5e2, "z": 0, "t": true, "u": null}"#
+        )
         #expect(value["a"]?.string == "x\"\\/\u{8}\u{C}\n\r\t\u{E9}\u{1F600}")
         #expect(value["n"]?.number == -150)
         #expect(value["z"]?.int == 0)
@@ -91,10 +97,15 @@ struct JSONParserTests {
 
     @Test("malformed documents are rejected with an offset")
     func errors() {
-        for text in ["[1,]", "{\"a\" 1}", "\"\\ud800\"", "[01]", "{\"a\": tru}", "[\"a\" , 1", "1 2", "\"\u{1}\""] {
+        for text in [
+            "[1,]", "{\"a\" 1}", "\"\\ud800\"", "[01]", "{\"a\": tru}", "[\"a\" , 1", "1 2",
+            "\"\u{1}\"",
+        ] {
             #expect(throws: JSONParser.Failure.self, "\(text)") { try Self.parse(text) }
         }
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array("[[\"".utf8) + [0xC3] + Array("\", 1.0]]".utf8)) }
+        #expect(throws: JSONParser.Failure.self) {
+            try JSONParser.parse(Array("[[\"".utf8) + [0xC3] + Array("\", 1.0]]".utf8))
+        }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small, strict JSON parser over UTF-8 bytes.
@@ -55,10 +55,17 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
         default: throw fail("unexpected character")
         }
     }
@@ -94,7 +101,9 @@ struct JSONParser {
             }
             let key = try parseString()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw fail("expected ':'")
+            }
             index += 1
             skipWhitespace()
             members[key] = try parseValue()
@@ -140,7 +149,8 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == byte(",") else { return nil }
             index += 1
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == byte("-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39)
+            guard index < bytes.count,
+                bytes[index] == byte("-") || (bytes[index] >= 0x30 && bytes[index] <= 0x39)
             else { return nil }
             let number = try parseNumber()
             skipWhitespace()
@@ -167,7 +177,9 @@ struct JSONParser {
         let bytes = pairs.bytes
         for i in 0..<pairs.count {
             let start = Int(pairs.starts[i])
-            if start < bytes.count && start < Int(pairs.starts[i + 1]) && bytes[start] & 0xC0 == 0x80 {
+            if start < bytes.count && start < Int(pairs.starts[i + 1])
+                && bytes[start] & 0xC0 == 0x80
+            {
                 throw Failure(offset: offset, reason: "invalid UTF-8 in string \(i) of an array")
             }
         }
@@ -239,9 +251,13 @@ struct JSONParser {
             index += 1
             guard digits() > 0 else { throw fail("invalid number") }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < bytes.count,
+            bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
+        {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            if index < bytes.count,
+                bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+            {
                 index += 1
             }
             guard digits() > 0 else { throw fail("invalid number") }
@@ -249,7 +265,9 @@ struct JSONParser {
         if let value = fastDouble(start, index) { return value }
         if let value = cDouble(start, index) { return value }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw Failure(offset: start, reason: "invalid number") }
+        guard let value = Double(text) else {
+            throw Failure(offset: start, reason: "invalid number")
+        }
         return value
     }
 
@@ -368,10 +386,14 @@ struct JSONParser {
                     else { throw fail("unpaired surrogate escape") }
                     index += 2
                     let low = try parseHex4()
-                    guard low >= 0xDC00 && low < 0xE000 else { throw fail("unpaired surrogate escape") }
+                    guard low >= 0xDC00 && low < 0xE000 else {
+                        throw fail("unpaired surrogate escape")
+                    }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
-                guard let scalar = Unicode.Scalar(code) else { throw fail("unpaired surrogate escape") }
+                guard let scalar = Unicode.Scalar(code) else {
+                    throw fail("unpaired surrogate escape")
+                }
                 scalars.append(scalar)
             default:
                 throw fail("invalid escape")

@@ -23,7 +23,8 @@ enum TextNormalizer: Sendable {
         switch type {
         case "Sequence":
             guard let items = json["normalizers"]?.array else {
-                throw TokenizerError.malformedJSON(path: path, reason: "Sequence normalizer without normalizers")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "Sequence normalizer without normalizers")
             }
             return .sequence(try items.map { try make($0, path: path) })
         case "Precompiled":
@@ -32,7 +33,8 @@ enum TextNormalizer: Sendable {
                 return .sequence([])
             }
             guard let data = Data(base64Encoded: encoded) else {
-                throw TokenizerError.invalidValue(path: path, reason: "precompiled_charsmap is not base64")
+                throw TokenizerError.invalidValue(
+                    path: path, reason: "precompiled_charsmap is not base64")
             }
             if data.isEmpty { return .sequence([]) }
             do {
@@ -42,7 +44,8 @@ enum TextNormalizer: Sendable {
             }
         case "Replace":
             guard let content = json["content"]?.string, let pattern = json["pattern"] else {
-                throw TokenizerError.malformedJSON(path: path, reason: "Replace normalizer without pattern or content")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "Replace normalizer without pattern or content")
             }
             if let literal = pattern["String"]?.string {
                 return .replaceLiteral(pattern: Array(literal.unicodeScalars), content: content)
@@ -52,13 +55,16 @@ enum TextNormalizer: Sendable {
                     return .replaceRun(scalar: run.scalar, minimum: run.minimum, content: content)
                 }
                 guard (try? Regex(regex)) != nil else {
-                    throw TokenizerError.unsupported(path: path, component: "Replace regex", type: regex)
+                    throw TokenizerError.unsupported(
+                        path: path, component: "Replace regex", type: regex)
                 }
                 return .replaceRegex(pattern: regex, content: content)
             }
-            throw TokenizerError.malformedJSON(path: path, reason: "Replace pattern is neither String nor Regex")
+            throw TokenizerError.malformedJSON(
+                path: path, reason: "Replace pattern is neither String nor Regex")
         case "Strip":
-            return .strip(left: json["strip_left"]?.bool ?? true, right: json["strip_right"]?.bool ?? true)
+            return .strip(
+                left: json["strip_left"]?.bool ?? true, right: json["strip_right"]?.bool ?? true)
         case "NFC": return .nfc
         case "NFD": return .nfd
         case "NFKC": return .nfkc
@@ -66,7 +72,8 @@ enum TextNormalizer: Sendable {
         case "Lowercase": return .lowercase
         case "Prepend":
             guard let prefix = json["prepend"]?.string else {
-                throw TokenizerError.malformedJSON(path: path, reason: "Prepend normalizer without prepend")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "Prepend normalizer without prepend")
             }
             return .prepend(prefix)
         default:
@@ -151,11 +158,14 @@ enum TextNormalizer: Sendable {
             guard scalar.value >= 0x0800 else { return false }
             guard let age = scalar.properties.age else { return true }
             return age.major > normalizationVersion.major
-                || (age.major == normalizationVersion.major && age.minor > normalizationVersion.minor)
+                || (age.major == normalizationVersion.major
+                    && age.minor > normalizationVersion.minor)
         }
         func run(_ part: String) -> String {
-            let decomposed = compatibility
-                ? part.decomposedStringWithCompatibilityMapping : part.decomposedStringWithCanonicalMapping
+            let decomposed =
+                compatibility
+                ? part.decomposedStringWithCompatibilityMapping
+                : part.decomposedStringWithCanonicalMapping
             return compose ? canonicalCompose(decomposed) : decomposed
         }
         guard text.unicodeScalars.contains(where: isNew) else { return run(text) }
@@ -185,7 +195,9 @@ enum TextNormalizer: Sendable {
             (0x11935, 0x11930, 0x11938),
         ]
         var table: [UInt64: UInt32] = [:]
-        for (first, second, composite) in pairs { table[UInt64(first) << 32 | UInt64(second)] = composite }
+        for (first, second, composite) in pairs {
+            table[UInt64(first) << 32 | UInt64(second)] = composite
+        }
         return table
     }()
 
@@ -204,14 +216,16 @@ enum TextNormalizer: Sendable {
         var run = String.UnicodeScalarView()
         func flushRun() {
             if !run.isEmpty {
-                out.append(contentsOf: String(run).precomposedStringWithCanonicalMapping.unicodeScalars)
+                out.append(
+                    contentsOf: String(run).precomposedStringWithCanonicalMapping.unicodeScalars)
                 run.removeAll()
             }
         }
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
-            guard scalar.value > 0xFFFF, scalar.properties.canonicalCombiningClass.rawValue == 0 else {
+            guard scalar.value > 0xFFFF, scalar.properties.canonicalCombiningClass.rawValue == 0
+            else {
                 run.append(scalar)
                 index += 1
                 continue
@@ -225,7 +239,10 @@ enum TextNormalizer: Sendable {
                 let next = scalars[index]
                 let nextClass = next.properties.canonicalCombiningClass.rawValue
                 let notBlocked = marks.isEmpty || (nextClass != 0 && lastClass < nextClass)
-                if notBlocked, let composite = supplementaryCompositions[UInt64(starter) << 32 | UInt64(next.value)] {
+                if notBlocked,
+                    let composite = supplementaryCompositions[
+                        UInt64(starter) << 32 | UInt64(next.value)]
+                {
                     starter = composite
                     index += 1
                     continue
@@ -257,7 +274,9 @@ enum TextNormalizer: Sendable {
 
     /// Left-to-right, non-overlapping replacement of a literal scalar sequence (no grapheme
     /// semantics: a space before a combining mark still matches " ").
-    static func replace(_ pattern: [Unicode.Scalar], with content: String, in text: String) -> String {
+    static func replace(_ pattern: [Unicode.Scalar], with content: String, in text: String)
+        -> String
+    {
         guard !pattern.isEmpty else { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()

@@ -48,7 +48,9 @@ struct UnigramModel: Sendable {
                         break
                     }
                     if slotHashes[slot] == hash
-                        && Self.equal(buffer, Int(starts[Int(existing)]), Int(starts[Int(existing) + 1]), start, end)
+                        && Self.equal(
+                            buffer, Int(starts[Int(existing)]), Int(starts[Int(existing) + 1]),
+                            start, end)
                     {
                         // A repeated piece: the later id wins, as in `tokenizers`' HashMap.
                         slots[slot] = Int32(id)
@@ -86,7 +88,9 @@ struct UnigramModel: Sendable {
 
     private static let hashSeed: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    private static func hash(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> UInt64 {
+    private static func hash(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int)
+        -> UInt64
+    {
         var hash = hashSeed
         for i in start..<start + length { hash = hashStep(hash, buffer[i]) }
         return hash
@@ -109,7 +113,9 @@ struct UnigramModel: Sendable {
 
     /// The id of the piece with hash `hash` whose bytes equal `buffer[start..<end]`.
     @inline(__always)
-    private func id(hash: UInt64, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    private func id(hash: UInt64, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> Int?
+    {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
             let candidate = slots[slot]
@@ -122,7 +128,9 @@ struct UnigramModel: Sendable {
     }
 
     @inline(__always)
-    private func matches(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private func matches(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> Bool
+    {
         let pieceStart = Int(pieceStarts[id])
         let pieceEnd = Int(pieceStarts[id + 1])
         guard pieceEnd - pieceStart == end - start else { return false }
@@ -204,7 +212,8 @@ struct UnigramModel: Sendable {
             if let id = Self.lookup(slice, in: self) {
                 ids.append(id)
             } else if byteFallback, !byteTokenIDs.isEmpty,
-                case let byteIDs = slice.compactMap({ byteTokenIDs[Int($0)] }), byteIDs.count == slice.count
+                case let byteIDs = slice.compactMap({ byteTokenIDs[Int($0)] }),
+                byteIDs.count == slice.count
             {
                 ids.append(contentsOf: byteIDs)
             } else {

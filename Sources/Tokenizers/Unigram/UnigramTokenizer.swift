@@ -32,13 +32,16 @@ public final class UnigramTokenizer: TextTokenizer {
     /// - Throws: `TokenizerError` naming the file: missing or unreadable, malformed JSON, a
     ///   model other than Unigram, an unsupported normalizer, pre-tokenizer or post-processor,
     ///   or a context length too small for the special tokens.
-    public init(tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true) throws {
+    public init(tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true)
+        throws
+    {
         let bytes = try TextFile.bytes(path)
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw TokenizerError.malformedJSON(path: path, reason: "\(error.reason) at byte \(error.offset)")
+            throw TokenizerError.malformedJSON(
+                path: path, reason: "\(error.reason) at byte \(error.offset)")
         }
         guard let modelJSON = root["model"] else {
             throw TokenizerError.malformedJSON(path: path, reason: "no model")
@@ -51,13 +54,15 @@ public final class UnigramTokenizer: TextTokenizer {
             throw TokenizerError.malformedJSON(path: path, reason: "Unigram model without vocab")
         }
         guard let pieces = vocab.pairs else {
-            throw TokenizerError.malformedJSON(path: path, reason: "vocab entries are not [piece, score]")
+            throw TokenizerError.malformedJSON(
+                path: path, reason: "vocab entries are not [piece, score]")
         }
         guard let unknown = modelJSON["unk_id"]?.int, unknown >= 0, unknown < pieces.count else {
             throw TokenizerError.missingToken(path: path, token: "unk_id")
         }
         let model = UnigramModel(
-            pieces: pieces, unknownID: unknown, byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
+            pieces: pieces, unknownID: unknown,
+            byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
         self.model = model
 
         if let json = root["normalizer"], !json.isNull {
@@ -83,7 +88,9 @@ public final class UnigramTokenizer: TextTokenizer {
         }
         if let pad = root["padding"]?["pad_id"]?.int {
             padID = pad
-        } else if let pad = addedTokens.tokens.first(where: { String(String.UnicodeScalarView($0.content)) == "<pad>" }) {
+        } else if let pad = addedTokens.tokens.first(where: {
+            String(String.UnicodeScalarView($0.content)) == "<pad>"
+        }) {
             padID = pad.id
         } else if let pad = vocabID("<pad>") {
             padID = pad
@@ -113,7 +120,9 @@ public final class UnigramTokenizer: TextTokenizer {
             case .text(let scalars):
                 var segmentText = String(String.UnicodeScalarView(scalars))
                 if let normalizer { segmentText = normalizer.apply(segmentText) }
-                var pieces = [PreTokenizer.Piece(scalars: Array(segmentText.unicodeScalars), atStart: first)]
+                var pieces = [
+                    PreTokenizer.Piece(scalars: Array(segmentText.unicodeScalars), atStart: first)
+                ]
                 if let preTokenizer { pieces = preTokenizer.apply(pieces) }
                 for piece in pieces where !piece.scalars.isEmpty {
                     model.encode(piece.scalars, into: &ids)
@@ -149,11 +158,15 @@ public final class UnigramTokenizer: TextTokenizer {
         var tokens: [AddedTokens.Token] = []
         for item in items {
             guard let id = item["id"]?.int, let content = item["content"]?.string else {
-                throw TokenizerError.malformedJSON(path: path, reason: "added token without id or content")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "added token without id or content")
             }
-            tokens.append(AddedTokens.Token(
-                id: id, content: Array(content.unicodeScalars), leftStrip: item["lstrip"]?.bool ?? false,
-                rightStrip: item["rstrip"]?.bool ?? false, singleWord: item["single_word"]?.bool ?? false))
+            tokens.append(
+                AddedTokens.Token(
+                    id: id, content: Array(content.unicodeScalars),
+                    leftStrip: item["lstrip"]?.bool ?? false,
+                    rightStrip: item["rstrip"]?.bool ?? false,
+                    singleWord: item["single_word"]?.bool ?? false))
         }
         return AddedTokens(tokens)
     }
@@ -173,7 +186,8 @@ public final class UnigramTokenizer: TextTokenizer {
             return ([try pairID("cls")], [try pairID("sep")])
         case "TemplateProcessing":
             guard let single = json["single"]?.array else {
-                throw TokenizerError.malformedJSON(path: path, reason: "TemplateProcessing without single")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "TemplateProcessing without single")
             }
             var prefix: [Int] = []
             var suffix: [Int] = []
@@ -184,7 +198,9 @@ public final class UnigramTokenizer: TextTokenizer {
                     continue
                 }
                 guard let name = item["SpecialToken"]?["id"]?.string else {
-                    throw TokenizerError.malformedJSON(path: path, reason: "TemplateProcessing item is neither Sequence nor SpecialToken")
+                    throw TokenizerError.malformedJSON(
+                        path: path,
+                        reason: "TemplateProcessing item is neither Sequence nor SpecialToken")
                 }
                 guard let ids = json["special_tokens"]?[name]?["ids"]?.array else {
                     throw TokenizerError.missingToken(path: path, token: name)
