@@ -100,7 +100,7 @@ ACCENTS = [
     # characters newer than the reference's Unicode version.
     "\U0001006b\u0327", "\U000e006b\u0304\u033c\u0327", "\U00010041\u0300 x", "\U00011099\U000110ba",
     "\U00011347\u0301\U0001133e", "\U000114b9\U000114ba", "\u20c1", "x \u20c1", "\U0001f16c \u32ff",
-    "\u09c6\u09e4\u099b\u09c8", "\U0001d15f\U0001d16e",
+    "\u09c6\u09e4\u099b\u09c8", "\U0001d15f\U0001d16e", "a\u1df6\u1dc0", "\u1df8\u1dc2x", "a\u1dc0\u1dce",
 ]
 
 FULLWIDTH = [
