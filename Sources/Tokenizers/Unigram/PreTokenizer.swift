@@ -46,7 +46,9 @@ enum PreTokenizer: Sendable {
     }
 
     /// A piece of text and whether it starts at the beginning of the input (for
-    /// `prepend_scheme: first`).
+    /// `prepend_scheme: first`; `tokenizers` decides that from the piece's offset in the
+    /// original text, this from the splits made here, which differs only when a normalizer
+    /// removed leading characters).
     struct Piece {
         var scalars: [Unicode.Scalar]
         var atStart: Bool

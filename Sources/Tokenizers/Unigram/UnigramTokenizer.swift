@@ -7,7 +7,14 @@
 /// pieces, and the post-processor's special tokens. `encode` truncates like
 /// `tokenizer(text, truncation=True, max_length=contextLength)`: the special tokens stay and
 /// the text's ids are cut to fit. With `cleanWhitespace`, whitespace runs are collapsed and the
-/// text stripped first (OpenCLIP's `whitespace_clean`).
+/// text stripped first (OpenCLIP's `whitespace_clean`; OpenCLIP's `basic_clean` before it,
+/// `ftfy.fix_text` and `html.unescape`, is not reproduced).
+///
+/// Limits: added tokens are all matched in the raw text (`tokenizers` matches those marked
+/// `normalized: true` after normalization); pre-tokenizers other than `Metaspace`,
+/// `WhitespaceSplit` and `Sequence`, and normalizers other than `Sequence`, `Precompiled`,
+/// `Replace`, `Strip`, `NFC`/`NFD`/`NFKC`/`NFKD`, `Lowercase` and `Prepend`, are rejected with
+/// `TokenizerError.unsupported`.
 public final class UnigramTokenizer: TextTokenizer {
     /// The maximum number of ids `encode` returns, special tokens included.
     public let contextLength: Int
