@@ -95,6 +95,12 @@ ACCENTS = [
     "\u1100\u1161\u11a8", "\u00c5\u0327", "\u0041\u0327\u030a", "\u1e0a\u0323", "\u1e0c\u0307",
     "\u0071\u0307\u0323", "\u00e0\u0316", "c\u0327\u0301", "\u0345", "\u03b9\u0345", "\u1fbe",
     "\U00011f00\U00011f01 kawi", "a\U00010efd", "\u0483\u0488\u0489", "a\u20dd", "\u20e3x",
+    # Starters outside the BMP before combining marks (Foundation composes U+1006B U+0327 into
+    # "k-cedilla" by looking at the low 16 bits), genuine supplementary compositions, and
+    # characters newer than the reference's Unicode version.
+    "\U0001006b\u0327", "\U000e006b\u0304\u033c\u0327", "\U00010041\u0300 x", "\U00011099\U000110ba",
+    "\U00011347\u0301\U0001133e", "\U000114b9\U000114ba", "\u20c1", "x \u20c1", "\U0001f16c \u32ff",
+    "\u09c6\u09e4\u099b\u09c8", "\U0001d15f\U0001d16e", "a\u1df6\u1dc0", "\u1df8\u1dc2x", "a\u1dc0\u1dce",
 ]
 
 FULLWIDTH = [
@@ -376,6 +382,25 @@ def hub_style(config):
     return config
 
 
+def plain_pipeline_style(config):
+    """The same pieces through other components: NFKC, Lowercase, Strip, literal and regex
+    Replace, WhitespaceSplit + Metaspace (transformers 5's own XLM-R pipeline), and byte
+    fallback with <0x00>..<0xFF> pieces appended after <mask>."""
+    config = json.loads(json.dumps(config))
+    config["normalizer"] = {"type": "Sequence", "normalizers": [
+        {"type": "NFKC"}, {"type": "Lowercase"}, {"type": "Strip", "strip_left": True, "strip_right": True},
+        {"type": "Replace", "pattern": {"String": "``"}, "content": "\""},
+        {"type": "Replace", "pattern": {"Regex": "[0-9]{3,}"}, "content": "###"},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+    config["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "WhitespaceSplit"},
+        {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}]}
+    vocab = config["model"]["vocab"]
+    vocab += [[f"<0x{b:02X}>", -20.0] for b in range(256)]
+    config["model"]["byte_fallback"] = True
+    return config
+
+
 def unigram_strings():
     rng = random.Random(SEED + 1)
     strings = list(dict.fromkeys(NFKC_SENSITIVE + wordpiece_strings() + random_strings(rng, 60)))
@@ -394,6 +419,8 @@ def make_unigram():
         model = train_sentencepiece(workdir, 4000)
         variants = {"unigram-xlmr-converted.json": convert_xlmr(model)}
         variants["unigram-xlmr-hub-style.json"] = hub_style(variants["unigram-xlmr-converted.json"])
+        variants["unigram-bytefallback-nfkc.json"] = plain_pipeline_style(
+            variants["unigram-xlmr-converted.json"])
         for name, config in variants.items():
             path = os.path.join(FIXTURES, name)
             with open(path, "w", encoding="utf-8") as f:

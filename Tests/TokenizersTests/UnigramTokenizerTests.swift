@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenizers
 
 @Suite("Unigram tokenizer (XLM-R tokenizer.json)")
@@ -15,7 +16,10 @@ struct UnigramTokenizerTests {
         let variants: [String: [Case]]
     }
 
-    static let variants = ["unigram-xlmr-converted.json", "unigram-xlmr-hub-style.json"]
+    static let variants = [
+        "unigram-xlmr-converted.json", "unigram-xlmr-hub-style.json",
+        "unigram-bytefallback-nfkc.json",
+    ]
 
     /// Compares every case, recording the first mismatch with the string escaped.
     static func check(_ file: String, clean: Bool) throws {
@@ -32,7 +36,11 @@ struct UnigramTokenizerTests {
             if ids != reference {
                 if mismatches == 0 {
                     Issue.record(
-                        "\(file): first mismatch for \"\(FixtureSupport.escaped(item.text))\": got \(ids), expected \(reference)")
+                        """
+                        \(file): first mismatch for "\(FixtureSupport.escaped(item.text))": \
+                        got \(ids), expected \(reference)
+                        """
+                    )
                 }
                 mismatches += 1
             }
@@ -48,6 +56,13 @@ struct UnigramTokenizerTests {
     @Test("ids equal tokenizers' for every string, file in the published xlm-roberta-base layout")
     func parityHubStyle() throws {
         try Self.check("unigram-xlmr-hub-style.json", clean: false)
+    }
+
+    @Test(
+        "ids equal tokenizers' with NFKC, Lowercase, Strip, Replace, WhitespaceSplit and byte fallback"
+    )
+    func parityOtherComponents() throws {
+        try Self.check("unigram-bytefallback-nfkc.json", clean: false)
     }
 
     @Test("with whitespace cleaning, ids equal tokenizers' on OpenCLIP's whitespace_clean(text)")
@@ -67,7 +82,8 @@ struct UnigramTokenizerTests {
     @Test("truncation keeps <s> first and </s> last at the context length")
     func truncation() throws {
         let tokenizer = try UnigramTokenizer(
-            tokenizerJSON: try FixtureSupport.path("unigram-xlmr-converted.json"), contextLength: 10)
+            tokenizerJSON: try FixtureSupport.path("unigram-xlmr-converted.json"), contextLength: 10
+        )
         let ids = tokenizer.encode(String(repeating: "the cat ", count: 20))
         #expect(ids.count == 10)
         #expect(ids.first == 0)
@@ -97,7 +113,8 @@ struct UnigramTokenizerTests {
             }
             #expect(where_ == path)
         }
-        try "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}}".write(toFile: path, atomically: true, encoding: .utf8)
+        try "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}}".write(
+            toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: TokenizerError.unsupported(path: path, component: "model", type: "BPE")) {
             try UnigramTokenizer(tokenizerJSON: path)
         }
@@ -106,7 +123,10 @@ struct UnigramTokenizerTests {
              "model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["<pad>", 0.0]]}}
             """
         try unsupportedNormalizer.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: TokenizerError.unsupported(path: path, component: "normalizer", type: "BertNormalizer")) {
+        #expect(
+            throws: TokenizerError.unsupported(
+                path: path, component: "normalizer", type: "BertNormalizer")
+        ) {
             try UnigramTokenizer(tokenizerJSON: path)
         }
         let badCharsmap = """
@@ -130,7 +150,8 @@ struct UnigramTokenizerTests {
                ["\\u2581", -1.0], ["a", -2.0], ["b", -2.0], ["ab", -3.0], ["\\u2581ab", -10.0], ["\\u2581a", -1.5]]}}
             """
         try json.write(toFile: path, atomically: true, encoding: .utf8)
-        let tokenizer = try UnigramTokenizer(tokenizerJSON: path, contextLength: 20, cleanWhitespace: false)
+        let tokenizer = try UnigramTokenizer(
+            tokenizerJSON: path, contextLength: 20, cleanWhitespace: false)
         // ▁ab: "▁a"+"b" = -3.5 beats "▁"+"ab" = -4.0 and "▁ab" = -10.
         #expect(tokenizer.pieceIDs("ab") == [7, 4])
         // x and y are unknown and adjacent: one fused <unk>.

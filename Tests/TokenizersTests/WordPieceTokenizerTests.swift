@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenizers
 
 @Suite("WordPiece tokenizer (Chinese-CLIP)")
@@ -28,7 +29,11 @@ struct WordPieceTokenizerTests {
             if ids != item.ids {
                 if mismatches == 0 {
                     Issue.record(
-                        "first mismatch for \"\(FixtureSupport.escaped(item.text))\": got \(ids), expected \(item.ids)")
+                        """
+                        first mismatch for "\(FixtureSupport.escaped(item.text))": \
+                        got \(ids), expected \(item.ids)
+                        """
+                    )
                 }
                 mismatches += 1
             }
@@ -75,7 +80,9 @@ struct WordPieceTokenizerTests {
         let dir = try FixtureSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("vocab.txt").path
-        let lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "##a", "aff", "!"]
+        let lines = [
+            "[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "##a", "aff", "!",
+        ]
         try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
         let tokenizer = try WordPieceTokenizer(vocabularyFile: path)
         #expect(tokenizer.encode("UnAffable!") == [2, 4, 5, 6, 9, 3])
@@ -84,7 +91,10 @@ struct WordPieceTokenizerTests {
 
     @Test("a missing file or a vocabulary without [UNK] gives an error naming the file")
     func errors() throws {
-        #expect(throws: TokenizerError.unreadableFile(path: "/nonexistent/vocab.txt", reason: "no such file")) {
+        #expect(
+            throws: TokenizerError.unreadableFile(
+                path: "/nonexistent/vocab.txt", reason: "no such file")
+        ) {
             try WordPieceTokenizer(vocabularyFile: "/nonexistent/vocab.txt")
         }
         let dir = try FixtureSupport.temporaryDirectory()

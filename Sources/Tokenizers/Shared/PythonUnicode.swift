@@ -14,7 +14,7 @@ enum PythonUnicode {
     /// Whether `scalar` is assigned in the pinned Unicode version.
     @inline(__always)
     static func isAssigned(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x3400 { return scalar.properties.age != nil }
+        if scalar.value < 0x0370 { return scalar.properties.age != nil }
         guard let age = scalar.properties.age else { return false }
         return age.major < pinnedVersion.major
             || (age.major == pinnedVersion.major && age.minor <= pinnedVersion.minor)

@@ -69,7 +69,8 @@ struct AddedTokens: Sendable {
         }
         if token.singleWord {
             func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-                scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+                scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                    || scalar == "_"
             }
             if index > 0 && isWordCharacter(text[index - 1]) { return false }
             if end < text.count && isWordCharacter(text[end]) { return false }

@@ -15,14 +15,16 @@ enum PreTokenizer: Sendable {
         switch type {
         case "Sequence":
             guard let items = json["pretokenizers"]?.array else {
-                throw TokenizerError.malformedJSON(path: path, reason: "Sequence pre_tokenizer without pretokenizers")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "Sequence pre_tokenizer without pretokenizers")
             }
             return .sequence(try items.map { try make($0, path: path) })
         case "Metaspace":
             let text = json["replacement"]?.string ?? "\u{2581}"
             let scalars = Array(text.unicodeScalars)
             guard scalars.count == 1 else {
-                throw TokenizerError.invalidValue(path: path, reason: "Metaspace replacement must be one character")
+                throw TokenizerError.invalidValue(
+                    path: path, reason: "Metaspace replacement must be one character")
             }
             let scheme: PrependScheme
             switch json["prepend_scheme"]?.string {
@@ -31,9 +33,11 @@ enum PreTokenizer: Sendable {
             case "never": scheme = .never
             case nil: scheme = (json["add_prefix_space"]?.bool ?? true) ? .always : .never
             case let other?:
-                throw TokenizerError.unsupported(path: path, component: "Metaspace prepend_scheme", type: other)
+                throw TokenizerError.unsupported(
+                    path: path, component: "Metaspace prepend_scheme", type: other)
             }
-            return .metaspace(replacement: scalars[0], prependScheme: scheme, split: json["split"]?.bool ?? true)
+            return .metaspace(
+                replacement: scalars[0], prependScheme: scheme, split: json["split"]?.bool ?? true)
         case "WhitespaceSplit":
             return .whitespaceSplit
         default:
@@ -42,7 +46,9 @@ enum PreTokenizer: Sendable {
     }
 
     /// A piece of text and whether it starts at the beginning of the input (for
-    /// `prepend_scheme: first`).
+    /// `prepend_scheme: first`; `tokenizers` decides that from the piece's offset in the
+    /// original text, this from the splits made here, which differs only when a normalizer
+    /// removed leading characters).
     struct Piece {
         var scalars: [Unicode.Scalar]
         var atStart: Bool
@@ -60,7 +66,9 @@ enum PreTokenizer: Sendable {
                 var currentAtStart = piece.atStart
                 for scalar in piece.scalars {
                     if scalar.properties.isWhitespace {
-                        if !current.isEmpty { out.append(Piece(scalars: current, atStart: currentAtStart)) }
+                        if !current.isEmpty {
+                            out.append(Piece(scalars: current, atStart: currentAtStart))
+                        }
                         current.removeAll()
                         currentAtStart = false
                     } else {
@@ -80,7 +88,9 @@ enum PreTokenizer: Sendable {
                     }
                 }
                 guard split else {
-                    if !scalars.isEmpty { out.append(Piece(scalars: scalars, atStart: piece.atStart)) }
+                    if !scalars.isEmpty {
+                        out.append(Piece(scalars: scalars, atStart: piece.atStart))
+                    }
                     continue
                 }
                 // Split with the delimiter merged into the following piece.

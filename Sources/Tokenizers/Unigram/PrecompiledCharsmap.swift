@@ -18,12 +18,14 @@ struct PrecompiledCharsmap: Sendable {
         guard blob.count >= 4 else { throw Malformed(reason: "charsmap shorter than its header") }
         let trieSize = Int(blob[0]) | Int(blob[1]) << 8 | Int(blob[2]) << 16 | Int(blob[3]) << 24
         guard trieSize % 4 == 0, trieSize >= 4, 4 + trieSize <= blob.count else {
-            throw Malformed(reason: "charsmap trie size \(trieSize) does not fit \(blob.count) bytes")
+            throw Malformed(
+                reason: "charsmap trie size \(trieSize) does not fit \(blob.count) bytes")
         }
         var units = [UInt32](repeating: 0, count: trieSize / 4)
         for i in 0..<units.count {
             let base = 4 + i * 4
-            units[i] = UInt32(blob[base]) | UInt32(blob[base + 1]) << 8 | UInt32(blob[base + 2]) << 16
+            units[i] =
+                UInt32(blob[base]) | UInt32(blob[base + 1]) << 8 | UInt32(blob[base + 2]) << 16
                 | UInt32(blob[base + 3]) << 24
         }
         self.units = units
@@ -61,7 +63,8 @@ struct PrecompiledCharsmap: Sendable {
     }
 
     /// The replacement bytes for `chunk`, or nil when no rule applies.
-    private func transform<C: Collection>(_ chunk: C) -> ArraySlice<UInt8>? where C.Element == UInt8 {
+    private func transform<C: Collection>(_ chunk: C) -> ArraySlice<UInt8>?
+    where C.Element == UInt8 {
         guard let start = firstPrefixValue(chunk), start <= normalized.count else { return nil }
         var end = start
         while end < normalized.count && normalized[end] != 0 { end += 1 }

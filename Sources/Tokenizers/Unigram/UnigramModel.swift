@@ -9,9 +9,11 @@ struct UnigramModel: Sendable {
     /// All pieces' UTF-8 bytes, back to back; piece `i` is `bytes[starts[i]..<starts[i+1]]`.
     private let pieceBytes: [UInt8]
     private let pieceStarts: [Int32]
-    /// Piece id by 64-bit FNV-1a hash of its bytes; collisions go to `collisions`.
-    private let idByHash: [UInt64: Int32]
-    private let collisions: [UInt64: [Int32]]
+    /// Open-addressing hash table (linear probing) of piece ids by 64-bit FNV-1a hash of the
+    /// piece's bytes; -1 marks an empty slot. `slotHashes` keeps each slot's full hash.
+    private let slots: [Int32]
+    private let slotHashes: [UInt64]
+    private let slotMask: Int
     private let longestPieceBytes: Int
     let unknownID: Int
     let byteFallback: Bool
@@ -19,54 +21,55 @@ struct UnigramModel: Sendable {
     /// Ids of `<0x00>` … `<0xFF>` (nil where missing), used with byte fallback.
     private var byteTokenIDs: [Int?] = []
 
-    /// - Parameter pieces: `(piece, score)` in id order.
-    init(pieces: [(String, Double)], unknownID: Int, byteFallback: Bool) {
-        var scores: [Double] = []
-        scores.reserveCapacity(pieces.count)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(pieces.count * 8)
-        var starts: [Int32] = [0]
-        starts.reserveCapacity(pieces.count + 1)
-        var idByHash: [UInt64: Int32] = [:]
-        idByHash.reserveCapacity(pieces.count)
-        var collisions: [UInt64: [Int32]] = [:]
+    /// - Parameter pieces: `(piece, score)` in id order, stored flat.
+    init(pieces: StringNumberPairs, unknownID: Int, byteFallback: Bool) {
+        let bytes = pieces.bytes
+        let starts = pieces.starts
+        var capacity = 16
+        while capacity < pieces.count * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var slotHashes = [UInt64](repeating: 0, count: capacity)
+        let mask = capacity - 1
         var longest = 0
         var minScore = Double.infinity
-        for (id, (piece, score)) in pieces.enumerated() {
-            let start = bytes.count
-            bytes.append(contentsOf: piece.utf8)
-            starts.append(Int32(bytes.count))
-            scores.append(score)
-            minScore = min(minScore, score)
-            let length = bytes.count - start
-            longest = max(longest, length)
-            let hash = bytes.withUnsafeBufferPointer { Self.hash($0, start, length) }
-            if let existing = idByHash[hash] {
-                let same = existing >= 0 && Self.equal(bytes, Int(starts[Int(existing)]),
-                    Int(starts[Int(existing) + 1]), start, bytes.count)
-                if same {
-                    // A repeated piece: the later id wins, as in `tokenizers`' HashMap.
-                    idByHash[hash] = Int32(id)
-                } else {
-                    var list = collisions[hash] ?? (existing >= 0 ? [existing] : [])
-                    list.removeAll { Self.equal(bytes, Int(starts[Int($0)]), Int(starts[Int($0) + 1]), start, bytes.count) }
-                    list.append(Int32(id))
-                    collisions[hash] = list
-                    idByHash[hash] = -1
+        bytes.withUnsafeBufferPointer { buffer in
+            for id in 0..<pieces.count {
+                let start = Int(starts[id])
+                let end = Int(starts[id + 1])
+                minScore = min(minScore, pieces.numbers[id])
+                longest = max(longest, end - start)
+                let hash = Self.hash(buffer, start, end - start)
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let existing = slots[slot]
+                    if existing < 0 {
+                        slots[slot] = Int32(id)
+                        slotHashes[slot] = hash
+                        break
+                    }
+                    if slotHashes[slot] == hash
+                        && Self.equal(
+                            buffer, Int(starts[Int(existing)]), Int(starts[Int(existing) + 1]),
+                            start, end)
+                    {
+                        // A repeated piece: the later id wins, as in `tokenizers`' HashMap.
+                        slots[slot] = Int32(id)
+                        break
+                    }
+                    slot = (slot + 1) & mask
                 }
-            } else {
-                idByHash[hash] = Int32(id)
             }
         }
-        self.scores = scores
+        self.scores = pieces.numbers
         self.pieceBytes = bytes
         self.pieceStarts = starts
-        self.idByHash = idByHash
-        self.collisions = collisions
+        self.slots = slots
+        self.slotHashes = slotHashes
+        self.slotMask = mask
         self.longestPieceBytes = longest
         self.unknownID = unknownID
         self.byteFallback = byteFallback
-        self.unknownScore = (pieces.isEmpty ? 0 : minScore) - Self.unknownPenalty
+        self.unknownScore = (pieces.count == 0 ? 0 : minScore) - Self.unknownPenalty
         if byteFallback {
             byteTokenIDs = (0..<256).map { byte in
                 let hex = String(byte, radix: 16, uppercase: true)
@@ -85,13 +88,17 @@ struct UnigramModel: Sendable {
 
     private static let hashSeed: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    private static func hash(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> UInt64 {
+    private static func hash(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int)
+        -> UInt64
+    {
         var hash = hashSeed
         for i in start..<start + length { hash = hashStep(hash, buffer[i]) }
         return hash
     }
 
-    private static func equal(_ bytes: [UInt8], _ a: Int, _ aEnd: Int, _ b: Int, _ bEnd: Int) -> Bool {
+    private static func equal(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ aEnd: Int, _ b: Int, _ bEnd: Int
+    ) -> Bool {
         guard aEnd - a == bEnd - b else { return false }
         for i in 0..<(aEnd - a) where bytes[a + i] != bytes[b + i] { return false }
         return true
@@ -106,19 +113,24 @@ struct UnigramModel: Sendable {
 
     /// The id of the piece with hash `hash` whose bytes equal `buffer[start..<end]`.
     @inline(__always)
-    private func id(hash: UInt64, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        guard let found = idByHash[hash] else { return nil }
-        if found >= 0 {
-            return matches(Int(found), buffer, start, end) ? Int(found) : nil
+    private func id(hash: UInt64, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> Int?
+    {
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        while true {
+            let candidate = slots[slot]
+            if candidate < 0 { return nil }
+            if slotHashes[slot] == hash && matches(Int(candidate), buffer, start, end) {
+                return Int(candidate)
+            }
+            slot = (slot + 1) & slotMask
         }
-        for candidate in collisions[hash] ?? [] where matches(Int(candidate), buffer, start, end) {
-            return Int(candidate)
-        }
-        return nil
     }
 
     @inline(__always)
-    private func matches(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private func matches(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        -> Bool
+    {
         let pieceStart = Int(pieceStarts[id])
         let pieceEnd = Int(pieceStarts[id + 1])
         guard pieceEnd - pieceStart == end - start else { return false }
@@ -200,7 +212,8 @@ struct UnigramModel: Sendable {
             if let id = Self.lookup(slice, in: self) {
                 ids.append(id)
             } else if byteFallback, !byteTokenIDs.isEmpty,
-                case let byteIDs = slice.compactMap({ byteTokenIDs[Int($0)] }), byteIDs.count == slice.count
+                case let byteIDs = slice.compactMap({ byteTokenIDs[Int($0)] }),
+                byteIDs.count == slice.count
             {
                 ids.append(contentsOf: byteIDs)
             } else {

@@ -7,7 +7,14 @@
 /// pieces, and the post-processor's special tokens. `encode` truncates like
 /// `tokenizer(text, truncation=True, max_length=contextLength)`: the special tokens stay and
 /// the text's ids are cut to fit. With `cleanWhitespace`, whitespace runs are collapsed and the
-/// text stripped first (OpenCLIP's `whitespace_clean`).
+/// text stripped first (OpenCLIP's `whitespace_clean`; OpenCLIP's `basic_clean` before it,
+/// `ftfy.fix_text` and `html.unescape`, is not reproduced).
+///
+/// Limits: added tokens are all matched in the raw text (`tokenizers` matches those marked
+/// `normalized: true` after normalization); pre-tokenizers other than `Metaspace`,
+/// `WhitespaceSplit` and `Sequence`, and normalizers other than `Sequence`, `Precompiled`,
+/// `Replace`, `Strip`, `NFC`/`NFD`/`NFKC`/`NFKD`, `Lowercase` and `Prepend`, are rejected with
+/// `TokenizerError.unsupported`.
 public final class UnigramTokenizer: TextTokenizer {
     /// The maximum number of ids `encode` returns, special tokens included.
     public let contextLength: Int
@@ -32,13 +39,16 @@ public final class UnigramTokenizer: TextTokenizer {
     /// - Throws: `TokenizerError` naming the file: missing or unreadable, malformed JSON, a
     ///   model other than Unigram, an unsupported normalizer, pre-tokenizer or post-processor,
     ///   or a context length too small for the special tokens.
-    public init(tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true) throws {
+    public init(tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true)
+        throws
+    {
         let bytes = try TextFile.bytes(path)
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw TokenizerError.malformedJSON(path: path, reason: "\(error.reason) at byte \(error.offset)")
+            throw TokenizerError.malformedJSON(
+                path: path, reason: "\(error.reason) at byte \(error.offset)")
         }
         guard let modelJSON = root["model"] else {
             throw TokenizerError.malformedJSON(path: path, reason: "no model")
@@ -47,24 +57,19 @@ public final class UnigramTokenizer: TextTokenizer {
         guard modelType == "Unigram" else {
             throw TokenizerError.unsupported(path: path, component: "model", type: modelType)
         }
-        guard let vocab = modelJSON["vocab"]?.array else {
+        guard let vocab = modelJSON["vocab"] else {
             throw TokenizerError.malformedJSON(path: path, reason: "Unigram model without vocab")
         }
-        var pieces: [(String, Double)] = []
-        pieces.reserveCapacity(vocab.count)
-        for (index, entry) in vocab.enumerated() {
-            guard let pair = entry.array, pair.count == 2, let piece = pair[0].string,
-                let score = pair[1].number
-            else {
-                throw TokenizerError.malformedJSON(path: path, reason: "vocab entry \(index) is not [piece, score]")
-            }
-            pieces.append((piece, score))
+        guard let pieces = vocab.pairs else {
+            throw TokenizerError.malformedJSON(
+                path: path, reason: "vocab entries are not [piece, score]")
         }
         guard let unknown = modelJSON["unk_id"]?.int, unknown >= 0, unknown < pieces.count else {
             throw TokenizerError.missingToken(path: path, token: "unk_id")
         }
         let model = UnigramModel(
-            pieces: pieces, unknownID: unknown, byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
+            pieces: pieces, unknownID: unknown,
+            byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
         self.model = model
 
         if let json = root["normalizer"], !json.isNull {
@@ -90,7 +95,9 @@ public final class UnigramTokenizer: TextTokenizer {
         }
         if let pad = root["padding"]?["pad_id"]?.int {
             padID = pad
-        } else if let pad = addedTokens.tokens.first(where: { String(String.UnicodeScalarView($0.content)) == "<pad>" }) {
+        } else if let pad = addedTokens.tokens.first(where: {
+            String(String.UnicodeScalarView($0.content)) == "<pad>"
+        }) {
             padID = pad.id
         } else if let pad = vocabID("<pad>") {
             padID = pad
@@ -120,7 +127,9 @@ public final class UnigramTokenizer: TextTokenizer {
             case .text(let scalars):
                 var segmentText = String(String.UnicodeScalarView(scalars))
                 if let normalizer { segmentText = normalizer.apply(segmentText) }
-                var pieces = [PreTokenizer.Piece(scalars: Array(segmentText.unicodeScalars), atStart: first)]
+                var pieces = [
+                    PreTokenizer.Piece(scalars: Array(segmentText.unicodeScalars), atStart: first)
+                ]
                 if let preTokenizer { pieces = preTokenizer.apply(pieces) }
                 for piece in pieces where !piece.scalars.isEmpty {
                     model.encode(piece.scalars, into: &ids)
@@ -156,11 +165,15 @@ public final class UnigramTokenizer: TextTokenizer {
         var tokens: [AddedTokens.Token] = []
         for item in items {
             guard let id = item["id"]?.int, let content = item["content"]?.string else {
-                throw TokenizerError.malformedJSON(path: path, reason: "added token without id or content")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "added token without id or content")
             }
-            tokens.append(AddedTokens.Token(
-                id: id, content: Array(content.unicodeScalars), leftStrip: item["lstrip"]?.bool ?? false,
-                rightStrip: item["rstrip"]?.bool ?? false, singleWord: item["single_word"]?.bool ?? false))
+            tokens.append(
+                AddedTokens.Token(
+                    id: id, content: Array(content.unicodeScalars),
+                    leftStrip: item["lstrip"]?.bool ?? false,
+                    rightStrip: item["rstrip"]?.bool ?? false,
+                    singleWord: item["single_word"]?.bool ?? false))
         }
         return AddedTokens(tokens)
     }
@@ -180,7 +193,8 @@ public final class UnigramTokenizer: TextTokenizer {
             return ([try pairID("cls")], [try pairID("sep")])
         case "TemplateProcessing":
             guard let single = json["single"]?.array else {
-                throw TokenizerError.malformedJSON(path: path, reason: "TemplateProcessing without single")
+                throw TokenizerError.malformedJSON(
+                    path: path, reason: "TemplateProcessing without single")
             }
             var prefix: [Int] = []
             var suffix: [Int] = []
@@ -191,7 +205,9 @@ public final class UnigramTokenizer: TextTokenizer {
                     continue
                 }
                 guard let name = item["SpecialToken"]?["id"]?.string else {
-                    throw TokenizerError.malformedJSON(path: path, reason: "TemplateProcessing item is neither Sequence nor SpecialToken")
+                    throw TokenizerError.malformedJSON(
+                        path: path,
+                        reason: "TemplateProcessing item is neither Sequence nor SpecialToken")
                 }
                 guard let ids = json["special_tokens"]?[name]?["ids"]?.array else {
                     throw TokenizerError.missingToken(path: path, token: name)

@@ -39,7 +39,9 @@ struct BertBasicTokenizer: Sendable {
     }
 
     /// `_run_split_on_punc` followed by the final whitespace split of the joined tokens.
-    private func appendSplitOnPunctuation(_ token: [Unicode.Scalar], to words: inout [[Unicode.Scalar]]) {
+    private func appendSplitOnPunctuation(
+        _ token: [Unicode.Scalar], to words: inout [[Unicode.Scalar]]
+    ) {
         var current: [Unicode.Scalar] = []
         func flush() {
             if !current.isEmpty {
