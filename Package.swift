@@ -39,10 +39,14 @@ let package = Package(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
+        // Model registry, fetch over HTTPS (URLSession), PyTorch/safetensors import.
+        .target(
+            name: "ModelHub", dependencies: ["PicseekCore"],
+            resources: [.copy("Resources/chinese-clip-vocab.txt")]),
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal", "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -52,6 +56,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(
+            name: "ModelHubTests", dependencies: ["ModelHub"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )
