@@ -58,6 +58,13 @@ public struct ModelFetcher {
     @discardableResult
     public func fetch(name: String) throws -> String {
         guard let entry = ModelRegistry.entry(named: name) else { throw ModelHubError.unknownModel(name) }
+        return try fetch(entry: entry)
+    }
+
+    /// Downloads, verifies and installs the model `entry` describes; returns its folder.
+    @discardableResult
+    public func fetch(entry: ModelEntry) throws -> String {
+        try ModelLibrary.validate(name: entry.name)
         guard case .huggingFace(let repo) = entry.source else {
             throw ModelHubError.notFetchable(name: entry.name, reason: "it is not hosted on a hub")
         }
@@ -186,6 +193,15 @@ public struct ModelFetcher {
                         throw ModelHubError.truncated(file: displayName, received: have, expected: expectedSize ?? -1)
                     }
                     onEvent(.retrying(file: displayName, received: have, reason: interrupted.reason))
+                    continue
+                } catch ModelHubError.network(_, let reason) where received > requested {
+                    // Any transport error after some bytes arrived: resume from what we have.
+                    try out.closeKeeping()
+                    let have = FileHasher.size(path: part) ?? 0
+                    guard attempt < maxAttempts else {
+                        throw ModelHubError.truncated(file: displayName, received: have, expected: expectedSize ?? -1)
+                    }
+                    onEvent(.retrying(file: displayName, received: have, reason: reason))
                     continue
                 } catch {
                     try? out.closeKeeping()

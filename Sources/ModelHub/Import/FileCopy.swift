@@ -9,10 +9,11 @@ enum FileCopy {
     /// How the copy was made.
     enum Method: String { case hardLink = "hard link", reflink, streamed = "streamed copy" }
 
-    /// Copies `source` to `destination` (which must not exist).
+    /// Copies `source` to `destination` (which must not exist); `allowHardLink` is for
+    /// large immutable weights only, small files are always copied.
     @discardableResult
-    static func place(_ source: String, at destination: String) throws -> Method {
-        if link(source, destination) == 0 { return .hardLink }
+    static func place(_ source: String, at destination: String, allowHardLink: Bool = false) throws -> Method {
+        if allowHardLink, link(source, destination) == 0 { return .hardLink }
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw ModelHubError.io(path: source, reason: errnoText(errno)) }
         defer { close(input) }

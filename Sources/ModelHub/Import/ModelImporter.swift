@@ -63,7 +63,7 @@ public struct ModelImporter {
             if isDir.boolValue, fm.fileExists(atPath: source + "/model.safetensors") {
                 let input = source + "/model.safetensors"
                 let header = try SafetensorsHeader.read(path: input)
-                let method = try FileCopy.place(input, at: weights)
+                let method = try FileCopy.place(input, at: weights, allowHardLink: true)
                 notes.append("model.safetensors: header verified (\(header.tensors.count) tensors), \(method.rawValue)")
                 shapes = Dictionary(uniqueKeysWithValues: header.tensors.map { ($0.name, $0.shape) })
             } else {

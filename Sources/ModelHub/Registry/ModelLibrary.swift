@@ -142,6 +142,14 @@ public struct InstalledModel: Sendable, Equatable {
     public var entry: ModelEntry
     public var isBundled: Bool
 
+    /// Describes a model folder.
+    public init(name: String, path: String, entry: ModelEntry, isBundled: Bool) {
+        self.name = name
+        self.path = path
+        self.entry = entry
+        self.isBundled = isBundled
+    }
+
     /// Bytes the folder's files occupy on disk (allocated blocks).
     public var sizeOnDisk: Int64 {
         var total: Int64 = 0
