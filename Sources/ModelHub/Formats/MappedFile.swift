@@ -55,6 +55,17 @@ public final class MappedFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
+    /// Tells the kernel the pages of `range` are not needed any more, so they leave this
+    /// process's resident set (they are read again from the file if touched later).
+    /// The corresponding C function is `madvise`.
+    public func release(_ range: Range<Int>) {
+        guard let base, range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        let end = range.upperBound
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     /// Reads a little-endian unsigned integer of `size` bytes at `offset`.
     func littleEndian(at offset: Int, size: Int) throws -> UInt64 {
         let b = try bytes(offset..<offset + size)

@@ -68,8 +68,10 @@ public final class TorchCheckpoint {
         return (tensors, skipped)
     }
 
-    /// Writes the tensor's elements in row-major order, gathering strided views.
+    /// Writes the tensor's elements in row-major order, gathering strided views, then
+    /// releases the storage's pages so converting a large file keeps a small resident set.
     public func write(_ t: TorchTensor, to out: OutputFile) throws {
+        defer { file.release(t.storage.byteRange) }
         let es = t.dtype.size
         let storage = try file.bytes(t.storage.byteRange)
         if t.elementCount == 0 { return }
