@@ -42,6 +42,7 @@ let package = Package(
         // Model registry, fetch over HTTPS (URLSession), PyTorch/safetensors import.
         .target(
             name: "ModelHub", dependencies: ["PicseekCore"],
+            exclude: ["Resources/README.md"],
             resources: [.copy("Resources/chinese-clip-vocab.txt")]),
         .executableTarget(
             name: "picseek",

@@ -38,6 +38,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     private let request: URLRequest
+    private let crossHostRedirects: Bool
     private let onResponse: (Response) throws -> Void
     private let onData: (UnsafeRawBufferPointer) throws -> Void
     private let done = DispatchSemaphore(value: 0)
@@ -46,16 +47,21 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private var linkedSize: Int64?
     private var failure: Error?
 
-    private init(request: URLRequest, onResponse: @escaping (Response) throws -> Void,
+    private init(request: URLRequest, crossHostRedirects: Bool, onResponse: @escaping (Response) throws -> Void,
                  onData: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.request = request
+        self.crossHostRedirects = crossHostRedirects
         self.onResponse = onResponse
         self.onData = onData
     }
 
     /// Runs `method` on `url`; `onResponse` may throw to stop (e.g. on an error status),
     /// `onData` receives the body. Returns the final response or throws the first error.
+    /// Without `crossHostRedirects` a redirect to another host is not followed and the
+    /// redirect response itself is returned (a HEAD to the hub must not reach a CDN URL
+    /// signed for GET only; the hub's redirect already carries X-Linked-Size/Etag).
     static func run(url: URL, method: String, headers: [String: String] = [:], timeout: TimeInterval = 60,
+                    crossHostRedirects: Bool = true,
                     onResponse: @escaping (Response) throws -> Void = { _ in },
                     onData: @escaping (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws -> Response {
         var request = URLRequest(url: url)
@@ -63,7 +69,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         request.timeoutInterval = timeout
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         request.setValue("picseek", forHTTPHeaderField: "User-Agent")
-        let transfer = HTTPTransfer(request: request, onResponse: onResponse, onData: onData)
+        let transfer = HTTPTransfer(request: request, crossHostRedirects: crossHostRedirects, onResponse: onResponse, onData: onData)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -99,6 +105,10 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         noteLinked(HTTPTransfer.lowercased(response))
+        if !crossHostRedirects, newRequest.url?.host != request.url?.host {
+            completionHandler(nil)
+            return
+        }
         var next = newRequest
         if let range = request.value(forHTTPHeaderField: "Range") { next.setValue(range, forHTTPHeaderField: "Range") }
         next.httpMethod = request.httpMethod

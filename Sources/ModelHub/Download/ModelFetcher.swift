@@ -128,10 +128,10 @@ public struct ModelFetcher {
         -> (file: ModelManifest.File, verified: Bool)
     {
         let urlText = url.absoluteString
-        let head = try HTTPTransfer.run(url: url, method: "HEAD", timeout: timeout) { r in
-            guard (200..<300).contains(r.status) else { throw ModelHubError.httpStatus(url: urlText, status: r.status) }
+        let head = try HTTPTransfer.run(url: url, method: "HEAD", timeout: timeout, crossHostRedirects: false) { r in
+            guard (200..<400).contains(r.status) else { throw ModelHubError.httpStatus(url: urlText, status: r.status) }
         }
-        var expectedSize: Int64? = head.linkedSize ?? head.contentLength
+        var expectedSize: Int64? = head.linkedSize ?? ((200..<300).contains(head.status) ? head.contentLength : nil)
         var linkedEtag = head.linkedEtag
         let part = target + ".part"
         var attempt = 0

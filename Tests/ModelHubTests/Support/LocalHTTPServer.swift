@@ -18,8 +18,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     struct Options {
         /// Send `X-Linked-Etag: "<sha256 of the real file>"` for these files.
         var linkedEtag: Set<String> = []
-        /// Answer the first resolve request with a 302 to `/cdn/...` carrying the X-Linked headers.
-        var redirect = false
+        /// Answer resolve requests with a 302 to `http://HOST:PORT/cdn/...` carrying the
+        /// X-Linked headers, like the hub; HOST is this (e.g. "localhost" for another host name).
+        var redirectHost: String?
         /// Close the connection after this many body bytes, on the first GET of the file only.
         var cutAfter: [String: Int] = [:]
         /// Flip one byte in the middle of these files in every GET.
@@ -66,19 +67,27 @@ final class LocalHTTPServer: @unchecked Sendable {
         return log
     }
 
+    /// Stops listening; safe to call twice (the descriptor is closed once, so a number the
+    /// kernel hands to a later server is never closed by mistake).
     func stop() {
         lock.lock()
+        let fd = listener
+        listener = -1
         stopped = true
         lock.unlock()
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        guard fd >= 0 else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
+        lock.lock()
+        let socketFD = listener
+        lock.unlock()
         while true {
-            let fd = accept(listener, nil, nil)
+            let fd = accept(socketFD, nil, nil)
             if fd < 0 {
                 lock.lock(); let s = stopped; lock.unlock()
                 if s || errno == EBADF || errno == EINVAL { return }
@@ -143,8 +152,8 @@ final class LocalHTTPServer: @unchecked Sendable {
             file = parts[1...].joined(separator: "/")
         } else if parts.count >= 5, parts[2] == "resolve" {
             file = parts[4...].joined(separator: "/")
-            if options.redirect {
-                var headers = [("Location", "/cdn/" + file), ("Content-Length", "0")]
+            if let host = options.redirectHost {
+                var headers = [("Location", "http://\(host):\(port)/cdn/" + file), ("Content-Length", "0")]
                 headers += linkedHeaders(file, options)
                 respond(fd, status: "302 Found", headers: headers, body: [])
                 return
@@ -159,7 +168,7 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
         var bytes = [UInt8](data)
         if options.corrupt.contains(file), !bytes.isEmpty { bytes[bytes.count / 2] ^= 0xFF }
-        var headers = options.redirect ? [] : linkedHeaders(file, options)
+        var headers = options.redirectHost != nil ? [] : linkedHeaders(file, options)
         var start = 0
         var status = "200 OK"
         if let range = request.headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
