@@ -160,7 +160,9 @@ struct ModelCommand: ParsableCommand {
 struct CLIError: Error, CustomStringConvertible {
     var message: String
     init(_ error: Error) {
-        message = TerminalSafe.escape((error as? ModelHubError)?.description ?? "\(error)")
+        let text = (error as? ModelHubError)?.description ?? "\(error)"
+        message = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { TerminalSafe.escape(String($0)) }.joined(separator: "\n")
     }
     var description: String { message }
 }

@@ -78,7 +78,8 @@ extension ModelLibrary {
     }
 
     func noModelText() -> String {
-        let looked = bundledSearchRoots.prefix(3).joined(separator: ", ")
+        let looked = bundledSearchRoots.filter { !$0.hasSuffix("/share/picseek/models") }
+            .joined(separator: ", ")
         return """
             no model is installed. Download the default one (about 753 MB) with:
               picseek model fetch \(ModelRegistry.defaultName)
