@@ -112,6 +112,21 @@ struct FetchTests {
         #expect(!FileManager.default.fileExists(atPath: f.library.folder(for: "tiny-remote")))
     }
 
+    @Test("401 and 403 answers name the status, its meaning and the URL")
+    func forbidden() throws {
+        for (line, code, meaning) in [("403 Forbidden", 403, "forbidden"), ("401 Unauthorized", 401, "unauthorised")] {
+            let f = try Fixture(.init(status: ["config.json": line]))
+            let url = f.server.endpoint + "/test/tiny/resolve/main/config.json"
+            do {
+                _ = try f.fetch(Self.entry(weights: Self.safetensors))
+                Issue.record("\(code) not reported")
+            } catch let error as ModelHubError {
+                #expect(error == .httpStatus(url: url, status: code))
+                #expect(error.description.contains("http \(code) \(meaning)") && error.description.contains(url))
+            }
+        }
+    }
+
     @Test("a pytorch_model.bin download is converted to safetensors and removed")
     func convertsPickle() throws {
         let f = try Fixture(.init())

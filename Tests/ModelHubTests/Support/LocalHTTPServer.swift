@@ -25,6 +25,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         var cutAfter: [String: Int] = [:]
         /// Flip one byte in the middle of these files in every GET.
         var corrupt: Set<String> = []
+        /// Answer requests for these files with this status line, e.g. "403 Forbidden".
+        var status: [String: String] = [:]
     }
 
     let root: String
@@ -160,6 +162,10 @@ final class LocalHTTPServer: @unchecked Sendable {
             }
         } else {
             respond(fd, status: "404 Not Found", headers: [("Content-Length", "0")], body: [])
+            return
+        }
+        if let forced = options.status[file] {
+            respond(fd, status: forced, headers: [("Content-Length", "0")], body: [])
             return
         }
         guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
