@@ -156,6 +156,22 @@ struct ModelCommand: ParsableCommand {
     }
 }
 
+/// `--model NAME_OR_PATH` for any subcommand that runs a model (`@OptionGroup var model: ModelOption`).
+struct ModelOption: ParsableArguments {
+    @Option(name: .customLong("model"),
+            help: "Installed model name or model folder (default: config.toml's `model`, then the installed default).")
+    var nameOrPath: String?
+
+    /// The chosen model; the error explains how to fetch one when none is installed.
+    func resolve() throws -> ResolvedModel {
+        do {
+            return try resolveModel(explicit: nameOrPath)
+        } catch {
+            throw CLIError(error)
+        }
+    }
+}
+
 /// Wraps a library error so ArgumentParser prints its escaped message and exits non-zero.
 struct CLIError: Error, CustomStringConvertible {
     var message: String

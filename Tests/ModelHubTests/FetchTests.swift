@@ -59,6 +59,7 @@ struct FetchTests {
                                             sha256: sha, verified: true)))
         #expect(ModelManifest.read(folder: folder)?.files.first { $0.name == "model.safetensors" }?.sha256 == sha)
         #expect(f.server.requests.contains { $0.method == "HEAD" && $0.path == "/test/tiny/resolve/refs%2Fpr%2F1/model.safetensors" })
+        #expect(f.server.requests.allSatisfy { $0.headers["accept-encoding"] == "identity" })
         // HEAD stops at the hub's redirect (a CDN URL may be signed for GET only); GET follows it.
         #expect(!f.server.requests.contains { $0.method == "HEAD" && $0.path.hasPrefix("/cdn/") })
         #expect(f.server.requests.contains { $0.method == "GET" && $0.path == "/cdn/model.safetensors" })
@@ -111,6 +112,23 @@ struct FetchTests {
             #expect(error.description.contains(url))
         }
         #expect(!FileManager.default.fileExists(atPath: f.library.folder(for: "tiny-remote")))
+    }
+
+    @Test("a second fetch of the same model while one runs is refused")
+    func locked() throws {
+        let f = try Fixture(.init())
+        let partial = f.library.folder(for: "tiny-remote") + ".partial"
+        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        let fd = open(partial + "/.lock", O_RDWR | O_CREAT, 0o644)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        do {
+            _ = try f.fetch(Self.entry(weights: Self.safetensors))
+            Issue.record("concurrent fetch allowed")
+        } catch let error as ModelHubError {
+            #expect(error.description.contains("another picseek is already fetching tiny-remote"))
+        }
+        #expect(f.server.requests.isEmpty)
     }
 
     @Test("401 and 403 answers name the status, its meaning and the URL")

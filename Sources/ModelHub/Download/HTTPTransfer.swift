@@ -69,6 +69,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         request.timeoutInterval = timeout
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         request.setValue("picseek", forHTTPHeaderField: "User-Agent")
+        // No transparent gzip: sizes, ranges and hashes refer to the stored bytes.
+        request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
         let transfer = HTTPTransfer(request: request, crossHostRedirects: crossHostRedirects, onResponse: onResponse, onData: onData)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout

@@ -79,6 +79,13 @@ public struct ModelFetcher {
         } catch {
             throw ModelHubError.io(path: partial, reason: "cannot create folder: \(error.localizedDescription)")
         }
+        // One fetch per model at a time: two writers appending to one .part would corrupt it.
+        let lock = open(partial + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lock >= 0 else { throw ModelHubError.io(path: partial + "/.lock", reason: errnoText(errno)) }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            throw ModelHubError.io(path: partial, reason: "another picseek is already fetching \(entry.name)")
+        }
         var files: [ModelManifest.File] = []
         var notes: [String] = []
         for file in entry.files {
@@ -116,6 +123,7 @@ public struct ModelFetcher {
             name: entry.name, family: entry.family, source: "huggingface:\(repo) via \(endpoint)",
             licence: entry.licence, files: files, notes: notes)
         try manifest.write(folder: partial)
+        unlink(partial + "/.lock")
         guard rename(partial, destination) == 0 else {
             throw ModelHubError.io(path: destination, reason: errnoText(errno))
         }
