@@ -97,6 +97,29 @@ struct PickleSafetyTests {
         }
     }
 
+    @Test("reads a checkpoint whose zip uses zip64 sizes and offsets")
+    func zip64() throws {
+        let original = try MappedFile(path: try fixture("views.pt"))
+        let zip = try ZipArchive(original)
+        let entries = try zip.names.map { name -> (String, [UInt8]) in
+            (name, Array(try zip.bytes(of: try #require(zip.entries[name]))))
+        }
+        let dir = makeTempDir("zip64")
+        defer { cleanup(dir) }
+        try writeFile(dir + "/views64.pt", makeStoredZip(entries, zip64: true))
+        let a = try TorchCheckpoint(path: try fixture("views.pt")).stateDict().tensors
+        let b = try TorchCheckpoint(path: dir + "/views64.pt").stateDict().tensors
+        #expect(a.map(\.name) == b.map(\.name))
+        #expect(a.map(\.tensor.shape) == b.map(\.tensor.shape))
+        #expect(a.map(\.tensor.storage.byteRange.count) == b.map(\.tensor.storage.byteRange.count))
+        let reread = try ZipArchive(try MappedFile(path: dir + "/views64.pt"))
+        for (name, bytes) in entries {
+            let entry = try #require(reread.entries[name])
+            let same = Array(try reread.bytes(of: entry)) == bytes
+            #expect(same, "entry \(name)")
+        }
+    }
+
     @Test("reads views that share one storage: offsets, a transposed view and float16")
     func views() throws {
         let checkpoint = try TorchCheckpoint(path: try fixture("views.pt"))

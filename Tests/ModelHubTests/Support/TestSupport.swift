@@ -47,7 +47,10 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws {
 }
 
 /// Builds a stored (uncompressed) zip the way torch.save lays one out, for hand-made pickles.
-func makeStoredZip(_ entries: [(String, [UInt8])]) -> [UInt8] {
+/// With `zip64`, every size and offset is moved into zip64 extra fields and records, as
+/// writers do for archives past 4 GiB.
+func makeStoredZip(_ entries: [(String, [UInt8])], zip64: Bool = false) -> [UInt8] {
+    if zip64 { return makeStoredZip64(entries) }
     var out: [UInt8] = []
     var central: [UInt8] = []
     func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
@@ -64,5 +67,33 @@ func makeStoredZip(_ entries: [(String, [UInt8])]) -> [UInt8] {
     out += central
     out += le(0x0605_4b50, 4) + le(0, 2) + le(0, 2) + le(entries.count, 2) + le(entries.count, 2)
     out += le(central.count, 4) + le(cdOffset, 4) + le(0, 2)
+    return out
+}
+
+private func makeStoredZip64(_ entries: [(String, [UInt8])]) -> [UInt8] {
+    var out: [UInt8] = []
+    var central: [UInt8] = []
+    func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    let max32 = 0xFFFF_FFFF
+    for (name, data) in entries {
+        let offset = out.count
+        let nameBytes = Array(name.utf8)
+        let localExtra = le(1, 2) + le(16, 2) + le(data.count, 8) + le(data.count, 8)
+        out += le(0x0403_4b50, 4) + le(45, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4)
+        out += le(max32, 4) + le(max32, 4) + le(nameBytes.count, 2) + le(localExtra.count, 2)
+        out += nameBytes + localExtra + data
+        let extra = le(1, 2) + le(24, 2) + le(data.count, 8) + le(data.count, 8) + le(offset, 8)
+        central += le(0x0201_4b50, 4) + le(45, 2) + le(45, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4)
+        central += le(max32, 4) + le(max32, 4) + le(nameBytes.count, 2) + le(extra.count, 2) + le(0, 2)
+        central += le(0, 2) + le(0, 2) + le(0, 4) + le(max32, 4) + nameBytes + extra
+    }
+    let cdOffset = out.count
+    out += central
+    let z64 = out.count
+    out += le(0x0606_4b50, 4) + le(44, 8) + le(45, 2) + le(45, 2) + le(0, 4) + le(0, 4)
+    out += le(entries.count, 8) + le(entries.count, 8) + le(central.count, 8) + le(cdOffset, 8)
+    out += le(0x0706_4b50, 4) + le(0, 4) + le(z64, 8) + le(1, 4)
+    out += le(0x0605_4b50, 4) + le(0, 2) + le(0, 2) + le(0xFFFF, 2) + le(0xFFFF, 2)
+    out += le(max32, 4) + le(max32, 4) + le(0, 2)
     return out
 }
