@@ -43,10 +43,12 @@ let package = Package(
             name: "Tokenizers",
             exclude: ["Resources/README.md"],
             resources: [.copy("Resources/chinese-clip-vocab.txt")]),
+        // Model registry, fetch over HTTPS (URLSession), PyTorch/safetensors import.
+        .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers"]),
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal", "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -58,6 +60,9 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ModelHubTests", dependencies: ["ModelHub"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -32,8 +32,22 @@ public final class WordPieceTokenizer: TextTokenizer {
 
     /// The Chinese-CLIP vocabulary shipped with this module (21128 entries), if the
     /// resource bundle is present.
+    ///
+    /// The resource bundle is looked up by hand next to the executable rather than
+    /// through `Bundle.module`, whose accessor stops the program when it is missing.
     public static var bundledChineseCLIPVocabulary: String? {
-        Bundle.module.path(forResource: "chinese-clip-vocab", ofType: "txt")
+        let name = "chinese-clip-vocab.txt"
+        var folders = [Bundle.main.bundlePath, Bundle.main.resourcePath ?? ""]
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            folders.append((exe as NSString).deletingLastPathComponent)
+        }
+        for folder in folders where !folder.isEmpty {
+            for bundle in ["picseek_Tokenizers.resources", "picseek_Tokenizers.bundle"] {
+                let candidate = "\(folder)/\(bundle)/\(name)"
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+        }
+        return nil
     }
 
     /// Loads a BERT `vocab.txt` (one token a line, id = line number - 1).
