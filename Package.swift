@@ -39,18 +39,30 @@ let package = Package(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(
+            name: "Library",
+            dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // A child process for the kill test: indexes with a fake model and is
+        // killed with SIGKILL at random moments by LibraryTests.
+        .executableTarget(
+            name: "picseek-index-stress",
+            dependencies: ["Library", "Store", "PicseekCore"]),
 
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
+        .testTarget(
+            name: "LibraryTests",
+            dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
     ],
     swiftLanguageModes: [.v5]
