@@ -237,6 +237,25 @@ struct IndexerTests {
         #expect(try f.store.photo(path: f.stored("box/in.jpg")) != nil)
     }
 
+    @Test("a root that comes back empty (unmounted drive) keeps its entries")
+    func emptyRootKeepsRows() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.jpg", "a")
+        f.tree.write("sub/b.jpg", "b")
+        _ = try f.index()
+        f.tree.remove("a.jpg")
+        f.tree.remove("sub/b.jpg")
+        let report = try f.index()
+        #expect(report.removed == 0)
+        #expect(report.problems.contains { "\($0)".contains("not mounted?") })
+        #expect(try f.store.allPhotos().count == 2)
+        // Deleting some but not all photos is an ordinary change.
+        f.tree.write("c.jpg", "c")
+        let next = try f.index()
+        #expect(next.removed == 2)
+        #expect(try f.store.allPhotos().count == 1)
+    }
+
     @Test("switching models keeps the other model's vectors")
     func twoModels() throws {
         let f = try IndexFixture()

@@ -71,6 +71,9 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     case tooLarge(path: [UInt8], size: Int64, limit: Int64)
     /// The path is not a regular file or not a folder, as required.
     case wrongKind(path: [UInt8], expected: String)
+    /// An indexed folder came back empty (an unmounted drive looks like this):
+    /// its `kept` index entries were not deleted.
+    case emptyRoot(path: [UInt8], kept: Int)
 
     public var description: String {
         switch self {
@@ -80,6 +83,9 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
             return "\(RawPath.display(path)) is \(size) bytes, above the limit of \(limit)"
         case .wrongKind(let path, let expected):
             return "\(RawPath.display(path)) is not \(expected)"
+        case .emptyRoot(let path, let kept):
+            return "\(RawPath.display(path)) has no photos now (not mounted?); kept its \(kept) "
+                + "index entries; use picseek forget to drop them"
         }
     }
 
@@ -92,6 +98,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
             return "file is \(size) bytes, above the limit of \(limit)"
         case .wrongKind(_, let expected):
             return "not \(expected)"
+        case .emptyRoot(_, let kept):
+            return "folder has no photos now; kept its \(kept) index entries"
         }
     }
 }

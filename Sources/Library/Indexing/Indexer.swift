@@ -119,6 +119,15 @@ public final class Indexer {
             }
         }
         work.sort { $0.path.lexicographicallyPrecedes($1.path) }
+        // A root that came back empty while the index knows photos under it
+        // is more likely an unmounted drive than a deliberate wipe: keep its rows.
+        for root in scannedRoots where !files.keys.contains(where: { RawPath.isUnder($0, root) }) {
+            let known = states.keys.filter { RawPath.isUnder($0, root) }.count
+            if known > 0 {
+                report.problems.append(
+                    ScanProblem(path: root, error: .emptyRoot(path: root, kept: known)))
+            }
+        }
         let unreadable = report.problems.map(\.path)
         var missing: [[UInt8]] = []
         for (path, _) in states where files[path] == nil {
