@@ -250,12 +250,15 @@ extension IndexStore {
                 """, arguments: [model.id])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
-                guard let blob = row.dataNoCopy(atIndex: 4), blob.count == expected else {
-                    let found = row.dataNoCopy(atIndex: 4)?.count ?? 0
+                let found = try row.withUnsafeData(atIndex: 4) { blob -> Int in
+                    guard let blob, blob.count == expected else { return blob?.count ?? 0 }
+                    appendFloats(blob, to: &set.matrix)
+                    return expected
+                }
+                guard found == expected else {
                     throw StoreError.corruptVector(
                         photo: id, expectedBytes: expected, foundBytes: found)
                 }
-                appendFloats(blob, to: &set.matrix)
                 set.ids.append(id)
                 set.paths.append([UInt8](row[1] as Data))
                 set.takenAt.append(row[2])

@@ -120,7 +120,7 @@ struct BenchSearch: ParsableCommand {
             if i % 1000 == 0 {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             }
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: folder.appendingPathComponent(String(format: "p%06d.jpg", i)).path,
                 contents: nil)
         }
