@@ -17,6 +17,8 @@ extension IndexStore {
     public func photoStates(under roots: [[UInt8]], modelID: Int64) throws -> [[UInt8]: PhotoState] {
         try read { db in
             var out: [[UInt8]: PhotoState] = [:]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM photos") ?? 0
+            out.reserveCapacity(total)
             for root in roots {
                 let (low, high) = underBounds(root)
                 let rows = try Row.fetchCursor(db, sql: """
@@ -27,11 +29,12 @@ extension IndexStore {
                     WHERE p.path >= ? AND p.path < ?
                     """, arguments: [modelID, low, high])
                 while let row = try rows.next() {
-                    let path = [UInt8](row["path"] as Data)
-                    let hash = (row["content_hash"] as Data?).map { [UInt8]($0) }
+                    // Columns by index: this loop runs once per photo on every rescan.
+                    let path = try row.withUnsafeData(atIndex: 1) { [UInt8]($0 ?? Data()) }
+                    let hash = try row.withUnsafeData(atIndex: 4) { $0.map { [UInt8]($0) } }
                     out[path] = PhotoState(
-                        id: row["id"], size: row["size"], mtimeNs: row["mtime_ns"],
-                        contentHash: hash, failed: row["failed"], embedded: row["embedded"])
+                        id: row[0], size: row[2], mtimeNs: row[3],
+                        contentHash: hash, failed: row[5], embedded: row[6])
                 }
             }
             return out

@@ -141,7 +141,8 @@ public final class Indexer {
         status.phase = .indexing
         status.total = work.count
         progress?(status)
-        let reusable = try store.embeddedHashes(modelID: model.id)
+        // Hashes already embedded, for moves and renames (not needed when idle).
+        let reusable = work.isEmpty ? [] : try store.embeddedHashes(modelID: model.id)
         var pass = Pass(
             indexer: self, model: model, control: control, progress: progress,
             missingPaths: missingPaths, status: status, started: Date())
