@@ -180,6 +180,17 @@ extension IndexStore {
         }
     }
 
+    /// Every content hash the photos table refers to (what thumbnails must keep).
+    public func contentHashes() throws -> Set<[UInt8]> {
+        try read { db in
+            var out = Set<[UInt8]>()
+            let rows = try Data.fetchCursor(
+                db, sql: "SELECT content_hash FROM photos WHERE content_hash IS NOT NULL")
+            while let hash = try rows.next() { out.insert([UInt8](hash)) }
+            return out
+        }
+    }
+
     /// Photos that failed, with their errors, ordered by path.
     public func failedPhotos() throws -> [StoredPhoto] {
         try read { db in

@@ -367,6 +367,16 @@ struct IndexerTests {
         let thumb = try #require(try f.store.thumbnails.get(hash: hash))
         #expect(thumb.width == 2 && thumb.height == 1)
         #expect(thumb.jpeg.starts(with: [0xFF, 0xD8]))
+
+        // A rename keeps the preview; new content replaces it.
+        f.tree.move("a.jpg", "b.jpg")
+        f.tree.write("c.jpg", "keeps the root non-empty")
+        _ = try f.index()
+        #expect(try f.store.thumbnails.get(hash: hash) == thumb)
+        f.tree.write("b.jpg", "other bytes now")
+        _ = try f.index()
+        #expect(try f.store.thumbnails.get(hash: hash) == nil)
+        #expect(try f.store.thumbnails.count() == 2)
     }
 
     @Test("real JPEGs go through libjpeg decoding in the test processor")

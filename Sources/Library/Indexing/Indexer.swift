@@ -166,6 +166,10 @@ public final class Indexer {
             report.removed += outcomes.filter { $0 == .removed(true) }.count
             index += chunk.count
         }
+        if report.removed + report.updated > 0 {
+            // Previews of contents no photo has any more.
+            _ = try store.thumbnails.prune(keeping: store.contentHashes())
+        }
         for root in scannedRoots { try store.markScanned(root: root) }
         status.phase = .finished
         status.current = nil
