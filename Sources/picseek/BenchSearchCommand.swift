@@ -62,6 +62,7 @@ struct BenchSearch: ParsableCommand {
             for j in 0..<dim { matrix[r * dim + j] *= inv }
         }
         var scores = [Float](repeating: 0, count: n)
+        let half = BF16Matrix(matrix, rows: n, dimension: dim)
         for method in ScoreKernel.Method.allCases {
             var times: [Double] = []
             var topTimes: [Double] = []
@@ -69,15 +70,30 @@ struct BenchSearch: ParsableCommand {
             for q in 0..<(repeats + 1) {
                 let query = (0..<dim).map { _ in rng.nextFloat() }
                 let start = DispatchTime.now().uptimeNanoseconds
-                matrix.withUnsafeBufferPointer { m in
-                    scores.withUnsafeMutableBufferPointer { out in
-                        ScoreKernel.scores(
-                            method, matrix: m.baseAddress!, rows: n, dimension: dim,
-                            query: query, out: out.baseAddress!)
+                let best: [(index: Int, score: Float)]
+                var mid = start
+                if method == .bf16 {
+                    // Scan + candidate selection + float32 rescoring, as SearchEngine does.
+                    best = matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            half.topK(
+                                query: query, exact: m.baseAddress!, k: top,
+                                candidates: SearchEngine.rescoreCandidates, include: nil,
+                                scratch: out.baseAddress!)
+                        }
                     }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                } else {
+                    matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            ScoreKernel.scores(
+                                method, matrix: m.baseAddress!, rows: n, dimension: dim,
+                                query: query, out: out.baseAddress!)
+                        }
+                    }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                    best = scores.withUnsafeBufferPointer { TopK.select($0, k: top) }
                 }
-                let mid = DispatchTime.now().uptimeNanoseconds
-                let best = scores.withUnsafeBufferPointer { TopK.select($0, k: top) }
                 let end = DispatchTime.now().uptimeNanoseconds
                 checksum &+= best.first?.index ?? 0
                 if q == 0 { continue }  // warm-up

@@ -45,4 +45,44 @@ struct KernelTests {
         #expect(fast.first?.index == 10)
         #expect(fast.count == 15)
     }
+
+    @Test("the bf16 loop matches its naive twin and stays near float32",
+          arguments: [(3, 5), (9, 16), (33, 512)])
+    func bf16(rows: Int, dim: Int) {
+        let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows + dim))
+        let q = randomMatrix(rows: 1, dim: dim, seed: 7)
+        let half = BF16Matrix(m, rows: rows, dimension: dim)
+        var fast = [Float](repeating: .nan, count: rows)
+        var naive = [Float](repeating: .nan, count: rows)
+        var exact = [Float](repeating: .nan, count: rows)
+        half.scores(query: q, out: &fast)
+        half.scoresNaive(query: q, out: &naive)
+        ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
+        for i in 0..<rows {
+            #expect(abs(fast[i] - naive[i]) <= 1e-4 * Float(dim))
+            // bf16 keeps 8 significant bits: |error| <= 2^-8 * sum |m q|.
+            var bound: Float = 0
+            for j in 0..<dim { bound += abs(m[i * dim + j] * q[j]) }
+            #expect(abs(naive[i] - exact[i]) <= bound / 256 + 1e-6)
+        }
+        #expect(BF16Matrix.float(BF16Matrix.bf16(1.0)) == 1.0)
+        #expect(BF16Matrix.float(BF16Matrix.bf16(-2.5)) == -2.5)
+    }
+
+    @Test("bf16 scan plus float32 rescoring returns the exact top-k")
+    func bf16TopK() {
+        let rows = 3000, dim = 64
+        let m = randomMatrix(rows: rows, dim: dim, seed: 11)
+        let half = BF16Matrix(m, rows: rows, dimension: dim)
+        var scratch = [Float](repeating: 0, count: rows)
+        for seed in 0..<5 {
+            let q = randomMatrix(rows: 1, dim: dim, seed: UInt64(100 + seed))
+            var exact = [Float](repeating: 0, count: rows)
+            ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
+            let want = TopK.selectNaive(exact, k: 10)
+            let got = half.topK(
+                query: q, exact: m, k: 10, candidates: 200, include: nil, scratch: &scratch)
+            #expect(got.map(\.index) == want.map(\.index))
+        }
+    }
 }

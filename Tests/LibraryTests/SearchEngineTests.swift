@@ -36,6 +36,27 @@ struct SearchEngineTests {
         #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >))
     }
 
+    @Test("every scoring method gives the same hits, filters included")
+    func methodsAgree() throws {
+        let f = try captionedLibrary()
+        var results: [[Int64]] = []
+        for method in ScoreKernel.Method.allCases {
+            let engine = SearchEngine(
+                store: f.store, embedder: f.embedder, templates: .none, method: method)
+            var request = SearchRequest(query: .text("red car + 0.5:blue sea"))
+            request.top = 4
+            results.append(try engine.search(request).map(\.photoID))
+            request.folder = f.stored("2023")
+            results.append(try engine.search(request).map(\.photoID))
+        }
+        #expect(results.count == 6)
+        #expect(results[0].count == 4 && results[1].count == 3)
+        for i in stride(from: 2, to: results.count, by: 2) {
+            #expect(results[i] == results[0])
+            #expect(results[i + 1] == results[1])
+        }
+    }
+
     @Test("templates wrap text per language before embedding")
     func templatesApplied() throws {
         let f = try captionedLibrary()

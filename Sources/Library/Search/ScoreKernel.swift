@@ -8,6 +8,9 @@ public enum ScoreKernel {
         case blas
         /// A SIMD loop over four rows at a time (see `scores`).
         case loop
+        /// A bfloat16 copy scanned first (half the memory traffic), its top
+        /// candidates rescored exactly in float32 (see `BF16Matrix`).
+        case bf16
     }
 
     /// `out[i] = dot(matrix[i], query)` with the chosen method.
@@ -18,7 +21,9 @@ public enum ScoreKernel {
         switch method {
         case .blas:
             BLAS.sgemv(m: rows, n: dimension, a: matrix, lda: dimension, x: query, y: out)
-        case .loop:
+        case .loop, .bf16:
+            // bf16 needs its own copy of the matrix; callers holding one use
+            // BF16Matrix directly, everyone else gets exact float32 scores.
             scores(matrix: matrix, rows: rows, dimension: dimension, query: query, out: out)
         }
     }

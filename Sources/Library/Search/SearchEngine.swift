@@ -15,9 +15,13 @@ public final class SearchEngine {
     /// How rows are scored. BLAS by default: `picseek bench search` measured
     /// OpenBLAS sgemv faster than the portable (SSE2-compiled) SIMD loop.
     public var method: ScoreKernel.Method
+    /// Rows rescored in float32 after a bf16 pass.
+    public static let rescoreCandidates = 200
+
     /// The vectors in use; nil until the first search or `refresh()`.
     public private(set) var vectors: VectorSet?
     private var dates: [String]?
+    private var half: BF16Matrix?
     private var scratch: [Float] = []
 
     /// An engine for `embedder`'s model. `processor` turns image terms into
@@ -50,6 +54,7 @@ public final class SearchEngine {
         }
         vectors = try store.loadVectors(model: model)
         dates = nil
+        half = nil
         return true
     }
 
@@ -130,16 +135,6 @@ public final class SearchEngine {
         let d = set.model.dimension
         guard n > 0, request.top > 0 else { return [] }
         if scratch.count < n { scratch = [Float](repeating: 0, count: n) }
-        let method = self.method
-        set.matrix.withUnsafeBufferPointer { m in
-            query.withUnsafeBufferPointer { q in
-                scratch.withUnsafeMutableBufferPointer { out in
-                    ScoreKernel.scores(
-                        method, matrix: m.baseAddress!, rows: n, dimension: d,
-                        query: q.baseAddress!, out: out.baseAddress!)
-                }
-            }
-        }
         let datesNeeded = request.dates.map { !$0.isUnbounded } ?? false
         let rowDates = datesNeeded ? dateStrings(set) : nil
         let folder = request.folder
@@ -155,8 +150,35 @@ public final class SearchEngine {
                 return true
             }
         }
-        let picked = scratch.withUnsafeBufferPointer { scores in
-            TopK.select(UnsafeBufferPointer(rebasing: scores[0..<n]), k: request.top, include: filter)
+        let picked: [(index: Int, score: Float)]
+        if method == .bf16 {
+            let half = self.half ?? BF16Matrix(set.matrix, rows: n, dimension: d)
+            self.half = half
+            picked = set.matrix.withUnsafeBufferPointer { m in
+                query.withUnsafeBufferPointer { q in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        half.topK(
+                            query: q.baseAddress!, exact: m.baseAddress!, k: request.top,
+                            candidates: Self.rescoreCandidates, include: filter,
+                            scratch: out.baseAddress!)
+                    }
+                }
+            }
+        } else {
+            let method = self.method
+            set.matrix.withUnsafeBufferPointer { m in
+                query.withUnsafeBufferPointer { q in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        ScoreKernel.scores(
+                            method, matrix: m.baseAddress!, rows: n, dimension: d,
+                            query: q.baseAddress!, out: out.baseAddress!)
+                    }
+                }
+            }
+            picked = scratch.withUnsafeBufferPointer { scores in
+                TopK.select(
+                    UnsafeBufferPointer(rebasing: scores[0..<n]), k: request.top, include: filter)
+            }
         }
         var hits = picked.map { pick in
             SearchHit(
