@@ -45,18 +45,30 @@ let package = Package(
             resources: [.copy("Resources/chinese-clip-vocab.txt")]),
         // Model registry, fetch over HTTPS (URLSession), PyTorch/safetensors import.
         .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers"]),
+        .target(
+            name: "Library",
+            dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal", "ModelHub",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // A child process for the kill test: indexes with a fake model and is
+        // killed with SIGKILL at random moments by LibraryTests.
+        .executableTarget(
+            name: "picseek-index-stress",
+            dependencies: ["Library", "Store", "PicseekCore"]),
 
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
+        .testTarget(
+            name: "LibraryTests",
+            dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(
             name: "TokenizersTests", dependencies: ["Tokenizers"],

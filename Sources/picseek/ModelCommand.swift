@@ -172,17 +172,6 @@ struct ModelOption: ParsableArguments {
     }
 }
 
-/// Wraps a library error so ArgumentParser prints its escaped message and exits non-zero.
-struct CLIError: Error, CustomStringConvertible {
-    var message: String
-    init(_ error: Error) {
-        let text = (error as? ModelHubError)?.description ?? "\(error)"
-        message = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { TerminalSafe.escape(String($0)) }.joined(separator: "\n")
-    }
-    var description: String { message }
-}
-
 /// Prints left-aligned columns.
 func printTable(_ rows: [[String]]) {
     guard let columns = rows.map(\.count).max() else { return }

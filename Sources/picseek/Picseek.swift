@@ -7,5 +7,7 @@ struct Picseek: ParsableCommand {
         commandName: "picseek",
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
-        subcommands: [ModelCommand.self])
+        subcommands: [
+            Index.self, Search.self, Status.self, Forget.self, Errors.self, ModelCommand.self,
+        ])
 }

@@ -1,0 +1,43 @@
+import PicseekCore
+
+/// Turns a photo file's bytes into the model input, a thumbnail and
+/// metadata. The image pipeline (`Imaging.ImagePipeline.process`) is the real
+/// one; tests inject fakes.
+public typealias PhotoProcessor =
+    @Sendable (_ data: [UInt8], _ spec: PreprocessSpec) throws -> ProcessedPhoto
+
+/// Tuning of an indexing run.
+public struct IndexOptions: Sendable {
+    /// What to scan and skip.
+    public var scan = ScanOptions()
+    /// Images per embedder call.
+    public var batchSize = 8
+    /// Changes per database transaction.
+    public var commitEvery = 64
+    /// Longest time (seconds) a finished change waits before it is committed.
+    public var commitInterval = 2.0
+    /// Decoded photos waiting for the encoder; bounds memory.
+    public var queueCapacity = 16
+    /// JPEG quality of stored thumbnails.
+    public var thumbnailQuality = 80
+    /// Files larger than this are recorded as failed without being read.
+    public var maxFileBytes: Int64 = 512 << 20
+
+    public init() {}
+}
+
+/// Why an indexing run stopped.
+public enum IndexError: Error, CustomStringConvertible {
+    /// The embedder returned the wrong number of vectors or wrong lengths.
+    case embedderContract(String)
+    /// None of the given roots could be opened.
+    case noUsableRoot([String])
+
+    public var description: String {
+        switch self {
+        case .embedderContract(let message): return "model broke its contract: \(message)"
+        case .noUsableRoot(let reasons):
+            return "no folder to index: " + reasons.joined(separator: "; ")
+        }
+    }
+}

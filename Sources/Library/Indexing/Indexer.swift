@@ -1,0 +1,179 @@
+import Foundation
+import Imaging
+import PicseekCore
+import Store
+
+/// The indexing worker: scans roots, diffs them against the store, and
+/// embeds what is new or changed in a two-thread pipeline, committing in
+/// batches.
+///
+/// One thread reads, hashes and decodes files into a bounded queue; the
+/// calling thread embeds batches and writes them. Every commit is a single
+/// transaction holding rows and vectors together, so a crash (even `kill -9`)
+/// at any moment leaves a consistent index that the next run completes.
+public final class Indexer {
+    let store: IndexStore
+    let embedder: any Embedder
+    let processor: PhotoProcessor
+    let options: IndexOptions
+
+    public init(
+        store: IndexStore, embedder: any Embedder, processor: @escaping PhotoProcessor,
+        options: IndexOptions = IndexOptions()
+    ) {
+        self.store = store
+        self.embedder = embedder
+        self.processor = processor
+        self.options = options
+    }
+
+    /// Indexes the folders `roots` (raw paths, relative or absolute) for the
+    /// embedder's model and returns what changed.
+    ///
+    /// Throws `StoreError.busy` when another indexer holds the database.
+    public func run(
+        roots: [[UInt8]], control: IndexControl = IndexControl(),
+        progress: ((IndexProgress) -> Void)? = nil
+    ) throws -> IndexReport {
+        let lock = try store.lockForWriting()
+        defer { lock?.release() }
+        let started = Date()
+        let identity = embedder.model
+        let model = try store.registerModel(
+            name: identity.name, family: identity.family, dimension: identity.dimension,
+            fingerprint: identity.fingerprint)
+
+        var report = IndexReport()
+        var canonicalRoots: [[UInt8]] = []
+        var rootErrors: [String] = []
+        for root in roots {
+            switch RawPath.canonical(root) {
+            case .success(let path):
+                if !canonicalRoots.contains(path) { canonicalRoots.append(path) }
+            case .failure(let error):
+                report.problems.append(ScanProblem(path: root, error: error))
+                rootErrors.append(error.description)
+            }
+        }
+        guard !canonicalRoots.isEmpty else { throw IndexError.noUsableRoot(rootErrors) }
+
+        let runID = try store.beginRun(model: model)
+        var counts = RunCounts()
+        do {
+            let cancelled = try runBody(
+                roots: canonicalRoots, model: model, control: control, report: &report,
+                progress: progress)
+            report.cancelled = cancelled
+            counts.added = report.added + report.duplicates
+            counts.updated = report.updated
+            counts.moved = report.moved
+            counts.failed = report.failed
+            counts.removed = report.removed
+            report.seconds = Date().timeIntervalSince(started)
+            try store.finishRun(runID, outcome: cancelled ? "cancelled" : "completed", counts: counts)
+            try store.checkpoint()
+            return report
+        } catch {
+            try? store.finishRun(runID, outcome: "failed: \(error)", counts: counts)
+            throw error
+        }
+    }
+
+    /// Scan, diff, pipeline, removals. Returns true when cancelled.
+    private func runBody(
+        roots: [[UInt8]], model: ModelRecord, control: IndexControl,
+        report: inout IndexReport, progress: ((IndexProgress) -> Void)?
+    ) throws -> Bool {
+        var status = IndexProgress(
+            phase: .scanning, scanned: 0, total: 0, done: 0, failed: 0, reused: 0, rate: 0,
+            eta: nil, current: nil, lastError: nil)
+        progress?(status)
+
+        // 1. Scan.
+        let scanner = FileScanner(options: options.scan)
+        var files: [[UInt8]: FileStamp] = [:]
+        var scannedRoots: [[UInt8]] = []
+        for root in roots {
+            try store.addRoot(root)
+            let result = scanner.scan(root: root)
+            report.problems += result.problems
+            // A root that could not be opened at all is not scanned: its rows stay.
+            if result.folders > 0 { scannedRoots.append(root) }
+            for file in result.files { files[file.path] = file }
+            status.scanned = files.count
+            progress?(status)
+            if !control.proceed() { return true }
+        }
+        report.scanned = files.count
+
+        // 2. Diff against the store.
+        let states = try store.photoStates(under: scannedRoots, modelID: model.id)
+        var work: [FileStamp] = []
+        for file in files.values {
+            if let state = states[file.path], state.size == file.size,
+                state.mtimeNs == file.mtimeNs, state.embedded || state.failed
+            {
+                report.unchanged += 1
+            } else {
+                work.append(file)
+            }
+        }
+        work.sort { $0.path.lexicographicallyPrecedes($1.path) }
+        // A root that came back empty while the index knows photos under it
+        // is more likely an unmounted drive than a deliberate wipe: keep its rows.
+        for root in scannedRoots where !files.keys.contains(where: { RawPath.isUnder($0, root) }) {
+            let known = states.keys.filter { RawPath.isUnder($0, root) }.count
+            if known > 0 {
+                report.problems.append(
+                    ScanProblem(path: root, error: .emptyRoot(path: root, kept: known)))
+            }
+        }
+        let unreadable = report.problems.map(\.path)
+        var missing: [[UInt8]] = []
+        for (path, _) in states where files[path] == nil {
+            // Keep rows in folders we could not read: they may still exist.
+            if unreadable.contains(where: { RawPath.isUnder(path, $0) }) { continue }
+            if scannedRoots.contains(where: { RawPath.isUnder(path, $0) }) { missing.append(path) }
+        }
+        let missingPaths = Set(missing)
+
+        // 3. Embed what changed.
+        status.phase = .indexing
+        status.total = work.count
+        progress?(status)
+        // Hashes already embedded, for moves and renames (not needed when idle).
+        let reusable = work.isEmpty ? [] : try store.embeddedHashes(modelID: model.id)
+        var pass = Pass(
+            indexer: self, model: model, control: control, progress: progress,
+            missingPaths: missingPaths, status: status, started: Date())
+        var retry = try pass.run(work, reusable: reusable, report: &report)
+        if !retry.isEmpty && !pass.cancelled {
+            // Content we hoped to copy vanished meanwhile: embed it after all.
+            retry = try pass.run(retry, reusable: [], report: &report)
+        }
+        if pass.cancelled { return true }
+        status = pass.status
+
+        // 4. Drop rows of files that are gone.
+        status.phase = .removing
+        progress?(status)
+        var index = 0
+        let sortedMissing = missing.sorted { $0.lexicographicallyPrecedes($1) }
+        while index < sortedMissing.count {
+            if !control.proceed() { return true }
+            let chunk = sortedMissing[index..<min(index + 500, sortedMissing.count)]
+            let outcomes = try store.apply(chunk.map { .removed(path: $0) }, model: model)
+            report.removed += outcomes.filter { $0 == .removed(true) }.count
+            index += chunk.count
+        }
+        if report.removed + report.updated > 0 {
+            // Previews of contents no photo has any more.
+            _ = try store.thumbnails.prune(keeping: store.contentHashes())
+        }
+        for root in scannedRoots { try store.markScanned(root: root) }
+        status.phase = .finished
+        status.current = nil
+        progress?(status)
+        return false
+    }
+}

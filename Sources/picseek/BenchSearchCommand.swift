@@ -1,0 +1,223 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Library
+import PicseekCore
+import Store
+import Tensor
+
+/// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
+/// and the index file size per vector byte.
+struct BenchSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Time top-k search over random vectors, a no-change rescan, and index size.")
+
+    @Option(help: "Comma-separated numbers of vectors.")
+    var sizes = "100000,1000000"
+
+    @Option(help: "Vector dimension.")
+    var dim = 512
+
+    @Option(help: "Results per query.")
+    var top = 10
+
+    @Option(help: "Timed queries per size and method (the median is reported).")
+    var repeats = 15
+
+    @Option(help: "Empty placeholder files for the no-change rescan (0 skips it).")
+    var rescanFiles = 20000
+
+    @Option(help: "Vectors written for the index size measurement (0 skips it).")
+    var dbRows = 20000
+
+    func run() throws {
+        BLAS.threads = 1
+        print("search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
+            + "(\(BLAS.configuration))")
+        let counts = try sizes.split(separator: ",").map { part -> Int in
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw CLIError("--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
+            }
+            return n
+        }
+        for n in counts { try benchSearch(rows: n) }
+        if rescanFiles > 0 { try benchRescan(files: rescanFiles) }
+        if dbRows > 0 { try benchDatabaseSize(rows: dbRows) }
+    }
+
+    // MARK: search
+
+    private func benchSearch(rows n: Int) throws {
+        var rng = Lcg(seed: UInt64(n))
+        var matrix = [Float](repeating: 0, count: n * dim)
+        for r in 0..<n {
+            var norm: Float = 0
+            for j in 0..<dim {
+                let v = rng.nextFloat()
+                matrix[r * dim + j] = v
+                norm += v * v
+            }
+            let inv = 1 / norm.squareRoot()
+            for j in 0..<dim { matrix[r * dim + j] *= inv }
+        }
+        var scores = [Float](repeating: 0, count: n)
+        let half = BF16Matrix(matrix, rows: n, dimension: dim)
+        for method in ScoreKernel.Method.allCases {
+            var times: [Double] = []
+            var topTimes: [Double] = []
+            var checksum = 0
+            for q in 0..<(repeats + 1) {
+                let query = (0..<dim).map { _ in rng.nextFloat() }
+                let start = DispatchTime.now().uptimeNanoseconds
+                let best: [(index: Int, score: Float)]
+                var mid = start
+                if method == .bf16 {
+                    // Scan + candidate selection + float32 rescoring, as SearchEngine does.
+                    best = matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            half.topK(
+                                query: query, exact: m.baseAddress!, k: top,
+                                candidates: SearchEngine.rescoreCandidates, include: nil,
+                                scratch: out.baseAddress!)
+                        }
+                    }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                } else {
+                    matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            ScoreKernel.scores(
+                                method, matrix: m.baseAddress!, rows: n, dimension: dim,
+                                query: query, out: out.baseAddress!)
+                        }
+                    }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                    best = scores.withUnsafeBufferPointer { TopK.select($0, k: top) }
+                }
+                let end = DispatchTime.now().uptimeNanoseconds
+                checksum &+= best.first?.index ?? 0
+                if q == 0 { continue }  // warm-up
+                times.append(Double(end - start) / 1e6)
+                topTimes.append(Double(end - mid) / 1e6)
+            }
+            print(String(
+                format: "  %8d vectors  %-4@  median %7.2f ms  (top-k %5.2f ms, min %.2f, max %.2f)  [%d]",
+                n, method.rawValue as NSString, median(times), median(topTimes),
+                times.min() ?? 0, times.max() ?? 0, checksum % 10))
+        }
+    }
+
+    // MARK: rescan
+
+    /// A model that must never run: the placeholder files all fail to decode.
+    private final class NullEmbedder: Embedder, @unchecked Sendable {
+        let model = EmbedderIdentity(name: "bench-null", family: "bench", dimension: 4, fingerprint: "none")
+        let preprocess = PreprocessSpec(
+            size: 1, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        func embedImages(_ batch: [[Float]]) throws -> [[Float]] {
+            throw CLIError("bench: the embedder must not be called")
+        }
+        func embedText(_ text: String) throws -> [Float] {
+            throw CLIError("bench: the embedder must not be called")
+        }
+    }
+
+    private struct Placeholder: Error, CustomStringConvertible {
+        var description: String { "placeholder file, not a photo" }
+    }
+
+    private func benchRescan(files: Int) throws {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("picseek-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let photos = dir.appendingPathComponent("photos")
+        for i in 0..<files {
+            let folder = photos.appendingPathComponent(String(format: "d%04d", i / 1000))
+            if i % 1000 == 0 {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            }
+            _ = FileManager.default.createFile(
+                atPath: folder.appendingPathComponent(String(format: "p%06d.jpg", i)).path,
+                contents: nil)
+        }
+        let store = try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
+        let indexer = Indexer(
+            store: store, embedder: NullEmbedder(), processor: { _, _ in throw Placeholder() })
+        let root = RawPath.bytes(photos.path)
+        let first = try indexer.run(roots: [root])
+        guard first.failed == files else {
+            throw CLIError("bench: expected \(files) placeholder failures, got \(first.failed)")
+        }
+        var times: [Double] = []
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = try indexer.run(roots: [root])
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            guard report.unchanged == files else {
+                throw CLIError("bench: rescan found changes (\(report.unchanged) unchanged)")
+            }
+        }
+        print(String(
+            format: "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
+            files, median(times), median(times) * 1000 / Double(files), first.seconds))
+    }
+
+    // MARK: database size
+
+    private func benchDatabaseSize(rows: Int) throws {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("picseek-bench-db-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("index.sqlite").path
+        let store = try IndexStore.open(path: path)
+        let model = try store.registerModel(
+            name: "bench", family: "bench", dimension: dim, fingerprint: "random")
+        var rng = Lcg(seed: 42)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var batch: [PhotoChange] = []
+        for i in 0..<rows {
+            let path = RawPath.bytes(String(format: "/photos/2024/%02d/IMG_%06d.jpg", i % 12, i))
+            var vector = (0..<dim).map { _ in rng.nextFloat() }
+            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            vector = vector.map { $0 / norm }
+            batch.append(.embedded(
+                FileStamp(path: path, size: 3_000_000 + Int64(i), mtimeNs: 1_700_000_000_000_000_000),
+                hash: SHA256.hash(path), metadata: PhotoMetadata(
+                    width: 4000, height: 3000, takenAt: "2024-01-01 12:00:00", camera: "Bench Cam"),
+                vector: vector))
+            if batch.count == 1000 || i == rows - 1 {
+                _ = try store.apply(batch, model: model)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        let insert = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try store.checkpoint()
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let loaded = try store.loadVectors(model: model)
+        let load = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
+            .int64Value ?? 0
+        let vectorBytes = Int64(rows * dim * 4)
+        print(String(
+            format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
+                + "page %d B; insert %.1f s, load %.0f ms (%d rows)",
+            rows, Double(size) / 1e6, Double(vectorBytes) / 1e6, Double(size) / Double(vectorBytes),
+            try store.currentPageSize(), insert, load, loaded.count))
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
+
+/// A small deterministic generator for benchmark data.
+private struct Lcg {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 2_862_933_555_777_941_757 &+ 3_037_000_493 }
+    mutating func nextFloat() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+    }
+}

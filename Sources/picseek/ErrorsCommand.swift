@@ -1,0 +1,23 @@
+import ArgumentParser
+import Library
+import PicseekCore
+import Store
+
+/// `picseek errors`: files that could not be indexed, with the reason.
+struct Errors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "errors",
+        abstract: "List files that could not be indexed, with the reason.",
+        discussion: "A failed file is retried when its size or modification time changes.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try database.openExisting()
+        let failed = try store.failedPhotos()
+        for photo in failed {
+            print("\(RawPath.display(photo.path)): \(TerminalSafe.escape(photo.error ?? "unknown error"))")
+        }
+        if failed.isEmpty { printError("no failed files") }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Library
+import PicseekCore
+import Store
+
+/// `picseek forget PATH`: drop photos (and indexed folders) from the index.
+struct Forget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Remove a photo or a whole folder from the index (the files are not touched).")
+
+    @Argument(help: ArgumentHelp("Photos or folders to forget.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try database.openExisting()
+        let lock = try store.lockForWriting()
+        defer { lock?.release() }
+        for typed in paths {
+            // A folder that no longer exists can still be forgotten.
+            let path = try canonicalPath(typed, mustExist: false)
+            let removed = try store.forget(path: path)
+            print("\(RawPath.display(path)): forgot \(removed) photo\(removed == 1 ? "" : "s")")
+        }
+    }
+}

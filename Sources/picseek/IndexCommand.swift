@@ -1,0 +1,174 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Library
+import PicseekCore
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `picseek index PATH...`: add folders to the index and bring it up to date.
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index photos under folders; rerun to pick up new, changed, moved and deleted files.",
+        discussion: """
+            Skips hidden folders and junk (.git, node_modules, @eaDir, .thumbnails, __MACOSX,
+            .Trash*, lost+found, …). Safe to interrupt (Ctrl-C or even kill -9): the next run
+            continues where this one stopped. Only one indexer may write an index at a time.
+            """)
+
+    @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
+    var paths: [String]
+
+    @Option(help: ArgumentHelp("Model weights to embed with.", valueName: "path"))
+    var model: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Skip files and folders matching this glob (repeatable); a glob with / matches the whole path.",
+            valueName: "glob"))
+    var exclude: [String] = []
+
+    @Flag(help: "Also index hidden files and folders.")
+    var includeHidden = false
+
+    @Option(help: "Images per model call.")
+    var batch = 8
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
+        let store = try database.open()
+        let embedder = try loadEmbedder(modelPath: model)
+        let processor = try makePhotoProcessor(for: embedder)
+        var options = IndexOptions()
+        options.batchSize = batch
+        options.scan.excludeGlobs = exclude
+        options.scan.includeHidden = includeHidden
+        let roots = try paths.map { try canonicalPath($0, mustExist: true) }
+
+        let control = IndexControl()
+        let interrupt = InterruptHandler { control.cancel() }
+        defer { interrupt.stop() }
+        let renderer = ProgressRenderer()
+        let report = try Indexer(
+            store: store, embedder: embedder, processor: processor, options: options
+        ).run(roots: roots, control: control) { renderer.show($0) }
+        renderer.finish()
+        for problem in report.problems { printError("warning: \(problem)") }
+        print(summary(report))
+        if report.cancelled { throw ExitCode(130) }
+    }
+
+    private func summary(_ r: IndexReport) -> String {
+        var parts = ["\(r.scanned) photos found", "\(r.added + r.duplicates) added",
+                     "\(r.updated) updated", "\(r.moved) moved", "\(r.removed) removed",
+                     "\(r.failed) failed", "\(r.unchanged) unchanged"]
+        if r.cancelled { parts.append("interrupted; rerun to continue") }
+        return parts.joined(separator: ", ") + String(format: " (%.1f s)", r.seconds)
+    }
+}
+
+/// Turns SIGINT into a cancel request; a second Ctrl-C exits at once.
+final class InterruptHandler {
+    private let source: DispatchSourceSignal
+    private var count = 0
+
+    init(onInterrupt: @escaping () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [unowned self] in
+            count += 1
+            if count > 1 { exit(130) }
+            printError("\ninterrupted: finishing the current batch (Ctrl-C again to quit now)")
+            onInterrupt()
+        }
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// Draws indexing progress: a bar on a terminal, plain lines otherwise.
+final class ProgressRenderer {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastDraw = Date.distantPast
+    private var lastLine = Date()
+    private var drewBar = false
+    private var lastPhase: IndexProgress.Phase?
+
+    func show(_ p: IndexProgress) {
+        let now = Date()
+        let phaseChanged = p.phase != lastPhase
+        lastPhase = p.phase
+        if isTerminal {
+            guard phaseChanged || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+            lastDraw = now
+            drawBar(p)
+        } else if phaseChanged || now.timeIntervalSince(lastLine) >= 5 {
+            lastLine = now
+            printError(plainLine(p))
+        }
+    }
+
+    func finish() {
+        if isTerminal && drewBar { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+
+    private func plainLine(_ p: IndexProgress) -> String {
+        switch p.phase {
+        case .scanning: return "scanning: \(p.scanned) photos found"
+        case .indexing:
+            return "indexing: \(p.done)/\(p.total), \(p.failed) failed, "
+                + String(format: "%.1f/s", p.rate) + (p.eta.map { ", eta " + duration($0) } ?? "")
+        case .removing: return "removing entries of deleted files"
+        case .finished: return "done"
+        }
+    }
+
+    private func drawBar(_ p: IndexProgress) {
+        let width = terminalWidth()
+        var line: String
+        switch p.phase {
+        case .indexing where p.total > 0:
+            let barWidth = 24
+            let filled = min(barWidth, p.done * barWidth / max(1, p.total))
+            line = "[" + String(repeating: "#", count: filled)
+                + String(repeating: ".", count: barWidth - filled) + "] "
+                + "\(p.done)/\(p.total) " + String(format: "%.1f/s", p.rate)
+                + (p.eta.map { " eta " + duration($0) } ?? "")
+                + (p.failed > 0 ? " \(p.failed) failed" : "")
+            if let current = p.current {
+                line += "  " + RawPath.display(RawPath.baseName(current))
+            }
+        default:
+            line = plainLine(p)
+        }
+        // Cut to the terminal width (by characters; wide glyphs may still wrap).
+        if line.count > width - 1 { line = String(line.prefix(max(10, width - 1))) }
+        FileHandle.standardError.write(Data(("\r" + line + "\u{1b}[K").utf8))
+        drewBar = true
+    }
+
+    private func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return 80
+    }
+
+    private func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
+        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s)s"
+    }
+}

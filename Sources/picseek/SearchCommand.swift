@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Library
+import PicseekCore
+import Store
+
+/// `picseek search QUERY`: the best-matching photos, with scores.
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find indexed photos by meaning; prints score and path.",
+        discussion: """
+            Compound queries: "sunset + beach - people", weights "2:cat + dog", an image path
+            as a term "./pool.jpg + blue water", quotes for literal text "\\"rock - paper\\"".
+            Text is wrapped in a prompt template per language ("a photo of {}" / "一张{}的照片").
+            """)
+
+    @Argument(help: ArgumentHelp("The query (several words are joined with spaces).", valueName: "query"))
+    var query: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Photos like this indexed photo (path or id).", valueName: "photo"))
+    var like: String?
+
+    @Option(name: [.customShort("t"), .long], help: "Number of results.")
+    var top = 10
+
+    @Flag(help: "Print one JSON object per line.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Query language for the prompt template: en or zh (default: detected).", valueName: "lang"))
+    var lang: String?
+
+    @Option(name: .customLong("in"), help: ArgumentHelp("Only photos under this folder.", valueName: "dir"))
+    var folder: String?
+
+    @Option(help: ArgumentHelp("Only photos taken (EXIF date, else modified) on or after this date.", valueName: "YYYY[-MM[-DD]]"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only photos taken on or before this date (a month or year covers all of it).", valueName: "YYYY[-MM[-DD]]"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Keep results scoring at least this fraction of the best score.", valueName: "ratio"))
+    var minRatio: Float?
+
+    @Option(help: ArgumentHelp("Keep results within this score distance of the best.", valueName: "delta"))
+    var within: Float?
+
+    @Option(help: ArgumentHelp("English prompt template; {} is the query.", valueName: "template"))
+    var templateEn: String?
+
+    @Option(help: ArgumentHelp("Chinese prompt template; {} is the query.", valueName: "template"))
+    var templateZh: String?
+
+    @Flag(help: "Embed the query words as typed, without a prompt template.")
+    var noTemplate = false
+
+    @Option(help: ArgumentHelp("Model weights to embed the query with.", valueName: "path"))
+    var model: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if query.isEmpty && like == nil { throw ValidationError("give a query or --like PHOTO") }
+        if !query.isEmpty && like != nil { throw ValidationError("give either a query or --like, not both") }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if let lang, QueryLanguage(rawValue: lang) == nil {
+            throw ValidationError("--lang must be en or zh")
+        }
+        if minRatio != nil && within != nil {
+            throw ValidationError("give either --min-ratio or --within, not both")
+        }
+    }
+
+    func run() throws {
+        // Check everything that needs no model first, so mistakes show at once.
+        let text = query.joined(separator: " ")
+        let terms = text.isEmpty ? nil : try QueryParser.parse(text)
+        let dates = try DateBounds(since: since, until: until)
+        var templates = PromptTemplates.standard
+        if let templateEn { try templates.set(templateEn, for: .en) }
+        if let templateZh { try templates.set(templateZh, for: .zh) }
+        let store = try database.openExisting()
+        let folderPath = try folder.map { try canonicalPath($0, mustExist: true) }
+        let likeID = try like.map { try photoID($0, store: store) }
+
+        let embedder = try loadEmbedder(modelPath: model)
+        let needsImages = terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
+        let processor = needsImages ? try makePhotoProcessor(for: embedder) : nil
+        let engine = SearchEngine(
+            store: store, embedder: embedder, processor: processor, templates: templates)
+        var request: SearchRequest
+        if let likeID {
+            request = SearchRequest(query: .similarTo(photoID: likeID))
+        } else {
+            request = SearchRequest(query: .terms(terms ?? []))
+        }
+        request.top = top
+        request.language = lang.flatMap(QueryLanguage.init(rawValue:))
+        request.useTemplates = !noTemplate
+        request.folder = folderPath
+        request.dates = dates.isUnbounded ? nil : dates
+        if let minRatio { request.cutoff = .ratio(minRatio) }
+        if let within { request.cutoff = .delta(within) }
+        for hit in try engine.search(request) {
+            print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit))
+        }
+    }
+
+    private func photoID(_ typed: String, store: IndexStore) throws -> Int64 {
+        if let id = Int64(typed), try store.photo(id: id) != nil { return id }
+        let path = try canonicalPath(typed, mustExist: false)
+        guard let photo = try store.photo(path: path) else {
+            throw CLIError("\(TerminalSafe.escape(typed)) is not an indexed photo")
+        }
+        return photo.id
+    }
+}

@@ -1,0 +1,88 @@
+import Testing
+@testable import Library
+
+private func randomMatrix(rows: Int, dim: Int, seed: UInt64) -> [Float] {
+    var state = seed
+    return (0..<(rows * dim)).map { _ in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 11) % 20001 - 10000) / 10000
+    }
+}
+
+@Suite("Scoring kernels and top-k")
+struct KernelTests {
+    @Test("the SIMD loop and BLAS match the naive twin, odd sizes included",
+          arguments: [(1, 3), (5, 8), (13, 17), (64, 512), (7, 768)])
+    func kernels(rows: Int, dim: Int) {
+        let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows * 1000 + dim))
+        let q = randomMatrix(rows: 1, dim: dim, seed: 99)
+        var naive = [Float](repeating: 0, count: rows)
+        ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &naive)
+        for method in ScoreKernel.Method.allCases {
+            var out = [Float](repeating: .nan, count: rows)
+            ScoreKernel.scores(method, matrix: m, rows: rows, dimension: dim, query: q, out: &out)
+            for i in 0..<rows {
+                #expect(abs(out[i] - naive[i]) <= 1e-4 * Float(dim), "\(method) row \(i)")
+            }
+        }
+    }
+
+    @Test("heap top-k equals a full sort, with filters and ties")
+    func topK() {
+        var scores = randomMatrix(rows: 1000, dim: 1, seed: 5)
+        scores[10] = 2
+        scores[20] = 2  // tie: lower index first
+        scores[30] = .nan
+        for k in [0, 1, 2, 10, 999, 2000] {
+            let fast = scores.withUnsafeBufferPointer { TopK.select($0, k: k) }
+            let slow = TopK.selectNaive(scores, k: k)
+            #expect(fast.map(\.index) == slow.map(\.index))
+            #expect(fast.map(\.score) == slow.map(\.score))
+        }
+        let even: (Int) -> Bool = { $0 % 2 == 0 }
+        let fast = scores.withUnsafeBufferPointer { TopK.select($0, k: 15, include: even) }
+        #expect(fast.map(\.index) == TopK.selectNaive(scores, k: 15, include: even).map(\.index))
+        #expect(fast.first?.index == 10)
+        #expect(fast.count == 15)
+    }
+
+    @Test("the bf16 loop matches its naive twin and stays near float32",
+          arguments: [(3, 5), (9, 16), (33, 512)])
+    func bf16(rows: Int, dim: Int) {
+        let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows + dim))
+        let q = randomMatrix(rows: 1, dim: dim, seed: 7)
+        let half = BF16Matrix(m, rows: rows, dimension: dim)
+        var fast = [Float](repeating: .nan, count: rows)
+        var naive = [Float](repeating: .nan, count: rows)
+        var exact = [Float](repeating: .nan, count: rows)
+        half.scores(query: q, out: &fast)
+        half.scoresNaive(query: q, out: &naive)
+        ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
+        for i in 0..<rows {
+            #expect(abs(fast[i] - naive[i]) <= 1e-4 * Float(dim))
+            // bf16 keeps 8 significant bits: |error| <= 2^-8 * sum |m q|.
+            var bound: Float = 0
+            for j in 0..<dim { bound += abs(m[i * dim + j] * q[j]) }
+            #expect(abs(naive[i] - exact[i]) <= bound / 256 + 1e-6)
+        }
+        #expect(BF16Matrix.float(BF16Matrix.bf16(1.0)) == 1.0)
+        #expect(BF16Matrix.float(BF16Matrix.bf16(-2.5)) == -2.5)
+    }
+
+    @Test("bf16 scan plus float32 rescoring returns the exact top-k")
+    func bf16TopK() {
+        let rows = 3000, dim = 64
+        let m = randomMatrix(rows: rows, dim: dim, seed: 11)
+        let half = BF16Matrix(m, rows: rows, dimension: dim)
+        var scratch = [Float](repeating: 0, count: rows)
+        for seed in 0..<5 {
+            let q = randomMatrix(rows: 1, dim: dim, seed: UInt64(100 + seed))
+            var exact = [Float](repeating: 0, count: rows)
+            ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
+            let want = TopK.selectNaive(exact, k: 10)
+            let got = half.topK(
+                query: q, exact: m, k: 10, candidates: 200, include: nil, scratch: &scratch)
+            #expect(got.map(\.index) == want.map(\.index))
+        }
+    }
+}
