@@ -55,6 +55,23 @@ public enum JPEG {
         return JPEGInfo(raw)
     }
 
+    /// Reads the header and the raw EXIF payload (TIFF bytes after "Exif\0\0"),
+    /// without decoding pixels.
+    /// The corresponding C function is `cjpeg_read_header`.
+    public static func header(_ data: [UInt8]) throws(JPEGError) -> (info: JPEGInfo, exif: [UInt8]?) {
+        var raw = cjpeg_info()
+        var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
+        var exif: UnsafeMutablePointer<UInt8>?
+        var exifSize = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            cjpeg_read_header(buf.baseAddress, buf.count, &raw, &exif, &exifSize, &msg)
+        }
+        defer { cjpeg_free(exif) }
+        guard code == CJPEG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        let bytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        return (JPEGInfo(raw), bytes)
+    }
+
     /// The result of decoding: pixels at the requested scale, the full-size
     /// header facts and the raw EXIF payload (TIFF bytes after "Exif\0\0").
     public struct Decoded: Sendable {
