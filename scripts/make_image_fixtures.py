@@ -199,7 +199,7 @@ def main():
         rgb = reference_rgb(data)
         squash, crop = squash_u8(rgb), crop_u8(rgb)
         hf_vs_tv = check_against_processors(rgb, squash, crop)
-        stem = name.rsplit(".", 1)[0]
+        stem = name
         Image.fromarray(squash).save(os.path.join(OUT, f"{stem}.squash224.ref.png"), optimize=True)
         Image.fromarray(crop).save(os.path.join(OUT, f"{stem}.crop224.ref.png"), optimize=True)
         entry = {"file": name, "width": rgb.width, "height": rgb.height,

@@ -316,4 +316,50 @@ int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
     return CJPEG_OK;
 }
 
+int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
+                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]) {
+    if (pixels == NULL || out == NULL || out_size == NULL || width <= 0 || height <= 0) {
+        copy_msg(msg, "invalid encode arguments");
+        return CJPEG_ERR_ARGUMENT;
+    }
+    struct jpeg_compress_struct c;
+    error_mgr err;
+    memset(&err, 0, sizeof err);
+    c.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = on_error_exit;
+    err.pub.emit_message = on_emit_message;
+    err.pub.output_message = on_output_message;
+    unsigned char *volatile buffer = NULL;
+    unsigned long length = 0;
+    if (setjmp(err.jump)) {
+        copy_msg(msg, err.message);
+        jpeg_destroy_compress(&c);
+        free(buffer);
+        return CJPEG_ERR_DECODE;
+    }
+    jpeg_create_compress(&c);
+    unsigned char *buf = NULL;
+    jpeg_mem_dest(&c, &buf, &length);
+    c.image_width = (JDIMENSION)width;
+    c.image_height = (JDIMENSION)height;
+    c.input_components = 4;
+    c.in_color_space = JCS_CMYK;
+    jpeg_set_defaults(&c);
+    // Both colour spaces get an Adobe APP14 marker from libjpeg.
+    jpeg_set_colorspace(&c, ycck ? JCS_YCCK : JCS_CMYK);
+    jpeg_set_quality(&c, quality, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    size_t stride = (size_t)width * 4;
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW r = (JSAMPROW)(pixels + (size_t)c.next_scanline * stride);
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    buffer = buf;
+    jpeg_destroy_compress(&c);
+    *out = buffer;
+    *out_size = (size_t)length;
+    return CJPEG_OK;
+}
+
 void cjpeg_free(void *p) { free(p); }

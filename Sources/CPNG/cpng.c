@@ -140,6 +140,25 @@ int cpng_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
     int sig = check_signature(data, size, msg);
     if (sig != CPNG_OK) return sig;
 
+    // IHDR must be the first chunk: check the pixel cap from its raw bytes
+    // before libpng reads (and allocates for) anything else.
+    if (max_pixels > 0 && size >= 24 && memcmp(data + 12, "IHDR", 4) == 0) {
+        uint32_t w0 = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 |
+                      (uint32_t)data[18] << 8 | data[19];
+        uint32_t h0 = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 |
+                      (uint32_t)data[22] << 8 | data[23];
+        if ((long long)w0 * (long long)h0 > max_pixels && w0 <= 0x7FFFFFFF && h0 <= 0x7FFFFFFF) {
+            if (info) {
+                memset(info, 0, sizeof *info);
+                info->width = (int)w0;
+                info->height = (int)h0;
+            }
+            snprintf(msg, CPNG_MSG_LEN, "image is %ux%u, above the limit of %lld pixels",
+                     (unsigned)w0, (unsigned)h0, max_pixels);
+            return CPNG_ERR_TOO_LARGE;
+        }
+    }
+
     reader r = {data, size, 0, 0, {0}};
     png_structp png = make_reader(&r);
     if (png == NULL) {
@@ -189,7 +208,8 @@ int cpng_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
         png_set_gray_to_rgb(png);
-    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+    // Drops an alpha channel, including the one palette expansion makes from tRNS.
+    png_set_strip_alpha(png);
     int passes = png_set_interlace_handling(png);
     png_read_update_info(png, pinfo);
 

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t *rgb = NULL, *exif = NULL;
     size_t exif_size = 0;
     int w = 0, h = 0;
-    if (cpng_decode_rgb(data, size, 4000000, &rgb, &w, &h, &info, &exif, &exif_size,
+    if (cpng_decode_rgb(data, size, 1000000, &rgb, &w, &h, &info, &exif, &exif_size,
                         msg) == CPNG_OK) {
         volatile uint8_t sink = 0;
         size_t n = (size_t)w * (size_t)h * 3;

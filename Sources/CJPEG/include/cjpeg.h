@@ -63,6 +63,12 @@ int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
                  int quality, int progressive, uint8_t **out, size_t *out_size,
                  char msg[CJPEG_MSG_LEN]);
 
+/// Encodes packed 8-bit CMYK as a CMYK (ycck == 0) or YCCK JPEG with an Adobe
+/// marker; the samples are written as given (pass inverted values for the Adobe
+/// convention). `*out` is malloc'd; release it with cjpeg_free. For tests and tools.
+int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
+                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]);
+
 void cjpeg_free(void *p);
 
 #endif

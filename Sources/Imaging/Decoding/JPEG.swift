@@ -146,6 +146,30 @@ public enum JPEG {
         return Array(UnsafeBufferPointer(start: out, count: size))
     }
 
+    /// Encodes packed CMYK samples (4 per pixel, stored as given) as a CMYK or
+    /// YCCK JPEG with an Adobe marker. Used by tests and tools.
+    /// The corresponding C function is `cjpeg_encode_cmyk`.
+    public static func encodeCMYK(
+        _ samples: [UInt8], width: Int, height: Int, quality: Int = 95, ycck: Bool = false
+    ) throws(JPEGError) -> [UInt8] {
+        guard samples.count == width * height * 4 else {
+            throw .invalidInput(message: "sample buffer does not match \(width)x\(height)x4")
+        }
+        var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let code = samples.withUnsafeBufferPointer { buf in
+            cjpeg_encode_cmyk(
+                buf.baseAddress, Int32(width), Int32(height), Int32(quality), ycck ? 1 : 0,
+                &out, &size, &msg)
+        }
+        defer { cjpeg_free(out) }
+        guard code == CJPEG_OK, let out else {
+            throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
+        }
+        return Array(UnsafeBufferPointer(start: out, count: size))
+    }
+
     private static func error(code: Int32, msg: [CChar], raw: cjpeg_info, limit: Int) -> JPEGError {
         let text = String(decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         switch code {
