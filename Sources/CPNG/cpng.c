@@ -147,7 +147,9 @@ int cpng_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                       (uint32_t)data[18] << 8 | data[19];
         uint32_t h0 = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 |
                       (uint32_t)data[22] << 8 | data[23];
-        if ((long long)w0 * (long long)h0 > max_pixels && w0 <= 0x7FFFFFFF && h0 <= 0x7FFFFFFF) {
+        // Unsigned 64-bit product: both sides may be up to 2^32 - 1 here.
+        if ((unsigned long long)w0 * (unsigned long long)h0 > (unsigned long long)max_pixels &&
+            w0 <= 0x7FFFFFFF && h0 <= 0x7FFFFFFF) {
             if (info) {
                 memset(info, 0, sizeof *info);
                 info->width = (int)w0;

@@ -120,6 +120,12 @@ public struct ImagePipeline: Sendable {
         return scale
     }
 
+    /// The DCT scale denominator (1, 2, 4 or 8) a JPEG of this stored size and
+    /// orientation is decoded at; 1 in exact mode.
+    public func dctScale(width: Int, height: Int, orientation: Int, spec: PreprocessSpec?) -> Int {
+        exact ? 1 : draftScale(width: width, height: height, orientation: orientation, spec: spec)
+    }
+
     /// Pillow's `JpegImageFile.draft`: `scale = min(W // w, H // h)`, then the
     /// largest of 8, 4, 2, 1 not above it.
     static func draftScale(width: Int, height: Int, request: (Int, Int)) -> Int {

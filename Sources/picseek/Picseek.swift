@@ -7,5 +7,8 @@ struct Picseek: ParsableCommand {
         commandName: "picseek",
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
-        subcommands: [])
+        subcommands: [
+            // imaging branch: `picseek bench images`; the integrator moves it into the bench group.
+            BenchImages.self,
+        ])
 }

@@ -20,11 +20,11 @@ for t in $TARGETS; do
     mkdir -p "$corpus" "$crashers"
     case $t in
     jpeg)
-        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -I"$ROOT/Sources/CJPEG/include" \
+        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/CJPEG/include" \
             "$ROOT/scripts/fuzz/fuzz_jpeg.c" "$ROOT/Sources/CJPEG/cjpeg.c" -ljpeg -o "$WORK/fuzz_jpeg" 2>&1 | grep -v "Cannot export local symbol" || true
         cp "$FIX"/parity/*.jpg "$corpus"/ 2>/dev/null || true ;;
     png)
-        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -I"$ROOT/Sources/CPNG/include" \
+        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/CPNG/include" \
             "$ROOT/scripts/fuzz/fuzz_png.c" "$ROOT/Sources/CPNG/cpng.c" -lpng16 -o "$WORK/fuzz_png" 2>&1 | grep -v "Cannot export local symbol" || true
         cp "$FIX"/parity/*.png "$corpus"/ 2>/dev/null || true ;;
     exif)
