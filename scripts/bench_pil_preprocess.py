@@ -4,8 +4,8 @@
 Run with the reference virtualenv (see CONVENTIONS.md), on the file the Swift
 benchmark writes:
 
-    .build/release/picseek images --save-jpeg /tmp/bench24.jpg   # or `picseek bench images`
-    <reference-venv>/bin/python scripts/bench_pil_preprocess.py /tmp/bench24.jpg
+    picseek bench images --save-jpeg bench24.jpg
+    <reference-venv>/bin/python scripts/bench_pil_preprocess.py bench24.jpg
 
 Per image, on one thread: open, `draft("RGB", 2 x target)` (DCT scaling), convert
 to RGB, bicubic resize to the model input (squash 224 or shortest side 224 +
