@@ -17,6 +17,27 @@ struct ResamplerTests {
         #expect(fast == naive)
     }
 
+    @Test("resizing straight to a crop equals resizing fully, then cropping", arguments: [
+        (31, 17, 50, 29, 7, 3, 30, 20), (300, 200, 336, 224, 56, 0, 224, 224), (200, 300, 224, 336, 0, 56, 224, 224),
+        (40, 40, 22, 2, 5, 1, 10, 1), (64, 48, 64, 96, 0, 10, 64, 40), (64, 48, 96, 48, 20, 5, 30, 40),
+    ])
+    func cropped(c: (Int, Int, Int, Int, Int, Int, Int, Int)) {
+        let image = TestSupport.noise(width: c.0, height: c.1, seed: UInt64(c.2 * 7 + c.3))
+        let cols = c.4..<c.4 + c.6, rows = c.5..<c.5 + c.7
+        let direct = Resampler.resize(image, width: c.2, height: c.3, columns: cols, rows: rows)
+        let full = Resampler.resizeNaive(image, width: c.2, height: c.3)
+        #expect(direct == Resampler.crop(full, columns: cols, rows: rows))
+    }
+
+    @Test("a photo of extreme aspect ratio is preprocessed without a huge intermediate")
+    func extremeAspect() {
+        // Shortest side 1 -> the full resize would be 224 x 22,400,000 pixels.
+        let strip = TestSupport.noise(width: 1, height: 100_000, seed: 5)
+        let spec = PreprocessSpec(size: 224, mode: .shortestSideCenterCrop, mean: [0, 0, 0], std: [1, 1, 1])
+        let input = Preprocessor.modelInput(strip, spec: spec)
+        #expect(input.count == 3 * 224 * 224)
+    }
+
     @Test("PIL's pass order: vertical first only when the height loses over twice the width's pixels")
     func passOrder() {
         #expect(Resampler.verticalFirst(from: 40, 40, to: 22, 2))

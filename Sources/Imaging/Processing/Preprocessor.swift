@@ -34,8 +34,13 @@ public enum Preprocessor {
     /// channel-planar normalised float tensor of `3 * size * size` values.
     public static func modelInput(_ image: RGBImage, spec: PreprocessSpec) -> [Float] {
         let target = resizeTarget(width: image.width, height: image.height, spec: spec)
-        let resized = Resampler.resize(image, width: target.width, height: target.height)
-        return normalize(resized, spec: spec)
+        // Only the centre crop is computed (identical to resizing fully, then cropping).
+        let left = cropOffset(length: target.width, crop: spec.size)
+        let top = cropOffset(length: target.height, crop: spec.size)
+        let cropped = Resampler.resize(
+            image, width: target.width, height: target.height,
+            columns: left..<left + min(spec.size, target.width), rows: top..<top + min(spec.size, target.height))
+        return normalize(cropped, spec: spec)
     }
 
     /// Centre-crops `image` to `spec.size` (when larger) and normalises it:

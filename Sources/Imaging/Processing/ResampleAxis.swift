@@ -10,6 +10,11 @@ struct ResampleAxis: Sendable {
     static let precisionBits: Int32 = 22
 
     let inSize: Int
+    /// Size of the whole resized axis (the scale is `inSize / fullSize`).
+    let fullSize: Int
+    /// The output indices computed: all of `0..<fullSize`, or a crop of them.
+    let range: Range<Int>
+    /// Number of output pixels computed (`range.count`).
     let outSize: Int
     /// Coefficients stored per output pixel (the longest filter window).
     let ksize: Int
@@ -29,11 +34,20 @@ struct ResampleAxis: Sendable {
         return 0.0
     }
 
-    init(inSize: Int, outSize: Int) {
-        precondition(inSize > 0 && outSize > 0, "resample sizes must be positive")
+    /// Coefficients for resizing `inSize` to `outSize`, computed only for the
+    /// output indices in `range` (default: all). Each output pixel's window
+    /// depends only on its index, so a crop of the output is exact.
+    init(inSize: Int, outSize fullSize: Int, range: Range<Int>? = nil) {
+        let range = range ?? 0..<fullSize
+        precondition(inSize > 0 && fullSize > 0, "resample sizes must be positive")
+        precondition(range.lowerBound >= 0 && range.upperBound <= fullSize && !range.isEmpty,
+                     "output range outside the resized axis")
         self.inSize = inSize
+        self.fullSize = fullSize
+        self.range = range
+        let outSize = range.count
         self.outSize = outSize
-        let scale = Double(Float(inSize)) / Double(outSize)
+        let scale = Double(Float(inSize)) / Double(fullSize)
         let filterScale = max(scale, 1.0)
         let support = 2.0 * filterScale
         let ksize = Int(support.rounded(.up)) * 2 + 1
@@ -45,7 +59,7 @@ struct ResampleAxis: Sendable {
         let ss = 1.0 / filterScale
         let one = Double(Int32(1) << Self.precisionBits)
         for xx in 0..<outSize {
-            let center = (Double(xx) + 0.5) * scale
+            let center = (Double(range.lowerBound + xx) + 0.5) * scale
             var xmin = Int(center - support + 0.5)
             if xmin < 0 { xmin = 0 }
             var xmax = Int(center + support + 0.5)

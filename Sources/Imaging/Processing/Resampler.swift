@@ -18,24 +18,54 @@ public enum Resampler {
 
     /// Resizes `image` to `width` x `height` with PIL's antialiased bicubic.
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        resize(image, width: width, height: height, columns: 0..<width, rows: 0..<height)
+    }
+
+    /// Resizes `image` to `width` x `height` and returns only the given output
+    /// `columns` and `rows` (a crop), computing nothing outside them. The result
+    /// equals resizing fully and then cropping, so a photo of extreme aspect
+    /// ratio never needs a huge intermediate image.
+    public static func resize(
+        _ image: RGBImage, width: Int, height: Int, columns: Range<Int>, rows: Range<Int>
+    ) -> RGBImage {
         precondition(width > 0 && height > 0, "resize target must be positive")
-        if width == image.width && height == image.height { return image }
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= width && !columns.isEmpty
+            && rows.lowerBound >= 0 && rows.upperBound <= height && !rows.isEmpty, "crop outside the target")
+        let sameWidth = width == image.width, sameHeight = height == image.height
+        if sameWidth && sameHeight {
+            return crop(image, columns: columns, rows: rows)
+        }
+        if sameWidth || sameHeight {
+            // One pass only; the other axis is cropped directly.
+            let source = sameWidth ? crop(image, columns: columns, rows: 0..<image.height)
+                                   : crop(image, columns: 0..<image.width, rows: rows)
+            return sameWidth
+                ? verticalPass(source, axis: ResampleAxis(inSize: image.height, outSize: height, range: rows), rowOffset: 0)
+                : horizontalPass(source, axis: ResampleAxis(inSize: image.width, outSize: width, range: columns),
+                                 rows: 0..<source.height)
+        }
+        let horizontal = ResampleAxis(inSize: image.width, outSize: width, range: columns)
+        let vertical = ResampleAxis(inSize: image.height, outSize: height, range: rows)
         if verticalFirst(from: image.width, image.height, to: width, height) {
-            let v = verticalPass(image, axis: ResampleAxis(inSize: image.height, outSize: height), rowOffset: 0)
-            return horizontalPass(v, axis: ResampleAxis(inSize: image.width, outSize: width), rows: 0..<height)
+            let v = verticalPass(image, axis: vertical, rowOffset: 0)
+            return horizontalPass(v, axis: horizontal, rows: 0..<v.height)
         }
-        let vertical = ResampleAxis(inSize: image.height, outSize: height)
         let first = vertical.start[0]
-        let last = vertical.start[height - 1] + vertical.count[height - 1]
-        var rows = image
-        var rowOffset = 0
-        if width != image.width {
-            let horizontal = ResampleAxis(inSize: image.width, outSize: width)
-            rows = horizontalPass(image, axis: horizontal, rows: first..<last)
-            rowOffset = first
+        let last = vertical.start[vertical.outSize - 1] + vertical.count[vertical.outSize - 1]
+        let temp = horizontalPass(image, axis: horizontal, rows: first..<last)
+        return verticalPass(temp, axis: vertical, rowOffset: first)
+    }
+
+    /// The given columns and rows of `image`.
+    static func crop(_ image: RGBImage, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
+        if columns == 0..<image.width && rows == 0..<image.height { return image }
+        var out: [UInt8] = []
+        out.reserveCapacity(columns.count * rows.count * 3)
+        for y in rows {
+            let row = (y * image.width + columns.lowerBound) * 3
+            out += image.pixels[row..<row + columns.count * 3]
         }
-        if height == image.height { return rows }
-        return verticalPass(rows, axis: vertical, rowOffset: rowOffset)
+        return RGBImage(width: columns.count, height: rows.count, pixels: out)
     }
 
     @inline(__always)
