@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the image-pipeline parity fixtures for Tests/ImagingTests/Fixtures.
+"""Generate the image-pipeline parity fixtures (and EXIF fuzz seeds) for Tests/ImagingTests/Fixtures.
 
 Run with the reference virtualenv (see CONVENTIONS.md, "Regenerating fixtures"):
 
@@ -157,6 +157,37 @@ def make_images():
     return out
 
 
+def write_exif_seeds():
+    """Small TIFF streams (EXIF payloads) that seed the EXIF fuzzer (scripts/fuzz/run.sh)."""
+    out = os.path.join(OUT, "..", "exif-seeds")
+    os.makedirs(out, exist_ok=True)
+
+    def tiff(orientation, make, model, taken, pixels):
+        exif = Image.Exif()
+        if orientation:
+            exif[0x0112] = orientation
+        if make:
+            exif[0x010F] = make
+        if model:
+            exif[0x0110] = model
+        if taken:
+            exif.get_ifd(0x8769)[0x9003] = taken
+        if pixels:
+            exif.get_ifd(0x8769)[0xA002], exif.get_ifd(0x8769)[0xA003] = pixels
+        data = exif.tobytes()
+        assert data[:6] == b"Exif\0\0"
+        return data[6:]
+
+    seeds = {
+        "full-le.tiff": tiff(6, "Canon", "Canon EOS 5D", "2021:07:04 12:34:56", (4000, 3000)),
+        "orientation-only.tiff": tiff(3, None, None, None, None),
+        "dates.tiff": tiff(8, "X", "Y", "2020:01:01 00:00:00", (4000, 3000)),
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
 def reference_rgb(data):
     im = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     # A plain RGB copy: convert() keeps a "transparency" entry for palette files,
@@ -192,6 +223,7 @@ def check_against_processors(rgb, squash, crop):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write_exif_seeds()
     manifest = []
     for name, (data, meta) in sorted(make_images().items()):
         with open(os.path.join(OUT, name), "wb") as f:
