@@ -58,7 +58,7 @@ struct BenchImages: ParsableCommand {
 
         let fast = ImagePipeline()
         let header = try JPEG.header(data)
-        let scale = ImagePipelineProbe.scale(fast, header.info, spec)
+        let scale = fast.dctScale(width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
         var fastOut = try fast.process(data: data, spec: spec)  // warm-up
         let fastTimes = try (0..<runs).map { _ in
             try time { fastOut = try fast.process(data: data, spec: spec) }
@@ -153,12 +153,5 @@ struct BenchImages: ParsableCommand {
         guard written == bytes.count else {
             throw ValidationError("short write to \(TerminalSafe.escape(path))")
         }
-    }
-}
-
-/// The DCT scale the pipeline picks for a file, exposed for the benchmark's breakdown.
-enum ImagePipelineProbe {
-    static func scale(_ pipeline: ImagePipeline, _ info: JPEGInfo, _ spec: PreprocessSpec) -> Int {
-        pipeline.dctScale(width: info.width, height: info.height, orientation: 1, spec: spec)
     }
 }
