@@ -30,11 +30,14 @@ let package = Package(
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]),
 
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "Imaging", dependencies: ["CJPEG", "PicseekCore"]),
+        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "PicseekCore"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -64,7 +67,9 @@ let package = Package(
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
+        .testTarget(
+            name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
         .testTarget(
             name: "LibraryTests",

@@ -1,3 +1,4 @@
+import Imaging
 import Library
 import PicseekCore
 
@@ -19,7 +20,10 @@ func loadEmbedder(modelPath: String?) throws -> any Embedder {
 /// The one place the CLI obtains its image pipeline (decode, resize,
 /// normalise, thumbnail) for `embedder`'s preprocessing.
 ///
-/// The integrator replaces this body with `ImagePipeline(...).process`.
+/// One decode per photo gives the model input, a 256-pixel thumbnail and
+/// the EXIF metadata. `ImagePipeline` is a value type with no shared state,
+/// so the closure is safe to call from the indexer's decode thread.
 func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
-    throw ModelLoadingError(description: "no image pipeline built into this version yet")
+    let pipeline = ImagePipeline()
+    return { data, spec in try pipeline.process(data: data, spec: spec) }
 }

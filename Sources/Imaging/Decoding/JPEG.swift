@@ -55,6 +55,23 @@ public enum JPEG {
         return JPEGInfo(raw)
     }
 
+    /// Reads the header and the raw EXIF payload (TIFF bytes after "Exif\0\0"),
+    /// without decoding pixels.
+    /// The corresponding C function is `cjpeg_read_header`.
+    public static func header(_ data: [UInt8]) throws(JPEGError) -> (info: JPEGInfo, exif: [UInt8]?) {
+        var raw = cjpeg_info()
+        var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
+        var exif: UnsafeMutablePointer<UInt8>?
+        var exifSize = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            cjpeg_read_header(buf.baseAddress, buf.count, &raw, &exif, &exifSize, &msg)
+        }
+        defer { cjpeg_free(exif) }
+        guard code == CJPEG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        let bytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        return (JPEGInfo(raw), bytes)
+    }
+
     /// The result of decoding: pixels at the requested scale, the full-size
     /// header facts and the raw EXIF payload (TIFF bytes after "Exif\0\0").
     public struct Decoded: Sendable {
@@ -121,6 +138,30 @@ public enum JPEG {
             cjpeg_encode(
                 buf.baseAddress, Int32(width), Int32(height), Int32(components),
                 Int32(quality), progressive ? 1 : 0, &out, &size, &msg)
+        }
+        defer { cjpeg_free(out) }
+        guard code == CJPEG_OK, let out else {
+            throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
+        }
+        return Array(UnsafeBufferPointer(start: out, count: size))
+    }
+
+    /// Encodes packed CMYK samples (4 per pixel, stored as given) as a CMYK or
+    /// YCCK JPEG with an Adobe marker. Used by tests and tools.
+    /// The corresponding C function is `cjpeg_encode_cmyk`.
+    public static func encodeCMYK(
+        _ samples: [UInt8], width: Int, height: Int, quality: Int = 95, ycck: Bool = false
+    ) throws(JPEGError) -> [UInt8] {
+        guard samples.count == width * height * 4 else {
+            throw .invalidInput(message: "sample buffer does not match \(width)x\(height)x4")
+        }
+        var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let code = samples.withUnsafeBufferPointer { buf in
+            cjpeg_encode_cmyk(
+                buf.baseAddress, Int32(width), Int32(height), Int32(quality), ycck ? 1 : 0,
+                &out, &size, &msg)
         }
         defer { cjpeg_free(out) }
         guard code == CJPEG_OK, let out else {
