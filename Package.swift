@@ -38,11 +38,13 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "Cells"),
+        .target(name: "Explorer", dependencies: ["Cells", "PicseekCore"]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Cells"]),
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal", "Cells", "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -51,7 +53,14 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
+        .testTarget(name: "CellsTests", dependencies: ["Cells"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
+        // Drives the explorer's real runtime loop in a pseudo-terminal, and
+        // holds the reusable tmux harness for end-to-end runs of the binary.
+        .testTarget(
+            name: "ExplorerE2ETests",
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
