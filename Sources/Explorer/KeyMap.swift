@@ -21,23 +21,21 @@ public enum KeyMap {
 
     /// Every key, in help-overlay order.
     public static let bindings: [Binding] = [
-        Binding(keys: "/", summary: "search: focus the query line"),
-        Binding(keys: "Esc", summary: "leave the query line (in the grid: quit)"),
-        Binding(keys: "Enter", summary: "query: run it, go to grid; grid: detail pane"),
+        Binding(keys: "/ Esc", summary: "focus the query line / leave it"),
+        Binding(keys: "Enter", summary: "query: search, go to grid; grid: detail pane"),
         Binding(keys: "Tab S-Tab", summary: "cycle focus: query, grid, detail"),
-        Binding(keys: "←↓↑→ hjkl", summary: "move the selection"),
-        Binding(keys: "PgUp PgDn", summary: "move a page; Home End: first, last"),
-        Binding(keys: "mouse", summary: "click selects, wheel scrolls"),
+        Binding(keys: "←↓↑→ hjkl", summary: "move the selection; mouse: click, wheel"),
+        Binding(keys: "PgUp PgDn", summary: "a page; Home End (g G): first, last"),
         Binding(keys: "s", summary: "more like this photo"),
         Binding(keys: "o", summary: "open in the system viewer"),
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
         Binding(keys: "t Ctrl-T", summary: "prompt language: English / 中文"),
-        Binding(keys: "↑ ↓ (query)", summary: "query history"),
-        Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start"),
-        Binding(keys: "Ctrl-A Ctrl-E", summary: "line start / end; Ctrl-K: cut to end"),
+        Binding(keys: "↑ ↓", summary: "query history (in the query line)"),
+        Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start; Ctrl-K: to end"),
+        Binding(keys: "Ctrl-A Ctrl-E", summary: "line start / end; Alt-B Alt-F: word"),
         Binding(keys: "? F1", summary: "this help"),
-        Binding(keys: "q Ctrl-C", summary: "quit"),
+        Binding(keys: "q Esc Ctrl-C", summary: "quit (Esc quits from the grid)"),
     ]
 
     /// The command for `key` with `focus`, or nil when the key is text input

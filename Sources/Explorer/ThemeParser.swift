@@ -2,6 +2,8 @@ import Cells
 
 /// Reads theme files: `role_fg = #rrggbb`, `role_bg = …`, `role_attrs = bold,reverse`.
 ///
+/// An optional first key `base = default|mono` chooses the built-in theme the
+/// file patches (default: the dark theme).
 /// Colours are `#rrggbb`, `default`, a palette number `0`-`255`, or one of
 /// the eight ANSI names (`red`, `bright_blue`, …). Lines starting with `#`
 /// are comments; values may be quoted. Unknown keys are ignored; bad values
@@ -28,6 +30,17 @@ public enum ThemeParser {
             var value = String(line[line.index(after: equals)...]).trimmingSpaces
             if value.count >= 2, value.first == "\"", value.last == "\"" {
                 value = String(value.dropFirst().dropLast())
+            }
+            if key == "base" {
+                // Must come first: starts over from a built-in theme.
+                switch value.lowercased() {
+                case "default", "dark": theme = .defaultDark
+                case "mono", "none": theme = .monochrome
+                default:
+                    warnings.append("theme \(name) line \(lineNumber): base: unknown theme '\(value)'")
+                }
+                theme.name = name
+                continue
             }
             guard let underscore = key.lastIndex(of: "_") else { continue }
             let roleName = String(key[..<underscore])

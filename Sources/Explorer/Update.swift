@@ -155,8 +155,12 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .moveRight: return moveSelection(&state, by: 1)
     case .moveUp: return moveSelection(&state, by: -max(1, state.layout.tilesPerRow))
     case .moveDown: return moveSelection(&state, by: max(1, state.layout.tilesPerRow))
-    case .pageUp: return moveSelection(&state, by: -max(1, state.layout.visibleTiles))
-    case .pageDown: return moveSelection(&state, by: max(1, state.layout.visibleTiles))
+    case .pageUp:
+        state.gridTopRow = max(0, state.gridTopRow - state.layout.visibleTileRows)
+        return moveSelection(&state, by: -max(1, state.layout.visibleTiles))
+    case .pageDown:
+        state.gridTopRow += state.layout.visibleTileRows
+        return moveSelection(&state, by: max(1, state.layout.visibleTiles))
     case .first: return moveSelection(&state, by: -state.hits.count)
     case .last: return moveSelection(&state, by: state.hits.count)
     case .toggleDetail:

@@ -78,7 +78,7 @@ private func drawGridMessage(_ state: AppState, _ grid: Rect, into buffer: inout
             ("", .text),
             ("Add a folder of photos with", .text),
             ("    picseek index DIR", .prompt),
-            ("or open the explorer on folders and press r to index them:", .text),
+            ("or run the explorer on folders, then press r:", .text),
             ("    picseek explore DIR", .prompt),
         ]
         if !summary.roots.isEmpty {
@@ -91,7 +91,7 @@ private func drawGridMessage(_ state: AppState, _ grid: Rect, into buffer: inout
         if state.reindexing {
             lines = [("indexing in the background; type a query to search what is indexed so far", .hint)]
         } else {
-            lines = [("Type what you are looking for: a red bicycle by a canal, 海边的日落 …", .hint)]
+            lines = [("Type what you look for: a red bicycle, 海边的日落…", .hint)]
         }
     } else if state.latestSeq > 0 {
         lines = [("no matches", .hint)]

@@ -86,7 +86,7 @@ private func drawRule(_ state: AppState, _ layout: Layout, into buffer: inout Ce
     } else if state.hits.isEmpty {
         label = ""
     } else {
-        label = "\(Format.count(state.hits.count)) results"
+        label = "\(Format.count(state.hits.count)) result\(state.hits.count == 1 ? "" : "s")"
         if case .similar(_, let name) = state.source { label += " like " + TerminalSafe.escape(name) }
         label += " · \(state.selection + 1)/\(state.hits.count)"
     }
@@ -99,11 +99,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
     let style = state.theme[.status]
     let row = layout.status.row
     buffer.fill(layout.status, style: style)
-    var parts: [String] = []
-    if let summary = state.summary {
-        parts.append(TerminalSafe.escape(summary.modelName))
-    }
-    parts.append(state.language.label)
+    var parts: [String] = [state.language.label]
     if let summary = state.summary {
         parts.append("\(Format.count(summary.photos)) photos")
         let errors = summary.errors + (state.progress?.errors ?? 0)
@@ -116,22 +112,36 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         if let eta = progress.eta { text += " ETA " + Format.duration(eta) }
         parts.append(text)
     }
-    let left = " " + parts.joined(separator: " · ")
-    let written = buffer.put(left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
-    let right: String
-    let rightStyle: Style
-    if let message = state.message {
-        right = message.text + " "
-        rightStyle = message.isError ? mergedStatus(state.theme[.error], style) : style
-    } else {
-        right = state.focus == .query ? "Esc grid  ? help (F1)  Ctrl-C quit " : "/ search  ? help  q quit "
-        rightStyle = mergedStatus(state.theme[.hint], style)
+    var left = " " + parts.joined(separator: " · ")
+    // The model name goes first when it fits beside the rest.
+    if let summary = state.summary {
+        let withModel = " " + TerminalSafe.escape(summary.modelName) + " ·" + left
+        if DisplayWidth.of(withModel) <= layout.status.columns { left = withModel }
     }
+    let written = buffer.put(left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
     let room = layout.status.columns - written - 2
-    guard room > 3 else { return }
-    let text = DisplayWidth.truncateLeading(right, to: room)
-    buffer.put(
-        text, row: row, column: layout.status.columns - DisplayWidth.of(text), style: rightStyle)
+    if let message = state.message {
+        guard room > 3 else { return }
+        let text = DisplayWidth.truncateLeading(message.text + " ", to: room)
+        let messageStyle = message.isError ? mergedStatus(state.theme[.error], style) : style
+        buffer.put(
+            text, row: row, column: layout.status.columns - DisplayWidth.of(text), style: messageStyle)
+        return
+    }
+    // Key hints, dropping the least important ones that do not fit.
+    var hints =
+        state.focus == .query
+        ? ["Ctrl-C quit", "Esc grid", "F1 help"] : ["q quit", "/ search", "? help"]
+    while !hints.isEmpty {
+        let text = hints.reversed().joined(separator: "  ") + " "
+        if DisplayWidth.of(text) <= room {
+            buffer.put(
+                text, row: row, column: layout.status.columns - DisplayWidth.of(text),
+                style: mergedStatus(state.theme[.hint], style))
+            return
+        }
+        hints.removeFirst()
+    }
 }
 
 /// `role`'s foreground over the status line's background.
@@ -144,17 +154,25 @@ private func mergedStatus(_ role: Style, _ status: Style) -> Style {
 private func drawHelp(_ state: AppState, into buffer: inout CellBuffer) {
     let bindings = KeyMap.bindings
     let width = min(state.columns - 2, 64)
-    let height = min(state.rows - 2, bindings.count + 4)
+    let height = min(state.rows - 2, bindings.count + 3)
     let rect = Rect(
         row: (state.rows - height) / 2, column: (state.columns - width) / 2, rows: height,
         columns: width)
     let style = state.theme[.help]
+    // Clear what is behind the overlay so nothing peeks out around the box.
+    buffer.fill(Rect(row: 1, column: 0, rows: state.rows - 2, columns: state.columns), style: state.theme[.text])
     buffer.fill(rect, style: style)
     buffer.box(rect, style: style, title: "keys")
     let keyWidth = 15
     for (i, binding) in bindings.enumerated() {
         let row = rect.row + 1 + i
-        guard row < rect.bottom - 2 else { break }
+        guard row < rect.bottom - 2 else {
+            buffer.put(
+                "… enlarge the terminal to see every key", row: rect.bottom - 2,
+                column: rect.column + 2, style: mergedStatus(state.theme[.hint], style),
+                maxColumns: rect.columns - 4)
+            return
+        }
         buffer.put(binding.keys, row: row, column: rect.column + 2, style: mergedStatus(state.theme[.prompt], style), maxColumns: keyWidth)
         buffer.put(
             binding.summary, row: row, column: rect.column + 2 + keyWidth, style: style,
