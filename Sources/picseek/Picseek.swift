@@ -7,5 +7,8 @@ struct Picseek: ParsableCommand {
         commandName: "picseek",
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
-        subcommands: [])
+        // BenchRender belongs under the `bench` group (built on another branch);
+        // it is listed here only until that group exists.
+        subcommands: [ExploreCommand.self, BenchRender.self],
+        defaultSubcommand: ExploreCommand.self)
 }
