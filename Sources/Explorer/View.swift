@@ -118,16 +118,22 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         let withModel = " " + TerminalSafe.escape(summary.modelName) + " ·" + left
         if DisplayWidth.of(withModel) <= layout.status.columns { left = withModel }
     }
-    let written = buffer.put(left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
-    let room = layout.status.columns - written - 2
     if let message = state.message {
-        guard room > 3 else { return }
-        let text = DisplayWidth.truncateLeading(message.text + " ", to: room)
+        // A message wins over the counts: it gets the room it needs, the
+        // counts what is left (none when less than a useful minimum).
+        let messageWidth = min(DisplayWidth.of(message.text) + 1, layout.status.columns - 1)
+        let text = DisplayWidth.truncateLeading(message.text + " ", to: messageWidth)
         let messageStyle = message.isError ? mergedStatus(state.theme[.error], style) : style
         buffer.put(
             text, row: row, column: layout.status.columns - DisplayWidth.of(text), style: messageStyle)
+        let room = layout.status.columns - DisplayWidth.of(text) - 2
+        if room >= 12 {
+            buffer.put(DisplayWidth.truncate(left, to: room), row: row, column: 0, style: style)
+        }
         return
     }
+    let written = buffer.put(left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
+    let room = layout.status.columns - written - 2
     // Key hints, dropping the least important ones that do not fit.
     var hints =
         state.focus == .query
