@@ -42,7 +42,8 @@ public struct CellBuffer: Equatable, Sendable {
     public mutating func setNarrow(row: Int, column: Int, _ character: Character, _ style: Style) {
         guard row >= 0, row < rows, column >= 0, column < columns else { return }
         let index = row * columns + column
-        if cells[index].isContinuation || DisplayWidth.of(cells[index].character) == 2 {
+        // A wide grapheme is always followed by its continuation cell.
+        if cells[index].isContinuation || (column + 1 < columns && cells[index + 1].isContinuation) {
             breakWide(row: row, column: column)
         }
         cells[index] = Cell(character, style: style)

@@ -19,6 +19,8 @@ public enum DisplayWidth {
         if v == 0x00AD { return 1 }
         if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return 0 }
         if v == 0x200B { return 0 }
+        // Box drawing, block elements (the half blocks) and braille: narrow, common in frames.
+        if (0x2500...0x25FC).contains(v) || (0x2800...0x28FF).contains(v) { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control, .surrogate:
             return 0
@@ -31,6 +33,7 @@ public enum DisplayWidth {
 
     /// Columns taken by one grapheme (user-perceived character).
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         var width = 0
         for scalar in character.unicodeScalars {
             if scalar.value == 0xFE0F { return 2 }

@@ -188,8 +188,9 @@ public final class Screen {
                     c += 1
                     continue
                 }
-                let width = DisplayWidth.of(cell.character)
-                if width == 2, c + 1 >= visibleColumns {
+                // A wide grapheme is followed by its continuation cell.
+                let isWide = c + 1 < buffer.columns && cells[base + c + 1].isContinuation
+                if isWide, c + 1 >= visibleColumns {
                     writeCell(Cell(" ", style: cell.style), row: r, column: c, exhausted: &exhausted)
                 } else {
                     writeCell(cell, row: r, column: c, exhausted: &exhausted)

@@ -90,6 +90,27 @@ struct ExplorerRuntimeTests {
         #expect(harness.pty.isCooked)
     }
 
+    @Test("a resize at any time re-lays out: too small, then back to the grid")
+    func resize() throws {
+        let backend = TestBackend(names: Self.names)
+        var options = ExplorerOptions()
+        options.trapSignals = true
+        let harness = try ExplorerHarness(rows: 24, columns: 90, backend: backend, options: options)
+        harness.type("cat")
+        #expect(harness.waitFor("0.31 cat.jpg"))
+        harness.pty.setSize(rows: 8, columns: 30)
+        kill(getpid(), SIGWINCH)
+        #expect(harness.waitFor("terminal too small"))
+        harness.pty.setSize(rows: 20, columns: 70)
+        kill(getpid(), SIGWINCH)
+        // The VT model keeps its own size; the explorer's frame is 70 wide now.
+        #expect(harness.waitFor { $0.text.contains("0.31 cat.jpg") && !$0.text.contains("terminal too small") })
+        #expect(harness.waitFor { $0.lines[19].hasPrefix(" test-clip · EN") })
+        harness.type("\u{3}")
+        #expect(harness.waitForExit())
+        #expect(harness.pty.isCooked)
+    }
+
     @Test("a theme warning shows in the status line and the explorer still runs")
     func themeWarning() throws {
         let backend = TestBackend(names: Self.names)

@@ -76,8 +76,15 @@ struct BenchRender: ParsableCommand {
         print(
             "flush, full frame through ncurses to a pty (\(cellsWritten) cells changed): median \(Self.ms(Self.median(flushTimes))) ms"
         )
-        let total = zip(viewTimes, flushTimes).map { $0 + $1 }
-        print("render + flush: median \(Self.ms(Self.median(total))) ms (goal < 10 ms)")
+        // The goal's measure: render a full frame into the cell buffer and flush it.
+        let states = [state, other]
+        let totalTimes = (0..<runs).map { i -> Double in
+            let start = Self.now()
+            _ = try? screen.draw(view(states[i % 2]))
+            return Self.now() - start
+        }
+        _ = pty.drain(timeoutMs: 20)
+        print("render + flush, full frame: median \(Self.ms(Self.median(totalTimes))) ms (goal < 10 ms)")
 
         // Keypress to frame: move the selection, update, view, flush the diff.
         var keyState = state

@@ -31,7 +31,11 @@ struct Opener {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own session: Ctrl-C in the explorer does not reach the viewer.
-        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetsid))
+        // And the default signal mask, whichever thread starts it.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetsid | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
         guard result == 0 else {
