@@ -29,6 +29,11 @@ struct ExplorerRuntimeTests {
         // The hostile name is shown escaped.
         #expect(harness.waitFor("\\e[31m"))
 
+        // Chinese typed through an input method arrives as one burst of characters.
+        harness.type("\u{15}海边")  // Ctrl-U clears the line first
+        #expect(harness.waitFor("0.31 海边.j…"))
+        #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.0 == "海边" })
+
         harness.type("\u{14}")  // Ctrl-T: prompt language
         #expect(harness.waitFor("test-clip · 中文 · 6 photos"))
         #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.1 == .chinese })
@@ -38,7 +43,7 @@ struct ExplorerRuntimeTests {
         harness.type("\r")  // detail pane
         #expect(harness.waitFor("camera Test Cam"))
         #expect(harness.waitFor("pixels 4000×3000"))
-        #expect(harness.waitFor("/gallery/cat.jpg"))
+        #expect(harness.waitFor("/gallery/海边.jpg"))
 
         harness.type("o")  // the viewer does not exist: the error shows in the status line
         #expect(harness.waitFor("picseek-test-no-such-viewer not found"))

@@ -232,5 +232,20 @@ struct ViewTests {
             #expect(!cell.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
         }
     }
-}
 
+    @Test("a long query scrolls horizontally so the cursor stays visible")
+    func queryScrolls() {
+        var state = Fixtures.state(rows: 12, columns: 40)
+        Fixtures.send(&state, msgs: Fixtures.typing("a red bicycle by the canal 在运河边的红色自行车"))
+        var buffer = view(state)
+        // Text starts at column 11 with 28 columns for it; the text is 47
+        // columns wide, so its first 20 columns scroll out of view.
+        #expect(buffer.text.split(separator: "\n")[0] == " picseek ❯  canal 在运河边的红色自行车")
+        #expect(buffer.cursor == Position(row: 0, column: 38))
+        Fixtures.send(&state, .keyPressed(.home))
+        buffer = view(state)
+        // "在" would straddle the edge, so the line ends before it.
+        #expect(buffer.text.split(separator: "\n")[0] == " picseek ❯ a red bicycle by the canal")
+        #expect(buffer.cursor == Position(row: 0, column: 11))
+    }
+}
