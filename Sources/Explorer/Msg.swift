@@ -24,6 +24,8 @@ public enum Msg: Equatable, Sendable {
     case indexProgress(IndexProgress)
     /// Reindexing ended; the new summary.
     case indexFinished(IndexSummary)
+    /// Reindexing stopped with an error.
+    case indexFailed(String)
     /// Something failed; shown in the status line.
     case error(String)
     /// An informational message for the status line.

@@ -57,8 +57,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             state.searching = true
             return [.moreLikeThis(seq: state.latestSeq, photoID: photoID)]
         }
+    case .indexFailed(let text):
+        state.reindexing = false
+        state.progress = nil
+        setError(&state, "reindex failed: \(text)")
+        return []
     case .error(let text):
-        state.reindexing = state.reindexing && state.progress != nil
         setError(&state, text)
         return []
     case .notice(let text):

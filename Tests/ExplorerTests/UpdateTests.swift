@@ -189,6 +189,19 @@ struct UpdateTests {
         #expect(finished == [.search(seq: 2, query: "x", language: .english)])
     }
 
+    @Test("a failed reindex ends the run, so r can start another")
+    func reindexFailure() {
+        var state = Fixtures.state()
+        Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("r")))
+        Fixtures.send(&state, .indexFailed("disk full"))
+        #expect(!state.reindexing && state.progress == nil)
+        #expect(state.message == StatusMessage("reindex failed: disk full", isError: true))
+        #expect(Fixtures.send(&state, .keyPressed(.character("r"))) == [.reindex])
+        // Other errors do not end a running reindex.
+        Fixtures.send(&state, .error("cannot read photo details"))
+        #expect(state.reindexing)
+    }
+
     @Test("a mouse click selects the tile under it")
     func mouseSelects() {
         var state = Fixtures.state(rows: 16, columns: 60)

@@ -39,12 +39,12 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard isatty(0) != 0, isatty(1) != 0 else {
-            throw ValidationError("picseek explore needs a terminal on standard input and output")
-        }
         guard let backend = try makeExplorerBackend(roots: paths) else {
             FileHandle.standardError.write(Data("picseek explore: \(ExploreError.noBackend)\n".utf8))
             throw ExitCode(2)
+        }
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw ValidationError("picseek explore needs a terminal on standard input and output")
         }
         let environment = ProcessInfo.processInfo.environment
         var options = ExplorerOptions()

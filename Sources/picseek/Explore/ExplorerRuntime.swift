@@ -184,7 +184,7 @@ final class ExplorerRuntime {
                     }
                     queue.post(.indexFinished(summary))
                 } catch {
-                    queue.post(.error("reindex failed: \(error)"))
+                    queue.post(.indexFailed("\(error)"))
                 }
             }
         case .open(let path):
