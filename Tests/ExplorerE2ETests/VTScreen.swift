@@ -16,6 +16,8 @@ struct VTScreen {
     private var parameters = ""
     private var utf8: [UInt8] = []
     private var savedCursor = (0, 0)
+    private var top = 0
+    private var bottom: Int
     /// Every OSC string seen (e.g. "52;c;…").
     private(set) var oscStrings: [String] = []
     private var osc: [UInt8] = []
@@ -28,6 +30,7 @@ struct VTScreen {
         self.rows = rows
         self.columns = columns
         grid = Array(repeating: Array(repeating: " ", count: columns), count: rows)
+        bottom = rows - 1
     }
 
     /// The rows as strings, wide characters once, trailing spaces trimmed.
@@ -111,7 +114,12 @@ struct VTScreen {
         case UInt8(ascii: "("), UInt8(ascii: ")"): state = .charset
         case UInt8(ascii: "7"): savedCursor = (row, column)
         case UInt8(ascii: "8"): (row, column) = savedCursor
-        case UInt8(ascii: "M"): row = max(0, row - 1)
+        case UInt8(ascii: "M"):
+            if row == top { scrollDown(1) } else { row = max(0, row - 1) }
+        case UInt8(ascii: "D"): lineFeed()
+        case UInt8(ascii: "E"):
+            column = 0
+            lineFeed()
         default: break
         }
     }
@@ -143,11 +151,28 @@ struct VTScreen {
     }
 
     private mutating func lineFeed() {
-        if row == rows - 1 {
-            grid.removeFirst()
-            grid.append(Array(repeating: " ", count: columns))
-        } else {
+        if row == bottom {
+            scrollUp(1)
+        } else if row < rows - 1 {
             row += 1
+        }
+    }
+
+    private var blankRow: [Character] { Array(repeating: " ", count: columns) }
+
+    /// Scrolls the region between the margins up by `n` (text moves up).
+    private mutating func scrollUp(_ n: Int) {
+        for _ in 0..<min(n, bottom - top + 1) {
+            grid.remove(at: top)
+            grid.insert(blankRow, at: bottom)
+        }
+    }
+
+    /// Scrolls the region between the margins down by `n` (text moves down).
+    private mutating func scrollDown(_ n: Int) {
+        for _ in 0..<min(n, bottom - top + 1) {
+            grid.remove(at: bottom)
+            grid.insert(blankRow, at: top)
         }
     }
 
@@ -195,6 +220,31 @@ struct VTScreen {
             let n = min(p(0, 1), columns - column)
             grid[row].insert(contentsOf: Array(repeating: " ", count: n), at: column)
             grid[row].removeLast(n)
+        case UInt8(ascii: "r"):
+            top = min(rows - 1, p(0, 1) - 1)
+            bottom = min(rows - 1, p(1, rows) - 1)
+            if top >= bottom {
+                top = 0
+                bottom = rows - 1
+            }
+            row = 0
+            column = 0
+        case UInt8(ascii: "S"): scrollUp(p(0, 1))
+        case UInt8(ascii: "T"): scrollDown(p(0, 1))
+        case UInt8(ascii: "L"):
+            if row >= top, row <= bottom {
+                for _ in 0..<min(p(0, 1), bottom - row + 1) {
+                    grid.remove(at: bottom)
+                    grid.insert(blankRow, at: row)
+                }
+            }
+        case UInt8(ascii: "M"):
+            if row >= top, row <= bottom {
+                for _ in 0..<min(p(0, 1), bottom - row + 1) {
+                    grid.remove(at: row)
+                    grid.insert(blankRow, at: bottom)
+                }
+            }
         case UInt8(ascii: "h"), UInt8(ascii: "l"):
             if isPrivate, numbers.contains(1049) {
                 clear(fromRow: 0, column: 0, toRow: rows - 1, column: columns - 1)

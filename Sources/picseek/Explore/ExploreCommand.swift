@@ -23,7 +23,7 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Colour theme: a name from themes/ or a path to a .theme file.")
     var theme: String?
 
-    @Option(help: "Thumbnails: auto, kitty, truecolor, 256, mono or ascii.")
+    @Option(help: "Thumbnails: auto, truecolor, 256, mono or ascii (kitty: not implemented yet, falls back to half blocks).")
     var graphics: String = "auto"
 
     @Option(help: "Prompt language at start: en or zh.")
