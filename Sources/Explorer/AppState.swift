@@ -84,6 +84,12 @@ public struct AppState: Equatable, Sendable {
     public var theme: Theme
     /// How thumbnails are drawn.
     public var graphics: GraphicsMode
+    /// Kitty image numbers (1...255) of photos whose thumbnails were sent.
+    public var kittyIDs: [Int64: Int] = [:]
+    /// Which photo each kitty image number currently shows.
+    public var kittyOwners: [Int: Int64] = [:]
+    /// The next kitty image number to hand out (they are reused in turn).
+    public var nextKittyID = 1
     /// Activity spinner phase, advanced by `.tick`.
     public var spinner = 0
 

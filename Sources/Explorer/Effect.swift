@@ -1,3 +1,5 @@
+import PicseekCore
+
 /// Work the update function asks the runtime to do; values only, so tests can
 /// check them. The runtime runs each off the UI thread and answers with `Msg`s.
 public enum Effect: Equatable, Sendable {
@@ -20,6 +22,9 @@ public enum Effect: Equatable, Sendable {
     case open(path: String)
     /// Put text on the clipboard (OSC 52).
     case copyToClipboard(text: String)
+    /// Send `image` to the terminal as kitty image `id` placed over
+    /// `columns` x `rows` cells (kitty graphics mode only).
+    case transmitImage(id: Int, image: RGBImage, columns: Int, rows: Int)
     /// Leave the explorer, restoring the terminal.
     case quit
 }

@@ -8,6 +8,10 @@ public enum GraphicsMode: String, Equatable, Sendable, CaseIterable {
     case mono
     /// Characters by brightness, no colour.
     case ascii
+    /// Real pixels through the kitty graphics protocol with Unicode
+    /// placeholders (kitty, Ghostty; tmux with `allow-passthrough on`).
+    /// Only chosen on request; the detail preview stays in half blocks.
+    case kitty
 
     /// Picks a mode from the environment and the terminal's colour count.
     ///

@@ -61,10 +61,25 @@ public enum Thumbnail {
         case .mono:
             let bg: Color = bottom.map { .indexed(grey($0)) } ?? background.background
             return ("▀", Style(foreground: .indexed(grey(top)), background: bg))
+        case .kitty:
+            // Images without a transmitted placement fall back to the palette.
+            return cell(top: top, bottom: bottom, mode: .color256, background: background)
         case .ascii:
             let lt = Color.luma(top.0, top.1, top.2)
             let l = bottom.map { (lt + Color.luma($0.0, $0.1, $0.2)) / 2 } ?? lt
             return (ramp[min(ramp.count - 1, l * ramp.count / 256)], background)
+        }
+    }
+
+    /// Fills `rect` with kitty placeholders for image `id` (1...255, carried
+    /// in the 256-colour foreground), one cell per placement cell.
+    public static func drawKitty(id: Int, into buffer: inout CellBuffer, rect: Rect) {
+        let style = Style(foreground: .indexed(UInt8(clamping: id)))
+        for r in 0..<min(rect.rows, KittyGraphics.maximumCells) {
+            for c in 0..<min(rect.columns, KittyGraphics.maximumCells) {
+                guard let character = KittyGraphics.cell(row: r, column: c) else { continue }
+                buffer.setNarrow(row: rect.row + r, column: rect.column + c, character, style)
+            }
         }
     }
 

@@ -11,8 +11,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .keyPressed(let key):
         return handleKey(&state, key)
     case .resized(let rows, let columns):
+        let oldTile = state.layout.tile
         state.rows = max(0, rows)
         state.columns = max(0, columns)
+        if state.layout.tile != oldTile {
+            // Placements have the old tile size: send them again.
+            state.kittyIDs = [:]
+            state.kittyOwners = [:]
+        }
         keepSelectionVisible(&state)
         return visibleThumbnailLoads(&state)
     case .searchResults(let seq, let hits):
@@ -33,7 +39,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .thumbnailLoaded(let photoID, let image):
         state.pendingThumbnails.remove(photoID)
         state.thumbnails[photoID] = .some(image)
-        return []
+        return kittyTransmits(&state)
     case .detailLoaded(let detail):
         state.pendingDetails.remove(detail.photoID)
         state.details[detail.photoID] = detail
@@ -275,6 +281,30 @@ private func visibleThumbnailLoads(_ state: inout AppState) -> [Effect] {
         else { continue }
         state.pendingThumbnails.insert(hit.photoID)
         effects.append(.loadThumbnail(photoID: hit.photoID))
+    }
+    return effects + kittyTransmits(&state)
+}
+
+/// In kitty mode, sends the visible thumbnails that the terminal does not
+/// have yet, reusing image numbers 1...255 in turn.
+private func kittyTransmits(_ state: inout AppState) -> [Effect] {
+    guard state.graphics == .kitty else { return [] }
+    let layout = state.layout
+    guard !layout.tooSmall, layout.tilesPerRow > 0 else { return [] }
+    let first = state.gridTopRow * layout.tilesPerRow
+    let end = min(state.hits.count, first + layout.visibleTiles)
+    guard first < end else { return [] }
+    var effects: [Effect] = []
+    for hit in state.hits[first..<end] where state.kittyIDs[hit.photoID] == nil {
+        guard let image = state.thumbnail(for: hit) else { continue }
+        let id = state.nextKittyID
+        state.nextKittyID = id % 255 + 1
+        if let previous = state.kittyOwners[id] { state.kittyIDs[previous] = nil }
+        state.kittyOwners[id] = hit.photoID
+        state.kittyIDs[hit.photoID] = id
+        effects.append(
+            .transmitImage(
+                id: id, image: image, columns: layout.tile.thumbColumns, rows: layout.tile.thumbRows))
     }
     return effects
 }

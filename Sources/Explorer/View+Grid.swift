@@ -22,7 +22,9 @@ func drawGrid(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer
         let selected = index == state.selection
         let thumbRect = Rect(
             row: rect.row, column: rect.column, rows: layout.tile.thumbRows, columns: rect.columns)
-        if let image = state.thumbnail(for: hit) {
+        if state.graphics == .kitty, let id = state.kittyIDs[hit.photoID] {
+            Thumbnail.drawKitty(id: id, into: &buffer, rect: thumbRect)
+        } else if let image = state.thumbnail(for: hit) {
             Thumbnail.draw(image, into: &buffer, rect: thumbRect, mode: state.graphics, background: state.theme[.text])
         } else {
             let loaded = state.thumbnails[hit.photoID] != nil

@@ -116,6 +116,20 @@ struct ExplorerRuntimeTests {
         #expect(harness.pty.isCooked)
     }
 
+    @Test("kitty mode transmits thumbnails and draws placeholder cells")
+    func kittyMode() throws {
+        let backend = TestBackend(names: Self.names)
+        var options = ExplorerOptions()
+        options.graphics = .kitty
+        let harness = try ExplorerHarness(rows: 24, columns: 90, backend: backend, options: options)
+        harness.type("cat")
+        #expect(harness.waitFor("0.31 cat.jpg"))
+        #expect(harness.waitFor(seconds: 5) { _ in harness.outputContains("\u{1B}_Ga=T,U=1,i=1,f=24,s=32,v=32,c=12,r=6,q=2") })
+        #expect(harness.outputContains("\u{10EEEE}\u{0305}\u{0305}"))
+        harness.type("\u{3}")
+        #expect(harness.waitForExit())
+    }
+
     @Test("a theme warning shows in the status line and the explorer still runs")
     func themeWarning() throws {
         let backend = TestBackend(names: Self.names)

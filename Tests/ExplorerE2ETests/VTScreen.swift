@@ -23,7 +23,7 @@ struct VTScreen {
     private var osc: [UInt8] = []
 
     private enum ParseState {
-        case ground, escape, csi, osc, oscEscape, charset
+        case ground, escape, csi, osc, oscEscape, charset, string, stringEscape
     }
 
     init(rows: Int, columns: Int) {
@@ -73,6 +73,11 @@ struct VTScreen {
         case .oscEscape:
             oscStrings.append(String(decoding: osc, as: UTF8.self))
             state = .ground
+        case .string:
+            // APC (kitty graphics) and DCS: ignored up to the string terminator.
+            if byte == 0x1B { state = .stringEscape }
+        case .stringEscape:
+            state = byte == UInt8(ascii: "\\") ? .ground : .string
         }
     }
 
@@ -112,6 +117,7 @@ struct VTScreen {
             osc = []
             state = .osc
         case UInt8(ascii: "("), UInt8(ascii: ")"): state = .charset
+        case UInt8(ascii: "_"), UInt8(ascii: "P"): state = .string
         case UInt8(ascii: "7"): savedCursor = (row, column)
         case UInt8(ascii: "8"): (row, column) = savedCursor
         case UInt8(ascii: "M"):

@@ -85,6 +85,36 @@ struct ThumbnailTests {
     }
 }
 
+@Suite("kitty mode")
+struct KittyModeTests {
+    @Test("a loaded thumbnail is transmitted once and drawn as placeholders with its id")
+    func transmitsAndDraws() throws {
+        var state = AppState(rows: 16, columns: 60, theme: .monochrome, graphics: .kitty)
+        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(3)))
+        let effects = Fixtures.send(&state, .thumbnailLoaded(photoID: 2, image: Fixtures.whiteOverBlack))
+        #expect(effects == [.transmitImage(id: 1, image: Fixtures.whiteOverBlack, columns: 8, rows: 4)])
+        #expect(Fixtures.send(&state, .keyPressed(.right)) == [])
+        let buffer = view(state)
+        let rect = try #require(state.layout.tileRect(index: 1, topRow: 0))
+        let cell = buffer[rect.row + 1, rect.column + 2]
+        #expect(cell.character == KittyGraphics.cell(row: 1, column: 2))
+        #expect(cell.style.foreground == .indexed(1))
+    }
+
+    @Test("image numbers are reused in turn and the old owner is sent again when visible")
+    func reuse() {
+        var state = AppState(rows: 16, columns: 60, theme: .monochrome, graphics: .kitty)
+        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(3)))
+        state.nextKittyID = 255
+        Fixtures.send(&state, .thumbnailLoaded(photoID: 1, image: Fixtures.whiteOverBlack))
+        #expect(state.kittyIDs[1] == 255 && state.nextKittyID == 1)
+        state.kittyOwners[1] = 99  // pretend number 1 shows another photo
+        state.kittyIDs[99] = 1
+        Fixtures.send(&state, .thumbnailLoaded(photoID: 2, image: Fixtures.whiteOverBlack))
+        #expect(state.kittyIDs[2] == 1 && state.kittyIDs[99] == nil)
+    }
+}
+
 @Suite("layout")
 struct LayoutTests {
     @Test("panes tile the screen and the detail pane splits only when wide")

@@ -28,7 +28,7 @@ struct BenchRender: ParsableCommand {
     var term: String = "xterm-256color"
 
     func run() throws {
-        guard let mode = GraphicsMode(rawValue: graphics) else {
+        guard let mode = GraphicsMode(rawValue: graphics), mode != .kitty else {
             throw ValidationError("--graphics must be truecolor, 256, mono or ascii")
         }
         // 24 visible tiles: 6 per row at 12 columns each, 4 rows of 7 lines.

@@ -23,14 +23,14 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Colour theme: a name from themes/ or a path to a .theme file.")
     var theme: String?
 
-    @Option(help: "Thumbnails: auto, truecolor, 256, mono or ascii (kitty: not implemented yet, falls back to half blocks).")
+    @Option(help: "Thumbnails: auto, kitty, truecolor, 256, mono or ascii (auto never picks kitty).")
     var graphics: String = "auto"
 
     @Option(help: "Prompt language at start: en or zh.")
     var lang: String = "en"
 
     func validate() throws {
-        guard ["auto", "kitty"].contains(graphics) || GraphicsMode(rawValue: graphics) != nil else {
+        guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, kitty, truecolor, 256, mono or ascii, not '\(graphics)'")
         }
         guard PromptLanguage(rawValue: lang) != nil else {
@@ -51,10 +51,7 @@ struct ExploreCommand: ParsableCommand {
         (options.theme, options.warnings) = ThemeLoader.load(name: theme, environment: environment)
         options.environment = environment
         options.language = PromptLanguage(rawValue: lang) ?? .english
-        if graphics == "kitty" {
-            options.warnings.append(
-                "kitty graphics is not implemented in this build; using half blocks")
-        } else if graphics != "auto" {
+        if graphics != "auto" {
             options.graphics = GraphicsMode(rawValue: graphics)
         }
         let redirect = StderrRedirect()

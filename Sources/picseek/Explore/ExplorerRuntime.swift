@@ -195,6 +195,11 @@ final class ExplorerRuntime {
             }
         case .copyToClipboard(let text):
             pendingRaw.append(OSC52.sequence(copying: text))
+        case .transmitImage(let id, let image, let columns, let rows):
+            pendingRaw.append(
+                KittyGraphics.transmit(
+                    id: id, pixels: image.pixels, width: image.width, height: image.height,
+                    columns: columns, rows: rows, tmux: options.environment["TMUX"] != nil))
         }
     }
 
