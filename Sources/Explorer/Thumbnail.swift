@@ -95,6 +95,17 @@ public enum Thumbnail {
         return (pixels[i], pixels[i + 1], pixels[i + 2])
     }
 
+    /// `image` shrunk (aspect kept) so neither side exceeds `maxSide`; smaller
+    /// images are returned as they are. Keeps per-frame drawing cheap when a
+    /// backend hands over a large picture.
+    public static func limited(_ image: RGBImage, maxSide: Int) -> RGBImage {
+        let longest = max(image.width, image.height)
+        guard longest > maxSide, maxSide > 0 else { return image }
+        let width = max(1, image.width * maxSide / longest)
+        let height = max(1, image.height * maxSide / longest)
+        return RGBImage(width: width, height: height, pixels: resample(image, width: width, height: height))
+    }
+
     /// `image` resized to `width` x `height`: box filter when shrinking,
     /// nearest neighbour when enlarging.
     public static func resample(_ image: RGBImage, width: Int, height: Int) -> [UInt8] {

@@ -1,6 +1,11 @@
 import Cells
 import PicseekCore
 
+/// Grid thumbnails larger than this (pixels, long side) are shrunk on arrival.
+let thumbnailMaxSide = 192
+/// Detail previews larger than this are shrunk on arrival.
+let previewMaxSide = 480
+
 /// Applies `msg` to `state` and returns the work to do. Pure: no I/O, no clock.
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
@@ -24,7 +29,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .searchResults(let seq, let hits):
         guard seq == state.latestSeq else { return [] }  // stale: a newer search is running
         state.searching = false
-        state.hits = hits
+        state.hits = hits.map { hit in
+            var hit = hit
+            hit.thumbnail = hit.thumbnail.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) }
+            return hit
+        }
         state.selection = 0
         state.gridTopRow = 0
         return visibleThumbnailLoads(&state) + detailLoads(&state)
@@ -38,10 +47,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .thumbnailLoaded(let photoID, let image):
         state.pendingThumbnails.remove(photoID)
-        state.thumbnails[photoID] = .some(image)
+        state.thumbnails[photoID] = .some(image.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) })
         return kittyTransmits(&state)
     case .detailLoaded(let detail):
         state.pendingDetails.remove(detail.photoID)
+        var detail = detail
+        detail.preview = detail.preview.map { Thumbnail.limited($0, maxSide: previewMaxSide) }
         state.details[detail.photoID] = detail
         return []
     case .indexProgress(let progress):

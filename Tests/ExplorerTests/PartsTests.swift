@@ -75,6 +75,17 @@ struct ThumbnailTests {
         #expect(ascii.line(0) == " .:-=+*#%@")
     }
 
+    @Test("large thumbnails are shrunk once on arrival, keeping the aspect ratio")
+    func limitedOnArrival() {
+        var state = Fixtures.state()
+        Fixtures.send(&state, .searchResults(seq: 0, hits: Fixtures.hits(1)))
+        Fixtures.send(&state, .thumbnailLoaded(photoID: 1, image: Fixtures.gradient(width: 800, height: 400)))
+        let stored = state.thumbnails[1] ?? nil
+        #expect(stored?.width == 192 && stored?.height == 96)
+        let small = Fixtures.gradient(width: 64, height: 48)
+        #expect(Thumbnail.limited(small, maxSide: 192) == small)
+    }
+
     @Test("a wide image keeps its aspect ratio, centred")
     func aspect() {
         var buffer = CellBuffer(rows: 4, columns: 8)
