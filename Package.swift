@@ -41,7 +41,9 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "Cells"),
+        .target(name: "Explorer", dependencies: ["Cells", "PicseekCore"]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Cells"]),
         .target(
             name: "Tokenizers",
             exclude: ["Resources/README.md"],
@@ -55,6 +57,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
+                "Cells", "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -74,13 +77,20 @@ let package = Package(
         .testTarget(
             name: "LibraryTests",
             dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ModelHubTests", dependencies: ["ModelHub"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "CellsTests", dependencies: ["Cells"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
+        // Drives the explorer's real runtime loop in a pseudo-terminal, and
+        // holds the reusable tmux harness for end-to-end runs of the binary.
+        .testTarget(
+            name: "ExplorerE2ETests",
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
