@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "PicseekCore"]),
+        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -42,13 +43,16 @@ let package = Package(
         .executableTarget(
             name: "picseek",
             dependencies: [
-                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal",
+                "PicseekCore", "Tensor", "Imaging", "Store", "Terminal", "CLIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(
+            name: "CLIPTests", dependencies: ["CLIP", "Tensor", "PicseekCore"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),

@@ -1,0 +1,120 @@
+import Foundation
+import PicseekCore
+import Tensor
+
+/// A CLIP model (image and text towers) that implements `Embedder`.
+///
+/// Built from a Hugging Face model folder with `ClipModel(directory:)` or from any
+/// `WeightSource` (e.g. `RandomWeights` for benchmarks). Immutable after loading;
+/// every call allocates its own work buffers, so one model can serve several threads.
+public final class ClipModel: Embedder, @unchecked Sendable {
+    /// Shapes and switches of both towers.
+    public let config: CLIPConfig
+    /// Name, family, dimension and weights fingerprint.
+    public let model: EmbedderIdentity
+    /// The input the image tower expects.
+    public let preprocess: PreprocessSpec
+    /// The image tower.
+    public let vision: VisionTower
+    /// The text tower.
+    public let text: TextTower
+    /// The folder's `vocab.txt`, if any (for the tokenizer).
+    public let vocabularyFile: String?
+    /// Images per forward pass inside `embedImages` (bounds the work memory).
+    public var maxBatch = 8
+
+    /// Builds both towers from `weights`.
+    public init(
+        config: CLIPConfig, weights: WeightSource, preprocess: PreprocessSpec,
+        identity: EmbedderIdentity, vocabularyFile: String? = nil
+    ) throws(WeightsError) {
+        let names = TensorNames(config.layout)
+        self.config = config
+        self.preprocess = preprocess
+        self.model = identity
+        self.vocabularyFile = vocabularyFile
+        vision = try VisionTower(
+            config: config.vision, projectionDim: config.projectionDim, weights: weights, names: names)
+        text = try TextTower(
+            config: config.text, projectionDim: config.projectionDim, projection: config.textProjection,
+            weights: weights, names: names)
+    }
+
+    /// Loads a Hugging Face model folder: `config.json`, `model.safetensors`
+    /// (memory-mapped), `preprocessor_config.json` (if absent: squash to the
+    /// vision image size with OpenAI mean/std) and `vocab.txt` (optional here).
+    public convenience init(directory: String) throws(WeightsError) {
+        let folder = ModelFolder(directory: directory)
+        let config = try CLIPConfig.huggingFace(json: try folder.read("config.json"), file: "config.json")
+        var spec = PreprocessSpec(
+            size: config.vision.imageSize, mode: .squash,
+            mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        if folder.exists("preprocessor_config.json") {
+            spec = try PreprocessSpec.huggingFace(
+                json: try folder.read("preprocessor_config.json"), file: "preprocessor_config.json")
+        }
+        guard spec.size == config.vision.imageSize else {
+            throw .badConfig(
+                file: "preprocessor_config.json", key: "size",
+                reason: "\(spec.size) differs from the vision tower's image_size \(config.vision.imageSize)")
+        }
+        let weights = try SafeTensorsFile(path: folder.path("model.safetensors"))
+        let identity = EmbedderIdentity(
+            name: folder.name, family: "chinese-clip", dimension: config.projectionDim,
+            fingerprint: "sha256:" + weights.fingerprint)
+        try self.init(
+            config: config, weights: weights, preprocess: spec, identity: identity,
+            vocabularyFile: folder.exists("vocab.txt") ? folder.path("vocab.txt") : nil)
+    }
+
+    /// Embeds preprocessed planar images (`3 * size * size` floats each), in order.
+    public func embedImages(_ batch: [[Float]]) throws -> [[Float]] {
+        let per = vision.pixelsPerImage
+        for (i, image) in batch.enumerated() where image.count != per {
+            throw CLIPError.badPixelCount(index: i, expected: per, found: image.count)
+        }
+        var result: [[Float]] = []
+        result.reserveCapacity(batch.count)
+        var start = 0
+        let step = max(1, maxBatch)
+        while start < batch.count {
+            let chunk = batch[start..<min(start + step, batch.count)]
+            let packed = Tensor(shape: [chunk.count, per])
+            for (k, image) in chunk.enumerated() {
+                image.withUnsafeBufferPointer { packed.row(k).update(from: $0.baseAddress!, count: per) }
+            }
+            result += vision.embed(packed.data, batch: chunk.count)
+            start += step
+        }
+        return result
+    }
+
+    /// Embeds one token-id sequence (`[CLS] … [SEP]`, trailing padding allowed).
+    public func embedText(ids: [Int]) throws -> [Float] {
+        try text.embed(ids: ids)
+    }
+
+    /// Embeds a text. Needs the tokenizer module, which is not part of this build yet.
+    public func embedText(_ text: String) throws -> [Float] {
+        throw CLIPError.tokenizerUnavailable(
+            reason: "text embedding needs the tokenizer module (Tokenizers), which is not built yet")
+    }
+}
+
+/// File access inside a model folder, with errors naming the file.
+struct ModelFolder {
+    let directory: String
+
+    var name: String { (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory }
+
+    func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
+
+    func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(file)) }
+
+    func read(_ file: String) throws(WeightsError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path(file)) else {
+            throw .unreadable(file: path(file), reason: exists(file) ? "not readable" : "no such file")
+        }
+        return data
+    }
+}
