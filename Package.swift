@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(
-            name: "CLIPTests", dependencies: ["CLIP", "Tensor", "PicseekCore"],
+            name: "CLIPTests", dependencies: ["CLIP", "Tensor", "PicseekCore", "Imaging"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -7,5 +7,5 @@ struct Picseek: ParsableCommand {
         commandName: "picseek",
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
-        subcommands: [])
+        subcommands: [EmbedCommand.self, BenchCommand.self])
 }
