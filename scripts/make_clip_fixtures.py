@@ -227,13 +227,88 @@ def build(name, shape, vocab_path, out_root):
         json.dump(reference, f, ensure_ascii=False, indent=1)
 
 
+def build_openclip(name, out_root):
+    """A small OpenCLIP CustomTextCLIP-style model: GELU ViT at patch 32 and an XLM-R text
+    encoder with masked mean pooling and the MLP projection (open_clip HFTextEncoder)."""
+    from open_clip.hf_model import HFTextEncoder
+    from open_clip.transformer import VisionTransformer
+    from transformers import XLMRobertaConfig
+
+    out = os.path.join(out_root, name)
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(SEED + 7)
+    embed_dim, width, head_width = 32, 48, 16
+    visual = VisionTransformer(
+        image_size=64, patch_size=32, width=width, layers=2, heads=width // head_width,
+        mlp_ratio=4.0, output_dim=embed_dim, act_layer=torch.nn.GELU).eval()
+    xlmr = XLMRobertaConfig(
+        vocab_size=1000, hidden_size=48, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=80, max_position_embeddings=40, type_vocab_size=1,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, layer_norm_eps=1e-5)
+    text = HFTextEncoder("xlm-roberta-tiny-fixture", output_dim=embed_dim, config=xlmr,
+                         pooler_type="mean_pooler", proj_type="mlp").eval()
+    gen = torch.Generator().manual_seed(SEED + 8)
+    randomise(visual, gen)
+    randomise(text, gen)
+    with torch.no_grad():
+        for n, p in list(visual.named_parameters()) + list(text.named_parameters()):
+            if n.endswith("ln_1.weight") or n.endswith("ln_2.weight") or n.endswith("ln_pre.weight") \
+                    or n.endswith("ln_post.weight"):
+                p.copy_(1 + 0.2 * torch.randn(p.shape, generator=gen))
+    state = {"visual." + k: v.detach().contiguous() for k, v in visual.state_dict().items()}
+    state.update({"text." + k: v.detach().contiguous() for k, v in text.state_dict().items()})
+    state = {k: v for k, v in state.items() if v.is_floating_point()}
+    save_file(state, os.path.join(out, "open_clip_model.safetensors"))
+    config = {
+        "model_cfg": {
+            "embed_dim": embed_dim,
+            "vision_cfg": {"image_size": 64, "layers": 2, "width": width, "patch_size": 32,
+                           "head_width": head_width},
+            "text_cfg": {"hf_model_name": "xlm-roberta-tiny-fixture", "heads": 4,
+                         "hf_pooler_type": "mean_pooler", "hf_proj_type": "mlp"},
+        },
+        "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
+                           "std": [0.26862954, 0.26130258, 0.27577711]},
+    }
+    with open(os.path.join(out, "open_clip_config.json"), "w") as f:
+        json.dump(config, f, indent=1)
+
+    rng = np.random.default_rng(SEED + 9)
+    reference = {"model": name, "texts": [], "images": []}
+    with torch.inference_mode():
+        for i in range(12):
+            length = int(rng.integers(1, 37))
+            ids = [0] + rng.integers(3, 1000, size=length).tolist() + [2]
+            padded = torch.ones(1, 38, dtype=torch.long)
+            padded[0, : len(ids)] = torch.tensor(ids)
+            feat = normalised(text(padded))
+            reference["texts"].append({"text": f"random ids {i}", "ids": ids,
+                                       "embedding": [round(float(v), 7) for v in feat[0]]})
+        for i in range(3):
+            pixels = torch.tensor(rng.normal(0, 1, size=(1, 3, 64, 64)), dtype=torch.float32)
+            fname = f"image{i}.bin"
+            pixels.numpy().astype("<f4").tofile(os.path.join(out, fname))
+            feat = normalised(visual(pixels))
+            reference["images"].append({"pixels": fname,
+                                        "embedding": [round(float(v), 7) for v in feat[0]]})
+    e = torch.tensor([t["embedding"] for t in reference["texts"]])
+    off = (e @ e.T)[~torch.eye(len(e), dtype=torch.bool)]
+    print(f"{name}: text cosine between different texts: max {off.max():.3f}")
+    with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
+        json.dump(reference, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--vocab", required=True, help="the 21128-entry Chinese-CLIP vocab.txt")
     parser.add_argument("--out", default="Tests/CLIPTests/Fixtures")
+    parser.add_argument("--only", help="build only this fixture")
     args = parser.parse_args()
     for name, shape in SHAPES.items():
-        build(name, shape, args.vocab, args.out)
+        if args.only in (None, name):
+            build(name, shape, args.vocab, args.out)
+    if args.only in (None, "openclip64"):
+        build_openclip("openclip64", args.out)
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# CLIP parity fixtures
 
@@ -246,7 +321,13 @@ CONVENTIONS.md) with seed {SEED}, torch {torch.__version__}, transformers
 - `odd70/`: vision 3 layers width 48, 3 heads, patch 14, 70 px, MLP 100; text 2 layers
   width 40, 5 heads, MLP 72; projection 24. Weights stored as float32.
 
-Each folder is a Hugging Face model folder plus `reference.json` (texts with their
+- `openclip64/`: OpenCLIP layout (`open_clip_config.json`, `open_clip_model.safetensors`):
+  GELU ViT, 2 layers width 48, head width 16, patch 32, 64 px; XLM-R text encoder (open_clip
+  `HFTextEncoder` over `XLMRobertaModel`), 2 layers width 48, 4 heads, vocab 1000, masked
+  mean pooling, MLP projection 48 → 40 → 32. Texts are random token ids (`<s> … </s>`),
+  embedded padded to 38 with pad id 1.
+
+The Chinese-CLIP folders are Hugging Face model folders plus `reference.json` (texts with their
 `BertTokenizer` ids and L2-normalised `get_text_features`; images as float32 planar pixel
 files with their L2-normalised `get_image_features`; `photo.jpg` with the embedding of the
 pixels the HF image processor made from it). `vocab.txt` is the Chinese-CLIP vocabulary

@@ -29,6 +29,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
     var model: String?
 
+    @Flag(name: .long, help: "Measure only the text query (skip the image tower).")
+    var textOnly = false
+
     @Flag(name: .long, help: "Print the results as one JSON object.")
     var json = false
 
@@ -76,16 +79,18 @@ struct BenchEngineCommand: ParsableCommand {
         let ids = [101] + (0..<(tokens - 2)).map { _ in Int.random(in: 672..<7991, using: &rng) } + [102]
         for _ in 0..<3 { _ = try textTower.embed(ids: ids) }
         var textTimes: [Double] = []
+        let textCPUStart = cpuSeconds()
         for _ in 0..<textRuns {
             let start = ContinuousClock.now
             _ = try textTower.embed(ids: ids)
             textTimes.append(seconds(ContinuousClock.now - start))
         }
+        let textCPUMs = (cpuSeconds() - textCPUStart) / Double(textRuns) * 1000
         let textMs = median(textTimes) * 1000
         let textRSS = peakRSSBytes()
         if !json {
-            print(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs)",
-                         tokens, textMs, (textTimes.min() ?? 0) * 1000, textRuns))
+            print(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
+                         tokens, textMs, (textTimes.min() ?? 0) * 1000, textRuns, textCPUMs))
             if textWeightBytes > 0 {
                 print(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB (weights + %.1f MB)",
                              mb(textWeightBytes), mb(textRSS), mb(textRSS - textWeightBytes)))
@@ -94,6 +99,7 @@ struct BenchEngineCommand: ParsableCommand {
             }
         }
 
+        if textOnly { return }
         if visionTower == nil {
             visionTower = try VisionTower(
                 config: config.vision, projectionDim: config.projectionDim,
@@ -107,16 +113,18 @@ struct BenchEngineCommand: ParsableCommand {
             for i in 0..<count { pixels.data[i] = Float.random(in: -2...2, using: &rng) }
             _ = vision.embed(pixels.data, batch: batch)
             var times: [Double] = []
+            let cpuStart = cpuSeconds()
             for _ in 0..<runs {
                 let start = ContinuousClock.now
                 _ = vision.embed(pixels.data, batch: batch)
                 times.append(seconds(ContinuousClock.now - start))
             }
+            let cpuPerImage = (cpuSeconds() - cpuStart) / Double(runs * batch)
             let perSecond = Double(batch) / median(times)
             results[batch] = perSecond
             if !json {
-                print(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch)",
-                             batch, perSecond, runs, median(times) * 1000))
+                print(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; CPU time %.0f ms per image)",
+                             batch, perSecond, runs, median(times) * 1000, cpuPerImage * 1000))
             }
         }
         let peak = peakRSSBytes()
@@ -147,6 +155,14 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     private func mb(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
+
+    /// User + system CPU time of the process so far (all threads).
+    private func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+    }
 
     private func peakRSSBytes() -> Int {
         var usage = rusage()

@@ -9,8 +9,8 @@ struct Fixture {
     let directory: String
     let texts: [Text]
     let images: [Image]
-    let jpegPath: String
-    let jpegEmbedding: [Float]
+    let jpegPath: String?
+    let jpegEmbedding: [Float]?
 
     static let names = ["tiny224", "odd70"]
 
@@ -20,8 +20,7 @@ struct Fixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/reference.json"))
         guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let texts = json["texts"] as? [[String: Any]],
-            let images = json["images"] as? [[String: Any]],
-            let jpeg = json["jpeg"] as? [String: Any]
+            let images = json["images"] as? [[String: Any]]
         else { throw FixtureError.missing("reference.json fields") }
         self.texts = try texts.map { t in
             guard let text = t["text"] as? String, let ids = t["ids"] as? [Int],
@@ -40,11 +39,15 @@ struct Fixture {
             }
             return Image(pixels: pixels, embedding: e.map(\.floatValue))
         }
-        guard let file = jpeg["file"] as? String, let e = jpeg["embedding"] as? [NSNumber] else {
-            throw FixtureError.missing("jpeg entry")
+        if let jpeg = json["jpeg"] as? [String: Any], let file = jpeg["file"] as? String,
+            let e = jpeg["embedding"] as? [NSNumber]
+        {
+            jpegPath = directory + "/" + file
+            jpegEmbedding = e.map(\.floatValue)
+        } else {
+            jpegPath = nil
+            jpegEmbedding = nil
         }
-        jpegPath = directory + "/" + file
-        jpegEmbedding = e.map(\.floatValue)
     }
 }
 

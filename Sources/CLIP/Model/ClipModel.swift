@@ -40,11 +40,26 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             weights: weights, names: names)
     }
 
-    /// Loads a Hugging Face model folder: `config.json`, `model.safetensors`
-    /// (memory-mapped), `preprocessor_config.json` (if absent: squash to the
-    /// vision image size with OpenAI mean/std) and `vocab.txt` (optional here).
+    /// Loads a model folder. A Hugging Face Chinese-CLIP folder has `config.json`,
+    /// `model.safetensors` (memory-mapped), `preprocessor_config.json` (if absent:
+    /// squash to the vision image size with OpenAI mean/std) and `vocab.txt`. An
+    /// OpenCLIP folder has `open_clip_config.json` and `open_clip_model.safetensors`
+    /// (or `model.safetensors`).
     public convenience init(directory: String) throws(WeightsError) {
         let folder = ModelFolder(directory: directory)
+        if folder.exists("open_clip_config.json") {
+            let file = folder.exists("open_clip_model.safetensors") ? "open_clip_model.safetensors" : "model.safetensors"
+            let weights = try SafeTensorsFile(path: folder.path(file))
+            let json = try folder.read("open_clip_config.json")
+            let config = try CLIPConfig.openCLIP(json: json, weights: weights)
+            let spec = try PreprocessSpec.openCLIP(json: json, imageSize: config.vision.imageSize)
+            let family = config.text.positionOffset > 0 ? "openclip-xlmr" : "openclip"
+            let identity = EmbedderIdentity(
+                name: folder.name, family: family, dimension: config.projectionDim,
+                fingerprint: "sha256:" + weights.fingerprint)
+            try self.init(config: config, weights: weights, preprocess: spec, identity: identity)
+            return
+        }
         let config = try CLIPConfig.huggingFace(json: try folder.read("config.json"), file: "config.json")
         var spec = PreprocessSpec(
             size: config.vision.imageSize, mode: .squash,

@@ -6,6 +6,33 @@ struct LinearWeights: @unchecked Sendable {
     let bias: UnsafePointer<Float>?
     let inFeatures: Int
     let outFeatures: Int
+    /// Keeps a transposed copy alive (only for weights stored `[in, out]`).
+    private var owner: Tensor?
+
+    /// Rows `part * out ..< (part + 1) * out` of a fused projection (OpenCLIP
+    /// `in_proj_weight` `[3W, W]` and `in_proj_bias` `[3W]`), read in place.
+    init(_ source: WeightSource, fused prefix: String, part: Int, parts: Int, width: Int) throws(WeightsError) {
+        let w = try source.floats(prefix + ".in_proj_weight", shape: [parts * width, width])
+        let b = try source.floats(prefix + ".in_proj_bias", shape: [parts * width])
+        weight = w + part * width * width
+        bias = b + part * width
+        inFeatures = width
+        outFeatures = width
+    }
+
+    /// A bias-free weight stored `[in, out]` (used as `x · P`), transposed once at load.
+    init(_ source: WeightSource, inByOutNamed name: String, in inFeatures: Int, out outFeatures: Int) throws(WeightsError) {
+        let p = try source.floats(name, shape: [inFeatures, outFeatures])
+        let t = Tensor(shape: [outFeatures, inFeatures])
+        for i in 0..<inFeatures {
+            for o in 0..<outFeatures { t.data[o * inFeatures + i] = p[i * outFeatures + o] }
+        }
+        owner = t
+        weight = UnsafePointer(t.data)
+        bias = nil
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
 
     /// Loads `<prefix>.weight` and, when `hasBias`, `<prefix>.bias`.
     init(_ source: WeightSource, _ prefix: String, in inFeatures: Int, out outFeatures: Int, hasBias: Bool = true) throws(WeightsError) {

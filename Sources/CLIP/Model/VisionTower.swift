@@ -44,14 +44,29 @@ public final class VisionTower: @unchecked Sendable {
         positions = try weights.floats(names.visionPositions, shape: [config.tokens, w])
         preNorm = try NormWeights(weights, names.preNorm, width: w, eps: eps)
         postNorm = try NormWeights(weights, names.postNorm, width: w, eps: eps)
-        projection = try LinearWeights(weights, weightNamed: names.visualProjection, in: w, out: projectionDim)
+        switch names.layout {
+        case .huggingFaceChineseCLIP:
+            projection = try LinearWeights(weights, weightNamed: names.visualProjection, in: w, out: projectionDim)
+        case .openCLIP:
+            projection = try LinearWeights(weights, inByOutNamed: names.visualProjection, in: w, out: projectionDim)
+        }
         var blocks: [Block] = []
         for i in 0..<config.layers {
+            let q, k, v: LinearWeights
+            switch names.layout {
+            case .huggingFaceChineseCLIP:
+                q = try LinearWeights(weights, names.visionQuery(i), in: w, out: w)
+                k = try LinearWeights(weights, names.visionKey(i), in: w, out: w)
+                v = try LinearWeights(weights, names.visionValue(i), in: w, out: w)
+            case .openCLIP:
+                let fused = names.visionInProjection(i)
+                q = try LinearWeights(weights, fused: fused, part: 0, parts: 3, width: w)
+                k = try LinearWeights(weights, fused: fused, part: 1, parts: 3, width: w)
+                v = try LinearWeights(weights, fused: fused, part: 2, parts: 3, width: w)
+            }
             blocks.append(Block(
                 norm1: try NormWeights(weights, names.visionNorm1(i), width: w, eps: eps),
-                query: try LinearWeights(weights, names.visionQuery(i), in: w, out: w),
-                key: try LinearWeights(weights, names.visionKey(i), in: w, out: w),
-                value: try LinearWeights(weights, names.visionValue(i), in: w, out: w),
+                query: q, key: k, value: v,
                 out: try LinearWeights(weights, names.visionOut(i), in: w, out: w),
                 norm2: try NormWeights(weights, names.visionNorm2(i), width: w, eps: eps),
                 fc1: try LinearWeights(weights, names.visionFC1(i), in: w, out: inter),
