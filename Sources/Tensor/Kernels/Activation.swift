@@ -18,6 +18,7 @@ extension Kernels {
         bias: UnsafePointer<Float>?, activation: Activation
     ) {
         if bias == nil && activation == .identity { return }
+        let vectorEnd = cols - cols % 8
         for r in 0..<rows {
             let p = x + r * ld
             if let bias {
@@ -26,14 +27,28 @@ extension Kernels {
             switch activation {
             case .identity: break
             case .quickGELU:
-                for j in 0..<cols {
+                var j = 0
+                while j < vectorEnd {
+                    let v = load(p, j)
+                    store(v / (1 + fastExp(-1.702 * v)), p, j)
+                    j += 8
+                }
+                while j < cols {
                     let v = p[j]
                     p[j] = v / (1 + fastExp(-1.702 * v))
+                    j += 1
                 }
             case .gelu:
-                for j in 0..<cols {
+                var j = 0
+                while j < vectorEnd {
+                    let v = load(p, j)
+                    store(0.5 * v * (1 + fastErf(v * 0.70710678118654752)), p, j)
+                    j += 8
+                }
+                while j < cols {
                     let v = p[j]
                     p[j] = 0.5 * v * (1 + fastErf(v * 0.70710678118654752))
+                    j += 1
                 }
             }
         }

@@ -9,7 +9,16 @@ extension Kernels {
         for r in 0..<rows {
             let p = x + r * stride
             let m = maximum(p, cols)
-            for j in 0..<cols { p[j] = fastExp(p[j] - m) }
+            let mv = Vec(repeating: m)
+            var j = 0
+            while j + 8 <= cols {
+                store(fastExp(load(p, j) - mv), p, j)
+                j += 8
+            }
+            while j < cols {
+                p[j] = fastExp(p[j] - m)
+                j += 1
+            }
             let inv = 1 / sum(p, cols)
             for j in 0..<cols { p[j] *= inv }
         }
