@@ -43,6 +43,24 @@ struct KernelTwinTests {
         #expect(slow.contains { abs($0) > 0.5 })
     }
 
+    @Test("a single-row linear (matrix-vector path) matches the triple loop, with and without bias",
+          arguments: [true, false])
+    func linearSingleRow(withBias: Bool) {
+        var rng = TestRandom(seed: 9)
+        let inF = 40, outF = 24
+        let x = rng.array(inF), w = rng.array(outF * inF), b = rng.array(outF)
+        let start = rng.array(outF)
+        for accumulate in [false, true] {
+            var fast = start, slow = start
+            let act: Activation = accumulate ? .identity : .gelu
+            Kernels.linear(input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
+                           outFeatures: outF, output: &fast, activation: act, accumulate: accumulate)
+            Kernels.linearNaive(input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
+                                outFeatures: outF, output: &slow, activation: act, accumulate: accumulate)
+            #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
+        }
+    }
+
     @Test("linear accumulating into a strided output adds the residual (1e-4)")
     func linearAccumulateStrided() {
         var rng = TestRandom(seed: 2)

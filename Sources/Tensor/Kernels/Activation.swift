@@ -19,34 +19,35 @@ extension Kernels {
     ) {
         if bias == nil && activation == .identity { return }
         let vectorEnd = cols - cols % 8
+        let hasBias = bias != nil
         for r in 0..<rows {
             let p = x + r * ld
-            if let bias {
-                for j in 0..<cols { p[j] += bias[j] }
-            }
+            // Without a bias, `b` aliases the row itself and is never read.
+            let b = bias ?? UnsafePointer(p)
             switch activation {
-            case .identity: break
+            case .identity:
+                for j in 0..<cols { p[j] += b[j] }  // only reached with a bias (see guard above)
             case .quickGELU:
                 var j = 0
                 while j < vectorEnd {
-                    let v = load(p, j)
+                    let v = hasBias ? load(p, j) + load(b, j) : load(p, j)
                     store(v / (1 + fastExp(-1.702 * v)), p, j)
                     j += 8
                 }
                 while j < cols {
-                    let v = p[j]
+                    let v = hasBias ? p[j] + b[j] : p[j]
                     p[j] = v / (1 + fastExp(-1.702 * v))
                     j += 1
                 }
             case .gelu:
                 var j = 0
                 while j < vectorEnd {
-                    let v = load(p, j)
+                    let v = hasBias ? load(p, j) + load(b, j) : load(p, j)
                     store(0.5 * v * (1 + fastErf(v * 0.70710678118654752)), p, j)
                     j += 8
                 }
                 while j < cols {
-                    let v = p[j]
+                    let v = hasBias ? p[j] + b[j] : p[j]
                     p[j] = 0.5 * v * (1 + fastErf(v * 0.70710678118654752))
                     j += 1
                 }

@@ -55,7 +55,8 @@ extension Kernels {
             let raw = UnsafeRawPointer(p)
             var acc = SIMD16<Float>(repeating: -.infinity)
             while i + 16 <= count {
-                acc = pointwiseMax(acc, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+                let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                acc = acc.replacing(with: v, where: v .> acc)
                 i += 16
             }
             m = acc.max()

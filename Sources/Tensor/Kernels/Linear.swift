@@ -5,7 +5,8 @@ extension Kernels {
     /// `input` is `rows` × `inFeatures` with row stride `ldInput`; `weight` is
     /// `[outFeatures, inFeatures]` (PyTorch `Linear` layout, contiguous); `output` is
     /// `rows` × `outFeatures` with row stride `ldOutput`. One `sgemm` with a transposed
-    /// B, then one fused pass for bias and activation. `accumulate` requires `.identity`.
+    /// B (a matrix-vector product for a single row, which avoids GEMM packing), then one
+    /// fused pass for bias and activation. `accumulate` requires `.identity`.
     public static func linear(
         input: UnsafePointer<Float>, rows: Int, inFeatures: Int, ldInput: Int? = nil,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
@@ -14,11 +15,17 @@ extension Kernels {
     ) {
         precondition(!accumulate || activation == .identity, "cannot accumulate through an activation")
         let ldo = ldOutput ?? outFeatures
-        BLAS.sgemm(
-            m: rows, n: outFeatures, k: inFeatures,
-            a: input, lda: ldInput ?? inFeatures,
-            b: weight, ldb: inFeatures, transB: true,
-            c: output, ldc: ldo, beta: accumulate ? 1 : 0)
+        if rows == 1 {
+            BLAS.sgemv(
+                m: outFeatures, n: inFeatures, a: weight, lda: inFeatures,
+                x: input, y: output, beta: accumulate ? 1 : 0)
+        } else {
+            BLAS.sgemm(
+                m: rows, n: outFeatures, k: inFeatures,
+                a: input, lda: ldInput ?? inFeatures,
+                b: weight, ldb: inFeatures, transB: true,
+                c: output, ldc: ldo, beta: accumulate ? 1 : 0)
+        }
         biasActivation(output, rows: rows, cols: outFeatures, ld: ldo, bias: bias, activation: activation)
     }
 

@@ -6,7 +6,7 @@ extension Kernels {
     /// Lane-wise `fastExp`.
     @inline(__always)
     static func fastExp(_ value: Vec) -> Vec {
-        let x = pointwiseMin(pointwiseMax(value, Vec(repeating: -87.3)), Vec(repeating: 88.3))
+        let x = clamp(value, -87.3, 88.3)
         let t = x * 1.44269504088896341 + 12_582_912
         let n = t - 12_582_912
         let r = x - n * 0.693359375 + n * 2.12194440e-4
@@ -24,7 +24,7 @@ extension Kernels {
     /// Lane-wise `fastErf`.
     @inline(__always)
     static func fastErf(_ value: Vec) -> Vec {
-        let x = pointwiseMin(pointwiseMax(value, Vec(repeating: -4)), Vec(repeating: 4))
+        let x = clamp(value, -4, 4)
         let x2 = x * x
         var p = Vec(repeating: -2.72614225801306e-10)
         p = p * x2 + 2.77068142495902e-08
@@ -40,6 +40,13 @@ extension Kernels {
         q = q * x2 + -7.37332916720468e-03
         q = q * x2 + -1.42647390514189e-02
         return p / q
+    }
+
+    /// Lane-wise clamp by compare and blend (the generic `pointwiseMin/Max` are not inlined).
+    @inline(__always)
+    static func clamp(_ v: Vec, _ low: Float, _ high: Float) -> Vec {
+        let lo = Vec(repeating: low), hi = Vec(repeating: high)
+        return v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
     }
 
     @inline(__always)
