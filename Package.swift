@@ -40,6 +40,10 @@ let package = Package(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(
+            name: "Tokenizers",
+            exclude: ["Resources/README.md"],
+            resources: [.copy("Resources/chinese-clip-vocab.txt")]),
         .executableTarget(
             name: "picseek",
             dependencies: [
@@ -56,6 +60,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(
+            name: "TokenizersTests", dependencies: ["Tokenizers"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )
