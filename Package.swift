@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "PicseekCore"]),
-        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore"]),
+        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -35,6 +35,17 @@ struct OpenCLIPParityTests {
         }
     }
 
+    @Test("without tokenizer.json, text strings are refused with a message naming the file")
+    func noTokenizer() throws {
+        let model = try ClipModel(directory: try Fixture("openclip64").directory)
+        do {
+            _ = try model.embedText("hello")
+            Issue.record("embedding a text without a tokenizer succeeded")
+        } catch let error as CLIPError {
+            #expect(error.description.contains("tokenizer.json"))
+        }
+    }
+
     @Test("image embeddings (GELU ViT, fused in_proj, [width, dim] projection) are within 1e-4")
     func imageParity() throws {
         let fixture = try Fixture("openclip64")

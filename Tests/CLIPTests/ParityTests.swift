@@ -18,6 +18,19 @@ struct ParityTests {
         }
     }
 
+    @Test("text strings through the WordPiece tokenizer give the reference ids and embeddings",
+          arguments: Fixture.names)
+    func textFromStrings(name: String) throws {
+        let fixture = try Fixture(name)
+        let model = try ClipModel(directory: fixture.directory)
+        let tokenizer = try model.tokenizer.get()
+        for t in fixture.texts {
+            #expect(tokenizer.encode(t.text) == t.ids, "ids of \(t.text.prefix(20))")
+            let d = maxAbsDiff(try model.embedText(t.text), t.embedding)
+            #expect(d <= 1e-4, "\(name) text \(t.text.prefix(20)): maxdiff \(d)")
+        }
+    }
+
     @Test("padding token ids to the context length does not change the vector", arguments: Fixture.names)
     func paddingDropped(name: String) throws {
         let fixture = try Fixture(name)

@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Tensor
+import Tokenizers
 
 /// A CLIP model (image and text towers) that implements `Embedder`.
 ///
@@ -22,13 +23,17 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     public let vocabularyFile: String?
     /// Images per forward pass inside `embedImages` (bounds the work memory).
     public var maxBatch = 8
+    /// The tokenizer `embedText(_:)` uses, or why there is none.
+    public let tokenizer: Result<any TextTokenizer, TokenizerError>
 
     /// Builds both towers from `weights`.
     public init(
         config: CLIPConfig, weights: WeightSource, preprocess: PreprocessSpec,
-        identity: EmbedderIdentity, vocabularyFile: String? = nil
+        identity: EmbedderIdentity, vocabularyFile: String? = nil,
+        tokenizer: Result<any TextTokenizer, TokenizerError>? = nil
     ) throws(WeightsError) {
         let names = TensorNames(config.layout)
+        self.tokenizer = tokenizer ?? .failure(.unreadableFile(path: "(none)", reason: "no tokenizer was given"))
         self.config = config
         self.preprocess = preprocess
         self.model = identity
@@ -57,7 +62,11 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             let identity = EmbedderIdentity(
                 name: folder.name, family: family, dimension: config.projectionDim,
                 fingerprint: "sha256:" + weights.fingerprint)
-            try self.init(config: config, weights: weights, preprocess: spec, identity: identity)
+            let context = min(77, config.text.maxTokens)
+            let tokenizer = Self.loadTokenizer(folder.path("tokenizer.json")) {
+                try UnigramTokenizer(tokenizerJSON: $0, contextLength: context)
+            }
+            try self.init(config: config, weights: weights, preprocess: spec, identity: identity, tokenizer: tokenizer)
             return
         }
         let config = try CLIPConfig.huggingFace(json: try folder.read("config.json"), file: "config.json")
@@ -77,9 +86,33 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         let identity = EmbedderIdentity(
             name: folder.name, family: "chinese-clip", dimension: config.projectionDim,
             fingerprint: "sha256:" + weights.fingerprint)
+        // Chinese-CLIP models share one 21128-entry vocabulary; the Tokenizers module carries it.
+        var vocabulary = folder.path("vocab.txt")
+        if !folder.exists("vocab.txt"), config.text.vocabSize == 21128,
+            let bundled = WordPieceTokenizer.bundledChineseCLIPVocabulary
+        {
+            vocabulary = bundled
+        }
+        let context = min(52, config.text.maxTokens)
+        let tokenizer = Self.loadTokenizer(vocabulary) {
+            try WordPieceTokenizer(vocabularyFile: $0, contextLength: context)
+        }
         try self.init(
             config: config, weights: weights, preprocess: spec, identity: identity,
-            vocabularyFile: folder.exists("vocab.txt") ? folder.path("vocab.txt") : nil)
+            vocabularyFile: vocabulary, tokenizer: tokenizer)
+    }
+
+    /// Runs `load`, keeping a `TokenizerError` for `embedText` to report (images still work).
+    private static func loadTokenizer(
+        _ path: String, _ load: (String) throws -> any TextTokenizer
+    ) -> Result<any TextTokenizer, TokenizerError> {
+        do {
+            return .success(try load(path))
+        } catch let error as TokenizerError {
+            return .failure(error)
+        } catch {
+            return .failure(.unreadableFile(path: path, reason: "\(error)"))
+        }
     }
 
     /// Embeds preprocessed planar images (`3 * size * size` floats each), in order.
@@ -109,10 +142,14 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         try text.embed(ids: ids)
     }
 
-    /// Embeds a text. Needs the tokenizer module, which is not part of this build yet.
+    /// Tokenizes `text` with the model's tokenizer and embeds it.
     public func embedText(_ text: String) throws -> [Float] {
-        throw CLIPError.tokenizerUnavailable(
-            reason: "text embedding needs the tokenizer module (Tokenizers), which is not built yet")
+        switch tokenizer {
+        case .success(let t):
+            return try self.text.embed(ids: t.encode(text))
+        case .failure(let error):
+            throw CLIPError.tokenizerUnavailable(reason: "no tokenizer for this model: \(error.description)")
+        }
     }
 }
 
