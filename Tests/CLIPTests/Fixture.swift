@@ -80,7 +80,8 @@ struct BrokenCopy {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
     /// Rewrites the safetensors header with `edit` applied; the data section is kept.
-    func editHeader(_ edit: (inout [String: Any]) -> Void) throws {
+    /// `extraPadding` spaces after the 8-byte-aligned header shift (misalign) the data.
+    func editHeader(extraPadding: Int = 0, _ edit: (inout [String: Any]) -> Void) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: weightsPath))
         let n = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
         guard var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as? [String: Any] else {
@@ -89,10 +90,47 @@ struct BrokenCopy {
         edit(&header)
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: extraPadding))
         var out = Data()
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(json)
         out.append(data.subdata(in: (8 + n)..<data.count))
+        try out.write(to: URL(fileURLWithPath: weightsPath))
+    }
+
+    /// Rewrites every F32 tensor as BF16 (truncating the low 16 bits of each float).
+    func convertToBFloat16() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: weightsPath))
+        let n = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        guard let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as? [String: Any] else {
+            throw FixtureError.missing("header")
+        }
+        var newHeader: [String: Any] = [:]
+        var body = Data()
+        for (name, value) in header.sorted(by: { $0.key < $1.key }) {
+            guard var entry = value as? [String: Any], let offsets = entry["data_offsets"] as? [Int] else {
+                newHeader[name] = value
+                continue
+            }
+            let bytes = data.subdata(in: (8 + n + offsets[0])..<(8 + n + offsets[1]))
+            var converted = Data()
+            bytes.withUnsafeBytes { raw in
+                for i in 0..<(bytes.count / 4) {
+                    let bits = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+                    withUnsafeBytes(of: UInt16(truncatingIfNeeded: bits >> 16)) { converted.append(contentsOf: $0) }
+                }
+            }
+            entry["dtype"] = "BF16"
+            entry["data_offsets"] = [body.count, body.count + converted.count]
+            body.append(converted)
+            newHeader[name] = entry
+        }
+        var json = try JSONSerialization.data(withJSONObject: newHeader, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        out.append(body)
         try out.write(to: URL(fileURLWithPath: weightsPath))
     }
 

@@ -58,6 +58,35 @@ struct ParityTests {
         }
     }
 
+    @Test("misaligned F32 data is copied on load and still matches the reference within 1e-4")
+    func misalignedFloat32() throws {
+        let fixture = try Fixture("odd70")
+        let copy = try BrokenCopy(of: "odd70")
+        defer { copy.remove() }
+        try copy.editHeader(extraPadding: 2) { _ in }
+        let model = try ClipModel(directory: copy.directory)
+        let t = fixture.texts[0]
+        let d = maxAbsDiff(try model.embedText(ids: t.ids), t.embedding)
+        #expect(d <= 1e-4, "maxdiff \(d)")
+        let di = maxAbsDiff(try model.embedImages([fixture.images[0].pixels])[0], fixture.images[0].embedding)
+        #expect(di <= 1e-4, "maxdiff \(di)")
+    }
+
+    @Test("BF16 weights load and give embeddings close to the fp32 reference (cosine > 0.99)")
+    func bfloat16Weights() throws {
+        let fixture = try Fixture("odd70")
+        let copy = try BrokenCopy(of: "odd70")
+        defer { copy.remove() }
+        try copy.convertToBFloat16()
+        let model = try ClipModel(directory: copy.directory)
+        let t = fixture.texts[0]
+        let e = try model.embedText(ids: t.ids)
+        #expect(cosine(e, t.embedding) > 0.99)
+        #expect(maxAbsDiff(e, t.embedding) > 0, "bf16 rounding should change something")
+        let i = try model.embedImages([fixture.images[1].pixels])[0]
+        #expect(cosine(i, fixture.images[1].embedding) > 0.99)
+    }
+
     @Test("different inputs give clearly different embeddings")
     func inputsDiffer() throws {
         let fixture = try Fixture("odd70")
