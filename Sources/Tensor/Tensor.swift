@@ -26,7 +26,9 @@ public final class Tensor: @unchecked Sendable {
     public convenience init(shape: [Int], values: [Float]) {
         self.init(shape: shape)
         precondition(values.count == count, "values do not match shape \(shape)")
-        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+        values.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { data.update(from: base, count: count) }
+        }
     }
 
     deinit { UnsafeMutableRawPointer(data).deallocate() }

@@ -74,6 +74,24 @@ struct WeightsErrorTests {
         }
     }
 
+    @Test("absurd data offsets in the header are rejected without a crash")
+    func absurdOffsets() throws {
+        let copy = try BrokenCopy(of: "odd70")
+        defer { copy.remove() }
+        try copy.editHeader { header in
+            var entry = header["logit_scale"] as? [String: Any] ?? [:]
+            entry["data_offsets"] = [0, 1 << 60]
+            header["logit_scale"] = entry
+        }
+        let error = loadError(copy.directory)
+        guard case .badHeader(let file, let reason)? = error else {
+            Issue.record("expected a header error, got \(String(describing: error))")
+            return
+        }
+        #expect(file == "model.safetensors")
+        #expect(reason.contains("logit_scale"))
+    }
+
     @Test("a header length beyond the file is reported")
     func headerTooLong() throws {
         let copy = try BrokenCopy(of: "odd70")

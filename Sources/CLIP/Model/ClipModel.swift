@@ -129,7 +129,9 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             let chunk = batch[start..<min(start + step, batch.count)]
             let packed = Tensor(shape: [chunk.count, per])
             for (k, image) in chunk.enumerated() {
-                image.withUnsafeBufferPointer { packed.row(k).update(from: $0.baseAddress!, count: per) }
+                image.withUnsafeBufferPointer { buffer in
+                    if let base = buffer.baseAddress { packed.row(k).update(from: base, count: per) }
+                }
             }
             result += vision.embed(packed.data, batch: chunk.count)
             start += step

@@ -105,7 +105,7 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
             else {
                 throw .badHeader(file: file, reason: "entry \(key) lacks dtype, shape or data_offsets")
             }
-            guard offsets[0] >= 0, offsets[1] >= offsets[0], shape.allSatisfy({ $0 >= 0 }) else {
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] < 1 << 50, shape.allSatisfy({ $0 >= 0 }) else {
                 throw .badHeader(file: file, reason: "entry \(key) has invalid offsets \(offsets) or shape \(shape)")
             }
             entries[key] = Entry(dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
@@ -128,10 +128,19 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
         case "F16", "BF16": elementSize = 2
         default: throw .unsupportedDType(name: name, found: entry.dtype, file: fileName)
         }
-        let count = shape.reduce(1, *)
-        guard entry.end - entry.begin == count * elementSize else {
+        // Sizes come from config.json: multiply with overflow checks.
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw .badDataRange(name: name, expectedBytes: Int.max, foundBytes: entry.end - entry.begin, file: fileName)
+            }
+            count = product
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, entry.end - entry.begin == bytes else {
             throw .badDataRange(
-                name: name, expectedBytes: count * elementSize, foundBytes: entry.end - entry.begin,
+                name: name, expectedBytes: overflow ? Int.max : bytes, foundBytes: entry.end - entry.begin,
                 file: fileName)
         }
         guard dataStart + entry.end <= fileSize else {

@@ -56,7 +56,9 @@ extension Kernels {
                     s[j] = Float(d * scale)
                     if let keyMask, !keyMask[j] { s[j] = -Float.greatestFiniteMagnitude }
                 }
-                s.withUnsafeMutableBufferPointer { softmaxRowsNaive($0.baseAddress!, rows: 1, cols: keys) }
+                s.withUnsafeMutableBufferPointer { buffer in
+                    if let base = buffer.baseAddress { softmaxRowsNaive(base, rows: 1, cols: keys) }
+                }
                 for c in 0..<headDim {
                     var acc: Double = 0
                     for j in 0..<keys { acc += Double(s[j]) * Double(v[j * ldv + offset + c]) }
