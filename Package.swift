@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "PicseekCore"]),
+        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -57,7 +58,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
-                "Cells", "Explorer",
+                "Cells", "Explorer", "CLIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -70,6 +71,9 @@ let package = Package(
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(
+            name: "CLIPTests", dependencies: ["CLIP", "Tensor", "PicseekCore", "Imaging"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"],
             resources: [.copy("Fixtures")]),
