@@ -86,7 +86,7 @@ let package = Package(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelHubTests", dependencies: ["ModelHub"],
+            name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
