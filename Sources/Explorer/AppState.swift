@@ -76,6 +76,8 @@ public struct AppState: Equatable, Sendable {
     public var progress: IndexProgress?
     /// Whether a reindex is running.
     public var reindexing = false
+    /// Whether another model is being loaded for searching.
+    public var switchingModel = false
     /// The status-line message, if any.
     public var message: StatusMessage?
     /// Messages that failed during this session.

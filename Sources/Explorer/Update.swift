@@ -66,14 +66,20 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.message = StatusMessage(
             "reindex finished: \(summary.photos) photos, \(summary.errors) errors", isError: false)
         // New photos may match: run the current query again.
-        switch state.source {
-        case .text:
-            return state.query.text.trimmingSpaces.isEmpty ? [] : startSearch(&state)
-        case .similar(let photoID, _):
-            state.latestSeq += 1
-            state.searching = true
-            return [.moreLikeThis(seq: state.latestSeq, photoID: photoID)]
-        }
+        return rerunSearch(&state)
+    case .reindexRequested:
+        return perform(&state, .reindex)
+    case .modelSwitched(let summary):
+        state.switchingModel = false
+        state.summary = summary
+        state.message = StatusMessage(
+            "model: " + TerminalSafe.escape(summary.modelName), isError: false)
+        // Scores come from the new model's vectors: search again.
+        return rerunSearch(&state)
+    case .modelSwitchFailed(let text):
+        state.switchingModel = false
+        setError(&state, "cannot switch model: \(text)")
+        return []
     case .indexFailed(let text):
         state.reindexing = false
         state.progress = nil
@@ -86,8 +92,20 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.message = StatusMessage(TerminalSafe.escape(text), isError: false)
         return []
     case .tick:
-        if state.searching || state.reindexing { state.spinner = (state.spinner + 1) % 8 }
+        if state.searching || state.reindexing || state.switchingModel { state.spinner = (state.spinner + 1) % 8 }
         return []
+    }
+}
+
+/// Runs the search that produced the results on screen again.
+private func rerunSearch(_ state: inout AppState) -> [Effect] {
+    switch state.source {
+    case .text:
+        return state.query.text.trimmingSpaces.isEmpty ? [] : startSearch(&state)
+    case .similar(let photoID, _):
+        state.latestSeq += 1
+        state.searching = true
+        return [.moreLikeThis(seq: state.latestSeq, photoID: photoID)]
     }
 }
 
@@ -225,6 +243,20 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
     case .toggleHelp:
         state.helpVisible = true
+    case .switchModel:
+        guard !state.switchingModel else {
+            state.message = StatusMessage("a model is already loading", isError: false)
+            return []
+        }
+        guard let summary = state.summary, let next = summary.nextModel else {
+            let name = state.summary.map { " (" + TerminalSafe.escape($0.modelName) + ")" } ?? ""
+            state.message = StatusMessage(
+                "no other model has vectors in this index\(name)", isError: false)
+            return []
+        }
+        state.switchingModel = true
+        state.message = StatusMessage("loading model " + TerminalSafe.escape(next) + "…", isError: false)
+        return [.switchModel(name: next)]
     }
     return []
 }
