@@ -124,6 +124,15 @@ struct IndexedExploreTests {
         #expect(result.output.contains("12 photos found"), "index said: \(result.output)")
     }
 
+    /// Sends keys one at a time with a pause, so Escape followed by a letter
+    /// is not read as Alt plus that letter.
+    static func press(_ session: TmuxSession, _ keys: String...) throws {
+        for key in keys {
+            try session.send(keys: [key])
+            Thread.sleep(forTimeInterval: 0.4)
+        }
+    }
+
     static func ready() -> String? {
         guard TmuxSession.isAvailable else {
             Issue.record("tmux is not installed (scripts/install-deps installs it)")
@@ -190,7 +199,7 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("12 results", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
 
-        try session.send(keys: ["Escape", "Enter"])
+        try Self.press(session, "Escape", "Enter")
         (found, screen) = try session.waitFor("path", seconds: 30)
         #expect(found, "detail pane expected:\n\(screen)")
         (found, screen) = try session.waitFor("gallery/", seconds: 30)
@@ -202,7 +211,7 @@ struct IndexedExploreTests {
         #expect(found, "screen was:\n\(screen)")
 
         try session.send(keys: ["q"])
-        (found, screen) = try session.waitFor("done-marker", seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
         #expect(found, "screen was:\n\(screen)")
         #expect(screen.contains("exit=0"), "screen was:\n\(screen)")
         // The alternate screen was left: the explorer's frame is gone.
@@ -227,7 +236,7 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("12 results", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["C-c"])
-        (found, screen) = try session.waitFor("done-marker", seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 
@@ -256,7 +265,7 @@ struct IndexedExploreTests {
         try session.send(text: "sky")
         (found, screen) = try session.waitFor("12 results", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
-        try session.send(keys: ["Escape", "m"])
+        try Self.press(session, "Escape", "m")
         (found, screen) = try session.waitFor("odd70 · EN · 12 photos", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         #expect(screen.contains("model: odd70"), "screen was:\n\(screen)")
@@ -264,7 +273,7 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("model: tiny224", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["q"])
-        (found, screen) = try session.waitFor("done-marker", seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 }
