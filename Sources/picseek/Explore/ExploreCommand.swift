@@ -13,7 +13,9 @@ struct ExploreCommand: ParsableCommand {
         abstract: "Browse and search the index in a full-screen terminal explorer.",
         discussion: """
             Type to search (English or Chinese), Enter for details, s for more like this,
-            o to open, y to copy the path, r to reindex, ? for every key, q to quit.
+            o to open, y to copy the path, r to reindex, m to switch to another model with
+            vectors in this index, ? for every key, q to quit. Folders given here that are not
+            indexed yet are indexed in the background while you search.
             Themes: default, light, mono, or a path to a .theme file. NO_COLOR is respected.
             """)
 
