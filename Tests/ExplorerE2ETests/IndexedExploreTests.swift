@@ -90,7 +90,9 @@ struct IndexedExploreTests {
         let out = Pipe()
         // Standard error goes to a file, so neither pipe can fill up and block.
         let errorPath = sandbox.root + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        guard FileManager.default.createFile(atPath: errorPath, contents: nil) else {
+            throw SandboxError.mkdtemp(errno)
+        }
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = out
         process.standardError = err
@@ -236,6 +238,27 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("12 results", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["C-c"])
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+    }
+
+    @Test("plain picseek on an empty index shows how to add folders, with the model from the config file")
+    func plainPicseekEmptyIndex() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        let config = sandbox.root + "/config/picseek"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try Data("model = \"\(Self.tinyModel)\"\n".utf8)
+            .write(to: URL(fileURLWithPath: config + "/config.toml"))
+        let session = try TmuxSession(
+            command: ["sh", "-c", "\"$0\"; echo \"exit=$?\"; echo done-marker", binary],
+            rows: 30, columns: 100, environment: sandbox.environment)
+        defer { session.kill() }
+        var (found, screen) = try session.waitFor("The index is empty.", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        #expect(screen.contains("tiny224 · EN · 0 photos"), "screen was:\n\(screen)")
+        try Self.press(session, "Escape")
+        try session.send(keys: ["q"])
         (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
