@@ -76,11 +76,12 @@ struct IndexedExploreTests {
         }
     }
 
-    enum SandboxError: Error { case mkdtemp(Int32) }
+    /// Why the test sandbox could not be set up.
+    enum SandboxError: Error { case mkdtemp(Int32), noBinary, cannotCreate(String) }
 
     /// Runs the binary to completion with the sandbox environment.
     static func run(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
-        guard let binary = BinaryTests.binary else { throw SandboxError.mkdtemp(ENOENT) }
+        guard let binary = BinaryTests.binary else { throw SandboxError.noBinary }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -91,7 +92,7 @@ struct IndexedExploreTests {
         // Standard error goes to a file, so neither pipe can fill up and block.
         let errorPath = sandbox.root + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
         guard FileManager.default.createFile(atPath: errorPath, contents: nil) else {
-            throw SandboxError.mkdtemp(errno)
+            throw SandboxError.cannotCreate(errorPath)
         }
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = out
