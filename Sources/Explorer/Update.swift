@@ -58,9 +58,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .indexProgress(let progress):
         state.reindexing = true
         state.progress = progress
-        return []
+        return refreshDuringReindex(&state, done: progress.done, total: progress.total)
     case .indexFinished(let summary):
         state.reindexing = false
+        state.refreshedAtDone = 0
         state.progress = nil
         state.summary = summary
         state.message = StatusMessage(
@@ -95,6 +96,24 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         if state.searching || state.reindexing || state.switchingModel { state.spinner = (state.spinner + 1) % 8 }
         return []
     }
+}
+
+/// Photos indexed between refreshes during a reindex: a tenth of the run,
+/// at least this many.
+let refreshStep = 32
+
+/// While a reindex runs, re-reads the counts and, when the user is not
+/// browsing (first result selected, no detail pane, no search running), runs
+/// the query again so newly indexed photos show up; every tenth of the run.
+private func refreshDuringReindex(_ state: inout AppState, done: Int, total: Int) -> [Effect] {
+    let step = max(refreshStep, total / 10)
+    guard done - state.refreshedAtDone >= step else { return [] }
+    state.refreshedAtDone = done
+    var effects: [Effect] = [.loadSummary]
+    if state.selection == 0, !state.detailOpen, !state.searching, !state.switchingModel {
+        effects += rerunSearch(&state)
+    }
+    return effects
 }
 
 /// Runs the search that produced the results on screen again.
@@ -233,6 +252,7 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
             return []
         }
         state.reindexing = true
+        state.refreshedAtDone = 0
         state.progress = IndexProgress(done: 0, total: 0)
         return [.reindex]
     case .toggleLanguage:
