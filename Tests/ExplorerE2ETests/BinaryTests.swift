@@ -37,7 +37,7 @@ struct BinaryTests {
             ],
             rows: 24, columns: 120, environment: sandbox.environment)
         defer { session.kill() }
-        let (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        let (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         // The message may wrap at the pane's edge.
         let joined = screen.replacingOccurrences(of: "\n", with: "")

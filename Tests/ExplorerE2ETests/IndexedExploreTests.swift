@@ -214,7 +214,7 @@ struct IndexedExploreTests {
         #expect(found, "screen was:\n\(screen)")
 
         try session.send(keys: ["q"])
-        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         #expect(screen.contains("exit=0"), "screen was:\n\(screen)")
         // The alternate screen was left: the explorer's frame is gone.
@@ -239,7 +239,7 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("12 results", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["C-c"])
-        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 
@@ -260,7 +260,7 @@ struct IndexedExploreTests {
         #expect(screen.contains("tiny224 · EN · 0 photos"), "screen was:\n\(screen)")
         try Self.press(session, "Escape")
         try session.send(keys: ["q"])
-        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 
@@ -297,7 +297,7 @@ struct IndexedExploreTests {
         (found, screen) = try session.waitFor("model: tiny224", seconds: 60)
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["q"])
-        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 30)
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 }
