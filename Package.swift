@@ -94,7 +94,7 @@ let package = Package(
         // holds the reusable tmux harness for end-to-end runs of the binary.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore"]),
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store"]),
     ],
     swiftLanguageModes: [.v5]
 )
