@@ -63,8 +63,21 @@ struct ExploreCommand: ParsableCommand {
             options.graphics = GraphicsMode(rawValue: graphics)
         }
         let redirect = StderrRedirect()
-        defer { redirect.restore() }
-        let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
-        try runtime.run(input: stdin, output: stdout)
+        do {
+            let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
+            try runtime.run(input: stdin, output: stdout)
+        } catch {
+            redirect.restore()
+            throw error
+        }
+        redirect.restore()
+        // The terminal is restored. Background work (an embedding in OpenBLAS, an
+        // indexing batch) may still be running: leave without running exit
+        // handlers, which could wait on those threads. Every committed index
+        // transaction is already durable (WAL), and an unfinished batch is redone
+        // by the next run, exactly as after a crash.
+        fflush(stdout)
+        fflush(stderr)
+        _exit(0)
     }
 }
