@@ -30,10 +30,12 @@ let package = Package(
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
+        // Score kernels: AVX2/AVX-512 per function, chosen at run time.
+        .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "PicseekCore"]),
         .target(
             name: "Store",

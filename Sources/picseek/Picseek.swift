@@ -9,5 +9,6 @@ struct Picseek: ParsableCommand {
         version: picseekVersion,
         subcommands: [
             Index.self, Search.self, Status.self, Forget.self, Errors.self, ModelCommand.self,
+            Bench.self,
         ])
 }
