@@ -54,6 +54,16 @@ public enum VectorKernels {
         csimd_scores_bf16(level, bits, rows, dimension, query, out)
     }
 
+    /// `out[i] = scales[i] * dot(int8 row i, query)`: one scale per row.
+    public static func scoresInt8(
+        values: UnsafePointer<Int8>, scales: UnsafePointer<Float>, rows: Int, dimension: Int,
+        query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, level: Level? = nil
+    ) {
+        precondition(rows >= 0 && dimension >= 0, "negative matrix shape")
+        let level = checked(level)
+        csimd_scores_i8(level, values, scales, rows, dimension, query, out)
+    }
+
     private static func checked(_ level: Level?) -> Int32 {
         guard let level else { return -1 }
         precondition(level.isSupported, "\(level) kernels are not supported by this CPU")

@@ -63,6 +63,7 @@ struct BenchSearch: ParsableCommand {
         }
         var scores = [Float](repeating: 0, count: n)
         let half = BF16Matrix(matrix, rows: n, dimension: dim)
+        let quarter = Int8Matrix(matrix, rows: n, dimension: dim)
         for method in ScoreKernel.Method.allCases {
             var times: [Double] = []
             var topTimes: [Double] = []
@@ -82,6 +83,16 @@ struct BenchSearch: ParsableCommand {
                                 query: query, exact: m.baseAddress!, k: top,
                                 candidates: SearchEngine.rescoreCandidates, include: nil,
                                 scratch: out.baseAddress!, simd: method == .bf16simd)
+                        }
+                    }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                } else if method == .int8simd {
+                    best = matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            quarter.topK(
+                                query: query, exact: m.baseAddress!, k: top,
+                                candidates: SearchEngine.rescoreCandidates, include: nil,
+                                scratch: out.baseAddress!)
                         }
                     }
                     mid = DispatchTime.now().uptimeNanoseconds

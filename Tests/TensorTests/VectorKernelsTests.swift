@@ -73,6 +73,33 @@ struct VectorKernelsTests {
         }
     }
 
+    @Test("every supported level's int8 kernel matches the naive twin on odd shapes",
+          arguments: shapes)
+    func int8(rows: Int, dim: Int) {
+        let values = randomValues(rows * dim, seed: UInt64(rows * 17 + dim))
+            .map { Int8(($0 * 127).rounded()) }
+        let scales = randomValues(rows, seed: 5).map { abs($0) + 0.01 }
+        let q = randomValues(dim, seed: 6)
+        let want = (0..<rows).map { r -> Double in
+            var s = 0.0
+            for j in 0..<dim { s += Double(values[r * dim + j]) * Double(q[j]) }
+            return s * Double(scales[r])
+        }
+        for level in VectorKernels.supportedLevels {
+            var out = [Float](repeating: .nan, count: rows + 1)
+            out.withUnsafeMutableBufferPointer { o in
+                VectorKernels.scoresInt8(
+                    values: values, scales: scales, rows: rows, dimension: dim, query: q,
+                    out: o.baseAddress!, level: level)
+            }
+            for i in 0..<rows {
+                #expect(abs(Double(out[i]) - want[i]) <= 1e-4 * Double(max(dim, 1)),
+                        "\(level) row \(i): \(out[i]) vs \(want[i])")
+            }
+            #expect(out[rows].isNaN, "\(level) wrote past the last row")
+        }
+    }
+
     @Test("the automatic level is a supported one and gives the same scores")
     func automaticLevel() {
         #expect(VectorKernels.best.isSupported)

@@ -30,4 +30,9 @@ void csimd_scores_f32(int level, const float *m, size_t rows, size_t d,
 void csimd_scores_bf16(int level, const uint16_t *m, size_t rows, size_t d,
                        const float *q, float *out);
 
+/// Same over an int8 matrix with one scale per row:
+/// out[r] = scales[r] * sum_j m[r*d+j] * q[j].
+void csimd_scores_i8(int level, const int8_t *m, const float *scales, size_t rows, size_t d,
+                     const float *q, float *out);
+
 #endif

@@ -118,14 +118,6 @@ public struct BF16Matrix: Sendable {
         let picked = TopK.select(
             UnsafeBufferPointer(start: scratch, count: rows), k: max(k, candidates),
             include: include)
-        let d = dimension
-        var rescored = picked.map { pick -> (index: Int, score: Float) in
-            var s: Float = 0
-            let row = exact + pick.index * d
-            for j in 0..<d { s += row[j] * query[j] }
-            return (pick.index, s)
-        }
-        rescored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-        return Array(rescored.prefix(k))
+        return TopK.rescore(picked, exact: exact, dimension: dimension, query: query, k: k)
     }
 }

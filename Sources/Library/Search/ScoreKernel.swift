@@ -15,6 +15,9 @@ public enum ScoreKernel {
         case simd
         /// Like `bf16`, with the first pass in the C kernels.
         case bf16simd
+        /// An int8 copy (one scale per row, a quarter of the bytes) scanned
+        /// in the C kernels, its top candidates rescored in float32.
+        case int8simd
 
         /// Whether this method scans a bfloat16 copy and rescores candidates.
         public var usesBF16: Bool { self == .bf16 || self == .bf16simd }
@@ -28,7 +31,7 @@ public enum ScoreKernel {
         switch method {
         case .blas:
             BLAS.sgemv(m: rows, n: dimension, a: matrix, lda: dimension, x: query, y: out)
-        case .simd, .bf16simd:
+        case .simd, .bf16simd, .int8simd:
             VectorKernels.scores(
                 matrix: matrix, rows: rows, dimension: dimension, query: query, out: out)
         case .loop, .bf16:
