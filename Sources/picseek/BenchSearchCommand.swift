@@ -207,17 +207,22 @@ struct BenchSearch: ParsableCommand {
         }
         let insert = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try store.checkpoint()
-        let loadStart = DispatchTime.now().uptimeNanoseconds
-        let loaded = try store.loadVectors(model: model)
-        let load = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        var loads: [Double] = []
+        var loaded = 0
+        for _ in 0..<5 {
+            let loadStart = DispatchTime.now().uptimeNanoseconds
+            loaded = try store.loadVectors(model: model).count
+            loads.append(Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6)
+        }
+        let load = median(loads)
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
             .int64Value ?? 0
         let vectorBytes = Int64(rows * dim * 4)
         print(String(
             format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
-                + "page %d B; insert %.1f s, load %.0f ms (%d rows)",
+                + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
             rows, Double(size) / 1e6, Double(vectorBytes) / 1e6, Double(size) / Double(vectorBytes),
-            try store.currentPageSize(), insert, load, loaded.count))
+            try store.currentPageSize(), insert, load, loaded))
     }
 
     /// CPU time of the calling thread in ms: on a shared machine it shows the
