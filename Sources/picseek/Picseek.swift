@@ -9,6 +9,5 @@ struct Picseek: ParsableCommand {
         version: picseekVersion,
         subcommands: [
             Index.self, Search.self, Status.self, Forget.self, Errors.self, ModelCommand.self,
-            Bench.self,
         ])
 }
