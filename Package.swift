@@ -30,17 +30,23 @@ let package = Package(
         .target(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]),
         // Score kernels: AVX2/AVX-512 per function, chosen at run time.
         .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
-        .target(name: "Imaging", dependencies: ["CJPEG", "PicseekCore"]),
+        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "PicseekCore"]),
+        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "Cells"),
+        .target(name: "Explorer", dependencies: ["Cells", "PicseekCore"]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Cells"]),
         .target(
             name: "Tokenizers",
             exclude: ["Resources/README.md"],
@@ -54,6 +60,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
+                "Cells", "Explorer", "CLIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,18 +73,30 @@ let package = Package(
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"]),
+        .testTarget(
+            name: "CLIPTests", dependencies: ["CLIP", "Tensor", "PicseekCore", "Imaging"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ImagingTests", dependencies: ["Imaging", "PicseekCore"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
         .testTarget(
             name: "LibraryTests",
             dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelHubTests", dependencies: ["ModelHub"],
+            name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "CellsTests", dependencies: ["Cells"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
+        // Drives the explorer's real runtime loop in a pseudo-terminal, and
+        // holds the reusable tmux harness for end-to-end runs of the binary.
+        .testTarget(
+            name: "ExplorerE2ETests",
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

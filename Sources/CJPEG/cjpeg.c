@@ -78,8 +78,28 @@ static void fill_info(j_decompress_ptr d, cjpeg_info *info) {
     info->adobe_marker = d->saw_Adobe_marker ? 1 : 0;
 }
 
-int cjpeg_read_info(const uint8_t *data, size_t size, cjpeg_info *info,
-                    char msg[CJPEG_MSG_LEN]) {
+// Copies the first APP1 "Exif" payload (after the 6-byte "Exif\0\0" header).
+static void copy_exif(j_decompress_ptr d, uint8_t **exif, size_t *exif_size) {
+    if (exif == NULL || exif_size == NULL) return;
+    for (jpeg_saved_marker_ptr m = d->marker_list; m != NULL; m = m->next) {
+        if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 &&
+            memcmp(m->data, "Exif\0\0", 6) == 0) {
+            size_t n = m->data_length - 6;
+            uint8_t *copy = malloc(n);
+            if (copy) {
+                memcpy(copy, m->data + 6, n);
+                *exif = copy;
+                *exif_size = n;
+            }
+            return;
+        }
+    }
+}
+
+int cjpeg_read_header(const uint8_t *data, size_t size, cjpeg_info *info,
+                      uint8_t **exif, size_t *exif_size, char msg[CJPEG_MSG_LEN]) {
+    if (exif) *exif = NULL;
+    if (exif_size) *exif_size = 0;
     if (data == NULL || size == 0 || info == NULL) {
         copy_msg(msg, "empty input");
         return CJPEG_ERR_ARGUMENT;
@@ -93,15 +113,28 @@ int cjpeg_read_info(const uint8_t *data, size_t size, cjpeg_info *info,
     err.pub.output_message = on_output_message;
     if (setjmp(err.jump)) {
         copy_msg(msg, err.message);
+        if (exif && *exif) { free(*exif); *exif = NULL; *exif_size = 0; }
         jpeg_destroy_decompress(&d);
-        return CJPEG_ERR_DECODE;
+        return err.saw_eof_warning ? CJPEG_ERR_TRUNCATED : CJPEG_ERR_DECODE;
     }
     jpeg_create_decompress(&d);
     jpeg_mem_src(&d, data, (unsigned long)size);
-    jpeg_read_header(&d, TRUE);
+    if (exif) jpeg_save_markers(&d, JPEG_APP0 + 1, 0xFFFF);
+    int rc = jpeg_read_header(&d, TRUE);
+    if (rc != JPEG_HEADER_OK || err.saw_eof_warning) {
+        copy_msg(msg, err.message[0] ? err.message : "no image in jpeg data");
+        jpeg_destroy_decompress(&d);
+        return CJPEG_ERR_TRUNCATED;
+    }
     fill_info(&d, info);
+    copy_exif(&d, exif, exif_size);
     jpeg_destroy_decompress(&d);
     return CJPEG_OK;
+}
+
+int cjpeg_read_info(const uint8_t *data, size_t size, cjpeg_info *info,
+                    char msg[CJPEG_MSG_LEN]) {
+    return cjpeg_read_header(data, size, info, NULL, NULL, msg);
 }
 
 static inline uint8_t clip8(int v) { return v < 0 ? 0 : (v > 255 ? 255 : (uint8_t)v); }
@@ -178,21 +211,7 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int scale_denom,
         return CJPEG_ERR_TOO_LARGE;
     }
 
-    if (exif) {
-        for (jpeg_saved_marker_ptr m = d.marker_list; m != NULL; m = m->next) {
-            if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 &&
-                memcmp(m->data, "Exif\0\0", 6) == 0) {
-                size_t n = m->data_length - 6;
-                uint8_t *copy = malloc(n);
-                if (copy) {
-                    memcpy(copy, m->data + 6, n);
-                    *exif = copy;
-                    *exif_size = n;
-                }
-                break;
-            }
-        }
-    }
+    copy_exif(&d, exif, exif_size);
 
     int cmyk = (d.jpeg_color_space == JCS_CMYK || d.jpeg_color_space == JCS_YCCK);
     d.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
@@ -217,8 +236,9 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int scale_denom,
             return CJPEG_ERR_NO_MEMORY;
         }
     }
-    // PIL reads Adobe CMYK JPEGs as inverted ("CMYK;I").
-    int inverted = d.saw_Adobe_marker ? 1 : 0;
+    // PIL reads every 4-component JPEG as inverted ("CMYK;I", "assume adobe
+    // conventions"), with or without an Adobe marker; so do we, for parity.
+    int inverted = 1;
     while (d.output_scanline < d.output_height) {
         uint8_t *dst = pixels + (size_t)d.output_scanline * stride;
         if (cmyk) {
@@ -284,6 +304,52 @@ int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
     if (progressive) jpeg_simple_progression(&c);
     jpeg_start_compress(&c, TRUE);
     size_t stride = (size_t)width * (size_t)components;
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW r = (JSAMPROW)(pixels + (size_t)c.next_scanline * stride);
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    buffer = buf;
+    jpeg_destroy_compress(&c);
+    *out = buffer;
+    *out_size = (size_t)length;
+    return CJPEG_OK;
+}
+
+int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
+                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]) {
+    if (pixels == NULL || out == NULL || out_size == NULL || width <= 0 || height <= 0) {
+        copy_msg(msg, "invalid encode arguments");
+        return CJPEG_ERR_ARGUMENT;
+    }
+    struct jpeg_compress_struct c;
+    error_mgr err;
+    memset(&err, 0, sizeof err);
+    c.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = on_error_exit;
+    err.pub.emit_message = on_emit_message;
+    err.pub.output_message = on_output_message;
+    unsigned char *volatile buffer = NULL;
+    unsigned long length = 0;
+    if (setjmp(err.jump)) {
+        copy_msg(msg, err.message);
+        jpeg_destroy_compress(&c);
+        free(buffer);
+        return CJPEG_ERR_DECODE;
+    }
+    jpeg_create_compress(&c);
+    unsigned char *buf = NULL;
+    jpeg_mem_dest(&c, &buf, &length);
+    c.image_width = (JDIMENSION)width;
+    c.image_height = (JDIMENSION)height;
+    c.input_components = 4;
+    c.in_color_space = JCS_CMYK;
+    jpeg_set_defaults(&c);
+    // Both colour spaces get an Adobe APP14 marker from libjpeg.
+    jpeg_set_colorspace(&c, ycck ? JCS_YCCK : JCS_CMYK);
+    jpeg_set_quality(&c, quality, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    size_t stride = (size_t)width * 4;
     while (c.next_scanline < c.image_height) {
         JSAMPROW r = (JSAMPROW)(pixels + (size_t)c.next_scanline * stride);
         jpeg_write_scanlines(&c, &r, 1);

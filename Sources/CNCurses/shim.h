@@ -34,6 +34,13 @@ static inline mmask_t cnc_button5_pressed(void) { return BUTTON5_PRESSED; }
 #else
 static inline mmask_t cnc_button5_pressed(void) { return 0; }
 #endif
+static inline mmask_t cnc_button1_released(void) { return BUTTON1_RELEASED; }
+/// Clicks and the wheel, without motion reports (which flood the input).
+static inline mmask_t cnc_click_and_wheel_events(void) {
+    return BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED | cnc_button5_pressed();
+}
+static inline int cnc_key_f0(void) { return KEY_F0; }
+static inline attr_t cnc_attr_color_mask(void) { return A_COLOR; }
 static inline mmask_t cnc_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
 #include <string.h>
 /// Sets the locale from the environment; ncursesw needs a UTF-8 locale for

@@ -1,25 +1,36 @@
+import CLIP
+import Imaging
 import Library
+import ModelHub
 import PicseekCore
-
-/// Why no model could be loaded.
-struct ModelLoadingError: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// The one place the CLI obtains its CLIP model.
 ///
-/// This build has no model engine yet: it says so instead of faking vectors.
-/// The integrator replaces this body with the real loader (module CLIP).
+/// `modelPath` is a model name or folder (`--model`); without it the model is
+/// chosen as `picseek model list` shows: the config file, the installed
+/// default, the only installed model, then the bundled demo model.
 func loadEmbedder(modelPath: String?) throws -> any Embedder {
-    throw ModelLoadingError(
-        description: "no model engine built into this version yet"
-            + (modelPath.map { " (asked for \(TerminalSafe.escape($0)))" } ?? ""))
+    let resolved: ResolvedModel
+    do {
+        resolved = try resolveModel(explicit: modelPath)
+    } catch {
+        throw CLIError(error)
+    }
+    do {
+        return try ClipModel(directory: resolved.folder)
+    } catch {
+        throw CLIError("cannot load model \(TerminalSafe.escape(resolved.name)) from "
+            + "\(TerminalSafe.escape(resolved.folder)): \(TerminalSafe.escape("\(error)"))")
+    }
 }
 
 /// The one place the CLI obtains its image pipeline (decode, resize,
 /// normalise, thumbnail) for `embedder`'s preprocessing.
 ///
-/// The integrator replaces this body with `ImagePipeline(...).process`.
+/// One decode per photo gives the model input, a 256-pixel thumbnail and
+/// the EXIF metadata. `ImagePipeline` is a value type with no shared state,
+/// so the closure is safe to call from the indexer's decode thread.
 func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
-    throw ModelLoadingError(description: "no image pipeline built into this version yet")
+    let pipeline = ImagePipeline()
+    return { data, spec in try pipeline.process(data: data, spec: spec) }
 }

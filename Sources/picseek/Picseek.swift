@@ -8,6 +8,8 @@ struct Picseek: ParsableCommand {
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
         subcommands: [
-            Index.self, Search.self, Status.self, Forget.self, Errors.self, ModelCommand.self,
-        ])
+            ExploreCommand.self, Index.self, Search.self, Status.self, Forget.self, Errors.self,
+            EmbedCommand.self, ModelCommand.self, BenchCommand.self,
+        ],
+        defaultSubcommand: ExploreCommand.self)
 }

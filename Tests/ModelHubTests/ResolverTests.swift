@@ -97,7 +97,10 @@ struct ResolverTests {
                           "chinese-clip-vit-large-patch14-336px", "chinese-clip-vit-huge-patch14",
                           "xlm-roberta-base-ViT-B-32"])
         #expect(ModelRegistry.entries.allSatisfy { $0.files.allSatisfy { $0.sha256 == nil } })
-        #expect(ModelRegistry.entry(named: "xlm-roberta-base-ViT-B-32")?.unsupportedReason != nil)
+        let xlmr = ModelRegistry.entry(named: "xlm-roberta-base-ViT-B-32")
+        #expect(xlmr?.unsupportedReason == nil)
+        #expect(xlmr?.family == "openclip-xlmr")
+        #expect(xlmr?.files.map(\.name).contains("open_clip_config.json") == true)
         #expect(ModelRegistry.entry(originalCheckpoint: "clip_cn_vit-b-16.pt")?.name == ModelRegistry.defaultName)
     }
 }

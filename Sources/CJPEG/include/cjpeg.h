@@ -39,10 +39,15 @@ typedef struct {
 int cjpeg_read_info(const uint8_t *data, size_t size, cjpeg_info *info,
                     char msg[CJPEG_MSG_LEN]);
 
+/// Reads the header and, when exif/exif_size are non-NULL, copies the first
+/// APP1 "Exif" payload (TIFF bytes) into a malloc'd buffer (free with cjpeg_free).
+int cjpeg_read_header(const uint8_t *data, size_t size, cjpeg_info *info,
+                      uint8_t **exif, size_t *exif_size, char msg[CJPEG_MSG_LEN]);
+
 /// Decodes to packed 8-bit RGB at 1/scale_denom of full size (1, 2, 4 or 8).
 ///
 /// Greyscale is expanded to RGB; CMYK/YCCK (Adobe-inverted or not) is converted
-/// to RGB the way PIL does. `max_pixels` (> 0) is checked against the full-size
+/// to RGB the way PIL does (always read as Adobe-inverted, like PIL). `max_pixels` (> 0) is checked against the full-size
 /// header dimensions before any pixel buffer is allocated. On success `*rgb`
 /// holds width*height*3 bytes allocated with malloc; release it with cjpeg_free.
 /// If exif/exif_size are non-NULL, the first APP1 "Exif" payload (after the
@@ -57,6 +62,12 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int scale_denom,
 int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
                  int quality, int progressive, uint8_t **out, size_t *out_size,
                  char msg[CJPEG_MSG_LEN]);
+
+/// Encodes packed 8-bit CMYK as a CMYK (ycck == 0) or YCCK JPEG with an Adobe
+/// marker; the samples are written as given (pass inverted values for the Adobe
+/// convention). `*out` is malloc'd; release it with cjpeg_free. For tests and tools.
+int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
+                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]);
 
 void cjpeg_free(void *p);
 

@@ -40,12 +40,11 @@ public enum ModelRegistry {
             source: .huggingFace(repo: "laion/CLIP-ViT-B-32-xlm-roberta-base-laion5B-s13B-b90k"),
             files: [
                 .init("open_clip_pytorch_model.bin", approximateBytes: 1460 * MB, kind: .torchPickle),
+                .init("open_clip_config.json"),
                 .init("tokenizer.json", approximateBytes: 9100 * kB),
                 .init("preprocessor_config.json"),
             ],
-            licence: "MIT (model card)", embeddingDimension: 512, imageSize: 224,
-            unsupportedReason: "needs the multilingual openclip-xlmr family (XLM-R text tower, "
-                + "SentencePiece tokenizer), which this build does not implement yet"),
+            licence: "MIT (model card)", embeddingDimension: 512, imageSize: 224),
     ]
 
     static func chineseCLIP(_ suffix: String, title: String, dim: Int, size: Int, original: String,

@@ -1,0 +1,89 @@
+import Tensor
+
+/// Pointers to one `Linear` layer's weights (`[out, in]`) and optional bias.
+struct LinearWeights: @unchecked Sendable {
+    let weight: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>?
+    let inFeatures: Int
+    let outFeatures: Int
+    /// Keeps a transposed copy alive (only for weights stored `[in, out]`).
+    private var owner: Tensor?
+
+    /// Rows `part * out ..< (part + 1) * out` of a fused projection (OpenCLIP
+    /// `in_proj_weight` `[3W, W]` and `in_proj_bias` `[3W]`), read in place.
+    init(_ source: WeightSource, fused prefix: String, part: Int, parts: Int, width: Int) throws(WeightsError) {
+        let w = try source.floats(prefix + ".in_proj_weight", shape: [parts * width, width])
+        let b = try source.floats(prefix + ".in_proj_bias", shape: [parts * width])
+        weight = w + part * width * width
+        bias = b + part * width
+        inFeatures = width
+        outFeatures = width
+    }
+
+    /// A bias-free weight stored `[in, out]` (used as `x · P`), transposed once at load.
+    init(_ source: WeightSource, inByOutNamed name: String, in inFeatures: Int, out outFeatures: Int) throws(WeightsError) {
+        let p = try source.floats(name, shape: [inFeatures, outFeatures])
+        let t = Tensor(shape: [outFeatures, inFeatures])
+        for i in 0..<inFeatures {
+            for o in 0..<outFeatures { t.data[o * inFeatures + i] = p[i * outFeatures + o] }
+        }
+        owner = t
+        weight = UnsafePointer(t.data)
+        bias = nil
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// Loads `<prefix>.weight` and, when `hasBias`, `<prefix>.bias`.
+    init(_ source: WeightSource, _ prefix: String, in inFeatures: Int, out outFeatures: Int, hasBias: Bool = true) throws(WeightsError) {
+        weight = try source.floats(prefix + ".weight", shape: [outFeatures, inFeatures])
+        bias = hasBias ? try source.floats(prefix + ".bias", shape: [outFeatures]) : nil
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// Loads a bias-free weight stored under its full name.
+    init(_ source: WeightSource, weightNamed name: String, in inFeatures: Int, out outFeatures: Int) throws(WeightsError) {
+        weight = try source.floats(name, shape: [outFeatures, inFeatures])
+        bias = nil
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
+    /// `output (=|+=) activation(input · Wᵀ + b)` over `rows` rows.
+    func apply(
+        _ input: UnsafePointer<Float>, rows: Int, ldInput: Int? = nil,
+        into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
+        activation: Activation = .identity, accumulate: Bool = false, addBias: Bool = true
+    ) {
+        Kernels.linear(
+            input: input, rows: rows, inFeatures: inFeatures, ldInput: ldInput,
+            weight: weight, bias: addBias ? bias : nil, outFeatures: outFeatures,
+            output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate)
+    }
+}
+
+/// Pointers to one LayerNorm's scale and shift.
+struct NormWeights: @unchecked Sendable {
+    let gamma: UnsafePointer<Float>
+    let beta: UnsafePointer<Float>
+    let eps: Float
+    let width: Int
+
+    init(_ source: WeightSource, _ prefix: String, width: Int, eps: Float) throws(WeightsError) {
+        gamma = try source.floats(prefix + ".weight", shape: [width])
+        beta = try source.floats(prefix + ".bias", shape: [width])
+        self.eps = eps
+        self.width = width
+    }
+
+    /// Normalises `rows` rows of `input` into `output` (may alias), optionally adding `bias` first.
+    func apply(
+        _ input: UnsafeMutablePointer<Float>, rows: Int, ldInput: Int? = nil,
+        into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil, addBias: UnsafePointer<Float>? = nil
+    ) {
+        Kernels.layerNorm(
+            input: input, rows: rows, cols: width, ldInput: ldInput, gamma: gamma, beta: beta,
+            eps: eps, output: output, ldOutput: ldOutput, addBias: addBias)
+    }
+}

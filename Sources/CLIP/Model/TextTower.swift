@@ -1,0 +1,153 @@
+import Tensor
+
+/// The post-LN BERT-style text tower: word + position + token-type-0 embeddings,
+/// LayerNorm, post-LN blocks with erf-GELU, pooling ([CLS] or masked mean), projection.
+///
+/// Trailing padding tokens are dropped before the forward pass (exact, because
+/// padded keys are masked out and no output depends on padded rows); padding ids
+/// inside the sequence are masked as keys. With [CLS] pooling the last block runs
+/// its output projection and MLP on the first row only.
+public final class TextTower: @unchecked Sendable {
+    struct Block {
+        let query: LinearWeights
+        let key: LinearWeights
+        let value: LinearWeights
+        let attentionOut: LinearWeights
+        let attentionNorm: NormWeights
+        let intermediate: LinearWeights
+        let output: LinearWeights
+        let outputNorm: NormWeights
+    }
+
+    /// The tower's shape and switches.
+    public let config: TextConfig
+    /// Length of the output vectors.
+    public let outputDimension: Int
+    private let source: WeightSource
+    private let words: UnsafePointer<Float>
+    private let positions: UnsafePointer<Float>
+    private let tokenType0: UnsafePointer<Float>
+    private let embeddingNorm: NormWeights
+    private let blocks: [Block]
+    private let projection: [LinearWeights]
+    private let projectionActivation: Activation
+
+    /// Resolves every tensor the tower needs from `weights`, checking shapes.
+    public init(
+        config: TextConfig, projectionDim: Int, projection kind: ProjectionKind = .linear,
+        weights: WeightSource, names: TensorNames
+    ) throws(WeightsError) {
+        self.config = config
+        outputDimension = projectionDim
+        source = weights
+        let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
+        words = try weights.floats(names.wordEmbeddings, shape: [config.vocabSize, w])
+        positions = try weights.floats(names.textPositions, shape: [config.maxPositions, w])
+        tokenType0 = try weights.floats(names.tokenTypes, shape: [config.typeVocabSize, w])
+        embeddingNorm = try NormWeights(weights, names.embeddingNorm, width: w, eps: eps)
+        var blocks: [Block] = []
+        for i in 0..<config.layers {
+            blocks.append(Block(
+                query: try LinearWeights(weights, names.textQuery(i), in: w, out: w),
+                key: try LinearWeights(weights, names.textKey(i), in: w, out: w),
+                value: try LinearWeights(weights, names.textValue(i), in: w, out: w),
+                attentionOut: try LinearWeights(weights, names.textAttentionOut(i), in: w, out: w),
+                attentionNorm: try NormWeights(weights, names.textAttentionNorm(i), width: w, eps: eps),
+                intermediate: try LinearWeights(weights, names.textIntermediate(i), in: w, out: inter),
+                output: try LinearWeights(weights, names.textOutput(i), in: inter, out: w),
+                outputNorm: try NormWeights(weights, names.textOutputNorm(i), width: w, eps: eps)))
+        }
+        self.blocks = blocks
+        switch kind {
+        case .linear:
+            projection = [try LinearWeights(weights, weightNamed: names.textProjection, in: w, out: projectionDim)]
+            projectionActivation = .identity
+        case .mlp(let hidden, let activation):
+            projection = [
+                try LinearWeights(weights, weightNamed: names.textProjectionMLP(0), in: w, out: hidden),
+                try LinearWeights(weights, weightNamed: names.textProjectionMLP(1), in: hidden, out: projectionDim),
+            ]
+            projectionActivation = activation
+        }
+    }
+
+    /// Checks token ids and returns the ones the forward pass uses (trailing padding removed).
+    public func prepare(_ ids: [Int]) throws(CLIPError) -> [Int] {
+        var end = ids.count
+        while end > 0 && ids[end - 1] == config.padTokenID { end -= 1 }
+        let used = Array(ids[0..<end])
+        guard !used.isEmpty else { throw .noTokens }
+        guard used.count <= config.maxTokens else { throw .tooManyTokens(count: used.count, limit: config.maxTokens) }
+        if let bad = used.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
+            throw .tokenOutOfRange(id: bad, vocabularySize: config.vocabSize)
+        }
+        return used
+    }
+
+    /// Embeds one token sequence (e.g. `[CLS] … [SEP]`, padded or not) and returns an
+    /// L2-normalised vector.
+    public func embed(ids: [Int]) throws(CLIPError) -> [Float] {
+        let tokens = try prepare(ids)
+        let c = config
+        let n = tokens.count, w = c.hiddenSize
+        let mask: [Bool]? = tokens.contains(c.padTokenID) ? tokens.map { $0 != c.padTokenID } : nil
+        let hidden = Tensor(shape: [n, w])
+        let qkv = Tensor(shape: [n, 3 * w])
+        let context = Tensor(shape: [n, w])
+        let mid = Tensor(shape: [n, c.intermediateSize])
+        let scores = Tensor(shape: [n, n])
+
+        for (i, id) in tokens.enumerated() {
+            let row = hidden.row(i)
+            let word = words + id * w
+            let position = positions + (i + c.positionOffset) * w
+            for j in 0..<w { row[j] = word[j] + position[j] + tokenType0[j] }
+        }
+        embeddingNorm.apply(hidden.data, rows: n, into: hidden.data)
+
+        for (index, block) in blocks.enumerated() {
+            let clsOnly = index == blocks.count - 1 && c.pooling == .cls
+            let queries = clsOnly ? 1 : n
+            block.key.apply(hidden.data, rows: n, into: qkv.data + w, ldOutput: 3 * w)
+            block.value.apply(hidden.data, rows: n, into: qkv.data + 2 * w, ldOutput: 3 * w)
+            block.query.apply(hidden.data, rows: queries, into: qkv.data, ldOutput: 3 * w)
+            let attend = { (maskPointer: UnsafePointer<Bool>?) in
+                Kernels.attention(
+                    q: qkv.data, ldq: 3 * w, k: qkv.data + w, ldk: 3 * w, v: qkv.data + 2 * w, ldv: 3 * w,
+                    output: context.data, ldo: w, queries: queries, keys: n, heads: c.heads,
+                    headDim: c.headDim, keyMask: maskPointer, scores: scores.data)
+            }
+            if let mask { mask.withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
+            // h = LN(h + W_o·ctx + b_o); h = LN(h + W_2·gelu(W_1·h + b_1) + b_2)
+            block.attentionOut.apply(context.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
+            block.attentionNorm.apply(hidden.data, rows: queries, into: hidden.data, addBias: block.attentionOut.bias)
+            block.intermediate.apply(hidden.data, rows: queries, into: mid.data, activation: c.activation)
+            block.output.apply(mid.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
+            block.outputNorm.apply(hidden.data, rows: queries, into: hidden.data, addBias: block.output.bias)
+        }
+
+        let pooled = Tensor(shape: [1, w])
+        switch c.pooling {
+        case .cls:
+            pooled.data.update(from: hidden.data, count: w)
+        case .mean:
+            var used = 0
+            for i in 0..<n where mask?[i] ?? true {
+                let row = hidden.row(i)
+                for j in 0..<w { pooled.data[j] += row[j] }
+                used += 1
+            }
+            let inv = 1 / Float(max(used, 1))
+            for j in 0..<w { pooled.data[j] *= inv }
+        }
+        var current = pooled
+        for (i, layer) in projection.enumerated() {
+            let next = Tensor(shape: [1, layer.outFeatures])
+            let act = i < projection.count - 1 ? projectionActivation : .identity
+            layer.apply(current.data, rows: 1, into: next.data, activation: act)
+            current = next
+        }
+        Kernels.l2Normalize(current.data, count: outputDimension)
+        return current.toArray()
+    }
+}

@@ -1,0 +1,158 @@
+import Tensor
+
+/// The pre-LN ViT image tower: patch embedding, class token, learned positions,
+/// `ln_pre`, pre-LN residual blocks, `ln_post` on the class token, projection.
+///
+/// A batch is folded into the GEMM M dimension (all images' tokens are rows of one
+/// matrix); only attention runs per image and head. In the last block only the
+/// class token's row goes through the output projection and the MLP, because no
+/// other row reaches the output.
+public final class VisionTower: @unchecked Sendable {
+    struct Block {
+        let norm1: NormWeights
+        let query: LinearWeights
+        let key: LinearWeights
+        let value: LinearWeights
+        let out: LinearWeights
+        let norm2: NormWeights
+        let fc1: LinearWeights
+        let fc2: LinearWeights
+    }
+
+    /// The tower's shape and switches.
+    public let config: VisionConfig
+    /// Length of the output vectors.
+    public let outputDimension: Int
+    private let source: WeightSource
+    private let patchWeight: UnsafePointer<Float>
+    private let classEmbedding: UnsafePointer<Float>
+    private let positions: UnsafePointer<Float>
+    private let preNorm: NormWeights
+    private let postNorm: NormWeights
+    private let projection: LinearWeights
+    private let blocks: [Block]
+
+    /// Resolves every tensor the tower needs from `weights`, checking shapes.
+    public init(config: VisionConfig, projectionDim: Int, weights: WeightSource, names: TensorNames) throws(WeightsError) {
+        self.config = config
+        outputDimension = projectionDim
+        source = weights
+        let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
+        patchWeight = try weights.floats(
+            names.patchEmbedding, shape: [w, config.channels, config.patchSize, config.patchSize])
+        classEmbedding = try weights.floats(names.classEmbedding, shape: [w])
+        positions = try weights.floats(names.visionPositions, shape: [config.tokens, w])
+        preNorm = try NormWeights(weights, names.preNorm, width: w, eps: eps)
+        postNorm = try NormWeights(weights, names.postNorm, width: w, eps: eps)
+        switch names.layout {
+        case .huggingFaceChineseCLIP:
+            projection = try LinearWeights(weights, weightNamed: names.visualProjection, in: w, out: projectionDim)
+        case .openCLIP:
+            projection = try LinearWeights(weights, inByOutNamed: names.visualProjection, in: w, out: projectionDim)
+        }
+        var blocks: [Block] = []
+        for i in 0..<config.layers {
+            let q, k, v: LinearWeights
+            switch names.layout {
+            case .huggingFaceChineseCLIP:
+                q = try LinearWeights(weights, names.visionQuery(i), in: w, out: w)
+                k = try LinearWeights(weights, names.visionKey(i), in: w, out: w)
+                v = try LinearWeights(weights, names.visionValue(i), in: w, out: w)
+            case .openCLIP:
+                let fused = names.visionInProjection(i)
+                q = try LinearWeights(weights, fused: fused, part: 0, parts: 3, width: w)
+                k = try LinearWeights(weights, fused: fused, part: 1, parts: 3, width: w)
+                v = try LinearWeights(weights, fused: fused, part: 2, parts: 3, width: w)
+            }
+            blocks.append(Block(
+                norm1: try NormWeights(weights, names.visionNorm1(i), width: w, eps: eps),
+                query: q, key: k, value: v,
+                out: try LinearWeights(weights, names.visionOut(i), in: w, out: w),
+                norm2: try NormWeights(weights, names.visionNorm2(i), width: w, eps: eps),
+                fc1: try LinearWeights(weights, names.visionFC1(i), in: w, out: inter),
+                fc2: try LinearWeights(weights, names.visionFC2(i), in: inter, out: w)))
+        }
+        self.blocks = blocks
+    }
+
+    /// Values per preprocessed image: `channels * imageSize * imageSize`.
+    public var pixelsPerImage: Int { config.channels * config.imageSize * config.imageSize }
+
+    /// Embeds `batch` planar images stored back to back at `pixels` and returns one
+    /// L2-normalised vector per image.
+    public func embed(_ pixels: UnsafePointer<Float>, batch: Int) -> [[Float]] {
+        guard batch > 0 else { return [] }
+        let c = config
+        let n = c.tokens, w = c.hiddenSize, inter = c.intermediateSize
+        let rows = batch * n
+        let hidden = Tensor(shape: [rows, w])
+        let normed = Tensor(shape: [rows, w])
+        let qkv = Tensor(shape: [rows, 3 * w])
+        let context = Tensor(shape: [rows, w])
+        let mlp = Tensor(shape: [rows, inter])
+        let columns = Tensor(shape: [c.grid * c.grid, c.channels * c.patchSize * c.patchSize])
+        let scores = Tensor(shape: [n, n])
+        let cls = Tensor(shape: [batch, w])
+        let clsNormed = Tensor(shape: [batch, w])
+        let clsContext = Tensor(shape: [batch, w])
+        let clsMLP = Tensor(shape: [batch, inter])
+
+        // Embeddings: [class, patches...] + positions, then ln_pre.
+        for b in 0..<batch {
+            let tokens = hidden.row(b * n)
+            Kernels.patchEmbedding(
+                image: pixels + b * pixelsPerImage, channels: c.channels, size: c.imageSize,
+                patch: c.patchSize, weight: patchWeight, width: w, output: tokens + w,
+                columns: columns.data)
+            tokens.update(from: classEmbedding, count: w)
+            for i in 0..<(n * w) { tokens[i] += positions[i] }
+        }
+        preNorm.apply(hidden.data, rows: rows, into: hidden.data)
+
+        for (index, block) in blocks.enumerated() {
+            let last = index == blocks.count - 1
+            block.norm1.apply(hidden.data, rows: rows, into: normed.data)
+            block.key.apply(normed.data, rows: rows, into: qkv.data + w, ldOutput: 3 * w)
+            block.value.apply(normed.data, rows: rows, into: qkv.data + 2 * w, ldOutput: 3 * w)
+            if !last {
+                block.query.apply(normed.data, rows: rows, into: qkv.data, ldOutput: 3 * w)
+                for b in 0..<batch {
+                    let base = qkv.row(b * n)
+                    Kernels.attention(
+                        q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
+                        output: context.row(b * n), ldo: w, queries: n, keys: n,
+                        heads: c.heads, headDim: c.headDim, scores: scores.data)
+                }
+                block.out.apply(context.data, rows: rows, into: hidden.data, accumulate: true)
+                block.norm2.apply(hidden.data, rows: rows, into: normed.data)
+                block.fc1.apply(normed.data, rows: rows, into: mlp.data, activation: c.activation)
+                block.fc2.apply(mlp.data, rows: rows, into: hidden.data, accumulate: true)
+            } else {
+                // Only the class token (row 0 of each image) is needed from here on.
+                block.query.apply(normed.data, rows: batch, ldInput: n * w, into: qkv.data, ldOutput: n * 3 * w)
+                for b in 0..<batch {
+                    let base = qkv.row(b * n)
+                    Kernels.attention(
+                        q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
+                        output: clsContext.row(b), ldo: w, queries: 1, keys: n,
+                        heads: c.heads, headDim: c.headDim, scores: scores.data)
+                    cls.row(b).update(from: hidden.row(b * n), count: w)
+                }
+                block.out.apply(clsContext.data, rows: batch, into: cls.data, accumulate: true)
+                block.norm2.apply(cls.data, rows: batch, into: clsNormed.data)
+                block.fc1.apply(clsNormed.data, rows: batch, into: clsMLP.data, activation: c.activation)
+                block.fc2.apply(clsMLP.data, rows: batch, into: cls.data, accumulate: true)
+            }
+        }
+        if blocks.isEmpty {
+            for b in 0..<batch { cls.row(b).update(from: hidden.row(b * n), count: w) }
+        }
+        postNorm.apply(cls.data, rows: batch, into: clsNormed.data)
+        let out = Tensor(shape: [batch, outputDimension])
+        projection.apply(clsNormed.data, rows: batch, into: out.data)
+        return (0..<batch).map { b in
+            Kernels.l2Normalize(out.row(b), count: outputDimension)
+            return Array(UnsafeBufferPointer(start: out.row(b), count: outputDimension))
+        }
+    }
+}

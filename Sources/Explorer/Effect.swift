@@ -1,0 +1,30 @@
+import PicseekCore
+
+/// Work the update function asks the runtime to do; values only, so tests can
+/// check them. The runtime runs each off the UI thread and answers with `Msg`s.
+public enum Effect: Equatable, Sendable {
+    /// Read the index summary; answer `.summaryLoaded` or `.error`.
+    case loadSummary
+    /// Embed `query` with `language` templates and search; answer
+    /// `.searchResults(seq:hits:)`. Only the latest `seq` matters: the runtime
+    /// may drop older jobs that have not started.
+    case search(seq: Int, query: String, language: PromptLanguage)
+    /// Photos similar to `photoID`; answer `.searchResults(seq:hits:)`.
+    case moreLikeThis(seq: Int, photoID: Int64)
+    /// Load a grid thumbnail; answer `.thumbnailLoaded`.
+    case loadThumbnail(photoID: Int64)
+    /// Load the detail record; answer `.detailLoaded`.
+    case loadDetail(photoID: Int64)
+    /// Re-scan the index roots in the background; answer `.indexProgress` and
+    /// finally `.indexFinished` or `.error`.
+    case reindex
+    /// Open a file in the system viewer (no shell).
+    case open(path: String)
+    /// Put text on the clipboard (OSC 52).
+    case copyToClipboard(text: String)
+    /// Send `image` to the terminal as kitty image `id` placed over
+    /// `columns` x `rows` cells (kitty graphics mode only).
+    case transmitImage(id: Int, image: RGBImage, columns: Int, rows: Int)
+    /// Leave the explorer, restoring the terminal.
+    case quit
+}

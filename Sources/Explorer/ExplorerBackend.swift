@@ -1,0 +1,24 @@
+import PicseekCore
+
+/// What the explorer needs from the index. The runtime calls it off the UI
+/// thread (never concurrently for the same method kind) and turns results and
+/// thrown errors into `Msg`s; implementations must be safe to call from a
+/// background thread.
+public protocol ExplorerBackend: AnyObject, Sendable {
+    /// Counts, model name and roots of the index.
+    func summary() throws -> IndexSummary
+    /// Embeds `text` with `language` prompt templates and returns the best
+    /// `limit` photos, best first.
+    func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit]
+    /// Photos most similar to `photoID`, best first, without the photo itself.
+    func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit]
+    /// A small image for the grid (about 64-128 pixels on the long side), or
+    /// nil when the photo cannot be read.
+    func thumbnail(photoID: Int64) throws -> RGBImage?
+    /// Path, size and EXIF facts for the detail pane.
+    func detail(photoID: Int64) throws -> PhotoDetail
+    /// Re-scans the index roots, calling `progress` as photos are processed
+    /// (from the calling thread); returns the new summary. Searches may run
+    /// at the same time.
+    func reindex(progress: @escaping @Sendable (IndexProgress) -> Void) throws -> IndexSummary
+}

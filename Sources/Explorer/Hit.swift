@@ -1,0 +1,125 @@
+import PicseekCore
+
+/// One search result as the explorer shows it.
+public struct Hit: Equatable, Sendable {
+    /// The photo's id in the index.
+    public var photoID: Int64
+    /// The photo's path as stored (raw; the view escapes it).
+    public var path: String
+    /// Similarity to the query, e.g. 0.31 (cosine).
+    public var score: Float
+    /// A small image for the grid, when the backend already has it.
+    public var thumbnail: RGBImage?
+
+    /// Creates a hit.
+    public init(photoID: Int64, path: String, score: Float, thumbnail: RGBImage? = nil) {
+        self.photoID = photoID
+        self.path = path
+        self.score = score
+        self.thumbnail = thumbnail
+    }
+
+    /// The last path component.
+    public var fileName: String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// The folder part of the path ("" for a bare name).
+    public var folder: String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+}
+
+/// Facts about one photo for the detail pane.
+public struct PhotoDetail: Equatable, Sendable {
+    /// The photo's id in the index.
+    public var photoID: Int64
+    /// Full path (raw; the view escapes it).
+    public var path: String
+    /// Pixel size and EXIF facts, when known.
+    public var metadata: PhotoMetadata?
+    /// File size in bytes, when known.
+    public var fileSize: Int64?
+    /// A larger preview than the grid thumbnail, when the backend has one.
+    public var preview: RGBImage?
+
+    /// Creates a detail record.
+    public init(
+        photoID: Int64, path: String, metadata: PhotoMetadata? = nil, fileSize: Int64? = nil,
+        preview: RGBImage? = nil
+    ) {
+        self.photoID = photoID
+        self.path = path
+        self.metadata = metadata
+        self.fileSize = fileSize
+        self.preview = preview
+    }
+}
+
+/// What the index holds, for the status line and the empty-index screen.
+public struct IndexSummary: Equatable, Sendable {
+    /// Photos with vectors, searchable now.
+    public var photos: Int
+    /// Photos that failed to decode or embed.
+    public var errors: Int
+    /// The model's display name, e.g. "chinese-clip-vit-b-16".
+    public var modelName: String
+    /// Folders the index covers (raw; the view escapes them).
+    public var roots: [String]
+
+    /// Creates a summary.
+    public init(photos: Int, errors: Int, modelName: String, roots: [String]) {
+        self.photos = photos
+        self.errors = errors
+        self.modelName = modelName
+        self.roots = roots
+    }
+}
+
+/// Where a background reindex is.
+public struct IndexProgress: Equatable, Sendable {
+    /// Photos processed so far.
+    public var done: Int
+    /// Photos to process in total (0 while still scanning).
+    public var total: Int
+    /// Photos per second over the recent past.
+    public var rate: Double
+    /// Seconds left, when it can be estimated.
+    public var eta: Double?
+    /// The file being processed (raw; the view escapes it).
+    public var currentFile: String?
+    /// Photos that failed so far in this run.
+    public var errors: Int
+
+    /// Creates a progress report.
+    public init(
+        done: Int, total: Int, rate: Double = 0, eta: Double? = nil, currentFile: String? = nil,
+        errors: Int = 0
+    ) {
+        self.done = done
+        self.total = total
+        self.rate = rate
+        self.eta = eta
+        self.currentFile = currentFile
+        self.errors = errors
+    }
+}
+
+/// Which prompt templates the backend wraps a text query in.
+public enum PromptLanguage: String, Equatable, Sendable, CaseIterable {
+    case english = "en"
+    case chinese = "zh"
+
+    /// How the status line names it.
+    public var label: String {
+        switch self {
+        case .english: return "EN"
+        case .chinese: return "中文"
+        }
+    }
+
+    /// The other language.
+    public var toggled: PromptLanguage { self == .english ? .chinese : .english }
+}

@@ -1,0 +1,76 @@
+import Cells
+import PicseekCore
+
+/// The detail pane: a larger preview and the facts about the selected photo.
+func drawDetail(_ state: AppState, _ rect: Rect, into buffer: inout CellBuffer) {
+    let border = state.focus == .detail ? state.theme[.prompt] : state.theme[.border]
+    buffer.fill(rect, style: state.theme[.text])
+    for r in rect.row..<rect.bottom { buffer.set(row: r, column: rect.column, Cell("│", style: border)) }
+    let inner = Rect(row: rect.row, column: rect.column + 2, rows: rect.rows, columns: rect.columns - 3)
+    guard let hit = state.selectedHit, inner.columns > 4 else { return }
+    let detail = state.details[hit.photoID]
+    var facts: [(String, String)] = [("score", Format.score(hit.score))]
+    if let detail {
+        if let meta = detail.metadata {
+            facts.append(("pixels", "\(meta.width)×\(meta.height)"))
+        }
+        if let size = detail.fileSize { facts.append(("file", Format.bytes(size))) }
+        if let date = detail.metadata?.takenAt { facts.append(("taken", TerminalSafe.escape(date))) }
+        if let camera = detail.metadata?.camera { facts.append(("camera", TerminalSafe.escape(camera))) }
+    } else {
+        facts.append(("", "loading details…"))
+    }
+    let path = TerminalSafe.escape(detail?.path ?? hit.path)
+    let folder = TerminalSafe.escape(hit.folder)
+    facts.append(("folder", folder.isEmpty ? "." : folder))
+    let pathLines = wrap(path, width: inner.columns)
+    // Text below the preview: name, facts, "path" label and the wrapped path.
+    let textRows = 1 + facts.count + 1 + pathLines.count
+    let previewRows = min(max(0, inner.rows - textRows - 1), inner.columns / 2 + 1)
+    var row = inner.row
+    if previewRows >= 3 {
+        let previewRect = Rect(row: row, column: inner.column, rows: previewRows, columns: inner.columns)
+        if let image = detail?.preview ?? state.thumbnail(for: hit) {
+            Thumbnail.draw(image, into: &buffer, rect: previewRect, mode: state.graphics, background: state.theme[.text])
+        } else {
+            buffer.fill(previewRect, "░", style: state.theme[.placeholder])
+        }
+        row += previewRows + 1
+    }
+    func line(_ text: String, _ style: Style) {
+        guard row < inner.bottom else { return }
+        buffer.put(text, row: row, column: inner.column, style: style, maxColumns: inner.columns)
+        row += 1
+    }
+    line(DisplayWidth.truncate(TerminalSafe.escape(hit.fileName), to: inner.columns), state.theme[.title])
+    for (label, value) in facts {
+        guard row < inner.bottom else { break }
+        let used = label.isEmpty ? 0 : buffer.put(DisplayWidth.pad(label, to: 7), row: row, column: inner.column, style: state.theme[.hint])
+        buffer.put(
+            DisplayWidth.truncateLeading(value, to: inner.columns - used), row: row,
+            column: inner.column + used, style: state.theme[.text])
+        row += 1
+    }
+    line("path", state.theme[.hint])
+    for part in pathLines { line(part, state.theme[.text]) }
+}
+
+/// `text` broken into lines of at most `width` columns (by display width).
+func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    var used = 0
+    for character in text {
+        let w = DisplayWidth.of(character)
+        if used + w > width {
+            lines.append(current)
+            current = ""
+            used = 0
+        }
+        current.append(character)
+        used += w
+    }
+    if !current.isEmpty || lines.isEmpty { lines.append(current) }
+    return lines
+}

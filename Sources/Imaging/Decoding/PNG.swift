@@ -1,0 +1,131 @@
+import CPNG
+import PicseekCore
+
+/// Why a PNG could not be read.
+public enum PNGError: Error, Equatable, CustomStringConvertible {
+    /// libpng rejected the data (bad CRC, bad chunk, bad signature); `message` is its text.
+    case decode(message: String)
+    /// The data ended before the image was complete.
+    case truncated(message: String)
+    /// IHDR announces more pixels than the configured cap allows.
+    case tooLarge(width: Int, height: Int, limit: Int)
+    /// The input was empty or an argument was invalid.
+    case invalidInput(message: String)
+    /// A pixel buffer could not be allocated.
+    case outOfMemory
+
+    public var description: String {
+        switch self {
+        case .decode(let m): return "corrupt png: \(m)"
+        case .truncated(let m): return "truncated png: \(m)"
+        case .tooLarge(let w, let h, let limit):
+            return "png is \(w)x\(h) pixels, above the limit of \(limit)"
+        case .invalidInput(let m): return "invalid png input: \(m)"
+        case .outOfMemory: return "out of memory decoding png"
+        }
+    }
+}
+
+/// Header facts of a PNG file (from IHDR and tRNS).
+public struct PNGInfo: Equatable, Sendable {
+    /// The IHDR colour type.
+    public enum ColorType: Sendable { case gray, rgb, palette, grayAlpha, rgba, other }
+    public var width: Int
+    public var height: Int
+    /// Bits per sample: 1, 2, 4, 8 or 16.
+    public var bitDepth: Int
+    public var colorType: ColorType
+    /// Adam7 interlacing.
+    public var isInterlaced: Bool
+    /// An alpha channel or a tRNS chunk is present (it is ignored when decoding to RGB).
+    public var hasAlpha: Bool
+}
+
+/// PNG decoding through libpng.
+///
+/// All libpng error handling happens in C (`cpng.c`); this type only sees
+/// return codes and messages, so corrupt data surfaces as a `PNGError`.
+/// Pixels come out the way PIL's `convert("RGB")` gives them: 16-bit samples
+/// keep their high byte, alpha and tRNS are ignored (see the README's
+/// "Image pipeline" section).
+public enum PNG {
+    /// Reads the signature and IHDR.
+    /// The corresponding C function is `cpng_read_info`.
+    public static func info(_ data: [UInt8]) throws(PNGError) -> PNGInfo {
+        var raw = cpng_info()
+        var msg = [CChar](repeating: 0, count: Int(CPNG_MSG_LEN))
+        let code = data.withUnsafeBufferPointer { buf in
+            cpng_read_info(buf.baseAddress, buf.count, &raw, &msg)
+        }
+        guard code == CPNG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        return PNGInfo(raw)
+    }
+
+    /// The result of decoding: RGB pixels, the header facts and the eXIf payload.
+    public struct Decoded: Sendable {
+        public var image: RGBImage
+        public var info: PNGInfo
+        /// The eXIf chunk's TIFF bytes, if the file has one.
+        public var exif: [UInt8]?
+    }
+
+    /// Decodes to 8-bit RGB. `maxPixels` is checked against IHDR before any
+    /// pixel memory is allocated.
+    /// The corresponding C function is `cpng_decode_rgb`.
+    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(PNGError) -> Decoded {
+        var raw = cpng_info()
+        var msg = [CChar](repeating: 0, count: Int(CPNG_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var exif: UnsafeMutablePointer<UInt8>?
+        var exifSize = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            cpng_decode_rgb(
+                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
+                &exif, &exifSize, &msg)
+        }
+        defer {
+            cpng_free(out)
+            cpng_free(exif)
+        }
+        guard code == CPNG_OK, let out else {
+            throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
+        }
+        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
+        let exifBytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        return Decoded(
+            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
+            info: PNGInfo(raw), exif: exifBytes)
+    }
+
+    private static func error(code: Int32, msg: [CChar], raw: cpng_info, limit: Int) -> PNGError {
+        let text = String(
+            decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        switch code {
+        case CPNG_ERR_TOO_LARGE:
+            return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
+        case CPNG_ERR_TRUNCATED: return .truncated(message: text)
+        case CPNG_ERR_NO_MEMORY: return .outOfMemory
+        case CPNG_ERR_ARGUMENT: return .invalidInput(message: text)
+        default: return .decode(message: text)
+        }
+    }
+}
+
+extension PNGInfo {
+    init(_ raw: cpng_info) {
+        let type: ColorType
+        switch raw.color_type {
+        case CPNG_COLOR_GRAY: type = .gray
+        case CPNG_COLOR_RGB: type = .rgb
+        case CPNG_COLOR_PALETTE: type = .palette
+        case CPNG_COLOR_GRAY_ALPHA: type = .grayAlpha
+        case CPNG_COLOR_RGBA: type = .rgba
+        default: type = .other
+        }
+        self.init(
+            width: Int(raw.width), height: Int(raw.height), bitDepth: Int(raw.bit_depth),
+            colorType: type, isInterlaced: raw.interlaced != 0, hasAlpha: raw.has_alpha != 0)
+    }
+}

@@ -1,0 +1,228 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Cells
+import Dispatch
+import Explorer
+import PicseekCore
+import Terminal
+
+/// Settings for one explorer session.
+struct ExplorerOptions {
+    /// Colours by role (already without colour when `NO_COLOR` is set).
+    var theme: Theme = .defaultDark
+    /// Problems found while loading the theme, shown in the status line.
+    var warnings: [String] = []
+    /// Forced thumbnail mode; nil picks one from the terminal.
+    var graphics: GraphicsMode?
+    /// Prompt language at start.
+    var language: PromptLanguage = .english
+    /// The environment (for `COLORTERM`, `NO_COLOR`).
+    var environment: [String: String] = [:]
+    /// Terminal type; nil uses `$TERM`.
+    var term: String?
+    /// How many results a search asks for.
+    var resultLimit = 500
+    /// Pause before a search starts, so a burst of keys becomes one search.
+    var debounceMs = 30
+    /// The viewer command for `o`.
+    var opener = Opener()
+    /// Whether SIGINT/SIGTERM/SIGHUP are trapped (off when embedded in tests
+    /// that drive several sessions; they quit with keys).
+    var trapSignals = true
+}
+
+/// The explorer's single UI thread: reads keys, feeds `Msg`s to `update`,
+/// runs `Effect`s on worker threads through the backend, and draws
+/// `view(state)` at most once per frame. Only this thread touches ncurses.
+final class ExplorerRuntime {
+    private let backend: ExplorerBackend
+    private let options: ExplorerOptions
+    private let queue: MessageQueue
+    private let searchSlot: LatestJobSlot
+    private let loader = DispatchQueue(label: "picseek.explore.thumbnails")
+    private let detailLoader = DispatchQueue(label: "picseek.explore.details")
+    private let indexer = DispatchQueue(label: "picseek.explore.reindex")
+    private var pendingRaw: [String] = []
+    private var quitting = false
+
+    init(backend: ExplorerBackend, options: ExplorerOptions) throws {
+        self.backend = backend
+        self.options = options
+        queue = try MessageQueue()
+        searchSlot = LatestJobSlot(label: "picseek.explore.search", debounceMs: options.debounceMs)
+    }
+
+    /// Runs until the user quits or a signal arrives; the terminal is restored
+    /// on every path out (including thrown errors).
+    func run(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>) throws {
+        let colorterm = options.environment["COLORTERM"]?.lowercased() ?? ""
+        let noColor = !(options.environment["NO_COLOR"] ?? "").isEmpty
+        let wantTruecolor =
+            options.graphics == .truecolor
+            || (options.graphics == nil && (colorterm == "truecolor" || colorterm == "24bit"))
+        let screen = try Screen.open(
+            term: options.term, output: output, input: input, wantTruecolor: wantTruecolor,
+            useColor: !noColor)
+        defer { screen.end() }
+        let trap = options.trapSignals ? SignalTrap(wakeFD: queue.wakeWrite) : nil
+        defer { trap?.restore() }
+        screen.enableMouse()
+
+        let (rows, columns) = screen.size
+        let graphics =
+            options.graphics
+            ?? GraphicsMode.automatic(
+                environment: options.environment, screenColors: screen.colorCount,
+                directColor: screen.colorDepth == .direct)
+        var state = AppState(
+            rows: rows, columns: columns, theme: options.theme, graphics: graphics,
+            language: options.language)
+        process(&state, .started)
+        for warning in options.warnings { process(&state, .error(warning)) }
+
+        var dirty = true
+        var lastFrame = 0.0
+        let frameInterval = 1.0 / 60
+        while !quitting {
+            if dirty {
+                let now = Self.now()
+                if now - lastFrame >= frameInterval {
+                    try screen.draw(view(state))
+                    for raw in pendingRaw { screen.writeRaw(raw) }
+                    pendingRaw.removeAll()
+                    lastFrame = now
+                    dirty = false
+                }
+            }
+            let busy = state.searching || state.reindexing
+            var timeout: Int32 = busy ? 120 : 1000
+            if dirty { timeout = Int32(max(1, (frameInterval - (Self.now() - lastFrame)) * 1000)) }
+            var fds = [
+                pollfd(fd: screen.inputDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: queue.wakeRead, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&fds, 2, timeout)
+            if let trap, trap.caught { break }
+            if ready == 0, !dirty, busy {
+                process(&state, .tick)
+                dirty = true
+            }
+            // Keys: drain everything ncurses has (an input method's commit
+            // arrives as several characters at once).
+            while !quitting, let key = screen.readKey(timeoutMs: 0) {
+                if key == .resize {
+                    let size = screen.size
+                    screen.invalidate()
+                    process(&state, .resized(rows: size.rows, columns: size.columns))
+                } else {
+                    process(&state, .keyPressed(key))
+                }
+                dirty = true
+            }
+            for msg in queue.takeAll() where !quitting {
+                process(&state, msg)
+                dirty = true
+            }
+        }
+    }
+
+    /// Applies one message and starts its effects.
+    private func process(_ state: inout AppState, _ msg: Msg) {
+        for effect in update(&state, msg) { perform(effect) }
+    }
+
+    private func perform(_ effect: Effect) {
+        let backend = self.backend
+        let queue = self.queue
+        switch effect {
+        case .quit:
+            quitting = true
+        case .loadSummary:
+            loader.async {
+                do { queue.post(.summaryLoaded(try backend.summary())) } catch {
+                    queue.post(.error("cannot read the index: \(error)"))
+                }
+            }
+        case .search(let seq, let query, let language):
+            let limit = options.resultLimit
+            searchSlot.submit {
+                do {
+                    let hits = try backend.search(text: query, language: language, limit: limit)
+                    queue.post(.searchResults(seq: seq, hits: hits))
+                } catch {
+                    queue.post(.searchFailed(seq: seq, message: "\(error)"))
+                }
+            }
+        case .moreLikeThis(let seq, let photoID):
+            let limit = options.resultLimit
+            searchSlot.submit {
+                do {
+                    let hits = try backend.moreLikeThis(photoID: photoID, limit: limit)
+                    queue.post(.searchResults(seq: seq, hits: hits))
+                } catch {
+                    queue.post(.searchFailed(seq: seq, message: "\(error)"))
+                }
+            }
+        case .loadThumbnail(let photoID):
+            loader.async {
+                let image = try? backend.thumbnail(photoID: photoID)
+                queue.post(.thumbnailLoaded(photoID: photoID, image: image ?? nil))
+            }
+        case .loadDetail(let photoID):
+            detailLoader.async {
+                do { queue.post(.detailLoaded(try backend.detail(photoID: photoID))) } catch {
+                    queue.post(.error("cannot read photo details: \(error)"))
+                }
+            }
+        case .reindex:
+            indexer.async {
+                let throttle = ProgressThrottle()
+                do {
+                    let summary = try backend.reindex { progress in
+                        if throttle.shouldReport(progress) { queue.post(.indexProgress(progress)) }
+                    }
+                    queue.post(.indexFinished(summary))
+                } catch {
+                    queue.post(.indexFailed("\(error)"))
+                }
+            }
+        case .open(let path):
+            do {
+                try options.opener.open(path) { message in queue.post(.error(message)) }
+            } catch {
+                queue.post(.error("\(error)"))
+            }
+        case .copyToClipboard(let text):
+            pendingRaw.append(OSC52.sequence(copying: text))
+        case .transmitImage(let id, let image, let columns, let rows):
+            pendingRaw.append(
+                KittyGraphics.transmit(
+                    id: id, pixels: image.pixels, width: image.width, height: image.height,
+                    columns: columns, rows: rows, tmux: options.environment["TMUX"] != nil))
+        }
+    }
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// Lets through at most about ten progress reports a second, plus the last.
+final class ProgressThrottle: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    private var last = 0.0
+
+    func shouldReport(_ progress: IndexProgress) -> Bool {
+        lock.wait()
+        defer { lock.signal() }
+        let now = ExplorerRuntime.now()
+        if progress.total > 0 && progress.done >= progress.total || now - last >= 0.1 {
+            last = now
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Opens files in the system viewer: `xdg-open PATH` started with an argument
+/// vector through `posix_spawnp` (never a shell), its output sent to
+/// /dev/null so it cannot draw over the explorer.
+struct Opener {
+    /// The program and leading arguments; the path is appended.
+    var command: [String] = ["xdg-open"]
+
+    /// glibc's POSIX_SPAWN_SETSID (not exported to Swift by the Glibc module).
+    static let spawnSetsid: Int32 = 0x80
+
+    /// Starts the viewer; failures to start are thrown, a non-zero exit is
+    /// reported later through `onExit` (from a background thread).
+    func open(_ path: String, onExit: @escaping @Sendable (String) -> Void) throws {
+        guard let program = command.first else { return }
+        let arguments = command + [path]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for pointer in argv { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own session: Ctrl-C in the explorer does not reach the viewer.
+        // And the default signal mask, whichever thread starts it.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetsid | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            if result == ENOENT {
+                throw OpenerError.notFound(program: program)
+            }
+            throw OpenerError.spawn(program: program, message: String(cString: strerror(result)))
+        }
+        let name = program
+        let child = pid
+        DispatchQueue.global().async {
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0, errno == EINTR {}
+            let exited = status & 0x7F == 0
+            let code = (status >> 8) & 0xFF
+            if !exited || code != 0 {
+                onExit("\(name) failed (exit status \(exited ? code : -1)) for \(path)")
+            }
+        }
+    }
+}
+
+/// Why the viewer could not be started.
+enum OpenerError: Error, CustomStringConvertible {
+    case notFound(program: String)
+    case spawn(program: String, message: String)
+
+    var description: String {
+        switch self {
+        case .notFound(let program):
+            return "cannot open the photo: \(program) not found (install xdg-utils)"
+        case .spawn(let program, let message):
+            return "cannot start \(program): \(message)"
+        }
+    }
+}

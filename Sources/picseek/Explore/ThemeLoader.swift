@@ -1,0 +1,73 @@
+import Explorer
+import Foundation
+
+/// Finds and reads theme files: `--theme NAME`, else `theme = NAME` in the
+/// config file (`$XDG_CONFIG_HOME/picseek/config`, default
+/// `~/.config/picseek/config`), else the built-in dark theme. Problems are
+/// returned as warnings for the status line, never thrown.
+enum ThemeLoader {
+    /// The theme to use and warnings about it.
+    static func load(name requested: String?, environment: [String: String]) -> (Theme, [String]) {
+        var warnings: [String] = []
+        let name = requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "default"
+        var theme = Theme.defaultDark
+        if let path = locate(name, environment: environment) {
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let parsed = ThemeParser.parse(text, name: name)
+                theme = parsed.theme
+                warnings += parsed.warnings
+            } catch {
+                warnings.append("theme \(name): cannot read \(path): \(error.localizedDescription)")
+            }
+        } else if name != "default" {
+            warnings.append("theme \(name) not found; using the default theme")
+        }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { theme = theme.withoutColor }
+        return (theme, warnings)
+    }
+
+    /// Folders searched for `NAME.theme`, first match wins.
+    static func searchFolders(environment: [String: String]) -> [String] {
+        var folders: [String] = []
+        if let custom = environment["PICSEEK_THEMES"], !custom.isEmpty { folders.append(custom) }
+        folders.append(configFolder(environment: environment) + "/themes")
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let binFolder = executable.deletingLastPathComponent()
+        folders.append(binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
+        // A build inside the repository: .build/<triple>/<config>/picseek.
+        folders.append(binFolder.appendingPathComponent("../../../themes").standardized.path)
+        folders.append(FileManager.default.currentDirectoryPath + "/themes")
+        return folders
+    }
+
+    private static func locate(_ name: String, environment: [String: String]) -> String? {
+        if name.contains("/") || name.hasSuffix(".theme") {
+            return FileManager.default.fileExists(atPath: name) ? name : nil
+        }
+        for folder in searchFolders(environment: environment) {
+            let path = folder + "/" + name + ".theme"
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    private static func configFolder(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/picseek" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/picseek"
+    }
+
+    private static func configuredTheme(environment: [String: String], warnings: inout [String]) -> String? {
+        let path = configFolder(environment: environment) + "/config"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            if parts.count == 2, parts[0] == "theme" {
+                return parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import PicseekCore
+import Testing
+@testable import Imaging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A directory of broken and hostile files, made here, processed one by one:
+/// each must give exactly one typed error naming its path, and nothing may crash
+/// or hang.
+@Suite("Broken and hostile files")
+struct HostileFilesTests {
+    typealias T = TestSupport
+
+    enum Kind { case unreadable, empty, notAnImage, unsupported, tooLarge, corrupt, truncated, corruptOrTruncated }
+
+    static func kind(of error: ImageError) -> Kind {
+        switch error {
+        case .unreadable: return .unreadable
+        case .empty: return .empty
+        case .notAnImage: return .notAnImage
+        case .unsupportedFormat: return .unsupported
+        case .tooLarge: return .tooLarge
+        case .corrupt: return .corrupt
+        case .truncated: return .truncated
+        case .outOfMemory: return .corrupt
+        }
+    }
+
+    static func baseJPEG() throws -> [UInt8] {
+        try JPEG.encode(T.gradient(width: 64, height: 48), quality: 90)
+    }
+
+    /// Returns a copy of `jpeg` with bytes of the segment starting at marker `code` patched.
+    static func patch(_ jpeg: [UInt8], marker code: UInt8, at offsets: [Int: UInt8]) throws -> [UInt8] {
+        let start = try #require(T.markerOffset(jpeg, code))
+        var out = jpeg
+        for (o, v) in offsets { out[start + o] = v }
+        return out
+    }
+
+    /// name -> (bytes, expected error kind)
+    static func hostileFiles() throws -> [(String, [UInt8], Kind)] {
+        let jpeg = try baseJPEG()
+        let png = T.png(T.noise(width: 16, height: 16, seed: 9))
+        let sos = try #require(T.markerOffset(jpeg, 0xDA))
+        let sosLength = Int(jpeg[sos + 2]) << 8 | Int(jpeg[sos + 3])
+        let sof = try #require(T.markerOffset(jpeg, 0xC0))
+        let sofLength = Int(jpeg[sof + 2]) << 8 | Int(jpeg[sof + 3])
+        let idatEnd = png.count - 12
+        var files: [(String, [UInt8], Kind)] = [
+            ("zero-bytes.jpg", [], .empty),
+            ("text.jpg", Array("hello, this is not a photo\n".utf8), .notAnImage),
+            ("random.png", T.noise(width: 20, height: 20, seed: 4).pixels, .notAnImage),
+            ("soi-only.jpg", [0xFF, 0xD8, 0xFF], .corruptOrTruncated),
+            ("soi-eoi.jpg", [0xFF, 0xD8, 0xFF, 0xD9], .corruptOrTruncated),
+            ("half.jpg", Array(jpeg.prefix(jpeg.count / 2)), .truncated),
+            ("header-only.jpg", Array(jpeg.prefix(sos + 2 + sosLength)), .truncated),
+            ("before-scan.jpg", Array(jpeg.prefix(sos)), .corruptOrTruncated),
+            ("bogus-huffman.jpg", try patch(jpeg, marker: 0xC4, at: Dictionary(uniqueKeysWithValues: (5..<21).map { ($0, 0xFF) })), .corrupt),
+            ("huge-dimensions.jpg", try patch(jpeg, marker: 0xC0, at: [5: 0xFF, 6: 0xDC, 7: 0xFF, 8: 0xDC]), .tooLarge),
+            ("zero-width.jpg", try patch(jpeg, marker: 0xC0, at: [7: 0, 8: 0]), .corrupt),
+            ("precision-12.jpg", try patch(jpeg, marker: 0xC0, at: [4: 12]), .corrupt),
+            ("zero-components.jpg", try patch(jpeg, marker: 0xC0, at: [9: 0]), .corrupt),
+            ("no-frame.jpg", Array(jpeg[..<sof]) + Array(jpeg[(sof + 2 + sofLength)...]), .corrupt),
+            ("png-signature-only.png", T.pngSignature, .truncated),
+            ("png-garbage.png", T.pngSignature + T.noise(width: 10, height: 10, seed: 5).pixels, .corrupt),
+            ("png-ihdr-crc.png", { var d = png; d[8 + 8 + 13] ^= 0x55; return d }(), .corrupt),
+            ("png-idat-crc.png", { var d = png; d[idatEnd - 1] ^= 0x55; return d }(), .corrupt),
+            ("png-half.png", Array(png.prefix(png.count / 2)), .truncated),
+            ("png-huge.png", T.pngSignature + T.ihdr(width: 65500, height: 65500, depth: 8, colorType: 2) + T.chunk("IEND", []), .tooLarge),
+            ("png-zero-width.png", T.pngSignature + T.ihdr(width: 0, height: 5, depth: 8, colorType: 2) + T.chunk("IEND", []), .corrupt),
+            ("png-bad-depth.png", T.pngSignature + T.ihdr(width: 5, height: 5, depth: 4, colorType: 2) + T.chunk("IEND", []), .corrupt),
+            ("png-no-idat.png", T.pngSignature + T.ihdr(width: 5, height: 5, depth: 8, colorType: 2) + T.chunk("IEND", []), .corrupt),
+            ("png-bad-zlib.png", T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2) + T.chunk("IDAT", [0x12, 0x34, 0x56, 0x78, 0x9A]) + T.chunk("IEND", []), .corrupt),
+            ("png-short-data.png", T.pngSignature + T.ihdr(width: 8, height: 8, depth: 8, colorType: 2) + T.chunk("IDAT", T.zlibStored([0] + [UInt8](repeating: 1, count: 24))) + T.chunk("IEND", []), .corrupt),
+            ("png-no-plte.png", T.png(width: 2, height: 1, depth: 8, colorType: 3, rows: [[0, 0]]), .corrupt),
+            ("png-giant-chunk.png", T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2) + [0x7F, 0xFF, 0xFF, 0xFF] + Array("IDAT".utf8) + [1, 2, 3], .corruptOrTruncated),
+            ("anim.gif", Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0], .unsupported),
+            ("photo.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8), .unsupported),
+            ("photo.heic", [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], .unsupported),
+            ("bitmap.bmp", Array("BM".utf8) + [UInt8](repeating: 0, count: 60), .unsupported),
+            ("scan.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0, 0], .unsupported),
+        ]
+        // A JPEG whose scan data is followed by garbage instead of EOI still decodes
+        // (libjpeg pads); it is not in this list. A JPEG cut in the middle is.
+        files.append(("cut-at-three-quarters.jpg", Array(jpeg.prefix(jpeg.count * 3 / 4)), .truncated))
+        return files
+    }
+
+    @Test("30+ broken files each give one typed error naming the file, and the run goes on")
+    func brokenDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("picseek-hostile-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        var expected: [(String, Kind)] = []
+        for (name, bytes, kind) in try Self.hostileFiles() {
+            try Data(bytes).write(to: dir.appendingPathComponent(name))
+            expected.append((name, kind))
+        }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.jpg"), withIntermediateDirectories: false)
+        expected.append(("folder.jpg", .unreadable))
+        #expect(mkfifo(dir.appendingPathComponent("pipe.jpg").path, 0o644) == 0)
+        expected.append(("pipe.jpg", .unreadable))
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("dangling.jpg").path, withDestinationPath: "/nonexistent/photo.jpg")
+        expected.append(("dangling.jpg", .unreadable))
+        if geteuid() != 0 {
+            let locked = dir.appendingPathComponent("locked.jpg")
+            try Data(try Self.baseJPEG()).write(to: locked)
+            chmod(locked.path, 0)
+            expected.append(("locked.jpg", .unreadable))
+        }
+        #expect(expected.count >= 30)
+
+        let pipeline = ImagePipeline(maxPixels: 100_000_000)
+        let spec = PreprocessSpec(size: 224, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        var processed = 0
+        for (name, kind) in expected {
+            let path = dir.appendingPathComponent(name).path
+            do {
+                _ = try pipeline.process(fileAt: path, spec: spec)
+                Issue.record("\(name) was accepted")
+            } catch {
+                let got = Self.kind(of: error)
+                let ok = got == kind || (kind == .corruptOrTruncated && (got == .corrupt || got == .truncated))
+                #expect(ok, "\(name): expected \(kind), got \(error)")
+                #expect(error.path == path)
+                #expect(error.description.contains(name))
+                #expect(!error.reason.isEmpty)
+            }
+            processed += 1
+        }
+        #expect(processed == expected.count)
+    }
+
+    @Test("hostile EXIF inside a good JPEG is ignored, the image still decodes")
+    func hostileEXIF() throws {
+        let loop = T.tiff([TestSupport.TIFFEntry(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])])
+        var huge = T.tiff([TestSupport.TIFFEntry(tag: 0x010F, type: 2, count: 100, value: [UInt8](repeating: 65, count: 100))])
+        huge.replaceSubrange(14..<18, with: [0xFF, 0xFF, 0xFF, 0xFF])  // count
+        for tiff in [loop, huge, [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0xFF]] {
+            let data = T.withEXIF(try Self.baseJPEG(), tiff: tiff)
+            let (thumb, meta) = try ImagePipeline().thumbnail(data: data)
+            #expect(thumb.width == 64 && thumb.height == 48)
+            #expect(meta.orientation == 1 && meta.camera == nil)
+        }
+    }
+}

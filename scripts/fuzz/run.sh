@@ -1,0 +1,41 @@
+#!/bin/sh
+# Builds and runs the libFuzzer targets for the image pipeline's entry points:
+# the JPEG shim, the PNG shim (both C, with AddressSanitizer) and the Swift EXIF
+# reader. Usage: scripts/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
+# Targets: jpeg png exif (default: all). Seeds come from the committed
+# fixtures; new crashers land in Tests/ImagingTests/Fixtures/crashers/<target>/.
+set -eu
+SECONDS_PER_TARGET=${1:-300}
+[ $# -gt 0 ] && shift
+TARGETS=${*:-jpeg png exif}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${FUZZ_WORK:-$(mktemp -d)}
+CLANG=${CLANG:-clang}
+SWIFTC=${SWIFTC:-swiftc}
+FIX="$ROOT/Tests/ImagingTests/Fixtures"
+mkdir -p "$WORK"
+for t in $TARGETS; do
+    corpus="$WORK/corpus-$t"
+    crashers="$FIX/crashers/$t"
+    mkdir -p "$corpus" "$crashers"
+    case $t in
+    jpeg)
+        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/CJPEG/include" \
+            "$ROOT/scripts/fuzz/fuzz_jpeg.c" "$ROOT/Sources/CJPEG/cjpeg.c" -ljpeg -o "$WORK/fuzz_jpeg" 2>&1 | grep -v "Cannot export local symbol" || true
+        cp "$FIX"/parity/*.jpg "$corpus"/ 2>/dev/null || true ;;
+    png)
+        "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/CPNG/include" \
+            "$ROOT/scripts/fuzz/fuzz_png.c" "$ROOT/Sources/CPNG/cpng.c" -lpng16 -o "$WORK/fuzz_png" 2>&1 | grep -v "Cannot export local symbol" || true
+        cp "$FIX"/parity/*.png "$corpus"/ 2>/dev/null || true ;;
+    exif)
+        "$SWIFTC" -O -sanitize=fuzzer,address -parse-as-library \
+            "$ROOT/scripts/fuzz/fuzz_exif.swift" "$ROOT/Sources/Imaging/Metadata/EXIF.swift" \
+            -o "$WORK/fuzz_exif"
+        cp "$FIX"/exif-seeds/* "$corpus"/ 2>/dev/null || true ;;
+    *) echo "unknown target $t" >&2; exit 2 ;;
+    esac
+    echo "== fuzz_$t for ${SECONDS_PER_TARGET}s (work dir $WORK)"
+    "$WORK/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+        -max_len=262144 -print_final_stats=1 -artifact_prefix="$crashers/" "$corpus" \
+        2>&1 | tee "$WORK/fuzz_$t.log" | grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)" || true
+done
