@@ -48,7 +48,8 @@ DEFAULT_VOCAB = os.path.join(REPO, "models", "picseek-demo", "vocab.txt")
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 CONTEXT = 52
-CAPTIONS_PER_SCENE = 4  # two English, two Chinese, different templates/subsets
+CAPTIONS_PER_SCENE = 4
+PATH_ARGS = ("out", "vocab", "init", "data_cache")  # two English, two Chinese, different templates/subsets
 
 
 def model_config(args):
@@ -261,7 +262,10 @@ def main():
 
     pixels, recs, ids = train
     gen = torch.Generator().manual_seed(args.seed)
-    log = {"args": vars(args), "params": n_params, "data_seconds": round(t_data), "val": []}
+    # Paths are reduced to their last component: the log is committed with the model.
+    logged = {k: os.path.basename(os.path.normpath(v)) if k in PATH_ARGS and v else v
+              for k, v in vars(args).items()}
+    log = {"args": logged, "params": n_params, "data_seconds": round(t_data), "val": []}
     best, t_train = -1.0, time.time()
     order = torch.randperm(args.scenes, generator=gen)
     pos = 0
