@@ -87,11 +87,16 @@ def score(args):
     img = torch.cat([train.encode_image(model, train.normalise(pixels[s:s + 256]))
                      for s in range(0, len(pixels), 256)])
     index = {r["image"]: i for i, r in enumerate(rows)}
+    dump = {"images": [{"image": r["image"], "embedding": [round(v, 6) for v in img[i].tolist()]}
+                       for i, r in enumerate(rows[:args.dump_count])]}
     result = {"model": os.path.basename(os.path.normpath(args.model)), "queries": len(rows)}
     for lang in ("en", "zh"):
         ids = train.tokenize(tok, [r[lang] for r in rows])
         txt = torch.cat([train.encode_text(model, ids[s:s + 256]) for s in range(0, len(ids), 256)])
         sims = (txt @ img.T).numpy()
+        dump[lang] = [{"text": r[lang], "ids": [int(t) for t in ids[i] if t != 0],
+                       "embedding": [round(v, 6) for v in txt[i].tolist()]}
+                      for i, r in enumerate(rows[:args.dump_count])]
         hits = {1: 0, 5: 0}
         for q, r in enumerate(rows):
             # Stable sort on -score: ties keep file order.
@@ -104,6 +109,10 @@ def score(args):
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)
+            f.write("\n")
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as f:
+            json.dump(dump, f, ensure_ascii=False)
             f.write("\n")
 
 
@@ -121,6 +130,9 @@ def main():
     s.add_argument("--captions", required=True)
     s.add_argument("--json", help="also write the result here")
     s.add_argument("--threads", type=int, default=1)
+    s.add_argument("--dump", help="write the first --dump-count L2-normalised image and text "
+                   "embeddings (and token ids) here, as a reference for other implementations")
+    s.add_argument("--dump-count", type=int, default=4)
     args = ap.parse_args()
     write(args) if args.cmd == "write" else score(args)
 

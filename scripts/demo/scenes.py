@@ -23,7 +23,7 @@ A caption's mentioned attributes have the same form (a subset of fields, and of
 objects). `matches(caption_attrs, image_attrs)` is the hit rule used by evaluation.
 
 Example:
-    python3 scripts/demo/scenes.py --seed 7 --count 6 --out /tmp/scenes-preview
+    python3 scripts/demo/scenes.py --seed 7 --count 6 --out scenes-preview
 """
 import argparse
 import io

@@ -48,7 +48,8 @@ DEFAULT_VOCAB = os.path.join(REPO, "models", "picseek-demo", "vocab.txt")
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 CONTEXT = 52
-CAPTIONS_PER_SCENE = 4  # two English, two Chinese, different templates/subsets
+CAPTIONS_PER_SCENE = 4
+PATH_ARGS = ("out", "vocab", "init", "data_cache")  # two English, two Chinese, different templates/subsets
 
 
 def model_config(args):
@@ -192,13 +193,13 @@ def main():
     ap.add_argument("--vocab", default=DEFAULT_VOCAB)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--val-seed", type=int, default=2)
-    ap.add_argument("--scenes", type=int, default=40000)
+    ap.add_argument("--scenes", type=int, default=24000)
     ap.add_argument("--val-scenes", type=int, default=600)
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=1700)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--wd", type=float, default=0.1)
-    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=150)
     ap.add_argument("--width", type=int, default=128)
     ap.add_argument("--text-layers", type=int, default=2)
     ap.add_argument("--vision-layers", type=int, default=3)
@@ -210,6 +211,11 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="processes rendering the data")
     ap.add_argument("--val-every", type=int, default=250)
     ap.add_argument("--fp16", action="store_true", help="store weights as float16")
+    ap.add_argument("--init", help="continue from this saved model folder instead of a fresh "
+                    "model (its config wins over the size options)")
+    ap.add_argument("--data-cache", help="load the generated training data from this file if "
+                    "it exists, else generate it and save it there")
+    ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -220,14 +226,25 @@ def main():
     torch.manual_seed(args.seed)
     tok = BertTokenizer(args.vocab, do_lower_case=True)
 
-    train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok)
+    if args.data_cache and os.path.exists(args.data_cache):
+        train = torch.load(args.data_cache, weights_only=False)
+    else:
+        train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok)
+        if args.data_cache:
+            torch.save(train, args.data_cache)
+    if args.data_only:
+        return
     val = make_dataset(args.val_seed, args.val_scenes, args.image_size, args.workers, tok)
     t_data = time.time() - t0
     print("data: %d train + %d val scenes in %.0f s" % (args.scenes, args.val_scenes, t_data),
           flush=True)
 
-    cfg = model_config(args)
-    model = ChineseCLIPModel(cfg)
+    if args.init:
+        model = ChineseCLIPModel.from_pretrained(args.init).float()
+        cfg = model.config
+    else:
+        cfg = model_config(args)
+        model = ChineseCLIPModel(cfg)
     n_params = sum(p.numel() for p in model.parameters())
     print("params: %.2f M" % (n_params / 1e6), flush=True)
     decay, no_decay = [], []
@@ -245,7 +262,10 @@ def main():
 
     pixels, recs, ids = train
     gen = torch.Generator().manual_seed(args.seed)
-    log = {"args": vars(args), "params": n_params, "data_seconds": round(t_data), "val": []}
+    # Paths are reduced to their last component: the log is committed with the model.
+    logged = {k: os.path.basename(os.path.normpath(v)) if k in PATH_ARGS and v else v
+              for k, v in vars(args).items()}
+    log = {"args": logged, "params": n_params, "data_seconds": round(t_data), "val": []}
     best, t_train = -1.0, time.time()
     order = torch.randperm(args.scenes, generator=gen)
     pos = 0
