@@ -115,8 +115,8 @@ struct EvalCommand: ParsableCommand {
     ) -> String {
         var out = "model \(TerminalSafe.escape(embedder.model.name)), \(set.lines.count) images, "
             + "\(set.lines.count) captions per language\n"
-        out += "language  " + Self.ks.map { "R@\($0)".padding(toLength: 6, withPad: " ", startingAt: 0) }
-            .joined(separator: "  ") + "\n"
+        let header = Self.ks.map { "R@\($0)".padding(toLength: 6, withPad: " ", startingAt: 0) }
+        out += "language  " + header.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         for (language, recall) in results {
             out += TerminalSafe.escape(language).padding(toLength: 10, withPad: " ", startingAt: 0)
             out += Self.ks.map { String(format: "%.4f", recall[$0] ?? 0) }.joined(separator: "  ")
