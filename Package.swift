@@ -97,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "ExplorerE2ETests",
             dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store"]),
+        // Indexes part of sample-gallery/ with the bundled demo model (models/picseek-demo)
+        // and checks English and Chinese searches end to end.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["CLIP", "Library", "Store", "Imaging", "PicseekCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
