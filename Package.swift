@@ -33,10 +33,12 @@ let package = Package(
         .target(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]),
+        // SIMD kernels in C (AVX2/AVX-512 per function, chosen at run time).
+        .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "PicseekCore"]),
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
