@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]),
-        // SIMD kernels in C (AVX2/AVX-512 per function, chosen at run time).
+        // Score and thin-linear kernels: AVX2/AVX-512 per function, chosen at run time.
         .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.
@@ -88,7 +88,7 @@ let package = Package(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelHubTests", dependencies: ["ModelHub"],
+            name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
@@ -96,7 +96,7 @@ let package = Package(
         // holds the reusable tmux harness for end-to-end runs of the binary.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore"]),
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store"]),
     ],
     swiftLanguageModes: [.v5]
 )

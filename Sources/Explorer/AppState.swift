@@ -76,6 +76,11 @@ public struct AppState: Equatable, Sendable {
     public var progress: IndexProgress?
     /// Whether a reindex is running.
     public var reindexing = false
+    /// Photos done when counts and results were last refreshed during the
+    /// running reindex.
+    public var refreshedAtDone = 0
+    /// Whether another model is being loaded for searching.
+    public var switchingModel = false
     /// The status-line message, if any.
     public var message: StatusMessage?
     /// Messages that failed during this session.

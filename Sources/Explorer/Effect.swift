@@ -18,6 +18,9 @@ public enum Effect: Equatable, Sendable {
     /// Re-scan the index roots in the background; answer `.indexProgress` and
     /// finally `.indexFinished` or `.error`.
     case reindex
+    /// Load model `name` and its vectors for searching, off the UI thread;
+    /// answer `.modelSwitched` or `.modelSwitchFailed`.
+    case switchModel(name: String)
     /// Open a file in the system viewer (no shell).
     case open(path: String)
     /// Put text on the clipboard (OSC 52).

@@ -21,4 +21,27 @@ public protocol ExplorerBackend: AnyObject, Sendable {
     /// (from the calling thread); returns the new summary. Searches may run
     /// at the same time.
     func reindex(progress: @escaping @Sendable (IndexProgress) -> Void) throws -> IndexSummary
+    /// Loads model `name` (one of `summary().models`) and answers later
+    /// searches with its vectors; returns the new summary. Searches may run
+    /// at the same time and keep the previous model until the switch is done.
+    func switchModel(to name: String) throws -> IndexSummary
+}
+
+/// Why a backend could not do what was asked.
+public enum ExplorerBackendError: Error, Equatable, CustomStringConvertible {
+    /// This backend has a single model.
+    case modelSwitchingUnsupported
+
+    public var description: String {
+        switch self {
+        case .modelSwitchingUnsupported: return "this index has a single model"
+        }
+    }
+}
+
+extension ExplorerBackend {
+    /// Backends with one model cannot switch.
+    public func switchModel(to name: String) throws -> IndexSummary {
+        throw ExplorerBackendError.modelSwitchingUnsupported
+    }
 }

@@ -68,13 +68,26 @@ public struct IndexSummary: Equatable, Sendable {
     public var modelName: String
     /// Folders the index covers (raw; the view escapes them).
     public var roots: [String]
+    /// Models that have vectors in this index and can be loaded here, in the
+    /// order `m` cycles through them (empty or one entry: nothing to switch).
+    public var models: [String]
 
     /// Creates a summary.
-    public init(photos: Int, errors: Int, modelName: String, roots: [String]) {
+    public init(photos: Int, errors: Int, modelName: String, roots: [String], models: [String] = []) {
         self.photos = photos
         self.errors = errors
         self.modelName = modelName
         self.roots = roots
+        self.models = models
+    }
+
+    /// The model after the current one in `models`, or nil when there is no
+    /// other model to switch to.
+    public var nextModel: String? {
+        let others = models.filter { $0 != modelName }
+        guard !others.isEmpty else { return nil }
+        guard let index = models.firstIndex(of: modelName) else { return others[0] }
+        return models[(index + 1) % models.count]
     }
 }
 

@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case quit, focusQuery, leaveQuery, cycleFocus, cycleFocusBack
     case moveLeft, moveRight, moveUp, moveDown, pageUp, pageDown, first, last
     case toggleDetail, closeDetail, moreLikeThis, openInViewer, copyPath, reindex
-    case toggleLanguage, toggleHelp
+    case toggleLanguage, toggleHelp, switchModel
 }
 
 /// Which key does what, per focus. The help overlay is drawn from `bindings`,
@@ -31,6 +31,7 @@ public enum KeyMap {
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
         Binding(keys: "t Ctrl-T", summary: "prompt language: English / 中文"),
+        Binding(keys: "m", summary: "next model with vectors in this index"),
         Binding(keys: "↑ ↓", summary: "query history (in the query line)"),
         Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start; Ctrl-K: to end"),
         Binding(keys: "Ctrl-A Ctrl-E", summary: "line start / end; Alt-B Alt-F: word"),
@@ -74,6 +75,7 @@ public enum KeyMap {
         case .character("y"): return .copyPath
         case .character("r"): return .reindex
         case .character("t"): return .toggleLanguage
+        case .character("m"): return .switchModel
         default: return nil
         }
     }

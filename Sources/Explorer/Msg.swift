@@ -26,6 +26,13 @@ public enum Msg: Equatable, Sendable {
     case indexFinished(IndexSummary)
     /// Reindexing stopped with an error.
     case indexFailed(String)
+    /// Start a background reindex as if `r` was pressed (e.g. a folder given
+    /// on the command line is not indexed yet).
+    case reindexRequested
+    /// The search model was switched; the summary names the new one.
+    case modelSwitched(IndexSummary)
+    /// Switching the model failed; the previous model still answers.
+    case modelSwitchFailed(String)
     /// Something failed; shown in the status line.
     case error(String)
     /// An informational message for the status line.

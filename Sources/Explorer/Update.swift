@@ -58,22 +58,29 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .indexProgress(let progress):
         state.reindexing = true
         state.progress = progress
-        return []
+        return refreshDuringReindex(&state, done: progress.done, total: progress.total)
     case .indexFinished(let summary):
         state.reindexing = false
+        state.refreshedAtDone = 0
         state.progress = nil
         state.summary = summary
         state.message = StatusMessage(
             "reindex finished: \(summary.photos) photos, \(summary.errors) errors", isError: false)
         // New photos may match: run the current query again.
-        switch state.source {
-        case .text:
-            return state.query.text.trimmingSpaces.isEmpty ? [] : startSearch(&state)
-        case .similar(let photoID, _):
-            state.latestSeq += 1
-            state.searching = true
-            return [.moreLikeThis(seq: state.latestSeq, photoID: photoID)]
-        }
+        return rerunSearch(&state)
+    case .reindexRequested:
+        return perform(&state, .reindex)
+    case .modelSwitched(let summary):
+        state.switchingModel = false
+        state.summary = summary
+        state.message = StatusMessage(
+            "model: " + TerminalSafe.escape(summary.modelName), isError: false)
+        // Scores come from the new model's vectors: search again.
+        return rerunSearch(&state)
+    case .modelSwitchFailed(let text):
+        state.switchingModel = false
+        setError(&state, "cannot switch model: \(text)")
+        return []
     case .indexFailed(let text):
         state.reindexing = false
         state.progress = nil
@@ -86,8 +93,38 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.message = StatusMessage(TerminalSafe.escape(text), isError: false)
         return []
     case .tick:
-        if state.searching || state.reindexing { state.spinner = (state.spinner + 1) % 8 }
+        if state.searching || state.reindexing || state.switchingModel { state.spinner = (state.spinner + 1) % 8 }
         return []
+    }
+}
+
+/// Photos indexed between refreshes during a reindex: a tenth of the run,
+/// at least this many.
+let refreshStep = 32
+
+/// While a reindex runs, re-reads the counts and, when the user is not
+/// browsing (first result selected, no detail pane, no search running), runs
+/// the query again so newly indexed photos show up; every tenth of the run.
+private func refreshDuringReindex(_ state: inout AppState, done: Int, total: Int) -> [Effect] {
+    let step = max(refreshStep, total / 10)
+    guard done - state.refreshedAtDone >= step else { return [] }
+    state.refreshedAtDone = done
+    var effects: [Effect] = [.loadSummary]
+    if state.selection == 0, !state.detailOpen, !state.searching, !state.switchingModel {
+        effects += rerunSearch(&state)
+    }
+    return effects
+}
+
+/// Runs the search that produced the results on screen again.
+private func rerunSearch(_ state: inout AppState) -> [Effect] {
+    switch state.source {
+    case .text:
+        return state.query.text.trimmingSpaces.isEmpty ? [] : startSearch(&state)
+    case .similar(let photoID, _):
+        state.latestSeq += 1
+        state.searching = true
+        return [.moreLikeThis(seq: state.latestSeq, photoID: photoID)]
     }
 }
 
@@ -215,6 +252,7 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
             return []
         }
         state.reindexing = true
+        state.refreshedAtDone = 0
         state.progress = IndexProgress(done: 0, total: 0)
         return [.reindex]
     case .toggleLanguage:
@@ -225,6 +263,20 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
     case .toggleHelp:
         state.helpVisible = true
+    case .switchModel:
+        guard !state.switchingModel else {
+            state.message = StatusMessage("a model is already loading", isError: false)
+            return []
+        }
+        guard let summary = state.summary, let next = summary.nextModel else {
+            let name = state.summary.map { " (" + TerminalSafe.escape($0.modelName) + ")" } ?? ""
+            state.message = StatusMessage(
+                "no other model has vectors in this index\(name)", isError: false)
+            return []
+        }
+        state.switchingModel = true
+        state.message = StatusMessage("loading model " + TerminalSafe.escape(next) + "…", isError: false)
+        return [.switchModel(name: next)]
     }
     return []
 }

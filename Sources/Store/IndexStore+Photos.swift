@@ -274,7 +274,8 @@ extension IndexStore {
                         photo: id, expectedBytes: expected, foundBytes: found)
                 }
                 set.ids.append(id)
-                set.paths.append([UInt8](row[1] as Data))
+                // Copied once from SQLite's buffer (no intermediate Data).
+                set.paths.append(try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] })
                 set.takenAt.append(row[2])
                 set.mtimeNs.append(row[3])
             }

@@ -34,7 +34,7 @@ struct BenchSearch: ParsableCommand {
     func run() throws {
         BLAS.threads = 1
         print("search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
-            + "(\(BLAS.configuration))")
+            + "(\(BLAS.configuration); C kernels: \(VectorKernels.best))")
         let counts = try sizes.split(separator: ",").map { part -> Int in
             guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
                 throw CLIError("--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
@@ -63,20 +63,33 @@ struct BenchSearch: ParsableCommand {
         }
         var scores = [Float](repeating: 0, count: n)
         let half = BF16Matrix(matrix, rows: n, dimension: dim)
+        let quarter = Int8Matrix(matrix, rows: n, dimension: dim)
         for method in ScoreKernel.Method.allCases {
             var times: [Double] = []
             var topTimes: [Double] = []
+            var cpuTimes: [Double] = []
             var checksum = 0
             for q in 0..<(repeats + 1) {
                 let query = (0..<dim).map { _ in rng.nextFloat() }
+                let cpuStart = threadCPUms()
                 let start = DispatchTime.now().uptimeNanoseconds
                 let best: [(index: Int, score: Float)]
                 var mid = start
-                if method == .bf16 {
+                if method.usesBF16 {
                     // Scan + candidate selection + float32 rescoring, as SearchEngine does.
                     best = matrix.withUnsafeBufferPointer { m in
                         scores.withUnsafeMutableBufferPointer { out in
                             half.topK(
+                                query: query, exact: m.baseAddress!, k: top,
+                                candidates: SearchEngine.rescoreCandidates, include: nil,
+                                scratch: out.baseAddress!, simd: method == .bf16simd)
+                        }
+                    }
+                    mid = DispatchTime.now().uptimeNanoseconds
+                } else if method == .int8simd {
+                    best = matrix.withUnsafeBufferPointer { m in
+                        scores.withUnsafeMutableBufferPointer { out in
+                            quarter.topK(
                                 query: query, exact: m.baseAddress!, k: top,
                                 candidates: SearchEngine.rescoreCandidates, include: nil,
                                 scratch: out.baseAddress!)
@@ -95,14 +108,16 @@ struct BenchSearch: ParsableCommand {
                     best = scores.withUnsafeBufferPointer { TopK.select($0, k: top) }
                 }
                 let end = DispatchTime.now().uptimeNanoseconds
+                let cpu = threadCPUms() - cpuStart
                 checksum &+= best.first?.index ?? 0
                 if q == 0 { continue }  // warm-up
                 times.append(Double(end - start) / 1e6)
                 topTimes.append(Double(end - mid) / 1e6)
+                cpuTimes.append(cpu)
             }
             print(String(
-                format: "  %8d vectors  %-4@  median %7.2f ms  (top-k %5.2f ms, min %.2f, max %.2f)  [%d]",
-                n, method.rawValue as NSString, median(times), median(topTimes),
+                format: "  %8d vectors  %-8@  median %7.2f ms  (cpu %7.2f ms, top-k %5.2f ms, min %.2f, max %.2f)  [%d]",
+                n, method.rawValue as NSString, median(times), median(cpuTimes), median(topTimes),
                 times.min() ?? 0, times.max() ?? 0, checksum % 10))
         }
     }
@@ -192,17 +207,30 @@ struct BenchSearch: ParsableCommand {
         }
         let insert = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try store.checkpoint()
-        let loadStart = DispatchTime.now().uptimeNanoseconds
-        let loaded = try store.loadVectors(model: model)
-        let load = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        var loads: [Double] = []
+        var loaded = 0
+        for _ in 0..<5 {
+            let loadStart = DispatchTime.now().uptimeNanoseconds
+            loaded = try store.loadVectors(model: model).count
+            loads.append(Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6)
+        }
+        let load = median(loads)
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
             .int64Value ?? 0
         let vectorBytes = Int64(rows * dim * 4)
         print(String(
             format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
-                + "page %d B; insert %.1f s, load %.0f ms (%d rows)",
+                + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
             rows, Double(size) / 1e6, Double(vectorBytes) / 1e6, Double(size) / Double(vectorBytes),
-            try store.currentPageSize(), insert, load, loaded.count))
+            try store.currentPageSize(), insert, load, loaded))
+    }
+
+    /// CPU time of the calling thread in ms: on a shared machine it shows the
+    /// kernel's own cost next to the wall time, which includes waiting.
+    private func threadCPUms() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
     }
 
     private func median(_ values: [Double]) -> Double {

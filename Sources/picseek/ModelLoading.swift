@@ -1,4 +1,5 @@
 import CLIP
+import Foundation
 import Imaging
 import Library
 import ModelHub
@@ -10,18 +11,43 @@ import PicseekCore
 /// chosen as `picseek model list` shows: the config file, the installed
 /// default, the only installed model, then the bundled demo model.
 func loadEmbedder(modelPath: String?) throws -> any Embedder {
+    try loadModel(modelPath: modelPath).embedder
+}
+
+/// `loadEmbedder(modelPath:)` that also says which model folder was chosen.
+func loadModel(modelPath: String?) throws -> (embedder: any Embedder, resolved: ResolvedModel) {
     let resolved: ResolvedModel
     do {
         resolved = try resolveModel(explicit: modelPath)
     } catch {
         throw CLIError(error)
     }
+    return (try loadEmbedder(folder: resolved.folder, name: resolved.name), resolved)
+}
+
+/// Loads the CLIP model in `folder` (`name` is for messages).
+func loadEmbedder(folder: String, name: String) throws -> any Embedder {
     do {
-        return try ClipModel(directory: resolved.folder)
+        return try ClipModel(directory: folder)
     } catch {
-        throw CLIError("cannot load model \(TerminalSafe.escape(resolved.name)) from "
-            + "\(TerminalSafe.escape(resolved.folder)): \(TerminalSafe.escape("\(error)"))")
+        throw CLIError("cannot load model \(TerminalSafe.escape(name)) from "
+            + "\(TerminalSafe.escape(folder)): \(TerminalSafe.escape("\(error)"))")
     }
+}
+
+/// Model folders this machine can load, by the name their vectors carry in
+/// an index (the folder name): installed and bundled models, plus `chosen`.
+func loadableModelFolders(including chosen: ResolvedModel) -> [String: String] {
+    var folders: [String: String] = [:]
+    for model in ModelLibrary().installedModels() where model.entry.unsupportedReason == nil {
+        let name = (model.path as NSString).standardizingPath
+            .split(separator: "/").last.map(String.init) ?? model.name
+        folders[name] = model.path
+    }
+    let name = (chosen.folder as NSString).standardizingPath
+        .split(separator: "/").last.map(String.init) ?? chosen.name
+    folders[name] = chosen.folder
+    return folders
 }
 
 /// The one place the CLI obtains its image pipeline (decode, resize,

@@ -114,7 +114,7 @@ struct ViewTests {
 
     @Test("the help overlay lists every key binding")
     func helpOverlay() {
-        var state = Fixtures.state(rows: 20, columns: 70)
+        var state = Fixtures.state(rows: 21, columns: 70)
         Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("?")))
         let text = view(state).text
         #expect(
@@ -131,6 +131,7 @@ struct ViewTests {
                    │ y              copy the path (OSC 52)                        │
                    │ r              reindex the folders in the background         │
                    │ t Ctrl-T       prompt language: English / 中文               │
+                   │ m              next model with vectors in this index         │
                    │ ↑ ↓            query history (in the query line)             │
                    │ Ctrl-W Ctrl-U  delete word / to line start; Ctrl-K: to end   │
                    │ Ctrl-A Ctrl-E  line start / end; Alt-B Alt-F: word           │

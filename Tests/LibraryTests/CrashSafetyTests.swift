@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Library
+import PicseekCore
 import Store
 #if canImport(Glibc)
 import Glibc

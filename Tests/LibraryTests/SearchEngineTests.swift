@@ -49,7 +49,7 @@ struct SearchEngineTests {
             request.folder = f.stored("2023")
             results.append(try engine.search(request).map(\.photoID))
         }
-        #expect(results.count == 6)
+        #expect(results.count == 2 * ScoreKernel.Method.allCases.count)
         #expect(results[0].count == 4 && results[1].count == 3)
         for i in stride(from: 2, to: results.count, by: 2) {
             #expect(results[i] == results[0])

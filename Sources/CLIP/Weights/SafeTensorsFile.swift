@@ -1,3 +1,4 @@
+import PicseekCore
 import Foundation
 
 /// A `.safetensors` file, memory-mapped read-only.

@@ -23,26 +23,8 @@ public enum HitFormatter {
         return out + "}"
     }
 
-    /// A JSON string literal; escapes quotes, backslashes, C0/C1 controls,
-    /// DEL, line separators and bidi/zero-width format characters.
-    public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x00...0x1F, 0x7F...0x9F, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069,
-                0xFEFF, 0xFFF9...0xFFFB:
-                out += "\\u" + hex4(scalar.value)
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal safe for terminals (see `JSONText.quote`).
+    public static func jsonString(_ text: String) -> String { JSONText.quote(text) }
 
     private static func score(_ value: Float) -> String {
         let rounded = (Double(value) * 1000).rounded() / 1000
@@ -59,7 +41,4 @@ public enum HitFormatter {
         return String([digits[Int(b >> 4)], digits[Int(b & 0xF)]])
     }
 
-    private static func hex4(_ v: UInt32) -> String {
-        hex2(UInt8(truncatingIfNeeded: v >> 8)) + hex2(UInt8(truncatingIfNeeded: v))
-    }
 }

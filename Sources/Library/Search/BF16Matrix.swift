@@ -1,3 +1,5 @@
+import Tensor
+
 /// A copy of a row-major float matrix in bfloat16 (the top 16 bits of each
 /// float32, rounded to nearest even): half the bytes to stream per query.
 ///
@@ -81,6 +83,16 @@ public struct BF16Matrix: Sendable {
         }
     }
 
+    /// `scores` through the C kernels (`VectorKernels`, AVX2/AVX-512 when
+    /// the CPU has them).
+    public func scoresSIMD(query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        bits.withUnsafeBufferPointer { buffer in
+            guard let m = buffer.baseAddress else { return }
+            VectorKernels.scoresBF16(
+                bits: m, rows: rows, dimension: dimension, query: query, out: out)
+        }
+    }
+
     /// The naive twin of `scores`: one scalar dot product per row.
     public func scoresNaive(query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
@@ -93,22 +105,19 @@ public struct BF16Matrix: Sendable {
     /// Top `k` rows by exact float32 score: a bf16 pass picks `candidates`
     /// rows (at least k), which are rescored against `exact` (the float32
     /// matrix this was made from). `scratch` must hold `rows` floats.
+    /// `simd` runs the first pass in the C kernels instead of Swift.
     public func topK(
         query: UnsafePointer<Float>, exact: UnsafePointer<Float>, k: Int, candidates: Int,
-        include: ((Int) -> Bool)?, scratch: UnsafeMutablePointer<Float>
+        include: ((Int) -> Bool)?, scratch: UnsafeMutablePointer<Float>, simd: Bool = true
     ) -> [(index: Int, score: Float)] {
-        scores(query: query, out: scratch)
+        if simd {
+            scoresSIMD(query: query, out: scratch)
+        } else {
+            scores(query: query, out: scratch)
+        }
         let picked = TopK.select(
             UnsafeBufferPointer(start: scratch, count: rows), k: max(k, candidates),
             include: include)
-        let d = dimension
-        var rescored = picked.map { pick -> (index: Int, score: Float) in
-            var s: Float = 0
-            let row = exact + pick.index * d
-            for j in 0..<d { s += row[j] * query[j] }
-            return (pick.index, s)
-        }
-        rescored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-        return Array(rescored.prefix(k))
+        return TopK.rescore(picked, exact: exact, dimension: dimension, query: query, k: k)
     }
 }

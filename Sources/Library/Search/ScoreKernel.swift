@@ -11,6 +11,16 @@ public enum ScoreKernel {
         /// A bfloat16 copy scanned first (half the memory traffic), its top
         /// candidates rescored exactly in float32 (see `BF16Matrix`).
         case bf16
+        /// Float32 rows through the C kernels (`VectorKernels`, AVX2/AVX-512).
+        case simd
+        /// Like `bf16`, with the first pass in the C kernels.
+        case bf16simd
+        /// An int8 copy (one scale per row, a quarter of the bytes) scanned
+        /// in the C kernels, its top candidates rescored in float32.
+        case int8simd
+
+        /// Whether this method scans a bfloat16 copy and rescores candidates.
+        public var usesBF16: Bool { self == .bf16 || self == .bf16simd }
     }
 
     /// `out[i] = dot(matrix[i], query)` with the chosen method.
@@ -21,6 +31,9 @@ public enum ScoreKernel {
         switch method {
         case .blas:
             BLAS.sgemv(m: rows, n: dimension, a: matrix, lda: dimension, x: query, y: out)
+        case .simd, .bf16simd, .int8simd:
+            VectorKernels.scores(
+                matrix: matrix, rows: rows, dimension: dimension, query: query, out: out)
         case .loop, .bf16:
             // bf16 needs its own copy of the matrix; callers holding one use
             // BF16Matrix directly, everyone else gets exact float32 scores.

@@ -48,6 +48,23 @@ public enum TopK {
         return heap.sorted { worse($1, $0) }
     }
 
+    /// The best `k` of `picked` by exact float32 score against `exact`
+    /// (row-major, `dimension` wide), accumulated in the same order as the
+    /// naive float32 kernel so scores are identical to it.
+    public static func rescore(
+        _ picked: [(index: Int, score: Float)], exact: UnsafePointer<Float>, dimension d: Int,
+        query: UnsafePointer<Float>, k: Int
+    ) -> [(index: Int, score: Float)] {
+        var rescored = picked.map { pick -> (index: Int, score: Float) in
+            var s: Float = 0
+            let row = exact + pick.index * d
+            for j in 0..<d { s += row[j] * query[j] }
+            return (pick.index, s)
+        }
+        rescored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        return Array(rescored.prefix(max(0, k)))
+    }
+
     /// The naive twin of `select`: filter, sort everything, take k.
     public static func selectNaive(
         _ scores: [Float], k: Int, include: ((Int) -> Bool)? = nil

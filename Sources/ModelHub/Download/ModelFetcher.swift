@@ -1,4 +1,5 @@
 import Foundation
+import PicseekCore
 
 /// `picseek model fetch`: downloads a registry model from a Hugging Face endpoint into
 /// `NAME.partial`, verifies every file, converts pickles to safetensors, and renames the

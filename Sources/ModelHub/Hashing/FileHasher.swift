@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PicseekCore
 
 /// Streams a file through SHA-256 in 4 MiB reads.
 public enum FileHasher {

@@ -1,12 +1,55 @@
 import Explorer
+import Foundation
+import Library
+import PicseekCore
+import Store
 
-/// The index-backed explorer backend for `roots`, or nil when this build has
-/// none.
+/// What `picseek explore` browses: the backend, and whether the folders
+/// given on the command line still need a first indexing run.
+struct ExplorerSetup {
+    var backend: LibraryBackend
+    var needsIndexing: Bool
+}
+
+/// The index-backed explorer backend for the folders `roots` (command-line
+/// paths; empty: the index's stored folders), over `store`, with the model
+/// `modelPath` resolved as every command does (`--model`, config file,
+/// installed, bundled demo).
 ///
-/// The search engine and index (the Library module) are built on another
-/// branch; the integrator replaces this body with the Library-backed
-/// `ExplorerBackend`. Until then `picseek explore` says plainly that there is
-/// no index to browse instead of showing invented results.
-func makeExplorerBackend(roots: [String]) throws -> ExplorerBackend? {
-    nil
+/// Without `--model`, when the chosen model has no vectors here but another
+/// loadable model does, that model answers instead (the index was built with
+/// it). Folders not yet scanned into the index make `needsIndexing` true.
+func makeExplorerBackend(
+    roots: [String], store: IndexStore, modelPath: String?
+) throws -> ExplorerSetup {
+    let canonicalRoots = try roots.map { try canonicalPath($0, mustExist: true) }
+    let (embedder, resolved) = try loadModel(modelPath: modelPath)
+    let processor = try makePhotoProcessor(for: embedder)
+    let backend = LibraryBackend(
+        store: store, roots: canonicalRoots, embedder: embedder, processor: processor,
+        folders: loadableModelFolders(including: resolved),
+        load: { folder, name in
+            let embedder = try loadEmbedder(folder: folder, name: name)
+            return (embedder, try makePhotoProcessor(for: embedder))
+        })
+    let stored = try store.summary()
+    if modelPath == nil,
+        stored.models.first(where: { $0.model.name == backend.modelName })?.vectors ?? 0 == 0
+    {
+        let summary = try backend.summary()
+        let best = stored.models
+            .filter { summary.models.contains($0.model.name) && $0.vectors > 0 }
+            .max { $0.vectors < $1.vectors }
+        if let best {
+            do {
+                _ = try backend.switchModel(to: best.model.name)
+            } catch {
+                printError("warning: cannot load model \(TerminalSafe.escape(best.model.name)), "
+                    + "which indexed this index: \(TerminalSafe.escape("\(error)"))")
+            }
+        }
+    }
+    let known = stored.roots
+    let needsIndexing = canonicalRoots.contains { !LibraryBackend.isIndexed($0, roots: known) }
+    return ExplorerSetup(backend: backend, needsIndexing: needsIndexing)
 }

@@ -13,7 +13,9 @@ struct ExploreCommand: ParsableCommand {
         abstract: "Browse and search the index in a full-screen terminal explorer.",
         discussion: """
             Type to search (English or Chinese), Enter for details, s for more like this,
-            o to open, y to copy the path, r to reindex, ? for every key, q to quit.
+            o to open, y to copy the path, r to reindex, m to switch to another model with
+            vectors in this index, ? for every key, q to quit. Folders given here that are not
+            indexed yet are indexed in the background while you search.
             Themes: default, light, mono, or a path to a .theme file. NO_COLOR is respected.
             """)
 
@@ -29,6 +31,11 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Prompt language at start: en or zh.")
     var lang: String = "en"
 
+    @Option(help: ArgumentHelp("Model to search with (default: as picseek model list shows; m switches).", valueName: "path"))
+    var model: String?
+
+    @OptionGroup var database: DatabaseOptions
+
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, kitty, truecolor, 256, mono or ascii, not '\(graphics)'")
@@ -39,10 +46,10 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let backend = try makeExplorerBackend(roots: paths) else {
-            FileHandle.standardError.write(Data("picseek explore: \(ExploreError.noBackend)\n".utf8))
-            throw ExitCode(2)
-        }
+        // Everything that can fail plainly (index, folders, model) fails here,
+        // before the screen is taken over.
+        let setup = try makeExplorerBackend(
+            roots: paths, store: try database.open(), modelPath: model)
         guard isatty(0) != 0, isatty(1) != 0 else {
             throw ValidationError("picseek explore needs a terminal on standard input and output")
         }
@@ -51,12 +58,26 @@ struct ExploreCommand: ParsableCommand {
         (options.theme, options.warnings) = ThemeLoader.load(name: theme, environment: environment)
         options.environment = environment
         options.language = PromptLanguage(rawValue: lang) ?? .english
+        options.reindexAtStart = setup.needsIndexing
         if graphics != "auto" {
             options.graphics = GraphicsMode(rawValue: graphics)
         }
         let redirect = StderrRedirect()
-        defer { redirect.restore() }
-        let runtime = try ExplorerRuntime(backend: backend, options: options)
-        try runtime.run(input: stdin, output: stdout)
+        do {
+            let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
+            try runtime.run(input: stdin, output: stdout)
+        } catch {
+            redirect.restore()
+            throw error
+        }
+        redirect.restore()
+        // The terminal is restored. Background work (an embedding in OpenBLAS, an
+        // indexing batch) may still be running: leave without running exit
+        // handlers, which could wait on those threads. Every committed index
+        // transaction is already durable (WAL), and an unfinished batch is redone
+        // by the next run, exactly as after a crash.
+        fflush(stdout)
+        fflush(stderr)
+        _exit(0)
     }
 }

@@ -30,6 +30,9 @@ struct ExplorerOptions {
     /// Whether SIGINT/SIGTERM/SIGHUP are trapped (off when embedded in tests
     /// that drive several sessions; they quit with keys).
     var trapSignals = true
+    /// Start a background reindex at once (a folder given on the command
+    /// line is not indexed yet).
+    var reindexAtStart = false
 }
 
 /// The explorer's single UI thread: reads keys, feeds `Msg`s to `update`,
@@ -43,6 +46,7 @@ final class ExplorerRuntime {
     private let loader = DispatchQueue(label: "picseek.explore.thumbnails")
     private let detailLoader = DispatchQueue(label: "picseek.explore.details")
     private let indexer = DispatchQueue(label: "picseek.explore.reindex")
+    private let modelLoader = DispatchQueue(label: "picseek.explore.model")
     private var pendingRaw: [String] = []
     private var quitting = false
 
@@ -79,6 +83,7 @@ final class ExplorerRuntime {
             rows: rows, columns: columns, theme: options.theme, graphics: graphics,
             language: options.language)
         process(&state, .started)
+        if options.reindexAtStart { process(&state, .reindexRequested) }
         for warning in options.warnings { process(&state, .error(warning)) }
 
         var dirty = true
@@ -95,7 +100,7 @@ final class ExplorerRuntime {
                     dirty = false
                 }
             }
-            let busy = state.searching || state.reindexing
+            let busy = state.searching || state.reindexing || state.switchingModel
             var timeout: Int32 = busy ? 120 : 1000
             if dirty { timeout = Int32(max(1, (frameInterval - (Self.now() - lastFrame)) * 1000)) }
             var fds = [
@@ -185,6 +190,12 @@ final class ExplorerRuntime {
                     queue.post(.indexFinished(summary))
                 } catch {
                     queue.post(.indexFailed("\(error)"))
+                }
+            }
+        case .switchModel(let name):
+            modelLoader.async {
+                do { queue.post(.modelSwitched(try backend.switchModel(to: name))) } catch {
+                    queue.post(.modelSwitchFailed("\(error)"))
                 }
             }
         case .open(let path):

@@ -59,15 +59,11 @@ final class MessageQueue: @unchecked Sendable {
 /// Failures of the explorer's runtime (not of the index).
 enum ExploreError: Error, CustomStringConvertible {
     case system(String, Int32)
-    case noBackend
 
     var description: String {
         switch self {
         case .system(let call, let code):
             return "\(call) failed: \(String(cString: strerror(code)))"
-        case .noBackend:
-            return "the photo index is not available in this build: the explorer's search backend "
-                + "is not wired in yet, so there is nothing to browse"
         }
     }
 }

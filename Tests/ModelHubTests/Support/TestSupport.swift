@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelHub
+import PicseekCore
 
 /// SHA-256 of bytes, lowercase hex.
 func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hex(of: bytes) }

@@ -1,4 +1,5 @@
-/// Incremental SHA-256 (FIPS 180-4), for verifying downloads while they stream.
+/// Incremental SHA-256 (FIPS 180-4): content hashes of photos, fingerprints of
+/// weights files, and verification of downloads while they stream.
 ///
 /// Feed bytes with `update`, in any number of pieces, then call `finalize`
 /// once. Tested against the FIPS 180-4 / NIST example vectors.
@@ -13,6 +14,13 @@ public struct SHA256: Sendable {
     /// Creates a hasher in its initial state.
     public init() {
         pending.reserveCapacity(64)
+    }
+
+    /// The 32-byte digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
     }
 
     /// Hashes `bytes` in one call and returns the lowercase hex digest.

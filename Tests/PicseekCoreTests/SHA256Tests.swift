@@ -1,5 +1,5 @@
 import Testing
-@testable import ModelHub
+@testable import PicseekCore
 
 @Suite("SHA-256")
 struct SHA256Tests {

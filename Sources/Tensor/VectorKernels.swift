@@ -1,0 +1,72 @@
+import CSIMD
+
+/// Score kernels in C (`CSIMD`): one query against every row of a matrix,
+/// with AVX-512 / AVX2+FMA versions picked once at run time and a portable
+/// scalar version everywhere else.
+public enum VectorKernels {
+    /// An instruction-set level a kernel can run at.
+    public enum Level: Int32, Sendable, CaseIterable, CustomStringConvertible {
+        /// Portable C, no SIMD intrinsics.
+        case scalar = 0
+        /// AVX2 with FMA.
+        case avx2 = 1
+        /// AVX-512 F and BW.
+        case avx512 = 2
+
+        /// Whether this CPU can run the level.
+        public var isSupported: Bool { csimd_supports(rawValue) != 0 }
+
+        /// The level name as printed by benchmarks.
+        public var description: String {
+            switch self {
+            case .scalar: "scalar"
+            case .avx2: "avx2"
+            case .avx512: "avx512"
+            }
+        }
+    }
+
+    /// The fastest level this CPU supports (what `nil` levels use).
+    public static var best: Level { Level(rawValue: csimd_best_level()) ?? .scalar }
+
+    /// Every level this CPU supports, scalar first.
+    public static var supportedLevels: [Level] { Level.allCases.filter(\.isSupported) }
+
+    /// `out[i] = dot(matrix[i], query)` over a row-major float32 matrix.
+    /// `level` nil means `best`; an unsupported level is a programming error.
+    public static func scores(
+        matrix: UnsafePointer<Float>, rows: Int, dimension: Int,
+        query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, level: Level? = nil
+    ) {
+        precondition(rows >= 0 && dimension >= 0, "negative matrix shape")
+        let level = checked(level)
+        csimd_scores_f32(level, matrix, rows, dimension, query, out)
+    }
+
+    /// `out[i] = dot(bf16 row i, query)`: each `UInt16` is the upper half of a
+    /// float32 (bfloat16), widened exactly; the query stays float32.
+    public static func scoresBF16(
+        bits: UnsafePointer<UInt16>, rows: Int, dimension: Int,
+        query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, level: Level? = nil
+    ) {
+        precondition(rows >= 0 && dimension >= 0, "negative matrix shape")
+        let level = checked(level)
+        csimd_scores_bf16(level, bits, rows, dimension, query, out)
+    }
+
+    /// `out[i] = scales[i] * dot(int8 row i, query)`: one scale per row.
+    public static func scoresInt8(
+        values: UnsafePointer<Int8>, scales: UnsafePointer<Float>, rows: Int, dimension: Int,
+        query: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, level: Level? = nil
+    ) {
+        precondition(rows >= 0 && dimension >= 0, "negative matrix shape")
+        let level = checked(level)
+        csimd_scores_i8(level, values, scales, rows, dimension, query, out)
+    }
+
+    private static func checked(_ level: Level?) -> Int32 {
+        guard let level else { return -1 }
+        precondition(level.isSupported, "\(level) kernels are not supported by this CPU")
+        return level.rawValue
+    }
+}

@@ -1,0 +1,181 @@
+import Explorer
+import Foundation
+import Imaging
+import Library
+import PicseekCore
+import Store
+
+/// The explorer's backend over the real index: searches with Library's
+/// `SearchEngine`, reindexes with Library's `Indexer`, reads thumbnails and
+/// photo facts from the `IndexStore`.
+///
+/// Thread safety: the runtime calls each method kind from its own worker
+/// queue. The search engine (not thread-safe) and the current model are
+/// guarded by `lock`; a reindex runs with the model current when it starts
+/// and writes under the store's writer lock while searches go on (the engine
+/// reloads its matrix when the index generation changes).
+final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
+    /// A loaded model and what searches with it need.
+    struct LoadedModel {
+        var embedder: any Embedder
+        var processor: PhotoProcessor
+        var engine: SearchEngine
+    }
+
+    private let store: IndexStore
+    private let roots: [[UInt8]]
+    private let folders: [String: String]
+    private let load: (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
+    private let lock = NSLock()
+    private var current: LoadedModel
+
+    /// A backend over `store` answering with `embedder`. `roots` are the
+    /// folders `r` reindexes (empty: the index's stored roots); `folders`
+    /// maps model names (as the index stores them) to loadable folders, and
+    /// `load` loads one for a switch.
+    init(
+        store: IndexStore, roots: [[UInt8]], embedder: any Embedder, processor: @escaping PhotoProcessor,
+        folders: [String: String],
+        load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
+    ) {
+        self.store = store
+        self.roots = roots
+        self.folders = folders
+        self.load = load
+        current = LoadedModel(
+            embedder: embedder, processor: processor,
+            engine: SearchEngine(store: store, embedder: embedder, processor: processor))
+    }
+
+    private var model: LoadedModel {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    /// The name of the model answering searches.
+    var modelName: String { model.embedder.model.name }
+
+    // MARK: ExplorerBackend
+
+    func summary() throws -> IndexSummary {
+        let stored = try store.summary()
+        let name = modelName
+        let vectors = stored.models.first { $0.model.name == name }?.vectors ?? 0
+        let switchable = stored.models
+            .filter { $0.vectors > 0 && folders[$0.model.name] != nil }
+            .map(\.model.name)
+        let shownRoots = roots.isEmpty ? stored.roots.map(\.path) : roots
+        return IndexSummary(
+            photos: vectors, errors: stored.failed, modelName: name,
+            roots: shownRoots.map { String(decoding: $0, as: UTF8.self) }, models: switchable)
+    }
+
+    func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
+        var request = SearchRequest(query: .text(text))
+        request.top = limit
+        request.language = language == .chinese ? .zh : .en
+        return try run(request)
+    }
+
+    func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit] {
+        var request = SearchRequest(query: .similarTo(photoID: photoID))
+        request.top = limit
+        return try run(request)
+    }
+
+    private func run(_ request: SearchRequest) throws -> [Hit] {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try current.engine.search(request).map {
+                Hit(photoID: $0.photoID, path: String(decoding: $0.path, as: UTF8.self), score: $0.score)
+            }
+        } catch SearchError.noVectors {
+            // Nothing indexed with this model yet (e.g. the first reindex is running).
+            return []
+        }
+    }
+
+    func thumbnail(photoID: Int64) throws -> RGBImage? {
+        // Stored thumbnails are 256 pixels on the long side; the grid wants about 128.
+        try storedThumbnail(photoID: photoID, scale: 2)
+    }
+
+    func detail(photoID: Int64) throws -> PhotoDetail {
+        guard let photo = try store.photo(id: photoID) else {
+            throw LibraryBackendError.unknownPhoto(photoID)
+        }
+        var metadata: PhotoMetadata?
+        if let width = photo.width, let height = photo.height {
+            metadata = PhotoMetadata(
+                width: width, height: height, takenAt: photo.takenAt, camera: photo.camera)
+        }
+        return PhotoDetail(
+            photoID: photoID, path: String(decoding: photo.path, as: UTF8.self), metadata: metadata,
+            fileSize: photo.size, preview: try? storedThumbnail(photoID: photoID, scale: 1))
+    }
+
+    func reindex(
+        progress: @escaping @Sendable (Explorer.IndexProgress) -> Void
+    ) throws -> IndexSummary {
+        let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
+        guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
+        let model = self.model
+        let indexer = Indexer(store: store, embedder: model.embedder, processor: model.processor)
+        _ = try indexer.run(roots: targets) { p in progress(Self.progress(p)) }
+        return try summary()
+    }
+
+    func switchModel(to name: String) throws -> IndexSummary {
+        guard let folder = folders[name] else { throw LibraryBackendError.modelNotLoadable(name) }
+        let (embedder, processor) = try load(folder, name)
+        guard embedder.model.name == name else {
+            throw LibraryBackendError.modelNotLoadable(name)
+        }
+        // Read the vectors before swapping, so searches keep the old model meanwhile.
+        let engine = SearchEngine(store: store, embedder: embedder, processor: processor)
+        try engine.refresh()
+        lock.lock()
+        current = LoadedModel(embedder: embedder, processor: processor, engine: engine)
+        lock.unlock()
+        return try summary()
+    }
+
+    // MARK: Helpers
+
+    private func storedThumbnail(photoID: Int64, scale: Int) throws -> RGBImage? {
+        guard let photo = try store.photo(id: photoID), let hash = photo.contentHash,
+            let stored = try store.thumbnails.get(hash: hash)
+        else { return nil }
+        return try JPEG.decode(stored.jpeg, scale: scale, maxPixels: 4_000_000).image
+    }
+
+    /// Library's progress in the explorer's terms.
+    static func progress(_ p: Library.IndexProgress) -> Explorer.IndexProgress {
+        Explorer.IndexProgress(
+            done: p.done, total: p.total, rate: p.rate, eta: p.eta,
+            currentFile: p.current.map { String(decoding: $0, as: UTF8.self) }, errors: p.failed)
+    }
+
+    /// Whether `folder` (canonical) lies under a root that was scanned at least once.
+    static func isIndexed(_ folder: [UInt8], roots: [RootRecord]) -> Bool {
+        roots.contains { $0.lastScanAt != nil && RawPath.isUnder(folder, $0.path) }
+    }
+}
+
+/// Why the index-backed explorer backend could not answer.
+enum LibraryBackendError: Error, CustomStringConvertible {
+    case unknownPhoto(Int64)
+    case noRoots
+    case modelNotLoadable(String)
+
+    var description: String {
+        switch self {
+        case .unknownPhoto(let id): return "no photo with id \(id) in the index"
+        case .noRoots: return "the index has no folders yet; run picseek explore DIR or picseek index DIR"
+        case .modelNotLoadable(let name):
+            return "model \(TerminalSafe.escape(name)) is not installed here"
+        }
+    }
+}

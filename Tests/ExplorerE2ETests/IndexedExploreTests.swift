@@ -1,0 +1,303 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Imaging
+import PicseekCore
+import Testing
+
+/// The real binary over a real index: `picseek index`, `picseek search` and
+/// `picseek explore` in tmux, with the small random-weight CLIP model the CLIP
+/// tests use. Random weights make rankings meaningless, so the tests check
+/// structure (scores, file names of the gallery), never which photo wins.
+@Suite("picseek over a real index", .serialized)
+struct IndexedExploreTests {
+    /// Fixture model folders (committed beside the CLIP tests).
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CLIPTests/Fixtures")
+    static let tinyModel = fixtures.appendingPathComponent("tiny224").path
+    static let otherModel = fixtures.appendingPathComponent("odd70").path
+
+    /// Colour names of the generated gallery, one photo each.
+    static let colours: [(String, [UInt8])] = [
+        ("red", [220, 30, 30]), ("green", [30, 200, 40]), ("blue", [30, 40, 220]),
+        ("yellow", [240, 220, 20]), ("cyan", [20, 220, 230]), ("magenta", [210, 30, 200]),
+        ("white", [250, 250, 250]), ("black", [5, 5, 5]), ("orange", [250, 140, 10]),
+        ("grey", [128, 128, 128]), ("stripes", []), ("checks", []),
+    ]
+
+    /// A temporary home with a gallery of 12 generated JPEGs; removed at the end.
+    final class Sandbox {
+        let root: String
+        var gallery: String { root + "/gallery" }
+        var database: String { root + "/index.sqlite" }
+
+        init() throws {
+            let template = NSTemporaryDirectory() + "picseek-e2e-XXXXXX"
+            var bytes = Array(template.utf8CString)
+            guard mkdtemp(&bytes) != nil else { throw SandboxError.mkdtemp(errno) }
+            root = String(cString: bytes)
+            try FileManager.default.createDirectory(atPath: gallery, withIntermediateDirectories: true)
+            for (index, (name, colour)) in IndexedExploreTests.colours.enumerated() {
+                let image = Self.image(width: 96 + index * 4, height: 72, colour: colour, pattern: name)
+                let jpeg = try JPEG.encode(image, quality: 90)
+                try Data(jpeg).write(to: URL(fileURLWithPath: gallery + "/\(name).jpg"))
+            }
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+
+        /// A solid colour, or stripes / checks when `colour` is empty.
+        static func image(width: Int, height: Int, colour: [UInt8], pattern: String) -> RGBImage {
+            var pixels: [UInt8] = []
+            pixels.reserveCapacity(width * height * 3)
+            for y in 0..<height {
+                for x in 0..<width {
+                    if !colour.isEmpty {
+                        pixels += colour
+                    } else if pattern == "stripes" {
+                        pixels += (x / 8) % 2 == 0 ? [255, 255, 255] : [0, 0, 160]
+                    } else {
+                        pixels += ((x / 12) + (y / 12)) % 2 == 0 ? [240, 240, 240] : [20, 120, 20]
+                    }
+                }
+            }
+            return RGBImage(width: width, height: height, pixels: pixels)
+        }
+
+        /// The environment for the binary: this sandbox as home, so no user
+        /// config or installed model is used.
+        var environment: [String: String] {
+            [
+                "HOME": root, "XDG_DATA_HOME": root + "/data", "XDG_CONFIG_HOME": root + "/config",
+                "PICSEEK_DB": database, "TERM": "xterm-256color", "LANG": "C.UTF-8",
+            ]
+        }
+    }
+
+    /// Why the test sandbox could not be set up.
+    enum SandboxError: Error { case mkdtemp(Int32), noBinary, cannotCreate(String) }
+
+    /// Runs the binary to completion with the sandbox environment.
+    static func run(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
+        guard let binary = BinaryTests.binary else { throw SandboxError.noBinary }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in sandbox.environment { environment[key] = value }
+        process.environment = environment
+        let out = Pipe()
+        // Standard error goes to a file, so neither pipe can fill up and block.
+        let errorPath = sandbox.root + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
+        guard FileManager.default.createFile(atPath: errorPath, contents: nil) else {
+            throw SandboxError.cannotCreate(errorPath)
+        }
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outputData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? err.close()
+        let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), errors)
+    }
+
+    /// How many "0.NN"-style scores (a digit, a point, two digits) `screen` shows.
+    static func scoreCount(_ screen: String) -> Int {
+        let chars = Array(screen)
+        var count = 0
+        for i in 0..<max(0, chars.count - 3)
+        where (chars[i] == "0" || chars[i] == "1") && chars[i + 1] == "."
+            && chars[i + 2].isNumber && chars[i + 3].isNumber
+            && (i == 0 || !chars[i - 1].isNumber) {
+            count += 1
+        }
+        return count
+    }
+
+    /// Indexes the sandbox gallery with `model`.
+    static func index(_ sandbox: Sandbox, model: String = tinyModel) throws {
+        let result = try run(
+            ["index", "--db", sandbox.database, "--model", model, sandbox.gallery], in: sandbox)
+        #expect(result.status == 0, "index failed: \(result.errors)")
+        #expect(result.output.contains("12 photos found"), "index said: \(result.output)")
+    }
+
+    /// Sends keys one at a time with a pause, so Escape followed by a letter
+    /// is not read as Alt plus that letter.
+    static func press(_ session: TmuxSession, _ keys: String...) throws {
+        for key in keys {
+            try session.send(keys: [key])
+            Thread.sleep(forTimeInterval: 0.4)
+        }
+    }
+
+    static func ready() -> String? {
+        guard TmuxSession.isAvailable else {
+            Issue.record("tmux is not installed (scripts/install-deps installs it)")
+            return nil
+        }
+        guard let binary = BinaryTests.binary else {
+            Issue.record("picseek binary not found next to the test bundle")
+            return nil
+        }
+        return binary
+    }
+
+    @Test("index then search --json prints one object per photo with score and a gallery path")
+    func searchJSON() throws {
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        let result = try Self.run(
+            ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--json", "--top", "5",
+             "a red photo"], in: sandbox)
+        #expect(result.status == 0, "search failed: \(result.errors)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 5, "output: \(result.output)")
+        let names = Set(Self.colours.map { "\($0.0).jpg" })
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let score = object?["score"] as? Double
+            let path = object?["path"] as? String ?? ""
+            #expect(score.map { $0 >= -1 && $0 <= 1 } == true, "line: \(line)")
+            #expect(path.hasPrefix("/") && names.contains((path as NSString).lastPathComponent), "line: \(line)")
+        }
+    }
+
+    @Test("explore searches, toggles the language, shows details, reindexes and restores the terminal")
+    func exploreSession() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        let session = try TmuxSession(
+            command: [
+                "sh", "-c",
+                "\"$0\" explore --db \"$1\" --model \"$2\" --graphics 256; echo \"exit=$?\"; echo done-marker",
+                binary, sandbox.database, Self.tinyModel,
+            ],
+            rows: 40, columns: 120, environment: sandbox.environment)
+        defer { session.kill() }
+
+        // The summary arrives: 12 photos with vectors of the fixture model.
+        var (found, screen) = try session.waitFor("12 photos", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        #expect(screen.contains("tiny224"), "the status line names the model:\n\(screen)")
+
+        try session.send(text: "bright colour")
+        (found, screen) = try session.waitFor("12 results", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        let scores = Self.scoreCount(screen)
+        #expect(scores >= 6, "expected scores under the tiles:\n\(screen)")
+        let names = Self.colours.map(\.0)
+        #expect(names.filter { screen.contains($0) }.count >= 3, "gallery names on screen:\n\(screen)")
+
+        try session.send(keys: ["C-t"])
+        (found, screen) = try session.waitFor("中文", seconds: 30)
+        #expect(found, "screen was:\n\(screen)")
+        // Switching the language searches again; wait for the results.
+        (found, screen) = try session.waitFor("12 results", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+
+        try Self.press(session, "Escape", "Enter")
+        (found, screen) = try session.waitFor("path", seconds: 30)
+        #expect(found, "detail pane expected:\n\(screen)")
+        (found, screen) = try session.waitFor("gallery/", seconds: 30)
+        #expect(found, "the photo's path is shown:\n\(screen)")
+        #expect(screen.contains("score") && screen.contains("folder"), "detail facts:\n\(screen)")
+
+        try session.send(keys: ["r"])
+        (found, screen) = try session.waitFor("reindex finished: 12 photos", seconds: 120)
+        #expect(found, "screen was:\n\(screen)")
+
+        try session.send(keys: ["q"])
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        #expect(screen.contains("exit=0"), "screen was:\n\(screen)")
+        // The alternate screen was left: the explorer's frame is gone.
+        #expect(!screen.contains("picseek ❯"), "explorer still on screen:\n\(screen)")
+    }
+
+    @Test("explore DIR on a folder not indexed yet indexes it in the background")
+    func exploreIndexesNewFolder() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        let session = try TmuxSession(
+            command: [
+                "sh", "-c",
+                "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii \"$3\"; echo \"exit=$?\"; echo done-marker",
+                binary, sandbox.database, Self.tinyModel, sandbox.gallery,
+            ],
+            rows: 30, columns: 100, environment: sandbox.environment)
+        defer { session.kill() }
+        var (found, screen) = try session.waitFor("reindex finished: 12 photos", seconds: 120)
+        #expect(found, "screen was:\n\(screen)")
+        try session.send(text: "cat")
+        (found, screen) = try session.waitFor("12 results", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        try session.send(keys: ["C-c"])
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+        #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+    }
+
+    @Test("plain picseek on an empty index shows how to add folders, with the model from the config file")
+    func plainPicseekEmptyIndex() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        let config = sandbox.root + "/config/picseek"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try Data("model = \"\(Self.tinyModel)\"\n".utf8)
+            .write(to: URL(fileURLWithPath: config + "/config.toml"))
+        let session = try TmuxSession(
+            command: ["sh", "-c", "\"$0\"; echo \"exit=$?\"; echo done-marker", binary],
+            rows: 30, columns: 100, environment: sandbox.environment)
+        defer { session.kill() }
+        var (found, screen) = try session.waitFor("The index is empty.", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        #expect(screen.contains("tiny224 · EN · 0 photos"), "screen was:\n\(screen)")
+        try Self.press(session, "Escape")
+        try session.send(keys: ["q"])
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+        #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+    }
+
+    @Test("m switches to another installed model with vectors in the index, and back")
+    func exploreSwitchesModel() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        // Install the second fixture model as the user would (a folder in
+        // the models directory), and index the gallery with both models.
+        let models = sandbox.root + "/data/picseek/models"
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: models + "/odd70", withDestinationPath: Self.otherModel)
+        try Self.index(sandbox)
+        try Self.index(sandbox, model: models + "/odd70")
+        let session = try TmuxSession(
+            command: [
+                "sh", "-c",
+                "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii; echo \"exit=$?\"; echo done-marker",
+                binary, sandbox.database, Self.tinyModel,
+            ],
+            rows: 30, columns: 100, environment: sandbox.environment)
+        defer { session.kill() }
+        var (found, screen) = try session.waitFor("tiny224 · EN · 12 photos", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        try session.send(text: "sky")
+        (found, screen) = try session.waitFor("12 results", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        try Self.press(session, "Escape", "m")
+        (found, screen) = try session.waitFor("odd70 · EN · 12 photos", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        #expect(screen.contains("model: odd70"), "screen was:\n\(screen)")
+        try session.send(keys: ["m"])
+        (found, screen) = try session.waitFor("model: tiny224", seconds: 60)
+        #expect(found, "screen was:\n\(screen)")
+        try session.send(keys: ["q"])
+        (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+        #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+    }
+}
