@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]),
-        // Score kernels: AVX2/AVX-512 per function, chosen at run time.
+        // Score and thin-linear kernels: AVX2/AVX-512 per function, chosen at run time.
         .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.

@@ -6,15 +6,25 @@ import Tensor
 
 /// `picseek bench engine`: image throughput and text-query latency of the CLIP engine.
 ///
-/// By default builds a full-size Chinese-CLIP ViT-B/16 + RoBERTa-wwm-ext-base with
-/// random weights in memory (no file). The text tower is built and measured first,
-/// alone, so the peak resident memory printed after it is the text-query footprint.
+/// By default builds, one after the other, both model families picseek supports with
+/// random weights in memory (no file): Chinese-CLIP ViT-B/16 + RoBERTa-wwm-ext-base and
+/// OpenCLIP xlm-roberta-base-ViT-B-32 (GELU ViT-B/32, XLM-R base with its 250002-word
+/// table, 768 MB of fp32). For each, the text tower is built and measured first, alone,
+/// then released, so the RSS printed after it is the text-query footprint. Ends with the
+/// B/32 over B/16 speed ratio at batch 8.
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Images/s at batch 1 and 8 and text-query latency of the CLIP engine.")
 
-    @Option(name: .long, help: "OpenBLAS threads.")
+    /// Which random-weight model families to measure.
+    enum Family: String, ExpressibleByArgument, CaseIterable {
+        case all
+        case chineseCLIP = "chinese-clip"
+        case xlmRoberta = "xlm-roberta"
+    }
+
+    @Option(name: .long, help: "OpenBLAS threads (also the thin kernel's threads).")
     var threads = 2
 
     @Option(name: .long, help: "Timed runs per image batch size (median reported).")
@@ -23,8 +33,14 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "Timed text queries (median reported).")
     var textRuns = 50
 
-    @Option(name: .long, help: "Tokens in the text query, including [CLS] and [SEP].")
+    @Option(name: .long, help: "Tokens in the text query, including the start and end tokens.")
     var tokens = 10
+
+    @Option(name: .long, help: "Model families with random weights: all, chinese-clip, xlm-roberta.")
+    var family: Family = .all
+
+    @Option(name: .long, help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
+    var thinMaxRows = Kernels.thinLinearMaxRows
 
     @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
     var model: String?
@@ -32,30 +48,36 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(name: .long, help: "Measure only the text query (skip the image tower).")
     var textOnly = false
 
-    @Flag(name: .long, help: "Print the results as one JSON object.")
+    @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
     var json = false
 
     func validate() throws {
-        guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 2 else {
-            throw ValidationError("threads, runs and text-runs must be positive; tokens at least 2")
+        guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
+            throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
         }
+    }
+
+    /// What one model measured.
+    struct Result {
+        var name: String
+        var textMs = 0.0
+        var textCPUMs = 0.0
+        var textRSS = 0
+        var textWeightBytes = 0
+        var imagesPerSecond: [Int: Double] = [:]
+        var cpuMsPerImage: [Int: Double] = [:]
     }
 
     func run() throws {
         BLAS.threads = threads
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
-            .split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
+        Kernels.thinLinearMaxRows = thinMaxRows
         if !json {
-            print("threads: \(BLAS.threads)")
+            print("threads: \(BLAS.threads) (OpenBLAS and thin kernel)")
             print("openblas: \(BLAS.configuration)")
-            print("load average before: \(load)")
+            print("thin linear: up to \(thinMaxRows) rows, \(SIMDLevel.best)")
+            print("load average before: \(loadAverage())")
         }
-
-        let config: CLIPConfig
-        let textTower: TextTower
-        var visionTower: VisionTower?
-        var textWeightBytes = 0
-        let names = TensorNames(.huggingFaceChineseCLIP)
+        var results: [Result] = []
         if let model {
             let clip: ClipModel
             do {
@@ -63,50 +85,98 @@ struct BenchEngineCommand: ParsableCommand {
             } catch {
                 throw ValidationError("cannot load model \(TerminalSafe.escape(model)): \(TerminalSafe.escape(error.description))")
             }
-            config = clip.config
-            textTower = clip.text
-            visionTower = clip.vision
+            let startIDs = clip.config.text.padTokenID == 1 ? (0, 2) : (101, 102)
+            var result = try measureText(clip.text, name: TerminalSafe.escape(model), ids: startIDs, weightBytes: 0)
+            if !textOnly { measureImages(clip.vision, into: &result) }
+            results.append(result)
         } else {
-            config = .chineseCLIPViTB16
-            let weights = RandomWeights(seed: 1)
-            textTower = try TextTower(
-                config: config.text, projectionDim: config.projectionDim, weights: weights, names: names)
-            textWeightBytes = weights.allocatedBytes
-        }
-
-        // Text query: [CLS] + random ids + [SEP].
-        var rng = SystemRandomNumberGenerator()
-        let ids = [101] + (0..<(tokens - 2)).map { _ in Int.random(in: 672..<7991, using: &rng) } + [102]
-        for _ in 0..<3 { _ = try textTower.embed(ids: ids) }
-        var textTimes: [Double] = []
-        let textCPUStart = cpuSeconds()
-        for _ in 0..<textRuns {
-            let start = ContinuousClock.now
-            _ = try textTower.embed(ids: ids)
-            textTimes.append(seconds(ContinuousClock.now - start))
-        }
-        let textCPUMs = (cpuSeconds() - textCPUStart) / Double(textRuns) * 1000
-        let textMs = median(textTimes) * 1000
-        let textRSS = peakRSSBytes()
-        if !json {
-            print(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
-                         tokens, textMs, (textTimes.min() ?? 0) * 1000, textRuns, textCPUMs))
-            if textWeightBytes > 0 {
-                print(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB (weights + %.1f MB)",
-                             mb(textWeightBytes), mb(textRSS), mb(textRSS - textWeightBytes)))
-            } else {
-                print(String(format: "peak RSS after text queries: %.1f MB", mb(textRSS)))
+            if family != .xlmRoberta {
+                results.append(try measureRandom(
+                    name: "chinese-clip ViT-B/16 + RoBERTa-wwm-ext-base", config: .chineseCLIPViTB16,
+                    names: TensorNames(.huggingFaceChineseCLIP), ids: (101, 102)))
+            }
+            if family != .chineseCLIP {
+                results.append(try measureRandom(
+                    name: "openclip xlm-roberta-base-ViT-B-32", config: .openCLIPXLMRobertaBaseViTB32,
+                    names: TensorNames(.openCLIP), ids: (0, 2)))
             }
         }
+        let ratio: Double? = results.count == 2
+            ? results[1].imagesPerSecond[8].flatMap { b32 in results[0].imagesPerSecond[8].map { b32 / $0 } }
+            : nil
+        // CPU time per image is steadier than wall time on a shared machine.
+        let cpuRatio: Double? = results.count == 2
+            ? results[0].cpuMsPerImage[8].flatMap { b16 in results[1].cpuMsPerImage[8].map { b16 / $0 } }
+            : nil
+        if json {
+            for r in results { print(jsonLine(r)) }
+            if let ratio, let cpuRatio {
+                print(String(format: "{\"b32_over_b16_batch8\":%.3f,\"b32_over_b16_batch8_cpu\":%.3f}", ratio, cpuRatio))
+            }
+        } else {
+            if let ratio, let cpuRatio {
+                print(String(format: "ViT-B/32 over ViT-B/16 images/s at batch 8: %.2fx wall, %.2fx by CPU time per image (goal >= 3.5x)",
+                             ratio, cpuRatio))
+            }
+            print(String(format: "peak RSS: %.1f MB", mb(peakRSSBytes())))
+            print("load average after: \(loadAverage())")
+        }
+    }
 
-        if textOnly { return }
-        if visionTower == nil {
-            visionTower = try VisionTower(
+    /// Builds one family's towers from random weights, text first, and measures them.
+    private func measureRandom(name: String, config: CLIPConfig, names: TensorNames, ids: (Int, Int)) throws -> Result {
+        var result: Result
+        do {
+            let weights = RandomWeights(seed: 1)
+            let text = try TextTower(
+                config: config.text, projectionDim: config.projectionDim, projection: config.textProjection,
+                weights: weights, names: names)
+            result = try measureText(text, name: name, ids: ids, weightBytes: weights.allocatedBytes)
+        }
+        if !textOnly {
+            let vision = try VisionTower(
                 config: config.vision, projectionDim: config.projectionDim,
                 weights: RandomWeights(seed: 2), names: names)
+            measureImages(vision, into: &result)
         }
-        guard let vision = visionTower else { return }
-        var results: [Int: Double] = [:]
+        return result
+    }
+
+    /// Median latency of one query: start id, random ids, end id.
+    private func measureText(_ tower: TextTower, name: String, ids: (Int, Int), weightBytes: Int) throws -> Result {
+        var result = Result(name: name)
+        var rng = SystemRandomNumberGenerator()
+        let upper = min(tower.config.vocabSize, 7991)
+        let middle = (0..<(tokens - 2)).map { _ in Int.random(in: min(672, upper - 1)..<upper, using: &rng) }
+        let query = [ids.0] + middle + [ids.1]
+        for _ in 0..<3 { _ = try tower.embed(ids: query) }
+        var times: [Double] = []
+        let cpuStart = cpuSeconds()
+        for _ in 0..<textRuns {
+            let start = ContinuousClock.now
+            _ = try tower.embed(ids: query)
+            times.append(seconds(ContinuousClock.now - start))
+        }
+        result.textCPUMs = (cpuSeconds() - cpuStart) / Double(textRuns) * 1000
+        result.textMs = median(times) * 1000
+        result.textRSS = peakRSSBytes()
+        result.textWeightBytes = weightBytes
+        if !json {
+            print("== \(name)")
+            print(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
+                         tokens, result.textMs, (times.min() ?? 0) * 1000, textRuns, result.textCPUMs))
+            if weightBytes > 0 {
+                print(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB",
+                             mb(weightBytes), mb(result.textRSS)))
+            } else {
+                print(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
+            }
+        }
+        return result
+    }
+
+    /// Images/s at batch 1 and 8 on fixed pseudo-random pixels.
+    private func measureImages(_ vision: VisionTower, into result: inout Result) {
         for batch in [1, 8] {
             let count = batch * vision.pixelsPerImage
             let pixels = Tensor(shape: [count])
@@ -123,28 +193,30 @@ struct BenchEngineCommand: ParsableCommand {
                 _ = vision.embed(pixels.data, batch: batch)
                 times.append(seconds(ContinuousClock.now - start))
             }
-            let cpuPerImage = (cpuSeconds() - cpuStart) / Double(runs * batch)
+            let cpuPerImage = (cpuSeconds() - cpuStart) / Double(runs * batch) * 1000
             let perSecond = Double(batch) / median(times)
-            results[batch] = perSecond
+            result.imagesPerSecond[batch] = perSecond
+            result.cpuMsPerImage[batch] = cpuPerImage
             if !json {
                 print(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; CPU time %.0f ms per image)",
-                             batch, perSecond, runs, median(times) * 1000, cpuPerImage * 1000))
+                             batch, perSecond, runs, median(times) * 1000, cpuPerImage))
             }
         }
-        let peak = peakRSSBytes()
-        let loadAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+    }
+
+    private func jsonLine(_ r: Result) -> String {
+        let name = r.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return String(
+            format: "{\"model\":\"%@\",\"threads\":%d,\"images_per_second_batch1\":%.4f,\"images_per_second_batch8\":%.4f,"
+                + "\"cpu_ms_per_image_batch8\":%.1f,\"text_query_ms\":%.3f,\"text_cpu_ms\":%.3f,\"text_tokens\":%d,"
+                + "\"text_peak_rss_mb\":%.1f,\"text_weights_mb\":%.1f,\"peak_rss_mb\":%.1f}",
+            name, threads, r.imagesPerSecond[1] ?? 0, r.imagesPerSecond[8] ?? 0, r.cpuMsPerImage[8] ?? 0,
+            r.textMs, r.textCPUMs, tokens, mb(r.textRSS), mb(r.textWeightBytes), mb(peakRSSBytes()))
+    }
+
+    private func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
             .split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
-        if json {
-            print(String(
-                format: "{\"threads\":%d,\"images_per_second_batch1\":%.4f,\"images_per_second_batch8\":%.4f,"
-                    + "\"text_query_ms\":%.3f,\"text_tokens\":%d,\"text_peak_rss_mb\":%.1f,"
-                    + "\"text_weights_mb\":%.1f,\"peak_rss_mb\":%.1f}",
-                threads, results[1] ?? 0, results[8] ?? 0, textMs, tokens, mb(textRSS),
-                mb(textWeightBytes), mb(peak)))
-        } else {
-            print(String(format: "peak RSS: %.1f MB", mb(peak)))
-            print("load average after: \(loadAfter)")
-        }
     }
 
     private func seconds(_ d: Duration) -> Double {

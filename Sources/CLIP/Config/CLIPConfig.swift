@@ -131,4 +131,17 @@ public struct CLIPConfig: Equatable, Sendable {
         text: TextConfig(
             vocabSize: 21128, hiddenSize: 768, intermediateSize: 3072, layers: 12, heads: 12),
         projectionDim: 512)
+
+    /// OpenCLIP `xlm-roberta-base-ViT-B-32`: GELU ViT-B/32 at 224 and XLM-R base
+    /// (250002-word vocabulary, mean pooling, MLP projection 768 → 640 → 512).
+    /// The same shapes `openCLIP(json:weights:)` derives from that checkpoint.
+    public static let openCLIPXLMRobertaBaseViTB32 = CLIPConfig(
+        vision: VisionConfig(
+            hiddenSize: 768, intermediateSize: 3072, layers: 12, heads: 12, patchSize: 32,
+            imageSize: 224, activation: .gelu, layerNormEps: 1e-5),
+        text: TextConfig(
+            vocabSize: 250_002, hiddenSize: 768, intermediateSize: 3072, layers: 12, heads: 12,
+            maxPositions: 514, typeVocabSize: 1, activation: .gelu, layerNormEps: 1e-5,
+            padTokenID: 1, positionOffset: 2, pooling: .mean),
+        projectionDim: 512, textProjection: .mlp(hidden: 640, activation: .gelu), layout: .openCLIP)
 }

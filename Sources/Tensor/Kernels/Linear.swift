@@ -4,9 +4,9 @@ extension Kernels {
     ///
     /// `input` is `rows` × `inFeatures` with row stride `ldInput`; `weight` is
     /// `[outFeatures, inFeatures]` (PyTorch `Linear` layout, contiguous); `output` is
-    /// `rows` × `outFeatures` with row stride `ldOutput`. One `sgemm` with a transposed
-    /// B (a matrix-vector product for a single row, which avoids GEMM packing), then one
-    /// fused pass for bias and activation. `accumulate` requires `.identity`.
+    /// `rows` × `outFeatures` with row stride `ldOutput`. Up to `thinLinearMaxRows` rows
+    /// go through `thinLinear` (weights read once, no packing), more through one `sgemm`
+    /// with a transposed B; then one fused pass for bias and activation. `accumulate` requires `.identity`.
     public static func linear(
         input: UnsafePointer<Float>, rows: Int, inFeatures: Int, ldInput: Int? = nil,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
@@ -15,7 +15,12 @@ extension Kernels {
     ) {
         precondition(!accumulate || activation == .identity, "cannot accumulate through an activation")
         let ldo = ldOutput ?? outFeatures
-        if rows == 1 {
+        if rows <= thinLinearMaxRows {
+            thinLinear(
+                input: input, rows: rows, inFeatures: inFeatures, ldInput: ldInput,
+                weight: weight, outFeatures: outFeatures, output: output, ldOutput: ldo,
+                accumulate: accumulate, threads: BLAS.threads)
+        } else if rows == 1 {
             BLAS.sgemv(
                 m: outFeatures, n: inFeatures, a: weight, lda: inFeatures,
                 x: input, y: output, beta: accumulate ? 1 : 0)

@@ -1,0 +1,80 @@
+import CSIMD
+import Dispatch
+
+/// Instruction-set levels of the C kernels in `CSIMD`, chosen at run time.
+public enum SIMDLevel: Int32, CaseIterable, Sendable {
+    /// Portable C (auto-vectorised for the baseline target only).
+    case scalar = 0
+    /// AVX2 with FMA (x86-64-v3).
+    case avx2 = 1
+    /// AVX-512 F.
+    case avx512 = 2
+
+    /// The best level this CPU supports for the linear kernels.
+    ///
+    /// The corresponding C function is `csimd_linear_best_level`.
+    public static var best: SIMDLevel {
+        SIMDLevel(rawValue: csimd_linear_best_level()) ?? .scalar
+    }
+
+    /// Whether this CPU can run the level.
+    ///
+    /// The corresponding C function is `csimd_linear_supports`.
+    public var isSupported: Bool { csimd_linear_supports(rawValue) != 0 }
+}
+
+extension Kernels {
+    /// Inputs with at most this many rows go through `thinLinear` instead of OpenBLAS.
+    ///
+    /// Measured with `picseek bench engine --thin-max-rows`: a general GEMM repacks the
+    /// weight matrix on every call, which dominates when only a few rows (a text query,
+    /// class tokens) are multiplied; the thin kernel reads each weight once instead.
+    /// 0 sends everything to OpenBLAS.
+    nonisolated(unsafe) public static var thinLinearMaxRows = 16
+
+    /// Below this many multiply-adds a `thinLinear` call stays on the calling thread.
+    static let thinParallelMinimum = 1 << 18
+
+    /// `output (=|+=) input · weightᵀ` for few rows, without bias or activation.
+    ///
+    /// Shapes as in `linear`. Each weight row is read once and multiplied with every
+    /// input row while cached. With `threads` > 1 the output columns are split over
+    /// that many threads (each reads its own share of the weights). `level` defaults
+    /// to the best the CPU supports and must be supported.
+    /// The corresponding C function is `csimd_linear_f32`.
+    public static func thinLinear(
+        input: UnsafePointer<Float>, rows: Int, inFeatures: Int, ldInput: Int? = nil,
+        weight: UnsafePointer<Float>, outFeatures: Int,
+        output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
+        accumulate: Bool = false, level: SIMDLevel = .best, threads: Int = 1
+    ) {
+        precondition(rows >= 0 && inFeatures >= 0 && outFeatures >= 0, "negative linear dimension")
+        precondition(level.isSupported, "SIMD level \(level) is not supported by this CPU")
+        if rows == 0 || outFeatures == 0 { return }
+        let ldi = ldInput ?? inFeatures, ldo = ldOutput ?? outFeatures
+        let work = rows * inFeatures * outFeatures
+        let parts = work >= thinParallelMinimum ? max(1, min(threads, outFeatures / 4)) : 1
+        if parts == 1 {
+            csimd_linear_f32(
+                level.rawValue, input, rows, inFeatures, ldi, weight, 0, outFeatures,
+                output, ldo, accumulate ? 1 : 0)
+            return
+        }
+        // Column ranges in multiples of 12 so every part uses the widest tiles (3 and 4 columns).
+        let chunk = (outFeatures / parts + 11) / 12 * 12
+        let out = UnsafeSendable(output)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let begin = min(outFeatures, part * chunk)
+            let end = part == parts - 1 ? outFeatures : min(outFeatures, begin + chunk)
+            csimd_linear_f32(
+                level.rawValue, input, rows, inFeatures, ldi, weight, begin, end,
+                out.pointer, ldo, accumulate ? 1 : 0)
+        }
+    }
+}
+
+/// A pointer handed to worker threads that write disjoint parts of it.
+private struct UnsafeSendable: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
