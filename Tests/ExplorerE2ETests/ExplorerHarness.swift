@@ -42,6 +42,20 @@ final class ExplorerHarness: @unchecked Sendable {
         usleepMs(40)
     }
 
+    /// Sends Escape alone: waits until the runtime has read it before anything
+    /// else is typed, so a loaded machine cannot merge it with the next key
+    /// into Alt plus that key.
+    func pressEscape() {
+        pty.write("\u{1B}")
+        let deadline = Date().addingTimeInterval(5)
+        var pending: Int32 = 1
+        while Date() < deadline {
+            if ioctl(fileno(pty.slave), UInt(FIONREAD), &pending) != 0 || pending == 0 { break }
+            usleepMs(5)
+        }
+        usleepMs(80)
+    }
+
     /// Reads output until `condition` holds for the screen, or `seconds` pass.
     @discardableResult
     func waitFor(seconds: Double = 5, _ condition: (VTScreen) -> Bool) -> Bool {

@@ -38,8 +38,7 @@ struct ExplorerRuntimeTests {
         #expect(harness.waitFor("test-clip · 中文 · 6 photos"))
         #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.1 == .chinese })
 
-        harness.type("\u{1B}")  // leave the query line
-        usleepMs(60)
+        harness.pressEscape()  // leave the query line
         harness.type("\r")  // detail pane
         #expect(harness.waitFor("camera Test Cam"))
         #expect(harness.waitFor("pixels 4000×3000"))
@@ -64,16 +63,14 @@ struct ExplorerRuntimeTests {
         let backend = TestBackend(names: Self.names)
         let harness = try ExplorerHarness(rows: 24, columns: 90, backend: backend)
         #expect(harness.waitFor("6 photos"))
-        harness.type("\u{1B}")
-        usleepMs(60)
+        harness.pressEscape()
         harness.type("r")
         harness.type("/")
         #expect(harness.waitFor("indexing"))
         harness.type("dog")
         #expect(harness.waitFor("0.31 dog.jpg"))
         #expect(harness.waitFor("reindex finished"))
-        harness.type("\u{1B}")
-        usleepMs(60)
+        harness.pressEscape()
         harness.type("y")
         #expect(harness.waitFor("copied path"))
         #expect(harness.screen.oscStrings.contains("52;c;" + OSC52Reference.base64("/gallery/dog.jpg")))

@@ -132,7 +132,7 @@ struct IndexedExploreTests {
     static func press(_ session: TmuxSession, _ keys: String...) throws {
         for key in keys {
             try session.send(keys: [key])
-            Thread.sleep(forTimeInterval: 0.4)
+            Thread.sleep(forTimeInterval: 0.6)
         }
     }
 
