@@ -60,7 +60,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
-                "Cells", "Explorer", "CLIP",
+                "Cells", "Explorer", "CLIP", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

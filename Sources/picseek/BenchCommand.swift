@@ -8,5 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print medians.",
-        subcommands: [BenchEngineCommand.self, BenchImages.self, BenchSearch.self, BenchRender.self])
+        subcommands: [
+            BenchEngineCommand.self, BenchImages.self, BenchSearch.self, BenchRender.self,
+            BenchTokenizer.self,
+        ])
 }
