@@ -7,6 +7,7 @@
 // input-row tiles, so a weight tile comes from memory once and is re-read
 // from L1/L2 for the following input-row tiles.
 #include "csimd_linear.h"
+#include "csimd.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CSIMD_LINEAR_X86 1
@@ -187,32 +188,10 @@ AVX512 static void linear_avx512(const float *x, size_t rows, size_t k, size_t l
 
 // MARK: dispatch
 
-int csimd_linear_supports(int level) {
-    if (level == CSIMD_SCALAR) return 1;
-#ifdef CSIMD_LINEAR_X86
-    __builtin_cpu_init();
-    if (level == CSIMD_AVX2)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (level == CSIMD_AVX512) return __builtin_cpu_supports("avx512f");
-#endif
-    return 0;
-}
-
-int csimd_linear_best_level(void) {
-    static int best = -1;
-    int b = __atomic_load_n(&best, __ATOMIC_RELAXED);
-    if (b < 0) {
-        b = csimd_linear_supports(CSIMD_AVX512) ? CSIMD_AVX512
-          : csimd_linear_supports(CSIMD_AVX2) ? CSIMD_AVX2 : CSIMD_SCALAR;
-        __atomic_store_n(&best, b, __ATOMIC_RELAXED);
-    }
-    return b;
-}
-
 void csimd_linear_f32(int level, const float *x, size_t rows, size_t k, size_t ldx,
                       const float *w, size_t o_begin, size_t o_end,
                       float *y, size_t ldy, int accumulate) {
-    if (level < 0) level = csimd_linear_best_level();
+    if (level < 0) level = csimd_best_level();
     if (rows == 0 || o_begin >= o_end) return;
 #ifdef CSIMD_LINEAR_X86
     if (level == CSIMD_AVX512) {

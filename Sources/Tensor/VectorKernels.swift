@@ -5,32 +5,13 @@ import CSIMD
 /// scalar version everywhere else.
 public enum VectorKernels {
     /// An instruction-set level a kernel can run at.
-    public enum Level: Int32, Sendable, CaseIterable, CustomStringConvertible {
-        /// Portable C, no SIMD intrinsics.
-        case scalar = 0
-        /// AVX2 with FMA.
-        case avx2 = 1
-        /// AVX-512 F and BW.
-        case avx512 = 2
-
-        /// Whether this CPU can run the level.
-        public var isSupported: Bool { csimd_supports(rawValue) != 0 }
-
-        /// The level name as printed by benchmarks.
-        public var description: String {
-            switch self {
-            case .scalar: "scalar"
-            case .avx2: "avx2"
-            case .avx512: "avx512"
-            }
-        }
-    }
+    public typealias Level = SIMDLevel
 
     /// The fastest level this CPU supports (what `nil` levels use).
-    public static var best: Level { Level(rawValue: csimd_best_level()) ?? .scalar }
+    public static var best: Level { SIMDLevel.best }
 
     /// Every level this CPU supports, scalar first.
-    public static var supportedLevels: [Level] { Level.allCases.filter(\.isSupported) }
+    public static var supportedLevels: [Level] { SIMDLevel.supported }
 
     /// `out[i] = dot(matrix[i], query)` over a row-major float32 matrix.
     /// `level` nil means `best`; an unsupported level is a programming error.

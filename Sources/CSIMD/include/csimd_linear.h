@@ -18,15 +18,9 @@
 #define CSIMD_AVX512 2  /* AVX-512 F */
 #endif
 
-/// The best level this CPU supports for the linear kernels; computed once.
-int csimd_linear_best_level(void);
-
-/// Whether `level` can run here.
-int csimd_linear_supports(int level);
-
 /// y[r*ldy + o] (=, or += when accumulate) dot(x[r*ldx ..], w[o*k ..]) over k
-/// for r < rows and o_begin <= o < o_end. `level` must be supported; a
-/// negative level means the best one. `y` must not overlap `x` or `w`.
+/// for r < rows and o_begin <= o < o_end. `level` must be supported
+/// (csimd_supports in csimd.h); a negative level means csimd_best_level(). `y` must not overlap `x` or `w`.
 void csimd_linear_f32(int level, const float *x, size_t rows, size_t k, size_t ldx,
                       const float *w, size_t o_begin, size_t o_end,
                       float *y, size_t ldy, int accumulate);

@@ -1,28 +1,6 @@
 import CSIMD
 import Dispatch
 
-/// Instruction-set levels of the C kernels in `CSIMD`, chosen at run time.
-public enum SIMDLevel: Int32, CaseIterable, Sendable {
-    /// Portable C (auto-vectorised for the baseline target only).
-    case scalar = 0
-    /// AVX2 with FMA (x86-64-v3).
-    case avx2 = 1
-    /// AVX-512 F.
-    case avx512 = 2
-
-    /// The best level this CPU supports for the linear kernels.
-    ///
-    /// The corresponding C function is `csimd_linear_best_level`.
-    public static var best: SIMDLevel {
-        SIMDLevel(rawValue: csimd_linear_best_level()) ?? .scalar
-    }
-
-    /// Whether this CPU can run the level.
-    ///
-    /// The corresponding C function is `csimd_linear_supports`.
-    public var isSupported: Bool { csimd_linear_supports(rawValue) != 0 }
-}
-
 extension Kernels {
     /// Inputs with at most this many rows go through `thinLinear` instead of OpenBLAS.
     ///
