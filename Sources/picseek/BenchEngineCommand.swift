@@ -42,6 +42,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
     var thinMaxRows = Kernels.thinLinearMaxRows
 
+    @Option(name: .long, help: "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best this CPU has).")
+    var simd: SIMDLevel?
+
     @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
     var model: String?
 
@@ -54,6 +57,9 @@ struct BenchEngineCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
             throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
+        }
+        if let simd, !simd.isSupported {
+            throw ValidationError("this CPU cannot run \(simd); it supports \(SIMDLevel.supported.map(\.description).joined(separator: ", "))")
         }
     }
 
@@ -71,10 +77,11 @@ struct BenchEngineCommand: ParsableCommand {
     func run() throws {
         BLAS.threads = threads
         Kernels.thinLinearMaxRows = thinMaxRows
+        if let simd { Kernels.thinLinearLevel = simd }
         if !json {
             print("threads: \(BLAS.threads) (OpenBLAS and thin kernel)")
             print("openblas: \(BLAS.configuration)")
-            print("thin linear: up to \(thinMaxRows) rows, \(SIMDLevel.best)")
+            print("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
             print("load average before: \(loadAverage())")
         }
         var results: [Result] = []
@@ -244,5 +251,12 @@ struct BenchEngineCommand: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
+    }
+}
+
+extension SIMDLevel: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let level = SIMDLevel.allCases.first(where: { $0.description == argument }) else { return nil }
+        self = level
     }
 }

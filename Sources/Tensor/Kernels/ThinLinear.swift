@@ -10,6 +10,10 @@ extension Kernels {
     /// 0 sends everything to OpenBLAS.
     nonisolated(unsafe) public static var thinLinearMaxRows = 16
 
+    /// The instruction-set level `linear` uses for its thin products: the best this CPU
+    /// supports unless a benchmark narrows it (`picseek bench engine --simd`). Must be supported.
+    nonisolated(unsafe) public static var thinLinearLevel = SIMDLevel.best
+
     /// Below this many multiply-adds a `thinLinear` call stays on the calling thread.
     static let thinParallelMinimum = 1 << 18
 
@@ -18,14 +22,15 @@ extension Kernels {
     /// Shapes as in `linear`. Each weight row is read once and multiplied with every
     /// input row while cached. With `threads` > 1 the output columns are split over
     /// that many threads (each reads its own share of the weights). `level` defaults
-    /// to the best the CPU supports and must be supported.
+    /// to `thinLinearLevel` and must be supported.
     /// The corresponding C function is `csimd_linear_f32`.
     public static func thinLinear(
         input: UnsafePointer<Float>, rows: Int, inFeatures: Int, ldInput: Int? = nil,
         weight: UnsafePointer<Float>, outFeatures: Int,
         output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
-        accumulate: Bool = false, level: SIMDLevel = .best, threads: Int = 1
+        accumulate: Bool = false, level: SIMDLevel? = nil, threads: Int = 1
     ) {
+        let level = level ?? thinLinearLevel
         precondition(rows >= 0 && inFeatures >= 0 && outFeatures >= 0, "negative linear dimension")
         precondition(level.isSupported, "SIMD level \(level) is not supported by this CPU")
         if rows == 0 || outFeatures == 0 { return }
