@@ -3,7 +3,12 @@
 public enum OSC52 {
     /// `ESC ] 52 ; c ; <base64 of text> BEL`.
     public static func sequence(copying text: String) -> String {
-        "\u{1B}]52;c;" + base64(Array(text.utf8)) + "\u{07}"
+        sequence(copying: Array(text.utf8))
+    }
+
+    /// `ESC ] 52 ; c ; <base64 of bytes> BEL`: the bytes go to the clipboard unchanged.
+    public static func sequence(copying bytes: [UInt8]) -> String {
+        "\u{1B}]52;c;" + base64(bytes) + "\u{07}"
     }
 
     /// Standard base64 with padding (RFC 4648).

@@ -21,10 +21,10 @@ public enum Effect: Equatable, Sendable {
     /// Load model `name` and its vectors for searching, off the UI thread;
     /// answer `.modelSwitched` or `.modelSwitchFailed`.
     case switchModel(name: String)
-    /// Open a file in the system viewer (no shell).
-    case open(path: String)
-    /// Put text on the clipboard (OSC 52).
-    case copyToClipboard(text: String)
+    /// Open a file in the system viewer (no shell); the path's bytes as stored.
+    case open(path: [UInt8])
+    /// Put bytes (a path as stored) on the clipboard (OSC 52).
+    case copyToClipboard(bytes: [UInt8])
     /// Send `image` to the terminal as kitty image `id` placed over
     /// `columns` x `rows` cells (kitty graphics mode only).
     case transmitImage(id: Int, image: RGBImage, columns: Int, rows: Int)

@@ -4,20 +4,28 @@ import PicseekCore
 public struct Hit: Equatable, Sendable {
     /// The photo's id in the index.
     public var photoID: Int64
-    /// The photo's path as stored (raw; the view escapes it).
-    public var path: String
+    /// The photo's path exactly as stored: file names need not be UTF-8.
+    public var pathBytes: [UInt8]
     /// Similarity to the query, e.g. 0.31 (cosine).
     public var score: Float
     /// A small image for the grid, when the backend already has it.
     public var thumbnail: RGBImage?
 
-    /// Creates a hit.
-    public init(photoID: Int64, path: String, score: Float, thumbnail: RGBImage? = nil) {
+    /// Creates a hit from the path's bytes as stored.
+    public init(photoID: Int64, pathBytes: [UInt8], score: Float, thumbnail: RGBImage? = nil) {
         self.photoID = photoID
-        self.path = path
+        self.pathBytes = pathBytes
         self.score = score
         self.thumbnail = thumbnail
     }
+
+    /// Creates a hit for a UTF-8 path.
+    public init(photoID: Int64, path: String, score: Float, thumbnail: RGBImage? = nil) {
+        self.init(photoID: photoID, pathBytes: Array(path.utf8), score: score, thumbnail: thumbnail)
+    }
+
+    /// The path for display: bytes that are not UTF-8 become U+FFFD (raw; the view escapes it).
+    public var path: String { String(decoding: pathBytes, as: UTF8.self) }
 
     /// The last path component.
     public var fileName: String {
@@ -36,8 +44,8 @@ public struct Hit: Equatable, Sendable {
 public struct PhotoDetail: Equatable, Sendable {
     /// The photo's id in the index.
     public var photoID: Int64
-    /// Full path (raw; the view escapes it).
-    public var path: String
+    /// Full path exactly as stored: file names need not be UTF-8.
+    public var pathBytes: [UInt8]
     /// Pixel size and EXIF facts, when known.
     public var metadata: PhotoMetadata?
     /// File size in bytes, when known.
@@ -45,17 +53,29 @@ public struct PhotoDetail: Equatable, Sendable {
     /// A larger preview than the grid thumbnail, when the backend has one.
     public var preview: RGBImage?
 
-    /// Creates a detail record.
+    /// Creates a detail record from the path's bytes as stored.
     public init(
-        photoID: Int64, path: String, metadata: PhotoMetadata? = nil, fileSize: Int64? = nil,
+        photoID: Int64, pathBytes: [UInt8], metadata: PhotoMetadata? = nil, fileSize: Int64? = nil,
         preview: RGBImage? = nil
     ) {
         self.photoID = photoID
-        self.path = path
+        self.pathBytes = pathBytes
         self.metadata = metadata
         self.fileSize = fileSize
         self.preview = preview
     }
+
+    /// Creates a detail record for a UTF-8 path.
+    public init(
+        photoID: Int64, path: String, metadata: PhotoMetadata? = nil, fileSize: Int64? = nil,
+        preview: RGBImage? = nil
+    ) {
+        self.init(photoID: photoID, pathBytes: Array(path.utf8), metadata: metadata,
+                  fileSize: fileSize, preview: preview)
+    }
+
+    /// The path for display: bytes that are not UTF-8 become U+FFFD (raw; the view escapes it).
+    public var path: String { String(decoding: pathBytes, as: UTF8.self) }
 }
 
 /// What the index holds, for the status line and the empty-index screen.

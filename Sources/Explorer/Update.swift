@@ -241,11 +241,11 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .openInViewer:
         guard let hit = state.selectedHit else { return [] }
         state.message = StatusMessage("opening " + TerminalSafe.escape(hit.fileName), isError: false)
-        return [.open(path: hit.path)]
+        return [.open(path: hit.pathBytes)]
     case .copyPath:
         guard let hit = state.selectedHit else { return [] }
         state.message = StatusMessage("copied path to the clipboard (OSC 52)", isError: false)
-        return [.copyToClipboard(text: hit.path)]
+        return [.copyToClipboard(bytes: hit.pathBytes)]
     case .reindex:
         guard !state.reindexing else {
             state.message = StatusMessage("a reindex is already running", isError: false)

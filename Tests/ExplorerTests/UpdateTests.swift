@@ -164,10 +164,25 @@ struct UpdateTests {
         #expect(state.source == .similar(photoID: 2, name: "img_01.jpg"))
         Fixtures.send(&state, .searchResults(seq: 1, hits: Fixtures.hits(4)))
         #expect(state.selection == 0)
-        #expect(Fixtures.send(&state, .keyPressed(.character("o"))) == [.open(path: "/photos/img_00.jpg")])
+        #expect(Fixtures.send(&state, .keyPressed(.character("o"))) == [.open(path: Array("/photos/img_00.jpg".utf8))])
         #expect(
             Fixtures.send(&state, .keyPressed(.character("y")))
-                == [.copyToClipboard(text: "/photos/img_00.jpg")])
+                == [.copyToClipboard(bytes: Array("/photos/img_00.jpg".utf8))])
+    }
+
+    @Test("open and copy pass a path that is not UTF-8 byte for byte; the grid shows it escaped")
+    func rawPathBytes() {
+        var state = Fixtures.state()
+        let raw: [UInt8] = Array("/photos/".utf8) + [0x62, 0xFF, 0xFE, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67]
+        let hit = Hit(photoID: 7, pathBytes: raw, score: 0.5)
+        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: [hit]))
+        #expect(Fixtures.send(&state, .keyPressed(.character("o"))) == [.open(path: raw)])
+        #expect(Fixtures.send(&state, .keyPressed(.character("y"))) == [.copyToClipboard(bytes: raw)])
+        #expect(hit.fileName == "b\u{FFFD}\u{FFFD}\u{1B}[2J.jpg")
+        Fixtures.send(&state, .keyPressed(.enter))
+        let screen = view(state).lines.joined(separator: "\n")
+        #expect(!screen.contains("\u{1B}"))
+        #expect(screen.contains("[2J.jpg"))
     }
 
     @Test("reindex runs once at a time and its progress and end reach the state")

@@ -64,8 +64,9 @@ struct ManifestError: Error, CustomStringConvertible {
     var description: String { "gallery-scenes.jsonl: unusable line \(line)" }
 }
 
-/// The first pictures of `sample-gallery/`, copied to a temporary folder and indexed
-/// once with the bundled demo model.
+/// The first pictures of `sample-gallery/`, copied to `.build/integration-gallery/` and
+/// indexed once with the bundled demo model. The folder is shared by the whole run, so it
+/// is cleared at the start of the next one (and by `make clean`), never left in /tmp.
 final class IndexedGallery: @unchecked Sendable {
     let scenes: [GalleryScene]
     let model: ClipModel
@@ -76,8 +77,10 @@ final class IndexedGallery: @unchecked Sendable {
     init() throws {
         scenes = try GalleryScene.load(count: galleryPictures)
         model = try ClipModel(directory: repository.appendingPathComponent("models/picseek-demo").path)
-        folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("picseek-demo-gallery-\(UUID().uuidString)")
+        folder = repository.appendingPathComponent(".build/integration-gallery")
+        if FileManager.default.fileExists(atPath: folder.path) {
+            try FileManager.default.removeItem(at: folder)
+        }
         let photos = folder.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
         for scene in scenes {

@@ -204,8 +204,8 @@ final class ExplorerRuntime {
             } catch {
                 queue.post(.error("\(error)"))
             }
-        case .copyToClipboard(let text):
-            pendingRaw.append(OSC52.sequence(copying: text))
+        case .copyToClipboard(let bytes):
+            pendingRaw.append(OSC52.sequence(copying: bytes))
         case .transmitImage(let id, let image, let columns, let rows):
             pendingRaw.append(
                 KittyGraphics.transmit(

@@ -89,7 +89,7 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         defer { lock.unlock() }
         do {
             return try current.engine.search(request).map {
-                Hit(photoID: $0.photoID, path: String(decoding: $0.path, as: UTF8.self), score: $0.score)
+                Hit(photoID: $0.photoID, pathBytes: $0.path, score: $0.score)
             }
         } catch SearchError.noVectors {
             // Nothing indexed with this model yet (e.g. the first reindex is running).
@@ -112,7 +112,7 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
                 width: width, height: height, takenAt: photo.takenAt, camera: photo.camera)
         }
         return PhotoDetail(
-            photoID: photoID, path: String(decoding: photo.path, as: UTF8.self), metadata: metadata,
+            photoID: photoID, pathBytes: photo.path, metadata: metadata,
             fileSize: photo.size, preview: try? storedThumbnail(photoID: photoID, scale: 1))
     }
 

@@ -15,10 +15,13 @@ struct Opener {
 
     /// Starts the viewer; failures to start are thrown, a non-zero exit is
     /// reported later through `onExit` (from a background thread).
-    func open(_ path: String, onExit: @escaping @Sendable (String) -> Void) throws {
+    /// `path` is the file's path as stored, byte for byte (it need not be UTF-8).
+    func open(_ path: [UInt8], onExit: @escaping @Sendable (String) -> Void) throws {
         guard let program = command.first else { return }
-        let arguments = command + [path]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        let shownPath = String(decoding: path, as: UTF8.self)
+        guard !path.contains(0) else { throw OpenerError.badPath(shownPath) }
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) }
+        argv.append(Self.cString(path))
         argv.append(nil)
         defer { for pointer in argv { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
@@ -52,9 +55,19 @@ struct Opener {
             let exited = status & 0x7F == 0
             let code = (status >> 8) & 0xFF
             if !exited || code != 0 {
-                onExit("\(name) failed (exit status \(exited ? code : -1)) for \(path)")
+                onExit("\(name) failed (exit status \(exited ? code : -1)) for \(shownPath)")
             }
         }
+    }
+
+    /// A malloc'ed NUL-terminated copy of `bytes`, freed like `strdup`'s result.
+    private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
+        guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        bytes.withUnsafeBufferPointer { source in
+            for (i, byte) in source.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+        }
+        buffer[bytes.count] = 0
+        return buffer
     }
 }
 
@@ -62,6 +75,7 @@ struct Opener {
 enum OpenerError: Error, CustomStringConvertible {
     case notFound(program: String)
     case spawn(program: String, message: String)
+    case badPath(String)
 
     var description: String {
         switch self {
@@ -69,6 +83,8 @@ enum OpenerError: Error, CustomStringConvertible {
             return "cannot open the photo: \(program) not found (install xdg-utils)"
         case .spawn(let program, let message):
             return "cannot start \(program): \(message)"
+        case .badPath(let path):
+            return "cannot open \(path): the stored path contains a NUL byte"
         }
     }
 }
