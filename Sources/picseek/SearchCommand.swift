@@ -74,7 +74,7 @@ struct Search: ParsableCommand {
     func run() throws {
         // Check everything that needs no model first, so mistakes show at once.
         let text = query.joined(separator: " ")
-        let terms = text.isEmpty ? nil : try QueryParser.parse(text)
+        let terms = like == nil ? try QueryParser.parse(text) : nil
         let dates = try DateBounds(since: since, until: until)
         var templates = PromptTemplates.standard
         if let templateEn { try templates.set(templateEn, for: .en) }

@@ -168,6 +168,19 @@ struct IndexedExploreTests {
         }
     }
 
+    @Test("an empty or blank query is refused with the same plain message")
+    func emptyQuery() throws {
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        for query in ["", "   ", "+"] {
+            let result = try Self.run(
+                ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--", query], in: sandbox)
+            #expect(result.status != 0)
+            #expect(result.errors.contains("empty query"), "query [\(query)]: \(result.errors)")
+            #expect(result.output.isEmpty)
+        }
+    }
+
     @Test("explore searches, toggles the language, shows details, reindexes and restores the terminal")
     func exploreSession() throws {
         guard let binary = Self.ready() else { return }
