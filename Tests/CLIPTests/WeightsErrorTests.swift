@@ -126,6 +126,27 @@ struct WeightsErrorTests {
         }
     }
 
+    @Test("a missing folder, a file, a pickle-only folder and another model type get plain errors")
+    func wrongFolders() throws {
+        let copy = try BrokenCopy(of: "odd70")
+        defer { copy.remove() }
+        #expect(loadError(copy.directory + "/nope") == .unreadable(file: copy.directory + "/nope", reason: "no such model folder"))
+        #expect(loadError(copy.weightsPath)?.description.contains("not a folder") == true)
+
+        try FileManager.default.moveItem(atPath: copy.weightsPath, toPath: copy.directory + "/pytorch_model.bin")
+        #expect(loadError(copy.directory) == .needsImport(folder: copy.directory, found: "pytorch_model.bin"))
+        #expect(loadError(copy.directory)?.description.contains("picseek model import") == true)
+
+        let clip = #"{"model_type": "clip", "text_config": {}, "vision_config": {}}"#
+        #expect(throws: WeightsError.badConfig(
+            file: "config.json", key: "model_type",
+            reason: "clip is not supported (picseek runs chinese_clip folders, and OpenCLIP folders with open_clip_config.json)")) {
+            try CLIPConfig.huggingFace(json: Data(clip.utf8))
+        }
+        // Configs without model_type (older exports) still load.
+        #expect((try? CLIPConfig.huggingFace(json: Data(#"{"projection_dim": 16}"#.utf8)))?.projectionDim == 16)
+    }
+
     @Test("preprocessor configs map to squash or shortest-side + crop")
     func preprocessSpec() throws {
         let squash = try PreprocessSpecTestData.parse(#"{"do_center_crop": false, "size": {"height": 336, "width": 336}}"#)

@@ -10,6 +10,12 @@ extension CLIPConfig {
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw .badConfig(file: file, key: "(root)", reason: "not a JSON object")
         }
+        if let type = root["model_type"] as? String, type != "chinese_clip" {
+            throw .badConfig(
+                file: file, key: "model_type",
+                reason: "\(type) is not supported (picseek runs chinese_clip folders, and OpenCLIP "
+                    + "folders with open_clip_config.json)")
+        }
         let reader = JSONReader(file: file)
         let textDict = (root["text_config"] as? [String: Any]) ?? (root["text_config_dict"] as? [String: Any]) ?? [:]
         let visionDict = (root["vision_config"] as? [String: Any]) ?? (root["vision_config_dict"] as? [String: Any]) ?? [:]

@@ -52,6 +52,7 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     /// (or `model.safetensors`).
     public convenience init(directory: String) throws(WeightsError) {
         let folder = ModelFolder(directory: directory)
+        try folder.checkIsFolder()
         if folder.exists("open_clip_config.json") {
             let file = folder.exists("open_clip_model.safetensors") ? "open_clip_model.safetensors" : "model.safetensors"
             let weights = try SafeTensorsFile(path: folder.path(file))
@@ -82,6 +83,9 @@ public final class ClipModel: Embedder, @unchecked Sendable {
                 file: "preprocessor_config.json", key: "size",
                 reason: "\(spec.size) differs from the vision tower's image_size \(config.vision.imageSize)")
         }
+        if !folder.exists("model.safetensors"), let pickle = folder.firstExisting(Self.pickleWeights) {
+            throw .needsImport(folder: directory, found: pickle)
+        }
         let weights = try SafeTensorsFile(path: folder.path("model.safetensors"))
         let identity = EmbedderIdentity(
             name: folder.name, family: "chinese-clip", dimension: config.projectionDim,
@@ -101,6 +105,10 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             config: config, weights: weights, preprocess: spec, identity: identity,
             vocabularyFile: vocabulary, tokenizer: tokenizer)
     }
+
+    /// PyTorch pickles that `picseek model import` converts to safetensors.
+    static let pickleWeights = ["pytorch_model.bin", "clip_cn_vit-b-16.pt", "clip_cn_vit-l-14.pt",
+                                "clip_cn_vit-l-14-336.pt", "clip_cn_vit-h-14.pt", "open_clip_pytorch_model.bin"]
 
     /// Runs `load`, keeping a `TokenizerError` for `embedText` to report (images still work).
     private static func loadTokenizer(
@@ -164,6 +172,22 @@ struct ModelFolder {
     func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
 
     func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(file)) }
+
+    /// The first of `files` present in the folder.
+    func firstExisting(_ files: [String]) -> String? { files.first(where: exists) }
+
+    /// Throws a plain error when the model path is missing or is a file.
+    func checkIsFolder() throws(WeightsError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+            throw .unreadable(file: directory, reason: "no such model folder")
+        }
+        guard isFolder.boolValue else {
+            throw .unreadable(
+                file: directory,
+                reason: "not a folder (a model is a folder with config.json and model.safetensors)")
+        }
+    }
 
     func read(_ file: String) throws(WeightsError) -> Data {
         guard let data = FileManager.default.contents(atPath: path(file)) else {

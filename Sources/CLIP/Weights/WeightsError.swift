@@ -17,6 +17,9 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case badDataRange(name: String, expectedBytes: Int, foundBytes: Int, file: String)
     /// `config.json` or `preprocessor_config.json` has a missing or invalid value.
     case badConfig(file: String, key: String, reason: String)
+    /// The folder holds the weights only in a format read by `picseek model import`
+    /// (a PyTorch pickle), not as safetensors.
+    case needsImport(folder: String, found: String)
 
     public var description: String {
         switch self {
@@ -37,6 +40,9 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
             return "tensor \(name): expected \(expected) bytes of data, found \(found) in \(file)"
         case .badConfig(let file, let key, let reason):
             return "\(file): \(key): \(reason)"
+        case .needsImport(let folder, let found):
+            return "\(folder) has no model.safetensors, only \(found); "
+                + "convert it once with `picseek model import \(folder)`"
         }
     }
 }
