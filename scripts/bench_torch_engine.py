@@ -4,6 +4,7 @@
 Run with the reference virtualenv (torch, transformers; see CONVENTIONS.md):
 
     python scripts/bench_torch_engine.py --threads 2 [--family all] [--picseek .build/release/picseek]
+        [--image-precision bf16]
 
 Builds, one after the other, a full-size Chinese-CLIP ViT-B/16 + RoBERTa-wwm-ext-base
 ChineseCLIPModel and an OpenCLIP xlm-roberta-base-ViT-B-32 (open_clip VisionTransformer with
@@ -12,8 +13,11 @@ weights (fp32, eval, torch.inference_mode; no download), and prints for each ima
 and 8 (median of --runs) and the median latency of a 10-token text query (median of
 --text-runs), with the thread count, then the B/32 over B/16 ratio at batch 8. With --picseek
 it also runs `picseek bench engine --json` with the same threads and family and prints both
-results side by side with the ratios.
+results side by side with the ratios. With --image-precision bf16 both image towers multiply in
+bfloat16: PyTorch under torch.autocast("cpu", dtype=torch.bfloat16), picseek with
+--image-precision bf16; text queries stay float32.
 """
+import contextlib
 import argparse
 import json
 import resource
@@ -70,11 +74,14 @@ def measure(build, args):
         for _ in range(3):
             text(ids, mask)
         result["text_query_ms"] = 1000 * timed(lambda: text(ids, mask), args.text_runs)
-        for batch in (1, 8):
-            pixels = torch.randn(batch, 3, 224, 224)
-            image(pixels)
-            seconds = timed(lambda: image(pixels), args.runs)
-            result[f"images_per_second_batch{batch}"] = batch / seconds
+        precision = (torch.autocast("cpu", dtype=torch.bfloat16) if args.image_precision == "bf16"
+                     else contextlib.nullcontext())
+        with precision:
+            for batch in (1, 8):
+                pixels = torch.randn(batch, 3, 224, 224)
+                image(pixels)
+                seconds = timed(lambda: image(pixels), args.runs)
+                result[f"images_per_second_batch{batch}"] = batch / seconds
     return result
 
 
@@ -94,6 +101,7 @@ def main():
     parser.add_argument("--text-runs", type=int, default=50)
     parser.add_argument("--tokens", type=int, default=10)
     parser.add_argument("--family", choices=["all", *FAMILIES], default="all")
+    parser.add_argument("--image-precision", choices=["fp32", "bf16"], default="fp32")
     parser.add_argument("--picseek", help="path to the picseek binary to compare against")
     args = parser.parse_args()
 
@@ -112,7 +120,8 @@ def main():
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, load average {load}, "
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
+          f"image precision {args.image_precision}, load average {load}, "
           f"peak RSS {rss:.1f} MB")
     if len(results) == 2:
         b16, b32 = (r["images_per_second_batch8"] for r in results.values())
@@ -122,7 +131,8 @@ def main():
         out = subprocess.run(
             [args.picseek, "bench", "engine", "--json", "--threads", str(args.threads),
              "--runs", str(args.runs), "--text-runs", str(args.text_runs),
-             "--tokens", str(args.tokens), "--family", args.family],
+             "--tokens", str(args.tokens), "--family", args.family,
+             "--image-precision", args.image_precision],
             check=True, capture_output=True, text=True).stdout
         swift = {}
         for line in out.strip().splitlines():

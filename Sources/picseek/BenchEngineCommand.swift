@@ -45,6 +45,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best this CPU has).")
     var simd: SIMDLevel?
 
+    @Option(name: .long, help: "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 also prints the distance from fp32.")
+    var imagePrecision: ImagePrecision = .float32
+
     @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
     var model: String?
 
@@ -57,6 +60,9 @@ struct BenchEngineCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
             throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
+        }
+        if imagePrecision == .bfloat16 && !Kernels.bf16Supported {
+            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks")
         }
         if let simd, !simd.isSupported {
             throw ValidationError("this CPU cannot run \(simd); it supports \(SIMDLevel.supported.map(\.description).joined(separator: ", "))")
@@ -82,13 +88,14 @@ struct BenchEngineCommand: ParsableCommand {
             print("threads: \(BLAS.threads) (OpenBLAS and thin kernel)")
             print("openblas: \(BLAS.configuration)")
             print("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
+            print("image tower Linear layers: \(imagePrecision.rawValue)")
             print("load average before: \(loadAverage())")
         }
         var results: [Result] = []
         if let model {
             let clip: ClipModel
             do {
-                clip = try ClipModel(directory: model)
+                clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
             } catch {
                 throw ValidationError("cannot load model \(TerminalSafe.escape(model)): \(TerminalSafe.escape(error.description))")
             }
@@ -143,8 +150,14 @@ struct BenchEngineCommand: ParsableCommand {
         if !textOnly {
             let vision = try VisionTower(
                 config: config.vision, projectionDim: config.projectionDim,
-                weights: RandomWeights(seed: 2), names: names)
+                weights: RandomWeights(seed: 2), names: names, precision: imagePrecision)
             measureImages(vision, into: &result)
+            if imagePrecision != .float32 {
+                let reference = try VisionTower(
+                    config: config.vision, projectionDim: config.projectionDim,
+                    weights: RandomWeights(seed: 2), names: names)
+                compare(vision, with: reference)
+            }
         }
         return result
     }
@@ -182,16 +195,34 @@ struct BenchEngineCommand: ParsableCommand {
         return result
     }
 
+    /// `batch` images of fixed pseudo-random pixels.
+    private func randomPixels(_ vision: VisionTower, batch: Int) -> Tensor {
+        let count = batch * vision.pixelsPerImage
+        let pixels = Tensor(shape: [count])
+        var state = UInt64(batch) &* 0x9E37_79B9_7F4A_7C15
+        for i in 0..<count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            pixels.data[i] = Float(state >> 40) / Float(1 << 24) * 4 - 2
+        }
+        return pixels
+    }
+
+    /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s.
+    private func compare(_ vision: VisionTower, with reference: VisionTower) {
+        let pixels = randomPixels(vision, batch: 8)
+        let got = vision.embed(pixels.data, batch: 8), want = reference.embed(pixels.data, batch: 8)
+        let cosines = zip(got, want).map { a, b in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
+        let maxDiff = zip(got, want).map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        if !json {
+            print(String(format: "%@ vs fp32 embeddings of 8 images: cosine min %.6f, max-abs difference %.2e",
+                         vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
+        }
+    }
+
     /// Images/s at batch 1 and 8 on fixed pseudo-random pixels.
     private func measureImages(_ vision: VisionTower, into result: inout Result) {
         for batch in [1, 8] {
-            let count = batch * vision.pixelsPerImage
-            let pixels = Tensor(shape: [count])
-            var state = UInt64(batch) &* 0x9E37_79B9_7F4A_7C15
-            for i in 0..<count {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                pixels.data[i] = Float(state >> 40) / Float(1 << 24) * 4 - 2
-            }
+            let pixels = randomPixels(vision, batch: batch)
             _ = vision.embed(pixels.data, batch: batch)
             var times: [Double] = []
             let cpuStart = cpuSeconds()
@@ -260,3 +291,4 @@ extension SIMDLevel: ExpressibleByArgument {
         self = level
     }
 }
+

@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIP
 import Foundation
 import Imaging
+import Tensor
 import PicseekCore
 
 /// `picseek embed`: prints the embeddings of texts and images with a model folder.
@@ -26,16 +27,23 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per line.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Image tower arithmetic: fp32 (the reference's) or bf16 (CPUs with AVX512_BF16).", valueName: "fp32|bf16"))
+    var imagePrecision: ImagePrecision = .float32
+
     func validate() throws {
         if text.isEmpty && image.isEmpty {
             throw ValidationError("give at least one --text or --image")
+        }
+        if imagePrecision == .bfloat16 && !Kernels.bf16Supported {
+            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks")
         }
     }
 
     func run() throws {
         let clip: ClipModel
         do {
-            clip = try ClipModel(directory: model)
+            clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
         } catch {
             fail("cannot load model \(model): \(error.description)")
         }

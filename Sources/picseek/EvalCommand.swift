@@ -31,6 +31,8 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Decode JPEGs with DCT scaling as indexing does (default: full decode, like PIL).")
     var fast = false
 
+    @OptionGroup var precision: PrecisionOptions
+
     /// The caption languages evaluated, in output order.
     static let languages = ["en", "zh"]
     /// The K of each Recall@K.
@@ -53,7 +55,7 @@ struct EvalCommand: ParsableCommand {
             throw CLIError("no language has a caption on every line (\(error))")
         }
 
-        let embedder = try loadEmbedder(modelPath: model)
+        let embedder = try loadEmbedder(modelPath: model, imagePrecision: try precision.resolve())
         let images = try embedImages(set, with: embedder)
         var results: [(language: String, recall: [Int: Double])] = []
         for (language, texts) in queries {

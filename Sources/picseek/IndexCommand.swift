@@ -40,10 +40,13 @@ struct Index: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var precision: PrecisionOptions
+
     func run() throws {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
+        let imagePrecision = try precision.resolve()
         let store = try database.open()
-        let embedder = try loadEmbedder(modelPath: model)
+        let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let processor = try makePhotoProcessor(for: embedder)
         var options = IndexOptions()
         options.batchSize = batch

@@ -10,25 +10,28 @@ import PicseekCore
 /// `modelPath` is a model name or folder (`--model`); without it the model is
 /// chosen as `picseek model list` shows: the config file, the installed
 /// default, the only installed model, then the bundled demo model.
-func loadEmbedder(modelPath: String?) throws -> any Embedder {
-    try loadModel(modelPath: modelPath).embedder
+/// `imagePrecision` as in `ClipModel`.
+func loadEmbedder(modelPath: String?, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
+    try loadModel(modelPath: modelPath, imagePrecision: imagePrecision).embedder
 }
 
 /// `loadEmbedder(modelPath:)` that also says which model folder was chosen.
-func loadModel(modelPath: String?) throws -> (embedder: any Embedder, resolved: ResolvedModel) {
+func loadModel(
+    modelPath: String?, imagePrecision: ImagePrecision = .float32
+) throws -> (embedder: any Embedder, resolved: ResolvedModel) {
     let resolved: ResolvedModel
     do {
         resolved = try resolveModel(explicit: modelPath)
     } catch {
         throw CLIError(error)
     }
-    return (try loadEmbedder(folder: resolved.folder, name: resolved.name), resolved)
+    return (try loadEmbedder(folder: resolved.folder, name: resolved.name, imagePrecision: imagePrecision), resolved)
 }
 
 /// Loads the CLIP model in `folder` (`name` is for messages).
-func loadEmbedder(folder: String, name: String) throws -> any Embedder {
+func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
     do {
-        return try ClipModel(directory: folder)
+        return try ClipModel(directory: folder, imagePrecision: imagePrecision)
     } catch {
         throw CLIError("cannot load model \(TerminalSafe.escape(name)) from "
             + "\(TerminalSafe.escape(folder)): \(TerminalSafe.escape("\(error)"))")

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Imaging
 import PicseekCore
+import Tensor
 import Testing
 
 /// The real binary over a real index: `picseek index`, `picseek search` and
@@ -165,6 +166,51 @@ struct IndexedExploreTests {
             let path = object?["path"] as? String ?? ""
             #expect(score.map { $0 >= -1 && $0 <= 1 } == true, "line: \(line)")
             #expect(path.hasPrefix("/") && names.contains((path as NSString).lastPathComponent), "line: \(line)")
+        }
+    }
+
+    /// `search --json` results in `database` as (file name, score) pairs, best first.
+    static func searchResults(_ sandbox: Sandbox, database: String, _ query: String) throws -> [(String, Double)] {
+        let result = try run(
+            ["search", "--db", database, "--model", tinyModel, "--json", "--top", "12", query], in: sandbox)
+        #expect(result.status == 0, "search failed: \(result.errors)")
+        return try result.output.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let path = object?["path"] as? String ?? ""
+            return ((path as NSString).lastPathComponent, object?["score"] as? Double ?? .nan)
+        }
+    }
+
+    @Test("index --image-precision bf16 ranks as fp32 does; a bad image_precision in config.toml is named")
+    func bf16Indexing() throws {
+        let sandbox = try Sandbox()
+        let config = sandbox.root + "/config/picseek"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try Data("image_precision = \"half\"\n".utf8).write(to: URL(fileURLWithPath: config + "/config.toml"))
+        let refused = try Self.run(
+            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery], in: sandbox)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("config.toml: image_precision: expected \"fp32\" or \"bf16\", found half"),
+                "stderr: \(refused.errors)")
+        try FileManager.default.removeItem(atPath: config + "/config.toml")
+
+        try Self.index(sandbox)
+        let bf16Database = sandbox.root + "/bf16.sqlite"
+        let bf16Run = try Self.run(
+            ["index", "--db", bf16Database, "--model", Self.tinyModel, "--image-precision", "bf16",
+             sandbox.gallery], in: sandbox)
+        guard Kernels.bf16Supported else {
+            #expect(bf16Run.status != 0 && bf16Run.errors.contains("AVX512_BF16"), "stderr: \(bf16Run.errors)")
+            return
+        }
+        #expect(bf16Run.status == 0, "index failed: \(bf16Run.errors)")
+        for query in ["a red photo", "stripes", "绿色"] {
+            let want = try Self.searchResults(sandbox, database: sandbox.database, query)
+            let got = try Self.searchResults(sandbox, database: bf16Database, query)
+            #expect(got.count == 12)
+            #expect(got.map(\.0) == want.map(\.0), "ranking of \(query) changed: \(got) vs \(want)")
+            // Scores are printed to 3 decimals.
+            for (g, w) in zip(got, want) { #expect(abs(g.1 - w.1) <= 5e-3, "\(query): \(g) vs \(w)") }
         }
     }
 

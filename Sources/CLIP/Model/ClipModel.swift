@@ -26,11 +26,12 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     /// The tokenizer `embedText(_:)` uses, or why there is none.
     public let tokenizer: Result<any TextTokenizer, TokenizerError>
 
-    /// Builds both towers from `weights`.
+    /// Builds both towers from `weights`; `imagePrecision` as in `VisionTower`.
     public init(
         config: CLIPConfig, weights: WeightSource, preprocess: PreprocessSpec,
         identity: EmbedderIdentity, vocabularyFile: String? = nil,
-        tokenizer: Result<any TextTokenizer, TokenizerError>? = nil
+        tokenizer: Result<any TextTokenizer, TokenizerError>? = nil,
+        imagePrecision: ImagePrecision = .float32
     ) throws(WeightsError) {
         let names = TensorNames(config.layout)
         self.tokenizer = tokenizer ?? .failure(.unreadableFile(path: "(none)", reason: "no tokenizer was given"))
@@ -39,7 +40,8 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         self.model = identity
         self.vocabularyFile = vocabularyFile
         vision = try VisionTower(
-            config: config.vision, projectionDim: config.projectionDim, weights: weights, names: names)
+            config: config.vision, projectionDim: config.projectionDim, weights: weights, names: names,
+            precision: imagePrecision)
         text = try TextTower(
             config: config.text, projectionDim: config.projectionDim, projection: config.textProjection,
             weights: weights, names: names)
@@ -49,8 +51,8 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     /// `model.safetensors` (memory-mapped), `preprocessor_config.json` (if absent:
     /// squash to the vision image size with OpenAI mean/std) and `vocab.txt`. An
     /// OpenCLIP folder has `open_clip_config.json` and `open_clip_model.safetensors`
-    /// (or `model.safetensors`).
-    public convenience init(directory: String) throws(WeightsError) {
+    /// (or `model.safetensors`). `imagePrecision` as in `VisionTower`.
+    public convenience init(directory: String, imagePrecision: ImagePrecision = .float32) throws(WeightsError) {
         let folder = ModelFolder(directory: directory)
         try folder.checkIsFolder()
         if folder.exists("open_clip_config.json") {
@@ -67,7 +69,9 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             let tokenizer = Self.loadTokenizer(folder.path("tokenizer.json")) {
                 try UnigramTokenizer(tokenizerJSON: $0, contextLength: context)
             }
-            try self.init(config: config, weights: weights, preprocess: spec, identity: identity, tokenizer: tokenizer)
+            try self.init(
+                config: config, weights: weights, preprocess: spec, identity: identity, tokenizer: tokenizer,
+                imagePrecision: imagePrecision)
             return
         }
         let config = try CLIPConfig.huggingFace(json: try folder.read("config.json"), file: "config.json")
@@ -103,7 +107,7 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         }
         try self.init(
             config: config, weights: weights, preprocess: spec, identity: identity,
-            vocabularyFile: vocabulary, tokenizer: tokenizer)
+            vocabularyFile: vocabulary, tokenizer: tokenizer, imagePrecision: imagePrecision)
     }
 
     /// PyTorch pickles that `picseek model import` converts to safetensors.

@@ -8,6 +8,16 @@ struct LinearWeights: @unchecked Sendable {
     let outFeatures: Int
     /// Keeps a transposed copy alive (only for weights stored `[in, out]`).
     private var owner: Tensor?
+    /// The weights rounded to bfloat16, when the layer multiplies in bfloat16.
+    private(set) var packedBF16: PackedBF16Weights?
+
+    /// This layer multiplying inputs of more than `Kernels.thinLinearMaxRows` rows in
+    /// bfloat16 (`Kernels.linearBF16`); fewer rows stay float32. Needs `Kernels.bf16Supported`.
+    func inBFloat16() -> LinearWeights {
+        var copy = self
+        copy.packedBF16 = PackedBF16Weights(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
+        return copy
+    }
 
     /// Rows `part * out ..< (part + 1) * out` of a fused projection (OpenCLIP
     /// `in_proj_weight` `[3W, W]` and `in_proj_bias` `[3W]`), read in place.
@@ -56,6 +66,13 @@ struct LinearWeights: @unchecked Sendable {
         into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
         activation: Activation = .identity, accumulate: Bool = false, addBias: Bool = true
     ) {
+        if let packedBF16, rows > Kernels.thinLinearMaxRows {
+            Kernels.linearBF16(
+                input: input, rows: rows, ldInput: ldInput, weight: packedBF16, bias: addBias ? bias : nil,
+                output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
+                threads: BLAS.threads)
+            return
+        }
         Kernels.linear(
             input: input, rows: rows, inFeatures: inFeatures, ldInput: ldInput,
             weight: weight, bias: addBias ? bias : nil, outFeatures: outFeatures,

@@ -1,3 +1,4 @@
+import CLIP
 import Explorer
 import Foundation
 import Library
@@ -14,22 +15,22 @@ struct ExplorerSetup {
 /// The index-backed explorer backend for the folders `roots` (command-line
 /// paths; empty: the index's stored folders), over `store`, with the model
 /// `modelPath` resolved as every command does (`--model`, config file,
-/// installed, bundled demo).
+/// installed, bundled demo), its image tower in `imagePrecision`.
 ///
 /// Without `--model`, when the chosen model has no vectors here but another
 /// loadable model does, that model answers instead (the index was built with
 /// it). Folders not yet scanned into the index make `needsIndexing` true.
 func makeExplorerBackend(
-    roots: [String], store: IndexStore, modelPath: String?
+    roots: [String], store: IndexStore, modelPath: String?, imagePrecision: ImagePrecision = .float32
 ) throws -> ExplorerSetup {
     let canonicalRoots = try roots.map { try canonicalPath($0, mustExist: true) }
-    let (embedder, resolved) = try loadModel(modelPath: modelPath)
+    let (embedder, resolved) = try loadModel(modelPath: modelPath, imagePrecision: imagePrecision)
     let processor = try makePhotoProcessor(for: embedder)
     let backend = LibraryBackend(
         store: store, roots: canonicalRoots, embedder: embedder, processor: processor,
         folders: loadableModelFolders(including: resolved),
         load: { folder, name in
-            let embedder = try loadEmbedder(folder: folder, name: name)
+            let embedder = try loadEmbedder(folder: folder, name: name, imagePrecision: imagePrecision)
             return (embedder, try makePhotoProcessor(for: embedder))
         })
     let stored = try store.summary()

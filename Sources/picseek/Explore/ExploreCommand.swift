@@ -36,6 +36,8 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var precision: PrecisionOptions
+
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, kitty, truecolor, 256, mono or ascii, not '\(graphics)'")
@@ -49,7 +51,8 @@ struct ExploreCommand: ParsableCommand {
         // Everything that can fail plainly (index, folders, model) fails here,
         // before the screen is taken over.
         let setup = try makeExplorerBackend(
-            roots: paths, store: try database.open(), modelPath: model)
+            roots: paths, store: try database.open(), modelPath: model,
+            imagePrecision: try precision.resolve())
         guard isatty(0) != 0, isatty(1) != 0 else {
             throw ValidationError("picseek explore needs a terminal on standard input and output")
         }

@@ -1,10 +1,12 @@
 import Explorer
 import Foundation
+import ModelHub
 
-/// Finds and reads theme files: `--theme NAME`, else `theme = NAME` in the
-/// config file (`$XDG_CONFIG_HOME/picseek/config`, default
-/// `~/.config/picseek/config`), else the built-in dark theme. Problems are
-/// returned as warnings for the status line, never thrown.
+/// Finds and reads theme files: `--theme NAME`, else `theme = "NAME"` under
+/// `[explorer]` (or at the top) of `config.toml` (`$XDG_CONFIG_HOME/picseek/`,
+/// default `~/.config/picseek/`, the file that also names the model), else the
+/// built-in dark theme. Problems are returned as warnings for the status line,
+/// never thrown.
 enum ThemeLoader {
     /// The theme to use and warnings about it.
     static func load(name requested: String?, environment: [String: String]) -> (Theme, [String]) {
@@ -58,16 +60,13 @@ enum ThemeLoader {
     }
 
     private static func configuredTheme(environment: [String: String], warnings: inout [String]) -> String? {
-        let path = configFolder(environment: environment) + "/config"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            if parts.count == 2, parts[0] == "theme" {
-                return parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
+        let path = configFolder(environment: environment) + "/config.toml"
+        do {
+            let config = try ConfigFile.load(path: path)
+            return config.values["explorer.theme"] ?? config.values["theme"]
+        } catch {
+            warnings.append("\(error)")
+            return nil
         }
-        return nil
     }
 }

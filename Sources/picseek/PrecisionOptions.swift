@@ -1,0 +1,49 @@
+import ArgumentParser
+import CLIP
+import ModelHub
+import PicseekCore
+import Tensor
+
+/// `--image-precision`, shared by the commands that embed photos.
+struct PrecisionOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Image tower arithmetic: fp32 (as the reference) or bf16 (about twice as fast on CPUs "
+                + "with AVX512_BF16; vectors within about 1e-3 of fp32). Default: image_precision "
+                + "in config.toml, else fp32.",
+            valueName: "fp32|bf16"))
+    var imagePrecision: ImagePrecision?
+
+    /// The precision to load models with: the option, else config.toml, else fp32.
+    /// A bf16 request on a CPU without AVX512_BF16 is an error on the command line and
+    /// a warning (fp32 is used) in the config file, which may be shared between machines.
+    func resolve() throws -> ImagePrecision {
+        if let imagePrecision {
+            guard imagePrecision == .float32 || Kernels.bf16Supported else {
+                throw CLIError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32")
+            }
+            return imagePrecision
+        }
+        let file = ModelLibrary().configFile
+        let config: ConfigFile
+        do {
+            config = try ConfigFile.load(path: file)
+        } catch {
+            throw CLIError(error)
+        }
+        guard let value = config.values["image_precision"] else { return .float32 }
+        guard let precision = ImagePrecision(rawValue: value) else {
+            throw CLIError("\(TerminalSafe.escape(file)): image_precision: expected \"fp32\" or \"bf16\", "
+                + "found \(TerminalSafe.escape(value))")
+        }
+        if precision == .bfloat16 && !Kernels.bf16Supported {
+            printError("warning: \(TerminalSafe.escape(file)) asks for image_precision bf16, "
+                + "but this CPU lacks AVX512_BF16; using fp32")
+            return .float32
+        }
+        return precision
+    }
+}
+
+extension ImagePrecision: ExpressibleByArgument {}
