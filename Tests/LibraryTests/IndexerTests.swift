@@ -345,7 +345,7 @@ struct IndexerTests {
         for i in 0..<5 { f.tree.write("p\(i).jpg", "photo \(i)") }
         f.tree.write("bad.jpg", "BROKEN")
         var events: [IndexProgress] = []
-        _ = try f.index { events.append($0) }
+        _ = try f.index(progress: { events.append($0) })
         #expect(events.first?.phase == .scanning)
         #expect(events.last?.phase == .finished)
         let indexing = events.filter { $0.phase == .indexing }
