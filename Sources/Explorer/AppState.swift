@@ -48,6 +48,8 @@ public struct AppState: Equatable, Sendable {
     public var language: PromptLanguage = .english
     /// Results on screen, best first.
     public var hits: [Hit] = []
+    /// The order of `hits` in the grid (`d` cycles it).
+    public var order: ResultOrder = .score
     /// What produced `hits`.
     public var source: ResultSource = .text
     /// Index of the selected hit.

@@ -10,18 +10,21 @@ public struct Hit: Equatable, Sendable {
     public var score: Float
     /// A small image for the grid, when the backend already has it.
     public var thumbnail: RGBImage?
+    /// When the photo was taken (EXIF), else modified: "YYYY-MM-DD HH:MM:SS", sortable as text.
+    public var date: String?
 
     /// Creates a hit from the path's bytes as stored.
-    public init(photoID: Int64, pathBytes: [UInt8], score: Float, thumbnail: RGBImage? = nil) {
+    public init(photoID: Int64, pathBytes: [UInt8], score: Float, date: String? = nil, thumbnail: RGBImage? = nil) {
         self.photoID = photoID
         self.pathBytes = pathBytes
         self.score = score
+        self.date = date
         self.thumbnail = thumbnail
     }
 
     /// Creates a hit for a UTF-8 path.
-    public init(photoID: Int64, path: String, score: Float, thumbnail: RGBImage? = nil) {
-        self.init(photoID: photoID, pathBytes: Array(path.utf8), score: score, thumbnail: thumbnail)
+    public init(photoID: Int64, path: String, score: Float, date: String? = nil, thumbnail: RGBImage? = nil) {
+        self.init(photoID: photoID, pathBytes: Array(path.utf8), score: score, date: date, thumbnail: thumbnail)
     }
 
     /// The path for display: bytes that are not UTF-8 become U+FFFD (raw; the view escapes it).
@@ -137,6 +140,46 @@ public struct IndexProgress: Equatable, Sendable {
         self.eta = eta
         self.currentFile = currentFile
         self.errors = errors
+    }
+}
+
+/// How the grid orders the results (the backend always picks the best by score).
+public enum ResultOrder: Equatable, Sendable, CaseIterable {
+    case score, newest, oldest
+
+    /// How the results rule and the status line name it.
+    public var label: String {
+        switch self {
+        case .score: return "best first"
+        case .newest: return "newest first"
+        case .oldest: return "oldest first"
+        }
+    }
+
+    /// The next order `d` switches to.
+    public var next: ResultOrder {
+        switch self {
+        case .score: return .newest
+        case .newest: return .oldest
+        case .oldest: return .score
+        }
+    }
+
+    /// `hits` in this order: by score (best first), or by date with equal dates by
+    /// score; hits without a date go last. Stable for equal keys.
+    public func sorted(_ hits: [Hit]) -> [Hit] {
+        let indexed = Array(hits.enumerated())
+        func before(_ a: (offset: Int, element: Hit), _ b: (offset: Int, element: Hit)) -> Bool {
+            let x = a.element, y = b.element
+            if self != .score, x.date != y.date {
+                guard let dx = x.date else { return false }
+                guard let dy = y.date else { return true }
+                return self == .newest ? dx > dy : dx < dy
+            }
+            if x.score != y.score { return x.score > y.score }
+            return a.offset < b.offset
+        }
+        return indexed.sorted(by: before).map(\.element)
     }
 }
 

@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case quit, focusQuery, leaveQuery, cycleFocus, cycleFocusBack
     case moveLeft, moveRight, moveUp, moveDown, pageUp, pageDown, first, last
     case toggleDetail, closeDetail, moreLikeThis, openInViewer, copyPath, reindex
-    case toggleLanguage, toggleHelp, switchModel
+    case toggleLanguage, toggleHelp, switchModel, cycleOrder
 }
 
 /// Which key does what, per focus. The help overlay is drawn from `bindings`,
@@ -27,6 +27,7 @@ public enum KeyMap {
         Binding(keys: "←↓↑→ hjkl", summary: "move the selection; mouse: click, wheel"),
         Binding(keys: "PgUp PgDn", summary: "a page; Home End (g G): first, last"),
         Binding(keys: "s", summary: "more like this photo"),
+        Binding(keys: "d", summary: "order: best first / newest / oldest first"),
         Binding(keys: "o", summary: "open in the system viewer"),
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
@@ -76,6 +77,7 @@ public enum KeyMap {
         case .character("r"): return .reindex
         case .character("t"): return .toggleLanguage
         case .character("m"): return .switchModel
+        case .character("d"): return .cycleOrder
         default: return nil
         }
     }

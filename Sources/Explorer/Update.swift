@@ -29,11 +29,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .searchResults(let seq, let hits):
         guard seq == state.latestSeq else { return [] }  // stale: a newer search is running
         state.searching = false
-        state.hits = hits.map { hit in
+        state.hits = state.order.sorted(hits.map { hit in
             var hit = hit
             hit.thumbnail = hit.thumbnail.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) }
             return hit
-        }
+        })
         state.selection = 0
         state.gridTopRow = 0
         return visibleThumbnailLoads(&state) + detailLoads(&state)
@@ -263,6 +263,15 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
     case .toggleHelp:
         state.helpVisible = true
+    case .cycleOrder:
+        state.order = state.order.next
+        state.message = StatusMessage("order: \(state.order.label)", isError: false)
+        let selected = state.selectedHit?.photoID
+        state.hits = state.order.sorted(state.hits)
+        // Keep the same photo selected, now at its new place.
+        state.selection = state.hits.firstIndex { $0.photoID == selected } ?? 0
+        keepSelectionVisible(&state)
+        return visibleThumbnailLoads(&state)
     case .switchModel:
         guard !state.switchingModel else {
             state.message = StatusMessage("a model is already loading", isError: false)

@@ -45,6 +45,9 @@ struct Search: ParsableCommand {
     @Option(help: ArgumentHelp("Keep results within this score distance of the best.", valueName: "delta"))
     var within: Float?
 
+    @Option(help: "Order of the results kept by --top and the cutoffs: score, newest or oldest (date taken, else modified).")
+    var sort: HitOrder = .score
+
     @Option(help: ArgumentHelp("English prompt template; {} is the query.", valueName: "template"))
     var templateEn: String?
 
@@ -101,6 +104,7 @@ struct Search: ParsableCommand {
         request.dates = dates.isUnbounded ? nil : dates
         if let minRatio { request.cutoff = .ratio(minRatio) }
         if let within { request.cutoff = .delta(within) }
+        request.order = sort
         for hit in try engine.search(request) {
             print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit))
         }
@@ -115,3 +119,5 @@ struct Search: ParsableCommand {
         return photo.id
     }
 }
+
+extension HitOrder: ExpressibleByArgument {}

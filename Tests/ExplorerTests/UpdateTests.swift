@@ -185,6 +185,44 @@ struct UpdateTests {
         #expect(screen.contains("[2J.jpg"))
     }
 
+    @Test("d orders the results newest first, oldest first, then best first again, keeping the selection")
+    func resultOrder() {
+        var state = Fixtures.state()
+        let hits = [
+            Hit(photoID: 1, path: "/p/a.jpg", score: 0.9, date: "2019-05-01 10:00:00"),
+            Hit(photoID: 2, path: "/p/b.jpg", score: 0.8, date: "2023-07-02 09:00:00"),
+            Hit(photoID: 3, path: "/p/c.jpg", score: 0.7, date: nil),
+            Hit(photoID: 4, path: "/p/d.jpg", score: 0.6, date: "2023-07-02 09:00:00"),
+        ]
+        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: hits))
+        Fixtures.send(&state, .keyPressed(.right))  // select b
+        Fixtures.send(&state, .keyPressed(.character("d")))
+        #expect(state.order == .newest)
+        #expect(state.hits.map(\.photoID) == [2, 4, 1, 3])  // equal dates by score, no date last
+        #expect(state.selectedHit?.photoID == 2)
+        #expect(view(state).lines[1].contains("newest first"))
+        #expect(state.message?.text == "order: newest first")
+
+        Fixtures.send(&state, .keyPressed(.character("d")))
+        #expect(state.hits.map(\.photoID) == [1, 2, 4, 3])
+        #expect(state.selectedHit?.photoID == 2)
+
+        // New results arrive in the chosen order.
+        Fixtures.send(&state, .keyPressed(.character("/")))
+        let effects = Fixtures.send(&state, msgs: Fixtures.typing("x"))
+        guard case .search(let seq, _, _)? = effects.last else {
+            Issue.record("typing did not search: \(effects)")
+            return
+        }
+        Fixtures.send(&state, .searchResults(seq: seq, hits: hits))
+        #expect(state.hits.map(\.photoID) == [1, 2, 4, 3])
+
+        Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("d")))
+        #expect(state.order == .score)
+        #expect(state.hits.map(\.photoID) == [1, 2, 3, 4])
+        #expect(!view(state).lines[1].contains("first"))
+    }
+
     @Test("reindex runs once at a time and its progress and end reach the state")
     func reindex() {
         var state = Fixtures.state()

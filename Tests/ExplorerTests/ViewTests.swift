@@ -114,7 +114,7 @@ struct ViewTests {
 
     @Test("the help overlay lists every key binding")
     func helpOverlay() {
-        var state = Fixtures.state(rows: 21, columns: 70)
+        var state = Fixtures.state(rows: 22, columns: 70)
         Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("?")))
         let text = view(state).text
         #expect(
@@ -127,6 +127,7 @@ struct ViewTests {
                    │ ←↓↑→ hjkl      move the selection; mouse: click, wheel       │
                    │ PgUp PgDn      a page; Home End (g G): first, last           │
                    │ s              more like this photo                          │
+                   │ d              order: best first / newest / oldest first     │
                    │ o              open in the system viewer                     │
                    │ y              copy the path (OSC 52)                        │
                    │ r              reindex the folders in the background         │

@@ -109,6 +109,28 @@ struct SearchEngineTests {
         #expect(old.allSatisfy { $0.date.hasPrefix("2019") })
     }
 
+    @Test("newest and oldest order the best hits by date, equal dates by score")
+    func dateOrder() throws {
+        let f = try captionedLibrary()
+        let engine = SearchEngine(store: f.store, embedder: f.embedder, templates: .none)
+        var request = SearchRequest(query: .text("red car"))
+        request.top = 4
+        let byScore = try engine.search(request)
+        request.order = .newest
+        let newest = try engine.search(request)
+        request.order = .oldest
+        let oldest = try engine.search(request)
+        // The same four photos, re-ordered.
+        #expect(Set(newest.map(\.photoID)) == Set(byScore.map(\.photoID)))
+        #expect(Set(oldest.map(\.photoID)) == Set(byScore.map(\.photoID)))
+        #expect(newest.first?.date.hasPrefix("2023") == true && newest.last?.date.hasPrefix("2019") == true)
+        #expect(oldest.first?.date.hasPrefix("2019") == true && oldest.last?.date.hasPrefix("2023") == true)
+        for list in [newest, oldest] {
+            for (a, b) in zip(list, list.dropFirst()) where a.date == b.date { #expect(a.score >= b.score) }
+        }
+        #expect(newest != byScore)
+    }
+
     @Test("the relative cutoff keeps only hits near the best")
     func cutoff() throws {
         let f = try captionedLibrary()

@@ -210,6 +210,11 @@ public final class SearchEngine {
             }
             hits = hits.filter { $0.score >= floor }
         }
+        switch request.order {
+        case .score: break
+        case .newest: hits.sort { $0.date != $1.date ? $0.date > $1.date : $0.score > $1.score }
+        case .oldest: hits.sort { $0.date != $1.date ? $0.date < $1.date : $0.score > $1.score }
+        }
         return hits
     }
 

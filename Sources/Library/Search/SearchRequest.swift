@@ -16,6 +16,16 @@ public enum ScoreCutoff: Equatable, Sendable {
     case delta(Float)
 }
 
+/// The order of the hits that survive `top` and the cutoff.
+public enum HitOrder: String, Sendable, CaseIterable {
+    /// Best score first.
+    case score
+    /// Newest date (EXIF, else modification time) first; equal dates by score.
+    case newest
+    /// Oldest date first; equal dates by score.
+    case oldest
+}
+
 /// A search: the query and what narrows its hits.
 public struct SearchRequest: Sendable {
     public var query: SearchQuery
@@ -31,6 +41,8 @@ public struct SearchRequest: Sendable {
     public var dates: DateBounds?
     /// Drop hits far below the best one.
     public var cutoff: ScoreCutoff?
+    /// How the kept hits are ordered: the best `top` are chosen by score, then sorted.
+    public var order = HitOrder.score
 
     public init(query: SearchQuery) { self.query = query }
 }

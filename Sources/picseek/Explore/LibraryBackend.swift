@@ -89,7 +89,7 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         defer { lock.unlock() }
         do {
             return try current.engine.search(request).map {
-                Hit(photoID: $0.photoID, pathBytes: $0.path, score: $0.score)
+                Hit(photoID: $0.photoID, pathBytes: $0.path, score: $0.score, date: $0.date)
             }
         } catch SearchError.noVectors {
             // Nothing indexed with this model yet (e.g. the first reindex is running).
