@@ -214,6 +214,30 @@ struct IndexedExploreTests {
         }
     }
 
+    @Test("duplicates lists a copied photo and its original as one group")
+    func duplicates() throws {
+        let sandbox = try Sandbox()
+        try FileManager.default.copyItem(
+            atPath: sandbox.gallery + "/red.jpg", toPath: sandbox.gallery + "/red copy.jpg")
+        let indexed = try Self.run(
+            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery], in: sandbox)
+        #expect(indexed.status == 0, "index failed: \(indexed.errors)")
+        let result = try Self.run(
+            ["duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold", "0.9999"], in: sandbox)
+        #expect(result.status == 0, "duplicates failed: \(result.errors)")
+        #expect(result.output == "2 photos:\n  \(sandbox.gallery)/red copy.jpg\n  \(sandbox.gallery)/red.jpg\n"
+            || result.output == "2 photos:\n  \(sandbox.gallery)/red.jpg\n  \(sandbox.gallery)/red copy.jpg\n",
+            "output: \(result.output)")
+        #expect(result.errors.contains("1 group, 2 photos, among 13 compared"), "stderr: \(result.errors)")
+        let json = try Self.run(
+            ["duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold", "0.9999", "--json"],
+            in: sandbox)
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect((object?["photos"] as? [[String: Any]])?.count == 2, "output: \(json.output)")
+        let refused = try Self.run(["duplicates", "--db", sandbox.database, "--threshold", "1.5"], in: sandbox)
+        #expect(refused.status != 0 && refused.errors.contains("--threshold"))
+    }
+
     @Test("an empty or blank query is refused with the same plain message")
     func emptyQuery() throws {
         let sandbox = try Sandbox()

@@ -14,13 +14,16 @@ public enum HitFormatter {
     public static func json(_ hit: SearchHit) -> String {
         var out = "{\"score\":" + score(hit.score) + ",\"id\":\(hit.photoID)"
         out += ",\"date\":" + jsonString(hit.date)
-        if let text = String(validating: hit.path, as: UTF8.self) {
-            out += ",\"path\":" + jsonString(text)
-        } else {
-            out += ",\"path\":" + jsonString(RawPath.display(hit.path))
-            out += ",\"path_hex\":\"" + hit.path.map { hex2($0) }.joined() + "\""
+        return out + "," + pathFields(hit.path) + "}"
+    }
+
+    /// `"path":…` for a raw path as in `json`, plus `"path_hex":…` when it is not UTF-8.
+    public static func pathFields(_ path: [UInt8]) -> String {
+        if let text = String(validating: path, as: UTF8.self) {
+            return "\"path\":" + jsonString(text)
         }
-        return out + "}"
+        return "\"path\":" + jsonString(RawPath.display(path))
+            + ",\"path_hex\":\"" + path.map { hex2($0) }.joined() + "\""
     }
 
     /// A JSON string literal safe for terminals (see `JSONText.quote`).
