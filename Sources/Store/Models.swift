@@ -13,6 +13,15 @@ public struct ModelRecord: Equatable, Sendable {
     public var dimension: Int
     /// Identifies the exact weights.
     public var fingerprint: String
+
+    /// Creates a record (the store assigns `id` to the models it registers).
+    public init(id: Int64, name: String, family: String, dimension: Int, fingerprint: String) {
+        self.id = id
+        self.name = name
+        self.family = family
+        self.dimension = dimension
+        self.fingerprint = fingerprint
+    }
 }
 
 extension IndexStore {

@@ -135,6 +135,20 @@ public struct VectorSet: Sendable {
 
     /// Number of vectors.
     public var count: Int { ids.count }
+
+    /// Creates a set; `matrix` holds `ids.count × model.dimension` floats.
+    public init(
+        model: ModelRecord, ids: [Int64], paths: [[UInt8]], takenAt: [String?], mtimeNs: [Int64],
+        matrix: [Float], generation: Int64
+    ) {
+        self.model = model
+        self.ids = ids
+        self.paths = paths
+        self.takenAt = takenAt
+        self.mtimeNs = mtimeNs
+        self.matrix = matrix
+        self.generation = generation
+    }
 }
 
 /// Counts for `picseek status`.

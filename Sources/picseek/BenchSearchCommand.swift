@@ -31,6 +31,9 @@ struct BenchSearch: ParsableCommand {
     @Option(help: "Vectors written for the index size measurement (0 skips it).")
     var dbRows = 20000
 
+    @Option(help: "Vectors compared pairwise by `picseek duplicates`' finder, with 2 threads (0 skips it).")
+    var duplicateRows = 20000
+
     func run() throws {
         BLAS.threads = 1
         print("search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
@@ -44,6 +47,32 @@ struct BenchSearch: ParsableCommand {
         for n in counts { try benchSearch(rows: n) }
         if rescanFiles > 0 { try benchRescan(files: rescanFiles) }
         if dbRows > 0 { try benchDatabaseSize(rows: dbRows) }
+        if duplicateRows > 0 { benchDuplicates(rows: duplicateRows) }
+    }
+
+    // MARK: duplicates
+
+    /// Time of one `DuplicateFinder.groups` pass over random unit vectors.
+    private func benchDuplicates(rows n: Int) {
+        var rng = Lcg(seed: 7)
+        var matrix = [Float](repeating: 0, count: n * dim)
+        for r in 0..<n {
+            let row = (0..<dim).map { _ in rng.nextFloat() }
+            let inv = 1 / row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for j in 0..<dim { matrix[r * dim + j] = row[j] * inv }
+        }
+        let set = VectorSet(
+            model: ModelRecord(id: 1, name: "bench", family: "bench", dimension: dim, fingerprint: ""),
+            ids: (0..<n).map(Int64.init), paths: Array(repeating: [], count: n),
+            takenAt: Array(repeating: nil, count: n), mtimeNs: Array(repeating: 0, count: n),
+            matrix: matrix, generation: 0)
+        BLAS.threads = 2
+        defer { BLAS.threads = 1 }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let groups = DuplicateFinder.groups(in: set, threshold: 0.95)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(String(format: "duplicates: %ld vectors, all %ld pairs, 2 threads: %.2f s (%ld groups)",
+                     n, n * (n - 1) / 2, seconds, groups.count))
     }
 
     // MARK: search

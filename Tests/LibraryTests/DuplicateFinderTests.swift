@@ -1,6 +1,6 @@
 import Testing
 @testable import Library
-@testable import Store
+import Store
 import Foundation
 
 @Suite("Duplicate finder")
