@@ -50,6 +50,11 @@ public struct AppState: Equatable, Sendable {
     public var hits: [Hit] = []
     /// The order of `hits` in the grid (`d` cycles it).
     public var order: ResultOrder = .score
+    /// Photos marked with Space, in marking order: their stored paths are printed when
+    /// the explorer ends with `q` or Esc (not with Ctrl-C).
+    public var marked: [MarkedPhoto] = []
+    /// Set when the user left with Ctrl-C: nothing is printed and the exit status is 130.
+    public var aborted = false
     /// What produced `hits`.
     public var source: ResultSource = .text
     /// Index of the selected hit.

@@ -143,6 +143,19 @@ public struct IndexProgress: Equatable, Sendable {
     }
 }
 
+/// A photo marked for printing when the explorer ends.
+public struct MarkedPhoto: Equatable, Sendable {
+    /// The photo's id in the index.
+    public var photoID: Int64
+    /// Its path exactly as stored.
+    public var pathBytes: [UInt8]
+
+    public init(photoID: Int64, pathBytes: [UInt8]) {
+        self.photoID = photoID
+        self.pathBytes = pathBytes
+    }
+}
+
 /// How the grid orders the results (the backend always picks the best by score).
 public enum ResultOrder: Equatable, Sendable, CaseIterable {
     case score, newest, oldest

@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case quit, focusQuery, leaveQuery, cycleFocus, cycleFocusBack
     case moveLeft, moveRight, moveUp, moveDown, pageUp, pageDown, first, last
     case toggleDetail, closeDetail, moreLikeThis, openInViewer, copyPath, reindex
-    case toggleLanguage, toggleHelp, switchModel, cycleOrder
+    case toggleLanguage, toggleHelp, switchModel, cycleOrder, toggleMark, abort
 }
 
 /// Which key does what, per focus. The help overlay is drawn from `bindings`,
@@ -28,6 +28,7 @@ public enum KeyMap {
         Binding(keys: "PgUp PgDn", summary: "a page; Home End (g G): first, last"),
         Binding(keys: "s", summary: "more like this photo"),
         Binding(keys: "d", summary: "order: best first / newest / oldest first"),
+        Binding(keys: "Space", summary: "mark / unmark; marked paths print on quit"),
         Binding(keys: "o", summary: "open in the system viewer"),
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
@@ -37,14 +38,14 @@ public enum KeyMap {
         Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start; Ctrl-K: to end"),
         Binding(keys: "Ctrl-A Ctrl-E", summary: "line start / end; Alt-B Alt-F: word"),
         Binding(keys: "? F1", summary: "this help"),
-        Binding(keys: "q Esc Ctrl-C", summary: "quit (Esc quits from the grid)"),
+        Binding(keys: "q Esc Ctrl-C", summary: "quit (Esc from the grid; Ctrl-C prints none)"),
     ]
 
     /// The command for `key` with `focus`, or nil when the key is text input
     /// (query focused) or unbound.
     public static func action(for key: Key, focus: Focus) -> Action? {
         switch key {
-        case .control("c"): return .quit
+        case .control("c"): return .abort
         case .control("t"): return .toggleLanguage
         case .function(1): return .toggleHelp
         case .tab: return .cycleFocus
@@ -78,6 +79,7 @@ public enum KeyMap {
         case .character("t"): return .toggleLanguage
         case .character("m"): return .switchModel
         case .character("d"): return .cycleOrder
+        case .character(" "): return .toggleMark
         default: return nil
         }
     }

@@ -199,6 +199,18 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .quit:
         return [.quit]
+    case .abort:
+        state.aborted = true
+        return [.quit]
+    case .toggleMark:
+        guard let hit = state.selectedHit else { return [] }
+        if let index = state.marked.firstIndex(where: { $0.photoID == hit.photoID }) {
+            state.marked.remove(at: index)
+        } else {
+            state.marked.append(MarkedPhoto(photoID: hit.photoID, pathBytes: hit.pathBytes))
+        }
+        state.message = StatusMessage(
+            "\(state.marked.count) marked; their paths print when you quit with q", isError: false)
     case .focusQuery:
         state.focus = .query
     case .leaveQuery:

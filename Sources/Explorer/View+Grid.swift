@@ -39,7 +39,8 @@ func drawGrid(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer
         let labelRow = rect.row + layout.tile.thumbRows
         let labelStyle = selected ? state.theme[.selection] : state.theme[.text]
         buffer.fill(Rect(row: labelRow, column: rect.column, rows: 1, columns: rect.columns), style: labelStyle)
-        let score = Format.score(hit.score)
+        let isMarked = state.marked.contains { $0.photoID == hit.photoID }
+        let score = (isMarked ? "✓" : "") + Format.score(hit.score)
         let scoreStyle =
             selected ? labelStyle : (hit.score >= midpoint ? state.theme[.scoreHigh] : state.theme[.scoreLow])
         let used = buffer.put(score, row: labelRow, column: rect.column, style: scoreStyle, maxColumns: rect.columns)

@@ -90,6 +90,7 @@ private func drawRule(_ state: AppState, _ layout: Layout, into buffer: inout Ce
         if case .similar(_, let name) = state.source { label += " like " + TerminalSafe.escape(name) }
         label += " · \(state.selection + 1)/\(state.hits.count)"
         if state.order != .score { label += " · " + state.order.label }
+        if !state.marked.isEmpty { label += " · \(state.marked.count) marked" }
     }
     if !label.isEmpty {
         buffer.put(" \(label) ", row: layout.rule.row, column: 2, style: style, maxColumns: layout.rule.columns - 4)

@@ -121,11 +121,11 @@ struct IndexedExploreTests {
     }
 
     /// Indexes the sandbox gallery with `model`.
-    static func index(_ sandbox: Sandbox, model: String = tinyModel) throws {
+    static func index(_ sandbox: Sandbox, model: String = tinyModel, expecting photos: Int = 12) throws {
         let result = try run(
             ["index", "--db", sandbox.database, "--model", model, sandbox.gallery], in: sandbox)
         #expect(result.status == 0, "index failed: \(result.errors)")
-        #expect(result.output.contains("12 photos found"), "index said: \(result.output)")
+        #expect(result.output.contains("\(photos) photos found"), "index said: \(result.output)")
     }
 
     /// Sends keys one at a time with a pause, so Escape followed by a letter
@@ -323,7 +323,65 @@ struct IndexedExploreTests {
         #expect(found, "screen was:\n\(screen)")
         try session.send(keys: ["C-c"])
         (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
-        #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+        // Ctrl-C aborts: status 130, as for an interrupted program.
+        #expect(found && screen.contains("exit=130"), "screen was:\n\(screen)")
+    }
+
+    @Test("marked photos' exact paths go to a redirected output on q, and nothing on Ctrl-C")
+    func markedPathsToPipe() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        // A name that is not UTF-8 and holds an escape sequence, printed byte for byte.
+        let oddName: [UInt8] = [0x6F, 0x64, 0x64, 0xFF, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67]
+        let target = (Array((sandbox.gallery + "/").utf8) + oddName).map { CChar(bitPattern: $0) } + [0]
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sandbox.gallery + "/red.jpg")))
+        let fd = open(target, O_CREAT | O_WRONLY, 0o644)
+        try #require(fd >= 0)
+        #expect(write(fd, bytes, bytes.count) == bytes.count)
+        close(fd)
+        // The newest photo, so `d` (newest first) puts it first.
+        var times = [timeval(tv_sec: 1_900_000_000, tv_usec: 0), timeval(tv_sec: 1_900_000_000, tv_usec: 0)]
+        try #require(utimes(target, &times) == 0)
+        try Self.index(sandbox, expecting: 13)
+        let output = sandbox.root + "/picked.txt"
+        for (keys, status, wanted) in [
+            (["q"], "exit=0", true), (["C-c"], "exit=130", false),
+        ] {
+            let session = try TmuxSession(
+                command: [
+                    "sh", "-c",
+                    "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii > \"$3\"; echo \"exit=$?\"; echo done-marker",
+                    binary, sandbox.database, Self.tinyModel, output,
+                ],
+                rows: 30, columns: 100, environment: sandbox.environment)
+            defer { session.kill() }
+            try session.send(text: "red")
+            var (found, screen) = try session.waitFor("13 results", seconds: 60)
+            #expect(found, "screen was:\n\(screen)")
+            try Self.press(session, "Escape", "d")
+            (found, screen) = try session.waitFor("newest first", seconds: 20)
+            #expect(found, "screen was:\n\(screen)")
+            // `d` keeps the selected photo selected: go to the first, mark it and the
+            // second, then unmark and mark the second again.
+            try Self.press(session, "g", "Space", "Right", "Space", "Space", "Space")
+            (found, screen) = try session.waitFor("2 marked", seconds: 20)
+            #expect(found, "screen was:\n\(screen)")
+            try session.send(keys: keys)
+            (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+            #expect(found && screen.contains(status), "screen was:\n\(screen)")
+            let printed = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+            if wanted {
+                let lines = printed.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
+                #expect(lines.count == 3 && lines[2].isEmpty, "printed: \(printed)")
+                #expect(lines.first == Array((sandbox.gallery + "/").utf8) + oddName,
+                        "printed: \(String(decoding: printed, as: UTF8.self))")
+                // The second is another gallery photo, as stored.
+                #expect(lines.count > 1 && lines[1].starts(with: Array((sandbox.gallery + "/").utf8))
+                        && FileManager.default.fileExists(atPath: String(decoding: lines[1], as: UTF8.self)))
+            } else {
+                #expect(printed.isEmpty, "printed: \(printed)")
+            }
+        }
     }
 
     @Test("plain picseek on an empty index shows how to add folders, with the model from the config file")

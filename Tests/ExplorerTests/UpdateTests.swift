@@ -223,6 +223,29 @@ struct UpdateTests {
         #expect(!view(state).lines[1].contains("first"))
     }
 
+    @Test("Space marks and unmarks the selected photo; Ctrl-C aborts, q does not")
+    func marking() {
+        var state = Fixtures.state()
+        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(3)))
+        Fixtures.send(&state, .keyPressed(.character(" ")), .keyPressed(.right), .keyPressed(.character(" ")))
+        #expect(state.marked.map(\.photoID) == [1, 2])
+        #expect(state.marked[1].pathBytes == Array("/photos/img_01.jpg".utf8))
+        let screen = view(state).lines
+        #expect(screen[1].contains("2 marked"))
+        #expect(screen.joined().contains("✓0.40") && screen.joined().contains("✓0.39"))
+        #expect(!screen.joined().contains("✓0.38"))
+        Fixtures.send(&state, .keyPressed(.left), .keyPressed(.character(" ")))
+        #expect(state.marked.map(\.photoID) == [2])
+        // Marks survive a new search.
+        Fixtures.send(&state, .searchResults(seq: 0, hits: Fixtures.hits(1)))
+        #expect(state.marked.map(\.photoID) == [2])
+
+        #expect(Fixtures.send(&state, .keyPressed(.character("q"))) == [.quit])
+        #expect(!state.aborted)
+        #expect(Fixtures.send(&state, .keyPressed(.control("c"))) == [.quit])
+        #expect(state.aborted)
+    }
+
     @Test("reindex runs once at a time and its progress and end reach the state")
     func reindex() {
         var state = Fixtures.state()

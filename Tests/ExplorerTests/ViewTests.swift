@@ -114,7 +114,7 @@ struct ViewTests {
 
     @Test("the help overlay lists every key binding")
     func helpOverlay() {
-        var state = Fixtures.state(rows: 22, columns: 70)
+        var state = Fixtures.state(rows: 23, columns: 70)
         Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("?")))
         let text = view(state).text
         #expect(
@@ -128,6 +128,7 @@ struct ViewTests {
                    │ PgUp PgDn      a page; Home End (g G): first, last           │
                    │ s              more like this photo                          │
                    │ d              order: best first / newest / oldest first     │
+                   │ Space          mark / unmark; marked paths print on quit     │
                    │ o              open in the system viewer                     │
                    │ y              copy the path (OSC 52)                        │
                    │ r              reindex the folders in the background         │
@@ -137,7 +138,7 @@ struct ViewTests {
                    │ Ctrl-W Ctrl-U  delete word / to line start; Ctrl-K: to end   │
                    │ Ctrl-A Ctrl-E  line start / end; Alt-B Alt-F: word           │
                    │ ? F1           this help                                     │
-                   │ q Esc Ctrl-C   quit (Esc quits from the grid)                │
+                   │ q Esc Ctrl-C   quit (Esc from the grid; Ctrl-C prints none)  │
                    │ any key closes this help                                     │
                    └──────────────────────────────────────────────────────────────┘
                  test-clip · EN · 120 photos · 2 errors      ? help  / search  q quit

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import Explorer
 import Foundation
+import Library
 import PicseekCore
 
 /// `picseek explore [PATH...]`: the full-screen explorer over the index.
@@ -12,10 +13,16 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Browse and search the index in a full-screen terminal explorer.",
         discussion: """
-            Type to search (English or Chinese), Enter for details, s for more like this,
-            o to open, y to copy the path, r to reindex, m to switch to another model with
-            vectors in this index, ? for every key, q to quit. Folders given here that are not
-            indexed yet are indexed in the background while you search.
+            Type to search (English or Chinese), Enter for details, s for more like this, \
+            o to open, y to copy the path, r to reindex, m to switch to another model with \
+            vectors in this index, Space to mark photos, ? for every key, q to quit. Folders \
+            given here that are not indexed yet are indexed in the background while you search.
+
+            On quit with q or Esc (not Ctrl-C) the marked photos' paths are printed, one per \
+            line: escaped on a terminal, exact when standard output is a pipe or a file (the \
+            explorer then draws on /dev/tty), so `picseek explore | xargs -d '\\n' cp -t picked/` \
+            works; --print0 ends each with a NUL byte instead.
+
             Themes: default, light, mono, or a path to a .theme file. NO_COLOR is respected.
             """)
 
@@ -38,6 +45,9 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @Flag(help: "End each printed path of a marked photo with a NUL byte instead of a newline.")
+    var print0 = false
+
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, kitty, truecolor, 256, mono or ascii, not '\(graphics)'")
@@ -53,8 +63,16 @@ struct ExploreCommand: ParsableCommand {
         let setup = try makeExplorerBackend(
             roots: paths, store: try database.open(), modelPath: model,
             imagePrecision: try precision.resolve())
-        guard isatty(0) != 0, isatty(1) != 0 else {
-            throw ValidationError("picseek explore needs a terminal on standard input and output")
+        // The screen: the terminal on stdin and stdout, or the controlling terminal when
+        // the output goes to a pipe or file (it then receives the marked paths).
+        let pathsToTerminal = isatty(1) != 0
+        let screenInput: UnsafeMutablePointer<FILE>, screenOutput: UnsafeMutablePointer<FILE>
+        if isatty(0) != 0, pathsToTerminal {
+            (screenInput, screenOutput) = (stdin, stdout)
+        } else if let input = fopen("/dev/tty", "r"), let output = fopen("/dev/tty", "w") {
+            (screenInput, screenOutput) = (input, output)
+        } else {
+            throw ValidationError("picseek explore needs a terminal (none on standard input, output or /dev/tty)")
         }
         let environment = ProcessInfo.processInfo.environment
         var options = ExplorerOptions()
@@ -66,14 +84,25 @@ struct ExploreCommand: ParsableCommand {
             options.graphics = GraphicsMode(rawValue: graphics)
         }
         let redirect = StderrRedirect()
+        let outcome: ExplorerRuntime.Outcome
         do {
             let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
-            try runtime.run(input: stdin, output: stdout)
+            outcome = try runtime.run(input: screenInput, output: screenOutput)
         } catch {
             redirect.restore()
             throw error
         }
         redirect.restore()
+        if !outcome.aborted {
+            for path in outcome.marked {
+                if pathsToTerminal {
+                    print(RawPath.display(path), terminator: print0 ? "\0" : "\n")
+                } else {
+                    _ = path.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stdout) }
+                    fputc(print0 ? 0 : 10, stdout)
+                }
+            }
+        }
         // The terminal is restored. Background work (an embedding in OpenBLAS, an
         // indexing batch) may still be running: leave without running exit
         // handlers, which could wait on those threads. Every committed index
@@ -81,6 +110,6 @@ struct ExploreCommand: ParsableCommand {
         // by the next run, exactly as after a crash.
         fflush(stdout)
         fflush(stderr)
-        _exit(0)
+        _exit(outcome.aborted ? 130 : 0)
     }
 }

@@ -57,9 +57,18 @@ final class ExplorerRuntime {
         searchSlot = LatestJobSlot(label: "picseek.explore.search", debounceMs: options.debounceMs)
     }
 
+    /// How the explorer ended.
+    struct Outcome {
+        /// Stored paths of the photos marked with Space, in marking order.
+        var marked: [[UInt8]]
+        /// The user left with Ctrl-C, or a signal ended the explorer.
+        var aborted: Bool
+    }
+
     /// Runs until the user quits or a signal arrives; the terminal is restored
     /// on every path out (including thrown errors).
-    func run(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>) throws {
+    @discardableResult
+    func run(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>) throws -> Outcome {
         let colorterm = options.environment["COLORTERM"]?.lowercased() ?? ""
         let noColor = !(options.environment["NO_COLOR"] ?? "").isEmpty
         let wantTruecolor =
@@ -108,7 +117,10 @@ final class ExplorerRuntime {
                 pollfd(fd: queue.wakeRead, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, 2, timeout)
-            if let trap, trap.caught { break }
+            if let trap, trap.caught {
+                state.aborted = true
+                break
+            }
             if ready == 0, !dirty, busy {
                 process(&state, .tick)
                 dirty = true
@@ -130,6 +142,7 @@ final class ExplorerRuntime {
                 dirty = true
             }
         }
+        return Outcome(marked: state.marked.map(\.pathBytes), aborted: state.aborted)
     }
 
     /// Applies one message and starts its effects.
