@@ -46,6 +46,22 @@ func printError(_ text: String) {
 
 /// The canonical raw path of a command-line path; `mustExist` turns a missing
 /// path into an error, otherwise the absolute form of what was typed is used.
+/// `canonicalPath(typed, mustExist: true)` for a path that must be a folder: a
+/// photo or other file given instead is a plain error naming its folder.
+func canonicalFolder(_ typed: String) throws -> [UInt8] {
+    let path = try canonicalPath(typed, mustExist: true)
+    var info = stat()
+    let status = RawPath.withCString(path) { stat($0, &info) }
+    if status == 0, info.st_mode & S_IFMT != S_IFDIR {
+        var parent = path
+        while let last = parent.last, last != 0x2F { parent.removeLast() }
+        if parent.count > 1 { parent.removeLast() }
+        throw CLIError("\(TerminalSafe.escape(typed)) is a file, not a folder; give its folder "
+            + "(\(RawPath.display(parent))) instead")
+    }
+    return path
+}
+
 func canonicalPath(_ typed: String, mustExist: Bool) throws -> [UInt8] {
     switch RawPath.canonical(RawPath.bytes(typed)) {
     case .success(let path): return path

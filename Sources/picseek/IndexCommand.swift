@@ -44,6 +44,7 @@ struct Index: ParsableCommand {
 
     func run() throws {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
+        let roots = try paths.map { try canonicalFolder($0) }
         let imagePrecision = try precision.resolve()
         let store = try database.open()
         let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
@@ -52,7 +53,6 @@ struct Index: ParsableCommand {
         options.batchSize = batch
         options.scan.excludeGlobs = exclude
         options.scan.includeHidden = includeHidden
-        let roots = try paths.map { try canonicalPath($0, mustExist: true) }
 
         let control = IndexControl()
         let interrupt = InterruptHandler { control.cancel() }

@@ -83,7 +83,7 @@ struct Search: ParsableCommand {
         if let templateEn { try templates.set(templateEn, for: .en) }
         if let templateZh { try templates.set(templateZh, for: .zh) }
         let store = try database.openExisting()
-        let folderPath = try folder.map { try canonicalPath($0, mustExist: true) }
+        let folderPath = try folder.map { try canonicalFolder($0) }
         let likeID = try like.map { try photoID($0, store: store) }
 
         let embedder = try loadEmbedder(modelPath: model)

@@ -238,6 +238,21 @@ struct IndexedExploreTests {
         #expect(refused.status != 0 && refused.errors.contains("--threshold"))
     }
 
+    @Test("index and search --in refuse a photo given as a folder, naming its folder, and register nothing")
+    func fileAsFolder() throws {
+        let sandbox = try Sandbox()
+        let photo = sandbox.gallery + "/red.jpg"
+        let result = try Self.run(["index", "--db", sandbox.database, "--model", Self.tinyModel, photo], in: sandbox)
+        #expect(result.status != 0)
+        #expect(result.errors.contains("is a file, not a folder; give its folder (\(sandbox.gallery)) instead"),
+                "stderr: \(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.database))
+        try Self.index(sandbox)
+        let search = try Self.run(
+            ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--in", photo, "red"], in: sandbox)
+        #expect(search.status != 0 && search.errors.contains("is a file, not a folder"), "stderr: \(search.errors)")
+    }
+
     @Test("an empty or blank query is refused with the same plain message")
     func emptyQuery() throws {
         let sandbox = try Sandbox()

@@ -23,7 +23,7 @@ struct ExplorerSetup {
 func makeExplorerBackend(
     roots: [String], store: IndexStore, modelPath: String?, imagePrecision: ImagePrecision = .float32
 ) throws -> ExplorerSetup {
-    let canonicalRoots = try roots.map { try canonicalPath($0, mustExist: true) }
+    let canonicalRoots = try roots.map { try canonicalFolder($0) }
     let (embedder, resolved) = try loadModel(modelPath: modelPath, imagePrecision: imagePrecision)
     let processor = try makePhotoProcessor(for: embedder)
     let backend = LibraryBackend(
