@@ -171,6 +171,21 @@ struct IndexerTests {
         #expect(again.scanned == 5)
     }
 
+    @Test("files of other image formats are counted by extension, not indexed")
+    func otherFormats() throws {
+        let f = try IndexFixture()
+        f.tree.write("ok.jpg", "ok")
+        f.tree.write("IMG_0001.HEIC", "h")
+        f.tree.write("trip/IMG_0002.heic", "h")
+        f.tree.write("anim.gif", "g")
+        f.tree.write("notes.txt", "t")
+        f.tree.write("archive.tar.gz", "z")
+        f.tree.write(".hidden/x.webp", "w")
+        let report = try f.index()
+        #expect(report.scanned == 1)
+        #expect(report.skipped == ["heic": 2, "gif": 1])
+    }
+
     @Test("symlink loops are entered once and do not hang")
     func symlinkLoop() throws {
         let f = try IndexFixture()

@@ -24,6 +24,9 @@ public struct ScanResult: Sendable {
     public var problems: [ScanProblem] = []
     /// Folders entered.
     public var folders = 0
+    /// Files of other image formats (`ScanOptions.otherImageExtensions`) by
+    /// lower-case extension: not indexed.
+    public var skipped: [String: Int] = [:]
 }
 
 /// Walks a folder tree with `opendir`/`readdir`/`fstatat`, keeping names as
@@ -109,7 +112,10 @@ public struct FileScanner {
             var st = stat()
             if type == DT_REG {
                 // Only photos need a stat; skip other files cheaply.
-                guard hasPhotoExtension(name) else { continue }
+                guard hasPhotoExtension(name) else {
+                    countIfOtherImage(name, into: &result)
+                    continue
+                }
             } else if type == DT_LNK && !options.followSymlinks {
                 continue
             }
@@ -128,7 +134,10 @@ public struct FileScanner {
                 let key = DirKey(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
                 if visited.insert(key).inserted { stack.append(path) }
             case S_IFREG:
-                guard hasPhotoExtension(name) else { continue }
+                guard hasPhotoExtension(name) else {
+                    countIfOtherImage(name, into: &result)
+                    continue
+                }
                 result.files.append(
                     FileStamp(path: path, size: Int64(st.st_size), mtimeNs: FileReader.mtimeNs(st)))
             default:
@@ -164,12 +173,22 @@ public struct FileScanner {
 
     /// Whether the name ends in one of the photo extensions (ASCII case-insensitive).
     func hasPhotoExtension(_ name: [UInt8]) -> Bool {
+        Self.lowercaseExtension(name).map(extensionBytes.contains) ?? false
+    }
+
+    /// Counts a file of an image format the pipeline does not read.
+    private func countIfOtherImage(_ name: [UInt8], into result: inout ScanResult) {
+        guard let ext = Self.lowercaseExtension(name),
+              let text = String(validating: ext, as: UTF8.self),
+              ScanOptions.otherImageExtensions.contains(text) else { return }
+        result.skipped[text, default: 0] += 1
+    }
+
+    /// The bytes after the last dot, ASCII letters lowered; nil without one.
+    private static func lowercaseExtension(_ name: [UInt8]) -> [UInt8]? {
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex else {
-            return false
+            return nil
         }
-        let ext = name[(dot + 1)...].map { b -> UInt8 in
-            (b >= 65 && b <= 90) ? b + 32 : b
-        }
-        return extensionBytes.contains(ext)
+        return name[(dot + 1)...].map { b -> UInt8 in (b >= 65 && b <= 90) ? b + 32 : b }
     }
 }

@@ -48,6 +48,8 @@ public struct IndexReport: Sendable {
     public var embedded = 0
     /// Folders or roots that could not be read (rows under them were kept).
     public var problems: [ScanProblem] = []
+    /// Files of image formats picseek does not read, by extension (not indexed).
+    public var skipped: [String: Int] = [:]
     /// True when cancelled before the end; a later run continues.
     public var cancelled = false
     /// Wall time in seconds.

@@ -97,6 +97,7 @@ public final class Indexer {
             try store.addRoot(root)
             let result = scanner.scan(root: root)
             report.problems += result.problems
+            report.skipped.merge(result.skipped, uniquingKeysWith: +)
             // A root that could not be opened at all is not scanned: its rows stay.
             if result.folders > 0 { scannedRoots.append(root) }
             for file in result.files { files[file.path] = file }
