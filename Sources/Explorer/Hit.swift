@@ -94,6 +94,9 @@ public struct IndexSummary: Equatable, Sendable {
     /// Models that have vectors in this index and can be loaded here, in the
     /// order `m` cycles through them (empty or one entry: nothing to switch).
     public var models: [String]
+    /// Files of image formats picseek does not read, skipped by the last reindex
+    /// run from the explorer.
+    public var skipped = 0
 
     /// Creates a summary.
     public init(photos: Int, errors: Int, modelName: String, roots: [String], models: [String] = []) {

@@ -263,6 +263,11 @@ struct UpdateTests {
         #expect(!state.reindexing)
         #expect(state.summary?.photos == 140)
         #expect(finished == [.search(seq: 2, query: "x", language: .english)])
+        #expect(state.message?.text == "reindex finished: 140 photos, 2 errors")
+        var withSkipped = IndexSummary(photos: 140, errors: 2, modelName: "m", roots: [])
+        withSkipped.skipped = 3
+        Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("r")), .indexFinished(withSkipped))
+        #expect(state.message?.text == "reindex finished: 140 photos, 2 errors, 3 skipped (not JPEG or PNG)")
     }
 
     @Test("a failed reindex ends the run, so r can start another")

@@ -123,8 +123,10 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
         let model = self.model
         let indexer = Indexer(store: store, embedder: model.embedder, processor: model.processor)
-        _ = try indexer.run(roots: targets) { p in progress(Self.progress(p)) }
-        return try summary()
+        let report = try indexer.run(roots: targets) { p in progress(Self.progress(p)) }
+        var summary = try summary()
+        summary.skipped = report.skipped.values.reduce(0, +)
+        return summary
     }
 
     func switchModel(to name: String) throws -> IndexSummary {
