@@ -24,7 +24,7 @@ struct BenchEngineCommand: ParsableCommand {
         case xlmRoberta = "xlm-roberta"
     }
 
-    @Option(name: .long, help: "OpenBLAS threads (also the thin kernel's threads).")
+    @Option(name: .long, help: "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see --image-precision).")
     var threads = 2
 
     @Option(name: .long, help: "Timed runs per image batch size (median reported).")
@@ -81,11 +81,12 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.threads = threads
+        Kernels.threads = threads
+        BLAS.threads = imagePrecision == .bfloat16 ? 1 : threads
         Kernels.thinLinearMaxRows = thinMaxRows
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
-            print("threads: \(BLAS.threads) (OpenBLAS and thin kernel)")
+            print("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
             print("openblas: \(BLAS.configuration)")
             print("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
             print("image tower Linear layers: \(imagePrecision.rawValue)")

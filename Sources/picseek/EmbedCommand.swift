@@ -43,6 +43,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let clip: ClipModel
         do {
+            prepareThreads(for: imagePrecision)
             clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
         } catch {
             fail("cannot load model \(model): \(error.description)")

@@ -4,6 +4,7 @@ import Imaging
 import Library
 import ModelHub
 import PicseekCore
+import Tensor
 
 /// The one place the CLI obtains its CLIP model.
 ///
@@ -30,12 +31,24 @@ func loadModel(
 
 /// Loads the CLIP model in `folder` (`name` is for messages).
 func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
+    prepareThreads(for: imagePrecision)
     do {
         return try ClipModel(directory: folder, imagePrecision: imagePrecision)
     } catch {
         throw CLIError("cannot load model \(TerminalSafe.escape(name)) from "
             + "\(TerminalSafe.escape(folder)): \(TerminalSafe.escape("\(error)"))")
     }
+}
+
+/// Sets the thread counts for `precision`. A bfloat16 image tower does its parallel work
+/// in picseek's own kernels (`Kernels.threads`), including attention heads that call
+/// OpenBLAS from several threads at once, which needs a single-threaded OpenBLAS
+/// (see `Kernels.attention`). float32 leaves OpenBLAS its threads.
+func prepareThreads(for precision: ImagePrecision) {
+    guard precision == .bfloat16 else { return }
+    // Read first: the default of `Kernels.threads` is OpenBLAS's count.
+    Kernels.threads = max(Kernels.threads, BLAS.threads)
+    BLAS.threads = 1
 }
 
 /// Model folders this machine can load, by the name their vectors carry in

@@ -207,3 +207,30 @@ struct KernelTwinTests {
         #expect(t.toArray()[11] == 4)
     }
 }
+
+@Suite("attention heads on several threads")
+struct ParallelAttentionTests {
+    @Test("heads split over threads match the naive twin; they split only with a single-threaded OpenBLAS")
+    func parallelHeads() {
+        #expect(Kernels.attentionParts(threads: 3, heads: 5, blasThreads: 1) == 3)
+        #expect(Kernels.attentionParts(threads: 8, heads: 5, blasThreads: 1) == 5)
+        #expect(Kernels.attentionParts(threads: 3, heads: 5, blasThreads: 2) == 1)
+        var rng = TestRandom(seed: 11)
+        let n = 29, heads = 5, dh = 12, w = heads * dh, ld = 3 * w
+        let qkv = rng.array(n * ld, scale: 2)
+        let mask: [Bool] = (0..<n).map { $0 % 7 != 6 }
+        var fast = [Float](repeating: 0, count: n * w), slow = fast
+        var scores = [Float](repeating: 0, count: 3 * n * n)
+        qkv.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            Kernels.attention(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                              output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
+                              keyMask: mask, scores: &scores, threads: 3)
+            Kernels.attentionNaive(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                                   output: &slow, ldo: w, queries: n, keys: n, heads: heads,
+                                   headDim: dh, keyMask: mask)
+        }
+        #expect(maxAbsDiff(fast, slow) <= 1e-5, "maxdiff \(maxAbsDiff(fast, slow))")
+        #expect(slow.contains { $0 != 0 })
+    }
+}

@@ -70,7 +70,7 @@ struct LinearWeights: @unchecked Sendable {
             Kernels.linearBF16(
                 input: input, rows: rows, ldInput: ldInput, weight: packedBF16, bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
-                threads: BLAS.threads)
+                threads: Kernels.threads)
             return
         }
         Kernels.linear(

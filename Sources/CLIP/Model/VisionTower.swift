@@ -120,7 +120,9 @@ public final class VisionTower: @unchecked Sendable {
         let context = Tensor(shape: [rows, w])
         let mlp = Tensor(shape: [rows, inter])
         let columns = Tensor(shape: [c.grid * c.grid, c.channels * c.patchSize * c.patchSize])
-        let scores = Tensor(shape: [n, n])
+        // Heads run in parallel only with a single-threaded OpenBLAS (bfloat16 mode).
+        let attentionThreads = Kernels.attentionParts(threads: Kernels.threads, heads: c.heads)
+        let scores = Tensor(shape: [attentionThreads, n, n])
         let cls = Tensor(shape: [batch, w])
         let clsNormed = Tensor(shape: [batch, w])
         let clsContext = Tensor(shape: [batch, w])
@@ -150,7 +152,7 @@ public final class VisionTower: @unchecked Sendable {
                     Kernels.attention(
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: context.row(b * n), ldo: w, queries: n, keys: n,
-                        heads: c.heads, headDim: c.headDim, scores: scores.data)
+                        heads: c.heads, headDim: c.headDim, scores: scores.data, threads: attentionThreads)
                 }
                 block.out.apply(context.data, rows: rows, into: hidden.data, accumulate: true)
                 block.norm2.apply(hidden.data, rows: rows, into: normed.data)
@@ -164,7 +166,7 @@ public final class VisionTower: @unchecked Sendable {
                     Kernels.attention(
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: clsContext.row(b), ldo: w, queries: 1, keys: n,
-                        heads: c.heads, headDim: c.headDim, scores: scores.data)
+                        heads: c.heads, headDim: c.headDim, scores: scores.data, threads: attentionThreads)
                     cls.row(b).update(from: hidden.row(b * n), count: w)
                 }
                 block.out.apply(clsContext.data, rows: batch, into: cls.data, accumulate: true)

@@ -1,3 +1,5 @@
+import Dispatch
+
 extension Kernels {
     /// Multi-head scaled dot-product attention for one sequence.
     ///
@@ -5,15 +7,36 @@ extension Kernels {
     /// wide with row strides `ldq`, `ldk`, `ldv` (so q, k and v may be column blocks
     /// of one fused buffer). Head `h` uses columns `h*headDim ..< (h+1)*headDim`.
     /// `output` (`queries` rows, stride `ldo`) receives the concatenated heads.
-    /// `keyMask[j] == false` excludes key `j` (padding). `scores` is scratch space of
-    /// at least `queries * keys` floats. Per head: QKᵀ by `sgemm`, softmax, then ·V by `sgemm`.
+    /// `keyMask[j] == false` excludes key `j` (padding). Per head: QKᵀ by `sgemm`,
+    /// softmax, then ·V by `sgemm`.
+    ///
+    /// With `threads` > 1 the heads are split over `min(threads, heads)` threads, each
+    /// calling OpenBLAS on its own heads: pass `attentionParts(threads:heads:)`, which is 1
+    /// unless OpenBLAS is single-threaded. (Calls from several threads into a
+    /// multi-threaded OpenBLAS contend for its pool: ViT-B/16 fell from 16.8 to 4.8
+    /// images/s.) `scores` is scratch space of at least `min(threads, heads) * queries * keys`
+    /// floats.
     public static func attention(
         q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int,
         v: UnsafePointer<Float>, ldv: Int,
         output: UnsafeMutablePointer<Float>, ldo: Int,
         queries: Int, keys: Int, heads: Int, headDim: Int,
-        keyMask: UnsafePointer<Bool>? = nil, scores: UnsafeMutablePointer<Float>
+        keyMask: UnsafePointer<Bool>? = nil, scores: UnsafeMutablePointer<Float>, threads: Int = 1
     ) {
+        let parts = max(1, min(threads, heads))
+        if parts > 1 {
+            let p = AttentionPointers(q: q, k: k, v: v, output: output, scores: scores)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for h in (part * heads / parts)..<((part + 1) * heads / parts) {
+                    let offset = h * headDim
+                    attention(
+                        q: p.q + offset, ldq: ldq, k: p.k + offset, ldk: ldk, v: p.v + offset, ldv: ldv,
+                        output: p.output + offset, ldo: ldo, queries: queries, keys: keys, heads: 1,
+                        headDim: headDim, keyMask: keyMask, scores: p.scores + part * queries * keys)
+                }
+            }
+            return
+        }
         let scale = 1 / Float(headDim).squareRoot()
         for h in 0..<heads {
             let offset = h * headDim
@@ -33,6 +56,12 @@ extension Kernels {
                 a: scores, lda: keys, b: v + offset, ldb: ldv,
                 c: output + offset, ldc: ldo)
         }
+    }
+
+    /// The `threads` to give `attention` for `heads` heads: up to `threads` when OpenBLAS
+    /// runs single-threaded (`blasThreads == 1`), else 1.
+    public static func attentionParts(threads: Int, heads: Int, blasThreads: Int = BLAS.threads) -> Int {
+        blasThreads == 1 ? max(1, min(threads, heads)) : 1
     }
 
     /// Naive twin of `attention`: explicit loops, double accumulators, libm `exp`.
@@ -67,4 +96,14 @@ extension Kernels {
             }
         }
     }
+}
+
+/// Pointers handed to the threads of a parallel attention; each writes its own heads'
+/// output columns and its own part of `scores`.
+private struct AttentionPointers: @unchecked Sendable {
+    let q: UnsafePointer<Float>
+    let k: UnsafePointer<Float>
+    let v: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
 }

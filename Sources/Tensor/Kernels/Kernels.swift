@@ -2,9 +2,15 @@
 ///
 /// Every optimised kernel has a `…Naive` twin written as the textbook formula;
 /// tests compare the two. Kernels take raw pointers and sizes, never allocate
-/// (callers pass scratch space), and allow `ld` row strides so they can read
-/// and write column blocks of a wider matrix (e.g. q, k, v side by side).
-public enum Kernels {}
+/// (callers pass scratch space; `linearBF16` keeps its rounded input in its own),
+/// and allow `ld` row strides so they can read and write column blocks of a wider
+/// matrix (e.g. q, k, v side by side).
+public enum Kernels {
+    /// Threads picseek's own kernels split their work over (thin linear, bfloat16
+    /// GEMM, attention heads), separate from OpenBLAS's own pool (`BLAS.threads`).
+    /// Starts at OpenBLAS's count.
+    nonisolated(unsafe) public static var threads = BLAS.threads
+}
 
 extension Kernels {
     /// Sum of `count` floats with 16 independent partial sums (vectorised).

@@ -19,7 +19,7 @@ extension Kernels {
             thinLinear(
                 input: input, rows: rows, inFeatures: inFeatures, ldInput: ldInput,
                 weight: weight, outFeatures: outFeatures, output: output, ldOutput: ldo,
-                accumulate: accumulate, threads: BLAS.threads)
+                accumulate: accumulate, threads: threads)
         } else if rows == 1 {
             BLAS.sgemv(
                 m: outFeatures, n: inFeatures, a: weight, lda: inFeatures,
