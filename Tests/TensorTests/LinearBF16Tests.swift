@@ -89,6 +89,26 @@ struct LinearBF16Tests {
         }
     }
 
+    @Test("patch embedding with packed weights equals the convolution of the rounded image and weights",
+          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    func patchEmbedding() {
+        var rng = TestRandom(seed: 21)
+        let c = 3, size = 30, patch = 7, width = 40   // 30 is not a multiple of 7: edge dropped
+        let grid = size / patch, length = c * patch * patch
+        let image = rng.array(c * size * size), weight = rng.array(width * length)
+        func rounded(_ v: [Float]) -> [Float] { v.map { Float(bitPattern: UInt32(Kernels.bf16Round($0)) << 16) } }
+        var fast = [Float](repeating: 0, count: grid * grid * width), slow = fast
+        var columns = [Float](repeating: 0, count: grid * grid * length)
+        Kernels.patchEmbedding(image: image, channels: c, size: size, patch: patch, weight: weight,
+                               width: width, output: &fast, columns: &columns,
+                               packed: PackedBF16Weights(weight: weight, outFeatures: width, inFeatures: length),
+                               threads: 2)
+        Kernels.patchEmbeddingNaive(image: rounded(image), channels: c, size: size, patch: patch,
+                                    weight: rounded(weight), width: width, output: &slow)
+        #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
+        #expect(slow.contains { abs($0) > 1 })
+    }
+
     @Test("the bfloat16 product stays near the float32 one",
           .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func nearFloat32() {

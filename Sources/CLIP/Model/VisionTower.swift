@@ -25,6 +25,8 @@ public final class VisionTower: @unchecked Sendable {
     public let outputDimension: Int
     private let source: WeightSource
     private let patchWeight: UnsafePointer<Float>
+    /// `patchWeight` rounded to bfloat16, in `.bfloat16` precision.
+    private let patchPacked: PackedBF16Weights?
     private let classEmbedding: UnsafePointer<Float>
     private let positions: UnsafePointer<Float>
     private let preNorm: NormWeights
@@ -50,6 +52,11 @@ public final class VisionTower: @unchecked Sendable {
         let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
         patchWeight = try weights.floats(
             names.patchEmbedding, shape: [w, config.channels, config.patchSize, config.patchSize])
+        patchPacked = precision == .bfloat16
+            ? PackedBF16Weights(
+                weight: patchWeight, outFeatures: w,
+                inFeatures: config.channels * config.patchSize * config.patchSize)
+            : nil
         classEmbedding = try weights.floats(names.classEmbedding, shape: [w])
         positions = try weights.floats(names.visionPositions, shape: [config.tokens, w])
         preNorm = try NormWeights(weights, names.preNorm, width: w, eps: eps)
@@ -134,7 +141,7 @@ public final class VisionTower: @unchecked Sendable {
             Kernels.patchEmbedding(
                 image: pixels + b * pixelsPerImage, channels: c.channels, size: c.imageSize,
                 patch: c.patchSize, weight: patchWeight, width: w, output: tokens + w,
-                columns: columns.data)
+                columns: columns.data, packed: patchPacked, threads: Kernels.threads)
             tokens.update(from: classEmbedding, count: w)
             for i in 0..<(n * w) { tokens[i] += positions[i] }
         }

@@ -5,12 +5,14 @@ extension Kernels {
     /// `image` is `channels × size × size` planar; `weight` is `[width, channels, patch,
     /// patch]` contiguous; `output` receives `(size / patch)²` rows of `width` values
     /// (row-major patch order) with row stride `ldOutput`. `columns` is scratch space
-    /// of at least `(size / patch)² * channels * patch * patch` floats.
+    /// of at least `(size / patch)² * channels * patch * patch` floats. With `packed`
+    /// (`weight` rounded to bfloat16, `[width, channels * patch * patch]`) the product
+    /// runs through `linearBF16` on `threads` threads instead of `sgemm`.
     public static func patchEmbedding(
         image: UnsafePointer<Float>, channels: Int, size: Int, patch: Int,
         weight: UnsafePointer<Float>, width: Int,
         output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
-        columns: UnsafeMutablePointer<Float>
+        columns: UnsafeMutablePointer<Float>, packed: PackedBF16Weights? = nil, threads: Int = 1
     ) {
         let grid = size / patch
         let patchLength = channels * patch * patch
@@ -25,6 +27,13 @@ extension Kernels {
                     }
                 }
             }
+        }
+        if let packed {
+            precondition(packed.outFeatures == width && packed.inFeatures == patchLength, "packed weight shape")
+            linearBF16(
+                input: columns, rows: grid * grid, weight: packed, bias: nil,
+                output: output, ldOutput: ldOutput, threads: threads)
+            return
         }
         BLAS.sgemm(
             m: grid * grid, n: width, k: patchLength,
