@@ -31,7 +31,7 @@ struct ThinLinearTests {
     func oddSizes(level: SIMDLevel) {
         guard level.isSupported else { return }
         var seed: UInt64 = 100
-        for rows in [1, 2, 3, 4, 5, 7, 10, 16, 17] {
+        for rows in [1, 2, 3, 4, 5, 7, 10, 16, 17, 52, 77] {
             for inF in [1, 7, 8, 9, 17, 33, 100] {
                 for outF in [1, 3, 4, 5, 13] {
                     for accumulate in [false, true] {
@@ -48,7 +48,7 @@ struct ThinLinearTests {
 
     @Test("splitting output columns over threads gives the same result at BERT-like sizes")
     func threaded() {
-        for (rows, inF, outF) in [(10, 768, 3072), (3, 3072, 770), (1, 768, 512)] {
+        for (rows, inF, outF) in [(10, 768, 3072), (3, 3072, 770), (1, 768, 512), (77, 256, 300)] {
             let r = compare(rows: rows, inF: inF, outF: outF, level: .best, accumulate: true,
                             threads: 3, seed: UInt64(rows * outF))
             #expect(r.diff <= 1e-3 * max(1, r.magnitude), "rows \(rows) \(inF)->\(outF): maxdiff \(r.diff)")

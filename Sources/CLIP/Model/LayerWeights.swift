@@ -11,8 +11,8 @@ struct LinearWeights: @unchecked Sendable {
     /// The weights rounded to bfloat16, when the layer multiplies in bfloat16.
     private(set) var packedBF16: PackedBF16Weights?
 
-    /// This layer multiplying inputs of more than `Kernels.thinLinearMaxRows` rows in
-    /// bfloat16 (`Kernels.linearBF16`); fewer rows stay float32. Needs `Kernels.bf16Supported`.
+    /// This layer multiplying in bfloat16 (`Kernels.linearBF16`), however few the rows.
+    /// Needs `Kernels.bf16Supported`.
     func inBFloat16() -> LinearWeights {
         var copy = self
         copy.packedBF16 = PackedBF16Weights(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
@@ -66,7 +66,7 @@ struct LinearWeights: @unchecked Sendable {
         into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
         activation: Activation = .identity, accumulate: Bool = false, addBias: Bool = true
     ) {
-        if let packedBF16, rows > Kernels.thinLinearMaxRows {
+        if let packedBF16 {
             Kernels.linearBF16(
                 input: input, rows: rows, ldInput: ldInput, weight: packedBF16, bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
