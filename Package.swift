@@ -96,7 +96,7 @@ let package = Package(
         // holds the reusable tmux harness for end-to-end runs of the binary.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store", "Tensor"]),
+            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store", "Tensor", "CLIP"]),
         // Indexes part of sample-gallery/ with the bundled demo model (models/picseek-demo)
         // and checks English and Chinese searches end to end.
         .testTarget(

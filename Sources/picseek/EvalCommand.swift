@@ -55,7 +55,9 @@ struct EvalCommand: ParsableCommand {
             throw CLIError("no language has a caption on every line (\(error))")
         }
 
-        let embedder = try loadEmbedder(modelPath: model, imagePrecision: try precision.resolve())
+        let imagePrecision = try precision.resolve()
+        prepareThreads(for: imagePrecision)
+        let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let images = try embedImages(set, with: embedder)
         var results: [(language: String, recall: [Int: Double])] = []
         for (language, texts) in queries {

@@ -46,6 +46,7 @@ struct Index: ParsableCommand {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
         let roots = try paths.map { try canonicalFolder($0) }
         let imagePrecision = try precision.resolve()
+        prepareThreads(for: imagePrecision)
         let store = try database.open()
         let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let processor = try makePhotoProcessor(for: embedder)

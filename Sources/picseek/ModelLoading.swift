@@ -31,7 +31,6 @@ func loadModel(
 
 /// Loads the CLIP model in `folder` (`name` is for messages).
 func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
-    prepareThreads(for: imagePrecision)
     do {
         return try ClipModel(directory: folder, imagePrecision: imagePrecision)
     } catch {
@@ -43,7 +42,8 @@ func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision =
 /// Sets the thread counts for `precision`. A bfloat16 image tower does its parallel work
 /// in picseek's own kernels (`Kernels.threads`), including attention heads that call
 /// OpenBLAS from several threads at once, which needs a single-threaded OpenBLAS
-/// (see `Kernels.attention`). float32 leaves OpenBLAS its threads.
+/// (see `Kernels.attention`). float32 leaves OpenBLAS its threads. Commands call this
+/// once, before any model works, as it changes process-wide settings.
 func prepareThreads(for precision: ImagePrecision) {
     guard precision == .bfloat16 else { return }
     // Read first: the default of `Kernels.threads` is OpenBLAS's count.

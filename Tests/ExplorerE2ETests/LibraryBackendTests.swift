@@ -1,7 +1,9 @@
+import CLIP
 import Explorer
 import Foundation
 import PicseekCore
 import Store
+import Tensor
 import Testing
 
 @testable import picseek
@@ -83,5 +85,32 @@ struct LibraryBackendTests {
         #expect(!again.needsIndexing)
         #expect(try again.backend.summary().models == ["tiny224"])
         #expect(throws: (any Error).self) { try backend.switchModel(to: "not-installed") }
+    }
+
+    @Test("a bfloat16 reindex runs beside searches and ranks as a float32 one does",
+          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    func bf16ReindexWhileSearching() throws {
+        var rankings: [[String]] = []
+        for precision in [ImagePrecision.float32, .bfloat16] {
+            let sandbox = try IndexedExploreTests.Sandbox()
+            let store = try IndexStore.open(path: sandbox.database)
+            let backend = try makeExplorerBackend(
+                roots: [sandbox.gallery], store: store, modelPath: IndexedExploreTests.tinyModel,
+                imagePrecision: precision
+            ).backend
+            let finished = DispatchSemaphore(value: 0)
+            let outcome = Outcome()
+            Thread {
+                outcome.set(Result { try backend.reindex { _ in } })
+                finished.signal()
+            }.start()
+            while finished.wait(timeout: .now() + 0.02) == .timedOut {
+                _ = try backend.search(text: "a red photo", language: .english, limit: 50)
+            }
+            #expect(try outcome.result?.get().photos == 12)
+            rankings.append(try backend.search(text: "a red photo", language: .english, limit: 50).map(\.fileName))
+        }
+        #expect(rankings[0].count == 12)
+        #expect(rankings[0] == rankings[1])
     }
 }

@@ -60,9 +60,10 @@ struct ExploreCommand: ParsableCommand {
     func run() throws {
         // Everything that can fail plainly (index, folders, model) fails here,
         // before the screen is taken over.
+        let imagePrecision = try precision.resolve()
+        prepareThreads(for: imagePrecision)
         let setup = try makeExplorerBackend(
-            roots: paths, store: try database.open(), modelPath: model,
-            imagePrecision: try precision.resolve())
+            roots: paths, store: try database.open(), modelPath: model, imagePrecision: imagePrecision)
         // The screen: the terminal on stdin and stdout, or the controlling terminal when
         // the output goes to a pipe or file (it then receives the marked paths).
         let pathsToTerminal = isatty(1) != 0
