@@ -153,6 +153,7 @@ public struct MarkedPhoto: Equatable, Sendable {
     /// Its path exactly as stored.
     public var pathBytes: [UInt8]
 
+    /// Creates a mark for the photo `photoID` stored at `pathBytes`.
     public init(photoID: Int64, pathBytes: [UInt8]) {
         self.photoID = photoID
         self.pathBytes = pathBytes
@@ -161,7 +162,12 @@ public struct MarkedPhoto: Equatable, Sendable {
 
 /// How the grid orders the results (the backend always picks the best by score).
 public enum ResultOrder: Equatable, Sendable, CaseIterable {
-    case score, newest, oldest
+    /// Best score first, as the backend returns them.
+    case score
+    /// Newest date first (taken, else modified).
+    case newest
+    /// Oldest date first.
+    case oldest
 
     /// How the results rule and the status line name it.
     public var label: String {
