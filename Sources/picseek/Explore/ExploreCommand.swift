@@ -73,7 +73,7 @@ struct ExploreCommand: ParsableCommand {
         } else if let input = fopen("/dev/tty", "r"), let output = fopen("/dev/tty", "w") {
             (screenInput, screenOutput) = (input, output)
         } else {
-            throw ValidationError("picseek explore needs a terminal (none on standard input, output or /dev/tty)")
+            throw CLIError("picseek explore needs a terminal (none on standard input, output or /dev/tty)")
         }
         let environment = ProcessInfo.processInfo.environment
         var options = ExplorerOptions()
