@@ -3,6 +3,7 @@ import Foundation
 import Library
 import PicseekCore
 import Store
+import Tensor
 
 /// `picseek status`: what the index holds.
 struct Status: ParsableCommand {
@@ -38,6 +39,9 @@ struct Status: ParsableCommand {
         } else {
             print("last run: none")
         }
+        print("engine: \(SIMDLevel.best) kernels, " + (Kernels.bf16Supported
+            ? "bf16 image tower available (--image-precision bf16, faster indexing)"
+            : "no bf16 image tower (needs AVX512_BF16)"))
     }
 
     private func fileSizes(_ store: IndexStore) -> String {
