@@ -359,14 +359,15 @@ struct IndexedExploreTests {
         try #require(utimes(target, &times) == 0)
         try Self.index(sandbox, expecting: 13)
         let output = sandbox.root + "/picked.txt"
-        for (keys, status, wanted) in [
-            (["q"], "exit=0", true), (["C-c"], "exit=130", false),
+        for (keys, status, wanted, separator) in [
+            (["q"], "exit=0", true, UInt8(10)), (["C-c"], "exit=130", false, UInt8(10)),
+            (["q"], "exit=0", true, UInt8(0)),
         ] {
             let session = try TmuxSession(
                 command: [
                     "sh", "-c",
-                    "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii > \"$3\"; echo \"exit=$?\"; echo done-marker",
-                    binary, sandbox.database, Self.tinyModel, output,
+                    "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii $4 > \"$3\"; echo \"exit=$?\"; echo done-marker",
+                    binary, sandbox.database, Self.tinyModel, output, separator == 0 ? "--print0" : "",
                 ],
                 rows: 30, columns: 100, environment: sandbox.environment)
             defer { session.kill() }
@@ -386,7 +387,7 @@ struct IndexedExploreTests {
             #expect(found && screen.contains(status), "screen was:\n\(screen)")
             let printed = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
             if wanted {
-                let lines = printed.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
+                let lines = printed.split(separator: separator, omittingEmptySubsequences: false).map(Array.init)
                 #expect(lines.count == 3 && lines[2].isEmpty, "printed: \(printed)")
                 #expect(lines.first == Array((sandbox.gallery + "/").utf8) + oddName,
                         "printed: \(String(decoding: printed, as: UTF8.self))")
