@@ -319,6 +319,35 @@ struct IndexedExploreTests {
         #expect(!screen.contains("picseek ❯"), "explorer still on screen:\n\(screen)")
     }
 
+    @Test("opening the explorer picks up a photo added since the last index run, unless --no-refresh")
+    func exploreRefreshesAtStart() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        try FileManager.default.copyItem(
+            atPath: sandbox.gallery + "/red.jpg", toPath: sandbox.gallery + "/red again.jpg")
+        for (flag, wanted) in [("--no-refresh", "12 photos"), ("", "13 photos")] {
+            let session = try TmuxSession(
+                command: [
+                    "sh", "-c",
+                    "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii $3; echo \"exit=$?\"; echo done-marker",
+                    binary, sandbox.database, Self.tinyModel, flag,
+                ],
+                rows: 30, columns: 100, environment: sandbox.environment)
+            defer { session.kill() }
+            var (found, screen) = try session.waitFor(wanted, seconds: 60)
+            #expect(found, "\(flag): screen was:\n\(screen)")
+            if flag == "--no-refresh" {
+                Thread.sleep(forTimeInterval: 1.5)
+                #expect(try !session.capture().contains("13 photos"), "refreshed despite --no-refresh")
+            }
+            try Self.press(session, "Escape")
+            try session.send(keys: ["q"])
+            (found, screen) = try session.waitFor("done-marker", history: true, seconds: 60)
+            #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
+        }
+    }
+
     @Test("explore DIR on a folder not indexed yet indexes it in the background")
     func exploreIndexesNewFolder() throws {
         guard let binary = Self.ready() else { return }

@@ -35,6 +35,7 @@ struct LibraryBackendTests {
         let setup = try makeExplorerBackend(
             roots: [sandbox.gallery], store: store, modelPath: IndexedExploreTests.tinyModel)
         #expect(setup.needsIndexing)
+        #expect(!setup.refreshAtStart)  // nothing indexed yet
         let backend = setup.backend
         #expect(try backend.summary().photos == 0)
         #expect(try backend.search(text: "cat", language: .english, limit: 50).isEmpty)
@@ -83,6 +84,7 @@ struct LibraryBackendTests {
         let again = try makeExplorerBackend(
             roots: [sandbox.gallery], store: store, modelPath: IndexedExploreTests.tinyModel)
         #expect(!again.needsIndexing)
+        #expect(again.refreshAtStart)
         #expect(try again.backend.summary().models == ["tiny224"])
         #expect(throws: (any Error).self) { try backend.switchModel(to: "not-installed") }
     }

@@ -5,11 +5,17 @@ import Library
 import PicseekCore
 import Store
 
-/// What `picseek explore` browses: the backend, and whether the folders
-/// given on the command line still need a first indexing run.
+/// What `picseek explore` browses: the backend, whether the folders given on the
+/// command line still need a first indexing run, and whether the indexed folders
+/// should be brought up to date in the background as the explorer opens.
 struct ExplorerSetup {
     var backend: LibraryBackend
     var needsIndexing: Bool
+    /// The index has folders and vectors of the answering model: a background rescan
+    /// at start picks up photos added, changed, moved or deleted since the last run
+    /// (a no-change rescan only reads folder entries), without embedding a library
+    /// for a model the user has not indexed with.
+    var refreshAtStart: Bool
 }
 
 /// The index-backed explorer backend for the folders `roots` (command-line
@@ -52,5 +58,7 @@ func makeExplorerBackend(
     }
     let known = stored.roots
     let needsIndexing = canonicalRoots.contains { !LibraryBackend.isIndexed($0, roots: known) }
-    return ExplorerSetup(backend: backend, needsIndexing: needsIndexing)
+    let answering = try store.summary().models.first { $0.model.name == backend.modelName }
+    let refreshAtStart = !known.isEmpty && (answering?.vectors ?? 0) > 0
+    return ExplorerSetup(backend: backend, needsIndexing: needsIndexing, refreshAtStart: refreshAtStart)
 }

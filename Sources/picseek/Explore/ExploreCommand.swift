@@ -15,8 +15,10 @@ struct ExploreCommand: ParsableCommand {
         discussion: """
             Type to search (English or Chinese), Enter for details, s for more like this, \
             o to open, y to copy the path, r to reindex, m to switch to another model with \
-            vectors in this index, Space to mark photos, ? for every key, q to quit. Folders \
-            given here that are not indexed yet are indexed in the background while you search.
+            vectors in this index, Space to mark photos, ? for every key, q to quit. As it \
+            opens, the explorer rescans the indexed folders in the background and indexes \
+            photos added or changed since the last run (--no-refresh skips this); folders \
+            given here that are not indexed yet are indexed the same way while you search.
 
             On quit with q or Esc (not Ctrl-C) the marked photos' paths are printed, one per \
             line: escaped on a terminal, exact when standard output is a pipe or a file (the \
@@ -47,6 +49,9 @@ struct ExploreCommand: ParsableCommand {
 
     @Flag(help: "End each printed path of a marked photo with a NUL byte instead of a newline.")
     var print0 = false
+
+    @Flag(help: "Do not rescan the indexed folders in the background when the explorer opens.")
+    var noRefresh = false
 
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
@@ -80,7 +85,7 @@ struct ExploreCommand: ParsableCommand {
         (options.theme, options.warnings) = ThemeLoader.load(name: theme, environment: environment)
         options.environment = environment
         options.language = PromptLanguage(rawValue: lang) ?? .english
-        options.reindexAtStart = setup.needsIndexing
+        options.reindexAtStart = setup.needsIndexing || (setup.refreshAtStart && !noRefresh)
         if graphics != "auto" {
             options.graphics = GraphicsMode(rawValue: graphics)
         }
