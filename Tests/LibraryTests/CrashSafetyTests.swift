@@ -85,8 +85,10 @@ struct CrashSafetyTests {
                 if finished && kills < 10 {
                     // A fast machine finished early: change some photos and keep killing.
                     round += 1
+                    // Broken photos stay broken (changed), so the end state still has some.
                     for i in stride(from: round, to: 300, by: 5) {
-                        tree.write("set\(i % 7)/img\(i).jpg", "changed in round \(round) \(i)")
+                        let body = "changed in round \(round) \(i)"
+                        tree.write("set\(i % 7)/img\(i).jpg", i % 37 == 5 ? "BROKEN " + body : body)
                     }
                     finished = false
                 }

@@ -186,6 +186,34 @@ struct IndexerTests {
         #expect(report.skipped == ["heic": 2, "gif": 1])
     }
 
+    @Test("one or three decode threads give the same index, counts and vectors")
+    func decodeThreads() throws {
+        var results: [(IndexReport, [String: [Float]?], [String])] = []
+        for threads in [1, 3] {
+            let f = try IndexFixture()
+            for i in 0..<60 {
+                // Some broken photos and some with the same content.
+                let body = i % 11 == 4 ? "BROKEN \(i)" : "photo \(i % 45)"
+                f.tree.write("set\(i % 4)/img\(i).jpg", body)
+            }
+            var options = IndexOptions()
+            options.decodeThreads = threads
+            options.batchSize = 5
+            let report = try f.index(options: options)
+            var vectors: [String: [Float]?] = [:]
+            for i in 0..<60 { vectors["set\(i % 4)/img\(i).jpg"] = try f.vector("set\(i % 4)/img\(i).jpg") }
+            let failed = try f.store.failedPhotos().map { String(decoding: RawPath.baseName($0.path), as: UTF8.self) }
+            results.append((report, vectors, failed.sorted()))
+        }
+        let (one, three) = (results[0], results[1])
+        #expect(one.0.scanned == 60 && three.0.scanned == 60)
+        #expect(one.0.failed == three.0.failed && one.0.failed == 6)
+        #expect(one.0.added + one.0.duplicates == three.0.added + three.0.duplicates)
+        #expect(one.1 == three.1)
+        #expect(one.1.values.filter { $0 != nil }.count == 54)
+        #expect(one.2 == three.2)
+    }
+
     @Test("symlink loops are entered once and do not hang")
     func symlinkLoop() throws {
         let f = try IndexFixture()

@@ -18,6 +18,11 @@ public struct IndexOptions: Sendable {
     public var commitInterval = 2.0
     /// Decoded photos waiting for the encoder; bounds memory.
     public var queueCapacity = 16
+    /// Threads that read, hash and decode photos while the encoder embeds. Two keep
+    /// the encoder fed with large photos: 24 photos of 24 MP indexed in 2.8 s instead
+    /// of 3.5 s (bfloat16 ViT-B/16) and 5.1 s instead of 6.1 s (float32) on 2 cores;
+    /// small pictures index as fast with one.
+    public var decodeThreads = 2
     /// JPEG quality of stored thumbnails.
     public var thumbnailQuality = 80
     /// Files larger than this are recorded as failed without being read.

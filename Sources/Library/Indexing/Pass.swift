@@ -35,27 +35,36 @@ struct Pass {
     ) throws -> [FileStamp] {
         let queue = BoundedQueue<Prepared>(capacity: indexer.options.queueCapacity)
         let producerDone = DispatchSemaphore(value: 0)
-        let producer = Thread { [indexer, control] in
-            defer { producerDone.signal() }
-            Self.produce(items, reusable: reusable, indexer: indexer, control: control, into: queue)
+        let decoders = max(1, indexer.options.decodeThreads)
+        let next = NextItem()
+        let running = NextItem()
+        for _ in 0..<decoders {
+            let producer = Thread { [indexer, control] in
+                defer { producerDone.signal() }
+                Self.produce(items, next: next, reusable: reusable, indexer: indexer, control: control, into: queue)
+                if running.take() == decoders - 1 { queue.finish() }
+            }
+            producer.name = "picseek-decode"
+            producer.start()
         }
-        producer.name = "picseek-decode"
-        producer.start()
         defer {
             queue.close()
-            producerDone.wait()
+            for _ in 0..<decoders { producerDone.wait() }
         }
         return try consume(queue, report: &report)
     }
 
     /// The decode thread: read, hash, decode, make the thumbnail.
     private static func produce(
-        _ items: [FileStamp], reusable: Set<[UInt8]>, indexer: Indexer, control: IndexControl,
+        _ items: [FileStamp], next: NextItem, reusable: Set<[UInt8]>, indexer: Indexer, control: IndexControl,
         into queue: BoundedQueue<Prepared>
     ) {
         let spec = indexer.embedder.preprocess
         let options = indexer.options
-        for item in items {
+        while true {
+            let index = next.take()
+            guard index < items.count else { break }
+            let item = items[index]
             if !control.proceed() { break }
             let prepared: Prepared
             do {
@@ -78,7 +87,6 @@ struct Pass {
             }
             if !queue.push(prepared) { break }
         }
-        queue.finish()
     }
 
     private static func thumbnail(_ image: RGBImage, quality: Int) -> Thumbnail? {
@@ -194,5 +202,18 @@ struct Pass {
             status.failed += 1
         case .removed: break
         }
+    }
+}
+
+/// A counter shared by the decode threads: each `take` returns the next number.
+final class NextItem: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value - 1
     }
 }
