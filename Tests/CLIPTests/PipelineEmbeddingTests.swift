@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import PicseekCore
+import Tensor
 import Testing
 @testable import CLIP
 
@@ -21,5 +22,22 @@ struct PipelineEmbeddingTests {
             #expect(cosine(e, reference) > 0.9999, "exact \(exact): maxdiff \(d)")
             #expect(d < 1e-3, "exact \(exact): maxdiff \(d)")
         }
+    }
+
+    @Test("a bfloat16 image tower is in use when asked for: near the reference pixels' vectors, not equal to float32",
+          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"), arguments: Fixture.names)
+    func bfloat16Tower(name: String) throws {
+        let fixture = try Fixture(name)
+        let fp32 = try ClipModel(directory: fixture.directory)
+        let bf16 = try ClipModel(directory: fixture.directory, imagePrecision: .bfloat16)
+        #expect(fp32.vision.precision == .float32 && bf16.vision.precision == .bfloat16)
+        let pixels = fixture.images.map(\.pixels)
+        let a = try fp32.embedImages(pixels), b = try bf16.embedImages(pixels)
+        for (i, (x, y)) in zip(a, b).enumerated() {
+            #expect(maxAbsDiff(x, y) > 0, "image \(i): bf16 gave exactly the float32 vector")
+            #expect(cosine(y, fixture.images[i].embedding) > 0.999, "image \(i)")
+        }
+        // Text stays float32.
+        #expect(try fp32.embedText("海边的日落") == (try bf16.embedText("海边的日落")))
     }
 }

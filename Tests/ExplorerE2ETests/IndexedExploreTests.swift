@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Imaging
 import PicseekCore
+import Store
 import Tensor
 import Testing
 
@@ -204,6 +205,17 @@ struct IndexedExploreTests {
             return
         }
         #expect(bf16Run.status == 0, "index failed: \(bf16Run.errors)")
+        // The stored vectors: bf16 ones differ from float32 ones, slightly.
+        let (fp32Store, bf16Store) = (try IndexStore.open(path: sandbox.database), try IndexStore.open(path: bf16Database))
+        var largest: Float = 0
+        for photo in try fp32Store.allPhotos() {
+            let model = try #require(try fp32Store.models().first), other = try #require(try bf16Store.models().first)
+            let x = try #require(try fp32Store.vector(photoID: photo.id, model: model))
+            let twin = try #require(try bf16Store.photo(path: photo.path))
+            let y = try #require(try bf16Store.vector(photoID: twin.id, model: other))
+            largest = max(largest, zip(x, y).map { abs($0 - $1) }.max() ?? 0)
+        }
+        #expect(largest > 0 && largest < 1e-2, "largest difference \(largest)")
         for query in ["a red photo", "stripes", "绿色"] {
             let want = try Self.searchResults(sandbox, database: sandbox.database, query)
             let got = try Self.searchResults(sandbox, database: bf16Database, query)
