@@ -205,7 +205,8 @@ struct IndexedExploreTests {
             return
         }
         #expect(bf16Run.status == 0, "index failed: \(bf16Run.errors)")
-        // The stored vectors: bf16 ones differ from float32 ones, slightly.
+        // The stored vectors: bf16 ones differ from float32 ones, slightly (about 2e-3 here;
+        // float32 run with bf16's threading differs by only about 2e-7).
         let (fp32Store, bf16Store) = (try IndexStore.open(path: sandbox.database), try IndexStore.open(path: bf16Database))
         var largest: Float = 0
         for photo in try fp32Store.allPhotos() {
@@ -215,7 +216,7 @@ struct IndexedExploreTests {
             let y = try #require(try bf16Store.vector(photoID: twin.id, model: other))
             largest = max(largest, zip(x, y).map { abs($0 - $1) }.max() ?? 0)
         }
-        #expect(largest > 0 && largest < 1e-2, "largest difference \(largest)")
+        #expect(largest > 1e-4 && largest < 1e-2, "largest difference \(largest)")
         for query in ["a red photo", "stripes", "绿色"] {
             let want = try Self.searchResults(sandbox, database: sandbox.database, query)
             let got = try Self.searchResults(sandbox, database: bf16Database, query)

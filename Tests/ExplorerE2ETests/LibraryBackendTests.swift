@@ -100,6 +100,7 @@ struct LibraryBackendTests {
                 roots: [sandbox.gallery], store: store, modelPath: IndexedExploreTests.tinyModel,
                 imagePrecision: precision
             ).backend
+            #expect((backend.embedder as? ClipModel)?.vision.precision == precision)
             let finished = DispatchSemaphore(value: 0)
             let outcome = Outcome()
             Thread {

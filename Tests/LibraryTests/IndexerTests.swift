@@ -199,7 +199,15 @@ struct IndexerTests {
             var options = IndexOptions()
             options.decodeThreads = threads
             options.batchSize = 5
-            let report = try f.index(options: options)
+            // Record how many decodes overlap; each takes a little while.
+            let overlap = Overlap()
+            let report = try f.index(options: options, processor: { bytes, spec in
+                overlap.enter()
+                defer { overlap.leave() }
+                usleep(2_000)
+                return try Fakes.processor(bytes, spec)
+            })
+            #expect(threads == 1 ? overlap.most == 1 : overlap.most >= 2, "\(threads) threads: \(overlap.most) at once")
             var vectors: [String: [Float]?] = [:]
             for i in 0..<60 { vectors["set\(i % 4)/img\(i).jpg"] = try f.vector("set\(i % 4)/img\(i).jpg") }
             let failed = try f.store.failedPhotos().map { String(decoding: RawPath.baseName($0.path), as: UTF8.self) }
@@ -212,6 +220,15 @@ struct IndexerTests {
         #expect(one.1 == three.1)
         #expect(one.1.values.filter { $0 != nil }.count == 54)
         #expect(one.2 == three.2)
+    }
+
+    /// The most callers inside `enter`/`leave` at the same time.
+    final class Overlap: @unchecked Sendable {
+        private let lock = NSLock()
+        private var now = 0
+        private(set) var most = 0
+        func enter() { lock.lock(); now += 1; most = max(most, now); lock.unlock() }
+        func leave() { lock.lock(); now -= 1; lock.unlock() }
     }
 
     @Test("symlink loops are entered once and do not hang")

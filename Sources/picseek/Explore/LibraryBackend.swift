@@ -56,6 +56,9 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// The name of the model answering searches.
     var modelName: String { model.embedder.model.name }
 
+    /// The model answering searches and embedding photos.
+    var embedder: any Embedder { model.embedder }
+
     // MARK: ExplorerBackend
 
     func summary() throws -> IndexSummary {
