@@ -61,9 +61,7 @@ struct BenchEngineCommand: ParsableCommand {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
             throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
         }
-        if imagePrecision == .bfloat16 && !Kernels.bf16Supported {
-            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks")
-        }
+        try PrecisionOptions.checkSupported(imagePrecision)
         if let simd, !simd.isSupported {
             throw ValidationError("this CPU cannot run \(simd); it supports \(SIMDLevel.supported.map(\.description).joined(separator: ", "))")
         }

@@ -2,7 +2,6 @@ import ArgumentParser
 import CLIP
 import Foundation
 import Imaging
-import Tensor
 import PicseekCore
 
 /// `picseek embed`: prints the embeddings of texts and images with a model folder.
@@ -35,9 +34,7 @@ struct EmbedCommand: ParsableCommand {
         if text.isEmpty && image.isEmpty {
             throw ValidationError("give at least one --text or --image")
         }
-        if imagePrecision == .bfloat16 && !Kernels.bf16Supported {
-            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks")
-        }
+        try PrecisionOptions.checkSupported(imagePrecision)
     }
 
     func run() throws {

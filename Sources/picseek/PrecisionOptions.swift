@@ -20,9 +20,7 @@ struct PrecisionOptions: ParsableArguments {
     /// a warning (fp32 is used) in the config file, which may be shared between machines.
     func resolve() throws -> ImagePrecision {
         if let imagePrecision {
-            guard imagePrecision == .float32 || Kernels.bf16Supported else {
-                throw CLIError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32")
-            }
+            try Self.checkSupported(imagePrecision)
             return imagePrecision
         }
         let file = ModelLibrary().configFile
@@ -43,6 +41,15 @@ struct PrecisionOptions: ParsableArguments {
             return .float32
         }
         return precision
+    }
+}
+
+extension PrecisionOptions {
+    /// Throws when `--image-precision` asks for bf16 on a CPU that cannot run it.
+    static func checkSupported(_ precision: ImagePrecision) throws {
+        guard precision == .float32 || Kernels.bf16Supported else {
+            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32")
+        }
     }
 }
 
