@@ -45,6 +45,8 @@ let package = Package(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Cells"),
+        // Terminal image encodings from packed RGB: sixel, PNG, iTerm2 inline images.
+        .target(name: "Graphics"),
         .target(name: "Explorer", dependencies: ["Cells", "PicseekCore"]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Cells"]),
         .target(
@@ -91,6 +93,7 @@ let package = Package(
             name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
         // Drives the explorer's real runtime loop in a pseudo-terminal, and
         // holds the reusable tmux harness for end-to-end runs of the binary.
