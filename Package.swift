@@ -62,7 +62,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
-                "Cells", "Explorer", "CLIP", "Tokenizers",
+                "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

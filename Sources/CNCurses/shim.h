@@ -78,3 +78,17 @@ static inline int cnc_open_pty(int *master, int *slave, unsigned short rows, uns
     *slave = s;
     return 0;
 }
+
+#include <ncursesw/term.h>
+/* The colour count terminfo gives for a terminal type, without starting a
+   screen (0 when the type is unknown). Leaves no terminal set up. */
+static inline int cnc_terminfo_colors(const char *term) {
+    int error = 0;
+    TERMINAL *saved = cur_term;
+    if (setupterm((char *)term, -1, &error) != OK) { set_curterm(saved); return 0; }
+    int colors = tigetnum((char *)"colors");
+    TERMINAL *made = cur_term;
+    set_curterm(saved);
+    del_curterm(made);
+    return colors > 0 ? colors : 0;
+}

@@ -86,6 +86,21 @@ public enum DisplayWidth {
         return "…" + String(text[start...])
     }
 
+    /// `text` cut in the middle to `columns`, with "…" where it was cut: the
+    /// end (the extension and the characters before it, which tell
+    /// `IMG_4521.HEIC` from `IMG_4522.HEIC`) is kept first, the start gets at
+    /// most a third of the room, and none when the room is under 9 columns.
+    public static func truncateMiddle(_ text: String, to columns: Int) -> String {
+        if columns <= 0 { return "" }
+        if of(text) <= columns { return text }
+        if columns == 1 { return "…" }
+        let room = columns - 1
+        let headRoom = room >= 8 ? room / 3 : 0
+        let head = prefix(text, fitting: headRoom)
+        let tail = truncateLeading(text, to: room - head.width + 1).dropFirst()
+        return head.text + "…" + tail
+    }
+
     /// `text` padded with spaces on the right to exactly `columns` (cut if longer).
     public static func pad(_ text: String, to columns: Int) -> String {
         let cut = truncate(text, to: columns)

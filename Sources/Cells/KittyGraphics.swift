@@ -65,6 +65,44 @@ public enum KittyGraphics {
         return out
     }
 
+    /// The escape sequences that send packed RGB `pixels` of `width` x
+    /// `height` as image `id` without showing it (`a=t`, quietly), for direct
+    /// placements with `place`, in chunks of at most 4096 base64 bytes.
+    public static func transmitOnly(id: Int, pixels: [UInt8], width: Int, height: Int) -> String {
+        chunked(pixels, first: "a=t,i=\(id),f=24,s=\(width),v=\(height),q=2", tmux: false)
+    }
+
+    /// Shows image `id` at the cursor as placement `placement`, without moving
+    /// the cursor (`C=1`), quietly.
+    public static func place(id: Int, placement: Int) -> String {
+        "\u{1B}_Ga=p,i=\(id),p=\(placement),C=1,q=2\u{1B}\\"
+    }
+
+    /// Removes placement `placement` of image `id` from the screen; the image
+    /// data stays for the next `place` (`d=i`), or goes too when `free` (`d=I`).
+    public static func delete(id: Int, placement: Int?, free: Bool = false) -> String {
+        let which = placement.map { ",p=\($0)" } ?? ""
+        return "\u{1B}_Ga=d,d=\(free ? "I" : "i"),i=\(id)\(which),q=2\u{1B}\\"
+    }
+
+    /// Removes every placement and frees every image (on leaving the explorer).
+    public static let deleteAll = "\u{1B}_Ga=d,d=A,q=2\u{1B}\\"
+
+    private static func chunked(_ pixels: [UInt8], first keys: String, tmux: Bool) -> String {
+        let payload = OSC52.base64(pixels)
+        var out = ""
+        var start = payload.startIndex
+        repeat {
+            let end = payload.index(start, offsetBy: 4096, limitedBy: payload.endIndex) ?? payload.endIndex
+            let more = end < payload.endIndex ? 1 : 0
+            let head = start == payload.startIndex ? keys + ",m=\(more)" : "m=\(more)"
+            let command = "\u{1B}_G\(head);\(payload[start..<end])\u{1B}\\"
+            out += tmux ? wrapForTmux(command) : command
+            start = end
+        } while start < payload.endIndex
+        return out
+    }
+
     /// `sequence` inside a tmux passthrough (`ESC P tmux; … ESC \`, with
     /// every ESC inside doubled); needs `allow-passthrough on` in tmux.
     public static func wrapForTmux(_ sequence: String) -> String {

@@ -96,6 +96,9 @@ public struct AppState: Equatable, Sendable {
     public var theme: Theme
     /// How thumbnails are drawn.
     public var graphics: GraphicsMode
+    /// In kitty mode, whether thumbnails are Unicode placeholders (kitty 0.28+,
+    /// Ghostty, inside tmux) rather than images placed directly by the runtime.
+    public var kittyPlaceholders = true
     /// Kitty image numbers (1...255) of photos whose thumbnails were sent.
     public var kittyIDs: [Int64: Int] = [:]
     /// Which photo each kitty image number currently shows.

@@ -207,17 +207,39 @@ public enum ResultOrder: Equatable, Sendable, CaseIterable {
 
 /// Which prompt templates the backend wraps a text query in.
 public enum PromptLanguage: String, Equatable, Sendable, CaseIterable {
+    /// Chosen per query: Chinese when the query holds Chinese characters.
+    case auto
     case english = "en"
     case chinese = "zh"
 
-    /// How the status line names it.
+    /// How the status line names a chosen language (`auto` alone says
+    /// nothing of the current query: see `label(for:)`).
     public var label: String {
         switch self {
+        case .auto: return "auto"
         case .english: return "EN"
         case .chinese: return "中文"
         }
     }
 
-    /// The other language.
-    public var toggled: PromptLanguage { self == .english ? .chinese : .english }
+    /// The language a query actually uses: `auto` resolved by its characters.
+    public func resolved(for query: String) -> PromptLanguage {
+        guard self == .auto else { return self }
+        return HanScript.contains(query) ? .chinese : .english
+    }
+
+    /// The status line's name for this setting with `query` typed:
+    /// "EN", "中文", or "auto EN" / "auto 中文" for what detection picks.
+    public func label(for query: String) -> String {
+        self == .auto ? "auto " + resolved(for: query).label : label
+    }
+
+    /// The next setting `t` switches to: auto, English, 中文, auto.
+    public var toggled: PromptLanguage {
+        switch self {
+        case .auto: return .english
+        case .english: return .chinese
+        case .chinese: return .auto
+        }
+    }
 }

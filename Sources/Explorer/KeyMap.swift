@@ -32,7 +32,7 @@ public enum KeyMap {
         Binding(keys: "o", summary: "open in the system viewer"),
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
-        Binding(keys: "t Ctrl-T", summary: "prompt language: English / 中文"),
+        Binding(keys: "t Ctrl-T", summary: "prompt language: auto / English / 中文"),
         Binding(keys: "m", summary: "next model with vectors in this index"),
         Binding(keys: "↑ ↓", summary: "query history (in the query line)"),
         Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start; Ctrl-K: to end"),

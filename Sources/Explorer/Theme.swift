@@ -33,25 +33,29 @@ public struct Theme: Equatable, Sendable {
         return copy
     }
 
-    /// The built-in dark theme; also the fallback for missing or bad keys.
+    /// The built-in default theme, readable on dark and on light terminals:
+    /// typed and ordinary text in the terminal's own foreground, other roles in
+    /// mid-tone colours with a contrast of at least 3.4:1 on black and on white,
+    /// and the status line, selection and help on their own backgrounds. Also the
+    /// fallback for missing or bad keys.
     public static let defaultDark = Theme(
         name: "default",
         styles: [
             .text: Style(),
-            .title: Style(foreground: .rgb(0x8F, 0xBC, 0xFF), attributes: .bold),
-            .query: Style(foreground: .rgb(0xFF, 0xFF, 0xFF)),
-            .prompt: Style(foreground: .rgb(0x7A, 0xD7, 0xF0), attributes: .bold),
-            .border: Style(foreground: .rgb(0x5C, 0x63, 0x70)),
+            .title: Style(foreground: .rgb(0x4A, 0x86, 0xE8), attributes: .bold),
+            .query: Style(),
+            .prompt: Style(foreground: .rgb(0x19, 0x8F, 0xB5), attributes: .bold),
+            .border: Style(foreground: .rgb(0x6F, 0x77, 0x82)),
             .selection: Style(
                 foreground: .rgb(0xFF, 0xFF, 0xFF), background: .rgb(0x26, 0x4F, 0x78),
                 attributes: .bold),
-            .scoreHigh: Style(foreground: .rgb(0x98, 0xC3, 0x79), attributes: .bold),
-            .scoreLow: Style(foreground: .rgb(0xA0, 0xA0, 0xA0)),
+            .scoreHigh: Style(foreground: .rgb(0x3F, 0x8F, 0x3A), attributes: .bold),
+            .scoreLow: Style(foreground: .rgb(0x8A, 0x8A, 0x8A)),
             .status: Style(foreground: .rgb(0xDC, 0xDF, 0xE4), background: .rgb(0x2C, 0x31, 0x3A)),
-            .error: Style(foreground: .rgb(0xFF, 0x6B, 0x6B), attributes: .bold),
-            .hint: Style(foreground: .rgb(0x8A, 0x8F, 0x98)),
+            .error: Style(foreground: .rgb(0xD6, 0x40, 0x3A), attributes: .bold),
+            .hint: Style(foreground: .rgb(0x7C, 0x82, 0x8C)),
             .help: Style(foreground: .rgb(0xDC, 0xDF, 0xE4), background: .rgb(0x1E, 0x22, 0x2A)),
-            .placeholder: Style(foreground: .rgb(0x5C, 0x63, 0x70)),
+            .placeholder: Style(foreground: .rgb(0x7C, 0x82, 0x8C)),
         ])
 
     /// The monochrome fallback used when `NO_COLOR` is set: attributes only.

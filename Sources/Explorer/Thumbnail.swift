@@ -61,7 +61,7 @@ public enum Thumbnail {
         case .mono:
             let bg: Color = bottom.map { .indexed(grey($0)) } ?? background.background
             return ("▀", Style(foreground: .indexed(grey(top)), background: bg))
-        case .kitty:
+        case .kitty, .sixel, .iterm2:
             // Images without a transmitted placement fall back to the palette.
             return cell(top: top, bottom: bottom, mode: .color256, background: background)
         case .ascii:

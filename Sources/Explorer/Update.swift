@@ -270,7 +270,8 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.reindex]
     case .toggleLanguage:
         state.language = state.language.toggled
-        state.message = StatusMessage("prompt language: \(state.language.label)", isError: false)
+        state.message = StatusMessage(
+            "prompt language: \(state.language.label(for: state.query.text))", isError: false)
         if state.source == .text, !state.query.text.trimmingSpaces.isEmpty {
             return startSearch(&state)
         }
@@ -373,7 +374,7 @@ private func visibleThumbnailLoads(_ state: inout AppState) -> [Effect] {
 /// In kitty mode, sends the visible thumbnails that the terminal does not
 /// have yet, reusing image numbers 1...255 in turn.
 private func kittyTransmits(_ state: inout AppState) -> [Effect] {
-    guard state.graphics == .kitty else { return [] }
+    guard state.graphics == .kitty, state.kittyPlaceholders else { return [] }
     let layout = state.layout
     guard !layout.tooSmall, layout.tilesPerRow > 0 else { return [] }
     let first = state.gridTopRow * layout.tilesPerRow

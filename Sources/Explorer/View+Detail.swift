@@ -2,7 +2,9 @@ import Cells
 import PicseekCore
 
 /// The detail pane: a larger preview and the facts about the selected photo.
-func drawDetail(_ state: AppState, _ rect: Rect, into buffer: inout CellBuffer) {
+func drawDetail(
+    _ state: AppState, _ rect: Rect, into buffer: inout CellBuffer, images: inout [ImagePlacement]
+) {
     let border = state.focus == .detail ? state.theme[.prompt] : state.theme[.border]
     buffer.fill(rect, style: state.theme[.text])
     for r in rect.row..<rect.bottom { buffer.set(row: r, column: rect.column, Cell("│", style: border)) }
@@ -25,13 +27,24 @@ func drawDetail(_ state: AppState, _ rect: Rect, into buffer: inout CellBuffer) 
     facts.append(("folder", folder.isEmpty ? "." : folder))
     let pathLines = wrap(path, width: inner.columns)
     // Text below the preview: name, facts, "path" label and the wrapped path.
-    let textRows = 1 + facts.count + 1 + pathLines.count
+    let nameLines = wrap(TerminalSafe.escape(hit.fileName), width: inner.columns).count
+    let textRows = nameLines + facts.count + 1 + pathLines.count
     let previewRows = min(max(0, inner.rows - textRows - 1), inner.columns / 2 + 1)
     var row = inner.row
     if previewRows >= 3 {
         let previewRect = Rect(row: row, column: inner.column, rows: previewRows, columns: inner.columns)
         if let image = detail?.preview ?? state.thumbnail(for: hit) {
-            Thumbnail.draw(image, into: &buffer, rect: previewRect, mode: state.graphics, background: state.theme[.text])
+            // Kitty placeholders cover the grid only: the preview stays in half blocks there.
+            let placed = state.graphics.drawsPixels && !(state.graphics == .kitty && state.kittyPlaceholders)
+            if placed {
+                buffer.fill(previewRect, style: state.theme[.text])
+            } else {
+                let mode: GraphicsMode = state.graphics == .kitty ? .color256 : state.graphics
+                Thumbnail.draw(image, into: &buffer, rect: previewRect, mode: mode, background: state.theme[.text])
+            }
+            if placed || state.graphics == .truecolor {
+                images.append(ImagePlacement(photoID: hit.photoID, kind: .preview, rect: previewRect))
+            }
         } else {
             buffer.fill(previewRect, "░", style: state.theme[.placeholder])
         }
@@ -42,7 +55,8 @@ func drawDetail(_ state: AppState, _ rect: Rect, into buffer: inout CellBuffer) 
         buffer.put(text, row: row, column: inner.column, style: style, maxColumns: inner.columns)
         row += 1
     }
-    line(DisplayWidth.truncate(TerminalSafe.escape(hit.fileName), to: inner.columns), state.theme[.title])
+    // The whole name, wrapped: the grid's labels shorten it.
+    for part in wrap(TerminalSafe.escape(hit.fileName), width: inner.columns) { line(part, state.theme[.title]) }
     for (label, value) in facts {
         guard row < inner.bottom else { break }
         let used = label.isEmpty ? 0 : buffer.put(DisplayWidth.pad(label, to: 7), row: row, column: inner.column, style: state.theme[.hint])

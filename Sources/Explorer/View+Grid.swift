@@ -3,7 +3,9 @@ import PicseekCore
 
 /// The grid pane: one tile per hit (thumbnail, then score and short name),
 /// or a message when there is nothing to show.
-func drawGrid(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer) {
+func drawGrid(
+    _ state: AppState, _ layout: Layout, into buffer: inout CellBuffer, images: inout [ImagePlacement]
+) {
     let grid = layout.grid
     if state.hits.isEmpty {
         drawGridMessage(state, grid, into: &buffer)
@@ -22,10 +24,18 @@ func drawGrid(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer
         let selected = index == state.selection
         let thumbRect = Rect(
             row: rect.row, column: rect.column, rows: layout.tile.thumbRows, columns: rect.columns)
-        if state.graphics == .kitty, let id = state.kittyIDs[hit.photoID] {
+        if state.graphics == .kitty, state.kittyPlaceholders, let id = state.kittyIDs[hit.photoID] {
             Thumbnail.drawKitty(id: id, into: &buffer, rect: thumbRect)
         } else if let image = state.thumbnail(for: hit) {
-            Thumbnail.draw(image, into: &buffer, rect: thumbRect, mode: state.graphics, background: state.theme[.text])
+            if state.graphics.drawsPixels {
+                // The terminal draws the pixels over blank cells.
+                buffer.fill(thumbRect, style: state.theme[.text])
+            } else {
+                Thumbnail.draw(
+                    image, into: &buffer, rect: thumbRect, mode: state.graphics,
+                    background: state.theme[.text])
+            }
+            images.append(ImagePlacement(photoID: hit.photoID, kind: .thumbnail, rect: thumbRect))
         } else {
             let loaded = state.thumbnails[hit.photoID] != nil
             buffer.fill(thumbRect, loaded ? " " : "░", style: state.theme[.placeholder])
@@ -45,7 +55,7 @@ func drawGrid(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer
             selected ? labelStyle : (hit.score >= midpoint ? state.theme[.scoreHigh] : state.theme[.scoreLow])
         let used = buffer.put(score, row: labelRow, column: rect.column, style: scoreStyle, maxColumns: rect.columns)
         buffer.put(
-            DisplayWidth.truncate(TerminalSafe.escape(hit.fileName), to: rect.columns - used - 1),
+            tileLabel(TerminalSafe.escape(hit.fileName), columns: rect.columns - used - 1),
             row: labelRow, column: rect.column + used + 1, style: labelStyle,
             maxColumns: rect.columns - used - 1)
         if selected {
@@ -104,4 +114,18 @@ private func drawGridMessage(_ state: AppState, _ grid: Rect, into buffer: inout
         guard row < grid.bottom else { break }
         buffer.put(text, row: row, column: grid.column + 2, style: state.theme[role], maxColumns: grid.columns - 3)
     }
+}
+
+/// A file name shortened for a tile label: cut in the middle so the end that
+/// tells photos apart stays, with the extension when there is room for it and
+/// at least three characters before it.
+func tileLabel(_ name: String, columns: Int) -> String {
+    guard DisplayWidth.of(name) > columns else { return name }
+    if let dot = name.lastIndex(of: "."), dot > name.startIndex {
+        let extensionWidth = DisplayWidth.of(String(name[dot...]))
+        if columns < extensionWidth + 4 {
+            return DisplayWidth.truncateMiddle(String(name[..<dot]), to: columns)
+        }
+    }
+    return DisplayWidth.truncateMiddle(name, to: columns)
 }

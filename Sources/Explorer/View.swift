@@ -8,23 +8,35 @@ public func view(_ state: AppState) -> CellBuffer {
     return buffer
 }
 
-/// Draws `state` into `buffer` (which must be the state's size).
-public func render(_ state: AppState, into buffer: inout CellBuffer) {
+/// Draws `state` as cells and the pictures the terminal draws over them. Pure.
+public func viewFrame(_ state: AppState) -> Frame {
+    var buffer = CellBuffer(rows: state.rows, columns: state.columns, style: state.theme[.text])
+    let images = render(state, into: &buffer)
+    return Frame(buffer: buffer, images: images)
+}
+
+/// Draws `state` into `buffer` (which must be the state's size) and returns
+/// the pictures to draw over it (none unless the graphics mode places them).
+@discardableResult
+public func render(_ state: AppState, into buffer: inout CellBuffer) -> [ImagePlacement] {
     let layout = state.layout
     buffer.cursor = nil
     if layout.tooSmall {
         drawTooSmall(state, into: &buffer)
-        return
+        return []
     }
+    var images: [ImagePlacement] = []
     drawQuery(state, layout, into: &buffer)
     drawRule(state, layout, into: &buffer)
-    if !layout.grid.isEmpty { drawGrid(state, layout, into: &buffer) }
-    if let detail = layout.detail { drawDetail(state, detail, into: &buffer) }
+    if !layout.grid.isEmpty { drawGrid(state, layout, into: &buffer, images: &images) }
+    if let detail = layout.detail { drawDetail(state, detail, into: &buffer, images: &images) }
     drawStatus(state, layout, into: &buffer)
     if state.helpVisible {
         drawHelp(state, into: &buffer)
         buffer.cursor = nil
+        return []
     }
+    return state.placesImages ? images : []
 }
 
 private func drawTooSmall(_ state: AppState, into buffer: inout CellBuffer) {
@@ -101,7 +113,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
     let style = state.theme[.status]
     let row = layout.status.row
     buffer.fill(layout.status, style: style)
-    var parts: [String] = [state.language.label]
+    var parts: [String] = [state.language.label(for: state.query.text)]
     if let summary = state.summary {
         parts.append("\(Format.count(summary.photos)) photos")
         let errors = summary.errors + (state.progress?.errors ?? 0)
@@ -113,6 +125,10 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         if progress.rate > 0 { text += " " + Format.fixed(progress.rate, decimals: 1) + "/s" }
         if let eta = progress.eta { text += " ETA " + Format.duration(eta) }
         parts.append(text)
+    }
+    // The selected photo's whole name: grid labels shorten it.
+    if state.focus == .grid, let hit = state.selectedHit {
+        parts.insert(TerminalSafe.escape(hit.fileName), at: 0)
     }
     var left = " " + parts.joined(separator: " · ")
     // The model name goes first when it fits beside the rest.
@@ -190,3 +206,4 @@ private func drawHelp(_ state: AppState, into buffer: inout CellBuffer) {
         "any key closes this help", row: rect.bottom - 2, column: rect.column + 2,
         style: mergedStatus(state.theme[.hint], style), maxColumns: rect.columns - 4)
 }
+

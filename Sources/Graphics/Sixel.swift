@@ -50,6 +50,14 @@ public struct SixelEncoder {
     public mutating func encode(pixels: [UInt8], width: Int, height: Int, colors: Int = 256)
         -> [UInt8]
     {
+        encode(pixels: pixels, width: width, height: height, colors: colors, covered: nil)
+    }
+
+    /// `encode`, leaving the pixels whose `covered` entry is false transparent
+    /// (at most 255 registers then, one being kept for them).
+    mutating func encode(
+        pixels: [UInt8], width: Int, height: Int, colors: Int, covered: [Bool]?
+    ) -> [UInt8] {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
         precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
         precondition((2...256).contains(colors), "sixel colors must be in 2...256")
@@ -81,6 +89,14 @@ public struct SixelEncoder {
                                     lookup: table, into: idx)
                     }
                 }
+            }
+        }
+        if let covered {
+            // Uncovered pixels take the register past the palette: never emitted.
+            precondition(covered.count == count && palette.count < 256)
+            for i in 0..<count where !covered[i] { indices[i] = UInt8(palette.count) }
+            return indices.withUnsafeBufferPointer { idx in
+                Self.emit(idx, width: width, height: height, palette: palette, transparent: palette.count)
             }
         }
         return indices.withUnsafeBufferPointer { idx in
@@ -263,7 +279,8 @@ public struct SixelEncoder {
 
     /// The DCS string for registers `idx` (one per pixel) and `palette`.
     static func emit(
-        _ idx: UnsafeBufferPointer<UInt8>, width: Int, height: Int, palette: Palette
+        _ idx: UnsafeBufferPointer<UInt8>, width: Int, height: Int, palette: Palette,
+        transparent: Int = -1
     ) -> [UInt8] {
         var out = ByteWriter(capacity: width * height / 2 + palette.count * 20 + 64)
         out.append(0x1B)
@@ -282,7 +299,7 @@ public struct SixelEncoder {
             out.append(number: Int(palette.percent[3 * i + 2]))
         }
 
-        let k = palette.count
+        let k = palette.count + (transparent >= 0 ? 1 : 0)
         var bits = [UInt8](repeating: 0, count: k * width)
         var first = [Int](repeating: 0, count: k)
         var last = [Int](repeating: -1, count: k)
@@ -299,6 +316,7 @@ public struct SixelEncoder {
                             let base = (top + row) * width
                             for x in 0..<width {
                                 let c = Int(idx[base + x])
+                                if c == transparent { continue }
                                 bits[c * width + x] |= bit
                                 if last[c] < 0 {
                                     used.append(c)

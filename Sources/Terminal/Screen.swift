@@ -155,6 +155,10 @@ public final class Screen {
         clearok(window, true)
     }
 
+    /// Whether the last `draw` repainted every cell (the first frame, after
+    /// `invalidate`, a resize): pictures drawn over the cells are gone then.
+    public private(set) var repaintedAll = false
+
     /// Draws `buffer`, writing only cells that differ from the last frame,
     /// then updates the terminal once.
     /// The corresponding C functions are `setcchar`, `mvwadd_wch`,
@@ -163,6 +167,7 @@ public final class Screen {
     @discardableResult
     public func draw(_ buffer: CellBuffer) throws -> Int {
         let (rows, columns) = size
+        repaintedAll = previous == nil
         if rows != buffer.rows || columns != buffer.columns || previous?.rows != buffer.rows
             || previous?.columns != buffer.columns
         {
@@ -310,6 +315,25 @@ public final class Screen {
     /// bypassing ncurses; the cursor position is unaffected by OSC sequences.
     public func writeRaw(_ text: String) {
         fputs(text, output)
+        fflush(output)
+    }
+
+    /// Puts `bytes` (UTF-8 keys typed before the screen started) back in front
+    /// of the input, so the next `readKey` calls return them in order.
+    /// The corresponding C function is `unget_wch`.
+    public func pushInput(_ bytes: [UInt8]) {
+        let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars
+        for scalar in scalars.reversed() { unget_wch(wchar_t(bitPattern: scalar.value)) }
+    }
+
+    /// Writes `bytes` straight to the terminal after the last frame, with the
+    /// cursor saved before and restored after (DECSC, DECRC), so ncurses'
+    /// idea of where the cursor is stays true.
+    public func writeRawKeepingCursor(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        fputs("\u{1B}7", output)
+        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, output) }
+        fputs("\u{1B}8", output)
         fflush(output)
     }
 

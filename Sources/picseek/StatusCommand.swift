@@ -9,7 +9,7 @@ import Tensor
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show indexed folders, photo and vector counts, models, errors and the last run.")
+        abstract: "Show indexed folders, photo and vector counts, models, errors, the last run, and what the terminal draws.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -42,6 +42,7 @@ struct Status: ParsableCommand {
         print("engine: \(SIMDLevel.best) kernels, " + (Kernels.bf16Supported
             ? "bf16 image tower available (--image-precision bf16, faster indexing)"
             : "no bf16 image tower (needs AVX512_BF16)"))
+        for line in TerminalReport.lines(environment: ProcessInfo.processInfo.environment) { print(line) }
     }
 
     private func fileSizes(_ store: IndexStore) -> String {

@@ -42,4 +42,20 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.pad("海", to: 4) == "海  ")
         #expect(DisplayWidth.prefix("ab海c", fitting: 3).text == "ab")
     }
+
+    @Test("middle truncation keeps the end that tells names apart, and the extension")
+    func middleTruncation() {
+        #expect(DisplayWidth.truncateMiddle("IMG_4521.HEIC", to: 13) == "IMG_4521.HEIC")
+        #expect(DisplayWidth.truncateMiddle("IMG_20240101_4521.HEIC", to: 14) == "IMG_…4521.HEIC")
+        #expect(DisplayWidth.truncateMiddle("IMG_4521.HEIC", to: 12) == "IMG…521.HEIC")
+        // Narrow labels keep only the end.
+        #expect(DisplayWidth.truncateMiddle("scene-0263.jpg", to: 7) == "…63.jpg")
+        #expect(DisplayWidth.truncateMiddle("scene-0263.jpg", to: 7) != DisplayWidth.truncateMiddle("scene-0264.jpg", to: 7))
+        // Wide characters are never split and the width is respected.
+        let cut = DisplayWidth.truncateMiddle("海边的日落照片很长的名字.jpg", to: 11)
+        #expect(DisplayWidth.of(cut) <= 11)
+        #expect(cut.hasSuffix(".jpg") && cut.contains("…"))
+        #expect(DisplayWidth.truncateMiddle("abc", to: 1) == "…")
+        #expect(DisplayWidth.truncateMiddle("abc", to: 0) == "")
+    }
 }

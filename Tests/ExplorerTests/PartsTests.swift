@@ -42,10 +42,73 @@ struct ThemeTests {
 
     @Test("automatic graphics follows NO_COLOR, COLORTERM and the colour count")
     func graphicsChoice() {
-        #expect(GraphicsMode.automatic(environment: ["NO_COLOR": "1", "COLORTERM": "truecolor"], screenColors: 256, directColor: true) == .ascii)
-        #expect(GraphicsMode.automatic(environment: ["COLORTERM": "truecolor"], screenColors: 1 << 24, directColor: true) == .truecolor)
-        #expect(GraphicsMode.automatic(environment: ["COLORTERM": "24bit"], screenColors: 256, directColor: false) == .color256)
-        #expect(GraphicsMode.automatic(environment: [:], screenColors: 8, directColor: false) == .ascii)
+        #expect(GraphicsMode.automatic(environment: ["NO_COLOR": "1", "COLORTERM": "truecolor"], screenColors: 256) == .ascii)
+        #expect(GraphicsMode.automatic(environment: ["COLORTERM": "truecolor"], screenColors: 1 << 24) == .truecolor)
+        // COLORTERM alone is enough: the runtime writes 24-bit colours itself
+        // when the terminfo entry has 256.
+        #expect(GraphicsMode.automatic(environment: ["COLORTERM": "24bit"], screenColors: 256) == .truecolor)
+        #expect(GraphicsMode.automatic(environment: [:], screenColors: 256) == .color256)
+        #expect(GraphicsMode.automatic(environment: [:], screenColors: 8) == .ascii)
+    }
+
+    @Test("automatic graphics picks the best protocol the terminal answered")
+    func protocolChoice() {
+        var kitty = TerminalCapabilities()
+        kitty.kittyGraphics = true
+        kitty.deviceAttributes = [62, 4]
+        kitty.cellPixels = PixelSize(width: 10, height: 20)
+        let env = ["TERM": "xterm-kitty", "COLORTERM": "truecolor"]
+        #expect(GraphicsMode.automatic(capabilities: kitty, environment: env, screenColors: 256).mode == .kitty)
+        var sixel = TerminalCapabilities()
+        sixel.deviceAttributes = [63, 1, 4]
+        sixel.cellPixels = PixelSize(width: 6, height: 13)
+        #expect(GraphicsMode.automatic(capabilities: sixel, environment: ["TERM": "xterm"], screenColors: 8).mode == .sixel)
+        // Without the cell size a sixel picture cannot be sized: half blocks.
+        var noCell = sixel
+        noCell.cellPixels = nil
+        #expect(GraphicsMode.automatic(capabilities: noCell, environment: ["TERM": "xterm"], screenColors: 256).mode == .color256)
+        // GNU screen passes no pictures through.
+        var screen = sixel
+        screen.insideScreen = true
+        #expect(GraphicsMode.automatic(capabilities: screen, environment: ["TERM": "screen"], screenColors: 256).mode == .color256)
+        // WezTerm and iTerm2 get iTerm2 images, even when they also answer kitty.
+        #expect(GraphicsMode.automatic(capabilities: kitty, environment: ["TERM_PROGRAM": "WezTerm"], screenColors: 256).mode == .iterm2)
+        #expect(GraphicsMode.automatic(capabilities: TerminalCapabilities(), environment: ["TERM_PROGRAM": "iTerm.app"], screenColors: 256).mode == .iterm2)
+        // The first position in DA1 is the terminal class, not an attribute.
+        var class4 = TerminalCapabilities()
+        class4.deviceAttributes = [4, 1]
+        class4.cellPixels = PixelSize(width: 6, height: 13)
+        #expect(GraphicsMode.automatic(capabilities: class4, environment: [:], screenColors: 256).mode == .color256)
+        #expect(GraphicsMode.automatic(capabilities: sixel, environment: ["NO_COLOR": "1"], screenColors: 256).mode == .ascii)
+    }
+
+    @Test("kitty placeholders only where supported: kitty 0.28+, Ghostty, inside tmux")
+    func kittyPlaceholders() {
+        func caps(_ version: String?, tmux: Bool = false) -> TerminalCapabilities {
+            var c = TerminalCapabilities()
+            c.version = version
+            c.insideTmux = tmux
+            return c
+        }
+        #expect(!GraphicsMode.kittyUsesPlaceholders(capabilities: caps("kitty(0.26.5)")))
+        #expect(GraphicsMode.kittyUsesPlaceholders(capabilities: caps("kitty(0.28.0)")))
+        #expect(GraphicsMode.kittyUsesPlaceholders(capabilities: caps("kitty(1.0.0)")))
+        #expect(GraphicsMode.kittyUsesPlaceholders(capabilities: caps("ghostty 1.1.0")))
+        #expect(GraphicsMode.kittyUsesPlaceholders(capabilities: caps(nil, tmux: true)))
+        #expect(!GraphicsMode.kittyUsesPlaceholders(capabilities: caps(nil)))
+    }
+
+    @Test("prompt language: auto resolves by the query's characters, t cycles three settings")
+    func promptLanguage() {
+        #expect(PromptLanguage.auto.resolved(for: "夜晚的海") == .chinese)
+        #expect(PromptLanguage.auto.resolved(for: "boats at night") == .english)
+        #expect(PromptLanguage.english.resolved(for: "夜晚的海") == .english)
+        #expect(PromptLanguage.auto.label(for: "夜晚的海") == "auto 中文")
+        #expect(PromptLanguage.auto.label(for: "boats") == "auto EN")
+        #expect(PromptLanguage.chinese.label(for: "boats") == "中文")
+        #expect(PromptLanguage.auto.toggled == .english)
+        #expect(PromptLanguage.english.toggled == .chinese)
+        #expect(PromptLanguage.chinese.toggled == .auto)
     }
 }
 

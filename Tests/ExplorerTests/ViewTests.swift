@@ -42,16 +42,16 @@ struct ViewTests {
                 ▌@@@@@@@@  @@@@@@@@  @@@@@@@@  @@@@@@@@  @@@@@@@@
                 ▌
                 ▌
-                ▌0.40 im…  0.39 im…  0.38 im…  0.37 im…  0.36 im…
+                ▌0.40 …00  0.39 …01  0.38 …02  0.37 …03  0.36 …04
                  @@@@@@@@  @@@@@@@@  @@@@@@@@  @@@@@@@@
                  @@@@@@@@  @@@@@@@@  @@@@@@@@  @@@@@@@@
 
 
-                 0.35 im…  0.34 im…  0.33 im…  0.32 im…
+                 0.35 …05  0.34 …06  0.33 …07  0.32 …08
 
 
 
-                 test-clip · EN · 120 photos · 2 errors    ? help  / search
+                 test-clip · img_00.jpg · EN · 120 photos · 2 errors
                 """)
     }
 
@@ -80,18 +80,18 @@ struct ViewTests {
                 ▌                                                     │          ==============
                 ▌                                                     │
                 ▌                                                     │
-                ▌0.40 img_00…  0.39 img_01…  0.38 img_02…             │
+                ▌0.40 img_00   0.39 img_01   0.38 img_02              │
                  @@@@@@@@@@@@  @@@@@@@@@@@@  @@@@@@@@@@@@             │
                  @@@@@@@@@@@@  @@@@@@@@@@@@  @@@@@@@@@@@@             │ img_00.jpg
                  @@@@@@@@@@@@  @@@@@@@@@@@@  @@@@@@@@@@@@             │ score  0.40
                                                                       │ pixels 4032×3024
                                                                       │ file   2.4 MB
                                                                       │ taken  2021-05-03 10:11:12
-                 0.37 img_03…  0.36 img_04…  0.35 img_05…             │ camera Canon EOS 5D
+                 0.37 img_03   0.36 img_04   0.35 img_05              │ camera Canon EOS 5D
                                                                       │ folder /photos
                                                                       │ path
                                                                 1-2/3 │ /photos/img_00.jpg
-                 test-clip · EN · 120 photos · 2 errors                          ? help  / search  q quit
+                 test-clip · img_00.jpg · EN · 120 photos · 2 errors             ? help  / search  q quit
                 """)
     }
 
@@ -108,8 +108,12 @@ struct ViewTests {
         #expect(lines[11].hasSuffix("prompt language: 中文 "))
         Fixtures.send(&state, .keyPressed(.escape))
         Fixtures.send(&state, .keyPressed(.character("t")))
+        // The third setting: chosen per query, and the status line says what "dog" uses.
+        #expect(state.language == .auto)
+        #expect(view(state).lines[11].contains(" auto EN · 120 photos"))
+        Fixtures.send(&state, .keyPressed(.character("t")))
         #expect(state.language == .english)
-        #expect(view(state).lines[11].hasPrefix(" test-clip · EN · 120 photos"))
+        #expect(view(state).lines[11].contains(" EN · 120 photos"))
     }
 
     @Test("the help overlay lists every key binding")
@@ -132,7 +136,7 @@ struct ViewTests {
                    │ o              open in the system viewer                     │
                    │ y              copy the path (OSC 52)                        │
                    │ r              reindex the folders in the background         │
-                   │ t Ctrl-T       prompt language: English / 中文               │
+                   │ t Ctrl-T       prompt language: auto / English / 中文        │
                    │ m              next model with vectors in this index         │
                    │ ↑ ↓            query history (in the query line)             │
                    │ Ctrl-W Ctrl-U  delete word / to line start; Ctrl-K: to end   │
@@ -188,7 +192,7 @@ struct ViewTests {
                 ▏@@@@@@@@  @@@@@@@@  @@@@@@@@
                 ▏
                 ▏
-                ▏0.34 海…  0.30 日…  0.20 ca…
+                ▏0.34 …边  0.30 …滩  0.20 cat
 
 
 
@@ -229,7 +233,7 @@ struct ViewTests {
                 │
                 │
                 │
-                 test-clip · EN · 120 photos · 2 errors  ? help
+                 \\e[2Jevil\\nname\\u{202E}gpj.exe · EN · 120 photo
                 """)
         for cell in buffer.cells {
             #expect(!cell.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })

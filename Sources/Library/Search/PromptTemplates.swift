@@ -1,3 +1,5 @@
+import PicseekCore
+
 import Foundation
 
 /// The language of a text query, which picks its prompt template.
@@ -6,14 +8,7 @@ public enum QueryLanguage: String, Sendable, CaseIterable {
 
     /// `zh` when the text contains any CJK ideograph, else `en`.
     public static func detect(_ text: String) -> QueryLanguage {
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F:
-                return .zh
-            default: continue
-            }
-        }
-        return .en
+        HanScript.contains(text) ? .zh : .en
     }
 }
 

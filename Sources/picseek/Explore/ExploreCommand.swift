@@ -6,6 +6,7 @@ import Explorer
 import Foundation
 import Library
 import PicseekCore
+import Terminal
 
 /// `picseek explore [PATH...]`: the full-screen explorer over the index.
 struct ExploreCommand: ParsableCommand {
@@ -25,7 +26,9 @@ struct ExploreCommand: ParsableCommand {
             explorer then draws on /dev/tty), so `picseek explore | xargs -d '\\n' cp -t picked/` \
             works; --print0 ends each with a NUL byte instead.
 
-            Themes: default, light, mono, or a path to a .theme file. NO_COLOR is respected.
+            Themes: auto (light on a light terminal background, else default), default (readable \
+            on dark and light backgrounds), light, mono, or a path to a .theme file. NO_COLOR is \
+            respected.
             """)
 
     @Argument(help: "Folders to browse and reindex with r (default: the index's folders).")
@@ -34,11 +37,11 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Colour theme: a name from themes/ or a path to a .theme file.")
     var theme: String?
 
-    @Option(help: "Thumbnails: auto, kitty, truecolor, 256, mono or ascii (auto never picks kitty).")
+    @Option(help: "Thumbnails: auto (asks the terminal; picseek status shows what it picks), sixel, kitty, iterm2, truecolor, 256, mono or ascii.")
     var graphics: String = "auto"
 
-    @Option(help: "Prompt language at start: en or zh.")
-    var lang: String = "en"
+    @Option(help: "Prompt language at start: auto (Chinese templates for queries in Chinese), en or zh.")
+    var lang: String = "auto"
 
     @Option(help: ArgumentHelp("Model to search with (default: as picseek model list shows; m switches).", valueName: "path"))
     var model: String?
@@ -55,10 +58,11 @@ struct ExploreCommand: ParsableCommand {
 
     func validate() throws {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
-            throw ValidationError("--graphics must be auto, kitty, truecolor, 256, mono or ascii, not '\(graphics)'")
+            throw ValidationError(
+                "--graphics must be auto, sixel, kitty, iterm2, truecolor, 256, mono or ascii, not '\(graphics)'")
         }
         guard PromptLanguage(rawValue: lang) != nil else {
-            throw ValidationError("--lang must be en or zh, not '\(lang)'")
+            throw ValidationError("--lang must be auto, en or zh, not '\(lang)'")
         }
     }
 
@@ -82,9 +86,15 @@ struct ExploreCommand: ParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         var options = ExplorerOptions()
-        (options.theme, options.warnings) = ThemeLoader.load(name: theme, environment: environment)
+        // Ask the terminal what it draws (at most 150 ms) unless told the mode
+        // and the theme; the cell size is always wanted for pixel pictures.
+        options.capabilities = TerminalProbe.run(
+            input: fileno(screenInput), output: fileno(screenOutput), environment: environment)
+        (options.theme, options.warnings) = ThemeLoader.load(
+            name: theme, environment: environment,
+            lightBackground: options.capabilities.lightBackground(environment: environment))
         options.environment = environment
-        options.language = PromptLanguage(rawValue: lang) ?? .english
+        options.language = PromptLanguage(rawValue: lang) ?? .auto
         options.reindexAtStart = setup.needsIndexing || (setup.refreshAtStart && !noRefresh)
         if graphics != "auto" {
             options.graphics = GraphicsMode(rawValue: graphics)

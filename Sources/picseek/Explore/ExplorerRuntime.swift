@@ -15,8 +15,10 @@ struct ExplorerOptions {
     var warnings: [String] = []
     /// Forced thumbnail mode; nil picks one from the terminal.
     var graphics: GraphicsMode?
+    /// What the terminal answered when asked (`TerminalProbe`).
+    var capabilities = TerminalCapabilities()
     /// Prompt language at start.
-    var language: PromptLanguage = .english
+    var language: PromptLanguage = .auto
     /// The environment (for `COLORTERM`, `NO_COLOR`).
     var environment: [String: String] = [:]
     /// Terminal type; nil uses `$TERM`.
@@ -81,16 +83,22 @@ final class ExplorerRuntime {
         let trap = options.trapSignals ? SignalTrap(wakeFD: queue.wakeWrite) : nil
         defer { trap?.restore() }
         screen.enableMouse()
+        screen.pushInput(options.capabilities.typedAhead)
 
         let (rows, columns) = screen.size
         let graphics =
             options.graphics
             ?? GraphicsMode.automatic(
-                environment: options.environment, screenColors: screen.colorCount,
-                directColor: screen.colorDepth == .direct)
+                capabilities: options.capabilities, environment: options.environment,
+                screenColors: screen.colorCount
+            ).mode
         var state = AppState(
             rows: rows, columns: columns, theme: options.theme, graphics: graphics,
             language: options.language)
+        state.kittyPlaceholders = GraphicsMode.kittyUsesPlaceholders(capabilities: options.capabilities)
+        let overlay = Self.overlay(for: state, capabilities: options.capabilities, screen: screen)
+        defer { if let overlay { screen.writeRawKeepingCursor(overlay.finish()) } }
+        var lastBuffer: CellBuffer?
         process(&state, .started)
         if options.reindexAtStart { process(&state, .reindexRequested) }
         for warning in options.warnings { process(&state, .error(warning)) }
@@ -102,7 +110,16 @@ final class ExplorerRuntime {
             if dirty {
                 let now = Self.now()
                 if now - lastFrame >= frameInterval {
-                    try screen.draw(view(state))
+                    let frame = viewFrame(state)
+                    if let overlay, overlay.needsClear(for: frame.images) { screen.invalidate() }
+                    try screen.draw(frame.buffer)
+                    if let overlay {
+                        screen.writeRawKeepingCursor(
+                            overlay.paint(
+                                frame.images, state: state, previous: lastBuffer, current: frame.buffer,
+                                repaintedAll: screen.repaintedAll))
+                    }
+                    lastBuffer = frame.buffer
                     for raw in pendingRaw { screen.writeRaw(raw) }
                     pendingRaw.removeAll()
                     lastFrame = now
@@ -143,6 +160,28 @@ final class ExplorerRuntime {
             }
         }
         return Outcome(marked: state.marked.map(\.pathBytes), aborted: state.aborted)
+    }
+
+    /// The overlay that draws pictures for `state.graphics`, if it needs one:
+    /// pixel protocols, and 24-bit half blocks on a screen ncurses drives with
+    /// fewer colours.
+    static func overlay(
+        for state: AppState, capabilities: TerminalCapabilities, screen: Screen
+    ) -> ImageOverlay? {
+        // Unknown cell sizes get a common one (sixel pictures are not scaled).
+        let cell = capabilities.cellPixels ?? PixelSize(width: 10, height: 20)
+        switch state.graphics {
+        case .sixel:
+            return ImageOverlay(method: .sixel(colorRegisters: capabilities.sixelColorRegisters ?? 256), cell: cell)
+        case .kitty where !state.kittyPlaceholders:
+            return ImageOverlay(method: .kittyDirect, cell: cell)
+        case .iterm2:
+            return ImageOverlay(method: .iterm2, cell: cell)
+        case .truecolor where screen.colorDepth != .direct:
+            return ImageOverlay(method: .truecolorCells, cell: cell)
+        default:
+            return nil
+        }
     }
 
     /// Applies one message and starts its effects.

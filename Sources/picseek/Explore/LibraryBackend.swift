@@ -77,7 +77,11 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
         var request = SearchRequest(query: .text(text))
         request.top = limit
-        request.language = language == .chinese ? .zh : .en
+        switch language {
+        case .auto: request.language = nil  // detected from the text, as `picseek search` does
+        case .english: request.language = .en
+        case .chinese: request.language = .zh
+        }
         return try run(request)
     }
 
@@ -116,7 +120,7 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         }
         return PhotoDetail(
             photoID: photoID, pathBytes: photo.path, metadata: metadata,
-            fileSize: photo.size, preview: try? storedThumbnail(photoID: photoID, scale: 1))
+            fileSize: photo.size, preview: preview(path: photo.path) ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
     }
 
     func reindex(
@@ -148,6 +152,14 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     }
 
     // MARK: Helpers
+
+    /// The photo itself at up to 768 pixels on its long side (upright), for a
+    /// detail pane drawn in real pixels; nil when the file cannot be read now.
+    private func preview(path: [UInt8]) -> RGBImage? {
+        let pipeline = ImagePipeline(thumbnailSide: 768)
+        guard let (data, _) = try? FileReader.read(path, limit: Int64(pipeline.maxFileBytes)) else { return nil }
+        return try? pipeline.thumbnail(data: data).0
+    }
 
     private func storedThumbnail(photoID: Int64, scale: Int) throws -> RGBImage? {
         guard let photo = try store.photo(id: photoID), let hash = photo.contentHash,

@@ -9,9 +9,16 @@ import ModelHub
 /// never thrown.
 enum ThemeLoader {
     /// The theme to use and warnings about it.
-    static func load(name requested: String?, environment: [String: String]) -> (Theme, [String]) {
+    ///
+    /// `auto` (the default) is `light` on a terminal whose background is known
+    /// to be light (`lightBackground`, from OSC 11 or `COLORFGBG`) and
+    /// `default` otherwise; `default` is readable on both.
+    static func load(
+        name requested: String?, environment: [String: String], lightBackground: Bool? = nil
+    ) -> (Theme, [String]) {
         var warnings: [String] = []
-        let name = requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "default"
+        var name = requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "auto"
+        if name == "auto" { name = lightBackground == true ? "light" : "default" }
         var theme = Theme.defaultDark
         if let path = locate(name, environment: environment) {
             do {
