@@ -90,7 +90,10 @@ enum ExactQuantizer {
                 }
             }
             let channel = c[axis]
-            order[box.start..<box.end].sort { channel[$0] != channel[$1] ? channel[$0] < channel[$1] : $0 < $1 }
+            // Sort the box by the channel: packed keys (value, then colour) sort fastest.
+            var keys = order[box.start..<box.end].map { UInt64(channel[$0]) << 32 | UInt64($0) }
+            keys.sort()
+            for (j, key) in keys.enumerated() { order[box.start + j] = Int(key & 0xFFFF_FFFF) }
             // The cut (between distinct values of the channel) with the least total error.
             var totalW: Int64 = 0
             var total = [Int64](repeating: 0, count: 3)
