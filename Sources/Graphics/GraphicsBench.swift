@@ -14,7 +14,8 @@ public enum GraphicsBench {
 
         /// An image from packed RGB `pixels` of `width` x `height`.
         public init(pixels: [UInt8], width: Int, height: Int) {
-            precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+            precondition(
+                pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
             self.pixels = pixels
             self.width = width
             self.height = height
@@ -70,10 +71,13 @@ public enum GraphicsBench {
                     + "\(format(result.ms)) ms, \(format(result.ms / Double(tileCount))) ms/tile, "
                     + "\(result.bytes / tileCount / 1024) KiB/tile")
         }
-        let png = page { PNGEncoder.encode(pixels: $0.pixels, width: $0.width, height: $0.height).count }
+        let png = page {
+            PNGEncoder.encode(pixels: $0.pixels, width: $0.width, height: $0.height).count
+        }
         lines.append(
             "png, page of \(tiles.count) tiles: \(format(png.ms)) ms, "
-                + "\(format(png.ms / Double(tileCount))) ms/tile, \(png.bytes / tileCount / 1024) KiB/tile")
+                + "\(format(png.ms / Double(tileCount))) ms/tile, "
+                + "\(png.bytes / tileCount / 1024) KiB/tile")
         let iterm = page {
             ITerm2Image.sequence(pixels: $0.pixels, width: $0.width, height: $0.height,
                                  columns: 20, rows: 6).count

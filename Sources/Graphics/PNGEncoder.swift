@@ -23,7 +23,8 @@ public enum PNGEncoder {
         pixels: [UInt8], width: Int, height: Int, compression: Compression = .fast
     ) -> [UInt8] {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
-        precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+        precondition(
+            pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
         if width == 0 || height == 0 { return [] }
         precondition(width < 1 << 31 && height < 1 << 31, "png sides must fit in 31 bits")
 

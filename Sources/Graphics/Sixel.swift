@@ -40,7 +40,8 @@ public enum Sixel {
 /// A sixel encoder that keeps its scratch memory between images, for a thread that encodes many
 /// (one encoder per thread; it is a value type holding buffers, not shared state).
 ///
-/// `Sixel.encode` makes a fresh one per call; reusing one saves the allocations.
+/// The scratch memory is about 2 MB (Wu's moment tables, a nearest-register cache) plus a byte a
+/// pixel. `Sixel.encode` makes a fresh encoder per call; reusing one saves those allocations.
 public struct SixelEncoder {
     var quantizer: WuQuantizer?
     var indices: [UInt8] = []
@@ -57,7 +58,8 @@ public struct SixelEncoder {
         -> [UInt8]
     {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
-        precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+        precondition(
+            pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
         precondition((2...256).contains(colors), "sixel colors must be in 2...256")
         if width == 0 || height == 0 { return [] }
         let count = width * height
@@ -86,17 +88,17 @@ public struct SixelEncoder {
             colours = KMeans.refine(palette: colours, cells: cells, rounds: Self.kMeansRounds)
             palette = Palette()
             for c in colours { palette.append(r: c.r, g: c.g, b: c.b) }
-            if lookup.count < Self.lookupCells {
+            // Photos: the grid cache (measured 4 % more error than exact search, half the
+            // time). Fine palettes have registers closer than the grid's cells: exact.
+            let exactNearest = fine
+            if !exactNearest && lookup.count < Self.lookupCells {
                 lookup = [UInt16](repeating: Self.unknown, count: Self.lookupCells)
             }
-            if exactKeys.count < Self.exactSlots {
+            if exactNearest && exactKeys.count < Self.exactSlots {
                 exactKeys = [UInt32](repeating: 0, count: Self.exactSlots)
                 exactValues = [UInt8](repeating: 0, count: Self.exactSlots)
             }
             var touched = self.touched
-            // Photos: the grid cache (measured 4 % more error than exact search, half the
-            // time). Fine palettes have registers closer than the grid's cells: exact.
-            let exactNearest = fine
             pixels.withUnsafeBufferPointer { src in
             indices.withUnsafeMutableBufferPointer { idx in
             lookup.withUnsafeMutableBufferPointer { table in

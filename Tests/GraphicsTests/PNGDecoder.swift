@@ -40,7 +40,8 @@ enum PNGDecoder {
 
     static func decode(_ bytes: [UInt8], allowOther: Bool = false) throws -> DecodedPNG {
         func fail(_ why: String) -> PNGDecodeError { .malformed(why) }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard bytes.count >= 8, Array(bytes[0..<8]) == signature
         else { throw fail("signature") }
         var at = 8
         var types: [String] = []

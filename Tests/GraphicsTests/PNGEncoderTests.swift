@@ -82,7 +82,9 @@ struct PNGEncoderTests {
         var random = SplitMix(state: 12)
         // Fibonacci-like frequencies force long codes without a limit.
         var fibonacci = [1, 1]
-        while fibonacci.count < 30 { fibonacci.append(fibonacci[fibonacci.count - 1] + fibonacci[fibonacci.count - 2]) }
+        while fibonacci.count < 30 {
+            fibonacci.append(fibonacci[fibonacci.count - 1] + fibonacci[fibonacci.count - 2])
+        }
         let cases: [[Int]] = [
             fibonacci, [5, 0, 0], [0, 0, 7, 0], [1, 1],
             (0..<286).map { _ in Int(random.next() % 1000) },
@@ -119,7 +121,8 @@ struct ITerm2ImageTests {
     @Test("the sequence is OSC 1337 File= with the PNG size, cells, base64 PNG and BEL")
     func payload() throws {
         let pixels = Images.noise(width: 30, height: 18, seed: 5)
-        let bytes = ITerm2Image.sequence(pixels: pixels, width: 30, height: 18, columns: 15, rows: 4)
+        let bytes = ITerm2Image.sequence(
+            pixels: pixels, width: 30, height: 18, columns: 15, rows: 4)
         let png = PNGEncoder.encode(pixels: pixels, width: 30, height: 18)
         let prefix = Array(
             "\u{1B}]1337;File=inline=1;size=\(png.count);width=15;height=4;preserveAspectRatio=1:"

@@ -47,7 +47,8 @@ enum Images {
     static func distinctColours(_ pixels: [UInt8]) -> Int {
         var seen = Set<UInt32>()
         for i in stride(from: 0, to: pixels.count, by: 3) {
-            seen.insert(UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2]))
+            seen.insert(
+                UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2]))
         }
         return seen.count
     }
@@ -116,7 +117,8 @@ struct SixelTests {
             // And no dithering: equal pixels stay equal.
             var shown: [UInt32: UInt32] = [:]
             for i in stride(from: 0, to: pixels.count, by: 3) {
-                let key = UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2])
+                let key = UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8
+                    | UInt32(pixels[i + 2])
                 let got = UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8
                     | UInt32(image.pixels[i + 2])
                 if let previous = shown[key] { #expect(previous == got) }
@@ -238,7 +240,8 @@ struct SixelTests {
         // One row: 3 red, 4 green, 1 red; two colours, so the band has a `$`.
         var pixels: [UInt8] = []
         for c in [0, 0, 0, 1, 1, 1, 1, 0] { pixels += c == 0 ? [255, 0, 0] : [0, 255, 0] }
-        let text = String(decoding: Sixel.encode(pixels: pixels, width: 8, height: 1), as: UTF8.self)
+        let bytes = Sixel.encode(pixels: pixels, width: 8, height: 1)
+        let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasSuffix("#0@@@!4?@$#1???!4@\u{1B}\\"))
     }
 
@@ -278,7 +281,8 @@ struct SixelTests {
             return
         }
         // Skip the three definitions (`#n;2;r;g;b`), then split the body into bands.
-        let afterDefinitions = text[bandStart...].split(separator: "#", omittingEmptySubsequences: true)
+        let afterDefinitions = text[bandStart...]
+            .split(separator: "#", omittingEmptySubsequences: true)
             .drop(while: { $0.contains(";") })
             .map { "#" + $0 }.joined()
         let bands = afterDefinitions.split(separator: "-").map { band in
@@ -291,7 +295,8 @@ struct SixelTests {
     @Test("the sequence starts with the DCS introducer and raster attributes")
     func header() {
         let pixels = Images.noise(width: 17, height: 9, seed: 2)
-        let text = String(decoding: Sixel.encode(pixels: pixels, width: 17, height: 9), as: UTF8.self)
+        let bytes = Sixel.encode(pixels: pixels, width: 17, height: 9)
+        let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix("\u{1B}P0;1;0q\"1;1;17;9#0;2;"))
         #expect(text.hasSuffix("\u{1B}\\"))
         // Nothing but printable ASCII between the introducer and the terminator.
