@@ -21,10 +21,13 @@ public enum Sixel {
     /// `ESC \`. Pixel aspect is 1:1 and the raster attributes give the exact size, so a terminal
     /// covers `width` x `height` pixels. Zero-size images give an empty array. A buffer of the
     /// wrong size or `colors` outside 2...256 is a programming error (precondition).
+    ///
+    /// Safe to call from several threads at once; each call borrows its own scratch memory.
     public static func encode(pixels: [UInt8], width: Int, height: Int, colors: Int = 256)
         -> [UInt8]
     {
-        var encoder = SixelEncoder()
+        var encoder = EncoderPool.shared.take()
+        defer { EncoderPool.shared.give(encoder) }
         return encoder.encode(pixels: pixels, width: width, height: height, colors: colors)
     }
 
@@ -41,7 +44,8 @@ public enum Sixel {
 /// (one encoder per thread; it is a value type holding buffers, not shared state).
 ///
 /// The scratch memory is about 2 MB (Wu's moment tables, a nearest-register cache) plus a byte a
-/// pixel. `Sixel.encode` makes a fresh encoder per call; reusing one saves those allocations.
+/// pixel. `Sixel.encode` takes one from a small shared pool of idle encoders (thread-safe), so
+/// callers rarely need their own.
 public struct SixelEncoder {
     var quantizer: WuQuantizer?
     var indices: [UInt8] = []

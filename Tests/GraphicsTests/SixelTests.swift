@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import Graphics
@@ -322,6 +323,32 @@ struct SixelTests {
         _ = encoder.encode(pixels: c, width: 20, height: 20)
         #expect(encoder.encode(pixels: a.pixels, width: 40, height: 30) == first)
         #expect(Sixel.encode(pixels: a.pixels, width: 40, height: 30) == first)
+    }
+
+    @Test("encoding on several threads at once gives the same bytes as one at a time")
+    func concurrent() {
+        let images = (0..<12).map { GraphicsBench.synthetic(width: 48, height: 30, seed: $0) }
+        let expected = images.map { Sixel.encode(pixels: $0.pixels, width: 48, height: 30) }
+        let n = images.count * 4
+        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: n)
+        results.initialize(repeating: [])
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        let slots = Slots(results)
+        // Each slot is written by one iteration only.
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            let image = images[i % images.count]
+            slots.buffer[i] = Sixel.encode(pixels: image.pixels, width: 48, height: 30)
+        }
+        for i in 0..<n { #expect(results[i] == expected[i % images.count]) }
+    }
+
+    /// Result slots shared by the threads of `concurrent`, one per iteration.
+    struct Slots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<[UInt8]>
+        init(_ buffer: UnsafeMutableBufferPointer<[UInt8]>) { self.buffer = buffer }
     }
 
     @Test("the sorted nearest-colour search finds the same distance as trying every colour")
