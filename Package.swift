@@ -93,7 +93,8 @@ let package = Package(
             name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"]),
+        // Imaging only to read the PNG encoder's output back through libpng.
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "Imaging"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
         // Drives the explorer's real runtime loop in a pseudo-terminal, and
         // holds the reusable tmux harness for end-to-end runs of the binary.

@@ -14,7 +14,8 @@ public enum GraphicsBench {
 
         /// An image from packed RGB `pixels` of `width` x `height`.
         public init(pixels: [UInt8], width: Int, height: Int) {
-            precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+            precondition(
+                pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
             self.pixels = pixels
             self.width = width
             self.height = height
@@ -32,8 +33,8 @@ public enum GraphicsBench {
     /// Runs every timing on the given `tiles` (a page) and `detail` image.
     ///
     /// Each figure is the median over `repeats` runs; per-tile figures are a page's total divided
-    /// by its tile count. One thread; sixel reuses one `SixelEncoder` for the page, as a worker
-    /// thread would.
+    /// by its tile count. One thread, through the public calls (`Sixel.encode` borrows pooled
+    /// scratch memory, so only the first call allocates it).
     public static func run(tiles: [Image], detail: Image, repeats: Int = 7) -> String {
         var lines: [String] = []
         let tileCount = max(1, tiles.count)
@@ -59,21 +60,23 @@ public enum GraphicsBench {
             }
             return (median(times), bytes)
         }
-        var encoder = SixelEncoder()
         for colors in [256, 64] {
             let result = page {
-                encoder.encode(pixels: $0.pixels, width: $0.width, height: $0.height,
-                               colors: colors).count
+                Sixel.encode(pixels: $0.pixels, width: $0.width, height: $0.height,
+                             colors: colors).count
             }
             lines.append(
                 "sixel \(colors) colours, page of \(tiles.count) tiles \(side): "
                     + "\(format(result.ms)) ms, \(format(result.ms / Double(tileCount))) ms/tile, "
                     + "\(result.bytes / tileCount / 1024) KiB/tile")
         }
-        let png = page { PNGEncoder.encode(pixels: $0.pixels, width: $0.width, height: $0.height).count }
+        let png = page {
+            PNGEncoder.encode(pixels: $0.pixels, width: $0.width, height: $0.height).count
+        }
         lines.append(
             "png, page of \(tiles.count) tiles: \(format(png.ms)) ms, "
-                + "\(format(png.ms / Double(tileCount))) ms/tile, \(png.bytes / tileCount / 1024) KiB/tile")
+                + "\(format(png.ms / Double(tileCount))) ms/tile, "
+                + "\(png.bytes / tileCount / 1024) KiB/tile")
         let iterm = page {
             ITerm2Image.sequence(pixels: $0.pixels, width: $0.width, height: $0.height,
                                  columns: 20, rows: 6).count
@@ -84,7 +87,7 @@ public enum GraphicsBench {
                 + "\(iterm.bytes / tileCount / 1024) KiB/tile")
         let size = "\(detail.width)x\(detail.height)"
         let sixelDetail = single {
-            encoder.encode(pixels: detail.pixels, width: detail.width, height: detail.height).count
+            Sixel.encode(pixels: detail.pixels, width: detail.width, height: detail.height).count
         }
         lines.append(
             "sixel 256 colours, detail \(size): \(format(sixelDetail.ms)) ms, "

@@ -12,7 +12,8 @@ public enum ITerm2Image {
         pixels: [UInt8], width: Int, height: Int, columns: Int, rows: Int
     ) -> [UInt8] {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
-        precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+        precondition(
+            pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
         precondition(columns >= 0 && rows >= 0, "cell size must not be negative")
         if width == 0 || height == 0 { return [] }
         let png = PNGEncoder.encode(pixels: pixels, width: width, height: height)

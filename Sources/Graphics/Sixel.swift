@@ -3,8 +3,11 @@
 /// Konsole, contour, iTerm2, Windows Terminal and tmux 3.4+ (built with sixel).
 ///
 /// The palette is chosen for each image: when it has at most `colors` distinct colours they are
-/// the palette and every pixel is exact; otherwise Wu's quantizer picks the palette and
-/// serpentine Floyd–Steinberg error diffusion spreads the difference, so gradients do not band.
+/// the palette and every pixel is exact; otherwise Wu's quantizer picks the palette (or, when
+/// the image's colours fill too few of Wu's 32³ histogram cells to use every register, as a
+/// smooth sky does, the same greedy splitting over the exact colours), one k-means round refines
+/// it, and serpentine Floyd–Steinberg error diffusion spreads the difference, so gradients do
+/// not band.
 ///
 /// Registers are defined as `#n;2;r;g;b` with r, g, b in percent (0...100). Percent is coarser
 /// than 8 bits: the encoder writes the nearest percent, `round(v * 100 / 255)`, and dithers
@@ -18,10 +21,13 @@ public enum Sixel {
     /// `ESC \`. Pixel aspect is 1:1 and the raster attributes give the exact size, so a terminal
     /// covers `width` x `height` pixels. Zero-size images give an empty array. A buffer of the
     /// wrong size or `colors` outside 2...256 is a programming error (precondition).
+    ///
+    /// Safe to call from several threads at once; each call borrows its own scratch memory.
     public static func encode(pixels: [UInt8], width: Int, height: Int, colors: Int = 256)
         -> [UInt8]
     {
-        var encoder = SixelEncoder()
+        var encoder = EncoderPool.shared.take()
+        defer { EncoderPool.shared.give(encoder) }
         return encoder.encode(pixels: pixels, width: width, height: height, colors: colors)
     }
 
@@ -37,11 +43,16 @@ public enum Sixel {
 /// A sixel encoder that keeps its scratch memory between images, for a thread that encodes many
 /// (one encoder per thread; it is a value type holding buffers, not shared state).
 ///
-/// `Sixel.encode` makes a fresh one per call; reusing one saves the allocations.
+/// The scratch memory is about 2 MB (Wu's moment tables, a nearest-register cache) plus a byte a
+/// pixel. `Sixel.encode` takes one from a small shared pool of idle encoders (thread-safe), so
+/// callers rarely need their own.
 public struct SixelEncoder {
     var quantizer: WuQuantizer?
     var indices: [UInt8] = []
     var lookup: [UInt16] = []
+    var touched: [Int32] = []
+    var exactKeys: [UInt32] = []
+    var exactValues: [UInt8] = []
 
     /// An encoder with no scratch memory yet.
     public init() {}
@@ -59,7 +70,8 @@ public struct SixelEncoder {
         pixels: [UInt8], width: Int, height: Int, colors: Int, covered: [Bool]?
     ) -> [UInt8] {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
-        precondition(pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
+        precondition(
+            pixels.count == width * height * 3, "pixel buffer must hold width*height*3 bytes")
         precondition((2...256).contains(colors), "sixel colors must be in 2...256")
         if width == 0 || height == 0 { return [] }
         let count = width * height
@@ -76,20 +88,40 @@ public struct SixelEncoder {
             pixels.withUnsafeBufferPointer { src in
                 quantizer?.build(pixels: src, count: count)
             }
-            let colours = quantizer?.palette(count: colors) ?? []
+            var colours = quantizer?.palette(count: colors) ?? []
+            var cells = quantizer?.occupied ?? []
+            let fine = colours.count < colors
+            if fine {
+                // Wu ran out of histogram cells before registers (a smooth, narrow range of
+                // colours): quantize the exact colours instead.
+                cells = pixels.withUnsafeBufferPointer { ExactQuantizer.distinct($0, count: count) }
+                colours = ExactQuantizer.palette(cells: cells, count: colors)
+            }
+            colours = KMeans.refine(palette: colours, cells: cells, rounds: Self.kMeansRounds)
             palette = Palette()
             for c in colours { palette.append(r: c.r, g: c.g, b: c.b) }
-            if lookup.count < Self.lookupCells {
-                lookup = [UInt16](repeating: 0, count: Self.lookupCells)
+            // Photos: the grid cache (measured 4 % more error than exact search, half the
+            // time). Fine palettes have registers closer than the grid's cells: exact.
+            let exactNearest = fine
+            if !exactNearest && lookup.count < Self.lookupCells {
+                lookup = [UInt16](repeating: Self.unknown, count: Self.lookupCells)
             }
+            if exactNearest && exactKeys.count < Self.exactSlots {
+                exactKeys = [UInt32](repeating: 0, count: Self.exactSlots)
+                exactValues = [UInt8](repeating: 0, count: Self.exactSlots)
+            }
+            var touched = self.touched
             pixels.withUnsafeBufferPointer { src in
-                indices.withUnsafeMutableBufferPointer { idx in
-                    lookup.withUnsafeMutableBufferPointer { table in
-                        Self.dither(src, width: width, height: height, palette: palette,
-                                    lookup: table, into: idx)
-                    }
-                }
-            }
+            indices.withUnsafeMutableBufferPointer { idx in
+            lookup.withUnsafeMutableBufferPointer { table in
+            exactKeys.withUnsafeMutableBufferPointer { keys in
+            exactValues.withUnsafeMutableBufferPointer { values in
+                Self.dither(
+                    src, width: width, height: height, palette: palette, exact: exactNearest,
+                    cache: Cache(cells: table, keys: keys, values: values), touched: &touched,
+                    into: idx)
+            }}}}}
+            self.touched = touched
         }
         if let covered {
             // Uncovered pixels take the register past the palette: never emitted.
@@ -174,12 +206,28 @@ public struct SixelEncoder {
         return true
     }
 
+    /// Rounds of k-means after Wu's quantizer.
+    ///
+    /// Measured on photo-like tiles: one round lowers the mean error after dithering by about
+    /// 2 % (2.06 to 2.02 per channel), more rounds add less than 0.2 % each.
+    static let kMeansRounds = 1
+
     // MARK: Dithering
 
     /// Bits per channel of the nearest-register cache.
     static let lookupBits = 6
     static let lookupCells = 1 << (3 * lookupBits)
     static let unknown: UInt16 = .max
+    /// Slots of the exact nearest-register cache (direct-mapped on the whole colour).
+    static let exactSlots = 1 << 16
+
+    /// The two nearest-register caches: per cell of the 64³ grid (`unknown` when empty), and
+    /// direct-mapped on the exact colour (key `0xRRGGBB + 1`, 0 when empty).
+    struct Cache {
+        var cells: UnsafeMutableBufferPointer<UInt16>
+        var keys: UnsafeMutableBufferPointer<UInt32>
+        var values: UnsafeMutableBufferPointer<UInt8>
+    }
 
     /// Serpentine Floyd–Steinberg error diffusion onto `palette`, writing registers to `into`.
     ///
@@ -187,9 +235,20 @@ public struct SixelEncoder {
     /// registers are cached per cell of a 64³ grid (the register nearest the cell's centre).
     static func dither(
         _ src: UnsafeBufferPointer<UInt8>, width: Int, height: Int, palette: Palette,
-        lookup: UnsafeMutableBufferPointer<UInt16>, into idx: UnsafeMutableBufferPointer<UInt8>
+        exact: Bool, cache: Cache, touched: inout [Int32],
+        into idx: UnsafeMutableBufferPointer<UInt8>
     ) {
-        lookup.update(repeating: unknown)
+        // The caches come empty and are left so: the entries filled are listed in `touched` and
+        // reset at the end, cheaper than clearing them for every image.
+        touched.removeAll(keepingCapacity: true)
+        defer {
+            if exact {
+                for slot in touched { cache.keys[Int(slot)] = 0 }
+            } else {
+                for cell in touched { cache.cells[Int(cell)] = unknown }
+            }
+        }
+        let lookup = cache.cells
         let k = palette.count
         let shift = 8 - lookupBits
         let half = Int32((1 << shift) >> 1)
@@ -219,15 +278,30 @@ public struct SixelEncoder {
                         r = min(max(r, 0), 255)
                         g = min(max(g, 0), 255)
                         b = min(max(b, 0), 255)
+                        var best: Int
+                        if exact {
+                            let key = (UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)) + 1
+                            let slot = Int((key &* 0x9E37_79B1) >> 16)
+                            if cache.keys[slot] == key {
+                                best = Int(cache.values[slot])
+                            } else {
+                                best = NearestSearch.nearest(r, g, b, sorted, start, k)
+                                if cache.keys[slot] == 0 { touched.append(Int32(slot)) }
+                                cache.keys[slot] = key
+                                cache.values[slot] = UInt8(truncatingIfNeeded: best)
+                            }
+                        } else {
                         let cell = Int(r >> Int32(shift)) << (2 * lookupBits)
                             | Int(g >> Int32(shift)) << lookupBits | Int(b >> Int32(shift))
-                        var best = Int(lookup[cell])
+                        best = Int(lookup[cell])
                         if best == Int(unknown) {
                             let cr = (r >> Int32(shift)) << Int32(shift) + half
                             let cg = (g >> Int32(shift)) << Int32(shift) + half
                             let cb = (b >> Int32(shift)) << Int32(shift) + half
                             best = NearestSearch.nearest(cr, cg, cb, sorted, start, k)
                             lookup[cell] = UInt16(best)
+                            touched.append(Int32(cell))
+                        }
                         }
                         idx[y * width + x] = UInt8(truncatingIfNeeded: best)
                         let er = r - shown[3 * best]

@@ -17,6 +17,9 @@ struct WuQuantizer {
     var sumG: [Int64]
     var sumB: [Int64]
     var sumSquares: [Double]
+    /// The non-empty histogram cells of the last `build`: pixel count and r, g, b sums, four
+    /// numbers a cell (for `KMeans`).
+    var occupied: [Int64] = []
 
     /// Empty tables.
     init() {
@@ -43,25 +46,28 @@ struct WuQuantizer {
         sumSquares.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let side = Self.side
         let planes = Self.planes
+        var list = occupied
+        list.removeAll(keepingCapacity: true)
+        defer { occupied = list }
         weight.withUnsafeMutableBufferPointer { wt in
         sumR.withUnsafeMutableBufferPointer { mr in
         sumG.withUnsafeMutableBufferPointer { mg in
         sumB.withUnsafeMutableBufferPointer { mb in
         sumSquares.withUnsafeMutableBufferPointer { m2 in
-            var squares: [Int64] = [Int64](repeating: 0, count: Self.cells)
-            squares.withUnsafeMutableBufferPointer { sq in
-                for i in 0..<count {
-                    let r = Int(pixels[3 * i])
-                    let g = Int(pixels[3 * i + 1])
-                    let b = Int(pixels[3 * i + 2])
-                    let cell = ((r >> 3) + 1) * planes + ((g >> 3) + 1) * side + (b >> 3) + 1
-                    wt[cell] += 1
-                    mr[cell] += Int64(r)
-                    mg[cell] += Int64(g)
-                    mb[cell] += Int64(b)
-                    sq[cell] += Int64(r * r + g * g + b * b)
-                }
-                for i in 0..<Self.cells where sq[i] != 0 { m2[i] = Double(sq[i]) }
+            for i in 0..<count {
+                let r = Int(pixels[3 * i])
+                let g = Int(pixels[3 * i + 1])
+                let b = Int(pixels[3 * i + 2])
+                let cell = ((r >> 3) + 1) * planes + ((g >> 3) + 1) * side + (b >> 3) + 1
+                wt[cell] += 1
+                mr[cell] += Int64(r)
+                mg[cell] += Int64(g)
+                mb[cell] += Int64(b)
+                // Exact in a Double up to 2^53 / (3 * 255²), about 46 billion pixels a cell.
+                m2[cell] += Double(r * r + g * g + b * b)
+            }
+            for i in 0..<Self.cells where wt[i] != 0 {
+                list.append(wt[i]); list.append(mr[i]); list.append(mg[i]); list.append(mb[i])
             }
             // Cumulative sums over the three axes, in place.
             var areaW = [Int64](repeating: 0, count: side)

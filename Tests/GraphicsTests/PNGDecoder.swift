@@ -1,7 +1,6 @@
 /// A PNG reader for the tests, independent of the encoder's code: checks the signature, every
-/// chunk's CRC-32 (computed bit by bit here), IHDR, the zlib header and Adler-32, inflates
-/// stored blocks (other block types are refused: the encoder writes none) and undoes the row
-/// filters.
+/// chunk's CRC-32 (computed bit by bit here), IHDR, the zlib header and Adler-32, inflates the
+/// data (`Inflate`) and undoes the row filters. Other chunks are refused unless `allowOther`.
 enum PNGDecodeError: Error, Equatable {
     case malformed(String)
 }
@@ -11,7 +10,8 @@ struct DecodedPNG {
     var height: Int
     var pixels: [UInt8]
     var chunkTypes: [String]
-    var storedBlocks: Int
+    /// Deflate block types in order (0 stored, 1 fixed Huffman, 2 dynamic Huffman).
+    var blockTypes: [Int]
 }
 
 enum PNGDecoder {
@@ -38,9 +38,10 @@ enum PNGDecoder {
             | UInt32(bytes[at + 3])
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
+    static func decode(_ bytes: [UInt8], allowOther: Bool = false) throws -> DecodedPNG {
         func fail(_ why: String) -> PNGDecodeError { .malformed(why) }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard bytes.count >= 8, Array(bytes[0..<8]) == signature
         else { throw fail("signature") }
         var at = 8
         var types: [String] = []
@@ -65,7 +66,7 @@ enum PNGDecoder {
                 guard Array(data[8..<13]) == [8, 2, 0, 0, 0] else { throw fail("IHDR format") }
             case "IDAT": idat += data
             case "IEND": guard length == 0 else { throw fail("IEND length") }
-            default: throw fail("unexpected chunk \(type)")
+            default: if !allowOther { throw fail("unexpected chunk \(type)") }
             }
             at += 12 + length
         }
@@ -76,22 +77,7 @@ enum PNGDecoder {
         guard idat[0] & 0x0F == 8, (Int(idat[0]) * 256 + Int(idat[1])) % 31 == 0,
               idat[1] & 0x20 == 0
         else { throw fail("zlib header") }
-        var raw: [UInt8] = []
-        var p = 2
-        var blocks = 0
-        while true {
-            guard p + 5 <= idat.count else { throw fail("truncated block") }
-            let header = idat[p]
-            guard header & 0x06 == 0 else { throw fail("not a stored block") }
-            let len = Int(idat[p + 1]) | Int(idat[p + 2]) << 8
-            let nlen = Int(idat[p + 3]) | Int(idat[p + 4]) << 8
-            guard len == ~nlen & 0xFFFF else { throw fail("LEN/NLEN") }
-            guard p + 5 + len <= idat.count else { throw fail("block length") }
-            raw += idat[(p + 5)..<(p + 5 + len)]
-            p += 5 + len
-            blocks += 1
-            if header & 1 == 1 { break }
-        }
+        let (raw, p, blockTypes) = try Inflate.inflate(idat, from: 2)
         guard p + 4 == idat.count else { throw fail("bytes after the last block") }
         guard bigEndian(idat, p) == adler32(raw) else { throw fail("adler-32") }
 
@@ -122,6 +108,6 @@ enum PNGDecoder {
             }
         }
         return DecodedPNG(width: width, height: height, pixels: pixels, chunkTypes: types,
-                          storedBlocks: blocks)
+                          blockTypes: blockTypes)
     }
 }

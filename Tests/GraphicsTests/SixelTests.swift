@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import Graphics
@@ -47,7 +48,8 @@ enum Images {
     static func distinctColours(_ pixels: [UInt8]) -> Int {
         var seen = Set<UInt32>()
         for i in stride(from: 0, to: pixels.count, by: 3) {
-            seen.insert(UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2]))
+            seen.insert(
+                UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2]))
         }
         return seen.count
     }
@@ -116,7 +118,8 @@ struct SixelTests {
             // And no dithering: equal pixels stay equal.
             var shown: [UInt32: UInt32] = [:]
             for i in stride(from: 0, to: pixels.count, by: 3) {
-                let key = UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8 | UInt32(pixels[i + 2])
+                let key = UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8
+                    | UInt32(pixels[i + 2])
                 let got = UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8
                     | UInt32(image.pixels[i + 2])
                 if let previous = shown[key] { #expect(previous == got) }
@@ -145,6 +148,51 @@ struct SixelTests {
             Sixel.encode(pixels: pixels, width: w, height: h, colors: 16))
         #expect(coarse.registers.count <= 16)
         #expect(Images.blockErrors(pixels, coarse.pixels, width: w, height: h).mean < 2.3)
+    }
+
+    @Test("a sky in a narrow range of colours still gets every register")
+    func narrowSky() throws {
+        // 552 distinct colours inside about twenty of Wu's histogram cells.
+        let (w, h) = (320, 200)
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let p = 3 * (y * w + x)
+                pixels[p] = UInt8(100 + x * 12 / w + y * 3 / h)
+                pixels[p + 1] = UInt8(150 + y * 14 / h)
+                pixels[p + 2] = UInt8(200 + y * 30 / h + x * 5 / w)
+            }
+        }
+        #expect(Images.distinctColours(pixels) == 552)
+        let image = try SixelDecoder.decode(Sixel.encode(pixels: pixels, width: w, height: h))
+        #expect(image.registers.count == 256)
+        // Measured 0.84 (Wu alone: 20 registers and 1.66).
+        #expect(Images.meanAbsoluteError(pixels, image.pixels) < 0.95)
+        let blocks = Images.blockErrors(pixels, image.pixels, width: w, height: h)
+        // Measured: 8 x 8 block errors mean 0.16, worst 1.75.
+        #expect(blocks.mean < 0.25)
+        #expect(blocks.worst < 2)
+    }
+
+    @Test("the exact quantizer keeps few colours as they are and never exceeds the count")
+    func exactQuantizer() {
+        let pixels = Images.fewColours(width: 30, height: 10, count: 12, seed: 6)
+        let cells = pixels.withUnsafeBufferPointer { ExactQuantizer.distinct($0, count: 300) }
+        #expect(cells.count == 4 * 12)
+        var total: Int64 = 0
+        for i in stride(from: 0, to: cells.count, by: 4) { total += cells[i] }
+        #expect(total == 300)
+        let all = ExactQuantizer.palette(cells: cells, count: 64)
+        #expect(all.count == 12)
+        var original = Set<Int>()
+        for i in stride(from: 0, to: pixels.count, by: 3) {
+            let r = Int(pixels[i]), g = Int(pixels[i + 1]), b = Int(pixels[i + 2])
+            original.insert(r << 16 | g << 8 | b)
+        }
+        var made = Set<Int>()
+        for c in all { made.insert(c.r << 16 | c.g << 8 | c.b) }
+        #expect(made == original)
+        #expect(ExactQuantizer.palette(cells: cells, count: 5).count == 5)
     }
 
     @Test("a photo-like image decodes with small error")
@@ -193,7 +241,8 @@ struct SixelTests {
         // One row: 3 red, 4 green, 1 red; two colours, so the band has a `$`.
         var pixels: [UInt8] = []
         for c in [0, 0, 0, 1, 1, 1, 1, 0] { pixels += c == 0 ? [255, 0, 0] : [0, 255, 0] }
-        let text = String(decoding: Sixel.encode(pixels: pixels, width: 8, height: 1), as: UTF8.self)
+        let bytes = Sixel.encode(pixels: pixels, width: 8, height: 1)
+        let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasSuffix("#0@@@!4?@$#1???!4@\u{1B}\\"))
     }
 
@@ -233,7 +282,8 @@ struct SixelTests {
             return
         }
         // Skip the three definitions (`#n;2;r;g;b`), then split the body into bands.
-        let afterDefinitions = text[bandStart...].split(separator: "#", omittingEmptySubsequences: true)
+        let afterDefinitions = text[bandStart...]
+            .split(separator: "#", omittingEmptySubsequences: true)
             .drop(while: { $0.contains(";") })
             .map { "#" + $0 }.joined()
         let bands = afterDefinitions.split(separator: "-").map { band in
@@ -246,7 +296,8 @@ struct SixelTests {
     @Test("the sequence starts with the DCS introducer and raster attributes")
     func header() {
         let pixels = Images.noise(width: 17, height: 9, seed: 2)
-        let text = String(decoding: Sixel.encode(pixels: pixels, width: 17, height: 9), as: UTF8.self)
+        let bytes = Sixel.encode(pixels: pixels, width: 17, height: 9)
+        let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix("\u{1B}P0;1;0q\"1;1;17;9#0;2;"))
         #expect(text.hasSuffix("\u{1B}\\"))
         // Nothing but printable ASCII between the introducer and the terminator.
@@ -272,6 +323,32 @@ struct SixelTests {
         _ = encoder.encode(pixels: c, width: 20, height: 20)
         #expect(encoder.encode(pixels: a.pixels, width: 40, height: 30) == first)
         #expect(Sixel.encode(pixels: a.pixels, width: 40, height: 30) == first)
+    }
+
+    @Test("encoding on several threads at once gives the same bytes as one at a time")
+    func concurrent() {
+        let images = (0..<12).map { GraphicsBench.synthetic(width: 48, height: 30, seed: $0) }
+        let expected = images.map { Sixel.encode(pixels: $0.pixels, width: 48, height: 30) }
+        let n = images.count * 4
+        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: n)
+        results.initialize(repeating: [])
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        let slots = Slots(results)
+        // Each slot is written by one iteration only.
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            let image = images[i % images.count]
+            slots.buffer[i] = Sixel.encode(pixels: image.pixels, width: 48, height: 30)
+        }
+        for i in 0..<n { #expect(results[i] == expected[i % images.count]) }
+    }
+
+    /// Result slots shared by the threads of `concurrent`, one per iteration.
+    struct Slots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<[UInt8]>
+        init(_ buffer: UnsafeMutableBufferPointer<[UInt8]>) { self.buffer = buffer }
     }
 
     @Test("the sorted nearest-colour search finds the same distance as trying every colour")
