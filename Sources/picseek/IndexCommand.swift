@@ -59,9 +59,13 @@ struct Index: ParsableCommand {
         let interrupt = InterruptHandler { control.cancel() }
         defer { interrupt.stop() }
         let renderer = ProgressRenderer()
-        let report = try Indexer(
-            store: store, embedder: embedder, processor: processor, options: options
-        ).run(roots: roots, control: control) { renderer.show($0) }
+        let indexer = Indexer(
+            store: store, embedder: embedder, processor: processor, options: options)
+        indexer.warn = { text in
+            renderer.finish()
+            printError("warning: " + TerminalSafe.escape(text))
+        }
+        let report = try indexer.run(roots: roots, control: control) { renderer.show($0) }
         renderer.finish()
         for problem in report.problems { printError("warning: \(problem)") }
         print(summary(report))

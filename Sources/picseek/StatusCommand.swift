@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try database.openExisting()
+        let store = try database.openForReading()
         let s = try store.summary()
         print("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
         print("photos: \(s.photos) (\(s.failed) failed, see picseek errors)")

@@ -16,6 +16,9 @@ public final class Indexer {
     let embedder: any Embedder
     let processor: PhotoProcessor
     let options: IndexOptions
+    /// Receives warnings while a run goes on: too little free space for the photos to add,
+    /// thumbnails that could not be saved.
+    public var warn: ((String) -> Void)?
 
     public init(
         store: IndexStore, embedder: any Embedder, processor: @escaping PhotoProcessor,
@@ -80,6 +83,23 @@ public final class Indexer {
     }
 
     /// Scan, diff, pipeline, removals. Returns true when cancelled.
+    /// Bytes the index and thumbnail files grow by per added photo, roughly: the vector,
+    /// the photo row and index entries, and a JPEG preview of about 20 KB.
+    static func bytesPerPhoto(dimension: Int) -> Int64 { Int64(dimension * 4) + 1_500 + 24_000 }
+
+    /// Warns when the disk holding the index has less room than `photos` new photos need.
+    private func preflightSpace(photos: Int, model: ModelRecord) {
+        guard photos > 0, store.path != ":memory:",
+            let free = FreeSpace.available(near: store.path)
+        else { return }
+        let needed = Int64(photos) * Self.bytesPerPhoto(dimension: model.dimension)
+        if free < needed {
+            func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+            warn?("\(mb(free)) free at \(store.path), \(photos) photos to add need about "
+                + "\(mb(needed)); indexing stops cleanly if the disk fills up")
+        }
+    }
+
     private func runBody(
         roots: [[UInt8]], model: ModelRecord, control: IndexControl,
         report: inout IndexReport, progress: ((IndexProgress) -> Void)?
@@ -142,6 +162,7 @@ public final class Indexer {
         status.phase = .indexing
         status.total = work.count
         progress?(status)
+        preflightSpace(photos: work.count, model: model)
         // Hashes already embedded, for moves and renames (not needed when idle).
         let reusable = work.isEmpty ? [] : try store.embeddedHashes(modelID: model.id)
         var pass = Pass(

@@ -27,6 +27,7 @@ struct Pass {
     var status: IndexProgress
     let started: Date
     var cancelled = false
+    var thumbnailsFailed = false
 
     /// Runs the pipeline over `items`; returns the files whose vector could
     /// not be copied after all (to embed in a second pass).
@@ -129,7 +130,14 @@ struct Pass {
         func commit() throws {
             guard !changes.isEmpty else { return }
             // Thumbnails first: a crash between the two leaves only an unused thumbnail.
-            try indexer.store.thumbnails.put(thumbs)
+            // Previews are a cache: when their file cannot take them (full, damaged), the
+            // index rows are still written and `picseek doctor --repair` adds them later.
+            do {
+                try indexer.store.thumbnails.put(thumbs)
+            } catch {
+                if !thumbnailsFailed { indexer.warn?("thumbnails not saved: \(error)") }
+                thumbnailsFailed = true
+            }
             let outcomes = try indexer.store.apply(changes, model: model)
             for (change, outcome) in zip(changes, outcomes) {
                 tally(change, outcome, report: &report, retry: &retry)
