@@ -72,7 +72,15 @@ public final class ThumbnailStore: @unchecked Sendable {
         do {
             return try open(path: path, readOnly: readOnly)
         } catch {
-            return fallback(path: path, problem: "\(StoreError.wrap(error, path: path))")
+            let wrapped = StoreError.wrap(error, path: path)
+            switch wrapped as? StoreError {
+            case .notADatabase?:
+                return fallback(path: path, problem: "\(path) is not an SQLite database (overwritten?)")
+            case .corrupt(_, let detail)?:
+                return fallback(path: path, problem: "\(path) is damaged (\(detail))")
+            default:
+                return fallback(path: path, problem: "\(wrapped)")
+            }
         }
     }
 

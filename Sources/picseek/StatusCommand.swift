@@ -18,6 +18,10 @@ struct Status: ParsableCommand {
         let s = try store.summary()
         print("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
         print("photos: \(s.photos) (\(s.failed) failed, see picseek errors)")
+        if let problem = store.thumbnails.problem {
+            print("thumbnails: unavailable, " + TerminalSafe.escape(problem)
+                + " (picseek doctor --repair makes them again)")
+        }
         print("folders:")
         if s.roots.isEmpty { print("  none") }
         for root in s.roots {
