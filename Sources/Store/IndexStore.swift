@@ -58,6 +58,9 @@ public final class IndexStore: @unchecked Sendable {
                     try FileManager.default.createDirectory(
                         atPath: dir, withIntermediateDirectories: true)
                 }
+                // Opening a pool for writing writes (GRDB makes a non-empty WAL): refuse another
+                // program's database before that, looking at it read-only.
+                try refuseForeign(path)
                 let pool = try DatabasePool(path: path, configuration: configuration())
                 let store = IndexStore(
                     path: path, writer: pool, thumbnails: ThumbnailStore.openOrFallback(
@@ -146,17 +149,36 @@ public final class IndexStore: @unchecked Sendable {
     /// The highest schema version this build understands.
     public static let schemaVersion = Migrations.all.count
 
+    /// Throws `StoreError.foreignDatabase` when the non-empty file at `path` is an SQLite
+    /// database of another schema; reads it read-only.
+    static func refuseForeign(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?
+            .int64Value ?? 0
+        guard size > 0 else { return }
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
+        let (applied, tables) = try queue.read { try schemaState($0) }
+        let known = Set(Migrations.all.map(\.0))
+        let foreignMigrations = applied.map { !$0.isEmpty && Set($0).isDisjoint(with: known) }
+        if (applied == nil && !tables.isEmpty) || foreignMigrations == true {
+            throw StoreError.foreignDatabase(path: path, tables: tables)
+        }
+    }
+
     /// Applied migrations and the names of the tables, read without writing.
     private func schemaState() throws -> (applied: [String]?, tables: [String]) {
-        try writer.read { db in
-            let tables = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                ORDER BY name
-                """)
-            guard tables.contains("grdb_migrations") else { return (nil, tables) }
-            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            return (applied, tables)
-        }
+        try writer.read { try Self.schemaState($0) }
+    }
+
+    private static func schemaState(_ db: Database) throws -> (applied: [String]?, tables: [String]) {
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            ORDER BY name
+            """)
+        guard tables.contains("grdb_migrations") else { return (nil, tables) }
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        return (applied, tables)
     }
 
     /// The schema version this database has (0: none yet).
@@ -168,6 +190,9 @@ public final class IndexStore: @unchecked Sendable {
     private func checkSchemaIsCurrent() throws {
         let (applied, tables) = try schemaState()
         let known = Migrations.all.map(\.0)
+        if let applied, !applied.isEmpty, Set(applied).isDisjoint(with: Set(known)) {
+            throw StoreError.foreignDatabase(path: path, tables: tables)
+        }
         guard let applied else {
             if !tables.isEmpty { throw StoreError.foreignDatabase(path: path, tables: tables) }
             throw StoreError.cannotMigrate(
@@ -211,7 +236,8 @@ public final class IndexStore: @unchecked Sendable {
             let migrator = Migrations.migrator()
             let known = Set(Migrations.all.map(\.0))
             let (applied, tables) = try schemaState()
-            if applied == nil && !tables.isEmpty {
+            let foreignMigrations = applied.map { !$0.isEmpty && Set($0).isDisjoint(with: known) }
+            if (applied == nil && !tables.isEmpty) || foreignMigrations == true {
                 // Someone else's database: never add our tables to it.
                 throw StoreError.foreignDatabase(path: path, tables: tables)
             }
