@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Why the index database could not be used.
-public enum StoreError: Error, CustomStringConvertible {
+public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// SQLite reported an error; `sql` is the statement, when known.
     case sqlite(code: Int32, message: String, sql: String?, path: String)
     /// The database was written by a newer picseek.
