@@ -2,6 +2,9 @@ import Foundation
 import Imaging
 import PicseekCore
 import Store
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The indexing worker: scans roots, diffs them against the store, and
 /// embeds what is new or changed in a two-thread pipeline, committing in
@@ -83,6 +86,16 @@ public final class Indexer {
     }
 
     /// Scan, diff, pipeline, removals. Returns true when cancelled.
+    /// The device of each root, to notice one that is unmounted or removed during the run.
+    static func devices(of roots: [[UInt8]]) -> [[UInt8]: UInt64] {
+        var out: [[UInt8]: UInt64] = [:]
+        for root in roots {
+            var info = stat()
+            if RawPath.withCString(root, { stat($0, &info) }) == 0 { out[root] = UInt64(info.st_dev) }
+        }
+        return out
+    }
+
     /// Bytes the index and thumbnail files grow by per added photo, roughly: the vector,
     /// the photo row and index entries, and a JPEG preview of about 20 KB.
     static func bytesPerPhoto(dimension: Int) -> Int64 { Int64(dimension * 4) + 1_500 + 24_000 }
@@ -167,7 +180,8 @@ public final class Indexer {
         let reusable = work.isEmpty ? [] : try store.embeddedHashes(modelID: model.id)
         var pass = Pass(
             indexer: self, model: model, control: control, progress: progress,
-            missingPaths: missingPaths, status: status, started: Date())
+            missingPaths: missingPaths, rootDevices: Self.devices(of: scannedRoots),
+            status: status, started: Date())
         var retry = try pass.run(work, reusable: reusable, report: &report)
         if !retry.isEmpty && !pass.cancelled {
             // Content we hoped to copy vanished meanwhile: embed it after all.
