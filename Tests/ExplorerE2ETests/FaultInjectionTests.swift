@@ -196,6 +196,74 @@ struct FaultInjectionTests {
         }
     }
 
+    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    static let canSwitchUser = getuid() == 0 && setpriv != nil
+
+    /// Runs the binary as the user `nobody` (uid 65534) through `setpriv`.
+    static func runAsNobody(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
+        guard let binary = BinaryTests.binary, let setpriv else { throw FaultError.noBinary }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: setpriv)
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in sandbox.environment { environment[key] = value }
+        environment["HOME"] = "/nonexistent"
+        environment["XDG_CONFIG_HOME"] = "/nonexistent"
+        environment["XDG_DATA_HOME"] = "/nonexistent"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Small outputs: both pipes fit in their buffers; read them after the exit.
+        process.waitUntilExit()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, output, errors)
+    }
+
+    @Test("another user's index in a folder they cannot write: read-only commands work, index says why not; unreadable folders are reported, not fatal",
+          .enabled(if: canSwitchUser, "needs root and setpriv to run the binary as another user"))
+    func anotherUsersIndex() throws {
+        let sandbox = try Sandbox()
+        let db = sandbox.database
+        let indexed = try Self.run(["index", "--model", Self.model, sandbox.gallery], in: sandbox)
+        #expect(indexed.status == 0, "\(indexed.errors)")
+        #expect(chmod(sandbox.root, 0o755) == 0)
+        let before = Self.sha(db)
+        for command in [
+            ["status"], ["errors"], ["search", "--model", Self.model, "--top", "3", "red"],
+            ["duplicates", "--model", Self.model],
+        ] {
+            let result = try Self.runAsNobody(command + ["--db", db], in: sandbox)
+            #expect(result.status == 0, "\(command): \(result.errors)")
+        }
+        let write = try Self.runAsNobody(
+            ["index", "--db", db, "--model", Self.model, sandbox.gallery], in: sandbox)
+        #expect(write.status != 0)
+        #expect(write.errors.contains("cannot be written"), "\(write.errors)")
+        #expect(!write.errors.contains("sqlite error"))
+        #expect(Self.sha(db) == before)
+        #expect(try Self.state(db) == (12, 12, ["ok"]))
+
+        // nobody indexes the gallery into a folder of their own; one subfolder is closed to them.
+        let own = sandbox.root + "/nobody"
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+        #expect(chown(own, 65534, 65534) == 0)
+        let closed = sandbox.gallery + "/closed"
+        try FileManager.default.createDirectory(atPath: closed, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sandbox.gallery + "/red.jpg", toPath: closed + "/secret.jpg")
+        #expect(chmod(closed, 0o700) == 0)
+        let theirs = try Self.runAsNobody(
+            ["index", "--db", own + "/index.sqlite", "--model", Self.model, sandbox.gallery], in: sandbox)
+        #expect(theirs.status == 0, "\(theirs.errors)")
+        #expect(theirs.errors.contains("warning: cannot open folder \(closed): Permission denied"), "\(theirs.errors)")
+        #expect(try Self.state(own + "/index.sqlite") == (12, 12, ["ok"]))
+    }
+
     // MARK: Full disk
 
     @Test("a full disk stops index cleanly (disk full at FILE, N MB free), keeps committed rows; the next run completes",
@@ -232,6 +300,54 @@ struct FaultInjectionTests {
         let again = try Self.run(["index", "--db", db, "--model", Self.model, more], in: sandbox)
         #expect(again.status == 0, "\(again.errors)")
         #expect(try Self.state(db) == (52, 52, ["ok"]))
+    }
+
+    @Test("a photo folder unmounted during index stops the run; rows stay, none is marked failed or deleted",
+          .enabled(if: Mounts.available, mountReason))
+    func rootUnmountedDuringRun() throws {
+        let sandbox = try Sandbox()
+        let db = sandbox.database
+        let photos = sandbox.root + "/drive"
+        try Mounts.tmpfs(at: photos, kilobytes: 32768)
+        defer { Mounts.unmount(photos) }
+        try Self.noisePhotos(in: photos, count: 240, side: 96)
+        guard let binary = BinaryTests.binary else { throw FaultError.noBinary }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["index", "--model", Self.model, "--batch", "1", photos]
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in sandbox.environment { environment[key] = value }
+        process.environment = environment
+        let errorPath = sandbox.root + "/unmount-stderr"
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var committed = 0
+        while Date() < deadline, process.isRunning {
+            committed = (try? Self.state(db).photos) ?? 0
+            if committed > 0 { break }
+            usleep(50_000)
+        }
+        Mounts.unmount(photos)
+        process.waitUntilExit()
+        try? err.close()
+        let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        #expect(committed > 0)
+        #expect(process.terminationStatus == 1, "\(errors)")
+        #expect(errors.contains("\(photos) disappeared during the run"), "\(errors)")
+        let store = try IndexStore.open(path: db, mode: .readOnly)
+        let rows = try store.allPhotos()
+        #expect(rows.count >= committed && rows.count < 240)
+        #expect(rows.allSatisfy { $0.error == nil })
+        #expect(try store.integrityCheck() == ["ok"])
+        // Indexing again while it is still unmounted keeps the rows too.
+        let again = try Self.run(["index", "--model", Self.model, photos], in: sandbox)
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.errors.contains("not mounted?"), "\(again.errors)")
+        #expect(try Self.state(db).photos == rows.count)
     }
 
     // MARK: Damaged and foreign files
