@@ -261,7 +261,8 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.copyToClipboard(bytes: hit.pathBytes)]
     case .reindex:
         if let reason = state.summary?.readOnlyReason {
-            setError(&state, "reindex disabled: read-only index (" + TerminalSafe.escape(reason) + ")")
+            setError(
+                &state, "reindex disabled: read-only index (" + TerminalSafe.escape(reason) + ")")
             return []
         }
         guard !state.reindexing else {

@@ -6,22 +6,25 @@ extension IndexStore {
     /// something deleted rows).
     public func orphanVectorCount() throws -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM embeddings e
-                WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = e.photo_id)
-                   OR NOT EXISTS (SELECT 1 FROM models m WHERE m.id = e.model_id)
-                """) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM embeddings e
+                    WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = e.photo_id)
+                       OR NOT EXISTS (SELECT 1 FROM models m WHERE m.id = e.model_id)
+                    """) ?? 0
         }
     }
 
     /// Deletes the vectors `orphanVectorCount` counts; returns how many went.
     public func deleteOrphanVectors() throws -> Int {
         try write { db in
-            try db.execute(sql: """
-                DELETE FROM embeddings
-                WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = embeddings.photo_id)
-                   OR NOT EXISTS (SELECT 1 FROM models m WHERE m.id = embeddings.model_id)
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM embeddings
+                    WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = embeddings.photo_id)
+                       OR NOT EXISTS (SELECT 1 FROM models m WHERE m.id = embeddings.model_id)
+                    """)
             if db.changesCount > 0 { try bumpGeneration(db) }
             return db.changesCount
         }
@@ -60,7 +63,10 @@ extension ThumbnailStore {
     public func hashes() throws -> Set<[UInt8]> {
         do {
             return try writer.read { db in
-                Set(try Data.fetchAll(db, sql: "SELECT content_hash FROM thumbnails").map { [UInt8]($0) })
+                Set(
+                    try Data.fetchAll(db, sql: "SELECT content_hash FROM thumbnails").map {
+                        [UInt8]($0)
+                    })
             }
         } catch {
             throw StoreError.wrap(error, path: path)

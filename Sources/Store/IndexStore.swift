@@ -51,7 +51,8 @@ public final class IndexStore: @unchecked Sendable {
             switch mode {
             case .readWrite:
                 if FreeSpace.isReadOnlyMount(near: path) {
-                    throw StoreError.readOnly(path: path, reason: "its file system is mounted read-only")
+                    throw StoreError.readOnly(
+                        path: path, reason: "its file system is mounted read-only")
                 }
                 let dir = (path as NSString).deletingLastPathComponent
                 if !dir.isEmpty {
@@ -171,7 +172,9 @@ public final class IndexStore: @unchecked Sendable {
         try writer.read { try Self.schemaState($0) }
     }
 
-    private static func schemaState(_ db: Database) throws -> (applied: [String]?, tables: [String]) {
+    private static func schemaState(
+        _ db: Database
+    ) throws -> (applied: [String]?, tables: [String]) {
         let tables = try String.fetchAll(db, sql: """
             SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
             ORDER BY name
@@ -183,7 +186,11 @@ public final class IndexStore: @unchecked Sendable {
 
     /// The schema version this database has (0: none yet).
     public func schemaVersionFound() throws -> Int {
-        do { return try schemaState().applied?.count ?? 0 } catch { throw StoreError.wrap(error, path: path) }
+        do {
+            return try schemaState().applied?.count ?? 0
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
     }
 
     /// Throws unless the schema is exactly the one this build writes (read-only mode).
@@ -251,9 +258,9 @@ public final class IndexStore: @unchecked Sendable {
                 } catch let error as DatabaseError
                     where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_READONLY
                 {
+                    let free = StoreError.megabytes(FreeSpace.available(near: path) ?? 0)
                     let reason = error.resultCode == .SQLITE_FULL
-                        ? "the disk is full (\(StoreError.megabytes(FreeSpace.available(near: path) ?? 0)) free)"
-                        : Self.writeBlocker(path)
+                        ? "the disk is full (\(free) free)" : Self.writeBlocker(path)
                     throw StoreError.cannotMigrate(
                         path: path, found: applied?.count ?? 0, supported: known.count,
                         reason: reason)

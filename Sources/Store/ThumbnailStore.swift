@@ -75,7 +75,8 @@ public final class ThumbnailStore: @unchecked Sendable {
             let wrapped = StoreError.wrap(error, path: path)
             switch wrapped as? StoreError {
             case .notADatabase?:
-                return fallback(path: path, problem: "\(path) is not an SQLite database (overwritten?)")
+                return fallback(
+                    path: path, problem: "\(path) is not an SQLite database (overwritten?)")
             case .corrupt(_, let detail)?:
                 return fallback(path: path, problem: "\(path) is damaged (\(detail))")
             default:
@@ -87,7 +88,11 @@ public final class ThumbnailStore: @unchecked Sendable {
     private static func fallback(path: String, problem: String) -> ThumbnailStore {
         // An in-memory SQLite database needs no disk; this cannot fail short of no memory.
         let queue: DatabaseQueue
-        do { queue = try DatabaseQueue() } catch { preconditionFailure("in-memory SQLite: \(error)") }
+        do {
+            queue = try DatabaseQueue()
+        } catch {
+            preconditionFailure("in-memory SQLite: \(error)")
+        }
         let store = ThumbnailStore(path: path, writer: queue, problem: problem)
         try? store.migrate()
         return store

@@ -5,8 +5,9 @@ import Library
 import ModelHub
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `picseek doctor [--repair]`: checks the index, its thumbnails, the installed models and
@@ -14,7 +15,9 @@ import Glibc
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the index, thumbnails, installed models and terminal; --repair fixes what it can.",
+        abstract:
+            "Check the index, thumbnails, installed models and terminal; --repair fixes what "
+            + "it can.",
         discussion: """
             Checks the index (readable, integrity, schema version, vectors without a photo, \
             models whose weights are not installed, photos whose files are gone), the thumbnail \
@@ -47,9 +50,12 @@ struct Doctor: ParsableCommand {
             print(line)
         }
         if problems > 0 {
-            print(repair
-                ? "\(problems) problem\(problems == 1 ? "" : "s") found; repaired what could be"
-                : "\(problems) problem\(problems == 1 ? "" : "s") found; picseek doctor --repair fixes what it can")
+            print(
+                repair
+                    ? "\(problems) problem\(problems == 1 ? "" : "s") found; repaired what could be"
+                    : "\(problems) problem\(problems == 1 ? "" : "s") found; "
+                        + "picseek doctor --repair fixes what it can"
+            )
             if !repair { throw ExitCode(1) }
         } else {
             print("no problems found")
@@ -71,7 +77,10 @@ struct Doctor: ParsableCommand {
             store = try IndexStore.open(path: path, mode: .readOnly)
         } catch let error as StoreError {
             if case .cannotMigrate(_, let found, let supported, _) = error {
-                print("  schema version \(found) of \(supported): \(repair ? "migrating" : "needs migrating (picseek index does it)")")
+                print(
+                    "  schema version \(found) of \(supported): "
+                        + (repair ? "migrating" : "needs migrating (picseek index does it)")
+                )
                 problems += 1
                 if repair { store = try IndexStore.open(path: path) }
             } else {
@@ -85,14 +94,20 @@ struct Doctor: ParsableCommand {
         if integrity == ["ok"] {
             print("  integrity: ok")
         } else {
-            print("  integrity: \(integrity.count) problem\(integrity.count == 1 ? "" : "s"), first: "
-                + TerminalSafe.escape(integrity[0]))
+            print(
+                "  integrity: \(integrity.count) problem\(integrity.count == 1 ? "" : "s"), first: "
+                    + TerminalSafe.escape(integrity[0]))
             problems += 1
             if repair { store = try moveAsideAndStartNew(path: path) }
         }
-        print("  schema version: \(try store.schemaVersionFound()) (this picseek: \(IndexStore.schemaVersion))")
+        print(
+            "  schema version: \(try store.schemaVersionFound()) "
+                + "(this picseek: \(IndexStore.schemaVersion))"
+        )
         if let reason = store.readOnlyReason, IndexStore.writeProblem(at: path) != nil {
-            print("  read-only: " + TerminalSafe.escape(reason) + " (search, status, errors and explore still work)")
+            print(
+                "  read-only: " + TerminalSafe.escape(reason)
+                    + " (search, status, errors and explore still work)")
         }
         let summary = try store.summary()
         print("  photos: \(summary.photos) (\(summary.failed) failed)")
@@ -100,7 +115,8 @@ struct Doctor: ParsableCommand {
         for (model, vectors) in summary.models {
             var line = "  model \(TerminalSafe.escape(model.name)): \(vectors) vectors"
             if library.installed(named: model.name) == nil {
-                line += "; note: no installed model has this name (search with --model FOLDER, "
+                line +=
+                    "; note: no installed model has this name (search with --model FOLDER, "
                     + "or picseek model fetch or import it)"
             }
             print(line)
@@ -115,19 +131,27 @@ struct Doctor: ParsableCommand {
         for photo in photos where !Self.exists(photo.path) { gone.append(photo.path) }
         if !gone.isEmpty {
             problems += 1
-            print("  photos whose files are gone: \(gone.count) (the next picseek index removes them)")
+            print(
+                "  photos whose files are gone: \(gone.count) (the next picseek index removes them)"
+            )
             for path in gone.prefix(5) { print("    " + RawPath.display(path)) }
             if gone.count > 5 { print("    …") }
         }
         if repair {
             if store.isReadOnly { store = try IndexStore.open(path: path) }
-            if orphans > 0 { print("  repaired: deleted \(try store.deleteOrphanVectors()) vectors without a photo") }
+            if orphans > 0 {
+                print(
+                    "  repaired: deleted \(try store.deleteOrphanVectors()) vectors without a photo"
+                )
+            }
         }
         problems += try checkThumbnails(store: &store, path: path, photos: photos)
         return problems
     }
 
-    private func checkThumbnails(store: inout IndexStore, path: String, photos: [StoredPhoto]) throws -> Int {
+    private func checkThumbnails(
+        store: inout IndexStore, path: String, photos: [StoredPhoto]
+    ) throws -> Int {
         let thumbPath = DatabaseLocation.thumbnailPath(forIndexAt: path)
         print("thumbnails: \(TerminalSafe.escape(thumbPath))")
         var problems = 0
@@ -152,15 +176,19 @@ struct Doctor: ParsableCommand {
         let stored = try store.thumbnails.hashes()
         let used = Set(photos.compactMap { $0.error == nil ? $0.contentHash : nil })
         let unused = stored.subtracting(used).count
-        let missing = photos.filter { $0.error == nil && $0.contentHash.map { !stored.contains($0) } ?? false }
+        let missing = photos.filter {
+            $0.error == nil && $0.contentHash.map { !stored.contains($0) } ?? false
+        }
         print("  previews: \(stored.count), unused \(unused), photos without one \(missing.count)")
         if unused > 0 || !missing.isEmpty { problems += 1 }
         guard repair, unused > 0 || !missing.isEmpty else { return problems }
         if store.isReadOnly { store = try IndexStore.open(path: path) }
         if unused > 0 {
-            print("  repaired: deleted \(try store.thumbnails.prune(keeping: used)) unused previews")
+            print(
+                "  repaired: deleted \(try store.thumbnails.prune(keeping: used)) unused previews")
         }
-        var made = 0, failed = 0
+        var made = 0
+        var failed = 0
         let pipeline = ImagePipeline()
         var batch: [(hash: [UInt8], thumbnail: Thumbnail)] = []
         var seen = Set<[UInt8]>()
@@ -169,9 +197,13 @@ struct Doctor: ParsableCommand {
             do {
                 let (bytes, _) = try FileReader.read(photo.path, limit: 1 << 30)
                 let (image, _) = try pipeline.thumbnail(data: bytes)
-                batch.append((hash, Thumbnail(
-                    jpeg: try JPEG.encode(image, quality: IndexOptions().thumbnailQuality),
-                    width: image.width, height: image.height)))
+                batch.append(
+                    (
+                        hash,
+                        Thumbnail(
+                            jpeg: try JPEG.encode(image, quality: IndexOptions().thumbnailQuality),
+                            width: image.width, height: image.height)
+                    ))
                 made += 1
             } catch {
                 failed += 1
@@ -182,7 +214,9 @@ struct Doctor: ParsableCommand {
             }
         }
         try store.thumbnails.put(batch)
-        print("  repaired: made \(made) previews again" + (failed > 0 ? ", \(failed) photos unreadable" : ""))
+        print(
+            "  repaired: made \(made) previews again"
+                + (failed > 0 ? ", \(failed) photos unreadable" : ""))
         return problems
     }
 
@@ -190,7 +224,10 @@ struct Doctor: ParsableCommand {
         let moved = try IndexStore.moveAside(path: path)
         print("  repaired: moved it to \(TerminalSafe.escape(moved)) (kept, nothing deleted)")
         let store = try IndexStore.open(path: path)
-        print("  started a new index at \(TerminalSafe.escape(path)): picseek index FOLDER fills it again")
+        print(
+            "  started a new index at \(TerminalSafe.escape(path)): "
+                + "picseek index FOLDER fills it again"
+        )
         return store
     }
 
@@ -224,7 +261,9 @@ struct Doctor: ParsableCommand {
                     bad.append("\(file.name) has \(size) bytes, \(file.bytes) recorded")
                 } else if hashes, let expected = file.sha256 {
                     let actual = (try? FileHasher.sha256(path: filePath))?.hex
-                    if actual != expected { bad.append("\(file.name) has another SHA-256 than recorded") }
+                    if actual != expected {
+                        bad.append("\(file.name) has another SHA-256 than recorded")
+                    }
                 }
             }
             line += ": \(manifest.files.count) files"
@@ -232,8 +271,9 @@ struct Doctor: ParsableCommand {
                 print(line + (hashes ? ", sizes and hashes as recorded" : ", sizes as recorded"))
             } else {
                 problems += 1
-                print(line + "; " + TerminalSafe.escape(bad.joined(separator: "; "))
-                    + " (picseek model fetch again, or import)")
+                print(
+                    line + "; " + TerminalSafe.escape(bad.joined(separator: "; "))
+                        + " (picseek model fetch again, or import)")
             }
         }
         return problems
@@ -250,7 +290,8 @@ func terminalReport(environment: [String: String]) -> [String] {
     }
     if let term = environment["TERM"], !term.isEmpty {
         let colours = terminfoColours(term: term)
-        lines.append("  colours (terminfo): " + (colours.map(String.init) ?? "unknown (no terminfo entry)"))
+        lines.append(
+            "  colours (terminfo): " + (colours.map(String.init) ?? "unknown (no terminfo entry)"))
     }
     lines.append("  standard output: " + (isatty(1) != 0 ? "a terminal" : "not a terminal"))
     return lines
@@ -269,5 +310,6 @@ private func terminfoColours(term: String) -> Int? {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return nil }
-    return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    return Int(
+        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }

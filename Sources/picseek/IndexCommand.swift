@@ -113,7 +113,8 @@ final class InterruptHandler {
                 if first { received = number }
                 lock.unlock()
                 if !first { exit(128 + number) }
-                let name = number == SIGINT ? "interrupted" : number == SIGTERM ? "terminated" : "hung up"
+                let name = number == SIGINT
+                    ? "interrupted" : number == SIGTERM ? "terminated" : "hung up"
                 let again = number == SIGINT ? " (Ctrl-C again to quit now)" : ""
                 printError("\n\(name): finishing the current batch\(again)")
                 onInterrupt()

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Imaging
 import PicseekCore
 import Store
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Small file systems mounted for a test (tmpfs, read-only bind mounts). Mounting needs root
 /// with CAP_SYS_ADMIN; where it is refused (an unprivileged container) these tests are off.
@@ -20,8 +21,10 @@ enum Mounts {
     /// Whether a tmpfs can be mounted here (tried once).
     static let available: Bool = {
         let dir = NSTemporaryDirectory() + "picseek-mount-probe-\(getpid())"
-        guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true))
-            != nil
+        guard
+            (try? FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true))
+                != nil
         else { return false }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         guard run(tool, ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]) else { return false }
@@ -62,7 +65,11 @@ enum Mounts {
     static func unmount(_ dir: String) { run(unmountTool, ["-l", dir]) }
 }
 
-enum FaultError: Error { case mount(String), noBinary, timeout(String) }
+enum FaultError: Error {
+    case mount(String)
+    case noBinary
+    case timeout(String)
+}
 
 /// Faults real machines have, injected under the real binary: full disks, read-only media,
 /// damaged and foreign files, signals, a closed pipe. Each scenario checks that no committed
@@ -71,9 +78,12 @@ enum FaultError: Error { case mount(String), noBinary, timeout(String) }
 struct FaultInjectionTests {
     typealias Sandbox = IndexedExploreTests.Sandbox
     static let model = IndexedExploreTests.tinyModel
-    static let mountReason: Comment = "mounting a tmpfs is not allowed here (needs root with CAP_SYS_ADMIN)"
+    static let mountReason: Comment =
+        "mounting a tmpfs is not allowed here (needs root with CAP_SYS_ADMIN)"
 
-    static func run(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
+    static func run(
+        _ arguments: [String], in sandbox: Sandbox
+    ) throws -> (status: Int32, output: String, errors: String) {
         try IndexedExploreTests.run(arguments, in: sandbox)
     }
 
@@ -81,20 +91,24 @@ struct FaultInjectionTests {
     static func state(_ path: String) throws -> (photos: Int, vectors: Int, integrity: [String]) {
         let store = try IndexStore.open(path: path, mode: .readOnly)
         let summary = try store.summary()
-        return (summary.photos, summary.models.reduce(0) { $0 + $1.vectors }, try store.integrityCheck())
+        return (
+            summary.photos, summary.models.reduce(0) { $0 + $1.vectors }, try store.integrityCheck()
+        )
     }
 
     /// `count` JPEGs of random noise (big previews, so files grow fast), `side` pixels square.
-    static func noisePhotos(in folder: String, count: Int, side: Int = 200, seed: UInt64 = 1) throws {
+    static func noisePhotos(in folder: String, count: Int, side: Int = 200, seed: UInt64 = 1) throws
+    {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         for index in 0..<count {
             var pixels = [UInt8](repeating: 0, count: side * side * 3)
             for i in pixels.indices {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 pixels[i] = UInt8(truncatingIfNeeded: state >> 56)
             }
-            let jpeg = try JPEG.encode(RGBImage(width: side, height: side, pixels: pixels), quality: 90)
+            let jpeg = try JPEG.encode(
+                RGBImage(width: side, height: side, pixels: pixels), quality: 90)
             try Data(jpeg).write(to: URL(fileURLWithPath: folder + "/noise-\(seed)-\(index).jpg"))
         }
     }
@@ -145,8 +159,9 @@ struct FaultInjectionTests {
         #expect(try Self.state(db).photos == 12)
     }
 
-    @Test("on a read-only mount every read-only command works and index says why it cannot write",
-          .enabled(if: Mounts.available, mountReason))
+    @Test(
+        "on a read-only mount every read-only command works and index says why it cannot write",
+        .enabled(if: Mounts.available, mountReason))
     func readOnlyMount() throws {
         let sandbox = try Sandbox()
         let indexed = try Self.run(["index", "--model", Self.model, sandbox.gallery], in: sandbox)
@@ -154,7 +169,8 @@ struct FaultInjectionTests {
         let source = sandbox.root + "/data-dir"
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
         for name in ["index.sqlite", "index.thumbs.sqlite"] {
-            try FileManager.default.moveItem(atPath: sandbox.root + "/" + name, toPath: source + "/" + name)
+            try FileManager.default.moveItem(
+                atPath: sandbox.root + "/" + name, toPath: source + "/" + name)
         }
         let mount = sandbox.root + "/ro"
         try Mounts.readOnlyBind(source, at: mount)
@@ -170,15 +186,19 @@ struct FaultInjectionTests {
                 #expect(result.output.split(separator: "\n").count == 3)
             }
         }
-        let write = try Self.run(["index", "--db", db, "--model", Self.model, sandbox.gallery], in: sandbox)
+        let write = try Self.run(
+            ["index", "--db", db, "--model", Self.model, sandbox.gallery], in: sandbox)
         #expect(write.status != 0)
-        #expect(write.errors.contains("cannot be written (its file system is mounted read-only)"), "\(write.errors)")
+        #expect(
+            write.errors.contains("cannot be written (its file system is mounted read-only)"),
+            "\(write.errors)")
         #expect(!write.errors.contains("sqlite error"))
         #expect(try Self.state(db) == (12, 12, ["ok"]))
     }
 
-    @Test("an index whose first run stopped before its schema, on a full disk: a plain message, not an SQLite error",
-          .enabled(if: Mounts.available, mountReason))
+    @Test(
+        "an index whose first run stopped before its schema, on a full disk: a plain message, not an SQLite error",
+        .enabled(if: Mounts.available, mountReason))
     func noSchemaOnFullDisk() throws {
         let sandbox = try Sandbox()
         let mount = sandbox.root + "/small"
@@ -202,18 +222,22 @@ struct FaultInjectionTests {
     static let canSwitchUser = getuid() == 0 && setpriv != nil
 
     /// Runs the binary as the user `nobody` (uid 65534) through `setpriv`.
-    static func runAsNobody(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
+    static func runAsNobody(
+        _ arguments: [String], in sandbox: Sandbox
+    ) throws -> (status: Int32, output: String, errors: String) {
         guard let binary = BinaryTests.binary, let setpriv else { throw FaultError.noBinary }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: setpriv)
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments
+        process.arguments =
+            ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in sandbox.environment { environment[key] = value }
         environment["HOME"] = "/nonexistent"
         environment["XDG_CONFIG_HOME"] = "/nonexistent"
         environment["XDG_DATA_HOME"] = "/nonexistent"
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -225,8 +249,9 @@ struct FaultInjectionTests {
         return (process.terminationStatus, output, errors)
     }
 
-    @Test("another user's index in a folder they cannot write: read-only commands work, index says why not; unreadable folders are reported, not fatal",
-          .enabled(if: canSwitchUser, "needs root and setpriv to run the binary as another user"))
+    @Test(
+        "another user's index in a folder they cannot write: read-only commands work, index says why not; unreadable folders are reported, not fatal",
+        .enabled(if: canSwitchUser, "needs root and setpriv to run the binary as another user"))
     func anotherUsersIndex() throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
@@ -255,26 +280,32 @@ struct FaultInjectionTests {
         #expect(chown(own, 65534, 65534) == 0)
         let closed = sandbox.gallery + "/closed"
         try FileManager.default.createDirectory(atPath: closed, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: sandbox.gallery + "/red.jpg", toPath: closed + "/secret.jpg")
+        try FileManager.default.copyItem(
+            atPath: sandbox.gallery + "/red.jpg", toPath: closed + "/secret.jpg")
         #expect(chmod(closed, 0o700) == 0)
         let theirs = try Self.runAsNobody(
-            ["index", "--db", own + "/index.sqlite", "--model", Self.model, sandbox.gallery], in: sandbox)
+            ["index", "--db", own + "/index.sqlite", "--model", Self.model, sandbox.gallery],
+            in: sandbox)
         #expect(theirs.status == 0, "\(theirs.errors)")
-        #expect(theirs.errors.contains("warning: cannot open folder \(closed): Permission denied"), "\(theirs.errors)")
+        #expect(
+            theirs.errors.contains("warning: cannot open folder \(closed): Permission denied"),
+            "\(theirs.errors)")
         #expect(try Self.state(own + "/index.sqlite") == (12, 12, ["ok"]))
     }
 
     // MARK: Full disk
 
-    @Test("a full disk stops index cleanly (disk full at FILE, N MB free), keeps committed rows; the next run completes",
-          .enabled(if: Mounts.available, mountReason))
+    @Test(
+        "a full disk stops index cleanly (disk full at FILE, N MB free), keeps committed rows; the next run completes",
+        .enabled(if: Mounts.available, mountReason))
     func diskFullWhileIndexing() throws {
         let sandbox = try Sandbox()
         let mount = sandbox.root + "/small"
         try Mounts.tmpfs(at: mount, kilobytes: 4096)
         defer { Mounts.unmount(mount) }
         let db = mount + "/index.sqlite"
-        let first = try Self.run(["index", "--db", db, "--model", Self.model, sandbox.gallery], in: sandbox)
+        let first = try Self.run(
+            ["index", "--db", db, "--model", Self.model, sandbox.gallery], in: sandbox)
         #expect(first.status == 0, "\(first.errors)")
         #expect(try Self.state(db) == (12, 12, ["ok"]))
 
@@ -287,14 +318,19 @@ struct FaultInjectionTests {
         #expect(full.status == 1)
         #expect(full.errors.contains("disk full at \(mount)/index"), "\(full.errors)")
         #expect(full.errors.contains("MB free)"), "\(full.errors)")
-        #expect(full.errors.contains("photos to add need about"), "the pre-flight warning: \(full.errors)")
+        #expect(
+            full.errors.contains("photos to add need about"),
+            "the pre-flight warning: \(full.errors)")
         #expect(!full.errors.contains("sqlite error"))
         #expect(try Self.state(db) == (12, 12, ["ok"]))
         // Read-only use goes on while the disk is full.
         let status = try Self.run(["status", "--db", db], in: sandbox)
         #expect(status.status == 0, "\(status.errors)")
-        let search = try Self.run(["search", "--db", db, "--model", Self.model, "--top", "2", "red"], in: sandbox)
-        #expect(search.status == 0 && search.output.split(separator: "\n").count == 2, "\(search.errors)")
+        let search = try Self.run(
+            ["search", "--db", db, "--model", Self.model, "--top", "2", "red"], in: sandbox)
+        #expect(
+            search.status == 0 && search.output.split(separator: "\n").count == 2,
+            "\(search.errors)")
 
         try FileManager.default.removeItem(atPath: filler)
         let again = try Self.run(["index", "--db", db, "--model", Self.model, more], in: sandbox)
@@ -302,8 +338,9 @@ struct FaultInjectionTests {
         #expect(try Self.state(db) == (52, 52, ["ok"]))
     }
 
-    @Test("a photo folder unmounted during index stops the run; rows stay, none is marked failed or deleted",
-          .enabled(if: Mounts.available, mountReason))
+    @Test(
+        "a photo folder unmounted during index stops the run; rows stay, none is marked failed or deleted",
+        .enabled(if: Mounts.available, mountReason))
     func rootUnmountedDuringRun() throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
@@ -352,7 +389,9 @@ struct FaultInjectionTests {
 
     // MARK: Damaged and foreign files
 
-    @Test("a truncated or overwritten index gives a message naming the file and what to do; doctor --repair moves it aside")
+    @Test(
+        "a truncated or overwritten index gives a message naming the file and what to do; doctor --repair moves it aside"
+    )
     func damagedIndex() throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
@@ -376,18 +415,26 @@ struct FaultInjectionTests {
         let repair = try Self.run(["doctor", "--repair"], in: sandbox)
         #expect(repair.status == 0, "\(repair.output)\(repair.errors)")
         let moved = try FileManager.default.contentsOfDirectory(atPath: sandbox.root)
-            .filter { $0.hasPrefix("index.sqlite.corrupt-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+            .filter {
+                $0.hasPrefix("index.sqlite.corrupt-") && !$0.hasSuffix("-wal")
+                    && !$0.hasSuffix("-shm")
+            }
         #expect(moved.count == 1)
-        if let name = moved.first { #expect(Self.sha(sandbox.root + "/" + name) == damaged, "kept as it was") }
+        if let name = moved.first {
+            #expect(Self.sha(sandbox.root + "/" + name) == damaged, "kept as it was")
+        }
         let again = try Self.run(["index", "--model", Self.model, sandbox.gallery], in: sandbox)
         #expect(again.status == 0, "\(again.errors)")
         #expect(try Self.state(db) == (12, 12, ["ok"]))
 
         // Not a database at all.
-        try Data("these are my notes\n".utf8).write(to: URL(fileURLWithPath: sandbox.root + "/notes.sqlite"))
+        try Data("these are my notes\n".utf8).write(
+            to: URL(fileURLWithPath: sandbox.root + "/notes.sqlite"))
         let notes = try Self.run(["status", "--db", sandbox.root + "/notes.sqlite"], in: sandbox)
         #expect(notes.status != 0)
-        #expect(notes.errors.contains("notes.sqlite is not a picseek index (not an SQLite database)"), "\(notes.errors)")
+        #expect(
+            notes.errors.contains("notes.sqlite is not a picseek index (not an SQLite database)"),
+            "\(notes.errors)")
     }
 
     @Test("another program's SQLite database is refused and left untouched")
@@ -400,13 +447,16 @@ struct FaultInjectionTests {
         for command in [["status"], ["index", "--model", Self.model, sandbox.gallery]] {
             let result = try Self.run(command + ["--db", path], in: sandbox)
             #expect(result.status != 0)
-            #expect(result.errors.contains("is an SQLite database but not a picseek index (tables: "),
-                    "\(result.errors)")
+            #expect(
+                result.errors.contains("is an SQLite database but not a picseek index (tables: "),
+                "\(result.errors)")
         }
         #expect(Self.sha(path) == before)
     }
 
-    @Test("a damaged thumbnail file never stops the index: search and index work, doctor --repair makes previews again")
+    @Test(
+        "a damaged thumbnail file never stops the index: search and index work, doctor --repair makes previews again"
+    )
     func damagedThumbnails() throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
@@ -420,7 +470,8 @@ struct FaultInjectionTests {
         let status = try Self.run(["status"], in: sandbox)
         #expect(status.status == 0, "\(status.errors)")
         #expect(status.output.contains("thumbnails: unavailable"), "\(status.output)")
-        let search = try Self.run(["search", "--model", Self.model, "--top", "2", "red"], in: sandbox)
+        let search = try Self.run(
+            ["search", "--model", Self.model, "--top", "2", "red"], in: sandbox)
         #expect(search.status == 0, "\(search.errors)")
         try Self.noisePhotos(in: sandbox.gallery, count: 3, side: 64)
         let more = try Self.run(["index", "--model", Self.model, sandbox.gallery], in: sandbox)
@@ -439,8 +490,9 @@ struct FaultInjectionTests {
 
     // MARK: Signals
 
-    @Test("SIGTERM and SIGHUP during index finish the transaction and exit 143 and 129, the index consistent",
-          arguments: [(SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
+    @Test(
+        "SIGTERM and SIGHUP during index finish the transaction and exit 143 and 129, the index consistent",
+        arguments: [(SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
     func terminateWhileIndexing(signal number: Int32, expected: Int32) throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
@@ -500,7 +552,8 @@ struct FaultInjectionTests {
         try? err.close()
         let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
         #expect(errors.isEmpty, "\(errors)")
-        let quiet = (process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE)
+        let quiet =
+            (process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE)
             || (process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(quiet, "\(process.terminationReason) \(process.terminationStatus)")
     }

@@ -18,7 +18,9 @@ struct ReadOnlyIndexTests {
     func statusLine() {
         var state = Fixtures.state(rows: 12, columns: 70)
         Fixtures.send(&state, .summaryLoaded(Self.readOnly), .keyPressed(.escape))
-        #expect(view(state).lines[11].contains("120 photos · read-only index"), "\(view(state).lines[11])")
+        #expect(
+            view(state).lines[11].contains("120 photos · read-only index"),
+            "\(view(state).lines[11])")
     }
 
     @Test("r and a requested reindex are refused with the reason; search still runs")
@@ -28,8 +30,9 @@ struct ReadOnlyIndexTests {
         #expect(Fixtures.send(&state, .keyPressed(.character("r"))) == [])
         #expect(!state.reindexing)
         #expect(state.message?.isError == true)
-        #expect(state.message?.text
-            == "reindex disabled: read-only index (its file system is mounted read-only)")
+        #expect(
+            state.message?.text
+                == "reindex disabled: read-only index (its file system is mounted read-only)")
         #expect(Fixtures.send(&state, .reindexRequested) == [])
         Fixtures.send(&state, .keyPressed(.character("/")))
         let effects = Fixtures.send(&state, msgs: Fixtures.typing("cat"))

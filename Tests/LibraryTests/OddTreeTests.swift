@@ -1,17 +1,20 @@
 import Foundation
-import Testing
-@testable import Library
 import PicseekCore
 import Store
+import Testing
+
+@testable import Library
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Trees that change under the indexer: files written while read, a root that goes away
 /// during a run, very deep folders.
 @Suite("Indexer on odd file trees", .serialized)
 struct OddTreeTests {
-    @Test("a file that keeps growing while read is retried, then reported; it reads once it settles")
+    @Test(
+        "a file that keeps growing while read is retried, then reported; it reads once it settles")
     func changingFile() throws {
         let tree = TempTree()
         let path = tree.write("growing.jpg", String(repeating: "x", count: 24 << 20))
@@ -37,7 +40,9 @@ struct OddTreeTests {
         #expect(bytes.count > 24 << 20 && stamp.size == Int64(bytes.count))
     }
 
-    @Test("a root that disappears during a run stops it; rows stay, nothing is recorded failed or deleted")
+    @Test(
+        "a root that disappears during a run stops it; rows stay, nothing is recorded failed or deleted"
+    )
     func rootVanishes() throws {
         let f = try IndexFixture()
         for index in 0..<40 { f.tree.write("p\(index).jpg", "photo \(index)") }

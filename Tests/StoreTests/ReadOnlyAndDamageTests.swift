@@ -2,12 +2,15 @@ import Foundation
 import GRDB
 import PicseekCore
 import Testing
+
 @testable import Store
 
 /// A fresh folder for database files; removed at the end.
 private final class TempFolder {
     let dir = NSTemporaryDirectory() + "picseek-store-faults-\(UUID().uuidString)"
-    init() throws { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    init() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 }
 
@@ -65,7 +68,9 @@ struct ReadOnlyAndDamageTests {
         let junk = Data("not sqlite at all, just some text".utf8)
         try junk.write(to: URL(fileURLWithPath: path))
         for mode in [IndexStore.Mode.readWrite, .readOnly] {
-            #expect(throws: StoreError.notADatabase(path: path)) { try IndexStore.open(path: path, mode: mode) }
+            #expect(throws: StoreError.notADatabase(path: path)) {
+                try IndexStore.open(path: path, mode: mode)
+            }
         }
         #expect(FileManager.default.contents(atPath: path) == junk)
     }
@@ -76,7 +81,10 @@ struct ReadOnlyAndDamageTests {
         let path = t.dir + "/other.sqlite"
         do {
             let queue = try DatabaseQueue(path: path)
-            try queue.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x')") }
+            try queue.write {
+                try $0.execute(
+                    sql: "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x')")
+            }
         }
         let before = FileManager.default.contents(atPath: path)
         for mode in [IndexStore.Mode.readWrite, .readOnly] {
@@ -113,7 +121,8 @@ struct ReadOnlyAndDamageTests {
         let damaged = StoreError.wrap(
             DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed"),
             path: "/d/index.sqlite")
-        #expect("\(damaged)".hasPrefix("/d/index.sqlite is damaged (database disk image is malformed)"))
+        #expect(
+            "\(damaged)".hasPrefix("/d/index.sqlite is damaged (database disk image is malformed)"))
         #expect("\(damaged)".contains("picseek doctor --repair"))
         let notDB = StoreError.wrap(DatabaseError(resultCode: .SQLITE_NOTADB), path: "/d/x")
         #expect(notDB as? StoreError == StoreError.notADatabase(path: "/d/x"))

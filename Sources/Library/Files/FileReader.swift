@@ -52,7 +52,9 @@ public enum FileReader {
             filled += n
         }
         var after = stat()
-        guard fstat(fd, &after) == 0 else { throw .system(path: path, operation: "stat", code: errno) }
+        guard fstat(fd, &after) == 0 else {
+            throw .system(path: path, operation: "stat", code: errno)
+        }
         if filled < bytes.count || after.st_size != st.st_size || mtimeNs(after) != mtimeNs(st) {
             return nil
         }

@@ -91,7 +91,9 @@ public final class Indexer {
         var out: [[UInt8]: UInt64] = [:]
         for root in roots {
             var info = stat()
-            if RawPath.withCString(root, { stat($0, &info) }) == 0 { out[root] = UInt64(info.st_dev) }
+            if RawPath.withCString(root, { stat($0, &info) }) == 0 {
+                out[root] = UInt64(info.st_dev)
+            }
         }
         return out
     }

@@ -202,7 +202,8 @@ struct Pass {
     private func vanishedRoot(of path: [UInt8]) -> [UInt8]? {
         for (root, device) in rootDevices where RawPath.isUnder(path, root) {
             var info = stat()
-            if RawPath.withCString(root, { stat($0, &info) }) != 0 || UInt64(info.st_dev) != device {
+            let status = RawPath.withCString(root) { stat($0, &info) }
+            if status != 0 || UInt64(info.st_dev) != device {
                 return root
             }
         }

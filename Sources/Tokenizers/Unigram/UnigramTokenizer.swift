@@ -206,7 +206,9 @@ public final class UnigramTokenizer: TextTokenizer {
     private static func precompiled(_ json: JSONValue?) -> JSONValue? {
         guard let json, !json.isNull else { return nil }
         let items = json["type"]?.string == "Sequence" ? (json["normalizers"]?.array ?? []) : [json]
-        return items.first { $0["type"]?.string == "Precompiled" && $0["precompiled_charsmap"] != nil }
+        return items.first {
+            $0["type"]?.string == "Precompiled" && $0["precompiled_charsmap"] != nil
+        }
     }
 
     private static func addedTokens(_ json: JSONValue?, path: String) throws -> AddedTokens {
