@@ -57,8 +57,10 @@ public final class ThumbnailStore: @unchecked Sendable {
         } else {
             try store.migrate()
         }
-        // Reading one row finds a damaged or foreign file now rather than mid-run.
-        _ = try store.count()
+        // Reading a row finds a damaged or foreign file now rather than mid-run.
+        _ = try pool.read {
+            try Row.fetchOne($0, sql: "SELECT content_hash FROM thumbnails LIMIT 1")
+        }
         return store
     }
 
