@@ -283,6 +283,9 @@ struct FaultInjectionTests {
         try FileManager.default.copyItem(
             atPath: sandbox.gallery + "/red.jpg", toPath: closed + "/secret.jpg")
         #expect(chmod(closed, 0o700) == 0)
+        let locked = sandbox.gallery + "/locked.jpg"
+        try FileManager.default.copyItem(atPath: sandbox.gallery + "/blue.jpg", toPath: locked)
+        #expect(chmod(locked, 0o600) == 0)
         let theirs = try Self.runAsNobody(
             ["index", "--db", own + "/index.sqlite", "--model", Self.model, sandbox.gallery],
             in: sandbox)
@@ -290,7 +293,11 @@ struct FaultInjectionTests {
         #expect(
             theirs.errors.contains("warning: cannot open folder \(closed): Permission denied"),
             "\(theirs.errors)")
-        #expect(try Self.state(own + "/index.sqlite") == (12, 12, ["ok"]))
+        // The unreadable file is recorded with its reason, the rest is indexed.
+        #expect(try Self.state(own + "/index.sqlite") == (13, 12, ["ok"]))
+        let errors = try Self.runAsNobody(["errors", "--db", own + "/index.sqlite"], in: sandbox)
+        #expect(errors.output.contains("locked.jpg"), "\(errors.output)")
+        #expect(errors.output.contains("Permission denied"), "\(errors.output)")
     }
 
     // MARK: Full disk
