@@ -92,3 +92,23 @@ struct OddTreeTests {
         #expect(report.problems.isEmpty)
     }
 }
+
+@Suite("Scanner on a large folder")
+struct LargeFolderTests {
+    @Test("a folder of 200,000 files is listed in full; only photo names are looked at closely")
+    func twoHundredThousandFiles() throws {
+        let tree = TempTree()
+        let dir = tree.rootString + "/big"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for index in 0..<200_000 {
+            let name = dir + (index % 4 == 0 ? "/p\(index).jpg" : "/f\(index).txt")
+            let fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            #expect(fd >= 0)
+            close(fd)
+        }
+        let result = FileScanner(options: ScanOptions()).scan(root: tree.root)
+        #expect(result.files.count == 50_000)
+        #expect(result.problems.isEmpty)
+        #expect(result.folders == 2)
+    }
+}
