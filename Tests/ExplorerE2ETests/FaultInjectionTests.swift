@@ -219,7 +219,27 @@ struct FaultInjectionTests {
     static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
-    static let canSwitchUser = getuid() == 0 && setpriv != nil
+    /// Root with `setpriv`, and the binary and the test model reachable by `nobody` (a
+    /// checkout under a private home folder is not).
+    static let canSwitchUser: Bool = {
+        guard getuid() == 0, let setpriv, let binary = BinaryTests.binary else { return false }
+        func asNobody(_ command: [String]) -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: setpriv)
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups"] + command
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        let test = ["/usr/bin/test", "/bin/test"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        guard let test else { return false }
+        return asNobody([binary, "--version"])
+            && asNobody([test, "-r", model + "/model.safetensors"])
+    }()
 
     /// Runs the binary as the user `nobody` (uid 65534) through `setpriv`.
     static func runAsNobody(
@@ -251,7 +271,9 @@ struct FaultInjectionTests {
 
     @Test(
         "another user's index in a folder they cannot write: read-only commands work, index says why not; unreadable folders are reported, not fatal",
-        .enabled(if: canSwitchUser, "needs root and setpriv to run the binary as another user"))
+        .enabled(
+            if: canSwitchUser,
+            "needs root, setpriv, and a binary and model the user nobody can reach"))
     func anotherUsersIndex() throws {
         let sandbox = try Sandbox()
         let db = sandbox.database
