@@ -8,8 +8,12 @@ Run with the reference virtualenv (see CONVENTIONS.md, "Regenerating fixtures"):
 wordpiece: encodes ~500 strings with the Python BERT tokenizer that Chinese-CLIP uses and the
   real 21128-entry vocabulary (Sources/Tokenizers/Resources/chinese-clip-vocab.txt), truncated
   to 52 as Chinese-CLIP does, into Tests/TokenizersTests/Fixtures/wordpiece-chinese-clip.json.
+  Special-token literals typed in the text ([CLS] [SEP] [UNK] [MASK] [PAD]) go through
+  tokenize(), as transformers does, and are checked against transformers 5's BertTokenizer.
 unigram: trains a small SentencePiece Unigram model on a generated multilingual corpus, converts
-  it into an XLM-RoBERTa-style tokenizer.json and records reference ids for 300+ strings.
+  it into an XLM-RoBERTa-style tokenizer.json and records reference ids for 300+ strings, from
+  `tokenizers` (the file's own pipeline) and from transformers' XLMRobertaTokenizer
+  (AutoTokenizer, which keeps the vocabulary, added tokens and charsmap and rebuilds the rest).
 
 Everything is deterministic (fixed seeds); inputs and package versions are written into the
 fixtures' README.md.
