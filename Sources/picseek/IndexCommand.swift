@@ -48,6 +48,10 @@ struct Index: ParsableCommand {
         let imagePrecision = try precision.resolve()
         prepareThreads(for: imagePrecision)
         let store = try database.open()
+        if let problem = store.thumbnails.problem {
+            printError("warning: thumbnails not saved: " + TerminalSafe.escape(problem)
+                + " (picseek doctor --repair makes them later)")
+        }
         let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let processor = try makePhotoProcessor(for: embedder)
         var options = IndexOptions()

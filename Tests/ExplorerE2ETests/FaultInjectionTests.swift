@@ -416,6 +416,40 @@ struct FaultInjectionTests {
         #expect(try Self.state(db).photos == rows.count)
     }
 
+    @Test(
+        "a full thumbnail file never loses the main index: rows are committed, previews come back with doctor --repair",
+        .enabled(if: Mounts.available, mountReason))
+    func thumbnailsFull() throws {
+        let sandbox = try Sandbox()
+        let db = sandbox.database
+        // The thumbnail file lives on a small file system of its own (through a symlink).
+        let small = sandbox.root + "/thumbs-fs"
+        try Mounts.tmpfs(at: small, kilobytes: 2048)
+        defer { Mounts.unmount(small) }
+        let thumbs = DatabaseLocation.thumbnailPath(forIndexAt: db)
+        try FileManager.default.createSymbolicLink(
+            atPath: thumbs, withDestinationPath: small + "/index.thumbs.sqlite")
+        let first = try Self.run(["index", "--model", Self.model, sandbox.gallery], in: sandbox)
+        #expect(first.status == 0, "\(first.errors)")
+        let filler = Self.fill(small)
+        let more = sandbox.root + "/more"
+        try Self.noisePhotos(in: more, count: 30)
+        let full = try Self.run(["index", "--model", Self.model, more], in: sandbox)
+        #expect(full.status == 0, "\(full.errors)")
+        // Full when the file is opened (GRDB writes to an empty WAL) or when previews are put.
+        #expect(full.errors.contains("warning: thumbnails not saved: disk full at"), "\(full.errors)")
+        #expect(full.errors.contains("picseek doctor --repair makes them later"), "\(full.errors)")
+        #expect(try Self.state(db) == (42, 42, ["ok"]))
+        let doctor = try Self.run(["doctor"], in: sandbox)
+        #expect(doctor.status == 1)
+        #expect(doctor.output.contains("photos without one 30"), "\(doctor.output)")
+        try FileManager.default.removeItem(atPath: filler)
+        let repair = try Self.run(["doctor", "--repair"], in: sandbox)
+        #expect(repair.status == 0, "\(repair.output)\(repair.errors)")
+        #expect(repair.output.contains("made 30 previews again"), "\(repair.output)")
+        #expect(try IndexStore.open(path: db, mode: .readOnly).thumbnails.count() == 42)
+    }
+
     // MARK: Damaged and foreign files
 
     @Test(

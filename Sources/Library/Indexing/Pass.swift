@@ -140,7 +140,10 @@ struct Pass {
             do {
                 try indexer.store.thumbnails.put(thumbs)
             } catch {
-                if !thumbnailsFailed { indexer.warn?("thumbnails not saved: \(error)") }
+                if !thumbnailsFailed {
+                    indexer.warn?(
+                        "thumbnails not saved: \(error) (picseek doctor --repair makes them later)")
+                }
                 thumbnailsFailed = true
             }
             let outcomes = try indexer.store.apply(changes, model: model)
