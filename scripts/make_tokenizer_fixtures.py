@@ -8,8 +8,12 @@ Run with the reference virtualenv (see CONVENTIONS.md, "Regenerating fixtures"):
 wordpiece: encodes ~500 strings with the Python BERT tokenizer that Chinese-CLIP uses and the
   real 21128-entry vocabulary (Sources/Tokenizers/Resources/chinese-clip-vocab.txt), truncated
   to 52 as Chinese-CLIP does, into Tests/TokenizersTests/Fixtures/wordpiece-chinese-clip.json.
+  Special-token literals typed in the text ([CLS] [SEP] [UNK] [MASK] [PAD]) go through
+  tokenize(), as transformers does, and are checked against transformers 5's BertTokenizer.
 unigram: trains a small SentencePiece Unigram model on a generated multilingual corpus, converts
-  it into an XLM-RoBERTa-style tokenizer.json and records reference ids for 300+ strings.
+  it into an XLM-RoBERTa-style tokenizer.json and records reference ids for 300+ strings, from
+  `tokenizers` (the file's own pipeline) and from transformers' XLMRobertaTokenizer
+  (AutoTokenizer, which keeps the vocabulary, added tokens and charsmap and rebuilds the rest).
 
 Everything is deterministic (fixed seeds); inputs and package versions are written into the
 fixtures' README.md.
@@ -138,6 +142,26 @@ NUMBERS_URLS = [
 ]
 
 
+# Special-token literals typed in a query: transformers' BertTokenizer matches its added tokens
+# ([PAD] [UNK] [CLS] [SEP] [MASK]) in the raw text, exactly (case, brackets), before cleaning.
+SPECIAL_LITERALS_BERT = [
+    "[CLS] literal [SEP]", "[CLS][SEP][UNK][MASK][PAD]", "a[MASK]b", "[cls] [Cls] [CLS ]",
+    "猫[SEP]狗", " [UNK] ", "[[CLS]]", "x [unused1] y", "##[SEP]", "[CLS]\u00e9", "\u00c9[SEP]\u00e9",
+    "[SEP]\u200b[SEP]", "a\u00a0[MASK]\u3000b", "[MASK]" * 60, "一只[MASK]在海边",
+    "a photo of a [MASK].", "[UNK][UNK]", "[PAD]", "\t[CLS]\n", "[\uff23\uff2c\uff33]",
+    "[CLS]" + "a" * 201, "e\u0301[SEP]\u0301", "[MASK]'s", "[SEP]]",
+]
+
+# The same for XLM-R (<s> <pad> </s> <unk> <mask>; <mask> may strip whitespace on its left).
+SPECIAL_LITERALS_XLMR = [
+    "<s> literal </s> <pad>", "<s></s><pad><unk><mask>", "word<mask>word", "word  <mask>  word",
+    " <mask>", "<mask> x", "x </s>y", "<S> <MASK>", "<unk>", "a <unk> b", "<s>\u3000x",
+    "x\u00a0<mask>", "<mask>\u3000<mask>", "\u200b<mask>", "<mask>" * 80, "一只<mask>在海边",
+    "a photo of a <mask>.", "<s> <s> <s> ", "\t</s>\n", "<pad><pad>", "<<s>>", "</s></s>",
+    "<mask >", "a\n<mask>\nb", "\uff1cmask\uff1e", "x <mask>\u200by", "cat</s>", "</s> cat",
+]
+
+
 def over_long():
     out = [
         "我" * 60, "我" * 49, "我" * 50, "我" * 51, "猫" * 100, ("a photo of a cat " * 20).strip(),
@@ -198,7 +222,8 @@ def random_strings(rng, count):
 def wordpiece_strings():
     rng = random.Random(SEED)
     groups = [CHINESE, ENGLISH, MIXED, JAPANESE, KOREAN, EMOJI, ACCENTS, FULLWIDTH, PUNCTUATION,
-              WHITESPACE_CONTROL, NUMBERS_URLS, over_long(), long_words(), random_strings(rng, 180)]
+              WHITESPACE_CONTROL, NUMBERS_URLS, over_long(), long_words(), random_strings(rng, 180),
+              SPECIAL_LITERALS_BERT]
     strings = []
     seen = set()
     for group in groups:
@@ -228,11 +253,29 @@ def make_wordpiece():
     cls_id, sep_id = slow.vocab["[CLS]"], slow.vocab["[SEP]"]
 
     def slow_ids(text, max_chars=200):
+        # tokenize(): special-token literals split out first (added tokens), then
+        # basic_tokenizer + wordpiece_tokenizer on the text between them.
         slow.wordpiece_tokenizer.max_input_chars_per_word = max_chars
-        words = slow.basic_tokenizer.tokenize(text)
-        pieces = [p for w in words for p in slow.wordpiece_tokenizer.tokenize(w)]
+        pieces = slow.tokenize(text)
         slow.wordpiece_tokenizer.max_input_chars_per_word = 200
         return [slow.vocab.get(p, slow.vocab["[UNK]"]) for p in pieces]
+
+    # transformers 5's BertTokenizer (AutoTokenizer on a Chinese-CLIP folder), for comparison on
+    # the special-token literals: it must agree with the Python tokenizer there.
+    import tempfile
+    from transformers import AutoTokenizer
+    with tempfile.TemporaryDirectory() as folder:
+        with open(VOCAB, encoding="utf-8") as src, open(os.path.join(folder, "vocab.txt"), "w",
+                                                         encoding="utf-8") as dst:
+            dst.write(src.read())
+        with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
+            json.dump({"do_lower_case": True, "tokenizer_class": "BertTokenizer"}, f)
+        auto = AutoTokenizer.from_pretrained(folder)
+        for text in SPECIAL_LITERALS_BERT:
+            if len(text) > 100:
+                continue  # the 100/200-character word limits differ
+            if auto(text)["input_ids"] != [cls_id] + slow_ids(text) + [sep_id]:
+                raise SystemExit(f"AutoTokenizer and the Python tokenizer differ on {ascii(text)}")
 
     # The Rust pipeline (transformers 5's BertTokenizer is this fast tokenizer), for comparison.
     fast = tokenizers.Tokenizer(tokenizers.models.WordPiece.from_file(
@@ -240,6 +283,7 @@ def make_wordpiece():
     fast.normalizer = tokenizers.normalizers.BertNormalizer(
         clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True)
     fast.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    fast.add_special_tokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
 
     cases = []
     fast_differs = []
@@ -254,8 +298,9 @@ def make_wordpiece():
                        "ids": truncate_bert(slow_ids(text, 100), cls_id, sep_id)})
 
     fixture = {
-        "reference": "transformers BertTokenizerLegacy (the Python BertTokenizer): basic_tokenizer + "
-                     "wordpiece_tokenizer, do_lower_case=True, tokenize_chinese_chars=True, "
+        "reference": "transformers BertTokenizerLegacy (the Python BertTokenizer): tokenize() (added "
+                     "special tokens split out of the raw text, then basic_tokenizer + "
+                     "wordpiece_tokenizer), do_lower_case=True, tokenize_chinese_chars=True, "
                      "max_input_chars_per_word=200, ids = [CLS] + ids[:50] + [SEP]",
         "transformers": transformers.__version__,
         "python_unicode": unicodedata.unidata_version,
@@ -403,7 +448,8 @@ def plain_pipeline_style(config):
 
 def unigram_strings():
     rng = random.Random(SEED + 1)
-    strings = list(dict.fromkeys(NFKC_SENSITIVE + wordpiece_strings() + random_strings(rng, 60)))
+    strings = list(dict.fromkeys(NFKC_SENSITIVE + wordpiece_strings() + random_strings(rng, 60)
+                                 + SPECIAL_LITERALS_XLMR))
     return strings
 
 
@@ -439,6 +485,28 @@ def make_unigram():
                               "ids_clean": tok.encode(whitespace_clean(text)).ids})
             expected["variants"][name] = cases
             print(f"unigram: {name}: {len(cases)} strings, vocab {tok.get_vocab_size()}")
+        # transformers 5's XLMRobertaTokenizer, as AutoTokenizer (and so OpenCLIP's HFTokenizer)
+        # loads a folder holding the file: it keeps the vocabulary, added tokens and Precompiled
+        # charsmap and rebuilds the rest of the pipeline.
+        from transformers import AutoTokenizer
+        expected["transformers_xlmr"] = {}
+        for name in variants:
+            with tempfile.TemporaryDirectory() as folder:
+                with open(os.path.join(FIXTURES, name), encoding="utf-8") as src, \
+                        open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as dst:
+                    dst.write(src.read())
+                with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
+                    json.dump({"tokenizer_class": "XLMRobertaTokenizer"}, f)
+                auto = AutoTokenizer.from_pretrained(folder)
+                assert type(auto).__name__ == "XLMRobertaTokenizer", type(auto)
+
+                def ids(text):
+                    return auto(text, truncation=True, max_length=context_length)["input_ids"]
+
+                cases = [{"text": text, "ids": ids(text), "ids_clean": ids(whitespace_clean(text))}
+                         for text in strings]
+            expected["transformers_xlmr"][name] = cases
+            print(f"unigram: {name}: {len(cases)} strings through transformers' XLMRobertaTokenizer")
         with open(ids_path, "w", encoding="ascii") as f:
             json.dump(expected, f, ensure_ascii=True, indent=0)
             f.write("\n")

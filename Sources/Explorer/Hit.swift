@@ -97,6 +97,9 @@ public struct IndexSummary: Equatable, Sendable {
     /// Files of image formats picseek does not read, skipped by the last reindex
     /// run from the explorer.
     public var skipped = 0
+    /// Why the index cannot be written (read-only file or mount, full disk), when it cannot:
+    /// the status line says "read-only index" and reindexing is disabled.
+    public var readOnlyReason: String?
 
     /// Creates a summary.
     public init(photos: Int, errors: Int, modelName: String, roots: [String], models: [String] = []) {

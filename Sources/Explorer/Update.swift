@@ -260,6 +260,11 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.message = StatusMessage("copied path to the clipboard (OSC 52)", isError: false)
         return [.copyToClipboard(bytes: hit.pathBytes)]
     case .reindex:
+        if let reason = state.summary?.readOnlyReason {
+            setError(
+                &state, "reindex disabled: read-only index (" + TerminalSafe.escape(reason) + ")")
+            return []
+        }
         guard !state.reindexing else {
             state.message = StatusMessage("a reindex is already running", isError: false)
             return []

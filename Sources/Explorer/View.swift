@@ -118,6 +118,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         parts.append("\(Format.count(summary.photos)) photos")
         let errors = summary.errors + (state.progress?.errors ?? 0)
         if errors > 0 { parts.append("\(Format.count(errors)) errors") }
+        if summary.readOnlyReason != nil { parts.append("read-only index") }
     }
     if state.reindexing, let progress = state.progress {
         var text = "indexing \(progress.done)"

@@ -31,29 +31,85 @@ public final class ThumbnailStore: @unchecked Sendable {
     public let path: String
     let writer: any DatabaseWriter
 
-    static func open(path: String) throws -> ThumbnailStore {
+    /// Why the thumbnail file could not be opened (previews then live in memory for this
+    /// run only); nil when it is in use.
+    public let problem: String?
+
+    static func open(path: String, readOnly: Bool = false) throws -> ThumbnailStore {
+        try IndexStore.checkHeader(path)
         var config = Configuration()
         config.busyMode = .timeout(10)
+        config.readonly = readOnly
         config.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
         }
-        let pool = try DatabasePool(path: path, configuration: config)
-        let store = ThumbnailStore(path: path, writer: pool)
-        try store.migrate()
+        let pool = try DatabasePool(
+            path: readOnly ? IndexStore.readOnlyLocation(path) : path, configuration: config)
+        let store = ThumbnailStore(path: path, writer: pool, problem: nil)
+        if readOnly {
+            let exists = try pool.read { try $0.tableExists("thumbnails") }
+            if !exists {
+                throw StoreError.cannotMigrate(
+                    path: path, found: 0, supported: 1, reason: IndexStore.writeBlocker(path))
+            }
+        } else {
+            try store.migrate()
+        }
+        // Reading a row finds a damaged or foreign file now rather than mid-run.
+        _ = try pool.read {
+            try Row.fetchOne($0, sql: "SELECT content_hash FROM thumbnails LIMIT 1")
+        }
+        return store
+    }
+
+    /// `open`, or, when the file is missing (read-only), damaged, foreign or cannot be
+    /// written, an empty in-memory store that names the problem: previews are a cache and never
+    /// stop the index from opening. `picseek doctor --repair` moves a bad file aside.
+    static func openOrFallback(path: String, readOnly: Bool) -> ThumbnailStore {
+        if readOnly && !FileManager.default.fileExists(atPath: path) {
+            return fallback(path: path, problem: "\(path) does not exist")
+        }
+        do {
+            return try open(path: path, readOnly: readOnly)
+        } catch {
+            let wrapped = StoreError.wrap(error, path: path)
+            switch wrapped as? StoreError {
+            case .notADatabase?:
+                return fallback(
+                    path: path, problem: "\(path) is not an SQLite database (overwritten?)")
+            case .corrupt(_, let detail)?:
+                return fallback(path: path, problem: "\(path) is damaged (\(detail))")
+            default:
+                return fallback(path: path, problem: "\(wrapped)")
+            }
+        }
+    }
+
+    private static func fallback(path: String, problem: String) -> ThumbnailStore {
+        // An in-memory SQLite database needs no disk; this cannot fail short of no memory.
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue()
+        } catch {
+            preconditionFailure("in-memory SQLite: \(error)")
+        }
+        let store = ThumbnailStore(path: path, writer: queue, problem: problem)
+        try? store.migrate()
         return store
     }
 
     static func inMemory() throws -> ThumbnailStore {
-        let store = ThumbnailStore(path: ":memory:", writer: try DatabaseQueue())
+        let store = ThumbnailStore(path: ":memory:", writer: try DatabaseQueue(), problem: nil)
         try store.migrate()
         return store
     }
 
-    private init(path: String, writer: any DatabaseWriter) {
+    private init(path: String, writer: any DatabaseWriter, problem: String?) {
         self.path = path
         self.writer = writer
+        self.problem = problem
     }
 
     private func migrate() throws {

@@ -28,14 +28,64 @@ struct DatabaseOptions: ParsableArguments {
         try IndexStore.open(path: path())
     }
 
-    /// Opens the index only if it exists, so read-only commands do not create one.
+    /// Opens the index only if it exists, so read-only commands do not create one, and
+    /// opens it for writing (`forget`).
     func openExisting() throws -> IndexStore {
+        let path = try existingPath()
+        return try IndexStore.open(path: path)
+    }
+
+    /// Opens an existing index without writing to it (`search`, `status`, `errors`,
+    /// `duplicates`), so these work on a full disk, a read-only mount or file, and another
+    /// user's index. An index whose schema is missing or older is migrated first when it can
+    /// be written; when it cannot, the error says why.
+    func openForReading() throws -> IndexStore {
+        let path = try existingPath()
+        do {
+            return try IndexStore.open(path: path, mode: .readOnly)
+        } catch let error as StoreError {
+            guard case .cannotMigrate = error, IndexStore.writeProblem(at: path) == nil else {
+                throw error
+            }
+            do {
+                return try IndexStore.open(path: path)
+            } catch let writing as StoreError {
+                switch writing {
+                case .diskFull, .readOnly, .cannotMigrate: throw error
+                default: throw writing
+                }
+            }
+        }
+    }
+
+    /// Opens the index for the explorer: for writing when it can be written, else read-only
+    /// (the explorer then says "read-only index" and does not reindex).
+    func openPreferringWrite() throws -> IndexStore {
+        let path = try path()
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists, IndexStore.writeProblem(at: path) != nil {
+            return try IndexStore.open(path: path, mode: .readOnly)
+        }
+        do {
+            return try IndexStore.open(path: path)
+        } catch let error as StoreError {
+            switch error {
+            case .diskFull, .readOnly, .cannotMigrate:
+                guard exists else { throw error }
+                return try IndexStore.open(path: path, mode: .readOnly)
+            default:
+                throw error
+            }
+        }
+    }
+
+    private func existingPath() throws -> String {
         let path = try path()
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError(
                 "no index at \(TerminalSafe.escape(path)); run picseek index PATH first")
         }
-        return try IndexStore.open(path: path)
+        return path
     }
 }
 

@@ -33,7 +33,7 @@ struct Duplicates: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.openExisting()
+        let store = try database.openForReading()
         let identity = try loadEmbedder(modelPath: model).model
         guard let record = try store.model(named: identity.name) else {
             throw CLIError("the index holds no vectors of model \(TerminalSafe.escape(identity.name)); "

@@ -13,7 +13,7 @@ struct Errors: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try database.openExisting()
+        let store = try database.openForReading()
         let failed = try store.failedPhotos()
         for photo in failed {
             print("\(RawPath.display(photo.path)): \(TerminalSafe.escape(photo.error ?? "unknown error"))")

@@ -48,6 +48,10 @@ struct Index: ParsableCommand {
         let imagePrecision = try precision.resolve()
         prepareThreads(for: imagePrecision)
         let store = try database.open()
+        if let problem = store.thumbnails.problem {
+            printError("warning: thumbnails not saved: " + TerminalSafe.escape(problem)
+                + " (picseek doctor --repair makes them later)")
+        }
         let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let processor = try makePhotoProcessor(for: embedder)
         var options = IndexOptions()
@@ -59,9 +63,13 @@ struct Index: ParsableCommand {
         let interrupt = InterruptHandler { control.cancel() }
         defer { interrupt.stop() }
         let renderer = ProgressRenderer()
-        let report = try Indexer(
-            store: store, embedder: embedder, processor: processor, options: options
-        ).run(roots: roots, control: control) { renderer.show($0) }
+        let indexer = Indexer(
+            store: store, embedder: embedder, processor: processor, options: options)
+        indexer.warn = { text in
+            renderer.finish()
+            printError("warning: " + TerminalSafe.escape(text))
+        }
+        let report = try indexer.run(roots: roots, control: control) { renderer.show($0) }
         renderer.finish()
         for problem in report.problems { printError("warning: \(problem)") }
         print(summary(report))
@@ -71,7 +79,7 @@ struct Index: ParsableCommand {
             print("skipped \(total) file\(total == 1 ? "" : "s") in formats picseek does not read "
                 + "(only JPEG and PNG): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
-        if report.cancelled { throw ExitCode(130) }
+        if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
     }
 
     private func summary(_ r: IndexReport) -> String {
@@ -83,26 +91,46 @@ struct Index: ParsableCommand {
     }
 }
 
-/// Turns SIGINT into a cancel request; a second Ctrl-C exits at once.
+/// Turns SIGINT, SIGTERM and SIGHUP into a cancel request: the indexer finishes the
+/// transaction it is in, and the command then exits 130, 143 or 129 (128 + the signal) with
+/// the index consistent. A second signal exits at once (committed work is kept either way).
 final class InterruptHandler {
-    private let source: DispatchSourceSignal
-    private var count = 0
+    private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var received: Int32?
+
+    /// The first signal received, if any.
+    var signal: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return received
+    }
 
     init(onInterrupt: @escaping () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [unowned self] in
-            count += 1
-            if count > 1 { exit(130) }
-            printError("\ninterrupted: finishing the current batch (Ctrl-C again to quit now)")
-            onInterrupt()
+        for number in Self.signals {
+            Glibc.signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [unowned self] in
+                lock.lock()
+                let first = received == nil
+                if first { received = number }
+                lock.unlock()
+                if !first { exit(128 + number) }
+                let name = number == SIGINT
+                    ? "interrupted" : number == SIGTERM ? "terminated" : "hung up"
+                let again = number == SIGINT ? " (Ctrl-C again to quit now)" : ""
+                printError("\n\(name): finishing the current batch\(again)")
+                onInterrupt()
+            }
+            source.resume()
+            sources.append(source)
         }
-        source.resume()
     }
 
     func stop() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in Self.signals { Glibc.signal(number, SIG_DFL) }
     }
 }
 

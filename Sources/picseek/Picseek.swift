@@ -8,7 +8,8 @@ struct Picseek: ParsableCommand {
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
         subcommands: [
-            ExploreCommand.self, Index.self, Search.self, Duplicates.self, Status.self, Forget.self, Errors.self,
+            ExploreCommand.self, Index.self, Search.self, Duplicates.self, Status.self, Forget.self,
+            Errors.self, Doctor.self,
             EmbedCommand.self, EvalCommand.self, ModelCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)

@@ -82,7 +82,7 @@ struct Search: ParsableCommand {
         var templates = PromptTemplates.standard
         if let templateEn { try templates.set(templateEn, for: .en) }
         if let templateZh { try templates.set(templateZh, for: .zh) }
-        let store = try database.openExisting()
+        let store = try database.openForReading()
         let folderPath = try folder.map { try canonicalFolder($0) }
         let likeID = try like.map { try photoID($0, store: store) }
 

@@ -14,10 +14,14 @@ struct Status: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try database.openExisting()
+        let store = try database.openForReading()
         let s = try store.summary()
         print("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
         print("photos: \(s.photos) (\(s.failed) failed, see picseek errors)")
+        if let problem = store.thumbnails.problem {
+            print("thumbnails: unavailable, " + TerminalSafe.escape(problem)
+                + " (picseek doctor --repair makes them again)")
+        }
         print("folders:")
         if s.roots.isEmpty { print("  none") }
         for root in s.roots {

@@ -14,6 +14,7 @@ struct UnigramTokenizerTests {
     struct Expected: Decodable {
         let context_length: Int
         let variants: [String: [Case]]
+        let transformers_xlmr: [String: [Case]]
     }
 
     static let variants = [
@@ -22,13 +23,17 @@ struct UnigramTokenizerTests {
     ]
 
     /// Compares every case, recording the first mismatch with the string escaped.
-    static func check(_ file: String, clean: Bool) throws {
+    static func check(
+        _ file: String, clean: Bool, pipeline: UnigramTokenizer.Pipeline = .tokenizerFile
+    ) throws {
         let expected = try FixtureSupport.decode(Expected.self, "unigram-expected.json")
-        let cases = try #require(expected.variants[file])
+        let reference =
+            pipeline == .tokenizerFile ? expected.variants : expected.transformers_xlmr
+        let cases = try #require(reference[file])
         #expect(cases.count >= 300)
         let tokenizer = try UnigramTokenizer(
             tokenizerJSON: try FixtureSupport.path(file), contextLength: expected.context_length,
-            cleanWhitespace: clean)
+            cleanWhitespace: clean, pipeline: pipeline)
         var mismatches = 0
         for item in cases {
             let ids = tokenizer.encode(item.text)
@@ -70,6 +75,37 @@ struct UnigramTokenizerTests {
         for file in Self.variants {
             try Self.check(file, clean: true)
         }
+    }
+
+    @Test("transformers' XLMRobertaTokenizer pipeline: ids equal AutoTokenizer's for every string and file")
+    func parityTransformers() throws {
+        for file in Self.variants {
+            try Self.check(file, clean: false, pipeline: .transformersXLMRoberta)
+            try Self.check(file, clean: true, pipeline: .transformersXLMRoberta)
+        }
+    }
+
+    @Test("special-token literals typed in a query become their ids; <mask> strips spaces on its left")
+    func specialLiterals() throws {
+        let converted = try UnigramTokenizer(
+            tokenizerJSON: try FixtureSupport.path("unigram-xlmr-converted.json"),
+            pipeline: .transformersXLMRoberta)
+        // <s>=0 <pad>=1 </s>=2 <unk>=3 <mask>=4001; 4 is the lone "▁" piece.
+        #expect(converted.encode("<s></s><pad><unk><mask>") == [0, 0, 2, 1, 3, 4001, 2])
+        #expect(converted.encode("a <unk> b") == [0, 4, 3999, 3, 4, 3986, 2])
+        #expect(converted.encode("a<unk>b") == converted.encode("a <unk> b"))
+        #expect(!converted.encode("<S> <MASK>").contains(4001))
+        let hub = try UnigramTokenizer(
+            tokenizerJSON: try FixtureSupport.path("unigram-xlmr-hub-style.json"),
+            cleanWhitespace: false)
+        // The file's own pipeline keeps the space before </s> as a "▁" piece; <mask> (lstrip)
+        // swallows the spaces on its left.
+        #expect(hub.encode("x </s>y") == [0, 4, 3, 4, 2, 4, 3981, 2])
+        #expect(hub.encode("word  <mask>") == hub.encode("word<mask>"))
+        let hubTransformers = try UnigramTokenizer(
+            tokenizerJSON: try FixtureSupport.path("unigram-xlmr-hub-style.json"),
+            cleanWhitespace: false, pipeline: .transformersXLMRoberta)
+        #expect(hubTransformers.encode("x </s>y") == [0, 4, 3, 2, 4, 3981, 2])
     }
 
     @Test("whitespace cleaning collapses Python whitespace runs and strips")

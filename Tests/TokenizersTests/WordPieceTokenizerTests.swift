@@ -61,6 +61,19 @@ struct WordPieceTokenizerTests {
         #expect(tokenizer.separatorID == 102)
     }
 
+    @Test("special-token literals typed in a query become their ids, exactly as written")
+    func specialLiterals() throws {
+        let tokenizer = try Self.bundledTokenizer()
+        #expect(tokenizer.encode("[CLS][SEP][UNK][MASK][PAD]") == [101, 101, 102, 100, 103, 0, 102])
+        #expect(tokenizer.encode("猫[SEP]狗") == [101, 4344, 102, 4318, 102])
+        #expect(tokenizer.encode(" [UNK] ") == [101, 100, 102])
+        // Lowercase or spaced forms are text: "[", "cls", "]".
+        #expect(!tokenizer.encode("[cls]").dropFirst().contains(101))
+        #expect(tokenizer.encode("[MASK ]").count > 3)
+        let ids = tokenizer.encode(String(repeating: "[MASK]", count: 60))
+        #expect(ids == [101] + Array(repeating: 103, count: 50) + [102])
+    }
+
     @Test("long text is cut to the context length with [SEP] kept last")
     func truncation() throws {
         let tokenizer = try Self.bundledTokenizer()

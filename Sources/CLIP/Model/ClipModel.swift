@@ -67,7 +67,9 @@ public final class ClipModel: Embedder, @unchecked Sendable {
                 fingerprint: "sha256:" + weights.fingerprint)
             let context = min(77, config.text.maxTokens)
             let tokenizer = Self.loadTokenizer(folder.path("tokenizer.json")) {
-                try UnigramTokenizer(tokenizerJSON: $0, contextLength: context)
+                // OpenCLIP tokenizes with transformers' AutoTokenizer: its XLM-R pipeline.
+                try UnigramTokenizer(
+                    tokenizerJSON: $0, contextLength: context, pipeline: .transformersXLMRoberta)
             }
             try self.init(
                 config: config, weights: weights, preprocess: spec, identity: identity, tokenizer: tokenizer,

@@ -9,6 +9,25 @@ public enum FileReader {
     /// Reads the file and returns its bytes with the size and mtime of the
     /// open file (`fstat`), so the stamp always matches the bytes read.
     public static func read(_ path: [UInt8], limit: Int64) throws(FileError) -> ([UInt8], FileStamp) {
+        // A file being copied or saved changes under us: read it again a few times, then
+        // give up (the photo is recorded as failed, and retried once its size or date change).
+        var attempt = 0
+        while true {
+            if let result = try readOnce(path, limit: limit) { return result }
+            attempt += 1
+            if attempt >= retries { throw .changedWhileReading(path: path) }
+            usleep(UInt32(retryDelayMicroseconds))
+        }
+    }
+
+    /// Reads of a file that keeps changing before it is recorded as failed.
+    static let retries = 3
+    static let retryDelayMicroseconds = 200_000
+
+    /// The bytes and stamp, or nil when the file changed (size, date) while being read.
+    private static func readOnce(
+        _ path: [UInt8], limit: Int64
+    ) throws(FileError) -> ([UInt8], FileStamp)? {
         let fd = RawPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw .system(path: path, operation: "open", code: errno) }
         defer { close(fd) }
@@ -32,7 +51,13 @@ public enum FileReader {
             if n == 0 { break }  // the file shrank while we read it
             filled += n
         }
-        if filled < bytes.count { bytes.removeSubrange(filled...) }
+        var after = stat()
+        guard fstat(fd, &after) == 0 else {
+            throw .system(path: path, operation: "stat", code: errno)
+        }
+        if filled < bytes.count || after.st_size != st.st_size || mtimeNs(after) != mtimeNs(st) {
+            return nil
+        }
         let stamp = FileStamp(path: path, size: Int64(filled), mtimeNs: mtimeNs(st))
         return (bytes, stamp)
     }

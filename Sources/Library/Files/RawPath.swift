@@ -74,6 +74,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     /// An indexed folder came back empty (an unmounted drive looks like this):
     /// its `kept` index entries were not deleted.
     case emptyRoot(path: [UInt8], kept: Int)
+    /// The file kept changing (size or modification time) while it was read.
+    case changedWhileReading(path: [UInt8])
 
     public var description: String {
         switch self {
@@ -86,6 +88,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
         case .emptyRoot(let path, let kept):
             return "\(RawPath.display(path)) has no photos now (not mounted?); kept its \(kept) "
                 + "index entries; use picseek forget to drop them"
+        case .changedWhileReading(let path):
+            return "\(RawPath.display(path)) kept changing while it was read"
         }
     }
 
@@ -100,6 +104,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
             return "not \(expected)"
         case .emptyRoot(_, let kept):
             return "folder has no photos now; kept its \(kept) index entries"
+        case .changedWhileReading:
+            return "file kept changing while it was read (being copied?); indexed once it settles"
         }
     }
 }

@@ -37,12 +37,18 @@ public enum IndexError: Error, CustomStringConvertible {
     case embedderContract(String)
     /// None of the given roots could be opened.
     case noUsableRoot([String])
+    /// An indexed folder disappeared while the run read it (unmounted, removed).
+    case rootVanished(path: [UInt8])
 
     public var description: String {
         switch self {
         case .embedderContract(let message): return "model broke its contract: \(message)"
         case .noUsableRoot(let reasons):
             return "no folder to index: " + reasons.joined(separator: "; ")
+        case .rootVanished(let path):
+            return "\(RawPath.display(path)) disappeared during the run (unmounted?): indexing "
+                + "stopped, what was indexed is kept and nothing was marked deleted; run picseek "
+                + "index again when it is back"
         }
     }
 }

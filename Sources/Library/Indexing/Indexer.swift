@@ -2,6 +2,9 @@ import Foundation
 import Imaging
 import PicseekCore
 import Store
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The indexing worker: scans roots, diffs them against the store, and
 /// embeds what is new or changed in a two-thread pipeline, committing in
@@ -16,6 +19,9 @@ public final class Indexer {
     let embedder: any Embedder
     let processor: PhotoProcessor
     let options: IndexOptions
+    /// Receives warnings while a run goes on: too little free space for the photos to add,
+    /// thumbnails that could not be saved.
+    public var warn: ((String) -> Void)?
 
     public init(
         store: IndexStore, embedder: any Embedder, processor: @escaping PhotoProcessor,
@@ -80,6 +86,35 @@ public final class Indexer {
     }
 
     /// Scan, diff, pipeline, removals. Returns true when cancelled.
+    /// The device of each root, to notice one that is unmounted or removed during the run.
+    static func devices(of roots: [[UInt8]]) -> [[UInt8]: UInt64] {
+        var out: [[UInt8]: UInt64] = [:]
+        for root in roots {
+            var info = stat()
+            if RawPath.withCString(root, { stat($0, &info) }) == 0 {
+                out[root] = UInt64(info.st_dev)
+            }
+        }
+        return out
+    }
+
+    /// Bytes the index and thumbnail files grow by per added photo, roughly: the vector,
+    /// the photo row and index entries, and a JPEG preview of about 20 KB.
+    static func bytesPerPhoto(dimension: Int) -> Int64 { Int64(dimension * 4) + 1_500 + 24_000 }
+
+    /// Warns when the disk holding the index has less room than `photos` new photos need.
+    private func preflightSpace(photos: Int, model: ModelRecord) {
+        guard photos > 0, store.path != ":memory:",
+            let free = FreeSpace.available(near: store.path)
+        else { return }
+        let needed = Int64(photos) * Self.bytesPerPhoto(dimension: model.dimension)
+        if free < needed {
+            func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+            warn?("\(mb(free)) free at \(store.path), \(photos) photos to add need about "
+                + "\(mb(needed)); indexing stops cleanly if the disk fills up")
+        }
+    }
+
     private func runBody(
         roots: [[UInt8]], model: ModelRecord, control: IndexControl,
         report: inout IndexReport, progress: ((IndexProgress) -> Void)?
@@ -142,11 +177,13 @@ public final class Indexer {
         status.phase = .indexing
         status.total = work.count
         progress?(status)
+        preflightSpace(photos: work.count, model: model)
         // Hashes already embedded, for moves and renames (not needed when idle).
         let reusable = work.isEmpty ? [] : try store.embeddedHashes(modelID: model.id)
         var pass = Pass(
             indexer: self, model: model, control: control, progress: progress,
-            missingPaths: missingPaths, status: status, started: Date())
+            missingPaths: missingPaths, rootDevices: Self.devices(of: scannedRoots),
+            status: status, started: Date())
         var retry = try pass.run(work, reusable: reusable, report: &report)
         if !retry.isEmpty && !pass.cancelled {
             // Content we hoped to copy vanished meanwhile: embed it after all.

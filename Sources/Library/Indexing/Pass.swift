@@ -2,6 +2,9 @@ import Foundation
 import Imaging
 import PicseekCore
 import Store
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A file after the decode thread: ready to embed, to copy, or failed.
 enum Prepared {
@@ -24,9 +27,12 @@ struct Pass {
     let control: IndexControl
     let progress: ((IndexProgress) -> Void)?
     let missingPaths: Set<[UInt8]>
+    /// The device each root was on when scanned.
+    let rootDevices: [[UInt8]: UInt64]
     var status: IndexProgress
     let started: Date
     var cancelled = false
+    var thumbnailsFailed = false
 
     /// Runs the pipeline over `items`; returns the files whose vector could
     /// not be copied after all (to embed in a second pass).
@@ -129,7 +135,17 @@ struct Pass {
         func commit() throws {
             guard !changes.isEmpty else { return }
             // Thumbnails first: a crash between the two leaves only an unused thumbnail.
-            try indexer.store.thumbnails.put(thumbs)
+            // Previews are a cache: when their file cannot take them (full, damaged), the
+            // index rows are still written and `picseek doctor --repair` adds them later.
+            do {
+                try indexer.store.thumbnails.put(thumbs)
+            } catch {
+                if !thumbnailsFailed {
+                    indexer.warn?(
+                        "thumbnails not saved: \(error) (picseek doctor --repair makes them later)")
+                }
+                thumbnailsFailed = true
+            }
             let outcomes = try indexer.store.apply(changes, model: model)
             for (change, outcome) in zip(changes, outcomes) {
                 tally(change, outcome, report: &report, retry: &retry)
@@ -154,6 +170,12 @@ struct Pass {
             case .reuse(let stamp, let hash):
                 changes.append(.reused(stamp, hash: hash))
             case .failed(let stamp, let hash, let error):
+                if hash == nil, let root = vanishedRoot(of: stamp.path) {
+                    // Not this file's fault: its folder went away. Keep what is done, record
+                    // nothing for the files that cannot be read now, and stop.
+                    try commit()
+                    throw IndexError.rootVanished(path: root)
+                }
                 changes.append(.failed(stamp, hash: hash, error: error))
                 status.lastError = RawPath.display(stamp.path) + ": " + TerminalSafe.escape(error)
             }
@@ -177,6 +199,18 @@ struct Pass {
         try commit()
         status.done -= retry.count
         return retry
+    }
+
+    /// The root of `path` when it is gone or on another device than when scanned.
+    private func vanishedRoot(of path: [UInt8]) -> [UInt8]? {
+        for (root, device) in rootDevices where RawPath.isUnder(path, root) {
+            var info = stat()
+            let status = RawPath.withCString(root) { stat($0, &info) }
+            if status != 0 || UInt64(info.st_dev) != device {
+                return root
+            }
+        }
+        return nil
     }
 
     private mutating func tally(

@@ -10,12 +10,29 @@
 /// text stripped first (OpenCLIP's `whitespace_clean`; OpenCLIP's `basic_clean` before it,
 /// `ftfy.fix_text` and `html.unescape`, is not reproduced).
 ///
+/// With `pipeline: .transformersXLMRoberta` the file's own normalizer, pre-tokenizer and
+/// post-processor give way to those transformers 5's `XLMRobertaTokenizer` builds (what
+/// `AutoTokenizer`, and so OpenCLIP, loads for an XLM-R `tokenizer.json`); around special-token
+/// literals typed in the text (`<s>`, `</s>`, `<pad>`, `<unk>`, `<mask>`) the two differ.
+///
 /// Limits: added tokens are all matched in the raw text (`tokenizers` matches those marked
 /// `normalized: true` after normalization); pre-tokenizers other than `Metaspace`,
 /// `WhitespaceSplit` and `Sequence`, and normalizers other than `Sequence`, `Precompiled`,
 /// `Replace`, `Strip`, `NFC`/`NFD`/`NFKC`/`NFKD`, `Lowercase` and `Prepend`, are rejected with
 /// `TokenizerError.unsupported`.
 public final class UnigramTokenizer: TextTokenizer {
+    /// Which text pipeline `encode` runs over the file's vocabulary and added tokens.
+    public enum Pipeline: Sendable {
+        /// Everything as the file says: what `tokenizers.Tokenizer.from_file` runs.
+        case tokenizerFile
+        /// What transformers 5's `XLMRobertaTokenizer` rebuilds from the file: the file's
+        /// vocabulary, added tokens (with their `lstrip`/`rstrip`) and `Precompiled` charsmap
+        /// (the only normalizer kept); `WhitespaceSplit` + `Metaspace(prepend_scheme: always)`;
+        /// no byte fallback; `<unk>` at id 3; `<s> … </s>` around the ids. Whitespace next to a
+        /// special-token literal is dropped rather than becoming a `▁` piece.
+        case transformersXLMRoberta
+    }
+
     /// The maximum number of ids `encode` returns, special tokens included.
     public let contextLength: Int
     /// The id of `<pad>` (1 in XLM-R).
@@ -39,9 +56,10 @@ public final class UnigramTokenizer: TextTokenizer {
     /// - Throws: `TokenizerError` naming the file: missing or unreadable, malformed JSON, a
     ///   model other than Unigram, an unsupported normalizer, pre-tokenizer or post-processor,
     ///   or a context length too small for the special tokens.
-    public init(tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true)
-        throws
-    {
+    public init(
+        tokenizerJSON path: String, contextLength: Int = 77, cleanWhitespace: Bool = true,
+        pipeline: Pipeline = .tokenizerFile
+    ) throws {
         let bytes = try TextFile.bytes(path)
         let root: JSONValue
         do {
@@ -67,23 +85,49 @@ public final class UnigramTokenizer: TextTokenizer {
         guard let unknown = modelJSON["unk_id"]?.int, unknown >= 0, unknown < pieces.count else {
             throw TokenizerError.missingToken(path: path, token: "unk_id")
         }
-        let model = UnigramModel(
-            pieces: pieces, unknownID: unknown,
-            byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
-        self.model = model
-
-        if let json = root["normalizer"], !json.isNull {
-            normalizer = try TextNormalizer.make(json, path: path)
-        } else {
-            normalizer = nil
+        let added = try Self.addedTokens(root["added_tokens"], path: path)
+        addedTokens = added
+        let model: UnigramModel
+        switch pipeline {
+        case .tokenizerFile:
+            model = UnigramModel(
+                pieces: pieces, unknownID: unknown,
+                byteFallback: modelJSON["byte_fallback"]?.bool ?? false)
+            self.model = model
+            if let json = root["normalizer"], !json.isNull {
+                normalizer = try TextNormalizer.make(json, path: path)
+            } else {
+                normalizer = nil
+            }
+            if let json = root["pre_tokenizer"], !json.isNull {
+                preTokenizer = try PreTokenizer.make(json, path: path)
+            } else {
+                preTokenizer = nil
+            }
+            (prefixIDs, suffixIDs) = try Self.specials(root["post_processor"], path: path)
+        case .transformersXLMRoberta:
+            guard pieces.count > 3 else {
+                throw TokenizerError.missingToken(path: path, token: "<unk>")
+            }
+            model = UnigramModel(pieces: pieces, unknownID: 3, byteFallback: false)
+            self.model = model
+            normalizer = try Self.precompiled(root["normalizer"]).map {
+                try TextNormalizer.make($0, path: path)
+            }
+            preTokenizer = .sequence([
+                .whitespaceSplit,
+                .metaspace(replacement: "\u{2581}", prependScheme: .always, split: true),
+            ])
+            func tokenID(_ name: String) throws -> Int {
+                let scalars = Array(name.unicodeScalars)
+                if let token = added.tokens.last(where: { $0.content == scalars }) {
+                    return token.id
+                }
+                if let id = UnigramModel.lookup(Array(name.utf8), in: model) { return id }
+                throw TokenizerError.missingToken(path: path, token: name)
+            }
+            (prefixIDs, suffixIDs) = ([try tokenID("<s>")], [try tokenID("</s>")])
         }
-        if let json = root["pre_tokenizer"], !json.isNull {
-            preTokenizer = try PreTokenizer.make(json, path: path)
-        } else {
-            preTokenizer = nil
-        }
-        addedTokens = try Self.addedTokens(root["added_tokens"], path: path)
-        (prefixIDs, suffixIDs) = try Self.specials(root["post_processor"], path: path)
         guard contextLength >= prefixIDs.count + suffixIDs.count + 1 else {
             throw TokenizerError.invalidContextLength(contextLength)
         }
@@ -95,7 +139,7 @@ public final class UnigramTokenizer: TextTokenizer {
         }
         if let pad = root["padding"]?["pad_id"]?.int {
             padID = pad
-        } else if let pad = addedTokens.tokens.first(where: {
+        } else if let pad = added.tokens.first(where: {
             String(String.UnicodeScalarView($0.content)) == "<pad>"
         }) {
             padID = pad.id
@@ -155,6 +199,16 @@ public final class UnigramTokenizer: TextTokenizer {
             }
         }
         return String(out)
+    }
+
+    /// The `Precompiled` normalizer of a file's `normalizer`, alone or in a `Sequence`, as
+    /// transformers extracts it (`_spm_precompiled_charsmap`).
+    private static func precompiled(_ json: JSONValue?) -> JSONValue? {
+        guard let json, !json.isNull else { return nil }
+        let items = json["type"]?.string == "Sequence" ? (json["normalizers"]?.array ?? []) : [json]
+        return items.first {
+            $0["type"]?.string == "Precompiled" && $0["precompiled_charsmap"] != nil
+        }
     }
 
     private static func addedTokens(_ json: JSONValue?, path: String) throws -> AddedTokens {

@@ -7,6 +7,12 @@ import Foundation
 /// clean text, split CJK ideographs, lowercase and strip accents, split punctuation, then
 /// greedy longest-match WordPiece with `##` continuations. `encode` returns
 /// `[CLS] + ids[:contextLength-2] + [SEP]` without padding.
+///
+/// Special-token literals typed in the text (`[CLS]`, `[SEP]`, `[UNK]`, `[MASK]`, `[PAD]`,
+/// exactly so: case and brackets as in the vocabulary) become their own ids, as
+/// transformers' `BertTokenizer` does (its added tokens are matched in the raw text, before
+/// cleaning and lowercasing, with no whitespace stripped around them); `cn_clip`'s
+/// `FullTokenizer` would split them as text instead.
 public final class WordPieceTokenizer: TextTokenizer {
     /// The maximum number of ids `encode` returns, `[CLS]` and `[SEP]` included.
     public let contextLength: Int
@@ -25,6 +31,7 @@ public final class WordPieceTokenizer: TextTokenizer {
     public let vocabularySize: Int
 
     private let basic = BertBasicTokenizer()
+    private let specialTokens: AddedTokens
     private let wordStarts: [[UInt32]: Int]
     private let continuations: [[UInt32]: Int]
     private let longestWordStart: Int
@@ -64,7 +71,7 @@ public final class WordPieceTokenizer: TextTokenizer {
         var longestStart = 0
         var longestContinuation = 0
         var specials: [String: Int] = [:]
-        let specialNames: Set<String> = ["[UNK]", "[CLS]", "[SEP]", "[PAD]"]
+        let specialNames: Set<String> = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"]
         var index = 0
         for line in Self.universalLines(text) {
             let scalars = line.unicodeScalars.map(\.value)
@@ -96,6 +103,12 @@ public final class WordPieceTokenizer: TextTokenizer {
         self.continuations = continuations
         self.longestWordStart = longestStart
         self.longestContinuation = longestContinuation
+        self.specialTokens = AddedTokens(
+            specials.map {
+                AddedTokens.Token(
+                    id: $0.value, content: Array($0.key.unicodeScalars), leftStrip: false,
+                    rightStrip: false, singleWord: false)
+            })
     }
 
     /// Token ids of `text`: `[CLS]`, at most `contextLength - 2` WordPiece ids, `[SEP]`.
@@ -106,11 +119,19 @@ public final class WordPieceTokenizer: TextTokenizer {
         return ids
     }
 
-    /// WordPiece ids of `text` without special tokens or truncation.
+    /// WordPiece ids of `text` without the added `[CLS]`/`[SEP]` or truncation; special-token
+    /// literals in the text are their own ids.
     public func wordPieceIDs(_ text: String) -> [Int] {
         var ids: [Int] = []
-        for word in basic.tokenize(text) {
-            appendWordPieces(word.map(\.value), to: &ids)
+        for segment in specialTokens.split(Array(text.unicodeScalars)) {
+            switch segment {
+            case .token(let id):
+                ids.append(id)
+            case .text(let scalars):
+                for word in basic.tokenize(String(String.UnicodeScalarView(scalars))) {
+                    appendWordPieces(word.map(\.value), to: &ids)
+                }
+            }
         }
         return ids
     }

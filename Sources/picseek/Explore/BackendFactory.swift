@@ -59,6 +59,6 @@ func makeExplorerBackend(
     let known = stored.roots
     let needsIndexing = canonicalRoots.contains { !LibraryBackend.isIndexed($0, roots: known) }
     let answering = try store.summary().models.first { $0.model.name == backend.modelName }
-    let refreshAtStart = !known.isEmpty && (answering?.vectors ?? 0) > 0
+    let refreshAtStart = !known.isEmpty && (answering?.vectors ?? 0) > 0 && !store.isReadOnly
     return ExplorerSetup(backend: backend, needsIndexing: needsIndexing, refreshAtStart: refreshAtStart)
 }

@@ -72,7 +72,8 @@ struct ExploreCommand: ParsableCommand {
         let imagePrecision = try precision.resolve()
         prepareThreads(for: imagePrecision)
         let setup = try makeExplorerBackend(
-            roots: paths, store: try database.open(), modelPath: model, imagePrecision: imagePrecision)
+            roots: paths, store: try database.openPreferringWrite(), modelPath: model,
+            imagePrecision: imagePrecision)
         // The screen: the terminal on stdin and stdout, or the controlling terminal when
         // the output goes to a pipe or file (it then receives the marked paths).
         let pathsToTerminal = isatty(1) != 0

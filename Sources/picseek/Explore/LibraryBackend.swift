@@ -69,9 +69,11 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
             .filter { $0.vectors > 0 && folders[$0.model.name] != nil }
             .map(\.model.name)
         let shownRoots = roots.isEmpty ? stored.roots.map(\.path) : roots
-        return IndexSummary(
+        var summary = IndexSummary(
             photos: vectors, errors: stored.failed, modelName: name,
             roots: shownRoots.map { String(decoding: $0, as: UTF8.self) }, models: switchable)
+        summary.readOnlyReason = store.readOnlyReason
+        return summary
     }
 
     func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
