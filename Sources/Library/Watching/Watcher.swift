@@ -126,8 +126,15 @@ public final class Watcher: @unchecked Sendable {
         close(wakeWrite)
     }
 
-    /// Folders watched now (for tests and status lines).
-    public var watchedFolders: Int { watches.count }
+    /// Folders watched now (for tests and status lines); safe from any thread.
+    public var watchedFolders: Int { countLock.withLock { publishedCount } }
+    private let countLock = NSLock()
+    private var publishedCount = 0
+
+    private func publishCount() {
+        let count = watches.count
+        countLock.withLock { publishedCount = count }
+    }
 
     /// Asks `run` to return; safe from any thread and from signal-handling queues.
     /// A rescan in progress stops at its next file (what it committed stays).
@@ -150,6 +157,7 @@ public final class Watcher: @unchecked Sendable {
                 notify(.rootGone(root))
             }
         }
+        publishCount()
         notify(.watching(roots: rootKeys.count, folders: watches.count))
         nextRootCheck = start + options.rootCheckInterval
         while !control.isCancelled {
@@ -173,6 +181,7 @@ public final class Watcher: @unchecked Sendable {
                 for root in roots { checkRoot(root, now: Self.now()) }
                 nextRootCheck = Self.now() + options.rootCheckInterval
             }
+            publishCount()
         }
     }
 
