@@ -10,6 +10,9 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The static build lives in its own folder: its flags differ from `make build`'s in every
+# compile step, so sharing .build/release would rebuild everything at each switch.
+STATIC := .build/static/release/picseek
 
 deps:
 	@scripts/install-deps
@@ -33,21 +36,20 @@ bench: build
 
 # A release build that runs without the Swift toolchain: the Swift runtime and
 # Foundation are linked in statically, the other libraries are Debian packages.
-# It shares .build/release with `make build` (only the link step differs).
 release-static: deps
 	@scripts/install-deps --packaging
-	swift build -c release --static-swift-stdlib --product picseek
-	scripts/check-linkage .build/release/picseek
+	swift build -c release --static-swift-stdlib --scratch-path .build/static --product picseek
+	scripts/check-linkage $(STATIC)
 
 install: release-static
-	scripts/install-tree .build/release/picseek "$(DESTDIR)$(PREFIX)"
+	scripts/install-tree $(STATIC) "$(DESTDIR)$(PREFIX)"
 
 uninstall:
 	scripts/install-tree --uninstall "$(DESTDIR)$(PREFIX)"
 
 # picseek_VERSION_ARCH.deb in this folder; `apt install ./picseek_*.deb` installs it.
 deb: release-static
-	scripts/make-deb .build/release/picseek .
+	scripts/make-deb $(STATIC) .
 
 # Installs the package with apt in a clean Debian 12 root (debootstrap; needs root and
 # deb.debian.org, about 3 min) and runs it there. DEBIAN_ROOT=DIR reuses a prepared root.
@@ -64,7 +66,7 @@ man:
 test-install: release-static
 	swift build --build-tests
 	@stage=$$(mktemp -d) && \
-	scripts/install-tree .build/release/picseek "$$stage/usr/local" && \
+	scripts/install-tree $(STATIC) "$$stage/usr/local" && \
 	PICSEEK_INSTALLED_PREFIX="$$stage/usr/local" swift test --skip-build --filter InstallTests && \
 	scripts/install-tree --uninstall "$$stage/usr/local" && \
 	left=$$(find "$$stage" -type f | wc -l) && rm -rf "$$stage" && \

@@ -59,7 +59,8 @@ struct Status: ParsableCommand {
             places.append(names.map(TerminalSafe.escape).joined(separator: ", ") + " in "
                 + TerminalSafe.escape(folder))
         }
-        return places.isEmpty ? "none found (the built-in default is used)" : places.joined(separator: "; ")
+        return places.isEmpty
+            ? "none found (the built-in default is used)" : places.joined(separator: "; ")
     }
 
     private func fileSizes(_ store: IndexStore) -> String {

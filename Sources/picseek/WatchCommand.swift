@@ -12,7 +12,8 @@ import Glibc
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Keep the index fresh: index photos as they are added, changed, moved or deleted.",
+        abstract:
+            "Keep the index fresh: index photos as they are added, changed, moved or deleted.",
         discussion: """
             Watches the indexed folders (or the given ones, which are indexed first) with Linux \
             inotify and rescans a folder shortly after a photo in it is closed, moved or deleted: \
@@ -39,7 +40,8 @@ struct Watch: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Skip files and folders matching this glob (repeatable); a glob with / matches the whole path.",
+            "Skip files and folders matching this glob (repeatable); "
+                + "a glob with / matches the whole path.",
             valueName: "glob"))
     var exclude: [String] = []
 
@@ -64,7 +66,8 @@ struct Watch: ParsableCommand {
             try writeService()
             return
         }
-        let store = try database.open()
+        // Without folders there must be an index to take them from: do not create one.
+        let store = try paths.isEmpty ? database.openExisting() : database.open()
         var roots = try paths.map { try canonicalFolder($0) }
         if roots.isEmpty { roots = try store.roots().map(\.path) }
         guard !roots.isEmpty else { throw CLIError(WatchError.noFolders.description) }
@@ -147,17 +150,21 @@ struct Watch: ParsableCommand {
         for glob in exclude { arguments += ["--exclude", glob] }
         if includeHidden { arguments.append("--include-hidden") }
         if rescanMinutes != 10 { arguments += ["--rescan-minutes", String(rescanMinutes)] }
-        if let value = precision.imagePrecision { arguments += ["--image-precision", value.rawValue] }
+        if let value = precision.imagePrecision {
+            arguments += ["--image-precision", value.rawValue]
+        }
         for path in paths {
             arguments.append(String(decoding: try canonicalFolder(path), as: UTF8.self))
         }
         let path = folder + "/" + ServiceUnit.fileName
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
             try Data(ServiceUnit.text(arguments: arguments).utf8)
                 .write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CLIError("cannot write \(TerminalSafe.escape(path)): \(error.localizedDescription)")
+            throw CLIError(
+                "cannot write \(TerminalSafe.escape(path)): \(error.localizedDescription)")
         }
         say("wrote \(TerminalSafe.escape(path))")
         say("start it now and at every login with:")
@@ -173,7 +180,9 @@ enum ServiceUnit {
 
     /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
     static func folder(environment: [String: String]) -> String? {
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/systemd/user" }
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/systemd/user"
+        }
         guard let home = environment["HOME"], !home.isEmpty else { return nil }
         return home + "/.config/systemd/user"
     }

@@ -61,9 +61,10 @@ enum InstalledTree {
         let help = try run([binary, "--help"], environment: [:]).output
         guard let start = help.range(of: "SUBCOMMANDS:") else { return [] }
         // Entries start two spaces in (continuation lines further); a blank line ends the list.
-        let lines = help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
-            .dropFirst()
-        return lines.prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.compactMap { line in
+        let lines = help[start.upperBound...]
+            .split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        let entries = lines.prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return entries.compactMap { line in
             guard line.hasPrefix("  "), !line.hasPrefix("   "),
                 let word = line.split(separator: " ").first
             else { return nil }
@@ -76,36 +77,40 @@ enum InstalledTree {
     "installed tree", .serialized,
     .enabled(if: InstalledTree.prefix != nil, "set PICSEEK_INSTALLED_PREFIX (make test-install)"))
 struct InstallTests {
-    @Test("every shared library of the installed binary comes from the system, none from the toolchain or build folder")
+    @Test("the installed binary's shared libraries all come from the system folders")
     func linksOnlySystemLibraries() throws {
         let result = try InstalledTree.run(["/usr/bin/ldd", InstalledTree.binary], environment: [:])
         #expect(result.status == 0, "\(result.errors)")
-        let lines = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = result.output.split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.count >= 5, "\(result.output)")
         for line in lines {
             #expect(!line.contains("not found"), "\(line)")
             #expect(!line.lowercased().contains("swift") && !line.contains("Foundation")
                 && !line.contains("libdispatch") && !line.contains(".build"), "\(line)")
             if let arrow = line.range(of: "=> ") {
-                let path = line[arrow.upperBound...].split(separator: " ").first.map(String.init) ?? ""
+                let path = line[arrow.upperBound...].split(separator: " ").first
+                    .map(String.init) ?? ""
                 #expect(path.hasPrefix("/lib/") || path.hasPrefix("/usr/lib/"), "\(line)")
             }
         }
     }
 
-    @Test("with nothing but HOME set, the installed binary indexes and searches with its demo model")
+    @Test("with only HOME set, the installed binary indexes and searches with its demo model")
     func runsWithEmptyEnvironment() throws {
         let home = try InstalledTree.makeHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["HOME": home]
-        let list = try InstalledTree.run([InstalledTree.binary, "model", "list"], environment: environment)
+        let binary = InstalledTree.binary
+        let prefix = InstalledTree.prefix ?? ""
+        let list = try InstalledTree.run([binary, "model", "list"], environment: environment)
         #expect(list.status == 0, "\(list.errors)")
         #expect(list.output.contains("picseek-demo"), "\(list.output)")
         let info = try InstalledTree.run(
             [InstalledTree.binary, "model", "info", "picseek-demo"], environment: environment)
         #expect(info.status == 0, "\(info.errors)")
         #expect(
-            info.output.contains("folder: \(InstalledTree.prefix ?? "")/share/picseek/models/picseek-demo\n"),
+            info.output.contains("folder: \(prefix)/share/picseek/models/picseek-demo\n"),
             "\(info.output)")
 
         let photos = home + "/photos"
@@ -115,9 +120,10 @@ struct InstallTests {
             .filter { $0.hasPrefix("scene-") }.sorted().prefix(4)
         try #require(names.count == 4)
         for name in names {
-            try FileManager.default.copyItem(atPath: gallery + "/" + name, toPath: photos + "/" + name)
+            try FileManager.default.copyItem(
+                atPath: gallery + "/" + name, toPath: photos + "/" + name)
         }
-        let index = try InstalledTree.run([InstalledTree.binary, "index", photos], environment: environment)
+        let index = try InstalledTree.run([binary, "index", photos], environment: environment)
         #expect(index.status == 0, "\(index.errors)")
         #expect(index.output.contains("4 photos found, 4 added"), "\(index.output)")
         #expect(FileManager.default.fileExists(atPath: home + "/.local/share/picseek/index.sqlite"))
@@ -128,11 +134,10 @@ struct InstallTests {
             #expect(search.status == 0, "\(query): \(search.errors)")
             #expect(search.output.split(separator: "\n").count == 2, "\(query): \(search.output)")
         }
-        let status = try InstalledTree.run([InstalledTree.binary, "status"], environment: environment)
+        let status = try InstalledTree.run([binary, "status"], environment: environment)
         #expect(status.status == 0, "\(status.errors)")
-        #expect(
-            status.output.contains("themes: default, light, mono in \(InstalledTree.prefix ?? "")/share/picseek/themes"),
-            "\(status.output)")
+        let themes = "themes: default, light, mono in \(prefix)/share/picseek/themes"
+        #expect(status.output.contains(themes), "\(status.output)")
     }
 
     @Test("man -l renders the installed page, which names every subcommand")
@@ -141,7 +146,9 @@ struct InstallTests {
         #expect(FileManager.default.fileExists(atPath: page))
         let man = try InstalledTree.run(
             ["/usr/bin/man", "-l", page],
-            environment: ["HOME": NSTemporaryDirectory(), "MANWIDTH": "100", "PATH": "/usr/bin:/bin"])
+            environment: [
+                "HOME": NSTemporaryDirectory(), "MANWIDTH": "100", "PATH": "/usr/bin:/bin",
+            ])
         #expect(man.status == 0, "\(man.errors)")
         #expect(man.errors.isEmpty, "warnings while rendering: \(man.errors)")
         #expect(man.output.contains("PICSEEK(1)"))
@@ -171,7 +178,10 @@ struct InstallTests {
             environment: ["HOME": NSTemporaryDirectory(), "PATH": prefix + "/bin:/usr/bin:/bin"])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.split(separator: "\n").contains("watch"), "\(result.output)")
-        for path in ["/share/zsh/site-functions/_picseek", "/share/fish/vendor_completions.d/picseek.fish"] {
+        let others = [
+            "/share/zsh/site-functions/_picseek", "/share/fish/vendor_completions.d/picseek.fish",
+        ]
+        for path in others {
             let text = (try? String(contentsOfFile: prefix + path, encoding: .utf8)) ?? ""
             #expect(text.contains("watch"), "\(path) missing or without subcommands")
         }

@@ -54,7 +54,9 @@ final class WatchFixture {
 
     /// Full and partial rescans so far.
     var updates: [(IndexReport, Bool)] {
-        events.compactMap { if case .updated(let r, let full) = $0 { return (r, full) } else { return nil } }
+        events.compactMap {
+            if case .updated(let r, let full) = $0 { return (r, full) } else { return nil }
+        }
     }
 
     /// Waits until the first full rescan is done (the watcher is then watching).
@@ -135,7 +137,9 @@ struct WatcherTests {
         try w.waitUntilWatching()
         let before = try #require(try f.vector("a.jpg"))
         f.tree.write("a.jpg", "a rather different alpha")
-        try w.expectSoon("a.jpg re-embedded") { try f.vector("a.jpg").map { $0 != before } ?? false }
+        try w.expectSoon("a.jpg re-embedded") {
+            try f.vector("a.jpg").map { $0 != before } ?? false
+        }
     }
 
     @Test("a photo moved to another folder keeps its vector under the new path; the old row goes")
@@ -330,7 +334,9 @@ struct WatcherTests {
             return try c && !w.known("sub/b.jpg")
         }
         #expect(try w.indexed("a.jpg"))
-        #expect(w.events.contains { if case .rootReturned = $0 { return true } else { return false } })
+        #expect(w.events.contains {
+            if case .rootReturned = $0 { return true } else { return false }
+        })
         // Watching again: a new photo arrives as usual.
         f.tree.write("sub/d.jpg", "delta")
         try w.expectSoon("d.jpg indexed") { try w.indexed("sub/d.jpg") }
@@ -339,7 +345,9 @@ struct WatcherTests {
     @Test("inotify events are parsed from the kernel's packed records")
     func parsesRecords() {
         var bytes: [UInt8] = []
-        func word(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xFF)) } }
+        func word(_ v: UInt32) {
+            for i in 0..<4 { bytes.append(UInt8((v >> (8 * UInt32(i))) & 0xFF)) }
+        }
         word(7); word(0x100); word(0); word(8)
         bytes += Array("ab.jpg".utf8) + [0, 0]
         word(9); word(0x8000); word(3); word(0)

@@ -114,7 +114,8 @@ public final class Indexer {
             counts.failed = report.failed
             counts.removed = report.removed
             report.seconds = Date().timeIntervalSince(started)
-            try store.finishRun(runID, outcome: cancelled ? "cancelled" : "completed", counts: counts)
+            try store.finishRun(
+                runID, outcome: cancelled ? "cancelled" : "completed", counts: counts)
             try store.checkpoint()
             return report
         } catch {
@@ -170,8 +171,9 @@ public final class Indexer {
         // A root that came back empty while the index knows photos under it
         // is more likely an unmounted drive than a deliberate wipe: keep its rows.
         let wholeRoots = targets.filter(\.isRoot).map(\.path)
-        for root in scannedRoots
-        where wholeRoots.contains(root) && !files.keys.contains(where: { RawPath.isUnder($0, root) }) {
+        for root in scannedRoots where wholeRoots.contains(root)
+            && !files.keys.contains(where: { RawPath.isUnder($0, root) })
+        {
             let known = states.keys.filter { RawPath.isUnder($0, root) }.count
             if known > 0 {
                 report.problems.append(
@@ -220,7 +222,9 @@ public final class Indexer {
             // Previews of contents no photo has any more.
             _ = try store.thumbnails.prune(keeping: store.contentHashes())
         }
-        for root in scannedRoots where wholeRoots.contains(root) { try store.markScanned(root: root) }
+        for root in scannedRoots where wholeRoots.contains(root) {
+            try store.markScanned(root: root)
+        }
         status.phase = .finished
         status.current = nil
         progress?(status)

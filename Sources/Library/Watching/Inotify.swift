@@ -31,7 +31,8 @@ public final class Inotify {
     /// changed, moved in or out, deleted; and the folder itself going away.
     public static let folderMask: UInt32 =
         UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO
-            | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF) | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
+            | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+        | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
 
     /// Opens an instance.
     /// The corresponding C function is `inotify_init1`.
@@ -47,7 +48,9 @@ public final class Inotify {
     /// `errno` of the failure (`ENOSPC`: the user's watch limit is reached).
     /// Watching a folder already watched returns its existing descriptor.
     /// The corresponding C function is `inotify_add_watch`.
-    public func add(_ path: [UInt8], mask: UInt32 = Inotify.folderMask) -> Result<Int32, WatchError> {
+    public func add(
+        _ path: [UInt8], mask: UInt32 = Inotify.folderMask
+    ) -> Result<Int32, WatchError> {
         let wd = RawPath.withCString(path) { inotify_add_watch(descriptor, $0, mask) }
         guard wd >= 0 else { return .failure(.watch(path: path, code: errno)) }
         return .success(wd)
@@ -64,7 +67,9 @@ public final class Inotify {
         var events: [InotifyEvent] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress, $0.count)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return events }
@@ -128,7 +133,8 @@ public enum WatchError: Error, Equatable, CustomStringConvertible {
         case .read(let code):
             return "cannot read inotify events: \(String(cString: strerror(code)))"
         case .noFolders:
-            return "no folder to watch: the index has none yet; run picseek watch DIR or picseek index DIR"
+            return "no folder to watch: the index has none yet; "
+                + "run picseek watch DIR or picseek index DIR"
         }
     }
 }

@@ -229,7 +229,11 @@ public final class Watcher: @unchecked Sendable {
             unsettled[path] = now
         } else if event.has(UInt32(IN_ATTRIB)) {
             // touch, chmod: a file being written stays unsettled.
-            if unsettled[path] != nil { unsettled[path] = now } else { markChanged(folder, now: now) }
+            if unsettled[path] != nil {
+                unsettled[path] = now
+            } else {
+                markChanged(folder, now: now)
+            }
         }
     }
 
@@ -268,7 +272,8 @@ public final class Watcher: @unchecked Sendable {
             limitRescanAt = now + options.rescanInterval
         }
         guard now >= retryAt else { return }
-        let full = fullRescan.filter { rootKeys[$0] != nil }.sorted { $0.lexicographicallyPrecedes($1) }
+        let full = fullRescan.filter { rootKeys[$0] != nil }
+            .sorted { $0.lexicographicallyPrecedes($1) }
         if !full.isEmpty {
             let outcome = attempt(full: true) {
                 try indexer.run(roots: full, unsettled: Set(unsettled.keys), control: control)
