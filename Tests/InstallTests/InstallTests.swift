@@ -56,6 +56,18 @@ enum InstalledTree {
         return home
     }
 
+    /// The long options (`--name`) a help text mentions.
+    static func options(in help: String) -> Set<String> {
+        var found: Set<String> = []
+        for word in help.split(whereSeparator: { " \n,()[]<>'\".:;=".contains($0) }) {
+            guard word.hasPrefix("--"), word.count > 2,
+                word.dropFirst(2).allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" })
+            else { continue }
+            found.insert(String(word))
+        }
+        return found
+    }
+
     /// The subcommands `picseek --help` lists.
     static func subcommands() throws -> [String] {
         let help = try run([binary, "--help"], environment: [:]).output
@@ -140,7 +152,7 @@ struct InstallTests {
         #expect(status.output.contains(themes), "\(status.output)")
     }
 
-    @Test("man -l renders the installed page, which names every subcommand")
+    @Test("man -l renders the installed page, with every subcommand and its options")
     func manPage() throws {
         let page = try #require(InstalledTree.prefix) + "/share/man/man1/picseek.1"
         #expect(FileManager.default.fileExists(atPath: page))
@@ -159,6 +171,12 @@ struct InstallTests {
             // A subcommand heads its own entry: its name alone, or before its abstract.
             #expect(lines.contains { $0 == "     \(name)" || $0.hasPrefix("     \(name) ") },
                     "\(name) missing from the man page")
+            // Every option its help lists is on the page (a stale page misses new ones).
+            let help = try InstalledTree.run(
+                [InstalledTree.binary, name, "--help"], environment: [:]).output
+            for option in InstalledTree.options(in: help) {
+                #expect(man.output.contains(option), "\(name) \(option) missing from the man page")
+            }
         }
     }
 
