@@ -219,6 +219,36 @@ struct WatcherTests {
         #expect(!(try w.known(".cache/z.jpg")))
     }
 
+    @Test("a folder moved in is watched; a folder renamed inside keeps its vectors")
+    func foldersMovedInAndRenamed() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.jpg", "alpha")
+        f.tree.write("trip/b.jpg", "bravo")
+        let outside = TempTree()
+        outside.write("card/DCIM/c.jpg", "charlie")
+        let w = try WatchFixture(f)
+        defer { w.stop() }
+        try w.waitUntilWatching()
+        let bravo = try #require(try f.vector("trip/b.jpg"))
+        let embedded = f.embedder.imageCount
+        try #require(rename(outside.rootString + "/card", f.tree.rootString + "/card") == 0)
+        try w.expectSoon("card/DCIM/c.jpg indexed") { try w.indexed("card/DCIM/c.jpg") }
+        f.tree.write("card/DCIM/d.jpg", "delta")
+        try w.expectSoon("a photo added later inside the moved-in folder") {
+            try w.indexed("card/DCIM/d.jpg")
+        }
+        f.tree.move("trip", "holiday")
+        try w.expectSoon("holiday/b.jpg indexed and trip/b.jpg gone") {
+            let moved = try w.indexed("holiday/b.jpg")
+            return try moved && !w.known("trip/b.jpg")
+        }
+        #expect(try f.vector("holiday/b.jpg") == bravo)
+        #expect(f.embedder.imageCount == embedded + 2, "only c.jpg and d.jpg are new")
+        // The renamed folder is watched under its new name.
+        f.tree.write("holiday/e.jpg", "echo")
+        try w.expectSoon("holiday/e.jpg indexed") { try w.indexed("holiday/e.jpg") }
+    }
+
     @Test("a half-written photo is left alone until it is closed, then indexed whole")
     func halfWritten() throws {
         let f = try IndexFixture()
