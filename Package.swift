@@ -101,6 +101,9 @@ let package = Package(
         .testTarget(
             name: "ExplorerE2ETests",
             dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store", "Tensor", "CLIP"]),
+        // The installed tree (`make test-install`): runs only when PICSEEK_INSTALLED_PREFIX
+        // names a staged install; uses nothing but the files there and system tools.
+        .testTarget(name: "InstallTests"),
         // Indexes part of sample-gallery/ with the bundled demo model (models/picseek-demo)
         // and checks English and Chinese searches end to end.
         .testTarget(

@@ -25,6 +25,9 @@ public protocol ExplorerBackend: AnyObject, Sendable {
     /// searches with its vectors; returns the new summary. Searches may run
     /// at the same time and keep the previous model until the switch is done.
     func switchModel(to name: String) throws -> IndexSummary
+    /// A number that changes whenever the index changes, also by another process
+    /// (`picseek watch`, `picseek index`); nil when the backend cannot tell.
+    func indexGeneration() throws -> Int64?
 }
 
 /// Why a backend could not do what was asked.
@@ -44,4 +47,7 @@ extension ExplorerBackend {
     public func switchModel(to name: String) throws -> IndexSummary {
         throw ExplorerBackendError.modelSwitchingUnsupported
     }
+
+    /// Backends that cannot tell never report a change.
+    public func indexGeneration() throws -> Int64? { nil }
 }

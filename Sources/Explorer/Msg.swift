@@ -37,6 +37,8 @@ public enum Msg: Equatable, Sendable {
     case error(String)
     /// An informational message for the status line.
     case notice(String)
+    /// The index changed outside this explorer (`picseek watch` added photos).
+    case indexChanged
     /// Time passed (drives the activity spinner).
     case tick
 }

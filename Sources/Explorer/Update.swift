@@ -93,6 +93,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .notice(let text):
         state.message = StatusMessage(TerminalSafe.escape(text), isError: false)
         return []
+    case .indexChanged:
+        // Counts and, when the user is not browsing, the results follow the index.
+        guard !state.reindexing else { return [] }
+        var effects: [Effect] = [.loadSummary]
+        if state.selection == 0, !state.detailOpen, !state.searching, !state.switchingModel {
+            effects += rerunSearch(&state)
+        }
+        return effects
     case .tick:
         if state.searching || state.reindexing || state.switchingModel { state.spinner = (state.spinner + 1) % 8 }
         return []

@@ -9,7 +9,7 @@ struct Picseek: ParsableCommand {
         version: picseekVersion,
         subcommands: [
             ExploreCommand.self, Index.self, Search.self, Duplicates.self, Status.self, Forget.self,
-            Errors.self, Doctor.self,
+            Errors.self, Doctor.self, Watch.self,
             EmbedCommand.self, EvalCommand.self, ModelCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)

@@ -43,10 +43,29 @@ struct Status: ParsableCommand {
         } else {
             print("last run: none")
         }
+        print("themes: " + themeFolders())
         print("engine: \(SIMDLevel.best) kernels, " + (Kernels.bf16Supported
             ? "bf16 image tower available (--image-precision bf16, faster indexing)"
             : "no bf16 image tower (needs AVX512_BF16)"))
         for line in TerminalReport.lines(environment: ProcessInfo.processInfo.environment) { print(line) }
+    }
+
+    /// The theme names the explorer can load and where they are, first found first.
+    private func themeFolders() -> String {
+        var seen: [String] = []
+        var places: [String] = []
+        let environment = ProcessInfo.processInfo.environment
+        for folder in ThemeLoader.searchFolders(environment: environment) {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            let names = files.filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }
+                .filter { !seen.contains($0) }.sorted()
+            guard !names.isEmpty else { continue }
+            seen += names
+            places.append(names.map(TerminalSafe.escape).joined(separator: ", ") + " in "
+                + TerminalSafe.escape(folder))
+        }
+        return places.isEmpty
+            ? "none found (the built-in default is used)" : places.joined(separator: "; ")
     }
 
     private func fileSizes(_ store: IndexStore) -> String {

@@ -19,6 +19,7 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
     private let lock = DispatchSemaphore(value: 1)
     private var _searches: [(String, PromptLanguage)] = []
     private var photoCount: Int
+    private var generation: Int64 = 0
 
     init(names: [String]) {
         photos = names.enumerated().map { i, name in
@@ -86,6 +87,20 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
         photoCount += 1
         lock.signal()
         return try summary()
+    }
+
+    func indexGeneration() throws -> Int64? {
+        lock.wait()
+        defer { lock.signal() }
+        return generation
+    }
+
+    /// Another process (`picseek watch`) added a photo: the count and generation move.
+    func addPhotoFromOutside() {
+        lock.wait()
+        photoCount += 1
+        generation += 1
+        lock.signal()
     }
 
     static func image(seed: Int) -> RGBImage {

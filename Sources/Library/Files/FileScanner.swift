@@ -24,6 +24,8 @@ public struct ScanResult: Sendable {
     public var problems: [ScanProblem] = []
     /// Folders entered.
     public var folders = 0
+    /// Raw paths of the folders entered, the root first (what a watcher watches).
+    public var folderPaths: [[UInt8]] = []
     /// Files of other image formats (`ScanOptions.otherImageExtensions`) by
     /// lower-case extension: not indexed.
     public var skipped: [String: Int] = [:]
@@ -90,6 +92,7 @@ public struct FileScanner {
         }
         defer { closedir(handle) }
         result.folders += 1
+        result.folderPaths.append(dir)
         let fd = dirfd(handle)
         while true {
             errno = 0
@@ -152,6 +155,20 @@ public struct FileScanner {
             let end = bytes.firstIndex(of: 0) ?? bytes.count
             return Array(bytes[0..<end])
         }
+    }
+
+    /// Whether a folder called `name` at `path` is one the scanner never enters
+    /// (hidden unless `includeHidden`, junk, or excluded by a glob).
+    func skipsFolder(name: [UInt8], path: [UInt8]) -> Bool {
+        if !options.includeHidden, name.first == UInt8(ascii: ".") { return true }
+        return isJunk(name) || isExcluded(name: name, path: path)
+    }
+
+    /// Whether a file called `name` at `path` would be indexed as a photo
+    /// (not hidden unless `includeHidden`, a photo extension, not excluded).
+    func takesFile(name: [UInt8], path: [UInt8]) -> Bool {
+        if !options.includeHidden, name.first == UInt8(ascii: ".") { return false }
+        return hasPhotoExtension(name) && !isExcluded(name: name, path: path)
     }
 
     private func isJunk(_ name: [UInt8]) -> Bool {

@@ -36,19 +36,12 @@ public final class Indexer {
     /// Indexes the folders `roots` (raw paths, relative or absolute) for the
     /// embedder's model and returns what changed.
     ///
+    /// Files in `unsettled` (still being written) are left as the index has them.
     /// Throws `StoreError.busy` when another indexer holds the database.
     public func run(
-        roots: [[UInt8]], control: IndexControl = IndexControl(),
+        roots: [[UInt8]], unsettled: Set<[UInt8]> = [], control: IndexControl = IndexControl(),
         progress: ((IndexProgress) -> Void)? = nil
     ) throws -> IndexReport {
-        let lock = try store.lockForWriting()
-        defer { lock?.release() }
-        let started = Date()
-        let identity = embedder.model
-        let model = try store.registerModel(
-            name: identity.name, family: identity.family, dimension: identity.dimension,
-            fingerprint: identity.fingerprint)
-
         var report = IndexReport()
         var canonicalRoots: [[UInt8]] = []
         var rootErrors: [String] = []
@@ -61,14 +54,65 @@ public final class Indexer {
                 rootErrors.append(error.description)
             }
         }
-        guard !canonicalRoots.isEmpty else { throw IndexError.noUsableRoot(rootErrors) }
+        guard !canonicalRoots.isEmpty else {
+            // Without a usable root there is nothing to write: fail before taking the lock.
+            throw IndexError.noUsableRoot(rootErrors)
+        }
+        let targets = canonicalRoots.map { ScanTarget(path: $0, isRoot: true) }
+        return try perform(
+            targets, unsettled: unsettled, report: report, control: control, progress: progress)
+    }
 
+    /// Rescans only `folders` (canonical absolute paths at or below roots of the
+    /// index, each with everything under it) and brings their rows up to date, as
+    /// `run` does for whole roots; a watcher calls this with the folders that changed.
+    ///
+    /// Files in `unsettled` (still being written) are left as the index has them:
+    /// neither read nor removed. A folder that is itself a root keeps its rows when it
+    /// comes back empty (an unmounted drive), as in `run`; a subfolder that cannot be
+    /// opened keeps its rows too. Throws `StoreError.busy` when another indexer holds
+    /// the database.
+    public func update(
+        folders: [[UInt8]], unsettled: Set<[UInt8]> = [], control: IndexControl = IndexControl(),
+        progress: ((IndexProgress) -> Void)? = nil
+    ) throws -> IndexReport {
+        let roots = try store.roots().map(\.path)
+        var targets: [ScanTarget] = []
+        for folder in folders where !targets.contains(where: { $0.path == folder }) {
+            targets.append(ScanTarget(path: folder, isRoot: roots.contains(folder)))
+        }
+        guard !targets.isEmpty else { return IndexReport() }
+        return try perform(
+            targets, unsettled: unsettled, report: IndexReport(), control: control,
+            progress: progress)
+    }
+
+    /// A folder to scan; roots are registered, marked scanned, and kept when empty.
+    struct ScanTarget {
+        var path: [UInt8]
+        var isRoot: Bool
+    }
+
+    /// Takes the writer lock, records a run around `runBody`.
+    private func perform(
+        _ targets: [ScanTarget], unsettled: Set<[UInt8]>, report initial: IndexReport,
+        control: IndexControl, progress: ((IndexProgress) -> Void)?
+    ) throws -> IndexReport {
+        let lock = try store.lockForWriting()
+        defer { lock?.release() }
+        let started = Date()
+        let identity = embedder.model
+        let model = try store.registerModel(
+            name: identity.name, family: identity.family, dimension: identity.dimension,
+            fingerprint: identity.fingerprint)
+
+        var report = initial
         let runID = try store.beginRun(model: model)
         var counts = RunCounts()
         do {
             let cancelled = try runBody(
-                roots: canonicalRoots, model: model, control: control, report: &report,
-                progress: progress)
+                targets: targets, unsettled: unsettled, model: model, control: control,
+                report: &report, progress: progress)
             report.cancelled = cancelled
             counts.added = report.added + report.duplicates
             counts.updated = report.updated
@@ -76,7 +120,8 @@ public final class Indexer {
             counts.failed = report.failed
             counts.removed = report.removed
             report.seconds = Date().timeIntervalSince(started)
-            try store.finishRun(runID, outcome: cancelled ? "cancelled" : "completed", counts: counts)
+            try store.finishRun(
+                runID, outcome: cancelled ? "cancelled" : "completed", counts: counts)
             try store.checkpoint()
             return report
         } catch {
@@ -116,8 +161,8 @@ public final class Indexer {
     }
 
     private func runBody(
-        roots: [[UInt8]], model: ModelRecord, control: IndexControl,
-        report: inout IndexReport, progress: ((IndexProgress) -> Void)?
+        targets: [ScanTarget], unsettled: Set<[UInt8]>, model: ModelRecord,
+        control: IndexControl, report: inout IndexReport, progress: ((IndexProgress) -> Void)?
     ) throws -> Bool {
         var status = IndexProgress(
             phase: .scanning, scanned: 0, total: 0, done: 0, failed: 0, reused: 0, rate: 0,
@@ -128,14 +173,17 @@ public final class Indexer {
         let scanner = FileScanner(options: options.scan)
         var files: [[UInt8]: FileStamp] = [:]
         var scannedRoots: [[UInt8]] = []
-        for root in roots {
-            try store.addRoot(root)
+        for target in targets {
+            let root = target.path
+            if target.isRoot { try store.addRoot(root) }
             let result = scanner.scan(root: root)
             report.problems += result.problems
             report.skipped.merge(result.skipped, uniquingKeysWith: +)
             // A root that could not be opened at all is not scanned: its rows stay.
             if result.folders > 0 { scannedRoots.append(root) }
-            for file in result.files { files[file.path] = file }
+            for file in result.files where !unsettled.contains(file.path) {
+                files[file.path] = file
+            }
             status.scanned = files.count
             progress?(status)
             if !control.proceed() { return true }
@@ -157,7 +205,10 @@ public final class Indexer {
         work.sort { $0.path.lexicographicallyPrecedes($1.path) }
         // A root that came back empty while the index knows photos under it
         // is more likely an unmounted drive than a deliberate wipe: keep its rows.
-        for root in scannedRoots where !files.keys.contains(where: { RawPath.isUnder($0, root) }) {
+        let wholeRoots = targets.filter(\.isRoot).map(\.path)
+        for root in scannedRoots where wholeRoots.contains(root)
+            && !files.keys.contains(where: { RawPath.isUnder($0, root) })
+        {
             let known = states.keys.filter { RawPath.isUnder($0, root) }.count
             if known > 0 {
                 report.problems.append(
@@ -166,7 +217,7 @@ public final class Indexer {
         }
         let unreadable = report.problems.map(\.path)
         var missing: [[UInt8]] = []
-        for (path, _) in states where files[path] == nil {
+        for (path, _) in states where files[path] == nil && !unsettled.contains(path) {
             // Keep rows in folders we could not read: they may still exist.
             if unreadable.contains(where: { RawPath.isUnder(path, $0) }) { continue }
             if scannedRoots.contains(where: { RawPath.isUnder(path, $0) }) { missing.append(path) }
@@ -208,7 +259,9 @@ public final class Indexer {
             // Previews of contents no photo has any more.
             _ = try store.thumbnails.prune(keeping: store.contentHashes())
         }
-        for root in scannedRoots { try store.markScanned(root: root) }
+        for root in scannedRoots where wholeRoots.contains(root) {
+            try store.markScanned(root: root)
+        }
         status.phase = .finished
         status.current = nil
         progress?(status)

@@ -42,11 +42,16 @@ public final class WordPieceTokenizer: TextTokenizer {
     ///
     /// The resource bundle is looked up by hand next to the executable rather than
     /// through `Bundle.module`, whose accessor stops the program when it is missing.
+    /// An installed executable (`PREFIX/bin/picseek`) finds the file in
+    /// `PREFIX/share/picseek/`.
     public static var bundledChineseCLIPVocabulary: String? {
         let name = "chinese-clip-vocab.txt"
         var folders = [Bundle.main.bundlePath, Bundle.main.resourcePath ?? ""]
+        var installed: String?
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append((exe as NSString).deletingLastPathComponent)
+            let bin = (exe as NSString).deletingLastPathComponent
+            folders.append(bin)
+            installed = (bin as NSString).deletingLastPathComponent + "/share/picseek/" + name
         }
         for folder in folders where !folder.isEmpty {
             for bundle in ["picseek_Tokenizers.resources", "picseek_Tokenizers.bundle"] {
@@ -54,6 +59,7 @@ public final class WordPieceTokenizer: TextTokenizer {
                 if FileManager.default.fileExists(atPath: candidate) { return candidate }
             }
         }
+        if let installed, FileManager.default.fileExists(atPath: installed) { return installed }
         return nil
     }
 

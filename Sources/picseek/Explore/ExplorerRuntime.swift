@@ -49,6 +49,9 @@ final class ExplorerRuntime {
     private let detailLoader = DispatchQueue(label: "picseek.explore.details")
     private let indexer = DispatchQueue(label: "picseek.explore.reindex")
     private let modelLoader = DispatchQueue(label: "picseek.explore.model")
+    /// Asks the backend every 2 s whether the index changed (another process wrote it).
+    private let changeWatch = DispatchQueue(label: "picseek.explore.index-changes")
+    private var knownGeneration: Int64?
     private var pendingRaw: [String] = []
     private var quitting = false
 
@@ -105,6 +108,7 @@ final class ExplorerRuntime {
 
         var dirty = true
         var lastFrame = 0.0
+        var lastChangeCheck = 0.0
         let frameInterval = 1.0 / 60
         while !quitting {
             if dirty {
@@ -154,6 +158,10 @@ final class ExplorerRuntime {
                 }
                 dirty = true
             }
+            if Self.now() - lastChangeCheck >= 2 {
+                lastChangeCheck = Self.now()
+                checkForIndexChanges()
+            }
             for msg in queue.takeAll() where !quitting {
                 process(&state, msg)
                 dirty = true
@@ -181,6 +189,15 @@ final class ExplorerRuntime {
             return ImageOverlay(method: .truecolorCells, cell: cell)
         default:
             return nil
+        }
+    }
+
+    /// Posts `.indexChanged` when the index generation moved since the last look.
+    private func checkForIndexChanges() {
+        changeWatch.async { [self] in
+            guard let current = (try? backend.indexGeneration()) ?? nil else { return }
+            if let known = knownGeneration, known != current { queue.post(.indexChanged) }
+            knownGeneration = current
         }
     }
 

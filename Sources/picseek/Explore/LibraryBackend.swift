@@ -138,6 +138,8 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         return summary
     }
 
+    func indexGeneration() throws -> Int64? { try store.generation() }
+
     func switchModel(to name: String) throws -> IndexSummary {
         guard let folder = folders[name] else { throw LibraryBackendError.modelNotLoadable(name) }
         let (embedder, processor) = try load(folder, name)

@@ -41,7 +41,10 @@ enum ThemeLoader {
         var folders: [String] = []
         if let custom = environment["PICSEEK_THEMES"], !custom.isEmpty { folders.append(custom) }
         folders.append(configFolder(environment: environment) + "/themes")
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        // The running file itself: argv[0] is only a name when picseek was found on PATH.
+        let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments.first ?? ""
+        let executable = URL(fileURLWithPath: running).resolvingSymlinksInPath()
         let binFolder = executable.deletingLastPathComponent()
         folders.append(binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
         // A build inside the repository: .build/<triple>/<config>/picseek.
