@@ -280,36 +280,9 @@ struct Doctor: ParsableCommand {
     }
 }
 
-/// The terminal section of `picseek doctor`: the variables that decide colours and
-/// graphics, and the colour count terminfo gives for `TERM`.
+/// The terminal section of `picseek doctor` (and `picseek status`): the
+/// variables that decide colours and graphics, terminfo's colour count, and
+/// what the terminal answers when asked (`TerminalReport`).
 func terminalReport(environment: [String: String]) -> [String] {
-    var lines = ["terminal:"]
-    for name in ["TERM", "COLORTERM", "NO_COLOR", "TMUX"] {
-        let value = environment[name].map { TerminalSafe.escape($0) } ?? "(not set)"
-        lines.append("  \(name): \(value)")
-    }
-    if let term = environment["TERM"], !term.isEmpty {
-        let colours = terminfoColours(term: term)
-        lines.append(
-            "  colours (terminfo): " + (colours.map(String.init) ?? "unknown (no terminfo entry)"))
-    }
-    lines.append("  standard output: " + (isatty(1) != 0 ? "a terminal" : "not a terminal"))
-    return lines
-}
-
-/// `tput -T TERM colors`, run with an argument vector.
-private func terminfoColours(term: String) -> Int? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/tput")
-    process.arguments = ["-T", term, "colors"]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return Int(
-        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    TerminalReport.lines(environment: environment)
 }

@@ -47,7 +47,7 @@ struct Status: ParsableCommand {
         print("engine: \(SIMDLevel.best) kernels, " + (Kernels.bf16Supported
             ? "bf16 image tower available (--image-precision bf16, faster indexing)"
             : "no bf16 image tower (needs AVX512_BF16)"))
-        for line in TerminalReport.lines(environment: ProcessInfo.processInfo.environment) { print(line) }
+        for line in terminalReport(environment: ProcessInfo.processInfo.environment) { print(line) }
     }
 
     /// The theme names the explorer can load and where they are, first found first.

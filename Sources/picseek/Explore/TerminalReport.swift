@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Cells
+import Foundation
 import Explorer
 import PicseekCore
 import Terminal
@@ -12,21 +13,36 @@ enum TerminalReport {
     /// Asks the controlling terminal (`/dev/tty`) and describes the answers.
     static func lines(environment: [String: String]) -> [String] {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { return ["terminal: none (no controlling terminal to ask)"] }
-        defer { close(fd) }
-        let capabilities = TerminalProbe.run(input: fd, output: fd, environment: environment)
-        return describe(capabilities, environment: environment, colors: terminfoColors(environment))
+        var capabilities = TerminalCapabilities()
+        if fd >= 0 {
+            capabilities = TerminalProbe.run(input: fd, output: fd, environment: environment)
+            close(fd)
+        } else {
+            capabilities.insideTmux = environment["TMUX"] != nil
+        }
+        return describe(
+            capabilities, environment: environment, colors: TerminalInfo.colors(term: environment["TERM"]),
+            reachable: fd >= 0)
     }
 
-    /// The report for answers already collected. Pure.
+    /// The report for answers already collected (`colors`: terminfo's count
+    /// for `TERM`, 0 when unknown). Pure.
     static func describe(
-        _ capabilities: TerminalCapabilities, environment: [String: String], colors: Int
+        _ capabilities: TerminalCapabilities, environment: [String: String], colors: Int,
+        reachable: Bool = true
     ) -> [String] {
-        func env(_ name: String) -> String { TerminalSafe.escape(environment[name] ?? "unset") }
-        var lines = ["terminal: TERM=\(env("TERM")), COLORTERM=\(env("COLORTERM"))"]
+        var lines = ["terminal:"]
+        for name in ["TERM", "COLORTERM", "NO_COLOR", "TMUX"] {
+            lines.append("  \(name): " + (environment[name].map { TerminalSafe.escape($0) } ?? "(not set)"))
+        }
+        if let term = environment["TERM"], !term.isEmpty {
+            lines.append("  colours (terminfo): " + (colors > 0 ? "\(colors)" : "unknown (no terminfo entry)"))
+        }
         if capabilities.insideTmux { lines.append("  inside tmux (pictures need allow-passthrough on)") }
         if capabilities.insideScreen { lines.append("  inside GNU screen: half blocks only") }
-        if !capabilities.probed {
+        if !reachable {
+            lines.append("  not asked: no controlling terminal")
+        } else if !capabilities.probed {
             lines.append("  not asked (TERM says it would not understand the questions)")
         } else if !capabilities.answered {
             lines.append("  did not answer within 150 ms")
@@ -63,10 +79,5 @@ enum TerminalReport {
         }
         lines.append("  explorer pictures (--graphics auto): \(mode), because \(choice.reason)")
         return lines
-    }
-
-    /// The colour count terminfo gives for `TERM` (0 when unknown).
-    private static func terminfoColors(_ environment: [String: String]) -> Int {
-        TerminalInfo.colors(term: environment["TERM"])
     }
 }
