@@ -31,5 +31,21 @@ struct KittyGraphicsTests {
     func tmuxWrap() {
         #expect(KittyGraphics.wrapForTmux("\u{1B}_Gm=0;\u{1B}\\") == "\u{1B}Ptmux;\u{1B}\u{1B}_Gm=0;\u{1B}\u{1B}\\\u{1B}\\")
     }
+
+    @Test("direct placement: pixels sent once without showing them, placed at the cursor, deleted by number")
+    func directPlacement() {
+        let pixels = [UInt8](repeating: 7, count: 40 * 30 * 3)  // 3600 bytes: 4800 base64, two chunks
+        let sent = KittyGraphics.transmitOnly(id: 1001, pixels: pixels, width: 40, height: 30)
+        let commands = sent.components(separatedBy: "\u{1B}\\").filter { !$0.isEmpty }
+        #expect(commands.count == 2)
+        #expect(commands[0].hasPrefix("\u{1B}_Ga=t,i=1001,f=24,s=40,v=30,q=2,m=1;"))
+        #expect(commands[1].hasPrefix("\u{1B}_Gm=0;"))
+        let payload = commands.map { $0.split(separator: ";", maxSplits: 1).last.map(String.init) ?? "" }.joined()
+        #expect(payload == OSC52.base64(pixels))
+        #expect(KittyGraphics.place(id: 1001, placement: 5) == "\u{1B}_Ga=p,i=1001,p=5,C=1,q=2\u{1B}\\")
+        #expect(KittyGraphics.delete(id: 1001, placement: 5) == "\u{1B}_Ga=d,d=i,i=1001,p=5,q=2\u{1B}\\")
+        #expect(KittyGraphics.delete(id: 1001, placement: nil, free: true) == "\u{1B}_Ga=d,d=I,i=1001,q=2\u{1B}\\")
+        #expect(KittyGraphics.deleteAll == "\u{1B}_Ga=d,d=A,q=2\u{1B}\\")
+    }
 }
 
