@@ -272,6 +272,7 @@ public final class Screen {
             var next: wint_t = 0
             let nextResult = wget_wch(window, &next)
             if nextResult == cnc_ok() {
+                if swallowTerminalReply(introducer: UInt32(next)) { return nil }
                 if let key = KeyDecoder.character(UInt32(next)), case .character(let c) = key {
                     return .alt(c)
                 }
@@ -282,6 +283,42 @@ public final class Screen {
             return .escape
         }
         return KeyDecoder.character(UInt32(value))
+    }
+
+    /// After ESC and `introducer`, reads and drops a terminal's answer that
+    /// arrived too late for `TerminalProbe` (over a slow link): `CSI ?…`
+    /// (device attributes, XTSMGRAPHICS) up to its final byte, and OSC, APC
+    /// and DCS strings up to BEL or ST. True when one was dropped; keys typed
+    /// by a person never arrive that fast after ESC. Reads without waiting.
+    private func swallowTerminalReply(introducer: UInt32) -> Bool {
+        func nextNow() -> UInt32? {
+            var value: wint_t = 0
+            return wget_wch(window, &value) == cnc_ok() ? UInt32(value) : nil
+        }
+        switch introducer {
+        case 0x5B:  // [
+            guard let first = nextNow() else { return false }
+            guard first == 0x3F else {  // ?
+                unget_wch(wchar_t(bitPattern: first))
+                return false
+            }
+            for _ in 0..<256 {
+                guard let c = nextNow() else { return true }
+                if (0x40...0x7E).contains(c) { return true }
+            }
+            return true
+        case 0x5D, 0x5F, 0x50:  // ] _ P
+            guard var previous = nextNow() else { return false }
+            for _ in 0..<4096 {
+                guard let c = nextNow() else { return true }
+                if previous == 0x07 || (previous == 0x1B && c == 0x5C) { return true }
+                if c == 0x07 { return true }
+                previous = c
+            }
+            return true
+        default:
+            return false
+        }
     }
 
     private func mouseEvent() -> Key? {

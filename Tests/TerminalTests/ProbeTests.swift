@@ -197,3 +197,33 @@ struct TypedAheadTests {
         #expect(keys == [.character("r"), .character("e"), .character("d")])
     }
 }
+
+@Suite("late answers")
+struct LateAnswerTests {
+    @Test("answers that arrive after the probe gave up are not read as keys")
+    func dropped() throws {
+        let pty = try PseudoTerminal(rows: 24, columns: 80)
+        let screen = try Screen(term: "xterm-256color", output: pty.slave, input: pty.slave)
+        defer { screen.end() }
+        pty.write("\u{1B}[?63;1;4c" + "a" + "\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\" + "b"
+            + "\u{1B}_Gi=31;OK\u{1B}\\" + "\u{1B}P>|XTerm(379)\u{1B}\\" + "\u{1B}[?1;0;256S" + "c")
+        var keys: [Key] = []
+        for _ in 0..<40 {
+            if let key = screen.readKey(timeoutMs: 20) { keys.append(key) }
+        }
+        #expect(keys == [.character("a"), .character("b"), .character("c")])
+    }
+
+    @Test("Alt-[ and Escape alone still arrive as keys")
+    func keysStay() throws {
+        let pty = try PseudoTerminal(rows: 24, columns: 80)
+        let screen = try Screen(term: "xterm-256color", output: pty.slave, input: pty.slave)
+        defer { screen.end() }
+        pty.write("\u{1B}[x")
+        var keys: [Key] = []
+        for _ in 0..<20 {
+            if let key = screen.readKey(timeoutMs: 20) { keys.append(key) }
+        }
+        #expect(keys == [.alt("["), .character("x")])
+    }
+}
