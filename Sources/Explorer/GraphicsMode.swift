@@ -41,8 +41,9 @@ public enum GraphicsMode: String, Equatable, Sendable, CaseIterable {
     /// (WezTerm prefers iTerm2 images, which it implements fully); iTerm2 images
     /// for iTerm2 and WezTerm (by `TERM_PROGRAM` or XTVERSION); sixel when DA1
     /// lists attribute 4 and the cell size in pixels is known (sixel
-    /// images are not scaled); none inside GNU screen; then the half-block modes as
-    /// `automatic(environment:screenColors:)`.
+    /// images are not scaled); none inside GNU screen; then truecolor half blocks
+    /// for `COLORTERM` or a terminal known by name (XTVERSION) to show 24-bit
+    /// colour; then the palette or ASCII by the colour count.
     public static func automatic(
         capabilities: TerminalCapabilities, environment: [String: String], screenColors: Int
     ) -> (mode: GraphicsMode, reason: String) {
@@ -70,9 +71,21 @@ public enum GraphicsMode: String, Equatable, Sendable, CaseIterable {
         if colorterm == "truecolor" || colorterm == "24bit" {
             return (.truecolor, "COLORTERM=\(colorterm), no pixel graphics answered")
         }
+        // A terminal that names itself (XTVERSION) as one that shows 24-bit
+        // colour, whatever TERM's terminfo entry says (xterm's has 8 colours).
+        if !capabilities.insideScreen, let name = capabilities.versionParts?.name,
+            truecolorTerminals.contains(where: { name.hasPrefix($0) })
+        {
+            return (.truecolor, "the terminal calls itself \(name), which shows 24-bit colour")
+        }
         if screenColors >= 256 { return (.color256, "256 colours, no pixel graphics answered") }
         return (.ascii, "\(screenColors) colours")
     }
+
+    /// XTVERSION names (lowercased prefixes) of terminals that show 24-bit colour.
+    static let truecolorTerminals = [
+        "xterm", "kitty", "wezterm", "foot", "iterm", "ghostty", "contour", "konsole", "mlterm",
+    ]
 
     /// Whether kitty images go in as Unicode placeholders (cells that ncurses
     /// and tmux move like text) rather than placed directly: inside tmux, which

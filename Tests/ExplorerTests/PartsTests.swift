@@ -80,6 +80,15 @@ struct ThemeTests {
         class4.cellPixels = PixelSize(width: 6, height: 13)
         #expect(GraphicsMode.automatic(capabilities: class4, environment: [:], screenColors: 256).mode == .color256)
         #expect(GraphicsMode.automatic(capabilities: sixel, environment: ["NO_COLOR": "1"], screenColors: 256).mode == .ascii)
+        // Plain xterm: TERM=xterm has 8 colours, but XTerm shows 24-bit colour.
+        var xterm = TerminalCapabilities()
+        xterm.version = "XTerm(379)"
+        xterm.deviceAttributes = [65, 1, 9]
+        #expect(GraphicsMode.automatic(capabilities: xterm, environment: ["TERM": "xterm"], screenColors: 8).mode == .truecolor)
+        var tmux = TerminalCapabilities()
+        tmux.version = "tmux 3.3a"
+        tmux.insideTmux = true
+        #expect(GraphicsMode.automatic(capabilities: tmux, environment: ["TERM": "tmux-256color"], screenColors: 256).mode == .color256)
     }
 
     @Test("kitty placeholders only where supported: kitty 0.28+, Ghostty, inside tmux")
