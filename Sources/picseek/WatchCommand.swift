@@ -86,17 +86,24 @@ struct Watch: ParsableCommand {
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
             Self.report($0)
         }
+        // SIGINT, SIGTERM and SIGHUP stop the watch after the update in progress
+        // (its transaction commits); the exit status is then 128 + the signal.
+        let caught = CaughtSignal()
         var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { watcher.stop() }
+            source.setEventHandler {
+                caught.set(sig)
+                watcher.stop()
+            }
             source.resume()
             sources.append(source)
         }
         defer { sources.forEach { $0.cancel() } }
         try watcher.run()
         say("stopped watching")
+        if let sig = caught.value { throw ExitCode(128 + sig) }
     }
 
     /// One line per event: progress on standard output, trouble on standard error.
@@ -234,4 +241,24 @@ enum ServiceUnit {
 /// Writes a line to standard output at once (a service's output is a pipe).
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// The first stop signal a command received, set from a signal source's queue.
+final class CaughtSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var number: Int32?
+
+    /// Records `signal` unless one was recorded already.
+    func set(_ signal: Int32) {
+        lock.lock()
+        if number == nil { number = signal }
+        lock.unlock()
+    }
+
+    /// The recorded signal, if any.
+    var value: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return number
+    }
 }

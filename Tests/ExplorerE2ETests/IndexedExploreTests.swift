@@ -138,6 +138,45 @@ struct IndexedExploreTests {
         }
     }
 
+    @Test("SIGTERM and SIGHUP end the explorer with 143 and 129, the terminal restored")
+    func exploreSignals() throws {
+        guard let binary = Self.ready() else { return }
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        for (signal, status) in [(SIGTERM, 143), (SIGHUP, 129)] {
+            let session = try TmuxSession(
+                command: [
+                    "sh", "-c",
+                    "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii; echo \"exit=$?\"; stty -a",
+                    binary, sandbox.database, Self.tinyModel,
+                ],
+                rows: 30, columns: 100, environment: sandbox.environment)
+            defer { session.kill() }
+            var (found, screen) = try session.waitFor("12 photos", seconds: 60)
+            #expect(found, "screen was:\n\(screen)")
+            let pids = try Self.pids(matching: "explore --db \(sandbox.database)")
+            #expect(pids.count == 1, "explorer processes: \(pids)")
+            for pid in pids { kill(pid, signal) }
+            (found, screen) = try session.waitFor("exit=\(status)", history: true, seconds: 30)
+            #expect(found, "screen was:\n\(screen)")
+            // The terminal is back in line mode with echo.
+            #expect(screen.contains(" icanon ") && screen.contains(" echo "), "screen was:\n\(screen)")
+        }
+    }
+
+    /// Process ids whose command line contains `text` (through `pgrep -f`).
+    static func pids(matching text: String) throws -> [pid_t] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        process.arguments = ["-f", text]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { pid_t($0) }
+    }
+
     static func ready() -> String? {
         guard TmuxSession.isAvailable else {
             Issue.record("tmux is not installed (scripts/install-deps installs it)")

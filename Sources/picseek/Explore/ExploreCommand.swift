@@ -127,6 +127,7 @@ struct ExploreCommand: ParsableCommand {
         // by the next run, exactly as after a crash.
         fflush(stdout)
         fflush(stderr)
-        _exit(outcome.aborted ? 130 : 0)
+        // 128 + the signal that ended it (SIGTERM 143, SIGHUP 129); Ctrl-C 130.
+        _exit(outcome.signal.map { 128 + $0 } ?? (outcome.aborted ? 130 : 0))
     }
 }

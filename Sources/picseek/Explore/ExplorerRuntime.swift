@@ -53,6 +53,7 @@ final class ExplorerRuntime {
     private let changeWatch = DispatchQueue(label: "picseek.explore.index-changes")
     private var knownGeneration: Int64?
     private var pendingRaw: [String] = []
+    private var caughtSignal: Int32?
     private var quitting = false
 
     init(backend: ExplorerBackend, options: ExplorerOptions) throws {
@@ -68,6 +69,8 @@ final class ExplorerRuntime {
         var marked: [[UInt8]]
         /// The user left with Ctrl-C, or a signal ended the explorer.
         var aborted: Bool
+        /// The signal that ended the explorer (SIGINT, SIGTERM, SIGHUP), if one did.
+        var signal: Int32? = nil
     }
 
     /// Runs until the user quits or a signal arrives; the terminal is restored
@@ -138,8 +141,9 @@ final class ExplorerRuntime {
                 pollfd(fd: queue.wakeRead, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, 2, timeout)
-            if let trap, trap.caught {
+            if let trap, let signal = trap.signal {
                 state.aborted = true
+                caughtSignal = signal
                 break
             }
             if ready == 0, !dirty, busy {
@@ -167,7 +171,7 @@ final class ExplorerRuntime {
                 dirty = true
             }
         }
-        return Outcome(marked: state.marked.map(\.pathBytes), aborted: state.aborted)
+        return Outcome(marked: state.marked.map(\.pathBytes), aborted: state.aborted, signal: caughtSignal)
     }
 
     /// The overlay that draws pictures for `state.graphics`, if it needs one:

@@ -4,7 +4,7 @@ import Glibc
 
 /// The wake pipe's write end for the signal handler (set while trapped).
 nonisolated(unsafe) private var trapWakeFD: Int32 = -1
-/// Set by the handler; read by the UI loop.
+/// The quit signal caught (0: none). Set by the handler; read by the UI loop.
 nonisolated(unsafe) private var trapCaught: sig_atomic_t = 0
 /// The SIGWINCH handler that was installed before ours (ncurses' own).
 nonisolated(unsafe) private var previousWinch = sigaction()
@@ -23,8 +23,8 @@ final class SignalTrap {
         trapCaught = 0
         for signal in Self.quitSignals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in
-                trapCaught = 1
+            action.__sigaction_handler.sa_handler = { signal in
+                trapCaught = signal
                 var byte: UInt8 = 2
                 _ = write(trapWakeFD, &byte, 1)
             }
@@ -53,6 +53,9 @@ final class SignalTrap {
 
     /// Whether a quit signal arrived.
     var caught: Bool { trapCaught != 0 }
+
+    /// The quit signal that arrived, if any.
+    var signal: Int32? { trapCaught != 0 ? Int32(trapCaught) : nil }
 
     /// Puts the previous handlers back.
     func restore() {
