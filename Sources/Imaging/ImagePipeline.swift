@@ -73,6 +73,7 @@ public struct ImagePipeline: Sendable {
         case .png: return try decodePNG(data)
         case .webp: return try decodeWebP(data)
         case .gif: return try decodeGIF(data)
+        case .tiff: return try decodeTIFF(data)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
     }
@@ -116,6 +117,15 @@ public struct ImagePipeline: Sendable {
         let decoded: GIF.Decoded
         do { decoded = try GIF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
         return upright(decoded.image, exif: nil)
+    }
+
+    /// The Orientation, Make, Model and Exif IFD tags of a TIFF live in its own
+    /// first directory, so the file itself is read as the EXIF stream, as
+    /// Pillow's `getexif` does for TIFF.
+    func decodeTIFF(_ data: [UInt8]) throws(ImageError) -> Decoded {
+        let decoded: TIFF.Decoded
+        do { decoded = try TIFF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        return upright(decoded.image, exif: data)
     }
 
     /// `image` turned upright by the EXIF orientation in `exif`, with its metadata.
@@ -204,6 +214,16 @@ public struct ImagePipeline: Sendable {
         case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
         case .invalidInput(let m): return .corrupt(path: nil, format: "gif", message: m)
         case .outOfMemory: return .outOfMemory(path: nil, format: "gif")
+        }
+    }
+
+    static func imageError(_ error: TIFFError) -> ImageError {
+        switch error {
+        case .decode(let m): return .corrupt(path: nil, format: "tiff", message: m)
+        case .truncated(let m): return .truncated(path: nil, format: "tiff", message: m)
+        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
+        case .invalidInput(let m): return .corrupt(path: nil, format: "tiff", message: m)
+        case .outOfMemory: return .outOfMemory(path: nil, format: "tiff")
         }
     }
 }

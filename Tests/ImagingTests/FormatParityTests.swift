@@ -3,7 +3,7 @@ import PicseekCore
 import Testing
 @testable import Imaging
 
-/// Decodes the committed WebP (and later GIF, TIFF) fixtures and compares them
+/// Decodes the committed WebP, GIF and TIFF fixtures and compares them
 /// with Pillow's `exif_transpose(open(f)).convert("RGB")`; see Fixtures/formats/README.md.
 @Suite("WebP, GIF and TIFF decode like Pillow")
 struct FormatParityTests {
@@ -31,7 +31,10 @@ struct FormatParityTests {
     func coverage() throws {
         let files = try Self.files()
         for needle in ["webp-lossy.", "webp-lossless.", "webp-lossy-alpha", "webp-lossless-alpha",
-                       "webp-animated", "webp-exif-orientation"] {
+                       "webp-animated", "webp-exif-orientation", "gif-palette", "gif-interlaced",
+                       "gif-transparent", "gif-animated", "gif-grey", "tiff-rgb8.", "tiff-grey16",
+                       "tiff-palette", "tiff-cmyk", "tiff-rgb8-tiled", "tiff-grey16-tiled",
+                       "tiff-rgb16", "tiff-two-pages", "tiff-orientation-6"] {
             #expect(files.contains { $0.contains(needle) }, "no fixture for \(needle)")
         }
     }
@@ -97,5 +100,36 @@ struct FormatParityTests {
         let spec = PreprocessSpec(size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
         let photo = try ImagePipeline().process(fileAt: misnamed.path, spec: spec)
         #expect(photo.metadata.width == 96 && photo.metadata.height == 64)
+    }
+
+    @Test("gif facts: transparency, interlacing, colour table; the cap is checked first")
+    func gifInfo() throws {
+        let transparent = try GIF.decode(try TestSupport.fixture("formats/gif-transparent.gif"))
+        #expect(transparent.info.hasTransparency)
+        #expect(transparent.info.colors > 0)
+        let interlaced = try GIF.decode(try TestSupport.fixture("formats/gif-interlaced.gif"))
+        #expect(interlaced.info.isInterlaced)
+        let data = try TestSupport.fixture("formats/gif-palette.gif")
+        #expect(try !GIF.decode(data).info.isInterlaced && !GIF.decode(data).info.hasTransparency)
+        #expect(throws: GIFError.tooLarge(width: 96, height: 64, limit: 6143)) {
+            try GIF.decode(data, maxPixels: 6143)
+        }
+        #expect(try GIF.decode(data, maxPixels: 6144).image.width == 96)
+    }
+
+    @Test("tiff facts: tiles, depth, pages, orientation; the cap is checked first")
+    func tiffInfo() throws {
+        let tiled = try TIFF.decode(try TestSupport.fixture("formats/tiff-grey16-tiled.tif"))
+        #expect(tiled.info.isTiled && tiled.info.bitsPerSample == 16 && tiled.info.samplesPerPixel == 1)
+        let pages = try TIFF.decode(try TestSupport.fixture("formats/tiff-two-pages.tif"))
+        #expect(pages.info.pages == 2 && pages.image.width == 60 && pages.image.height == 40)
+        // Orientation is reported, not applied, by TIFF.decode: stored 90x60.
+        let rotated = try TIFF.decode(try TestSupport.fixture("formats/tiff-orientation-6.tif"))
+        #expect(rotated.info.orientation == 6 && rotated.image.width == 90 && rotated.image.height == 60)
+        let data = try TestSupport.fixture("formats/tiff-rgb8.tif")
+        #expect(throws: TIFFError.tooLarge(width: 96, height: 64, limit: 6143)) {
+            try TIFF.decode(data, maxPixels: 6143)
+        }
+        #expect(try TIFF.decode(data, maxPixels: 6144).image.width == 96)
     }
 }

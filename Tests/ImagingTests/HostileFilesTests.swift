@@ -82,14 +82,54 @@ struct HostileFilesTests {
             ("photo.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8), .corruptOrTruncated),
             ("photo.heic", [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], .unsupported),
             ("bitmap.bmp", Array("BM".utf8) + [UInt8](repeating: 0, count: 60), .unsupported),
-            ("scan.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0, 0], .unsupported),
+            ("scan.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0, 0], .corruptOrTruncated),
         ]
         // A JPEG whose scan data is followed by garbage instead of EOI still decodes
         // (libjpeg pads); it is not in this list. A JPEG cut in the middle is.
         files.append(("cut-at-three-quarters.jpg", Array(jpeg.prefix(jpeg.count * 3 / 4)), .truncated))
         files += try webpFiles()
         files += try gifFiles()
+        files += try tiffFiles()
         return files
+    }
+
+    /// A little-endian single-strip TIFF whose strip bytes `strip` follow the
+    /// directory (or sit at `stripOffset` when given).
+    static func tiffImage(
+        width: UInt32, height: UInt32, bits: UInt16 = 8, samples: UInt16 = 3,
+        photometric: UInt16 = 2, compression: UInt16 = 1, strip: [UInt8], stripOffset: UInt32? = nil
+    ) -> [UInt8] {
+        func le32(_ v: UInt32) -> [UInt8] { T.be32(v).reversed() }
+        func long(_ tag: UInt16, _ v: UInt32) -> T.TIFFEntry { T.TIFFEntry(tag: tag, type: 4, count: 1, value: le32(v)) }
+        func build(_ offset: UInt32) -> [UInt8] {
+            let bps = (0..<Int(samples)).flatMap { _ in [UInt8(bits & 0xFF), UInt8(bits >> 8)] }
+            return T.tiff([
+                long(256, width), long(257, height),
+                T.TIFFEntry(tag: 258, type: 3, count: UInt32(samples), value: bps),
+                T.short(259, compression), T.short(262, photometric), long(273, offset),
+                T.short(277, samples), long(278, height), long(279, UInt32(strip.count)),
+            ])
+        }
+        let head = build(0)
+        return build(stripOffset ?? UInt32(head.count)) + strip
+    }
+
+    /// Broken and hostile TIFF files.
+    static func tiffFiles() throws -> [(String, [UInt8], Kind)] {
+        let good = try T.fixture("formats/tiff-rgb8.tif")
+        let pixels = T.noise(width: 8, height: 8, seed: 13).pixels
+        return [
+            ("tiff-header-only.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0], .truncated),
+            ("tiff-half.tif", Array(good.prefix(good.count / 2)), .corruptOrTruncated),
+            ("tiff-huge.tif", tiffImage(width: 100_000, height: 100_000, strip: pixels), .tooLarge),
+            ("tiff-zero-width.tif", tiffImage(width: 0, height: 8, strip: pixels), .corrupt),
+            ("tiff-bad-compression.tif", tiffImage(width: 8, height: 8, compression: 9999, strip: pixels), .corrupt),
+            ("tiff-bad-bits.tif", tiffImage(width: 8, height: 8, bits: 3, strip: pixels), .corrupt),
+            ("tiff-strip-past-end.tif", tiffImage(width: 8, height: 8, strip: pixels, stripOffset: 1_000_000), .corruptOrTruncated),
+            ("tiff-lzw-garbage.tif", tiffImage(width: 8, height: 8, compression: 5, strip: pixels), .corruptOrTruncated),
+            ("tiff-bad-ifd-offset.tif", [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0x7F] + pixels, .corruptOrTruncated),
+            ("tiff-big-endian-garbage.tif", [0x4D, 0x4D, 0, 0x2A] + pixels, .corruptOrTruncated),
+        ]
     }
 
     /// A GIF89a with a two-colour global table and one frame whose LZW data is

@@ -6,7 +6,7 @@ public enum ImageFormat: String, Equatable, Sendable {
     /// Whether picseek decodes this format.
     public var isSupported: Bool {
         switch self {
-        case .jpeg, .png, .webp, .gif: return true
+        case .jpeg, .png, .webp, .gif, .tiff: return true
         default: return false
         }
     }
