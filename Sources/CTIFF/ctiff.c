@@ -103,13 +103,17 @@ static int fail(reader *r, const char *fallback, char msg[CTIFF_MSG_LEN]) {
 }
 
 // 16-bit single-sample grey, clipped to 255 as Pillow converts "I;16" to RGB.
-static int read_grey16(TIFF *tif, reader *r, uint32_t w, uint32_t h, uint8_t *out,
-                       char msg[CTIFF_MSG_LEN]) {
+static int read_grey16(TIFF *tif, reader *r, uint32_t w, uint32_t h, long long max_pixels,
+                       uint8_t *out, char msg[CTIFF_MSG_LEN]) {
     if (TIFFIsTiled(tif)) {
         uint32_t tw = 0, th = 0;
         TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tw);
         TIFFGetField(tif, TIFFTAG_TILELENGTH, &th);
         tmsize_t tile_size = TIFFTileSize(tif);
+        if ((long long)tw * (long long)th > max_pixels) {
+            copy_msg(msg, "tile is larger than the pixel limit");
+            return CTIFF_ERR_DECODE;
+        }
         if (tw == 0 || th == 0 || tile_size < (tmsize_t)tw * th * 2) {
             copy_msg(msg, "bad tile size");
             return CTIFF_ERR_DECODE;
@@ -266,7 +270,7 @@ int ctiff_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
         goto done;
     }
     if (bps == 16 && spp == 1 && photometric == PHOTOMETRIC_MINISBLACK) {
-        code = read_grey16(tif, &r, w, h, out, msg);
+        code = read_grey16(tif, &r, w, h, max_pixels, out, msg);
     } else {
         code = read_rgba(tif, &r, w, h, out, msg);
     }

@@ -114,6 +114,17 @@ struct HostileFilesTests {
         return build(stripOffset ?? UInt32(head.count)) + strip
     }
 
+    /// An 8x8 16-bit grey TIFF stored in one 65536x65536 tile.
+    static func hugeTile() -> [UInt8] {
+        func long(_ tag: UInt16, _ v: UInt32) -> T.TIFFEntry {
+            T.TIFFEntry(tag: tag, type: 4, count: 1, value: T.be32(v).reversed())
+        }
+        return T.tiff([
+            long(256, 8), long(257, 8), T.short(258, 16), T.short(259, 1), T.short(262, 1),
+            T.short(277, 1), long(322, 65536), long(323, 65536), long(324, 8), long(325, 128),
+        ]) + [UInt8](repeating: 7, count: 128)
+    }
+
     /// Broken and hostile TIFF files.
     static func tiffFiles() throws -> [(String, [UInt8], Kind)] {
         let good = try T.fixture("formats/tiff-rgb8.tif")
@@ -129,6 +140,7 @@ struct HostileFilesTests {
             ("tiff-lzw-garbage.tif", tiffImage(width: 8, height: 8, compression: 5, strip: pixels), .corruptOrTruncated),
             ("tiff-bad-ifd-offset.tif", [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0x7F] + pixels, .corruptOrTruncated),
             ("tiff-big-endian-garbage.tif", [0x4D, 0x4D, 0, 0x2A] + pixels, .corruptOrTruncated),
+            ("tiff-huge-tile.tif", hugeTile(), .corrupt),
         ]
     }
 

@@ -52,7 +52,9 @@ public enum GIF {
     /// Decodes the first frame to 8-bit RGB. `maxPixels` is checked against the
     /// screen and frame sizes before any pixel memory is allocated.
     /// The corresponding C function is `cgif_decode_rgb`.
-    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(GIFError) -> Decoded {
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(GIFError) -> Decoded {
         var raw = cgif_info()
         var msg = [CChar](repeating: 0, count: Int(CGIF_MSG_LEN))
         var out: UnsafeMutablePointer<UInt8>?
@@ -64,7 +66,8 @@ public enum GIF {
         defer { cgif_free(out) }
         guard code == CGIF_OK, let out else {
             let text = String(
-                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
+                as: UTF8.self)
             switch code {
             case CGIF_ERR_TOO_LARGE:
                 throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
@@ -76,8 +79,8 @@ public enum GIF {
         }
         let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
         let info = GIFInfo(
-            width: Int(raw.width), height: Int(raw.height), hasTransparency: raw.has_transparency != 0,
-            isInterlaced: raw.interlaced != 0, colors: Int(raw.colors))
+            width: Int(raw.width), height: Int(raw.height),
+            hasTransparency: raw.has_transparency != 0, isInterlaced: raw.interlaced != 0, colors: Int(raw.colors))
         return Decoded(image: RGBImage(width: Int(w), height: Int(h), pixels: pixels), info: info)
     }
 }

@@ -3,7 +3,8 @@ import PicseekCore
 
 /// Why a TIFF file could not be read.
 public enum TIFFError: Error, Equatable, CustomStringConvertible {
-    /// libtiff rejected the data (bad directory, bad strip, unsupported layout); `message` is its text.
+    /// libtiff rejected the data (bad directory, bad strip, unsupported layout);
+    /// `message` is its text.
     case decode(message: String)
     /// The data ended before the image was complete.
     case truncated(message: String)
@@ -54,7 +55,9 @@ public enum TIFF {
     /// Decodes the first page to 8-bit RGB. `maxPixels` is checked against the
     /// directory before any pixel memory is allocated.
     /// The corresponding C function is `ctiff_decode_rgb`.
-    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(TIFFError) -> Decoded {
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(TIFFError) -> Decoded {
         var raw = ctiff_info()
         var msg = [CChar](repeating: 0, count: Int(CTIFF_MSG_LEN))
         var out: UnsafeMutablePointer<UInt8>?
@@ -66,7 +69,8 @@ public enum TIFF {
         defer { ctiff_free(out) }
         guard code == CTIFF_OK, let out else {
             let text = String(
-                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
+                as: UTF8.self)
             switch code {
             case CTIFF_ERR_TOO_LARGE:
                 throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)

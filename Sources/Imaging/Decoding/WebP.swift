@@ -71,7 +71,9 @@ public enum WebP {
     /// Decodes the first frame to 8-bit RGB. `maxPixels` is checked against the
     /// canvas size before any pixel memory is allocated.
     /// The corresponding C function is `cwebp_decode_rgb`.
-    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(WebPError) -> Decoded {
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(WebPError) -> Decoded {
         var raw = cwebp_info()
         var msg = [CChar](repeating: 0, count: Int(CWEBP_MSG_LEN))
         var out: UnsafeMutablePointer<UInt8>?
