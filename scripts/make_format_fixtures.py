@@ -124,6 +124,21 @@ def gif_files():
     yield "gif-animated.gif", animated, {}
     yield "gif-tiny.gif", lambda f: rgb(1, 1, 34).save(f, "GIF"), {}
 
+    def screen(width, height, transparency):
+        """A 40x30 frame on a logical screen of another size (bytes 6-9 patched)."""
+        def write(f):
+            buf = io.BytesIO()
+            im = rgb(40, 30, 35).quantize(16)
+            im.save(buf, "GIF", interlace=False,
+                    **({"transparency": transparency} if transparency is not None else {}))
+            data = bytearray(buf.getvalue())
+            data[6:10] = width.to_bytes(2, "little") + height.to_bytes(2, "little")
+            f.write(bytes(data))
+        return write
+    yield "gif-frame-inside-screen.gif", screen(64, 50, None), {}
+    yield "gif-frame-inside-screen-transparent.gif", screen(64, 50, 3), {}
+    yield "gif-frame-outgrows-screen.gif", screen(20, 10, None), {}
+
 
 def tiff_files():
     import tifffile
@@ -194,7 +209,8 @@ Versions: Pillow {pillow} (libwebp {webp}), numpy {numpy}, tifffile {tifffile}.
 - `*.webp`: lossy, lossless, lossy and lossless with alpha, animated (lossless,
   and lossy with alpha), EXIF orientations 6 and 3 with camera and date, 1x1.
 - `*.gif`: adaptive palette (plain and interlaced), greyscale, a transparent
-  index, animated (first frame decoded), 1x1.
+  index, animated (first frame decoded), 1x1, a first frame smaller than the
+  logical screen (with and without a transparent index) and one larger than it.
 - `*.tif`: 8-bit RGB (plain, LZW, tiled deflate), 8-bit grey, 16-bit grey in
   strips and tiles (Pillow clips "I;16" to 255 when converting to RGB), palette,
   CMYK, 16-bit RGB, two pages (first decoded),
