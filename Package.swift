@@ -33,13 +33,22 @@ let package = Package(
         .target(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]),
+        .target(
+            name: "CWebP",
+            linkerSettings: [.linkedLibrary("webpdemux"), .linkedLibrary("webp")]),
+        .target(
+            name: "CGIF",
+            linkerSettings: [.linkedLibrary("gif")]),
+        .target(
+            name: "CTIFF",
+            linkerSettings: [.linkedLibrary("tiff")]),
         // Score and thin-linear kernels: AVX2/AVX-512 per function, chosen at run time.
         .target(name: "CSIMD"),
 
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
-        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "PicseekCore"]),
+        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
             name: "Store",

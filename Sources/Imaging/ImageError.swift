@@ -53,7 +53,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(_, let r): return "cannot read file: \(r)"
         case .empty: return "empty file"
-        case .notAnImage: return "not an image (no jpeg or png signature)"
+        case .notAnImage: return "not an image (no known image signature)"
         case .unsupportedFormat(_, let f): return "unsupported image format \(f)"
         case .tooLarge(_, let w, let h, let l):
             return "image is \(w)x\(h) pixels, above the limit of \(l)"

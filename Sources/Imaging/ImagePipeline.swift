@@ -71,6 +71,9 @@ public struct ImagePipeline: Sendable {
         switch format {
         case .jpeg: return try decodeJPEG(data, spec: spec)
         case .png: return try decodePNG(data)
+        case .webp: return try decodeWebP(data)
+        case .gif: return try decodeGIF(data)
+        case .tiff: return try decodeTIFF(data)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
     }
@@ -101,6 +104,37 @@ public struct ImagePipeline: Sendable {
         return Decoded(
             image: Orientation.apply(orientation, to: decoded.image),
             metadata: Self.metadata(width: decoded.image.width, height: decoded.image.height, exif: exif),
+            scale: 1)
+    }
+
+    func decodeWebP(_ data: [UInt8]) throws(ImageError) -> Decoded {
+        let decoded: WebP.Decoded
+        do { decoded = try WebP.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        return upright(decoded.image, exif: decoded.exif)
+    }
+
+    func decodeGIF(_ data: [UInt8]) throws(ImageError) -> Decoded {
+        let decoded: GIF.Decoded
+        do { decoded = try GIF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        return upright(decoded.image, exif: nil)
+    }
+
+    /// The Orientation, Make, Model and Exif IFD tags of a TIFF live in its own
+    /// first directory, so the file itself is read as the EXIF stream, as
+    /// Pillow's `getexif` does for TIFF.
+    func decodeTIFF(_ data: [UInt8]) throws(ImageError) -> Decoded {
+        let decoded: TIFF.Decoded
+        do { decoded = try TIFF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        return upright(decoded.image, exif: data)
+    }
+
+    /// `image` turned upright by the EXIF orientation in `exif`, with its metadata.
+    func upright(_ image: RGBImage, exif tiff: [UInt8]?) -> Decoded {
+        let exif = tiff.map(EXIFData.parse) ?? EXIFData()
+        let orientation = exif.orientation ?? 1
+        return Decoded(
+            image: Orientation.apply(orientation, to: image),
+            metadata: Self.metadata(width: image.width, height: image.height, exif: exif),
             scale: 1)
     }
 
@@ -160,6 +194,36 @@ public struct ImagePipeline: Sendable {
         case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
         case .invalidInput(let m): return .corrupt(path: nil, format: "png", message: m)
         case .outOfMemory: return .outOfMemory(path: nil, format: "png")
+        }
+    }
+
+    static func imageError(_ error: WebPError) -> ImageError {
+        switch error {
+        case .decode(let m): return .corrupt(path: nil, format: "webp", message: m)
+        case .truncated(let m): return .truncated(path: nil, format: "webp", message: m)
+        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
+        case .invalidInput(let m): return .corrupt(path: nil, format: "webp", message: m)
+        case .outOfMemory: return .outOfMemory(path: nil, format: "webp")
+        }
+    }
+
+    static func imageError(_ error: GIFError) -> ImageError {
+        switch error {
+        case .decode(let m): return .corrupt(path: nil, format: "gif", message: m)
+        case .truncated(let m): return .truncated(path: nil, format: "gif", message: m)
+        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
+        case .invalidInput(let m): return .corrupt(path: nil, format: "gif", message: m)
+        case .outOfMemory: return .outOfMemory(path: nil, format: "gif")
+        }
+    }
+
+    static func imageError(_ error: TIFFError) -> ImageError {
+        switch error {
+        case .decode(let m): return .corrupt(path: nil, format: "tiff", message: m)
+        case .truncated(let m): return .truncated(path: nil, format: "tiff", message: m)
+        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
+        case .invalidInput(let m): return .corrupt(path: nil, format: "tiff", message: m)
+        case .outOfMemory: return .outOfMemory(path: nil, format: "tiff")
         }
     }
 }

@@ -77,7 +77,7 @@ struct Index: ParsableCommand {
             let counts = report.skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             let total = counts.reduce(0) { $0 + $1.value }
             print("skipped \(total) file\(total == 1 ? "" : "s") in formats picseek does not read "
-                + "(only JPEG and PNG): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                + "(only JPEG, PNG, WebP, GIF and TIFF): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
     }

@@ -156,7 +156,7 @@ struct IndexerTests {
         f.tree.write(".Trash-1000/t.jpg", "t")
         f.tree.write("raw/skip-me.png", "p")
         f.tree.write("drafts/draft.jpg", "d")
-        f.tree.write("photo.gif", "g")
+        f.tree.write("drawing.bmp", "b")
         var options = IndexOptions()
         options.scan.excludeGlobs = ["drafts", "*/raw/*"]
         let report = try f.index(options: options)
@@ -177,13 +177,25 @@ struct IndexerTests {
         f.tree.write("ok.jpg", "ok")
         f.tree.write("IMG_0001.HEIC", "h")
         f.tree.write("trip/IMG_0002.heic", "h")
-        f.tree.write("anim.gif", "g")
+        f.tree.write("drawing.bmp", "b")
         f.tree.write("notes.txt", "t")
         f.tree.write("archive.tar.gz", "z")
-        f.tree.write(".hidden/x.webp", "w")
+        f.tree.write(".hidden/x.bmp", "w")
         let report = try f.index()
         #expect(report.scanned == 1)
-        #expect(report.skipped == ["heic": 2, "gif": 1])
+        #expect(report.skipped == ["heic": 2, "bmp": 1])
+    }
+
+    @Test("webp and gif names are photos, in any letter case")
+    func newFormats() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.webp", "w")
+        f.tree.write("B.WEBP", "w")
+        f.tree.write("c.gif", "g")
+        f.tree.write("d.GiF", "g")
+        let report = try f.index()
+        #expect(report.scanned == 4)
+        #expect(report.skipped.isEmpty)
     }
 
     @Test("one or three decode threads give the same index, counts and vectors")

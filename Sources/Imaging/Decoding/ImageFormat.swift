@@ -4,7 +4,12 @@ public enum ImageFormat: String, Equatable, Sendable {
     case gif, webp, bmp, tiff, heif, avif, jpegXL = "jpeg xl"
 
     /// Whether picseek decodes this format.
-    public var isSupported: Bool { self == .jpeg || self == .png }
+    public var isSupported: Bool {
+        switch self {
+        case .jpeg, .png, .webp, .gif, .tiff: return true
+        default: return false
+        }
+    }
 
     /// The format whose signature starts `bytes`, or nil if none is known.
     public static func sniff(_ bytes: [UInt8]) -> ImageFormat? {

@@ -1,0 +1,90 @@
+import CTIFF
+import PicseekCore
+
+/// Why a TIFF file could not be read.
+public enum TIFFError: Error, Equatable, CustomStringConvertible {
+    /// libtiff rejected the data (bad directory, bad strip, unsupported layout);
+    /// `message` is its text.
+    case decode(message: String)
+    /// The data ended before the image was complete.
+    case truncated(message: String)
+    /// The first directory announces more pixels than the configured cap allows.
+    case tooLarge(width: Int, height: Int, limit: Int)
+    /// The input was empty or an argument was invalid.
+    case invalidInput(message: String)
+    /// A pixel buffer could not be allocated.
+    case outOfMemory
+
+    public var description: String {
+        switch self {
+        case .decode(let m): return "corrupt tiff: \(m)"
+        case .truncated(let m): return "truncated tiff: \(m)"
+        case .tooLarge(let w, let h, let limit):
+            return "tiff is \(w)x\(h) pixels, above the limit of \(limit)"
+        case .invalidInput(let m): return "invalid tiff input: \(m)"
+        case .outOfMemory: return "out of memory decoding tiff"
+        }
+    }
+}
+
+/// Facts from a TIFF's first directory.
+public struct TIFFInfo: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var bitsPerSample: Int
+    public var samplesPerPixel: Int
+    /// The PhotometricInterpretation tag (1 grey, 2 RGB, 3 palette, 5 CMYK, 6 YCbCr...).
+    public var photometric: Int
+    /// The page is stored in tiles rather than strips.
+    public var isTiled: Bool
+    /// The Orientation tag (1...8), not applied by `TIFF.decode`.
+    public var orientation: Int
+    /// Number of pages (directories); only the first is decoded.
+    public var pages: Int
+}
+
+/// TIFF decoding through libtiff: the first page as Pillow's
+/// `Image.open(f).convert("RGB")` gives it, in stored orientation.
+public enum TIFF {
+    /// The result of decoding: RGB pixels (stored orientation) and the first directory's facts.
+    public struct Decoded: Sendable {
+        public var image: RGBImage
+        public var info: TIFFInfo
+    }
+
+    /// Decodes the first page to 8-bit RGB. `maxPixels` is checked against the
+    /// directory before any pixel memory is allocated.
+    /// The corresponding C function is `ctiff_decode_rgb`.
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(TIFFError) -> Decoded {
+        var raw = ctiff_info()
+        var msg = [CChar](repeating: 0, count: Int(CTIFF_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var w: Int32 = 0
+        var h: Int32 = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            ctiff_decode_rgb(buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw, &msg)
+        }
+        defer { ctiff_free(out) }
+        guard code == CTIFF_OK, let out else {
+            let text = String(
+                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
+                as: UTF8.self)
+            switch code {
+            case CTIFF_ERR_TOO_LARGE:
+                throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
+            case CTIFF_ERR_TRUNCATED: throw .truncated(message: text)
+            case CTIFF_ERR_NO_MEMORY: throw .outOfMemory
+            case CTIFF_ERR_ARGUMENT: throw .invalidInput(message: text)
+            default: throw .decode(message: text)
+            }
+        }
+        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
+        let info = TIFFInfo(
+            width: Int(raw.width), height: Int(raw.height), bitsPerSample: Int(raw.bits_per_sample),
+            samplesPerPixel: Int(raw.samples_per_pixel), photometric: Int(raw.photometric),
+            isTiled: raw.tiled != 0, orientation: Int(raw.orientation), pages: Int(raw.pages))
+        return Decoded(image: RGBImage(width: Int(w), height: Int(h), pixels: pixels), info: info)
+    }
+}

@@ -1,0 +1,123 @@
+import CWebP
+import PicseekCore
+
+/// Why a WebP file could not be read.
+public enum WebPError: Error, Equatable, CustomStringConvertible {
+    /// libwebp rejected the data (bad container, bad bitstream); `message` is its text.
+    case decode(message: String)
+    /// The data ended before the image was complete.
+    case truncated(message: String)
+    /// The headers announce more pixels than the configured cap allows.
+    case tooLarge(width: Int, height: Int, limit: Int)
+    /// The input was empty or an argument was invalid.
+    case invalidInput(message: String)
+    /// A pixel buffer could not be allocated.
+    case outOfMemory
+
+    public var description: String {
+        switch self {
+        case .decode(let m): return "corrupt webp: \(m)"
+        case .truncated(let m): return "truncated webp: \(m)"
+        case .tooLarge(let w, let h, let limit):
+            return "webp is \(w)x\(h) pixels, above the limit of \(limit)"
+        case .invalidInput(let m): return "invalid webp input: \(m)"
+        case .outOfMemory: return "out of memory decoding webp"
+        }
+    }
+}
+
+/// Header facts of a WebP file.
+public struct WebPInfo: Equatable, Sendable {
+    /// Canvas width in pixels.
+    public var width: Int
+    /// Canvas height in pixels.
+    public var height: Int
+    /// The file declares an alpha channel (it is dropped when decoding to RGB).
+    public var hasAlpha: Bool
+    /// The file is animated; only its first frame is decoded.
+    public var isAnimated: Bool
+    /// The (first) image is VP8L lossless.
+    public var isLossless: Bool
+    /// Number of frames (1 for still images; from the headers only after `decode`).
+    public var frames: Int
+}
+
+/// WebP decoding through libwebp and libwebpdemux.
+///
+/// Pixels come out the way Pillow's `Image.open(f).convert("RGB")` gives them:
+/// the first frame drawn on a canvas cleared to transparent black, alpha
+/// dropped (each pixel keeps its stored colour).
+public enum WebP {
+    /// Reads the container and bitstream headers.
+    /// The corresponding C function is `cwebp_read_info`.
+    public static func info(_ data: [UInt8]) throws(WebPError) -> WebPInfo {
+        var raw = cwebp_info()
+        var msg = [CChar](repeating: 0, count: Int(CWEBP_MSG_LEN))
+        let code = data.withUnsafeBufferPointer { buf in
+            cwebp_read_info(buf.baseAddress, buf.count, &raw, &msg)
+        }
+        guard code == CWEBP_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        return WebPInfo(raw)
+    }
+
+    /// The result of decoding: RGB pixels, the header facts and the EXIF payload.
+    public struct Decoded: Sendable {
+        public var image: RGBImage
+        public var info: WebPInfo
+        /// The EXIF chunk's TIFF bytes, if the file has one.
+        public var exif: [UInt8]?
+    }
+
+    /// Decodes the first frame to 8-bit RGB. `maxPixels` is checked against the
+    /// canvas size before any pixel memory is allocated.
+    /// The corresponding C function is `cwebp_decode_rgb`.
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(WebPError) -> Decoded {
+        var raw = cwebp_info()
+        var msg = [CChar](repeating: 0, count: Int(CWEBP_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var exif: UnsafeMutablePointer<UInt8>?
+        var exifSize = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            cwebp_decode_rgb(
+                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
+                &exif, &exifSize, &msg)
+        }
+        defer {
+            cwebp_free(out)
+            cwebp_free(exif)
+        }
+        guard code == CWEBP_OK, let out else {
+            throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
+        }
+        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
+        let exifBytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        return Decoded(
+            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
+            info: WebPInfo(raw), exif: exifBytes)
+    }
+
+    private static func error(code: Int32, msg: [CChar], raw: cwebp_info, limit: Int) -> WebPError {
+        let text = String(
+            decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        switch code {
+        case CWEBP_ERR_TOO_LARGE:
+            return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
+        case CWEBP_ERR_TRUNCATED: return .truncated(message: text)
+        case CWEBP_ERR_NO_MEMORY: return .outOfMemory
+        case CWEBP_ERR_ARGUMENT: return .invalidInput(message: text)
+        default: return .decode(message: text)
+        }
+    }
+}
+
+extension WebPInfo {
+    init(_ raw: cwebp_info) {
+        self.init(
+            width: Int(raw.width), height: Int(raw.height), hasAlpha: raw.has_alpha != 0,
+            isAnimated: raw.animated != 0, isLossless: raw.lossless != 0, frames: Int(raw.frames))
+    }
+}
