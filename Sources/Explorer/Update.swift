@@ -64,7 +64,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.refreshedAtDone = 0
         state.progress = nil
         state.summary = summary
-        let skipped = summary.skipped > 0 ? ", \(summary.skipped) skipped (not JPEG or PNG)" : ""
+        let skipped = summary.skipped > 0 ? ", \(summary.skipped) skipped (formats picseek does not read)" : ""
         state.message = StatusMessage(
             "reindex finished: \(summary.photos) photos, \(summary.errors) errors" + skipped, isError: false)
         // New photos may match: run the current query again.

@@ -267,7 +267,7 @@ struct UpdateTests {
         var withSkipped = IndexSummary(photos: 140, errors: 2, modelName: "m", roots: [])
         withSkipped.skipped = 3
         Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("r")), .indexFinished(withSkipped))
-        #expect(state.message?.text == "reindex finished: 140 photos, 2 errors, 3 skipped (not JPEG or PNG)")
+        #expect(state.message?.text == "reindex finished: 140 photos, 2 errors, 3 skipped (formats picseek does not read)")
     }
 
     @Test("a failed reindex ends the run, so r can start another")
