@@ -46,11 +46,13 @@ public enum OCRText {
         return terms
     }
 
-    /// A short extract of `body` around the first of `terms`, the match in [brackets]:
-    /// `…时间 [营业时间] 9:00…`. Lines are joined with " / ".
+    /// A short extract of `body` around the terms together (as a phrase) or else the first
+    /// term found, the match in [brackets]: `…北京站 / [营业时间] 9:00…`. Lines are joined
+    /// with " / ".
     public static func snippet(_ body: String, terms: [String], context: Int = 14) -> String {
         let flat = body.replacingOccurrences(of: "\n", with: " / ")
-        for term in terms {
+        let candidates = terms.count > 1 ? [terms.joined(separator: " ")] + terms : terms
+        for term in candidates {
             guard let range = flat.range(of: term) else { continue }
             let before = flat[..<range.lowerBound].suffix(context)
             let after = flat[range.upperBound...].prefix(context)
