@@ -30,6 +30,12 @@ public struct TextProgress: Equatable, Sendable {
     public var done: Int
     /// Distinct photo contents with vectors still waiting to be read.
     public var pending: Int
+
+    /// Creates counts.
+    public init(done: Int, pending: Int) {
+        self.done = done
+        self.pending = pending
+    }
 }
 
 extension IndexStore {
