@@ -22,7 +22,7 @@ public final class TextRecognizer {
     /// Starts an engine for `languages`, with data from `dataDirectory` (default
     /// `$TESSDATA_PREFIX`, else Debian's directory). Throws
     /// `OCRError.languageDataMissing` naming the package to install when a language's
-    /// data file is absent.
+    /// data file is absent. The corresponding C function is `cocr_create`.
     public init(
         languages: String = TextRecognizer.defaultLanguages, dataDirectory: String? = nil,
         budgetMilliseconds: Int = 10_000

@@ -76,9 +76,11 @@ extension IndexStore {
     /// confident words; `error` records a photo that could not be read, so it is not retried.
     public func putText(_ result: RecognizedText?, error: String? = nil, for hash: [UInt8]) throws {
         let words = result?.words ?? []
-        let json = String(decoding: (try? JSONEncoder().encode(words)) ?? Data("[]".utf8), as: UTF8.self)
+        let encoded = (try? JSONEncoder().encode(words)) ?? Data("[]".utf8)
+        let json = String(decoding: encoded, as: UTF8.self)
         let text = result?.text() ?? ""
-        let body = OCRText.normalize(result?.text(minimumConfidence: OCRText.minimumConfidence) ?? "")
+        let confident = result?.text(minimumConfidence: OCRText.minimumConfidence) ?? ""
+        let body = OCRText.normalize(confident)
         try write { db in
             if let old = try Int64.fetchOne(
                 db, sql: "SELECT id FROM ocr_texts WHERE content_hash = ?", arguments: [Data(hash)])
@@ -110,8 +112,10 @@ extension IndexStore {
                 arguments: [Data(hash)])
             else { return nil }
             let json: String = row["words"]
-            let words = (try? JSONDecoder().decode([RecognizedWord].self, from: Data(json.utf8))) ?? []
-            return RecognizedText(words: words, languages: row["languages"], timedOut: row["timed_out"])
+            let words =
+                (try? JSONDecoder().decode([RecognizedWord].self, from: Data(json.utf8))) ?? []
+            return RecognizedText(
+                words: words, languages: row["languages"], timedOut: row["timed_out"])
         }
     }
 
@@ -156,8 +160,10 @@ extension IndexStore {
             """
         if !long.isEmpty {
             sql += " AND ocr_fts MATCH ?"
-            arguments.append(long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-                .joined(separator: " AND "))
+            let phrases = long.map {
+                "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            arguments.append(phrases.joined(separator: " AND "))
         }
         for term in short {
             sql += " AND instr(f.body, ?) > 0"

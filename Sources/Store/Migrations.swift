@@ -86,9 +86,9 @@ enum Migrations {
                 content_hash BLOB NOT NULL UNIQUE,  -- the photo content the text was read from
                 languages TEXT NOT NULL,            -- tesseract languages, "chi_sim+eng"
                 text TEXT NOT NULL,                 -- every word read, one line per text line
-                words TEXT NOT NULL,                -- JSON: [{text, confidence, x, y, width, height, line}]
+                words TEXT NOT NULL,                -- JSON: [{text, confidence, x, y, width, …}]
                 timed_out INTEGER NOT NULL DEFAULT 0,
-                error TEXT,                         -- why the photo could not be read; NULL when fine
+                error TEXT,                         -- why it could not be read; NULL when fine
                 recognized_at REAL NOT NULL
             );
             CREATE VIRTUAL TABLE ocr_fts USING fts5(body, tokenize = 'trigram');

@@ -9,7 +9,7 @@ import PicseekCore
 struct BenchOCR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr",
-        abstract: "Time text recognition per photo against the tesseract command line; error rates.",
+        abstract: "Time reading words in photos against the tesseract command line; error rates.",
         discussion: """
             Reads the images of a folder with a truth.tsv (file, language, expected line), by
             default the committed test set Tests/OCRTests/Fixtures. Each image is decoded and
@@ -86,16 +86,21 @@ struct BenchOCR: ParsableCommand {
                 ? "\(read.filter { !$0.isWhitespace }.count) chars read"
                 : String(format: "%.3f", Double(e.latin.errors + e.cjk.errors) / Double(total))
             let name = TerminalSafe.escape(file).padding(toLength: 26, withPad: " ", startingAt: 0)
-            let size = "\(grey.width)x\(grey.height)".padding(toLength: 12, withPad: " ", startingAt: 0)
-            print(name + " " + size + String(format: "%9.0f  %11.0f  ", median(decodeTimes), median(readTimes))
-                + cliMs.leftPadded(11) + "   " + cer)
+            let size = "\(grey.width)x\(grey.height)"
+                .padding(toLength: 12, withPad: " ", startingAt: 0)
+            let times = String(
+                format: "%9.0f  %11.0f  ", median(decodeTimes), median(readTimes))
+            print(name + " " + size + times + cliMs.leftPadded(11) + "   " + cer)
         }
         func rate(_ v: (errors: Int, total: Int)) -> String {
-            v.total == 0 ? "-" : String(format: "%.3f (%d/%d)", Double(v.errors) / Double(v.total), v.errors, v.total)
+            guard v.total > 0 else { return "-" }
+            let value = Double(v.errors) / Double(v.total)
+            return String(format: "%.3f (%d/%d)", value, v.errors, v.total)
         }
         print("character error rate, library: English \(rate(latin)), Chinese \(rate(cjk))")
         if cli != nil {
-            print("character error rate, command: English \(rate(cliLatin)), Chinese \(rate(cliCJK))")
+            print("character error rate, command: English \(rate(cliLatin)), "
+                + "Chinese \(rate(cliCJK))")
         } else if !noCli {
             print("tesseract command line not found (Debian package tesseract-ocr): not compared")
         }
@@ -162,7 +167,9 @@ struct BenchOCR: ParsableCommand {
         for _ in 0..<runs {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = [file, "-", "-l", languages, "--oem", "1", "--psm", "3", "--dpi", "300"]
+            process.arguments = [
+                file, "-", "-l", languages, "--oem", "1", "--psm", "3", "--dpi", "300",
+            ]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice

@@ -16,7 +16,8 @@ struct OCROptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Tesseract languages for reading words in photos (default: $PICSEEK_OCR_LANGUAGES, else chi_sim+eng).",
+            "Tesseract languages for words in photos "
+                + "(default: $PICSEEK_OCR_LANGUAGES, else chi_sim+eng).",
             valueName: "langs"))
     var ocrLanguages: String?
 
@@ -46,8 +47,8 @@ struct OCROptions: ParsableArguments {
             recognizer = try TextRecognizer(
                 languages: languages, budgetMilliseconds: Int(ocrBudget * 1000))
         } catch {
-            printError("warning: words in photos not read: " + TerminalSafe.escape(error.description)
-                + " (--no-ocr turns this pass off)")
+            printError("warning: words in photos not read: "
+                + TerminalSafe.escape(error.description) + " (--no-ocr turns this pass off)")
             return nil
         }
         let pass = TextPass(store: store) { image in try recognizer.recognize(image) }

@@ -105,7 +105,8 @@ struct TextQueryTests {
     @Test("text: terms are split from the query, quotes keep spaces")
     func split() {
         #expect(TextQuery.split("receipt text:星巴克") == ("receipt", ["星巴克"]))
-        #expect(TextQuery.split("text:\"opening hours\" sign  board") == ("sign board", ["opening hours"]))
+        #expect(
+            TextQuery.split("text:\"opening hours\" sign  board") == ("sign board", ["opening hours"]))
         #expect(TextQuery.split("Text:EXIT") == ("", ["EXIT"]))
         #expect(TextQuery.split("context:x dog") == ("context:x dog", []))
         #expect(TextQuery.split("sunset + beach") == ("sunset + beach", []))

@@ -69,7 +69,8 @@ struct SearchByTextTests {
     @Test("each test phrase finds its picture first, in plain and JSON output with the snippet")
     func phrasesFindTheirPictures() throws {
         let box = try Sandbox()
-        let (status, out, err) = try picseek(["index", box.photos, "--db", box.database, "--model", box.model])
+        let (status, out, err) = try picseek(
+            ["index", box.photos, "--db", box.database, "--model", box.model])
         #expect(status == 0, "stderr: \(err)")
         #expect(out.contains("words read in 6 photos"), "stdout: \(out)")
         for (phrase, picture) in Self.phrases {
@@ -77,7 +78,8 @@ struct SearchByTextTests {
             #expect(s == 0, "stderr: \(e)")
             let first = plain.split(separator: "\n").first.map(String.init) ?? ""
             #expect(first.hasSuffix("/" + picture), "\(phrase): \(plain)")
-            #expect(first.lowercased().contains("[" + phrase.lowercased() + "]"), "\(phrase): \(plain)")
+            let marked = "[" + phrase.lowercased() + "]"
+            #expect(first.lowercased().contains(marked), "\(phrase): \(plain)")
         }
         let (_, json, _) = try picseek(["search", "--text", "营业时间", "--json", "--db", box.database])
         let line = try #require(json.split(separator: "\n").first)

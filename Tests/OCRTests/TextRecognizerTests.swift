@@ -67,7 +67,10 @@ struct TextRecognizerTests {
     @Test("CJK words join without spaces, other words with one, one line per text line")
     func joining() {
         let words = [("北", 0), ("京", 0), ("Beijing", 0), ("Station", 0), ("出", 1), ("口", 1)]
-            .map { RecognizedWord(text: $0.0, confidence: 90, x: 0, y: 0, width: 1, height: 1, line: $0.1) }
+            .map {
+                RecognizedWord(
+                    text: $0.0, confidence: 90, x: 0, y: 0, width: 1, height: 1, line: $0.1)
+            }
         #expect(RecognizedText(words: words, languages: "eng").text() == "北京 Beijing Station\n出口")
     }
 }

@@ -103,7 +103,9 @@ struct TextIndexTests {
     @Test("normalisation folds width and case and keeps lines")
     func normalize() {
         #expect(OCRText.normalize("ＡＢＣ１２３　Def\nX  y") == "abc123 def\nx y")
-        #expect(OCRText.terms("receipt \"Opening  Hours\" 星巴克") == ["receipt", "opening hours", "星巴克"])
+        #expect(
+            OCRText.terms("receipt \"Opening  Hours\" 星巴克")
+                == ["receipt", "opening hours", "星巴克"])
         #expect(OCRText.snippet("北京站\n营业时间 9:00-21:00", terms: ["营业时间"])
             == "北京站 / [营业时间] 9:00-21:00")
         #expect(OCRText.snippet("quarterly report", terms: ["quarterly", "report"])
