@@ -53,9 +53,17 @@ struct Index: ParsableCommand {
     func run() throws {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
         if ocr.ocrOnly {
+            guard ocr.enabled else {
+                throw CLIError("--ocr-only, but reading words is turned off (--no-ocr or PICSEEK_OCR)")
+            }
             let store = try database.open()
-            let report = try ocr.runPass(store: store, control: IndexControl())
-            if report?.cancelled == true { throw ExitCode(130) }
+            let control = IndexControl()
+            let interrupt = InterruptHandler { control.cancel() }
+            defer { interrupt.stop() }
+            guard let report = try ocr.runPass(store: store, control: control) else {
+                throw ExitCode(1)
+            }
+            if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
             return
         }
         guard !paths.isEmpty else { throw CLIError("give the folders to index") }

@@ -109,6 +109,9 @@ struct SearchByTextTests {
         let (_, none, note) = try picseek(["search", "--text", "营业时间", "--db", box.database])
         #expect(none.isEmpty)
         #expect(note.contains("6 photos have not been read"), "stderr: \(note)")
+        let (off, _, refused) = try picseek(
+            ["index", "--ocr-only", "--db", box.database], environment: ["PICSEEK_OCR": "off"])
+        #expect(off != 0 && refused.contains("turned off"), "stderr: \(refused)")
         let (s2, out2, e2) = try picseek(["index", "--ocr-only", "--db", box.database])
         #expect(s2 == 0, "stderr: \(e2)")
         #expect(out2.contains("words read in 6 photos"), "stdout: \(out2)")
