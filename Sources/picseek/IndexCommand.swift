@@ -54,7 +54,8 @@ struct Index: ParsableCommand {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
         if ocr.ocrOnly {
             guard ocr.enabled else {
-                throw CLIError("--ocr-only, but reading words is turned off (--no-ocr or PICSEEK_OCR)")
+                throw CLIError(
+                    "--ocr-only, but reading words is turned off (--no-ocr or PICSEEK_OCR)")
             }
             let store = try database.open()
             let control = IndexControl()
