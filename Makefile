@@ -33,6 +33,7 @@ bench: build
 	.build/release/picseek bench images
 	.build/release/picseek bench search
 	.build/release/picseek bench render
+	.build/release/picseek bench ocr
 
 # A release build that runs without the Swift toolchain: the Swift runtime and
 # Foundation are linked in statically, the other libraries are Debian packages.

@@ -42,6 +42,10 @@ let package = Package(
         .target(
             name: "CTIFF",
             linkerSettings: [.linkedLibrary("tiff")]),
+        // libtesseract's C API (OCR); only the OCR module imports it.
+        .target(
+            name: "CTesseract",
+            linkerSettings: [.linkedLibrary("tesseract")]),
         // Score and thin-linear kernels: AVX2/AVX-512 per function, chosen at run time.
         .target(name: "CSIMD"),
 
@@ -49,6 +53,7 @@ let package = Package(
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
+        .target(name: "OCR", dependencies: ["CTesseract", "PicseekCore"]),
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
         .target(
             name: "Store",
@@ -71,7 +76,7 @@ let package = Package(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
-                "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics",
+                "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics", "OCR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -94,6 +99,9 @@ let package = Package(
         .testTarget(
             name: "LibraryTests",
             dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
+        .testTarget(
+            name: "OCRTests", dependencies: ["OCR", "Imaging", "PicseekCore", "picseek"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(
             name: "TokenizersTests", dependencies: ["Tokenizers"],

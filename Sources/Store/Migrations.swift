@@ -68,7 +68,31 @@ enum Migrations {
                 value INTEGER NOT NULL
             );
             INSERT INTO generation(id, value) VALUES (1, 0);
-            """)
+            """),
+        // Text read from photos (OCR), keyed by content hash like thumbnails: a moved or
+        // duplicated photo shares its text, a changed photo (new hash) gets read again, and
+        // text no photo refers to any more is pruned after each OCR pass.
+        //
+        // `ocr_fts` indexes the confident words with FTS5's `trigram` tokenizer (SQLite
+        // 3.34+; Debian 12 has 3.40): Chinese is written without spaces, so a word
+        // tokenizer (unicode61) would make each whole line one token and "营业时间" would
+        // never match inside "营业时间9:00-21:00"; trigrams match any substring of three
+        // or more characters in every script, with no dictionary. Shorter queries (two
+        // Chinese characters) fall back to a substring scan (`IndexStore.searchText`).
+        // Its rowid is `ocr_texts.id`; the body is normalised (`OCRText.normalize`).
+        ("v2-ocr-text", """
+            CREATE TABLE ocr_texts (
+                id INTEGER PRIMARY KEY,
+                content_hash BLOB NOT NULL UNIQUE,  -- the photo content the text was read from
+                languages TEXT NOT NULL,            -- tesseract languages, "chi_sim+eng"
+                text TEXT NOT NULL,                 -- every word read, one line per text line
+                words TEXT NOT NULL,                -- JSON: [{text, confidence, x, y, width, …}]
+                timed_out INTEGER NOT NULL DEFAULT 0,
+                error TEXT,                         -- why it could not be read; NULL when fine
+                recognized_at REAL NOT NULL
+            );
+            CREATE VIRTUAL TABLE ocr_fts USING fts5(body, tokenize = 'trigram');
+            """),
     ]
 
     static func migrator() -> DatabaseMigrator {

@@ -10,6 +10,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark and print medians.",
         subcommands: [
             BenchEngineCommand.self, BenchImages.self, BenchSearch.self, BenchRender.self,
-            BenchTokenizer.self,
+            BenchTokenizer.self, BenchOCR.self,
         ])
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Imaging
 import Library
+import OCR
 import PicseekCore
 import Store
 #if canImport(Glibc)
@@ -17,10 +19,14 @@ struct Index: ParsableCommand {
             Skips hidden folders and junk (.git, node_modules, @eaDir, .thumbnails, __MACOSX,
             .Trash*, lost+found, …). Safe to interrupt (Ctrl-C or even kill -9): the next run
             continues where this one stopped. Only one indexer may write an index at a time.
+
+            After the vectors, a second pass reads the words in photos (OCR, Tesseract,
+            chi_sim+eng) for `picseek search --text`; photos are searchable by meaning before
+            it finishes. --no-ocr or PICSEEK_OCR=off turns it off; --ocr-only runs only it.
             """)
 
     @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
-    var paths: [String]
+    var paths: [String] = []
 
     @Option(help: ArgumentHelp("Model weights to embed with.", valueName: "path"))
     var model: String?
@@ -42,8 +48,26 @@ struct Index: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @OptionGroup var ocr: OCROptions
+
     func run() throws {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
+        if ocr.ocrOnly {
+            guard ocr.enabled else {
+                throw CLIError(
+                    "--ocr-only, but reading words is turned off (--no-ocr or PICSEEK_OCR)")
+            }
+            let store = try database.open()
+            let control = IndexControl()
+            let interrupt = InterruptHandler { control.cancel() }
+            defer { interrupt.stop() }
+            guard let report = try ocr.runPass(store: store, control: control) else {
+                throw ExitCode(1)
+            }
+            if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
+            return
+        }
+        guard !paths.isEmpty else { throw CLIError("give the folders to index") }
         let roots = try paths.map { try canonicalFolder($0) }
         let imagePrecision = try precision.resolve()
         prepareThreads(for: imagePrecision)
@@ -73,6 +97,11 @@ struct Index: ParsableCommand {
         renderer.finish()
         for problem in report.problems { printError("warning: \(problem)") }
         print(summary(report))
+        if !report.cancelled, let text = try ocr.runPass(store: store, control: control),
+            text.cancelled
+        {
+            throw ExitCode(128 + (interrupt.signal ?? SIGINT))
+        }
         if !report.skipped.isEmpty {
             let counts = report.skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             let total = counts.reduce(0) { $0 + $1.value }

@@ -13,10 +13,20 @@ struct Search: ParsableCommand {
             Compound queries: "sunset + beach - people", weights "2:cat + dog", an image path
             as a term "./pool.jpg + blue water", quotes for literal text "\\"rock - paper\\"".
             Text is wrapped in a prompt template per language ("a photo of {}" / "一张{}的照片").
+            Words inside photos (read by `picseek index`): --text "营业时间" searches only them;
+            a text: term in a query keeps photos whose text contains it, ordered by meaning:
+            "receipt text:星巴克", "sign text:\"opening hours\"".
             """)
 
     @Argument(help: ArgumentHelp("The query (several words are joined with spaces).", valueName: "query"))
     var query: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Search only the words read in photos (OCR); prints the matched text and path.",
+            valueName: "words"))
+    var text: String?
 
     @Option(name: .long, help: ArgumentHelp("Photos like this indexed photo (path or id).", valueName: "photo"))
     var like: String?
@@ -63,7 +73,12 @@ struct Search: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if query.isEmpty && like == nil { throw ValidationError("give a query or --like PHOTO") }
+        if query.isEmpty && like == nil && text == nil {
+            throw ValidationError("give a query, --text WORDS or --like PHOTO")
+        }
+        if text != nil && (!query.isEmpty || like != nil) {
+            throw ValidationError("--text searches only words in photos: give no other query")
+        }
         if !query.isEmpty && like != nil { throw ValidationError("give either a query or --like, not both") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if let lang, QueryLanguage(rawValue: lang) == nil {
@@ -75,9 +90,17 @@ struct Search: ParsableCommand {
     }
 
     func run() throws {
+        if let text {
+            try searchWords(text)
+            return
+        }
         // Check everything that needs no model first, so mistakes show at once.
-        let text = query.joined(separator: " ")
-        let terms = like == nil ? try QueryParser.parse(text) : nil
+        let (meaning, words) = TextQuery.split(query.joined(separator: " "))
+        if like == nil && meaning.isEmpty && !words.isEmpty {
+            try searchWords(words.map { "\"" + $0 + "\"" }.joined(separator: " "))
+            return
+        }
+        let terms = like == nil ? try QueryParser.parse(meaning) : nil
         let dates = try DateBounds(since: since, until: until)
         var templates = PromptTemplates.standard
         if let templateEn { try templates.set(templateEn, for: .en) }
@@ -105,8 +128,43 @@ struct Search: ParsableCommand {
         if let minRatio { request.cutoff = .ratio(minRatio) }
         if let within { request.cutoff = .delta(within) }
         request.order = sort
-        for hit in try engine.search(request) {
-            print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit))
+        if words.isEmpty {
+            for hit in try engine.search(request) {
+                print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit))
+            }
+            return
+        }
+        // text: terms keep only photos whose words match, ranked by meaning among them.
+        let matches = try store.searchText(
+            words.map { "\"" + $0 + "\"" }.joined(separator: " "), limit: 100_000)
+        var snippets: [Int64: String] = [:]
+        for match in matches where snippets[match.photoID] == nil {
+            snippets[match.photoID] = match.snippet
+        }
+        request.top = max(top, try store.allPhotos().count)
+        var shown = 0
+        for hit in try engine.search(request) where shown < top {
+            guard let snippet = snippets[hit.photoID] else { continue }
+            shown += 1
+            print(json
+                ? HitFormatter.json(hit, snippet: snippet)
+                : HitFormatter.plain(hit) + "  " + TerminalSafe.escape(snippet))
+        }
+    }
+
+    /// `--text`: photos whose recognised words match, best first, with the matched text.
+    private func searchWords(_ words: String) throws {
+        let store = try database.openForReading()
+        let folderPath = try folder.map { try canonicalFolder($0) }
+        var hits = try store.searchText(words, limit: folderPath == nil ? top : 100_000)
+        if let folderPath {
+            hits = Array(hits.filter { RawPath.isUnder($0.path, folderPath) }.prefix(top))
+        }
+        for hit in hits { print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit)) }
+        let progress = try store.textProgress()
+        if hits.isEmpty && progress.pending > 0 && !json {
+            printError("no match yet: \(progress.pending) photos have not been read for text "
+                + "(picseek index reads them)")
         }
     }
 

@@ -43,6 +43,9 @@ struct Status: ParsableCommand {
         } else {
             print("last run: none")
         }
+        let text = try store.textProgress()
+        print("words in photos: \(text.done) of \(text.done + text.pending) photo contents read"
+            + (text.pending > 0 ? " (picseek index reads the rest)" : ""))
         print("themes: " + themeFolders())
         print("engine: \(SIMDLevel.best) kernels, " + (Kernels.bf16Supported
             ? "bf16 image tower available (--image-precision bf16, faster indexing)"

@@ -60,7 +60,7 @@ struct DoctorTests {
         let doctor = try IndexedExploreTests.run(["doctor"], in: sandbox)
         #expect(doctor.status == 0, "\(doctor.output)\(doctor.errors)")
         #expect(doctor.output.contains("  integrity: ok"))
-        #expect(doctor.output.contains("  schema version: 1 (this picseek: 1)"))
+        #expect(doctor.output.contains("  schema version: 2 (this picseek: 2)"))
         #expect(doctor.output.contains("  photos: 12 (0 failed)"))
         #expect(doctor.output.contains("  previews: 12, unused 0, photos without one 0"))
         #expect(doctor.output.contains("no problems found"))

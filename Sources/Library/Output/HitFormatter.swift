@@ -1,10 +1,29 @@
 import PicseekCore
+import Store
 
 /// Renders search hits for the terminal and as JSON lines.
 public enum HitFormatter {
     /// `0.297  /photos/beach.jpg` with the path made terminal-safe.
     public static func plain(_ hit: SearchHit) -> String {
         score(hit.score) + "  " + RawPath.display(hit.path)
+    }
+
+    /// `[营业时间] 9:00-21:00  /photos/sign.jpg`: a text match, snippet first, escaped.
+    public static func plain(_ hit: TextHit) -> String {
+        TerminalSafe.escape(hit.snippet) + "  " + RawPath.display(hit.path)
+    }
+
+    /// A text match as one JSON line: id, path, snippet (the match in [brackets]).
+    public static func json(_ hit: TextHit) -> String {
+        "{\"id\":\(hit.photoID),\"snippet\":" + jsonString(hit.snippet) + ","
+            + pathFields(hit.path) + "}"
+    }
+
+    /// A hit by meaning that also matched `text:` terms, with the matched snippet.
+    public static func json(_ hit: SearchHit, snippet: String) -> String {
+        var out = "{\"score\":" + score(hit.score) + ",\"id\":\(hit.photoID)"
+        out += ",\"date\":" + jsonString(hit.date) + ",\"snippet\":" + jsonString(snippet)
+        return out + "," + pathFields(hit.path) + "}"
     }
 
     /// One JSON object per line: score, id, date, path. `path` is the exact

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Library
+import OCR
+import PicseekCore
+import Store
+
+/// The OCR pass's switches, shared by `index` (and the runtime that indexes).
+struct OCROptions: ParsableArguments {
+    @Flag(help: "Do not read the words in photos (also: PICSEEK_OCR=off).")
+    var noOcr = false
+
+    @Flag(help: "Only read the words in photos already indexed (no scan, no model).")
+    var ocrOnly = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Tesseract languages for words in photos "
+                + "(default: $PICSEEK_OCR_LANGUAGES, else chi_sim+eng).",
+            valueName: "langs"))
+    var ocrLanguages: String?
+
+    @Option(help: ArgumentHelp("Most seconds to spend reading one photo.", valueName: "seconds"))
+    var ocrBudget: Double = 10
+
+    /// False when `--no-ocr` or `PICSEEK_OCR` is `off`, `0`, `no` or `false`.
+    var enabled: Bool {
+        if noOcr { return false }
+        let value = ProcessInfo.processInfo.environment["PICSEEK_OCR"]?.lowercased() ?? ""
+        return !["off", "0", "no", "false"].contains(value)
+    }
+
+    var languages: String {
+        if let ocrLanguages { return ocrLanguages }
+        let env = ProcessInfo.processInfo.environment["PICSEEK_OCR_LANGUAGES"] ?? ""
+        return env.isEmpty ? TextRecognizer.defaultLanguages : env
+    }
+
+    /// Runs the OCR pass when enabled, showing progress on stderr; nil when off or when
+    /// Tesseract cannot start (a warning says why and what to install).
+    func runPass(store: IndexStore, control: IndexControl) throws -> TextPass.Report? {
+        guard enabled else { return nil }
+        guard ocrBudget > 0 else { throw CLIError("--ocr-budget must be above 0") }
+        let recognizer: TextRecognizer
+        do {
+            recognizer = try TextRecognizer(
+                languages: languages, budgetMilliseconds: Int(ocrBudget * 1000))
+        } catch {
+            printError("warning: words in photos not read: "
+                + TerminalSafe.escape(error.description) + " (--no-ocr turns this pass off)")
+            return nil
+        }
+        let pass = TextPass(store: store) { image in try recognizer.recognize(image) }
+        let isTerminal = isatty(STDERR_FILENO) == 1
+        var last = Date.distantPast
+        let report = try pass.run(control: control) { counts, current in
+            let now = Date()
+            guard current == nil || now.timeIntervalSince(last) >= (isTerminal ? 0.2 : 5)
+            else { return }
+            last = now
+            let total = counts.done + counts.pending
+            let line = "reading words: \(counts.done)/\(total)"
+                + (current.map { "  " + RawPath.display(RawPath.baseName($0)) } ?? "")
+            if isTerminal {
+                FileHandle.standardError.write(Data(("\r\u{1b}[K" + line).utf8))
+            } else {
+                printError(line)
+            }
+        }
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+        var parts = ["words read in \(report.read) photos", "\(report.withText) with text"]
+        if report.failed > 0 { parts.append("\(report.failed) failed") }
+        if report.timedOut > 0 { parts.append("\(report.timedOut) over the time budget") }
+        if report.cancelled { parts.append("interrupted; rerun to continue") }
+        print(parts.joined(separator: ", ") + String(format: " (%.1f s)", report.seconds))
+        return report
+    }
+}
