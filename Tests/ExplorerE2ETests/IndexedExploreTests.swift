@@ -159,7 +159,9 @@ struct IndexedExploreTests {
             for pid in pids { kill(pid, signal) }
             (found, screen) = try session.waitFor("exit=\(status)", history: true, seconds: 30)
             #expect(found, "screen was:\n\(screen)")
-            // The terminal is back in line mode with echo.
+            // The terminal is back in line mode with echo (stty prints "-icanon" when not).
+            (found, screen) = try session.waitFor("icanon", history: true, seconds: 30)
+            #expect(found, "screen was:\n\(screen)")
             #expect(screen.contains(" icanon ") && screen.contains(" echo "), "screen was:\n\(screen)")
         }
     }
