@@ -65,9 +65,7 @@ public enum GIF {
         }
         defer { cgif_free(out) }
         guard code == CGIF_OK, let out else {
-            let text = String(
-                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
-                as: UTF8.self)
+            let text = CResult.message(msg)
             switch code {
             case CGIF_ERR_TOO_LARGE:
                 throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
@@ -77,7 +75,7 @@ public enum GIF {
             default: throw .decode(message: text)
             }
         }
-        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
+        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = GIFInfo(
             width: Int(raw.width), height: Int(raw.height),
             hasTransparency: raw.has_transparency != 0, isInterlaced: raw.interlaced != 0, colors: Int(raw.colors))

@@ -68,7 +68,7 @@ public enum JPEG {
         }
         defer { cjpeg_free(exif) }
         guard code == CJPEG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
-        let bytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        let bytes = exif.map { CResult.bytes($0, count: exifSize) }
         return (JPEGInfo(raw), bytes)
     }
 
@@ -107,8 +107,8 @@ public enum JPEG {
             throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
         }
         let count = Int(w) * Int(h) * 3
-        let pixels = Array(UnsafeBufferPointer(start: out, count: count))
-        let exifBytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        let pixels = CResult.bytes(out, count: count)
+        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
         return Decoded(
             image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
             info: JPEGInfo(raw), exif: exifBytes)
@@ -143,7 +143,7 @@ public enum JPEG {
         guard code == CJPEG_OK, let out else {
             throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
         }
-        return Array(UnsafeBufferPointer(start: out, count: size))
+        return CResult.bytes(out, count: size)
     }
 
     /// Encodes packed CMYK samples (4 per pixel, stored as given) as a CMYK or
@@ -167,11 +167,11 @@ public enum JPEG {
         guard code == CJPEG_OK, let out else {
             throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
         }
-        return Array(UnsafeBufferPointer(start: out, count: size))
+        return CResult.bytes(out, count: size)
     }
 
     private static func error(code: Int32, msg: [CChar], raw: cjpeg_info, limit: Int) -> JPEGError {
-        let text = String(decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = CResult.message(msg)
         switch code {
         case CJPEG_ERR_TOO_LARGE:
             return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)

@@ -68,9 +68,7 @@ public enum TIFF {
         }
         defer { ctiff_free(out) }
         guard code == CTIFF_OK, let out else {
-            let text = String(
-                decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) },
-                as: UTF8.self)
+            let text = CResult.message(msg)
             switch code {
             case CTIFF_ERR_TOO_LARGE:
                 throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
@@ -80,7 +78,7 @@ public enum TIFF {
             default: throw .decode(message: text)
             }
         }
-        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
+        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = TIFFInfo(
             width: Int(raw.width), height: Int(raw.height), bitsPerSample: Int(raw.bits_per_sample),
             samplesPerPixel: Int(raw.samples_per_pixel), photometric: Int(raw.photometric),

@@ -93,16 +93,15 @@ public enum WebP {
         guard code == CWEBP_OK, let out else {
             throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
         }
-        let pixels = Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * 3))
-        let exifBytes = exif.map { Array(UnsafeBufferPointer(start: $0, count: exifSize)) }
+        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
+        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
         return Decoded(
             image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
             info: WebPInfo(raw), exif: exifBytes)
     }
 
     private static func error(code: Int32, msg: [CChar], raw: cwebp_info, limit: Int) -> WebPError {
-        let text = String(
-            decoding: msg.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = CResult.message(msg)
         switch code {
         case CWEBP_ERR_TOO_LARGE:
             return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
