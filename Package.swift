@@ -86,6 +86,10 @@ let package = Package(
             name: "picseek-index-stress",
             dependencies: ["Library", "Store", "PicseekCore"]),
 
+        // What tests and the stress helper share: temporary trees, seeded random
+        // generators, polling with deadlines.
+        .target(name: "PicseekTestSupport", dependencies: ["Library", "PicseekCore"]),
+
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -98,7 +102,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
+            dependencies: [
+                "Library", "Store", "Imaging", "PicseekCore", "PicseekTestSupport",
+                "picseek-index-stress",
+            ]),
         .testTarget(
             name: "OCRTests", dependencies: ["OCR", "Imaging", "PicseekCore", "picseek"],
             resources: [.copy("Fixtures")]),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Library
 import PicseekCore
+import PicseekTestSupport
 import Store
 #if canImport(Glibc)
 import Glibc
@@ -64,7 +65,8 @@ struct CrashSafetyTests {
         let (killedTree, killedDB) = TempTree.databasePath()
         defer { _ = (cleanTree, killedTree) }
 
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator.fromEnvironment()
+        print("kill test: seed \(rng.seed) (PICSEEK_TEST_SEED=\(rng.seed) replays the kill moments)")
         var kills = 0
         var finished = false
         var attempts = 0

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Library
 import PicseekCore
+import PicseekTestSupport
 import Store
 
 /// A store in a temp folder, a photo tree, and a counting fake model.
@@ -398,17 +399,19 @@ struct IndexerTests {
         let f = try IndexFixture()
         for i in 0..<12 { f.tree.write("p\(i).jpg", "photo \(i)") }
         let control = IndexControl()
-        let pausedAt = Locked<Int?>(nil)
         control.pause()
-        let resumer = Thread {
-            Thread.sleep(forTimeInterval: 0.3)
-            pausedAt.value = f.embedder.imageCount
-            control.resume()
-        }
-        resumer.start()
-        let report = try f.index(control: control)
-        #expect(pausedAt.value == 0)
-        #expect(report.added == 12)
+        let report = Locked<IndexReport?>(nil)
+        let worker = Thread { report.value = try? f.index(control: control) }
+        worker.start()
+        // The worker reaches the pause and waits there, having embedded nothing.
+        #expect(poll(seconds: 20) { control.isHolding })
+        #expect(f.embedder.imageCount == 0)
+        #expect(report.value == nil)
+        control.resume()
+        #expect(poll(seconds: 20) { report.value != nil })
+        #expect(!control.isHolding)
+        #expect(report.value?.added == 12)
+        #expect(f.embedder.imageCount == 12)
     }
 
     @Test("progress reports totals, done counts and the current file")

@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+import PicseekTestSupport
 import Store
 import Testing
 

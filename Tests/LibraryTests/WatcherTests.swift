@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Library
 import PicseekCore
+import PicseekTestSupport
 import Store
 #if canImport(Glibc)
 import Glibc

@@ -5,6 +5,7 @@ public final class IndexControl: @unchecked Sendable {
     private let condition = NSCondition()
     private var paused = false
     private var cancelled = false
+    private var holding = 0
 
     public init() {}
 
@@ -38,6 +39,13 @@ public final class IndexControl: @unchecked Sendable {
         return paused
     }
 
+    /// Whether a worker is waiting at a pause right now: the pause has taken effect.
+    public var isHolding: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return holding > 0
+    }
+
     /// Whether `cancel()` was called.
     public var isCancelled: Bool {
         condition.lock()
@@ -49,7 +57,11 @@ public final class IndexControl: @unchecked Sendable {
     func proceed() -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while paused && !cancelled { condition.wait() }
+        while paused && !cancelled {
+            holding += 1
+            condition.wait()
+            holding -= 1
+        }
         return !cancelled
     }
 }

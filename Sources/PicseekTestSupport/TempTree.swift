@@ -5,13 +5,18 @@ import Glibc
 #endif
 
 /// A temporary folder of test files, addressed by raw byte paths; removed on deinit.
-final class TempTree {
-    let root: [UInt8]
-    var rootString: String { String(decoding: root, as: UTF8.self) }
+public final class TempTree {
+    /// The folder's raw path.
+    public let root: [UInt8]
+    /// The folder's path as a string.
+    public var rootString: String { String(decoding: root, as: UTF8.self) }
 
-    init() {
+    /// Makes a new empty folder under the temporary directory.
+    public init() {
         var template = Array((NSTemporaryDirectory() + "/picseek-test-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }
+        }
         precondition(made != nil, "mkdtemp failed")
         root = template.dropLast().map { UInt8(bitPattern: $0) }
     }
@@ -25,12 +30,13 @@ final class TempTree {
     }
 
     /// The raw path of `relative` (bytes appended after "root/").
-    func path(_ relative: [UInt8]) -> [UInt8] { RawPath.join(root, relative) }
-    func path(_ relative: String) -> [UInt8] { path(Array(relative.utf8)) }
+    public func path(_ relative: [UInt8]) -> [UInt8] { RawPath.join(root, relative) }
+    /// The raw path of `relative`.
+    public func path(_ relative: String) -> [UInt8] { path(Array(relative.utf8)) }
 
     /// Writes `contents` to `relative`, creating folders; returns the raw path.
     @discardableResult
-    func write(_ relative: [UInt8], _ contents: [UInt8]) -> [UInt8] {
+    public func write(_ relative: [UInt8], _ contents: [UInt8]) -> [UInt8] {
         let full = path(relative)
         var dirs: [[UInt8]] = []
         var cursor = full
@@ -46,13 +52,14 @@ final class TempTree {
         return full
     }
 
+    /// Writes `contents` (UTF-8) to `relative`, creating folders; returns the raw path.
     @discardableResult
-    func write(_ relative: String, _ contents: String) -> [UInt8] {
+    public func write(_ relative: String, _ contents: String) -> [UInt8] {
         write(Array(relative.utf8), Array(contents.utf8))
     }
 
     /// Renames within the tree.
-    func move(_ from: String, _ to: String) {
+    public func move(_ from: String, _ to: String) {
         let a = path(from), b = path(to)
         for dir in [b] {
             if let slash = dir.lastIndex(of: UInt8(ascii: "/")) {
@@ -63,18 +70,19 @@ final class TempTree {
         precondition(rc == 0, "rename failed")
     }
 
-    func remove(_ relative: String) {
+    /// Deletes the file `relative`.
+    public func remove(_ relative: String) {
         _ = RawPath.withCString(path(relative)) { unlink($0) }
     }
 
     /// Sets the modification time explicitly (seconds since the epoch).
-    func setMtime(_ relative: String, seconds: Int) {
+    public func setMtime(_ relative: String, seconds: Int) {
         var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
         _ = RawPath.withCString(path(relative)) { utimensat(AT_FDCWD, $0, &times, 0) }
     }
 
     /// A database path inside a second temp folder.
-    static func databasePath() -> (TempTree, String) {
+    public static func databasePath() -> (TempTree, String) {
         let tree = TempTree()
         return (tree, tree.rootString + "/index.sqlite")
     }
