@@ -26,10 +26,10 @@ struct ThinLinearTests {
         return (maxAbsDiff(fast, slow), untouched, magnitude)
     }
 
+    // Levels this CPU lacks are not run (the test case list shows which ran).
     @Test("every supported SIMD level matches on odd sizes, strides and both write modes",
-          arguments: SIMDLevel.allCases)
+          arguments: SIMDLevel.allCases.filter(\.isSupported))
     func oddSizes(level: SIMDLevel) {
-        guard level.isSupported else { return }
         var seed: UInt64 = 100
         for rows in [1, 2, 3, 4, 5, 7, 10, 16, 17, 52, 77] {
             for inF in [1, 7, 8, 9, 17, 33, 100] {
