@@ -17,12 +17,16 @@ import PicseekCore
 /// deleted by number; sixel and iTerm2 pixels stay until the screen is cleared,
 /// so a frame in which one goes away or moves clears and repaints the screen
 /// (`needsClear`); 24-bit half blocks are cells ncurses rewrites itself.
-final class ImageOverlay {
+public final class ImageOverlay {
     /// How pictures reach the terminal.
-    enum Method: Equatable {
+    public enum Method: Equatable {
+        /// Sixel images with at most this many colour registers.
         case sixel(colorRegisters: Int)
+        /// Kitty graphics, each image placed at its cell.
         case kittyDirect
+        /// iTerm2 inline images (OSC 1337).
         case iterm2
+        /// 24-bit half-block cells written around ncurses.
         case truecolorCells
     }
 
@@ -61,8 +65,10 @@ final class ImageOverlay {
         var kittyID: Int?
     }
 
-    let method: Method
-    let cell: PixelSize
+    /// How pictures reach the terminal.
+    public let method: Method
+    /// The size of one cell in pixels.
+    public let cell: PixelSize
     private var shown: [Unit] = []
     private var fitted: [FitKey: Fitted] = [:]
     private var fittedOrder: [FitKey] = []
@@ -75,17 +81,17 @@ final class ImageOverlay {
     private var sixelEncoder = SixelEncoder()
 
     /// Creates an overlay drawing with `method` for cells of `cell` pixels.
-    init(method: Method, cell: PixelSize) {
+    public init(method: Method, cell: PixelSize) {
         self.method = method
         self.cell = cell
     }
 
     /// How many images are encoded and cached.
-    var cachedCount: Int { encoded.count }
+    public var cachedCount: Int { encoded.count }
 
     /// Whether the screen must be cleared before `placements` are drawn: a
     /// sixel or iTerm2 picture on screen is not among them any more.
-    func needsClear(for placements: [ImagePlacement]) -> Bool {
+    public func needsClear(for placements: [ImagePlacement]) -> Bool {
         switch method {
         case .sixel, .iterm2:
             let next = Set(units(placements))
@@ -98,7 +104,7 @@ final class ImageOverlay {
     /// The bytes that bring the terminal from the pictures shown last to
     /// `placements`, after ncurses drew `current` (`previous` being the cells
     /// of the frame before; every picture is sent again when `repaintedAll`).
-    func paint(
+    public func paint(
         _ placements: [ImagePlacement], state: AppState, previous: CellBuffer?, current: CellBuffer,
         repaintedAll: Bool
     ) -> [UInt8] {
@@ -135,14 +141,14 @@ final class ImageOverlay {
 
     /// What to send on leaving: kitty images are deleted (sixel and iTerm2
     /// pictures go with the alternate screen).
-    func finish() -> [UInt8] {
+    public func finish() -> [UInt8] {
         method == .kittyDirect && !encoded.isEmpty ? Array(KittyGraphics.deleteAll.utf8) : []
     }
 
     /// Encodes what `placements` need that is not cached yet; the number of
     /// images encoded (for `picseek bench render`).
     @discardableResult
-    func prepare(_ placements: [ImagePlacement], state: AppState) -> Int {
+    public func prepare(_ placements: [ImagePlacement], state: AppState) -> Int {
         let before = encoded.count
         for unit in units(placements) { _ = encode(unit, state) }
         pendingTransmits.removeAll()

@@ -9,9 +9,9 @@ import Terminal
 
 /// What the explorer would find out about the terminal, in words: printed by
 /// `picseek status` so a user can see which picture mode `auto` picks and why.
-enum TerminalReport {
+public enum TerminalReport {
     /// Asks the controlling terminal (`/dev/tty`) and describes the answers.
-    static func lines(environment: [String: String]) -> [String] {
+    public static func lines(environment: [String: String]) -> [String] {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         var capabilities = TerminalCapabilities()
         if fd >= 0 {
@@ -27,7 +27,7 @@ enum TerminalReport {
 
     /// The report for answers already collected (`colors`: terminfo's count
     /// for `TERM`, 0 when unknown). Pure.
-    static func describe(
+    public static func describe(
         _ capabilities: TerminalCapabilities, environment: [String: String], colors: Int,
         reachable: Bool = true
     ) -> [String] {

@@ -7,13 +7,13 @@ import ModelHub
 /// default `~/.config/picseek/`, the file that also names the model), else the
 /// built-in dark theme. Problems are returned as warnings for the status line,
 /// never thrown.
-enum ThemeLoader {
+public enum ThemeLoader {
     /// The theme to use and warnings about it.
     ///
     /// `auto` (the default) is `light` on a terminal whose background is known
     /// to be light (`lightBackground`, from OSC 11 or `COLORFGBG`) and
     /// `default` otherwise; `default` is readable on both.
-    static func load(
+    public static func load(
         name requested: String?, environment: [String: String], lightBackground: Bool? = nil
     ) -> (Theme, [String]) {
         var warnings: [String] = []
@@ -37,7 +37,7 @@ enum ThemeLoader {
     }
 
     /// Folders searched for `NAME.theme`, first match wins.
-    static func searchFolders(environment: [String: String]) -> [String] {
+    public static func searchFolders(environment: [String: String]) -> [String] {
         var folders: [String] = []
         if let custom = environment["PICSEEK_THEMES"], !custom.isEmpty { folders.append(custom) }
         folders.append(configFolder(environment: environment) + "/themes")

@@ -6,7 +6,7 @@ import Explorer
 import Foundation
 import Terminal
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// Runs the explorer's real runtime loop on a pseudo-terminal inside the test
 /// process: keys are written to the controlling side, output is read back

@@ -5,7 +5,7 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// The explorer's runtime loop, driven through a pseudo-terminal with a test
 /// backend: keys in, screen text out, terminal restored at the end.

@@ -3,7 +3,7 @@ import Explorer
 import PicseekCore
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// The runtime's picture overlay: what it sends after a frame, and when.
 @Suite("image overlay")

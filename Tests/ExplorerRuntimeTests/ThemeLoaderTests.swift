@@ -2,7 +2,7 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// Which theme `picseek explore` picks from the command line and `config.toml`.
 @Suite("theme choice")
