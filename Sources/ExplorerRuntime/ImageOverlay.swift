@@ -114,10 +114,13 @@ public final class ImageOverlay {
         if method == .kittyDirect {
             for gone in shown where !nextSet.contains(gone) {
                 if let id = encoded[gone.contentKey]?.kittyID {
-                    out += Array(KittyGraphics.delete(id: id, placement: placementNumber(gone.rect)).utf8)
+                    out += Array(
+                        KittyGraphics.delete(id: id, placement: placementNumber(gone.rect)).utf8)
                 }
             }
-            for id in pendingFrees { out += Array(KittyGraphics.delete(id: id, placement: nil, free: true).utf8) }
+            for id in pendingFrees {
+                out += Array(KittyGraphics.delete(id: id, placement: nil, free: true).utf8)
+            }
             pendingFrees.removeAll()
         }
         let before = Set(shown)
@@ -130,7 +133,8 @@ public final class ImageOverlay {
             pendingTransmits.removeAll()
             out += Array("\u{1B}[\(unit.rect.row + 1);\(unit.rect.column + 1)H".utf8)
             if let id = made.kittyID {
-                out += Array(KittyGraphics.place(id: id, placement: placementNumber(unit.rect)).utf8)
+                out += Array(
+                    KittyGraphics.place(id: id, placement: placementNumber(unit.rect)).utf8)
             } else {
                 out += made.bytes
             }
@@ -173,7 +177,8 @@ public final class ImageOverlay {
             let left = members.map(\.rect.column).min() ?? 0
             let right = members.map(\.rect.right).max() ?? 0
             let height = members.map(\.rect.rows).max() ?? 0
-            let rect = Rect(row: members[0].rect.row, column: left, rows: height, columns: right - left)
+            let rect = Rect(
+                row: members[0].rect.row, column: left, rows: height, columns: right - left)
             units.append(Unit(rect: rect, members: members))
         }
         return units
@@ -184,8 +189,10 @@ public final class ImageOverlay {
         1 + rect.row * 1000 + rect.column
     }
 
-    private func cellsChanged(_ rect: Rect, _ previous: CellBuffer?, _ current: CellBuffer) -> Bool {
-        guard let previous, previous.rows == current.rows, previous.columns == current.columns else {
+    private func cellsChanged(_ rect: Rect, _ previous: CellBuffer?, _ current: CellBuffer) -> Bool
+    {
+        guard let previous, previous.rows == current.rows, previous.columns == current.columns
+        else {
             return true
         }
         for r in rect.row..<min(rect.bottom, current.rows) {
@@ -228,7 +235,9 @@ public final class ImageOverlay {
                 colors: max(2, min(256, registers)))
             return Encoded(bytes: bytes, kittyID: nil)
         }
-        guard let placement = unit.members.first, let image = state.image(for: placement) else { return nil }
+        guard let placement = unit.members.first, let image = state.image(for: placement) else {
+            return nil
+        }
         if method == .truecolorCells {
             return Encoded(bytes: halfBlocks(image, placement.rect, state), kittyID: nil)
         }
@@ -243,13 +252,16 @@ public final class ImageOverlay {
             let columns = (fit.width + cell.width - 1) / cell.width
             let rows = (fit.height + cell.height - 1) / cell.height
             let bytes = ITerm2Image.sequence(
-                pixels: fit.pixels, width: fit.width, height: fit.height, columns: columns, rows: rows)
+                pixels: fit.pixels, width: fit.width, height: fit.height, columns: columns,
+                rows: rows)
             return Encoded(bytes: Array(move.utf8) + bytes, kittyID: nil)
         case .kittyDirect:
             let id = nextKittyID
             nextKittyID += 1
             pendingTransmits += Array(
-                KittyGraphics.transmitOnly(id: id, pixels: fit.pixels, width: fit.width, height: fit.height).utf8)
+                KittyGraphics.transmitOnly(
+                    id: id, pixels: fit.pixels, width: fit.width, height: fit.height
+                ).utf8)
             // Placed at the rectangle's corner, shifted inside it by cells.
             return Encoded(bytes: Array(move.utf8), kittyID: id)
         case .sixel, .truecolorCells:
@@ -263,7 +275,9 @@ public final class ImageOverlay {
             photoID: placement.photoID, kind: placement.kind, columns: placement.rect.columns,
             rows: placement.rect.rows)
         if let hit = fitted[key] { return hit }
-        guard let image = state.image(for: placement), image.width > 0, image.height > 0 else { return nil }
+        guard let image = state.image(for: placement), image.width > 0, image.height > 0 else {
+            return nil
+        }
         let rect = placement.rect
         let boxWidth = rect.columns * cell.width
         let boxHeight = rect.rows * cell.height
@@ -272,7 +286,8 @@ public final class ImageOverlay {
         var height = max(1, (image.height * boxWidth + image.width / 2) / image.width)
         if height > boxHeight {
             height = boxHeight
-            width = max(1, min(boxWidth, (image.width * boxHeight + image.height / 2) / image.height))
+            width = max(
+                1, min(boxWidth, (image.width * boxHeight + image.height / 2) / image.height))
         }
         let pixels =
             width == image.width && height == image.height
@@ -292,7 +307,8 @@ public final class ImageOverlay {
     private func halfBlocks(_ image: RGBImage, _ rect: Rect, _ state: AppState) -> [UInt8] {
         var cells = CellBuffer(rows: rect.rows, columns: rect.columns, style: state.theme[.text])
         let local = Rect(row: 0, column: 0, rows: rect.rows, columns: rect.columns)
-        Thumbnail.draw(image, into: &cells, rect: local, mode: .truecolor, background: state.theme[.text])
+        Thumbnail.draw(
+            image, into: &cells, rect: local, mode: .truecolor, background: state.theme[.text])
         var out = ""
         for r in 0..<rect.rows {
             if r > 0 { out += "\u{1B}[\(rect.columns)D\u{1B}[B" }

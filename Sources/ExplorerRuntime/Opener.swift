@@ -67,7 +67,9 @@ public struct Opener {
 
     /// A malloc'ed NUL-terminated copy of `bytes`, freed like `strdup`'s result.
     private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
+            return nil
+        }
         bytes.withUnsafeBufferPointer { source in
             for (i, byte) in source.enumerated() { buffer[i] = CChar(bitPattern: byte) }
         }

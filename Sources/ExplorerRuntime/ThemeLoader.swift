@@ -17,7 +17,8 @@ public enum ThemeLoader {
         name requested: String?, environment: [String: String], lightBackground: Bool? = nil
     ) -> (Theme, [String]) {
         var warnings: [String] = []
-        var name = requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "auto"
+        var name =
+            requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "auto"
         if name == "auto" { name = lightBackground == true ? "light" : "default" }
         var theme = Theme.defaultDark
         if let path = locate(name, environment: environment) {
@@ -46,7 +47,8 @@ public enum ThemeLoader {
             ?? CommandLine.arguments.first ?? ""
         let executable = URL(fileURLWithPath: running).resolvingSymlinksInPath()
         let binFolder = executable.deletingLastPathComponent()
-        folders.append(binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
+        folders.append(
+            binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
         // A build inside the repository: .build/<triple>/<config>/picseek.
         folders.append(binFolder.appendingPathComponent("../../../themes").standardized.path)
         folders.append(FileManager.default.currentDirectoryPath + "/themes")
@@ -69,7 +71,9 @@ public enum ThemeLoader {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/picseek"
     }
 
-    private static func configuredTheme(environment: [String: String], warnings: inout [String]) -> String? {
+    private static func configuredTheme(environment: [String: String], warnings: inout [String])
+        -> String?
+    {
         let path = configFolder(environment: environment) + "/config.toml"
         do {
             let config = try ConfigFile.load(path: path)

@@ -20,7 +20,9 @@ final class ExplorerHarness: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var runError: Error?
 
-    init(rows: Int, columns: Int, backend: TestBackend, options: ExplorerOptions = ExplorerOptions()) throws {
+    init(
+        rows: Int, columns: Int, backend: TestBackend, options: ExplorerOptions = ExplorerOptions()
+    ) throws {
         pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
         self.backend = backend

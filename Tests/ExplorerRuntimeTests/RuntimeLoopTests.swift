@@ -203,7 +203,8 @@ struct RuntimeLoopTests {
         let small = try #require(harness.until("terminal too small"))
         #expect(small.lines.count == 8)
         harness.screen.resize(rows: 20, columns: 70)
-        let grid = try #require(harness.until { $0.lines.count == 20 && $0.text.contains("cat.jpg") })
+        let grid = try #require(
+            harness.until { $0.lines.count == 20 && $0.text.contains("cat.jpg") })
         #expect(grid.lines.first?.count == 70)
         #expect(grid.lines.last?.hasPrefix(" test-clip · auto EN") == true)
     }

@@ -38,7 +38,8 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
     func summary() throws -> IndexSummary {
         lock.wait()
         defer { lock.signal() }
-        return IndexSummary(photos: photoCount, errors: 1, modelName: "test-clip", roots: ["/gallery"])
+        return IndexSummary(
+            photos: photoCount, errors: 1, modelName: "test-clip", roots: ["/gallery"])
     }
 
     /// While set, searches wait for it to be signalled once each.
@@ -91,7 +92,9 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
         }
         return PhotoDetail(
             photoID: photoID, path: photo.path,
-            metadata: PhotoMetadata(width: 4000, height: 3000, takenAt: "2024-06-0\(photoID % 9) 12:00:00", camera: "Test Cam"),
+            metadata: PhotoMetadata(
+                width: 4000, height: 3000, takenAt: "2024-06-0\(photoID % 9) 12:00:00",
+                camera: "Test Cam"),
             fileSize: 1_500_000 + photoID)
     }
 
