@@ -38,4 +38,5 @@ public protocol ExplorerScreen: AnyObject {
     func end()
 }
 
+/// The ncurses screen is what `ExplorerRuntime.run(input:output:)` draws on.
 extension Screen: ExplorerScreen {}
