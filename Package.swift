@@ -126,7 +126,7 @@ let package = Package(
         // End-to-end runs of the binary, and the reusable tmux harness for them.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "Explorer", "Terminal", "Cells", "PicseekCore", "Imaging", "Store", "Tensor", "CLIP"]),
+            dependencies: ["picseek", "PicseekCore", "Imaging", "Store", "Tensor"]),
         // The installed tree (`make test-install`): runs only when PICSEEK_INSTALLED_PREFIX
         // names a staged install; uses nothing but the files there and system tools.
         .testTarget(name: "InstallTests"),
