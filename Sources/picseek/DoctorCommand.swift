@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExplorerRuntime
 import Foundation
 import Imaging
 import Library

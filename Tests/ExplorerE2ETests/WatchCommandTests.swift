@@ -3,10 +3,8 @@ import Imaging
 import Store
 import Testing
 
-@testable import picseek
-
-/// `picseek watch` as a separate process, with an explorer backend in this one
-/// that must notice the photos the watcher adds.
+/// `picseek watch` as a separate process, with the index open in this one as an
+/// explorer keeps it open: it must see the photos the watcher adds.
 @Suite("picseek watch binary", .serialized)
 struct WatchCommandTests {
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
@@ -19,7 +17,7 @@ struct WatchCommandTests {
         return try condition()
     }
 
-    @Test("photos added while picseek watch runs reach the index and an open explorer")
+    @Test("photos added while picseek watch runs reach the index an open explorer reads")
     func watchFeedsExplorer() throws {
         guard let binary = BinaryTests.binary else {
             Issue.record("picseek binary not found next to the test bundle")
@@ -27,12 +25,11 @@ struct WatchCommandTests {
         }
         let sandbox = try IndexedExploreTests.Sandbox()
         try IndexedExploreTests.index(sandbox)
+        // The explorer asks the open index for its generation every 2 s and reloads
+        // when it moved (RuntimeLoopTests in ExplorerRuntimeTests).
         let store = try IndexStore.open(path: sandbox.database)
-        let backend = try makeExplorerBackend(
-            roots: [], store: store, modelPath: IndexedExploreTests.tinyModel
-        ).backend
-        let before = try #require(try backend.indexGeneration())
-        #expect(try backend.summary().photos == 12)
+        let before = try store.generation()
+        #expect(try store.summary().photos == 12)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -60,9 +57,10 @@ struct WatchCommandTests {
         try Data(try JPEG.encode(image, quality: 90))
             .write(to: URL(fileURLWithPath: sandbox.gallery + "/later/yellow.jpg"))
 
-        #expect(try Self.soon { try backend.summary().photos == 13 }, "\(output())")
-        #expect(try backend.indexGeneration() != before)
-        #expect(output().contains("1 added"), "\(output())")
+        #expect(try Self.soon { try store.summary().photos == 13 }, "\(output())")
+        #expect(try store.generation() != before)
+        // The watcher reports after its transaction commits: the count can come first.
+        #expect(Self.soon { output().contains("1 added") }, "\(output())")
 
         process.terminate()  // SIGTERM: a clean stop after the update in progress, 128 + 15
         process.waitUntilExit()
@@ -90,9 +88,19 @@ struct WatchCommandTests {
     }
 
     @Test("unit file words are quoted so systemd passes them unchanged")
-    func quoting() {
-        #expect(ServiceUnit.quote("/photos/a b") == "\"/photos/a b\"")
-        let awkward = ServiceUnit.quote("100% \"best\" $HOME \\x")
-        #expect(awkward == "\"100%% \\\"best\\\" $$HOME \\\\x\"")
+    func quoting() throws {
+        let sandbox = try IndexedExploreTests.Sandbox()
+        let folder = sandbox.root + "/100% \"best\" $HOME \\x"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let result = try IndexedExploreTests.run(
+            ["watch", "--install-service", "--db", sandbox.database, folder], in: sandbox)
+        #expect(result.status == 0, "\(result.errors)")
+        let unit = try String(
+            contentsOfFile: sandbox.root + "/config/systemd/user/picseek-watch.service",
+            encoding: .utf8)
+        // `%` and `$` doubled, `"` and `\` escaped, the whole word in double quotes.
+        let parent = URL(fileURLWithPath: sandbox.root).resolvingSymlinksInPath().path
+        let quoted = "\"" + parent + "/100%% \\\"best\\\" $$HOME \\\\x\""
+        #expect(unit.contains(" " + quoted), "\(unit)")
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import Cells
 import Explorer
+import ExplorerRuntime
 import PicseekCore
 import Terminal
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Explorer
+import ExplorerRuntime
 import Foundation
 import Library
 import PicseekCore

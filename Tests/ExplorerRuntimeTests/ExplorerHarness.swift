@@ -6,7 +6,7 @@ import Explorer
 import Foundation
 import Terminal
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// Runs the explorer's real runtime loop on a pseudo-terminal inside the test
 /// process: keys are written to the controlling side, output is read back
@@ -20,7 +20,9 @@ final class ExplorerHarness: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var runError: Error?
 
-    init(rows: Int, columns: Int, backend: TestBackend, options: ExplorerOptions = ExplorerOptions()) throws {
+    init(
+        rows: Int, columns: Int, backend: TestBackend, options: ExplorerOptions = ExplorerOptions()
+    ) throws {
         pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
         self.backend = backend

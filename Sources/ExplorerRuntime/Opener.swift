@@ -6,9 +6,14 @@ import Dispatch
 /// Opens files in the system viewer: `xdg-open PATH` started with an argument
 /// vector through `posix_spawnp` (never a shell), its output sent to
 /// /dev/null so it cannot draw over the explorer.
-struct Opener {
+public struct Opener {
     /// The program and leading arguments; the path is appended.
-    var command: [String] = ["xdg-open"]
+    public var command: [String] = ["xdg-open"]
+
+    /// An opener running `command` (the program first) with the path appended.
+    public init(command: [String] = ["xdg-open"]) {
+        self.command = command
+    }
 
     /// glibc's POSIX_SPAWN_SETSID (not exported to Swift by the Glibc module).
     static let spawnSetsid: Int32 = 0x80
@@ -16,7 +21,7 @@ struct Opener {
     /// Starts the viewer; failures to start are thrown, a non-zero exit is
     /// reported later through `onExit` (from a background thread).
     /// `path` is the file's path as stored, byte for byte (it need not be UTF-8).
-    func open(_ path: [UInt8], onExit: @escaping @Sendable (String) -> Void) throws {
+    public func open(_ path: [UInt8], onExit: @escaping @Sendable (String) -> Void) throws {
         guard let program = command.first else { return }
         let shownPath = String(decoding: path, as: UTF8.self)
         guard !path.contains(0) else { throw OpenerError.badPath(shownPath) }
@@ -62,7 +67,9 @@ struct Opener {
 
     /// A malloc'ed NUL-terminated copy of `bytes`, freed like `strdup`'s result.
     private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
+            return nil
+        }
         bytes.withUnsafeBufferPointer { source in
             for (i, byte) in source.enumerated() { buffer[i] = CChar(bitPattern: byte) }
         }
@@ -72,12 +79,16 @@ struct Opener {
 }
 
 /// Why the viewer could not be started.
-enum OpenerError: Error, CustomStringConvertible {
+public enum OpenerError: Error, CustomStringConvertible {
+    /// The viewer program is not installed.
     case notFound(program: String)
+    /// `posix_spawnp` failed for another reason.
     case spawn(program: String, message: String)
+    /// The stored path cannot be passed as an argument.
     case badPath(String)
 
-    var description: String {
+    /// The message shown in the status line.
+    public var description: String {
         switch self {
         case .notFound(let program):
             return "cannot open the photo: \(program) not found (install xdg-utils)"

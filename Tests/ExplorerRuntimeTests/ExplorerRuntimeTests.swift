@@ -5,15 +5,19 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// The explorer's runtime loop, driven through a pseudo-terminal with a test
 /// backend: keys in, screen text out, terminal restored at the end.
 @Suite("explorer end to end in a pseudo-terminal", .serialized)
 struct ExplorerRuntimeTests {
-    static let names = ["cat.jpg", "dog.jpg", "海边.jpg", "sunset.jpg", "cat2.jpg", "\u{1B}[31mred.jpg"]
+    static let names = [
+        "cat.jpg", "dog.jpg", "海边.jpg", "sunset.jpg", "cat2.jpg", "\u{1B}[31mred.jpg",
+    ]
 
-    @Test("type a query, see scored results, toggle language, open details, reindex, quit, terminal restored")
+    @Test(
+        "type a query, see scored results, toggle language, open details, reindex, quit, terminal restored"
+    )
     func session() throws {
         let backend = TestBackend(names: Self.names)
         let harness = try ExplorerHarness(rows: 24, columns: 90, backend: backend)
@@ -80,7 +84,8 @@ struct ExplorerRuntimeTests {
         harness.pressEscape()
         harness.type("y")
         #expect(harness.waitFor("copied path"))
-        #expect(harness.screen.oscStrings.contains("52;c;" + OSC52Reference.base64("/gallery/dog.jpg")))
+        #expect(
+            harness.screen.oscStrings.contains("52;c;" + OSC52Reference.base64("/gallery/dog.jpg")))
         harness.type("\u{3}")  // Ctrl-C
         #expect(harness.waitForExit())
         #expect(harness.pty.isCooked)
@@ -113,7 +118,10 @@ struct ExplorerRuntimeTests {
         harness.pty.setSize(rows: 20, columns: 70)
         kill(getpid(), SIGWINCH)
         // The VT model keeps its own size; the explorer's frame is 70 wide now.
-        #expect(harness.waitFor { $0.text.contains("0.31 cat.jpg") && !$0.text.contains("terminal too small") })
+        #expect(
+            harness.waitFor {
+                $0.text.contains("0.31 cat.jpg") && !$0.text.contains("terminal too small")
+            })
         #expect(harness.waitFor { $0.lines[19].hasPrefix(" test-clip · auto EN") })
         harness.type("\u{3}")
         #expect(harness.waitForExit())
@@ -130,7 +138,10 @@ struct ExplorerRuntimeTests {
         let harness = try ExplorerHarness(rows: 24, columns: 90, backend: backend, options: options)
         harness.type("cat")
         #expect(harness.waitFor("0.31 cat.jpg"))
-        #expect(harness.waitFor(seconds: 5) { _ in harness.outputContains("\u{1B}_Ga=T,U=1,i=1,f=24,s=32,v=32,c=12,r=6,q=2") })
+        #expect(
+            harness.waitFor(seconds: 5) { _ in
+                harness.outputContains("\u{1B}_Ga=T,U=1,i=1,f=24,s=32,v=32,c=12,r=6,q=2")
+            })
         #expect(harness.outputContains("\u{10EEEE}\u{0305}\u{0305}"))
         harness.type("\u{3}")
         #expect(harness.waitForExit())
@@ -143,7 +154,8 @@ struct ExplorerRuntimeTests {
         let (theme, warnings) = ThemeParser.parse("border_fg = #zz0000\n", name: "broken")
         options.theme = theme
         options.warnings = warnings
-        let harness = try ExplorerHarness(rows: 20, columns: 100, backend: backend, options: options)
+        let harness = try ExplorerHarness(
+            rows: 20, columns: 100, backend: backend, options: options)
         #expect(harness.waitFor("theme broken line 1: border_fg: bad colour '#zz0000'"))
         harness.type("\u{3}")
         #expect(harness.waitForExit())

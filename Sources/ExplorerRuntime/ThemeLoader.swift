@@ -7,17 +7,18 @@ import ModelHub
 /// default `~/.config/picseek/`, the file that also names the model), else the
 /// built-in dark theme. Problems are returned as warnings for the status line,
 /// never thrown.
-enum ThemeLoader {
+public enum ThemeLoader {
     /// The theme to use and warnings about it.
     ///
     /// `auto` (the default) is `light` on a terminal whose background is known
     /// to be light (`lightBackground`, from OSC 11 or `COLORFGBG`) and
     /// `default` otherwise; `default` is readable on both.
-    static func load(
+    public static func load(
         name requested: String?, environment: [String: String], lightBackground: Bool? = nil
     ) -> (Theme, [String]) {
         var warnings: [String] = []
-        var name = requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "auto"
+        var name =
+            requested ?? configuredTheme(environment: environment, warnings: &warnings) ?? "auto"
         if name == "auto" { name = lightBackground == true ? "light" : "default" }
         var theme = Theme.defaultDark
         if let path = locate(name, environment: environment) {
@@ -37,7 +38,7 @@ enum ThemeLoader {
     }
 
     /// Folders searched for `NAME.theme`, first match wins.
-    static func searchFolders(environment: [String: String]) -> [String] {
+    public static func searchFolders(environment: [String: String]) -> [String] {
         var folders: [String] = []
         if let custom = environment["PICSEEK_THEMES"], !custom.isEmpty { folders.append(custom) }
         folders.append(configFolder(environment: environment) + "/themes")
@@ -46,7 +47,8 @@ enum ThemeLoader {
             ?? CommandLine.arguments.first ?? ""
         let executable = URL(fileURLWithPath: running).resolvingSymlinksInPath()
         let binFolder = executable.deletingLastPathComponent()
-        folders.append(binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
+        folders.append(
+            binFolder.appendingPathComponent("../share/picseek/themes").standardized.path)
         // A build inside the repository: .build/<triple>/<config>/picseek.
         folders.append(binFolder.appendingPathComponent("../../../themes").standardized.path)
         folders.append(FileManager.default.currentDirectoryPath + "/themes")
@@ -69,7 +71,9 @@ enum ThemeLoader {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/picseek"
     }
 
-    private static func configuredTheme(environment: [String: String], warnings: inout [String]) -> String? {
+    private static func configuredTheme(environment: [String: String], warnings: inout [String])
+        -> String?
+    {
         let path = configFolder(environment: environment) + "/config.toml"
         do {
             let config = try ConfigFile.load(path: path)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// The system-viewer launcher, with a stand-in viewer (`rm`) whose effect proves which
 /// path it received.
@@ -21,9 +21,14 @@ struct OpenerTests {
 
     @Test("the viewer receives a path that is not UTF-8 byte for byte")
     func rawBytes() throws {
-        let sandbox = try IndexedExploreTests.Sandbox()
+        let root = NSTemporaryDirectory() + "picseek-opener-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
         // "b\xFF\xFE\e[2J.jpg": invalid UTF-8 and an escape sequence.
-        let path = Array((sandbox.root + "/").utf8) + [0x62, 0xFF, 0xFE, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67]
+        let path =
+            Array((root + "/").utf8) + [
+                0x62, 0xFF, 0xFE, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67,
+            ]
         let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_CREAT | O_WRONLY, 0o644)
         try #require(fd >= 0)
         close(fd)
@@ -48,7 +53,9 @@ struct OpenerTests {
             try Opener(command: ["false"]).open([0x2F, 0x61, 0x00, 0x62]) { messages.add($0) }
         }
         #expect(throws: OpenerError.self) {
-            try Opener(command: ["picseek-test-no-such-viewer"]).open(Array("/a.jpg".utf8)) { messages.add($0) }
+            try Opener(command: ["picseek-test-no-such-viewer"]).open(Array("/a.jpg".utf8)) {
+                messages.add($0)
+            }
         }
     }
 }

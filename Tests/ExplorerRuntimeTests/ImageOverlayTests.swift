@@ -3,7 +3,7 @@ import Explorer
 import PicseekCore
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// The runtime's picture overlay: what it sends after a frame, and when.
 @Suite("image overlay")
@@ -25,42 +25,52 @@ struct ImageOverlayTests {
         String(decoding: bytes, as: UTF8.self).components(separatedBy: needle).count - 1
     }
 
-    @Test("sixel: one image per row of tiles, nothing resent for an unchanged frame, a clear when tiles go")
+    @Test(
+        "sixel: one image per row of tiles, nothing resent for an unchanged frame, a clear when tiles go"
+    )
     func sixelRows() {
         var state = Self.state(.sixel, hits: 9)
         let frame = viewFrame(state)
         #expect(frame.images.count == 9)
-        let overlay = ImageOverlay(method: .sixel(colorRegisters: 256), cell: PixelSize(width: 8, height: 16))
+        let overlay = ImageOverlay(
+            method: .sixel(colorRegisters: 256), cell: PixelSize(width: 8, height: 16))
         #expect(!overlay.needsClear(for: frame.images))
-        let first = overlay.paint(frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
+        let first = overlay.paint(
+            frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
         // 6 tiles fit a row at 90 columns: two rows, two sixel images.
         #expect(Self.count("\u{1B}P0;1;0q", in: first) == 2)
         let again = overlay.paint(
-            frame.images, state: state, previous: frame.buffer, current: frame.buffer, repaintedAll: false)
+            frame.images, state: state, previous: frame.buffer, current: frame.buffer,
+            repaintedAll: false)
         #expect(again.isEmpty)
         // Fewer results: a picture on screen goes away, only a clear removes sixel pixels.
         state.hits.removeLast(4)
         let smaller = viewFrame(state)
         #expect(overlay.needsClear(for: smaller.images))
         let redrawn = overlay.paint(
-            smaller.images, state: state, previous: nil, current: smaller.buffer, repaintedAll: true)
+            smaller.images, state: state, previous: nil, current: smaller.buffer, repaintedAll: true
+        )
         #expect(Self.count("\u{1B}P0;1;0q", in: redrawn) == 1)
         #expect(overlay.cachedCount == 3)
     }
 
-    @Test("kitty: pixels sent once, placements deleted when tiles scroll away, all deleted on leaving")
+    @Test(
+        "kitty: pixels sent once, placements deleted when tiles scroll away, all deleted on leaving"
+    )
     func kittyPlacements() {
         var state = Self.state(.kitty, hits: 60)
         let overlay = ImageOverlay(method: .kittyDirect, cell: PixelSize(width: 8, height: 16))
         let frame = viewFrame(state)
-        let first = overlay.paint(frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
+        let first = overlay.paint(
+            frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
         #expect(Self.count("a=t,", in: first) == frame.images.count)
         #expect(Self.count("a=p,", in: first) == frame.images.count)
         // Scroll one row: the first row's placements go, the new row's pixels are sent.
         state.gridTopRow = 1
         let scrolled = viewFrame(state)
         let bytes = overlay.paint(
-            scrolled.images, state: state, previous: frame.buffer, current: scrolled.buffer, repaintedAll: false)
+            scrolled.images, state: state, previous: frame.buffer, current: scrolled.buffer,
+            repaintedAll: false)
         #expect(Self.count("a=d,d=i,", in: bytes) > 0)
         #expect(Self.count("a=t,", in: bytes) == state.layout.tilesPerRow)
         #expect(!overlay.needsClear(for: scrolled.images))

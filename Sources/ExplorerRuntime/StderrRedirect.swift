@@ -4,12 +4,12 @@ import Glibc
 
 /// Sends stderr to a temporary file while curses owns the screen (so library
 /// warnings cannot scribble over it), and prints what was collected after.
-final class StderrRedirect {
+public final class StderrRedirect {
     private var saved: Int32 = -1
     private var path: String?
 
     /// Starts redirecting; on failure stderr stays as it is.
-    init() {
+    public init() {
         let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array((folder + "/picseek-stderr-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -27,7 +27,7 @@ final class StderrRedirect {
     }
 
     /// Restores stderr and writes out what was collected. Safe to call twice.
-    func restore() {
+    public func restore() {
         guard saved >= 0 else { return }
         fflush(stderr)
         dup2(saved, 2)

@@ -184,8 +184,10 @@ struct VTScreen {
 
     private mutating func csi(final: UInt8) {
         let isPrivate = parameters.hasPrefix("?")
-        let numbers = parameters.drop(while: { $0 == "?" || $0 == ">" }).split(separator: ";", omittingEmptySubsequences: false)
-            .map { Int($0) ?? 0 }
+        let numbers = parameters.drop(while: { $0 == "?" || $0 == ">" }).split(
+            separator: ";", omittingEmptySubsequences: false
+        )
+        .map { Int($0) ?? 0 }
         func p(_ i: Int, _ fallback: Int) -> Int {
             i < numbers.count && numbers[i] > 0 ? numbers[i] : fallback
         }

@@ -17,12 +17,16 @@ import PicseekCore
 /// deleted by number; sixel and iTerm2 pixels stay until the screen is cleared,
 /// so a frame in which one goes away or moves clears and repaints the screen
 /// (`needsClear`); 24-bit half blocks are cells ncurses rewrites itself.
-final class ImageOverlay {
+public final class ImageOverlay {
     /// How pictures reach the terminal.
-    enum Method: Equatable {
+    public enum Method: Equatable {
+        /// Sixel images with at most this many colour registers.
         case sixel(colorRegisters: Int)
+        /// Kitty graphics, each image placed at its cell.
         case kittyDirect
+        /// iTerm2 inline images (OSC 1337).
         case iterm2
+        /// 24-bit half-block cells written around ncurses.
         case truecolorCells
     }
 
@@ -61,8 +65,10 @@ final class ImageOverlay {
         var kittyID: Int?
     }
 
-    let method: Method
-    let cell: PixelSize
+    /// How pictures reach the terminal.
+    public let method: Method
+    /// The size of one cell in pixels.
+    public let cell: PixelSize
     private var shown: [Unit] = []
     private var fitted: [FitKey: Fitted] = [:]
     private var fittedOrder: [FitKey] = []
@@ -75,17 +81,17 @@ final class ImageOverlay {
     private var sixelEncoder = SixelEncoder()
 
     /// Creates an overlay drawing with `method` for cells of `cell` pixels.
-    init(method: Method, cell: PixelSize) {
+    public init(method: Method, cell: PixelSize) {
         self.method = method
         self.cell = cell
     }
 
     /// How many images are encoded and cached.
-    var cachedCount: Int { encoded.count }
+    public var cachedCount: Int { encoded.count }
 
     /// Whether the screen must be cleared before `placements` are drawn: a
     /// sixel or iTerm2 picture on screen is not among them any more.
-    func needsClear(for placements: [ImagePlacement]) -> Bool {
+    public func needsClear(for placements: [ImagePlacement]) -> Bool {
         switch method {
         case .sixel, .iterm2:
             let next = Set(units(placements))
@@ -98,7 +104,7 @@ final class ImageOverlay {
     /// The bytes that bring the terminal from the pictures shown last to
     /// `placements`, after ncurses drew `current` (`previous` being the cells
     /// of the frame before; every picture is sent again when `repaintedAll`).
-    func paint(
+    public func paint(
         _ placements: [ImagePlacement], state: AppState, previous: CellBuffer?, current: CellBuffer,
         repaintedAll: Bool
     ) -> [UInt8] {
@@ -108,10 +114,13 @@ final class ImageOverlay {
         if method == .kittyDirect {
             for gone in shown where !nextSet.contains(gone) {
                 if let id = encoded[gone.contentKey]?.kittyID {
-                    out += Array(KittyGraphics.delete(id: id, placement: placementNumber(gone.rect)).utf8)
+                    out += Array(
+                        KittyGraphics.delete(id: id, placement: placementNumber(gone.rect)).utf8)
                 }
             }
-            for id in pendingFrees { out += Array(KittyGraphics.delete(id: id, placement: nil, free: true).utf8) }
+            for id in pendingFrees {
+                out += Array(KittyGraphics.delete(id: id, placement: nil, free: true).utf8)
+            }
             pendingFrees.removeAll()
         }
         let before = Set(shown)
@@ -124,7 +133,8 @@ final class ImageOverlay {
             pendingTransmits.removeAll()
             out += Array("\u{1B}[\(unit.rect.row + 1);\(unit.rect.column + 1)H".utf8)
             if let id = made.kittyID {
-                out += Array(KittyGraphics.place(id: id, placement: placementNumber(unit.rect)).utf8)
+                out += Array(
+                    KittyGraphics.place(id: id, placement: placementNumber(unit.rect)).utf8)
             } else {
                 out += made.bytes
             }
@@ -135,14 +145,14 @@ final class ImageOverlay {
 
     /// What to send on leaving: kitty images are deleted (sixel and iTerm2
     /// pictures go with the alternate screen).
-    func finish() -> [UInt8] {
+    public func finish() -> [UInt8] {
         method == .kittyDirect && !encoded.isEmpty ? Array(KittyGraphics.deleteAll.utf8) : []
     }
 
     /// Encodes what `placements` need that is not cached yet; the number of
     /// images encoded (for `picseek bench render`).
     @discardableResult
-    func prepare(_ placements: [ImagePlacement], state: AppState) -> Int {
+    public func prepare(_ placements: [ImagePlacement], state: AppState) -> Int {
         let before = encoded.count
         for unit in units(placements) { _ = encode(unit, state) }
         pendingTransmits.removeAll()
@@ -167,7 +177,8 @@ final class ImageOverlay {
             let left = members.map(\.rect.column).min() ?? 0
             let right = members.map(\.rect.right).max() ?? 0
             let height = members.map(\.rect.rows).max() ?? 0
-            let rect = Rect(row: members[0].rect.row, column: left, rows: height, columns: right - left)
+            let rect = Rect(
+                row: members[0].rect.row, column: left, rows: height, columns: right - left)
             units.append(Unit(rect: rect, members: members))
         }
         return units
@@ -178,8 +189,10 @@ final class ImageOverlay {
         1 + rect.row * 1000 + rect.column
     }
 
-    private func cellsChanged(_ rect: Rect, _ previous: CellBuffer?, _ current: CellBuffer) -> Bool {
-        guard let previous, previous.rows == current.rows, previous.columns == current.columns else {
+    private func cellsChanged(_ rect: Rect, _ previous: CellBuffer?, _ current: CellBuffer) -> Bool
+    {
+        guard let previous, previous.rows == current.rows, previous.columns == current.columns
+        else {
             return true
         }
         for r in rect.row..<min(rect.bottom, current.rows) {
@@ -222,7 +235,9 @@ final class ImageOverlay {
                 colors: max(2, min(256, registers)))
             return Encoded(bytes: bytes, kittyID: nil)
         }
-        guard let placement = unit.members.first, let image = state.image(for: placement) else { return nil }
+        guard let placement = unit.members.first, let image = state.image(for: placement) else {
+            return nil
+        }
         if method == .truecolorCells {
             return Encoded(bytes: halfBlocks(image, placement.rect, state), kittyID: nil)
         }
@@ -237,13 +252,16 @@ final class ImageOverlay {
             let columns = (fit.width + cell.width - 1) / cell.width
             let rows = (fit.height + cell.height - 1) / cell.height
             let bytes = ITerm2Image.sequence(
-                pixels: fit.pixels, width: fit.width, height: fit.height, columns: columns, rows: rows)
+                pixels: fit.pixels, width: fit.width, height: fit.height, columns: columns,
+                rows: rows)
             return Encoded(bytes: Array(move.utf8) + bytes, kittyID: nil)
         case .kittyDirect:
             let id = nextKittyID
             nextKittyID += 1
             pendingTransmits += Array(
-                KittyGraphics.transmitOnly(id: id, pixels: fit.pixels, width: fit.width, height: fit.height).utf8)
+                KittyGraphics.transmitOnly(
+                    id: id, pixels: fit.pixels, width: fit.width, height: fit.height
+                ).utf8)
             // Placed at the rectangle's corner, shifted inside it by cells.
             return Encoded(bytes: Array(move.utf8), kittyID: id)
         case .sixel, .truecolorCells:
@@ -257,7 +275,9 @@ final class ImageOverlay {
             photoID: placement.photoID, kind: placement.kind, columns: placement.rect.columns,
             rows: placement.rect.rows)
         if let hit = fitted[key] { return hit }
-        guard let image = state.image(for: placement), image.width > 0, image.height > 0 else { return nil }
+        guard let image = state.image(for: placement), image.width > 0, image.height > 0 else {
+            return nil
+        }
         let rect = placement.rect
         let boxWidth = rect.columns * cell.width
         let boxHeight = rect.rows * cell.height
@@ -266,7 +286,8 @@ final class ImageOverlay {
         var height = max(1, (image.height * boxWidth + image.width / 2) / image.width)
         if height > boxHeight {
             height = boxHeight
-            width = max(1, min(boxWidth, (image.width * boxHeight + image.height / 2) / image.height))
+            width = max(
+                1, min(boxWidth, (image.width * boxHeight + image.height / 2) / image.height))
         }
         let pixels =
             width == image.width && height == image.height
@@ -286,7 +307,8 @@ final class ImageOverlay {
     private func halfBlocks(_ image: RGBImage, _ rect: Rect, _ state: AppState) -> [UInt8] {
         var cells = CellBuffer(rows: rect.rows, columns: rect.columns, style: state.theme[.text])
         let local = Rect(row: 0, column: 0, rows: rect.rows, columns: rect.columns)
-        Thumbnail.draw(image, into: &cells, rect: local, mode: .truecolor, background: state.theme[.text])
+        Thumbnail.draw(
+            image, into: &cells, rect: local, mode: .truecolor, background: state.theme[.text])
         var out = ""
         for r in 0..<rect.rows {
             if r > 0 { out += "\u{1B}[\(rect.columns)D\u{1B}[B" }

@@ -8,39 +8,47 @@ import PicseekCore
 import Terminal
 
 /// Settings for one explorer session.
-struct ExplorerOptions {
+public struct ExplorerOptions {
     /// Colours by role (already without colour when `NO_COLOR` is set).
-    var theme: Theme = .defaultDark
+    public var theme: Theme = .defaultDark
     /// Problems found while loading the theme, shown in the status line.
-    var warnings: [String] = []
+    public var warnings: [String] = []
     /// Forced thumbnail mode; nil picks one from the terminal.
-    var graphics: GraphicsMode?
+    public var graphics: GraphicsMode?
     /// What the terminal answered when asked (`TerminalProbe`).
-    var capabilities = TerminalCapabilities()
+    public var capabilities = TerminalCapabilities()
     /// Prompt language at start.
-    var language: PromptLanguage = .auto
+    public var language: PromptLanguage = .auto
     /// The environment (for `COLORTERM`, `NO_COLOR`).
-    var environment: [String: String] = [:]
+    public var environment: [String: String] = [:]
     /// Terminal type; nil uses `$TERM`.
-    var term: String?
+    public var term: String?
     /// How many results a search asks for.
-    var resultLimit = 500
+    public var resultLimit = 500
     /// Pause before a search starts, so a burst of keys becomes one search.
-    var debounceMs = 30
+    public var debounceMs = 30
     /// The viewer command for `o`.
-    var opener = Opener()
+    public var opener = Opener()
     /// Whether SIGINT/SIGTERM/SIGHUP are trapped (off when embedded in tests
     /// that drive several sessions; they quit with keys).
-    var trapSignals = true
+    public var trapSignals = true
     /// Start a background reindex at once (a folder given on the command
     /// line is not indexed yet).
-    var reindexAtStart = false
+    public var reindexAtStart = false
+    /// The runtime's time; tests give one they advance by hand.
+    public var clock: RuntimeClock = SystemClock()
+
+    /// Options with every default: the dark theme, pictures as the terminal allows.
+    public init() {}
 }
 
 /// The explorer's single UI thread: reads keys, feeds `Msg`s to `update`,
 /// runs `Effect`s on worker threads through the backend, and draws
 /// `view(state)` at most once per frame. Only this thread touches ncurses.
-final class ExplorerRuntime {
+///
+/// The screen and the clock are injected (`run(screen:)`, `ExplorerOptions.clock`),
+/// so the loop is tested with a fake screen and a clock advanced by hand.
+public final class ExplorerRuntime {
     private let backend: ExplorerBackend
     private let options: ExplorerOptions
     private let queue: MessageQueue
@@ -51,32 +59,37 @@ final class ExplorerRuntime {
     private let modelLoader = DispatchQueue(label: "picseek.explore.model")
     /// Asks the backend every 2 s whether the index changed (another process wrote it).
     private let changeWatch = DispatchQueue(label: "picseek.explore.index-changes")
+    private let clock: RuntimeClock
     private var knownGeneration: Int64?
     private var pendingRaw: [String] = []
     private var caughtSignal: Int32?
     private var quitting = false
 
-    init(backend: ExplorerBackend, options: ExplorerOptions) throws {
+    /// Prepares a session over `backend`; nothing is drawn before `run`.
+    public init(backend: ExplorerBackend, options: ExplorerOptions) throws {
         self.backend = backend
         self.options = options
+        clock = options.clock
         queue = try MessageQueue()
         searchSlot = LatestJobSlot(label: "picseek.explore.search", debounceMs: options.debounceMs)
     }
 
     /// How the explorer ended.
-    struct Outcome {
+    public struct Outcome {
         /// Stored paths of the photos marked with Space, in marking order.
-        var marked: [[UInt8]]
+        public var marked: [[UInt8]]
         /// The user left with Ctrl-C, or a signal ended the explorer.
-        var aborted: Bool
+        public var aborted: Bool
         /// The signal that ended the explorer (SIGINT, SIGTERM, SIGHUP), if one did.
-        var signal: Int32? = nil
+        public var signal: Int32? = nil
     }
 
-    /// Runs until the user quits or a signal arrives; the terminal is restored
-    /// on every path out (including thrown errors).
+    /// Runs on the terminal of `input` and `output` until the user quits or a signal
+    /// arrives; the terminal is restored on every path out (including thrown errors).
     @discardableResult
-    func run(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>) throws -> Outcome {
+    public func run(
+        input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>
+    ) throws -> Outcome {
         let colorterm = options.environment["COLORTERM"]?.lowercased() ?? ""
         let noColor = !(options.environment["NO_COLOR"] ?? "").isEmpty
         let wantTruecolor =
@@ -85,6 +98,13 @@ final class ExplorerRuntime {
         let screen = try Screen.open(
             term: options.term, output: output, input: input, wantTruecolor: wantTruecolor,
             useColor: !noColor)
+        return try run(screen: screen)
+    }
+
+    /// Runs on `screen` until the user quits or a signal arrives, then ends the
+    /// screen (on every path out, including thrown errors).
+    @discardableResult
+    public func run(screen: ExplorerScreen) throws -> Outcome {
         defer { screen.end() }
         let trap = options.trapSignals ? SignalTrap(wakeFD: queue.wakeWrite) : nil
         defer { trap?.restore() }
@@ -101,7 +121,8 @@ final class ExplorerRuntime {
         var state = AppState(
             rows: rows, columns: columns, theme: options.theme, graphics: graphics,
             language: options.language)
-        state.kittyPlaceholders = GraphicsMode.kittyUsesPlaceholders(capabilities: options.capabilities)
+        state.kittyPlaceholders = GraphicsMode.kittyUsesPlaceholders(
+            capabilities: options.capabilities)
         let overlay = Self.overlay(for: state, capabilities: options.capabilities, screen: screen)
         defer { if let overlay { screen.writeRawKeepingCursor(overlay.finish()) } }
         var lastBuffer: CellBuffer?
@@ -115,7 +136,7 @@ final class ExplorerRuntime {
         let frameInterval = 1.0 / 60
         while !quitting {
             if dirty {
-                let now = Self.now()
+                let now = clock.now()
                 if now - lastFrame >= frameInterval {
                     let frame = viewFrame(state)
                     if let overlay, overlay.needsClear(for: frame.images) { screen.invalidate() }
@@ -123,8 +144,8 @@ final class ExplorerRuntime {
                     if let overlay {
                         screen.writeRawKeepingCursor(
                             overlay.paint(
-                                frame.images, state: state, previous: lastBuffer, current: frame.buffer,
-                                repaintedAll: screen.repaintedAll))
+                                frame.images, state: state, previous: lastBuffer,
+                                current: frame.buffer, repaintedAll: screen.repaintedAll))
                     }
                     lastBuffer = frame.buffer
                     for raw in pendingRaw { screen.writeRaw(raw) }
@@ -135,12 +156,11 @@ final class ExplorerRuntime {
             }
             let busy = state.searching || state.reindexing || state.switchingModel
             var timeout: Int32 = busy ? 120 : 1000
-            if dirty { timeout = Int32(max(1, (frameInterval - (Self.now() - lastFrame)) * 1000)) }
-            var fds = [
-                pollfd(fd: screen.inputDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: queue.wakeRead, events: Int16(POLLIN), revents: 0),
-            ]
-            let ready = poll(&fds, 2, timeout)
+            if dirty {
+                timeout = Int32(max(1, (frameInterval - (clock.now() - lastFrame)) * 1000))
+            }
+            let ready = clock.wait(
+                for: [screen.inputDescriptor, queue.wakeRead], timeoutMs: timeout)
             if let trap, let signal = trap.signal {
                 state.aborted = true
                 caughtSignal = signal
@@ -162,8 +182,8 @@ final class ExplorerRuntime {
                 }
                 dirty = true
             }
-            if Self.now() - lastChangeCheck >= 2 {
-                lastChangeCheck = Self.now()
+            if clock.now() - lastChangeCheck >= 2 {
+                lastChangeCheck = clock.now()
                 checkForIndexChanges()
             }
             for msg in queue.takeAll() where !quitting {
@@ -171,20 +191,22 @@ final class ExplorerRuntime {
                 dirty = true
             }
         }
-        return Outcome(marked: state.marked.map(\.pathBytes), aborted: state.aborted, signal: caughtSignal)
+        return Outcome(
+            marked: state.marked.map(\.pathBytes), aborted: state.aborted, signal: caughtSignal)
     }
 
     /// The overlay that draws pictures for `state.graphics`, if it needs one:
     /// pixel protocols, and 24-bit half blocks on a screen ncurses drives with
     /// fewer colours.
     static func overlay(
-        for state: AppState, capabilities: TerminalCapabilities, screen: Screen
+        for state: AppState, capabilities: TerminalCapabilities, screen: ExplorerScreen
     ) -> ImageOverlay? {
         // Unknown cell sizes get a common one (sixel pictures are not scaled).
         let cell = capabilities.cellPixels ?? PixelSize(width: 10, height: 20)
         switch state.graphics {
         case .sixel:
-            return ImageOverlay(method: .sixel(colorRegisters: capabilities.sixelColorRegisters ?? 256), cell: cell)
+            return ImageOverlay(
+                method: .sixel(colorRegisters: capabilities.sixelColorRegisters ?? 256), cell: cell)
         case .kitty where !state.kittyPlaceholders:
             return ImageOverlay(method: .kittyDirect, cell: cell)
         case .iterm2:
@@ -254,8 +276,9 @@ final class ExplorerRuntime {
                 }
             }
         case .reindex:
+            let clock = self.clock
             indexer.async {
-                let throttle = ProgressThrottle()
+                let throttle = ProgressThrottle(clock: clock)
                 do {
                     let summary = try backend.reindex { progress in
                         if throttle.shouldReport(progress) { queue.post(.indexProgress(progress)) }
@@ -286,23 +309,22 @@ final class ExplorerRuntime {
                     columns: columns, rows: rows, tmux: options.environment["TMUX"] != nil))
         }
     }
-
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
 }
 
 /// Lets through at most about ten progress reports a second, plus the last.
 final class ProgressThrottle: @unchecked Sendable {
     private let lock = DispatchSemaphore(value: 1)
     private var last = 0.0
+    private let clock: RuntimeClock
+
+    init(clock: RuntimeClock) {
+        self.clock = clock
+    }
 
     func shouldReport(_ progress: IndexProgress) -> Bool {
         lock.wait()
         defer { lock.signal() }
-        let now = ExplorerRuntime.now()
+        let now = clock.now()
         if progress.total > 0 && progress.done >= progress.total || now - last >= 0.1 {
             last = now
             return true

@@ -38,13 +38,35 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
     func summary() throws -> IndexSummary {
         lock.wait()
         defer { lock.signal() }
-        return IndexSummary(photos: photoCount, errors: 1, modelName: "test-clip", roots: ["/gallery"])
+        return IndexSummary(
+            photos: photoCount, errors: 1, modelName: "test-clip", roots: ["/gallery"])
+    }
+
+    /// While set, searches wait for it to be signalled once each.
+    private var searchGate: DispatchSemaphore?
+
+    /// Makes the next searches wait until `releaseSearches` (a search that runs long).
+    func holdSearches() {
+        lock.wait()
+        searchGate = DispatchSemaphore(value: 0)
+        lock.signal()
+    }
+
+    /// Lets every held and later search through.
+    func releaseSearches() {
+        lock.wait()
+        let gate = searchGate
+        searchGate = nil
+        lock.signal()
+        for _ in 0..<64 { gate?.signal() }
     }
 
     func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
         lock.wait()
         _searches.append((text, language))
+        let gate = searchGate
         lock.signal()
+        gate?.wait()
         let bonus: Float = language == .chinese ? 0.005 : 0
         let hits = photos.map { photo -> Hit in
             let matches = photo.path.lowercased().contains(text.lowercased())
@@ -70,7 +92,9 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
         }
         return PhotoDetail(
             photoID: photoID, path: photo.path,
-            metadata: PhotoMetadata(width: 4000, height: 3000, takenAt: "2024-06-0\(photoID % 9) 12:00:00", camera: "Test Cam"),
+            metadata: PhotoMetadata(
+                width: 4000, height: 3000, takenAt: "2024-06-0\(photoID % 9) 12:00:00",
+                camera: "Test Cam"),
             fileSize: 1_500_000 + photoID)
     }
 

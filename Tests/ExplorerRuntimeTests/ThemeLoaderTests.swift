@@ -2,7 +2,7 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import picseek
+@testable import ExplorerRuntime
 
 /// Which theme `picseek explore` picks from the command line and `config.toml`.
 @Suite("theme choice")
@@ -14,7 +14,8 @@ struct ThemeLoaderTests {
     /// A config folder holding `config.toml` with `text`, removed by the caller.
     func configFolder(_ text: String) throws -> String {
         let root = NSTemporaryDirectory() + "picseek-theme-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root + "/picseek", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/picseek", withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/picseek/config.toml"))
         return root
     }
@@ -59,13 +60,21 @@ struct ThemeLoaderTests {
     func autoTheme() throws {
         let environment = ["XDG_CONFIG_HOME": "/nonexistent", "PICSEEK_THEMES": Self.themes]
         let light = ThemeParser.parse(
-            try String(contentsOfFile: Self.themes + "/light.theme", encoding: .utf8), name: "light").theme
-        #expect(ThemeLoader.load(name: nil, environment: environment, lightBackground: true).0 == light)
-        #expect(ThemeLoader.load(name: nil, environment: environment, lightBackground: false).0.name == "default")
-        #expect(ThemeLoader.load(name: nil, environment: environment, lightBackground: nil).0.name == "default")
+            try String(contentsOfFile: Self.themes + "/light.theme", encoding: .utf8), name: "light"
+        ).theme
+        #expect(
+            ThemeLoader.load(name: nil, environment: environment, lightBackground: true).0 == light)
+        #expect(
+            ThemeLoader.load(name: nil, environment: environment, lightBackground: false).0.name
+                == "default")
+        #expect(
+            ThemeLoader.load(name: nil, environment: environment, lightBackground: nil).0.name
+                == "default")
     }
 
-    @Test("default and light are readable on a white and on a black terminal", arguments: ["default", "light"])
+    @Test(
+        "default and light are readable on a white and on a black terminal",
+        arguments: ["default", "light"])
     func readable(name: String) throws {
         let text = try String(contentsOfFile: Self.themes + "/\(name).theme", encoding: .utf8)
         let theme = ThemeParser.parse(text, name: name).theme
@@ -79,8 +88,12 @@ struct ThemeLoaderTests {
                 let ratio = Self.contrast(fg, Self.luminance(br, bg, bb))
                 #expect(ratio >= 4.5, "\(name) \(role.rawValue) on its own background: \(ratio)")
             } else {
-                #expect(Self.contrast(fg, 1) >= 3, "\(name) \(role.rawValue) on white: \(Self.contrast(fg, 1))")
-                #expect(Self.contrast(fg, 0) >= 3, "\(name) \(role.rawValue) on black: \(Self.contrast(fg, 0))")
+                #expect(
+                    Self.contrast(fg, 1) >= 3,
+                    "\(name) \(role.rawValue) on white: \(Self.contrast(fg, 1))")
+                #expect(
+                    Self.contrast(fg, 0) >= 3,
+                    "\(name) \(role.rawValue) on black: \(Self.contrast(fg, 0))")
             }
         }
     }
