@@ -72,11 +72,18 @@ let package = Package(
         .target(
             name: "Library",
             dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
+        // The `picseek bench` measurements and their shared statistics.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "PicseekCore", "Tensor", "Imaging", "OCR", "CLIP", "Store", "Library",
+                "Tokenizers", "Cells", "Graphics", "Explorer", "Terminal",
+            ]),
         .executableTarget(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
-                "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics", "OCR",
+                "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics", "OCR", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -98,7 +105,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "PicseekCore"]),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["Library", "Store", "Imaging", "PicseekCore", "picseek-index-stress"]),
+            dependencies: [
+                "Library", "Store", "Imaging", "PicseekCore", "Tensor", "picseek-index-stress",
+            ]),
         .testTarget(
             name: "OCRTests", dependencies: ["OCR", "Imaging", "PicseekCore", "picseek"],
             resources: [.copy("Fixtures")]),
@@ -110,8 +119,12 @@ let package = Package(
             name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
-        // Imaging only to read the PNG encoder's output back through libpng.
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "Imaging"]),
+        .testTarget(
+            name: "BenchmarksTests",
+            dependencies: ["Benchmarks", "Library", "Store", "Tensor", "PicseekCore"]),
+        // Imaging only to read the PNG encoder's output back through libpng; Benchmarks for
+        // its synthetic photo-like images.
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "Imaging", "Benchmarks"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
         // Drives the explorer's real runtime loop in a pseudo-terminal, and
         // holds the reusable tmux harness for end-to-end runs of the binary.

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CLIP
 import Foundation
 import PicseekCore
@@ -12,60 +11,44 @@ import Tensor
 /// table, 768 MB of fp32). For each, the text tower is built and measured first, alone,
 /// then released, so the RSS printed after it is the text-query footprint. Ends with the
 /// B/32 over B/16 speed ratio at batch 8.
-struct BenchEngineCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "engine",
-        abstract: "Images/s at batch 1 and 8 and text-query latency of the CLIP engine.")
-
+public struct EngineBench {
     /// Which random-weight model families to measure.
-    enum Family: String, ExpressibleByArgument, CaseIterable {
+    public enum Family: String, CaseIterable, Sendable {
+        /// Both families, Chinese-CLIP first.
         case all
+        /// Chinese-CLIP ViT-B/16 + RoBERTa-wwm-ext-base.
         case chineseCLIP = "chinese-clip"
+        /// OpenCLIP xlm-roberta-base-ViT-B-32.
         case xlmRoberta = "xlm-roberta"
     }
 
-    @Option(name: .long, help: "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see --image-precision).")
-    var threads = 2
+    /// Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1).
+    public var threads = 2
+    /// Timed runs per image batch size (median reported).
+    public var runs = 5
+    /// Timed text queries (median reported).
+    public var textRuns = 50
+    /// Tokens in the text query, including the start and end tokens.
+    public var tokens = 10
+    /// Model families with random weights.
+    public var family: Family = .all
+    /// Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).
+    public var thinMaxRows = Kernels.thinLinearMaxRows
+    /// Instruction set of the thin kernel (nil: the best this CPU has).
+    public var simd: SIMDLevel?
+    /// Precision of the image tower's Linear layers; bf16 also prints the distance from fp32.
+    public var imagePrecision: ImagePrecision = .float32
+    /// A Hugging Face model folder to measure instead of random weights.
+    public var model: String?
+    /// Measure only the text query (skip the image tower).
+    public var textOnly = false
+    /// Print the results as JSON objects, one line per model.
+    public var json = false
+    /// Where the report's lines go, one call per line.
+    public var output: (String) -> Void = { print($0) }
 
-    @Option(name: .long, help: "Timed runs per image batch size (median reported).")
-    var runs = 5
-
-    @Option(name: .long, help: "Timed text queries (median reported).")
-    var textRuns = 50
-
-    @Option(name: .long, help: "Tokens in the text query, including the start and end tokens.")
-    var tokens = 10
-
-    @Option(name: .long, help: "Model families with random weights: all, chinese-clip, xlm-roberta.")
-    var family: Family = .all
-
-    @Option(name: .long, help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
-    var thinMaxRows = Kernels.thinLinearMaxRows
-
-    @Option(name: .long, help: "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best this CPU has).")
-    var simd: SIMDLevel?
-
-    @Option(name: .long, help: "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 also prints the distance from fp32.")
-    var imagePrecision: ImagePrecision = .float32
-
-    @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
-    var model: String?
-
-    @Flag(name: .long, help: "Measure only the text query (skip the image tower).")
-    var textOnly = false
-
-    @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
-    var json = false
-
-    func validate() throws {
-        guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
-            throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
-        }
-        try PrecisionOptions.checkSupported(imagePrecision)
-        if let simd, !simd.isSupported {
-            throw ValidationError("this CPU cannot run \(simd); it supports \(SIMDLevel.supported.map(\.description).joined(separator: ", "))")
-        }
-    }
+    /// A benchmark with the default settings.
+    public init() {}
 
     /// What one model measured.
     struct Result {
@@ -78,17 +61,18 @@ struct BenchEngineCommand: ParsableCommand {
         var cpuMsPerImage: [Int: Double] = [:]
     }
 
-    func run() throws {
+    /// Runs the measurements and prints their lines through `output`.
+    public func run() throws {
         Kernels.threads = threads
         BLAS.threads = imagePrecision == .bfloat16 ? 1 : threads
         Kernels.thinLinearMaxRows = thinMaxRows
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
-            print("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
-            print("openblas: \(BLAS.configuration)")
-            print("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
-            print("image tower Linear layers: \(imagePrecision.rawValue)")
-            print("load average before: \(loadAverage())")
+            output("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
+            output("openblas: \(BLAS.configuration)")
+            output("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
+            output("image tower Linear layers: \(imagePrecision.rawValue)")
+            output("load average before: \(loadAverage())")
         }
         var results: [Result] = []
         if let model {
@@ -96,7 +80,8 @@ struct BenchEngineCommand: ParsableCommand {
             do {
                 clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
             } catch {
-                throw ValidationError("cannot load model \(TerminalSafe.escape(model)): \(TerminalSafe.escape(error.description))")
+                throw BenchError.modelLoad(
+                    path: TerminalSafe.escape(model), reason: TerminalSafe.escape(error.description))
             }
             let startIDs = clip.config.text.padTokenID == 1 ? (0, 2) : (101, 102)
             var result = try measureText(clip.text, name: TerminalSafe.escape(model), ids: startIDs, weightBytes: 0)
@@ -122,17 +107,17 @@ struct BenchEngineCommand: ParsableCommand {
             ? results[0].cpuMsPerImage[8].flatMap { b16 in results[1].cpuMsPerImage[8].map { b16 / $0 } }
             : nil
         if json {
-            for r in results { print(jsonLine(r)) }
+            for r in results { output(jsonLine(r)) }
             if let ratio, let cpuRatio {
-                print(String(format: "{\"b32_over_b16_batch8\":%.3f,\"b32_over_b16_batch8_cpu\":%.3f}", ratio, cpuRatio))
+                output(String(format: "{\"b32_over_b16_batch8\":%.3f,\"b32_over_b16_batch8_cpu\":%.3f}", ratio, cpuRatio))
             }
         } else {
             if let ratio, let cpuRatio {
-                print(String(format: "ViT-B/32 over ViT-B/16 images/s at batch 8: %.2fx wall, %.2fx by CPU time per image (goal >= 3.5x)",
+                output(String(format: "ViT-B/32 over ViT-B/16 images/s at batch 8: %.2fx wall, %.2fx by CPU time per image (goal >= 3.5x)",
                              ratio, cpuRatio))
             }
-            print(String(format: "peak RSS: %.1f MB", mb(peakRSSBytes())))
-            print("load average after: \(loadAverage())")
+            output(String(format: "peak RSS: %.1f MB", mb(BenchClock.peakRSSBytes())))
+            output("load average after: \(loadAverage())")
         }
     }
 
@@ -170,25 +155,25 @@ struct BenchEngineCommand: ParsableCommand {
         let query = [ids.0] + middle + [ids.1]
         for _ in 0..<3 { _ = try tower.embed(ids: query) }
         var times: [Double] = []
-        let cpuStart = cpuSeconds()
+        let cpuStart = BenchClock.processCPUSeconds()
         for _ in 0..<textRuns {
             let start = ContinuousClock.now
             _ = try tower.embed(ids: query)
             times.append(seconds(ContinuousClock.now - start))
         }
-        result.textCPUMs = (cpuSeconds() - cpuStart) / Double(textRuns) * 1000
-        result.textMs = median(times) * 1000
-        result.textRSS = peakRSSBytes()
+        result.textCPUMs = (BenchClock.processCPUSeconds() - cpuStart) / Double(textRuns) * 1000
+        result.textMs = Samples(times).median * 1000
+        result.textRSS = BenchClock.peakRSSBytes()
         result.textWeightBytes = weightBytes
         if !json {
-            print("== \(name)")
-            print(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
+            output("== \(name)")
+            output(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
                          tokens, result.textMs, (times.min() ?? 0) * 1000, textRuns, result.textCPUMs))
             if weightBytes > 0 {
-                print(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB",
+                output(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB",
                              mb(weightBytes), mb(result.textRSS)))
             } else {
-                print(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
+                output(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
             }
         }
         return result
@@ -213,7 +198,7 @@ struct BenchEngineCommand: ParsableCommand {
         let cosines = zip(got, want).map { a, b in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
         let maxDiff = zip(got, want).map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
         if !json {
-            print(String(format: "%@ vs fp32 embeddings of 8 images: cosine min %.6f, max-abs difference %.2e",
+            output(String(format: "%@ vs fp32 embeddings of 8 images: cosine min %.6f, max-abs difference %.2e",
                          vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
         }
     }
@@ -224,19 +209,19 @@ struct BenchEngineCommand: ParsableCommand {
             let pixels = randomPixels(vision, batch: batch)
             _ = vision.embed(pixels.data, batch: batch)
             var times: [Double] = []
-            let cpuStart = cpuSeconds()
+            let cpuStart = BenchClock.processCPUSeconds()
             for _ in 0..<runs {
                 let start = ContinuousClock.now
                 _ = vision.embed(pixels.data, batch: batch)
                 times.append(seconds(ContinuousClock.now - start))
             }
-            let cpuPerImage = (cpuSeconds() - cpuStart) / Double(runs * batch) * 1000
-            let perSecond = Double(batch) / median(times)
+            let cpuPerImage = (BenchClock.processCPUSeconds() - cpuStart) / Double(runs * batch) * 1000
+            let perSecond = Double(batch) / Samples(times).median
             result.imagesPerSecond[batch] = perSecond
             result.cpuMsPerImage[batch] = cpuPerImage
             if !json {
-                print(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; CPU time %.0f ms per image)",
-                             batch, perSecond, runs, median(times) * 1000, cpuPerImage))
+                output(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; CPU time %.0f ms per image)",
+                             batch, perSecond, runs, Samples(times).median * 1000, cpuPerImage))
             }
         }
     }
@@ -248,7 +233,7 @@ struct BenchEngineCommand: ParsableCommand {
                 + "\"cpu_ms_per_image_batch8\":%.1f,\"text_query_ms\":%.3f,\"text_cpu_ms\":%.3f,\"text_tokens\":%d,"
                 + "\"text_peak_rss_mb\":%.1f,\"text_weights_mb\":%.1f,\"peak_rss_mb\":%.1f}",
             name, threads, r.imagesPerSecond[1] ?? 0, r.imagesPerSecond[8] ?? 0, r.cpuMsPerImage[8] ?? 0,
-            r.textMs, r.textCPUMs, tokens, mb(r.textRSS), mb(r.textWeightBytes), mb(peakRSSBytes()))
+            r.textMs, r.textCPUMs, tokens, mb(r.textRSS), mb(r.textWeightBytes), mb(BenchClock.peakRSSBytes()))
     }
 
     private func loadAverage() -> String {
@@ -261,33 +246,5 @@ struct BenchEngineCommand: ParsableCommand {
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
     private func mb(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
-
-    /// User + system CPU time of the process so far (all threads).
-    private func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-    }
-
-    private func peakRSSBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss * 1024
-    }
 }
-
-extension SIMDLevel: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let level = SIMDLevel.allCases.first(where: { $0.description == argument }) else { return nil }
-        self = level
-    }
-}
-

@@ -1,4 +1,6 @@
-/// Timings of the encoders on synthetic photo-like images, for `picseek bench render`.
+import Graphics
+
+/// Timings of the terminal image encoders (`Graphics`) on synthetic photo-like images.
 ///
 /// The images are made here from a fixed seed (a sky gradient, a textured ground, a few soft
 /// discs and sensor-like noise), so runs are comparable across machines without any files.
@@ -48,7 +50,7 @@ public enum GraphicsBench {
                 for tile in tiles { bytes += body(tile) }
                 times.append(milliseconds(ContinuousClock.now - start))
             }
-            return (median(times), bytes)
+            return (Samples(times).median, bytes)
         }
         func single(_ body: () -> Int) -> (ms: Double, bytes: Int) {
             var times: [Double] = []
@@ -58,7 +60,7 @@ public enum GraphicsBench {
                 bytes = body()
                 times.append(milliseconds(ContinuousClock.now - start))
             }
-            return (median(times), bytes)
+            return (Samples(times).median, bytes)
         }
         for colors in [256, 64] {
             let result = page {
@@ -155,21 +157,14 @@ public enum GraphicsBench {
         return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        if sorted.isEmpty { return 0 }
-        return sorted.count % 2 == 1
-            ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
     static func format(_ value: Double) -> String {
         let hundredths = Int(value * 100 + 0.5)
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Sine without Foundation: the module stays free of dependencies.
+    /// Sine without Foundation, so the images stay bit-identical to those the `Graphics`
+    /// measurements in docs/graphics.md were made with.
     static func sin(_ x: Double) -> Double {
         // Reduce to [-pi, pi], then a Taylor series good to about 1e-7 there.
         let twoPi = 6.283185307179586
