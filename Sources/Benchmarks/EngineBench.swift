@@ -81,40 +81,59 @@ public struct EngineBench {
                 clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
             } catch {
                 throw BenchError.modelLoad(
-                    path: TerminalSafe.escape(model), reason: TerminalSafe.escape(error.description))
+                    path: TerminalSafe.escape(model), reason: TerminalSafe.escape(error.description)
+                )
             }
             let startIDs = clip.config.text.padTokenID == 1 ? (0, 2) : (101, 102)
-            var result = try measureText(clip.text, name: TerminalSafe.escape(model), ids: startIDs, weightBytes: 0)
+            var result = try measureText(
+                clip.text, name: TerminalSafe.escape(model), ids: startIDs, weightBytes: 0)
             if !textOnly { measureImages(clip.vision, into: &result) }
             results.append(result)
         } else {
             if family != .xlmRoberta {
-                results.append(try measureRandom(
-                    name: "chinese-clip ViT-B/16 + RoBERTa-wwm-ext-base", config: .chineseCLIPViTB16,
-                    names: TensorNames(.huggingFaceChineseCLIP), ids: (101, 102)))
+                results.append(
+                    try measureRandom(
+                        name: "chinese-clip ViT-B/16 + RoBERTa-wwm-ext-base",
+                        config: .chineseCLIPViTB16,
+                        names: TensorNames(.huggingFaceChineseCLIP), ids: (101, 102)))
             }
             if family != .chineseCLIP {
-                results.append(try measureRandom(
-                    name: "openclip xlm-roberta-base-ViT-B-32", config: .openCLIPXLMRobertaBaseViTB32,
-                    names: TensorNames(.openCLIP), ids: (0, 2)))
+                results.append(
+                    try measureRandom(
+                        name: "openclip xlm-roberta-base-ViT-B-32",
+                        config: .openCLIPXLMRobertaBaseViTB32,
+                        names: TensorNames(.openCLIP), ids: (0, 2)))
             }
         }
-        let ratio: Double? = results.count == 2
-            ? results[1].imagesPerSecond[8].flatMap { b32 in results[0].imagesPerSecond[8].map { b32 / $0 } }
+        let ratio: Double? =
+            results.count == 2
+            ? results[1].imagesPerSecond[8].flatMap { b32 in
+                results[0].imagesPerSecond[8].map { b32 / $0 }
+            }
             : nil
         // CPU time per image is steadier than wall time on a shared machine.
-        let cpuRatio: Double? = results.count == 2
-            ? results[0].cpuMsPerImage[8].flatMap { b16 in results[1].cpuMsPerImage[8].map { b16 / $0 } }
+        let cpuRatio: Double? =
+            results.count == 2
+            ? results[0].cpuMsPerImage[8].flatMap { b16 in
+                results[1].cpuMsPerImage[8].map { b16 / $0 }
+            }
             : nil
         if json {
             for r in results { output(jsonLine(r)) }
             if let ratio, let cpuRatio {
-                output(String(format: "{\"b32_over_b16_batch8\":%.3f,\"b32_over_b16_batch8_cpu\":%.3f}", ratio, cpuRatio))
+                output(
+                    String(
+                        format: "{\"b32_over_b16_batch8\":%.3f,\"b32_over_b16_batch8_cpu\":%.3f}",
+                        ratio, cpuRatio))
             }
         } else {
             if let ratio, let cpuRatio {
-                output(String(format: "ViT-B/32 over ViT-B/16 images/s at batch 8: %.2fx wall, %.2fx by CPU time per image (goal >= 3.5x)",
-                             ratio, cpuRatio))
+                output(
+                    String(
+                        format:
+                            "ViT-B/32 over ViT-B/16 images/s at batch 8: %.2fx wall, "
+                            + "%.2fx by CPU time per image (goal >= 3.5x)",
+                        ratio, cpuRatio))
             }
             output(String(format: "peak RSS: %.1f MB", mb(BenchClock.peakRSSBytes())))
             output("load average after: \(loadAverage())")
@@ -122,14 +141,18 @@ public struct EngineBench {
     }
 
     /// Builds one family's towers from random weights, text first, and measures them.
-    private func measureRandom(name: String, config: CLIPConfig, names: TensorNames, ids: (Int, Int)) throws -> Result {
+    private func measureRandom(
+        name: String, config: CLIPConfig, names: TensorNames, ids: (Int, Int)
+    ) throws -> Result {
         var result: Result
         do {
             let weights = RandomWeights(seed: 1)
             let text = try TextTower(
-                config: config.text, projectionDim: config.projectionDim, projection: config.textProjection,
+                config: config.text, projectionDim: config.projectionDim,
+                projection: config.textProjection,
                 weights: weights, names: names)
-            result = try measureText(text, name: name, ids: ids, weightBytes: weights.allocatedBytes)
+            result = try measureText(
+                text, name: name, ids: ids, weightBytes: weights.allocatedBytes)
         }
         if !textOnly {
             let vision = try VisionTower(
@@ -147,11 +170,15 @@ public struct EngineBench {
     }
 
     /// Median latency of one query: start id, random ids, end id.
-    private func measureText(_ tower: TextTower, name: String, ids: (Int, Int), weightBytes: Int) throws -> Result {
+    private func measureText(_ tower: TextTower, name: String, ids: (Int, Int), weightBytes: Int)
+        throws -> Result
+    {
         var result = Result(name: name)
         var rng = SystemRandomNumberGenerator()
         let upper = min(tower.config.vocabSize, 7991)
-        let middle = (0..<(tokens - 2)).map { _ in Int.random(in: min(672, upper - 1)..<upper, using: &rng) }
+        let middle = (0..<(tokens - 2)).map { _ in
+            Int.random(in: min(672, upper - 1)..<upper, using: &rng)
+        }
         let query = [ids.0] + middle + [ids.1]
         for _ in 0..<3 { _ = try tower.embed(ids: query) }
         var times: [Double] = []
@@ -167,11 +194,17 @@ public struct EngineBench {
         result.textWeightBytes = weightBytes
         if !json {
             output("== \(name)")
-            output(String(format: "text query (%d tokens): median %.2f ms (min %.2f, %d runs; CPU time %.2f ms per query)",
-                         tokens, result.textMs, (times.min() ?? 0) * 1000, textRuns, result.textCPUMs))
+            output(
+                String(
+                    format:
+                        "text query (%d tokens): median %.2f ms (min %.2f, %d runs; "
+                        + "CPU time %.2f ms per query)",
+                    tokens, result.textMs, (times.min() ?? 0) * 1000, textRuns, result.textCPUMs))
             if weightBytes > 0 {
-                output(String(format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB",
-                             mb(weightBytes), mb(result.textRSS)))
+                output(
+                    String(
+                        format: "text tower weights: %.1f MB; peak RSS after text queries: %.1f MB",
+                        mb(weightBytes), mb(result.textRSS)))
             } else {
                 output(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
             }
@@ -196,10 +229,15 @@ public struct EngineBench {
         let pixels = randomPixels(vision, batch: 8)
         let got = vision.embed(pixels.data, batch: 8), want = reference.embed(pixels.data, batch: 8)
         let cosines = zip(got, want).map { a, b in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
-        let maxDiff = zip(got, want).map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        let maxDiff =
+            zip(got, want).map { a, b in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
         if !json {
-            output(String(format: "%@ vs fp32 embeddings of 8 images: cosine min %.6f, max-abs difference %.2e",
-                         vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
+            output(
+                String(
+                    format:
+                        "%@ vs fp32 embeddings of 8 images: "
+                        + "cosine min %.6f, max-abs difference %.2e",
+                    vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
         }
     }
 
@@ -215,25 +253,35 @@ public struct EngineBench {
                 _ = vision.embed(pixels.data, batch: batch)
                 times.append(seconds(ContinuousClock.now - start))
             }
-            let cpuPerImage = (BenchClock.processCPUSeconds() - cpuStart) / Double(runs * batch) * 1000
+            let cpuPerImage =
+                (BenchClock.processCPUSeconds() - cpuStart) / Double(runs * batch) * 1000
             let perSecond = Double(batch) / Samples(times).median
             result.imagesPerSecond[batch] = perSecond
             result.cpuMsPerImage[batch] = cpuPerImage
             if !json {
-                output(String(format: "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; CPU time %.0f ms per image)",
-                             batch, perSecond, runs, Samples(times).median * 1000, cpuPerImage))
+                output(
+                    String(
+                        format:
+                            "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; "
+                            + "CPU time %.0f ms per image)",
+                        batch, perSecond, runs, Samples(times).median * 1000, cpuPerImage))
             }
         }
     }
 
     private func jsonLine(_ r: Result) -> String {
-        let name = r.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let name = r.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "\"", with: "\\\"")
         return String(
-            format: "{\"model\":\"%@\",\"threads\":%d,\"images_per_second_batch1\":%.4f,\"images_per_second_batch8\":%.4f,"
-                + "\"cpu_ms_per_image_batch8\":%.1f,\"text_query_ms\":%.3f,\"text_cpu_ms\":%.3f,\"text_tokens\":%d,"
+            format:
+                "{\"model\":\"%@\",\"threads\":%d,\"images_per_second_batch1\":%.4f,"
+                + "\"images_per_second_batch8\":%.4f,\"cpu_ms_per_image_batch8\":%.1f,"
+                + "\"text_query_ms\":%.3f,\"text_cpu_ms\":%.3f,\"text_tokens\":%d,"
                 + "\"text_peak_rss_mb\":%.1f,\"text_weights_mb\":%.1f,\"peak_rss_mb\":%.1f}",
-            name, threads, r.imagesPerSecond[1] ?? 0, r.imagesPerSecond[8] ?? 0, r.cpuMsPerImage[8] ?? 0,
-            r.textMs, r.textCPUMs, tokens, mb(r.textRSS), mb(r.textWeightBytes), mb(BenchClock.peakRSSBytes()))
+            name, threads, r.imagesPerSecond[1] ?? 0, r.imagesPerSecond[8] ?? 0,
+            r.cpuMsPerImage[8] ?? 0,
+            r.textMs, r.textCPUMs, tokens, mb(r.textRSS), mb(r.textWeightBytes),
+            mb(BenchClock.peakRSSBytes()))
     }
 
     private func loadAverage() -> String {

@@ -64,8 +64,10 @@ public enum GraphicsBench {
         }
         for colors in [256, 64] {
             let result = page {
-                Sixel.encode(pixels: $0.pixels, width: $0.width, height: $0.height,
-                             colors: colors).count
+                Sixel.encode(
+                    pixels: $0.pixels, width: $0.width, height: $0.height,
+                    colors: colors
+                ).count
             }
             lines.append(
                 "sixel \(colors) colours, page of \(tiles.count) tiles \(side): "
@@ -80,8 +82,10 @@ public enum GraphicsBench {
                 + "\(format(png.ms / Double(tileCount))) ms/tile, "
                 + "\(png.bytes / tileCount / 1024) KiB/tile")
         let iterm = page {
-            ITerm2Image.sequence(pixels: $0.pixels, width: $0.width, height: $0.height,
-                                 columns: 20, rows: 6).count
+            ITerm2Image.sequence(
+                pixels: $0.pixels, width: $0.width, height: $0.height,
+                columns: 20, rows: 6
+            ).count
         }
         lines.append(
             "iterm2, page of \(tiles.count) tiles: \(format(iterm.ms)) ms, "
@@ -95,8 +99,10 @@ public enum GraphicsBench {
             "sixel 256 colours, detail \(size): \(format(sixelDetail.ms)) ms, "
                 + "\(sixelDetail.bytes / 1024) KiB")
         let itermDetail = single {
-            ITerm2Image.sequence(pixels: detail.pixels, width: detail.width, height: detail.height,
-                                 columns: 100, rows: 31).count
+            ITerm2Image.sequence(
+                pixels: detail.pixels, width: detail.width, height: detail.height,
+                columns: 100, rows: 31
+            ).count
         }
         lines.append(
             "iterm2, detail \(size): \(format(itermDetail.ms)) ms, \(itermDetail.bytes / 1024) KiB")
@@ -111,10 +117,12 @@ public enum GraphicsBench {
         let hue = random.unit()
         var discs: [(x: Double, y: Double, r: Double, c: (Double, Double, Double))] = []
         for _ in 0..<4 {
-            discs.append((
-                x: random.unit() * Double(width), y: random.unit() * Double(height),
-                r: (0.05 + 0.2 * random.unit()) * Double(min(width, height)),
-                c: (255 * random.unit(), 255 * random.unit(), 255 * random.unit())))
+            discs.append(
+                (
+                    x: random.unit() * Double(width), y: random.unit() * Double(height),
+                    r: (0.05 + 0.2 * random.unit()) * Double(min(width, height)),
+                    c: (255 * random.unit(), 255 * random.unit(), 255 * random.unit())
+                ))
         }
         for y in 0..<height {
             for x in 0..<width {

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Imaging
 import PicseekCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `picseek bench images`: times the image pipeline (decode, resize, normalise, thumbnail)
 /// on a generated 24 MP JPEG, one thread.
@@ -43,8 +44,9 @@ public struct ImagesBench {
         let image = Self.syntheticPhoto(width: width, height: height)
         let data = try JPEG.encode(image, quality: quality)
         let bpp = Double(data.count * 8) / Double(width * height)
-        output("photo: \(width)x\(height) JPEG q\(quality), \(data.count) bytes "
-            + "(\(format(bpp)) bits/pixel), mode \(mode.rawValue)")
+        output(
+            "photo: \(width)x\(height) JPEG q\(quality), \(data.count) bytes "
+                + "(\(format(bpp)) bits/pixel), mode \(mode.rawValue)")
         if let saveJPEG {
             try writeFile(saveJPEG, data)
             output("wrote \(TerminalSafe.escape(saveJPEG))")
@@ -52,7 +54,8 @@ public struct ImagesBench {
 
         let fast = ImagePipeline()
         let header = try JPEG.header(data)
-        let scale = fast.dctScale(width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
+        let scale = fast.dctScale(
+            width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
         var fastOut = try fast.process(data: data, spec: spec)  // warm-up
         let fastTimes = try (0..<runs).map { _ in
             try time { fastOut = try fast.process(data: data, spec: spec) }
@@ -60,8 +63,9 @@ public struct ImagesBench {
         let decodeTimes = try (0..<runs).map { _ in
             try time { _ = try JPEG.decode(data, scale: scale) }
         }
-        output("fast  (DCT 1/\(scale)): median \(report(fastTimes)) per image; "
-              + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
+        output(
+            "fast  (DCT 1/\(scale)): median \(report(fastTimes)) per image; "
+                + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
 
         guard exactRuns > 0 else { return }
         let exact = ImagePipeline(exact: true)
@@ -109,7 +113,9 @@ public struct ImagesBench {
         let start = clock.now
         try body()
         let (s, atto) = (clock.now - start).components
-        return Sample(wall: Double(s) * 1000 + Double(atto) / 1e15, cpu: BenchClock.threadCPUMilliseconds() - cpu0)
+        return Sample(
+            wall: Double(s) * 1000 + Double(atto) / 1e15,
+            cpu: BenchClock.threadCPUMilliseconds() - cpu0)
     }
 
     func report(_ samples: [Sample]) -> String {

@@ -78,7 +78,8 @@ public struct OCRBench {
                 cliCJK.errors += c.cjk.errors; cliCJK.total += c.cjk.total
             }
             let total = e.latin.total + e.cjk.total
-            let cer = total == 0
+            let cer =
+                total == 0
                 ? "\(read.filter { !$0.isWhitespace }.count) chars read"
                 : String(format: "%.3f", Double(e.latin.errors + e.cjk.errors) / Double(total))
             let name = TerminalSafe.escape(file).padding(toLength: 26, withPad: " ", startingAt: 0)
@@ -96,8 +97,9 @@ public struct OCRBench {
         }
         output("character error rate, library: English \(rate(latin)), Chinese \(rate(cjk))")
         if cli != nil {
-            output("character error rate, command: English \(rate(cliLatin)), "
-                + "Chinese \(rate(cliCJK))")
+            output(
+                "character error rate, command: English \(rate(cliLatin)), "
+                    + "Chinese \(rate(cliCJK))")
         } else if !noCli {
             output("tesseract command line not found (Debian package tesseract-ocr): not compared")
         }
@@ -108,8 +110,9 @@ public struct OCRBench {
         -> (latin: (errors: Int, total: Int), cjk: (errors: Int, total: Int))
     {
         func latinChars(_ s: String) -> [Character] {
-            Array(s.precomposedStringWithCompatibilityMapping.lowercased()
-                .filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+            Array(
+                s.precomposedStringWithCompatibilityMapping.lowercased()
+                    .filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
         }
         func cjkChars(_ s: String) -> [Character] {
             s.precomposedStringWithCompatibilityMapping.filter { ch in
@@ -128,8 +131,9 @@ public struct OCRBench {
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                                 previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = min(
+                    previous[j] + 1, current[j - 1] + 1,
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             swap(&previous, &current)
         }

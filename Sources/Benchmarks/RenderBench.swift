@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import Explorer
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What `RenderBench` needs of the explorer's picture overlay (the runtime's `ImageOverlay`,
 /// which the executable hands in): encode a frame's pictures, and the bytes that draw them.
@@ -51,7 +52,8 @@ public struct RenderBench {
         let rows = 32
         let columns = 86
         var state = AppState(rows: rows, columns: columns, theme: .defaultDark, graphics: mode)
-        state.summary = IndexSummary(photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
+        state.summary = IndexSummary(
+            photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
         state.focus = .grid
         state.hits = (0..<200).map { i in
             Hit(
@@ -59,7 +61,10 @@ public struct RenderBench {
                 score: 0.35 - Float(i) * 0.001, thumbnail: Self.image(seed: i))
         }
         let layout = state.layout
-        output("frame \(columns)x\(rows), \(layout.visibleTiles) thumbnails visible, mode \(mode.rawValue)")
+        output(
+            "frame \(columns)x\(rows), \(layout.visibleTiles) thumbnails visible, "
+                + "mode \(mode.rawValue)"
+        )
 
         let viewTimes = (0..<runs).map { i -> Double in
             state.selection = i % 24
@@ -69,7 +74,10 @@ public struct RenderBench {
             precondition(buffer.rows == rows)
             return elapsed
         }
-        output("view, full frame into the cell buffer: median \(Self.ms(Samples(viewTimes).upperMedian)) ms")
+        output(
+            "view, full frame into the cell buffer: median "
+                + "\(Self.ms(Samples(viewTimes).upperMedian)) ms"
+        )
 
         let pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
@@ -90,7 +98,8 @@ public struct RenderBench {
         }
         _ = pty.drain(timeoutMs: 20)
         output(
-            "flush, full frame through ncurses to a pty (\(cellsWritten) cells changed): median \(Self.ms(Samples(flushTimes).upperMedian)) ms"
+            "flush, full frame through ncurses to a pty (\(cellsWritten) cells changed): median "
+                + "\(Self.ms(Samples(flushTimes).upperMedian)) ms"
         )
         // The goal's measure: render a full frame into the cell buffer and flush it.
         let states = [state, other]
@@ -100,7 +109,10 @@ public struct RenderBench {
             return Self.now() - start
         }
         _ = pty.drain(timeoutMs: 20)
-        output("render + flush, full frame: median \(Self.ms(Samples(totalTimes).upperMedian)) ms (goal < 10 ms)")
+        output(
+            "render + flush, full frame: median "
+                + "\(Self.ms(Samples(totalTimes).upperMedian)) ms (goal < 10 ms)"
+        )
 
         // Keypress to frame: move the selection, update, view, flush the diff.
         var keyState = state
@@ -112,7 +124,10 @@ public struct RenderBench {
             _ = try? screen.draw(view(keyState))
             return Self.now() - start
         }
-        output("keypress to frame (no embedding): median \(Self.ms(Samples(keyTimes).upperMedian)) ms (goal < 16 ms)")
+        output(
+            "keypress to frame (no embedding): median "
+                + "\(Self.ms(Samples(keyTimes).upperMedian)) ms (goal < 16 ms)"
+        )
     }
 
     /// A page of 40 tiles (8 a row, 5 rows, cells of 10x20 pixels) in a pixel
@@ -124,18 +139,22 @@ public struct RenderBench {
         let cell = PixelSize(width: 10, height: 20)
         var state = AppState(rows: rows, columns: columns, theme: .defaultDark, graphics: mode)
         state.kittyPlaceholders = false
-        state.summary = IndexSummary(photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
+        state.summary = IndexSummary(
+            photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
         state.focus = .grid
         // Thumbnails as the index backend hands them over: 128 pixels on the long side.
         state.hits = (0..<200).map { i in
             Hit(
                 photoID: Int64(i), path: "/photos/2024/IMG_\(1000 + i).jpg",
-                score: 0.35 - Float(i) * 0.001, thumbnail: Self.image(seed: i, width: 128, height: 96))
+                score: 0.35 - Float(i) * 0.001,
+                thumbnail: Self.image(seed: i, width: 128, height: 96))
         }
         let frame = viewFrame(state)
         output(
-            "frame \(columns)x\(rows), \(frame.images.count) thumbnails of \(state.layout.tile.thumbColumns)x"
-                + "\(state.layout.tile.thumbRows) cells (\(cell.width)x\(cell.height) px), mode \(mode.rawValue)")
+            "frame \(columns)x\(rows), \(frame.images.count) thumbnails of "
+                + "\(state.layout.tile.thumbColumns)x\(state.layout.tile.thumbRows) cells "
+                + "(\(cell.width)x\(cell.height) px), mode \(mode.rawValue)"
+        )
         let encodeRuns = max(3, runs / 5)
         var images = 0
         let firstTimes = (0..<encodeRuns).map { _ -> Double in
@@ -145,7 +164,8 @@ public struct RenderBench {
             return Self.now() - start
         }
         output(
-            "first encode of the page (\(images) images): median \(Self.ms(Samples(firstTimes).upperMedian)) ms "
+            "first encode of the page (\(images) images): median "
+                + "\(Self.ms(Samples(firstTimes).upperMedian)) ms "
                 + "(goal < 150 ms)")
         let pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
@@ -159,7 +179,8 @@ public struct RenderBench {
         let cachedTimes = (0..<runs).map { _ -> Double in
             let start = Self.now()
             let out = overlay.paint(
-                frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
+                frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true
+            )
             screen.writeRawKeepingCursor(out)
             bytes = out.count
             return Self.now() - start

@@ -34,9 +34,22 @@ public struct SearchBench {
 
     /// Runs the measurements and prints their lines through `output`.
     public func run() throws {
+        printSettings()
+        try measure()
+    }
+
+    /// Makes OpenBLAS single-threaded and prints the first line of the report: the settings,
+    /// OpenBLAS and the C kernels in use.
+    public func printSettings() {
         BLAS.threads = 1
-        output("search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
-            + "(\(BLAS.configuration); C kernels: \(VectorKernels.best))")
+        output(
+            "search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
+                + "(\(BLAS.configuration); C kernels: \(VectorKernels.best))")
+    }
+
+    /// Runs the measurements and prints their lines (all but the settings line).
+    public func measure() throws {
+        BLAS.threads = 1
         for n in sizes { benchSearch(rows: n) }
         if rescanFiles > 0 { try benchRescan(files: rescanFiles) }
         if dbRows > 0 { try benchDatabaseSize(rows: dbRows) }
@@ -55,7 +68,8 @@ public struct SearchBench {
             for j in 0..<dim { matrix[r * dim + j] = row[j] * inv }
         }
         let set = VectorSet(
-            model: ModelRecord(id: 1, name: "bench", family: "bench", dimension: dim, fingerprint: ""),
+            model: ModelRecord(
+                id: 1, name: "bench", family: "bench", dimension: dim, fingerprint: ""),
             ids: (0..<n).map(Int64.init), paths: Array(repeating: [], count: n),
             takenAt: Array(repeating: nil, count: n), mtimeNs: Array(repeating: 0, count: n),
             matrix: matrix, generation: 0)
@@ -64,8 +78,10 @@ public struct SearchBench {
         let start = DispatchTime.now().uptimeNanoseconds
         let groups = DuplicateFinder.groups(in: set, threshold: 0.95)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        output(String(format: "duplicates: %ld vectors, all %ld pairs, 2 threads: %.2f s (%ld groups)",
-                     n, n * (n - 1) / 2, seconds, groups.count))
+        output(
+            String(
+                format: "duplicates: %ld vectors, all %ld pairs, 2 threads: %.2f s (%ld groups)",
+                n, n * (n - 1) / 2, seconds, groups.count))
     }
 
     // MARK: search
@@ -123,11 +139,12 @@ public struct SearchBench {
                 cpuTimes.append(cpu)
             }
             let wall = Samples(times)
-            output(String(
-                format: "  %8d vectors  %-8@  median %7.2f ms  (cpu %7.2f ms, top-k %5.2f ms, "
-                    + "min %.2f, max %.2f)  [%d]",
-                n, method.rawValue as NSString, wall.median, Samples(cpuTimes).median,
-                Samples(topTimes).median, wall.min, wall.max, checksum % 10))
+            output(
+                String(
+                    format: "  %8d vectors  %-8@  median %7.2f ms  (cpu %7.2f ms, top-k %5.2f ms, "
+                        + "min %.2f, max %.2f)  [%d]",
+                    n, method.rawValue as NSString, wall.median, Samples(cpuTimes).median,
+                    Samples(topTimes).median, wall.min, wall.max, checksum % 10))
         }
     }
 
@@ -135,7 +152,8 @@ public struct SearchBench {
 
     /// A model that must never run: the placeholder files all fail to decode.
     private final class NullEmbedder: Embedder, @unchecked Sendable {
-        let model = EmbedderIdentity(name: "bench-null", family: "bench", dimension: 4, fingerprint: "none")
+        let model = EmbedderIdentity(
+            name: "bench-null", family: "bench", dimension: 4, fingerprint: "none")
         let preprocess = PreprocessSpec(
             size: 1, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
         func embedImages(_ batch: [[Float]]) throws -> [[Float]] {
@@ -158,7 +176,8 @@ public struct SearchBench {
         for i in 0..<files {
             let folder = photos.appendingPathComponent(String(format: "d%04d", i / 1000))
             if i % 1000 == 0 {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: folder, withIntermediateDirectories: true)
             }
             _ = FileManager.default.createFile(
                 atPath: folder.appendingPathComponent(String(format: "p%06d.jpg", i)).path,
@@ -184,9 +203,11 @@ public struct SearchBench {
             }
         }
         let median = Samples(times).median
-        output(String(
-            format: "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
-            files, median, median * 1000 / Double(files), first.seconds))
+        output(
+            String(
+                format:
+                    "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
+                files, median, median * 1000 / Double(files), first.seconds))
     }
 
     // MARK: database size
@@ -207,11 +228,15 @@ public struct SearchBench {
             var vector = (0..<dim).map { _ in rng.nextFloat() }
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
             vector = vector.map { $0 / norm }
-            batch.append(.embedded(
-                FileStamp(path: path, size: 3_000_000 + Int64(i), mtimeNs: 1_700_000_000_000_000_000),
-                hash: SHA256.hash(path), metadata: PhotoMetadata(
-                    width: 4000, height: 3000, takenAt: "2024-01-01 12:00:00", camera: "Bench Cam"),
-                vector: vector))
+            batch.append(
+                .embedded(
+                    FileStamp(
+                        path: path, size: 3_000_000 + Int64(i), mtimeNs: 1_700_000_000_000_000_000),
+                    hash: SHA256.hash(path),
+                    metadata: PhotoMetadata(
+                        width: 4000, height: 3000, takenAt: "2024-01-01 12:00:00",
+                        camera: "Bench Cam"),
+                    vector: vector))
             if batch.count == 1000 || i == rows - 1 {
                 _ = try store.apply(batch, model: model)
                 batch.removeAll(keepingCapacity: true)
@@ -227,14 +252,17 @@ public struct SearchBench {
             loads.append(Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6)
         }
         let load = Samples(loads).median
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
+        let size =
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
             .int64Value ?? 0
         let vectorBytes = Int64(rows * dim * 4)
-        output(String(
-            format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
-                + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
-            rows, Double(size) / 1e6, Double(vectorBytes) / 1e6, Double(size) / Double(vectorBytes),
-            try store.currentPageSize(), insert, load, loaded))
+        output(
+            String(
+                format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
+                    + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
+                rows, Double(size) / 1e6, Double(vectorBytes) / 1e6,
+                Double(size) / Double(vectorBytes),
+                try store.currentPageSize(), insert, load, loaded))
     }
 }
 

@@ -47,12 +47,14 @@ struct SamplesTests {
 struct BenchErrorTests {
     @Test("messages are lowercase and name the file or the step")
     func messages() {
-        #expect(BenchError.unreadable(path: "dir/truth.tsv").description
-            == "cannot read dir/truth.tsv")
+        #expect(
+            BenchError.unreadable(path: "dir/truth.tsv").description
+                == "cannot read dir/truth.tsv")
         #expect(BenchError.unwritable(path: "out.jpg").description == "cannot write out.jpg")
         #expect(BenchError.shortWrite(path: "out.jpg").description == "short write to out.jpg")
-        #expect(BenchError.modelLoad(path: "m", reason: "no config.json").description
-            == "cannot load model m: no config.json")
+        #expect(
+            BenchError.modelLoad(path: "m", reason: "no config.json").description
+                == "cannot load model m: no config.json")
         #expect(BenchError.embedderCalled.description == "bench: the embedder must not be called")
     }
 
@@ -81,7 +83,8 @@ struct SearchBenchTests {
         bench.output = { lines.append($0) }
         try bench.run()
         #expect(lines.count == 1 + ScoreKernel.Method.allCases.count)
-        #expect(lines.first?.hasPrefix("search: top-5, 16-d float32, 1 thread, median of 2") == true)
+        #expect(
+            lines.first?.hasPrefix("search: top-5, 16-d float32, 1 thread, median of 2") == true)
         for (line, method) in zip(lines.dropFirst(), ScoreKernel.Method.allCases) {
             #expect(line.contains("     300 vectors  \(method.rawValue)"), "\(line)")
             #expect(line.contains("median ") && line.contains("top-k "))

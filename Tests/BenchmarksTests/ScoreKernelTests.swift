@@ -13,8 +13,9 @@ private func randomMatrix(rows: Int, dim: Int, seed: UInt64) -> [Float] {
 
 @Suite("Scoring kernels measured by bench search only")
 struct KernelTests {
-    @Test("the SIMD loop and BLAS match the naive twin, odd sizes included",
-          arguments: [(1, 3), (5, 8), (13, 17), (64, 512), (7, 768), (1001, 17)])
+    @Test(
+        "the SIMD loop and BLAS match the naive twin, odd sizes included",
+        arguments: [(1, 3), (5, 8), (13, 17), (64, 512), (7, 768), (1001, 17)])
     func kernels(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows * 1000 + dim))
         let q = randomMatrix(rows: 1, dim: dim, seed: 99)
@@ -29,8 +30,9 @@ struct KernelTests {
         }
     }
 
-    @Test("the bf16 loop matches its naive twin and stays near float32",
-          arguments: [(3, 5), (9, 16), (33, 512)])
+    @Test(
+        "the bf16 loop matches its naive twin and stays near float32",
+        arguments: [(3, 5), (9, 16), (33, 512)])
     func bf16(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows + dim))
         let q = randomMatrix(rows: 1, dim: dim, seed: 7)
@@ -52,8 +54,9 @@ struct KernelTests {
         #expect(BF16Matrix.float(BF16Matrix.bf16(-2.5)) == -2.5)
     }
 
-    @Test("bf16 scan (Swift and C) plus float32 rescoring returns the exact top-k",
-          arguments: [(3000, 64), (1001, 17), (2000, 512)])
+    @Test(
+        "bf16 scan (Swift and C) plus float32 rescoring returns the exact top-k",
+        arguments: [(3000, 64), (1001, 17), (2000, 512)])
     func bf16TopK(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(11 + dim))
         let half = BF16Matrix(m, rows: rows, dimension: dim)

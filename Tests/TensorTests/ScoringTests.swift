@@ -40,8 +40,9 @@ struct ScoringTests {
         #expect(fast.count == 15)
     }
 
-    @Test("int8 scan plus float32 rescoring returns the exact top-k",
-          arguments: [(3000, 64), (1001, 17), (2000, 512)])
+    @Test(
+        "int8 scan plus float32 rescoring returns the exact top-k",
+        arguments: [(3000, 64), (1001, 17), (2000, 512)])
     func int8TopK(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(23 + dim))
         let quarter = Int8Matrix(m, rows: rows, dimension: dim)
@@ -57,8 +58,9 @@ struct ScoringTests {
         }
     }
 
-    @Test("the int8 pass matches its naive twin and stays near float32",
-          arguments: [(1001, 17), (5, 512)])
+    @Test(
+        "the int8 pass matches its naive twin and stays near float32",
+        arguments: [(1001, 17), (5, 512)])
     func int8(rows: Int, dim: Int) {
         var m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows &+ 3 * dim))
         for j in 0..<dim { m[j] = 0 }  // an all-zero row gets scale 0
@@ -79,8 +81,9 @@ struct ScoringTests {
         }
     }
 
-    @Test("both shipped scorers return the exact float32 top-k, filters included",
-          arguments: ScoringMethod.allCases)
+    @Test(
+        "both shipped scorers return the exact float32 top-k, filters included",
+        arguments: ScoringMethod.allCases)
     func scorers(method: ScoringMethod) {
         let (rows, dim) = (1500, 48)
         let m = randomMatrix(rows: rows, dim: dim, seed: 31)

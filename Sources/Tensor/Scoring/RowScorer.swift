@@ -67,7 +67,8 @@ public final class ExactScorer: RowScorer {
                 scratch.withUnsafeMutableBufferPointer { out in
                     guard let m = m.baseAddress, let q = q.baseAddress, let o = out.baseAddress
                     else { return }
-                    VectorKernels.scores(matrix: m, rows: rows, dimension: dimension, query: q, out: o)
+                    VectorKernels.scores(
+                        matrix: m, rows: rows, dimension: dimension, query: q, out: o)
                 }
             }
         }

@@ -10,7 +10,12 @@ struct BenchEngineCommand: ParsableCommand {
         commandName: "engine",
         abstract: "Images/s at batch 1 and 8 and text-query latency of the CLIP engine.")
 
-    @Option(name: .long, help: "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see --image-precision).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see "
+                + "--image-precision).")
+    )
     var threads = 2
 
     @Option(name: .long, help: "Timed runs per image batch size (median reported).")
@@ -22,16 +27,29 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(name: .long, help: "Tokens in the text query, including the start and end tokens.")
     var tokens = 10
 
-    @Option(name: .long, help: "Model families with random weights: all, chinese-clip, xlm-roberta.")
+    @Option(
+        name: .long, help: "Model families with random weights: all, chinese-clip, xlm-roberta.")
     var family: EngineBench.Family = .all
 
-    @Option(name: .long, help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
+    @Option(
+        name: .long,
+        help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
     var thinMaxRows = Kernels.thinLinearMaxRows
 
-    @Option(name: .long, help: "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best this CPU has).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best "
+                + "this CPU has).")
+    )
     var simd: SIMDLevel?
 
-    @Option(name: .long, help: "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 also prints the distance from fp32.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 "
+                + "also prints the distance from fp32.")
+    )
     var imagePrecision: ImagePrecision = .float32
 
     @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
@@ -45,11 +63,17 @@ struct BenchEngineCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
-            throw ValidationError("threads, runs and text-runs must be positive, tokens at least 3, thin-max-rows not negative")
+            throw ValidationError(
+                "threads, runs and text-runs must be positive, tokens at least 3, "
+                    + "thin-max-rows not negative"
+            )
         }
         try PrecisionOptions.checkSupported(imagePrecision)
         if let simd, !simd.isSupported {
-            throw ValidationError("this CPU cannot run \(simd); it supports \(SIMDLevel.supported.map(\.description).joined(separator: ", "))")
+            throw ValidationError(
+                "this CPU cannot run \(simd); it supports "
+                    + "\(SIMDLevel.supported.map(\.description).joined(separator: ", "))"
+            )
         }
     }
 
@@ -74,7 +98,9 @@ extension EngineBench.Family: ExpressibleByArgument {}
 
 extension SIMDLevel: ExpressibleByArgument {
     public init?(argument: String) {
-        guard let level = SIMDLevel.allCases.first(where: { $0.description == argument }) else { return nil }
+        guard let level = SIMDLevel.allCases.first(where: { $0.description == argument }) else {
+            return nil
+        }
         self = level
     }
 }

@@ -23,10 +23,15 @@ struct BenchImages: ParsableCommand {
     @Option(help: "Timed runs of the exact (full-size decode) pipeline.")
     var exactRuns = 5
 
-    @Option(help: "Model input mode: squash (Chinese-CLIP) or crop (OpenCLIP shortest side + centre crop).")
+    @Option(
+        help: ArgumentHelp(
+            "Model input mode: squash (Chinese-CLIP) or crop (OpenCLIP shortest side + "
+                + "centre crop).")
+    )
     var mode = "squash"
 
-    @Option(help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
+    @Option(
+        help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
     var saveJPEG: String?
 
     func validate() throws {

@@ -8,12 +8,19 @@ import Explorer
 struct BenchRender: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Median time to render and flush an explorer frame (24 half-block thumbnails, or 40 pictures in a pixel mode).")
+        abstract:
+            "Median time to render and flush an explorer frame (24 half-block thumbnails, or "
+            + "40 pictures in a pixel mode)."
+    )
 
     @Option(help: "Repetitions per measurement.")
     var runs = 50
 
-    @Option(help: "Thumbnail mode: truecolor, 256, mono, ascii, or a pixel mode (sixel, kitty, iterm2: 40 tiles, first encode and redraw from cache).")
+    @Option(
+        help: ArgumentHelp(
+            "Thumbnail mode: truecolor, 256, mono, ascii, or a pixel mode (sixel, kitty, "
+                + "iterm2: 40 tiles, first encode and redraw from cache).")
+    )
     var graphics: String = "256"
 
     @Option(help: "Terminal type for the pseudo-terminal.")
@@ -21,11 +28,13 @@ struct BenchRender: ParsableCommand {
 
     func run() throws {
         guard let mode = GraphicsMode(rawValue: graphics) else {
-            throw ValidationError("--graphics must be truecolor, 256, mono, ascii, sixel, kitty or iterm2")
+            throw ValidationError(
+                "--graphics must be truecolor, 256, mono, ascii, sixel, kitty or iterm2")
         }
         var bench = RenderBench { mode, cell in
             let method: ImageOverlay.Method =
-                mode == .sixel ? .sixel(colorRegisters: 256) : mode == .kitty ? .kittyDirect : .iterm2
+                mode == .sixel
+                ? .sixel(colorRegisters: 256) : mode == .kitty ? .kittyDirect : .iterm2
             return ImageOverlay(method: method, cell: cell)
         }
         bench.runs = runs

@@ -28,24 +28,31 @@ struct BenchSearch: ParsableCommand {
     @Option(help: "Vectors written for the index size measurement (0 skips it).")
     var dbRows = 20000
 
-    @Option(help: "Vectors compared pairwise by `picseek duplicates`' finder, with 2 threads (0 skips it).")
+    @Option(
+        help: ArgumentHelp(
+            "Vectors compared pairwise by `picseek duplicates`' finder, with 2 threads (0 "
+                + "skips it).")
+    )
     var duplicateRows = 20000
 
     func run() throws {
         var bench = SearchBench()
-        bench.sizes = try sizes.split(separator: ",").map { part -> Int in
-            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
-                throw CLIError(
-                    "--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
-            }
-            return n
-        }
         bench.dim = dim
         bench.top = top
         bench.repeats = repeats
         bench.rescanFiles = rescanFiles
         bench.dbRows = dbRows
         bench.duplicateRows = duplicateRows
-        try BenchCommand.reporting { try bench.run() }
+        // The settings line comes before --sizes is checked, as it always has.
+        bench.printSettings()
+        let counts = try sizes.split(separator: ",").map { part -> Int in
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw CLIError(
+                    "--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
+            }
+            return n
+        }
+        bench.sizes = counts
+        try BenchCommand.reporting { try bench.measure() }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import PicseekCore
 import Benchmarks
+import PicseekCore
 
 /// `picseek bench tokenizer`: load and query times of a SentencePiece Unigram `tokenizer.json`.
 struct BenchTokenizer: ParsableCommand {
