@@ -77,11 +77,19 @@ let package = Package(
         .target(
             name: "Library",
             dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
+        // The `picseek bench` measurements and their shared statistics.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "PicseekCore", "Tensor", "Imaging", "OCR", "CLIP", "Store", "Library",
+                "Tokenizers", "Cells", "Graphics", "Explorer", "Terminal",
+            ]),
         .executableTarget(
             name: "picseek",
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
                 "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics", "OCR", "ExplorerRuntime",
+                "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -108,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "LibraryTests",
             dependencies: [
-                "Library", "Store", "Imaging", "PicseekCore", "PicseekTestSupport",
+                "Library", "Store", "Imaging", "PicseekCore", "Tensor", "PicseekTestSupport",
                 "picseek-index-stress",
             ]),
         .testTarget(
@@ -122,8 +130,12 @@ let package = Package(
             name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
-        // Imaging only to read the PNG encoder's output back through libpng.
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "Imaging"]),
+        .testTarget(
+            name: "BenchmarksTests",
+            dependencies: ["Benchmarks", "Library", "Store", "Tensor", "PicseekCore"]),
+        // Imaging only to read the PNG encoder's output back through libpng; Benchmarks for
+        // its synthetic photo-like images.
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "Imaging", "Benchmarks"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Cells", "PicseekCore"]),
         // The runtime loop with a fake screen and a hand-driven clock, and in a
         // pseudo-terminal through ncurses.

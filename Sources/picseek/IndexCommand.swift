@@ -205,10 +205,7 @@ final class ProgressRenderer {
         var line: String
         switch p.phase {
         case .indexing where p.total > 0:
-            let barWidth = 24
-            let filled = min(barWidth, p.done * barWidth / max(1, p.total))
-            line = "[" + String(repeating: "#", count: filled)
-                + String(repeating: ".", count: barWidth - filled) + "] "
+            line = ProgressBar.render(done: Int64(p.done), total: Int64(p.total), width: 24) + " "
                 + "\(p.done)/\(p.total) " + String(format: "%.1f/s", p.rate)
                 + (p.eta.map { " eta " + duration($0) } ?? "")
                 + (p.failed > 0 ? " \(p.failed) failed" : "")

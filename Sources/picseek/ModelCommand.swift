@@ -236,9 +236,7 @@ final class ProgressPrinter {
         var text = "\r  " + TerminalSafe.escape(file) + " "
         if let total, total > 0 {
             let fraction = min(Double(received) / Double(total), 1)
-            let width = 30
-            let filled = Int(fraction * Double(width))
-            text += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            text += ProgressBar.render(done: received, total: total, width: 30) + " "
             text += String(format: "%3.0f%% ", fraction * 100) + "\(formatBytes(received))/\(formatBytes(total))"
         } else {
             text += formatBytes(received)

@@ -1,6 +1,7 @@
 import Imaging
 import Testing
 
+@testable import Benchmarks
 @testable import Graphics
 
 @Suite("PNG encoder")

@@ -1,6 +1,7 @@
 import Dispatch
 import Testing
 
+@testable import Benchmarks
 @testable import Graphics
 
 /// Test images, made from a fixed seed.

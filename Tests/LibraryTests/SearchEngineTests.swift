@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Library
 import Store
+import Tensor
 
 /// Photos whose bytes are their captions, so the fake model maps the text
 /// "red car" exactly onto the photo containing "red car".
@@ -36,20 +37,20 @@ struct SearchEngineTests {
         #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >))
     }
 
-    @Test("every scoring method gives the same hits, filters included")
+    @Test("both scoring methods give the same hits, filters included")
     func methodsAgree() throws {
         let f = try captionedLibrary()
         var results: [[Int64]] = []
-        for method in ScoreKernel.Method.allCases {
+        for scoring in ScoringMethod.allCases {
             let engine = SearchEngine(
-                store: f.store, embedder: f.embedder, templates: .none, method: method)
+                store: f.store, embedder: f.embedder, templates: .none, scoring: scoring)
             var request = SearchRequest(query: .text("red car + 0.5:blue sea"))
             request.top = 4
             results.append(try engine.search(request).map(\.photoID))
             request.folder = f.stored("2023")
             results.append(try engine.search(request).map(\.photoID))
         }
-        #expect(results.count == 2 * ScoreKernel.Method.allCases.count)
+        #expect(results.count == 2 * ScoringMethod.allCases.count)
         #expect(results[0].count == 4 && results[1].count == 3)
         for i in stride(from: 2, to: results.count, by: 2) {
             #expect(results[i] == results[0])

@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Store
+import Tensor
 
 /// Answers queries over one model's vectors, held in memory as one
 /// contiguous matrix and reloaded when the index changes.
@@ -12,32 +13,30 @@ public final class SearchEngine {
     let processor: PhotoProcessor?
     /// Prompt templates for text terms.
     public var templates: PromptTemplates
-    /// How rows are scored. `int8simd` by default: `picseek bench search`
+    /// How rows are scored. `int8Rescored` by default: `picseek bench search`
     /// measured the C int8 pass (AVX2 here) fastest, ahead of the C and Swift
     /// bf16 passes and OpenBLAS sgemv; it keeps an int8 copy of the matrix
     /// (+25 % memory) and the final scores are exact float32.
-    public var method: ScoreKernel.Method
-    /// Rows rescored in float32 after a bf16 or int8 pass.
-    public static let rescoreCandidates = 200
+    public let scoring: ScoringMethod
+    /// Rows rescored in float32 after the int8 pass.
+    public static let rescoreCandidates = Int8RescoredScorer.candidates
 
     /// The vectors in use; nil until the first search or `refresh()`.
     public private(set) var vectors: VectorSet?
     private var dates: [String]?
-    private var half: BF16Matrix?
-    private var quarter: Int8Matrix?
-    private var scratch: [Float] = []
+    private var scorer: (any RowScorer)?
 
     /// An engine for `embedder`'s model. `processor` turns image terms into
     /// model input; without it image terms are an error.
     public init(
         store: IndexStore, embedder: any Embedder, processor: PhotoProcessor? = nil,
-        templates: PromptTemplates = .standard, method: ScoreKernel.Method = .int8simd
+        templates: PromptTemplates = .standard, scoring: ScoringMethod = .int8Rescored
     ) {
         self.store = store
         self.embedder = embedder
         self.processor = processor
         self.templates = templates
-        self.method = method
+        self.scoring = scoring
     }
 
     /// Loads the vectors if the index changed since they were read (one
@@ -57,8 +56,7 @@ public final class SearchEngine {
         }
         vectors = try store.loadVectors(model: model)
         dates = nil
-        half = nil
-        quarter = nil
+        scorer = nil
         return true
     }
 
@@ -138,7 +136,6 @@ public final class SearchEngine {
         let n = set.count
         let d = set.model.dimension
         guard n > 0, request.top > 0 else { return [] }
-        if scratch.count < n { scratch = [Float](repeating: 0, count: n) }
         let datesNeeded = request.dates.map { !$0.isUnbounded } ?? false
         let rowDates = datesNeeded ? dateStrings(set) : nil
         let folder = request.folder
@@ -154,49 +151,9 @@ public final class SearchEngine {
                 return true
             }
         }
-        let picked: [(index: Int, score: Float)]
-        if method.usesBF16 {
-            let half = self.half ?? BF16Matrix(set.matrix, rows: n, dimension: d)
-            self.half = half
-            picked = set.matrix.withUnsafeBufferPointer { m in
-                query.withUnsafeBufferPointer { q in
-                    scratch.withUnsafeMutableBufferPointer { out in
-                        half.topK(
-                            query: q.baseAddress!, exact: m.baseAddress!, k: request.top,
-                            candidates: Self.rescoreCandidates, include: filter,
-                            scratch: out.baseAddress!, simd: method == .bf16simd)
-                    }
-                }
-            }
-        } else if method == .int8simd {
-            let quarter = self.quarter ?? Int8Matrix(set.matrix, rows: n, dimension: d)
-            self.quarter = quarter
-            picked = set.matrix.withUnsafeBufferPointer { m in
-                query.withUnsafeBufferPointer { q in
-                    scratch.withUnsafeMutableBufferPointer { out in
-                        quarter.topK(
-                            query: q.baseAddress!, exact: m.baseAddress!, k: request.top,
-                            candidates: Self.rescoreCandidates, include: filter,
-                            scratch: out.baseAddress!)
-                    }
-                }
-            }
-        } else {
-            let method = self.method
-            set.matrix.withUnsafeBufferPointer { m in
-                query.withUnsafeBufferPointer { q in
-                    scratch.withUnsafeMutableBufferPointer { out in
-                        ScoreKernel.scores(
-                            method, matrix: m.baseAddress!, rows: n, dimension: d,
-                            query: q.baseAddress!, out: out.baseAddress!)
-                    }
-                }
-            }
-            picked = scratch.withUnsafeBufferPointer { scores in
-                TopK.select(
-                    UnsafeBufferPointer(rebasing: scores[0..<n]), k: request.top, include: filter)
-            }
-        }
+        let scorer = self.scorer ?? scoring.scorer(matrix: set.matrix, rows: n, dimension: d)
+        self.scorer = scorer
+        let picked = scorer.top(request.top, query: query, include: filter)
         var hits = picked.map { pick in
             SearchHit(
                 photoID: set.ids[pick.index], path: set.paths[pick.index], score: pick.score,

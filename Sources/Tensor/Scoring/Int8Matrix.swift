@@ -1,5 +1,3 @@
-import Tensor
-
 /// A copy of a row-major float matrix in int8 with one scale per row
 /// (`value ≈ scale * int8`, scale = max |row| / 127): a quarter of the bytes
 /// of float32 to stream per query.

@@ -1,10 +1,7 @@
 import Foundation
+import Tokenizers
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Timing of the Unigram tokenizer for the integrator's `picseek bench` (not a test).
+/// `picseek bench tokenizer`: load and query times of a SentencePiece Unigram `tokenizer.json`.
 public enum TokenizerBench {
     /// Queries of photo-search length in several scripts.
     static let queries = [
@@ -21,14 +18,14 @@ public enum TokenizerBench {
         var tokenizer: UnigramTokenizer?
         for _ in 0..<max(1, loads) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = threadCPUNanoseconds()
+            let cpuStart = BenchClock.threadCPUNanoseconds()
             do {
                 tokenizer = try UnigramTokenizer(tokenizerJSON: tokenizerJSON)
             } catch {
                 return "tokenizer bench: \(error)"
             }
             loadTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            loadCPUTimes.append(Double(threadCPUNanoseconds() - cpuStart) / 1e6)
+            loadCPUTimes.append(Double(BenchClock.threadCPUNanoseconds() - cpuStart) / 1e6)
         }
         guard let tokenizer else { return "tokenizer bench: no tokenizer loaded" }
         var queryTimes: [Double] = []
@@ -45,22 +42,7 @@ public enum TokenizerBench {
             format:
                 "unigram tokenizer: %d pieces, load median %.1f ms (thread CPU %.1f ms, %d loads), "
                 + "query median %.1f µs (%d encodes, %d ids)",
-            tokenizer.vocabularySize, median(loadTimes), median(loadCPUTimes), loadTimes.count,
-            median(queryTimes),
-            queryTimes.count, checksum)
-    }
-
-    /// CPU time of the calling thread, to tell work from waiting on a busy machine.
-    static func threadCPUNanoseconds() -> UInt64 {
-        var spec = timespec()
-        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec) == 0 else { return 0 }
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+            tokenizer.vocabularySize, Samples(loadTimes).median, Samples(loadCPUTimes).median,
+            loadTimes.count, Samples(queryTimes).median, queryTimes.count, checksum)
     }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 import Foundation
 import Library
@@ -6,45 +5,52 @@ import PicseekCore
 import Store
 import Tensor
 
-/// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
-/// and the index file size per vector byte.
-struct BenchSearch: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "search",
-        abstract: "Time top-k search over random vectors, a no-change rescan, and index size.")
+/// `picseek bench search`: brute-force top-k speed of every scoring method, plus a no-change
+/// rescan and the index file size per vector byte.
+///
+/// Measures the two ways of scoring that ship (`ScoringMethod`, through `RowScorer`) next to
+/// the ones kept here only for comparison (`ScoreKernel.Method`: OpenBLAS sgemv, the Swift loop,
+/// bfloat16 passes in Swift and in C).
+public struct SearchBench {
+    /// Numbers of vectors to search.
+    public var sizes = [100_000, 1_000_000]
+    /// Vector dimension.
+    public var dim = 512
+    /// Results per query.
+    public var top = 10
+    /// Timed queries per size and method (the median is reported).
+    public var repeats = 15
+    /// Empty placeholder files for the no-change rescan (0 skips it).
+    public var rescanFiles = 20000
+    /// Vectors written for the index size measurement (0 skips it).
+    public var dbRows = 20000
+    /// Vectors compared pairwise by the duplicate finder, with 2 threads (0 skips it).
+    public var duplicateRows = 20000
+    /// Where the report's lines go, one call per line.
+    public var output: (String) -> Void = { print($0) }
 
-    @Option(help: "Comma-separated numbers of vectors.")
-    var sizes = "100000,1000000"
+    /// A benchmark with the default settings.
+    public init() {}
 
-    @Option(help: "Vector dimension.")
-    var dim = 512
+    /// Runs the measurements and prints their lines through `output`.
+    public func run() throws {
+        printSettings()
+        try measure()
+    }
 
-    @Option(help: "Results per query.")
-    var top = 10
-
-    @Option(help: "Timed queries per size and method (the median is reported).")
-    var repeats = 15
-
-    @Option(help: "Empty placeholder files for the no-change rescan (0 skips it).")
-    var rescanFiles = 20000
-
-    @Option(help: "Vectors written for the index size measurement (0 skips it).")
-    var dbRows = 20000
-
-    @Option(help: "Vectors compared pairwise by `picseek duplicates`' finder, with 2 threads (0 skips it).")
-    var duplicateRows = 20000
-
-    func run() throws {
+    /// Makes OpenBLAS single-threaded and prints the first line of the report: the settings,
+    /// OpenBLAS and the C kernels in use.
+    public func printSettings() {
         BLAS.threads = 1
-        print("search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
-            + "(\(BLAS.configuration); C kernels: \(VectorKernels.best))")
-        let counts = try sizes.split(separator: ",").map { part -> Int in
-            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
-                throw CLIError("--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
-            }
-            return n
-        }
-        for n in counts { try benchSearch(rows: n) }
+        output(
+            "search: top-\(top), \(dim)-d float32, 1 thread, median of \(repeats) queries "
+                + "(\(BLAS.configuration); C kernels: \(VectorKernels.best))")
+    }
+
+    /// Runs the measurements and prints their lines (all but the settings line).
+    public func measure() throws {
+        BLAS.threads = 1
+        for n in sizes { benchSearch(rows: n) }
         if rescanFiles > 0 { try benchRescan(files: rescanFiles) }
         if dbRows > 0 { try benchDatabaseSize(rows: dbRows) }
         if duplicateRows > 0 { benchDuplicates(rows: duplicateRows) }
@@ -62,7 +68,8 @@ struct BenchSearch: ParsableCommand {
             for j in 0..<dim { matrix[r * dim + j] = row[j] * inv }
         }
         let set = VectorSet(
-            model: ModelRecord(id: 1, name: "bench", family: "bench", dimension: dim, fingerprint: ""),
+            model: ModelRecord(
+                id: 1, name: "bench", family: "bench", dimension: dim, fingerprint: ""),
             ids: (0..<n).map(Int64.init), paths: Array(repeating: [], count: n),
             takenAt: Array(repeating: nil, count: n), mtimeNs: Array(repeating: 0, count: n),
             matrix: matrix, generation: 0)
@@ -71,13 +78,15 @@ struct BenchSearch: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let groups = DuplicateFinder.groups(in: set, threshold: 0.95)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print(String(format: "duplicates: %ld vectors, all %ld pairs, 2 threads: %.2f s (%ld groups)",
-                     n, n * (n - 1) / 2, seconds, groups.count))
+        output(
+            String(
+                format: "duplicates: %ld vectors, all %ld pairs, 2 threads: %.2f s (%ld groups)",
+                n, n * (n - 1) / 2, seconds, groups.count))
     }
 
     // MARK: search
 
-    private func benchSearch(rows n: Int) throws {
+    private func benchSearch(rows n: Int) {
         var rng = Lcg(seed: UInt64(n))
         var matrix = [Float](repeating: 0, count: n * dim)
         for r in 0..<n {
@@ -92,7 +101,7 @@ struct BenchSearch: ParsableCommand {
         }
         var scores = [Float](repeating: 0, count: n)
         let half = BF16Matrix(matrix, rows: n, dimension: dim)
-        let quarter = Int8Matrix(matrix, rows: n, dimension: dim)
+        let quarter = ScoringMethod.int8Rescored.scorer(matrix: matrix, rows: n, dimension: dim)
         for method in ScoreKernel.Method.allCases {
             var times: [Double] = []
             var topTimes: [Double] = []
@@ -100,54 +109,42 @@ struct BenchSearch: ParsableCommand {
             var checksum = 0
             for q in 0..<(repeats + 1) {
                 let query = (0..<dim).map { _ in rng.nextFloat() }
-                let cpuStart = threadCPUms()
+                let cpuStart = BenchClock.threadCPUMilliseconds()
                 let start = DispatchTime.now().uptimeNanoseconds
                 let best: [(index: Int, score: Float)]
                 var mid = start
                 if method.usesBF16 {
-                    // Scan + candidate selection + float32 rescoring, as SearchEngine does.
-                    best = matrix.withUnsafeBufferPointer { m in
-                        scores.withUnsafeMutableBufferPointer { out in
-                            half.topK(
-                                query: query, exact: m.baseAddress!, k: top,
-                                candidates: SearchEngine.rescoreCandidates, include: nil,
-                                scratch: out.baseAddress!, simd: method == .bf16simd)
-                        }
-                    }
+                    // Scan + candidate selection + float32 rescoring, as the int8 scorer does.
+                    best = half.topK(
+                        query: query, exact: matrix, k: top,
+                        candidates: Int8RescoredScorer.candidates, include: nil,
+                        scratch: &scores, simd: method == .bf16simd)
                     mid = DispatchTime.now().uptimeNanoseconds
                 } else if method == .int8simd {
-                    best = matrix.withUnsafeBufferPointer { m in
-                        scores.withUnsafeMutableBufferPointer { out in
-                            quarter.topK(
-                                query: query, exact: m.baseAddress!, k: top,
-                                candidates: SearchEngine.rescoreCandidates, include: nil,
-                                scratch: out.baseAddress!)
-                        }
-                    }
+                    // What SearchEngine runs.
+                    best = quarter.top(top, query: query, include: nil)
                     mid = DispatchTime.now().uptimeNanoseconds
                 } else {
-                    matrix.withUnsafeBufferPointer { m in
-                        scores.withUnsafeMutableBufferPointer { out in
-                            ScoreKernel.scores(
-                                method, matrix: m.baseAddress!, rows: n, dimension: dim,
-                                query: query, out: out.baseAddress!)
-                        }
-                    }
+                    ScoreKernel.scores(
+                        method, matrix: matrix, rows: n, dimension: dim, query: query, out: &scores)
                     mid = DispatchTime.now().uptimeNanoseconds
                     best = scores.withUnsafeBufferPointer { TopK.select($0, k: top) }
                 }
                 let end = DispatchTime.now().uptimeNanoseconds
-                let cpu = threadCPUms() - cpuStart
+                let cpu = BenchClock.threadCPUMilliseconds() - cpuStart
                 checksum &+= best.first?.index ?? 0
                 if q == 0 { continue }  // warm-up
                 times.append(Double(end - start) / 1e6)
                 topTimes.append(Double(end - mid) / 1e6)
                 cpuTimes.append(cpu)
             }
-            print(String(
-                format: "  %8d vectors  %-8@  median %7.2f ms  (cpu %7.2f ms, top-k %5.2f ms, min %.2f, max %.2f)  [%d]",
-                n, method.rawValue as NSString, median(times), median(cpuTimes), median(topTimes),
-                times.min() ?? 0, times.max() ?? 0, checksum % 10))
+            let wall = Samples(times)
+            output(
+                String(
+                    format: "  %8d vectors  %-8@  median %7.2f ms  (cpu %7.2f ms, top-k %5.2f ms, "
+                        + "min %.2f, max %.2f)  [%d]",
+                    n, method.rawValue as NSString, wall.median, Samples(cpuTimes).median,
+                    Samples(topTimes).median, wall.min, wall.max, checksum % 10))
         }
     }
 
@@ -155,14 +152,15 @@ struct BenchSearch: ParsableCommand {
 
     /// A model that must never run: the placeholder files all fail to decode.
     private final class NullEmbedder: Embedder, @unchecked Sendable {
-        let model = EmbedderIdentity(name: "bench-null", family: "bench", dimension: 4, fingerprint: "none")
+        let model = EmbedderIdentity(
+            name: "bench-null", family: "bench", dimension: 4, fingerprint: "none")
         let preprocess = PreprocessSpec(
             size: 1, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
         func embedImages(_ batch: [[Float]]) throws -> [[Float]] {
-            throw CLIError("bench: the embedder must not be called")
+            throw BenchError.embedderCalled
         }
         func embedText(_ text: String) throws -> [Float] {
-            throw CLIError("bench: the embedder must not be called")
+            throw BenchError.embedderCalled
         }
     }
 
@@ -178,7 +176,8 @@ struct BenchSearch: ParsableCommand {
         for i in 0..<files {
             let folder = photos.appendingPathComponent(String(format: "d%04d", i / 1000))
             if i % 1000 == 0 {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: folder, withIntermediateDirectories: true)
             }
             _ = FileManager.default.createFile(
                 atPath: folder.appendingPathComponent(String(format: "p%06d.jpg", i)).path,
@@ -190,7 +189,8 @@ struct BenchSearch: ParsableCommand {
         let root = RawPath.bytes(photos.path)
         let first = try indexer.run(roots: [root])
         guard first.failed == files else {
-            throw CLIError("bench: expected \(files) placeholder failures, got \(first.failed)")
+            throw BenchError.unexpectedRescan(
+                "expected \(files) placeholder failures, got \(first.failed)")
         }
         var times: [Double] = []
         for _ in 0..<3 {
@@ -198,12 +198,16 @@ struct BenchSearch: ParsableCommand {
             let report = try indexer.run(roots: [root])
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             guard report.unchanged == files else {
-                throw CLIError("bench: rescan found changes (\(report.unchanged) unchanged)")
+                throw BenchError.unexpectedRescan(
+                    "rescan found changes (\(report.unchanged) unchanged)")
             }
         }
-        print(String(
-            format: "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
-            files, median(times), median(times) * 1000 / Double(files), first.seconds))
+        let median = Samples(times).median
+        output(
+            String(
+                format:
+                    "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
+                files, median, median * 1000 / Double(files), first.seconds))
     }
 
     // MARK: database size
@@ -224,11 +228,15 @@ struct BenchSearch: ParsableCommand {
             var vector = (0..<dim).map { _ in rng.nextFloat() }
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
             vector = vector.map { $0 / norm }
-            batch.append(.embedded(
-                FileStamp(path: path, size: 3_000_000 + Int64(i), mtimeNs: 1_700_000_000_000_000_000),
-                hash: SHA256.hash(path), metadata: PhotoMetadata(
-                    width: 4000, height: 3000, takenAt: "2024-01-01 12:00:00", camera: "Bench Cam"),
-                vector: vector))
+            batch.append(
+                .embedded(
+                    FileStamp(
+                        path: path, size: 3_000_000 + Int64(i), mtimeNs: 1_700_000_000_000_000_000),
+                    hash: SHA256.hash(path),
+                    metadata: PhotoMetadata(
+                        width: 4000, height: 3000, takenAt: "2024-01-01 12:00:00",
+                        camera: "Bench Cam"),
+                    vector: vector))
             if batch.count == 1000 || i == rows - 1 {
                 _ = try store.apply(batch, model: model)
                 batch.removeAll(keepingCapacity: true)
@@ -243,29 +251,18 @@ struct BenchSearch: ParsableCommand {
             loaded = try store.loadVectors(model: model).count
             loads.append(Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6)
         }
-        let load = median(loads)
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
+        let load = Samples(loads).median
+        let size =
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
             .int64Value ?? 0
         let vectorBytes = Int64(rows * dim * 4)
-        print(String(
-            format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
-                + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
-            rows, Double(size) / 1e6, Double(vectorBytes) / 1e6, Double(size) / Double(vectorBytes),
-            try store.currentPageSize(), insert, load, loaded))
-    }
-
-    /// CPU time of the calling thread in ms: on a shared machine it shows the
-    /// kernel's own cost next to the wall time, which includes waiting.
-    private func threadCPUms() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        output(
+            String(
+                format: "index size: %d vectors, file %.1f MB for %.1f MB of vectors (%.2fx), "
+                    + "page %d B; insert %.1f s, load median of 5 %.0f ms (%d rows)",
+                rows, Double(size) / 1e6, Double(vectorBytes) / 1e6,
+                Double(size) / Double(vectorBytes),
+                try store.currentPageSize(), insert, load, loaded))
     }
 }
 

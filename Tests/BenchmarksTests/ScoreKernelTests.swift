@@ -1,5 +1,7 @@
+import Tensor
 import Testing
-@testable import Library
+
+@testable import Benchmarks
 
 private func randomMatrix(rows: Int, dim: Int, seed: UInt64) -> [Float] {
     var state = seed
@@ -9,10 +11,11 @@ private func randomMatrix(rows: Int, dim: Int, seed: UInt64) -> [Float] {
     }
 }
 
-@Suite("Scoring kernels and top-k")
+@Suite("Scoring kernels measured by bench search only")
 struct KernelTests {
-    @Test("the SIMD loop and BLAS match the naive twin, odd sizes included",
-          arguments: [(1, 3), (5, 8), (13, 17), (64, 512), (7, 768), (1001, 17)])
+    @Test(
+        "the SIMD loop and BLAS match the naive twin, odd sizes included",
+        arguments: [(1, 3), (5, 8), (13, 17), (64, 512), (7, 768), (1001, 17)])
     func kernels(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows * 1000 + dim))
         let q = randomMatrix(rows: 1, dim: dim, seed: 99)
@@ -27,27 +30,9 @@ struct KernelTests {
         }
     }
 
-    @Test("heap top-k equals a full sort, with filters and ties")
-    func topK() {
-        var scores = randomMatrix(rows: 1000, dim: 1, seed: 5)
-        scores[10] = 2
-        scores[20] = 2  // tie: lower index first
-        scores[30] = .nan
-        for k in [0, 1, 2, 10, 999, 2000] {
-            let fast = scores.withUnsafeBufferPointer { TopK.select($0, k: k) }
-            let slow = TopK.selectNaive(scores, k: k)
-            #expect(fast.map(\.index) == slow.map(\.index))
-            #expect(fast.map(\.score) == slow.map(\.score))
-        }
-        let even: (Int) -> Bool = { $0 % 2 == 0 }
-        let fast = scores.withUnsafeBufferPointer { TopK.select($0, k: 15, include: even) }
-        #expect(fast.map(\.index) == TopK.selectNaive(scores, k: 15, include: even).map(\.index))
-        #expect(fast.first?.index == 10)
-        #expect(fast.count == 15)
-    }
-
-    @Test("the bf16 loop matches its naive twin and stays near float32",
-          arguments: [(3, 5), (9, 16), (33, 512)])
+    @Test(
+        "the bf16 loop matches its naive twin and stays near float32",
+        arguments: [(3, 5), (9, 16), (33, 512)])
     func bf16(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows + dim))
         let q = randomMatrix(rows: 1, dim: dim, seed: 7)
@@ -69,8 +54,9 @@ struct KernelTests {
         #expect(BF16Matrix.float(BF16Matrix.bf16(-2.5)) == -2.5)
     }
 
-    @Test("bf16 scan (Swift and C) plus float32 rescoring returns the exact top-k",
-          arguments: [(3000, 64), (1001, 17), (2000, 512)])
+    @Test(
+        "bf16 scan (Swift and C) plus float32 rescoring returns the exact top-k",
+        arguments: [(3000, 64), (1001, 17), (2000, 512)])
     func bf16TopK(rows: Int, dim: Int) {
         let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(11 + dim))
         let half = BF16Matrix(m, rows: rows, dimension: dim)
@@ -87,47 +73,6 @@ struct KernelTests {
                 #expect(got.map(\.index) == want.map(\.index), "simd \(simd)")
                 #expect(got.map(\.score) == want.map(\.score), "simd \(simd)")
             }
-        }
-    }
-
-    @Test("int8 scan plus float32 rescoring returns the exact top-k",
-          arguments: [(3000, 64), (1001, 17), (2000, 512)])
-    func int8TopK(rows: Int, dim: Int) {
-        let m = randomMatrix(rows: rows, dim: dim, seed: UInt64(23 + dim))
-        let quarter = Int8Matrix(m, rows: rows, dimension: dim)
-        var scratch = [Float](repeating: 0, count: rows)
-        for seed in 0..<5 {
-            let q = randomMatrix(rows: 1, dim: dim, seed: UInt64(200 + seed))
-            var exact = [Float](repeating: 0, count: rows)
-            ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
-            let want = TopK.selectNaive(exact, k: 10)
-            let got = quarter.topK(
-                query: q, exact: m, k: 10, candidates: 200, include: nil, scratch: &scratch)
-            #expect(got.map(\.index) == want.map(\.index))
-            #expect(got.map(\.score) == want.map(\.score))
-        }
-    }
-
-    @Test("the int8 pass matches its naive twin and stays near float32",
-          arguments: [(1001, 17), (5, 512)])
-    func int8(rows: Int, dim: Int) {
-        var m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows &+ 3 * dim))
-        for j in 0..<dim { m[j] = 0 }  // an all-zero row gets scale 0
-        let q = randomMatrix(rows: 1, dim: dim, seed: 12)
-        let quarter = Int8Matrix(m, rows: rows, dimension: dim)
-        var naive = [Float](repeating: .nan, count: rows)
-        var simd = [Float](repeating: .nan, count: rows)
-        var exact = [Float](repeating: .nan, count: rows)
-        quarter.scoresNaive(query: q, out: &naive)
-        quarter.scoresSIMD(query: q, out: &simd)
-        ScoreKernel.scoresNaive(matrix: m, rows: rows, dimension: dim, query: q, out: &exact)
-        #expect(quarter.scales[0] == 0 && simd[0] == 0)
-        for i in 0..<rows {
-            #expect(abs(simd[i] - naive[i]) <= 1e-4 * Float(dim), "row \(i)")
-            // Rounding error is at most half a step (scale / 2) per element.
-            var bound: Float = 0
-            for j in 0..<dim { bound += abs(q[j]) * quarter.scales[i] / 2 }
-            #expect(abs(naive[i] - exact[i]) <= bound * 1.001 + 1e-5, "row \(i)")
         }
     }
 

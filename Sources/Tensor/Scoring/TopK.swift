@@ -9,7 +9,9 @@ public enum TopK {
         var heap: [(index: Int, score: Float)] = []
         heap.reserveCapacity(k)
         // "a is worse than b": lower score, or equal score and higher index.
-        @inline(__always) func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
+        @inline(__always) func worse(
+            _ a: (index: Int, score: Float), _ b: (index: Int, score: Float)
+        ) -> Bool {
             a.score < b.score || (a.score == b.score && a.index > b.index)
         }
         func siftDown(_ start: Int) {
@@ -71,8 +73,9 @@ public enum TopK {
     ) -> [(index: Int, score: Float)] {
         let all = scores.indices.filter { !scores[$0].isNaN && (include?($0) ?? true) }
             .map { (index: $0, score: scores[$0]) }
-        return Array(all.sorted {
-            $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index)
-        }.prefix(max(0, k)))
+        return Array(
+            all.sorted {
+                $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index)
+            }.prefix(max(0, k)))
     }
 }

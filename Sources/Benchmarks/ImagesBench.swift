@@ -1,64 +1,61 @@
-import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import Imaging
 import PicseekCore
 
-/// `picseek bench images`: time the image pipeline on a generated 24 MP JPEG.
-///
-/// Not registered in a command group on this branch: the integrator adds it to
-/// the `bench` group (`BenchCommand.swift`) as a subcommand.
-struct BenchImages: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "images",
-        abstract: "Time decode + resize + normalise + thumbnail on a generated JPEG (one thread).")
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    @Option(help: "Width of the generated photo in pixels.")
-    var width = 6000
-
-    @Option(help: "Height of the generated photo in pixels.")
-    var height = 4000
-
-    @Option(help: "JPEG quality of the generated photo.")
-    var quality = 90
-
-    @Option(help: "Timed runs of the fast (DCT-scaled) pipeline.")
-    var runs = 15
-
-    @Option(help: "Timed runs of the exact (full-size decode) pipeline.")
-    var exactRuns = 5
-
-    @Option(help: "Model input mode: squash (Chinese-CLIP) or crop (OpenCLIP shortest side + centre crop).")
-    var mode = "squash"
-
-    @Option(help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
-    var saveJPEG: String?
-
-    func validate() throws {
-        guard width >= 16, height >= 16, width * height <= 100_000_000 else {
-            throw ValidationError("size must be at least 16x16 and at most 100 megapixels")
-        }
-        guard runs > 0, exactRuns >= 0 else { throw ValidationError("runs must be positive") }
-        guard mode == "squash" || mode == "crop" else { throw ValidationError("mode must be squash or crop") }
+/// `picseek bench images`: times the image pipeline (decode, resize, normalise, thumbnail)
+/// on a generated 24 MP JPEG, one thread.
+public struct ImagesBench {
+    /// How the model input is made from the photo.
+    public enum Mode: String, CaseIterable, Sendable {
+        /// Squashed to a square (Chinese-CLIP).
+        case squash
+        /// Shortest side resized, then a centre crop (OpenCLIP).
+        case crop
     }
 
-    func run() throws {
+    /// Width of the generated photo in pixels.
+    public var width = 6000
+    /// Height of the generated photo in pixels.
+    public var height = 4000
+    /// JPEG quality of the generated photo.
+    public var quality = 90
+    /// Timed runs of the fast (DCT-scaled) pipeline.
+    public var runs = 15
+    /// Timed runs of the exact (full-size decode) pipeline.
+    public var exactRuns = 5
+    /// Model input mode.
+    public var mode: Mode = .squash
+    /// Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).
+    public var saveJPEG: String?
+    /// Where the report's lines go, one call per line.
+    public var output: (String) -> Void = { print($0) }
+
+    /// A benchmark with the default settings.
+    public init() {}
+
+    /// Runs the measurements and prints their lines through `output`.
+    public func run() throws {
         let spec = PreprocessSpec(
-            size: 224, mode: mode == "squash" ? .squash : .shortestSideCenterCrop,
+            size: 224, mode: mode == .squash ? .squash : .shortestSideCenterCrop,
             mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
         let image = Self.syntheticPhoto(width: width, height: height)
         let data = try JPEG.encode(image, quality: quality)
         let bpp = Double(data.count * 8) / Double(width * height)
-        print("photo: \(width)x\(height) JPEG q\(quality), \(data.count) bytes (\(format(bpp)) bits/pixel), mode \(mode)")
+        output(
+            "photo: \(width)x\(height) JPEG q\(quality), \(data.count) bytes "
+                + "(\(format(bpp)) bits/pixel), mode \(mode.rawValue)")
         if let saveJPEG {
             try writeFile(saveJPEG, data)
-            print("wrote \(TerminalSafe.escape(saveJPEG))")
+            output("wrote \(TerminalSafe.escape(saveJPEG))")
         }
 
         let fast = ImagePipeline()
         let header = try JPEG.header(data)
-        let scale = fast.dctScale(width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
+        let scale = fast.dctScale(
+            width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
         var fastOut = try fast.process(data: data, spec: spec)  // warm-up
         let fastTimes = try (0..<runs).map { _ in
             try time { fastOut = try fast.process(data: data, spec: spec) }
@@ -66,8 +63,9 @@ struct BenchImages: ParsableCommand {
         let decodeTimes = try (0..<runs).map { _ in
             try time { _ = try JPEG.decode(data, scale: scale) }
         }
-        print("fast  (DCT 1/\(scale)): median \(report(fastTimes)) per image; "
-              + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
+        output(
+            "fast  (DCT 1/\(scale)): median \(report(fastTimes)) per image; "
+                + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
 
         guard exactRuns > 0 else { return }
         let exact = ImagePipeline(exact: true)
@@ -75,9 +73,9 @@ struct BenchImages: ParsableCommand {
         let exactTimes = try (0..<exactRuns).map { _ in
             try time { exactOut = try exact.process(data: data, spec: spec) }
         }
-        print("exact (full decode): median \(report(exactTimes)) per image (\(exactRuns) runs)")
+        output("exact (full decode): median \(report(exactTimes)) per image (\(exactRuns) runs)")
         let deviation = meanAbsDeviation(fastOut.input, exactOut.input, spec: spec)
-        print("fast vs exact model input: mean abs deviation \(format(deviation))/255")
+        output("fast vs exact model input: mean abs deviation \(format(deviation))/255")
     }
 
     /// Smooth gradients, hard edges and per-pixel noise: about 2.5 bits per pixel at q90.
@@ -111,23 +109,18 @@ struct BenchImages: ParsableCommand {
 
     func time(_ body: () throws -> Void) throws -> Sample {
         let clock = ContinuousClock()
-        let cpu0 = Self.threadCPUms()
+        let cpu0 = BenchClock.threadCPUMilliseconds()
         let start = clock.now
         try body()
         let (s, atto) = (clock.now - start).components
-        return Sample(wall: Double(s) * 1000 + Double(atto) / 1e15, cpu: Self.threadCPUms() - cpu0)
-    }
-
-    static func threadCPUms() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+        return Sample(
+            wall: Double(s) * 1000 + Double(atto) / 1e15,
+            cpu: BenchClock.threadCPUMilliseconds() - cpu0)
     }
 
     func report(_ samples: [Sample]) -> String {
-        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-        return "\(format(median(samples.map(\.wall)))) ms wall, "
-            + "\(format(median(samples.map(\.cpu)))) ms cpu"
+        "\(format(Samples(samples.map(\.wall)).upperMedian)) ms wall, "
+            + "\(format(Samples(samples.map(\.cpu)).upperMedian)) ms cpu"
     }
 
     func format(_ v: Double) -> String {
@@ -146,12 +139,12 @@ struct BenchImages: ParsableCommand {
 
     func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         guard let f = fopen(path, "wb") else {
-            throw ValidationError("cannot write \(TerminalSafe.escape(path))")
+            throw BenchError.unwritable(path: TerminalSafe.escape(path))
         }
         defer { fclose(f) }
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
         guard written == bytes.count else {
-            throw ValidationError("short write to \(TerminalSafe.escape(path))")
+            throw BenchError.shortWrite(path: TerminalSafe.escape(path))
         }
     }
 }

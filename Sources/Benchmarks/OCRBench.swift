@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Imaging
 import OCR
@@ -6,37 +5,34 @@ import PicseekCore
 
 /// `picseek bench ocr`: milliseconds per photo through libtesseract, side by side with the
 /// `tesseract` command line on the same grey image and settings, and character error rates.
-struct BenchOCR: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ocr",
-        abstract: "Time reading words in photos against the tesseract command line; error rates.",
-        discussion: """
-            Reads the images of a folder with a truth.tsv (file, language, expected line), by
-            default the committed test set Tests/OCRTests/Fixtures. Each image is decoded and
-            shrunk as the index does (ImagePipeline.textImage), then read by libtesseract in
-            this process and by `tesseract IMAGE - -l LANGS --oem 1 --psm 3 --dpi 300` on the
-            same grey pixels (a PGM file). Character error rate: edit distance over the
-            expected characters, spaces ignored, Latin letters and digits and CJK characters
-            counted apart.
-            """)
+///
+/// Reads the images of a folder with a truth.tsv (file, language, expected line). Each image
+/// is decoded and shrunk as the index does (`ImagePipeline.textImage`), then read by
+/// libtesseract in this process and by `tesseract IMAGE - -l LANGS --oem 1 --psm 3 --dpi 300`
+/// on the same grey pixels (a PGM file). Character error rate: edit distance over the
+/// expected characters, spaces ignored, Latin letters and digits and CJK characters counted
+/// apart.
+public struct OCRBench {
+    /// Folder with the images and truth.tsv.
+    public var images = "Tests/OCRTests/Fixtures"
+    /// Tesseract languages.
+    public var languages = TextRecognizer.defaultLanguages
+    /// Timed runs per image (median reported); at least 1.
+    public var runs = 3
+    /// Skip the tesseract command line.
+    public var noCli = false
+    /// Where the report's lines go, one call per line.
+    public var output: (String) -> Void = { print($0) }
 
-    @Option(help: ArgumentHelp("Folder with the images and truth.tsv.", valueName: "dir"))
-    var images = "Tests/OCRTests/Fixtures"
+    /// A benchmark with the default settings.
+    public init() {}
 
-    @Option(help: ArgumentHelp("Tesseract languages.", valueName: "langs"))
-    var languages = TextRecognizer.defaultLanguages
-
-    @Option(help: "Timed runs per image (median reported).")
-    var runs = 3
-
-    @Flag(help: "Skip the tesseract command line.")
-    var noCli = false
-
-    func run() throws {
-        guard runs >= 1 else { throw CLIError("--runs must be at least 1") }
+    /// Runs the measurements and prints their lines through `output`.
+    public func run() throws {
+        precondition(runs >= 1, "runs must be at least 1")
         let truthPath = images + "/truth.tsv"
         guard let truthText = try? String(contentsOfFile: truthPath, encoding: .utf8) else {
-            throw CLIError("cannot read \(TerminalSafe.escape(truthPath))")
+            throw BenchError.unreadable(path: TerminalSafe.escape(truthPath))
         }
         var truth: [(file: String, lines: [String])] = []
         for row in truthText.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -51,8 +47,8 @@ struct BenchOCR: ParsableCommand {
         }
         let recognizer = try TextRecognizer(languages: languages, budgetMilliseconds: 0)
         let cli = noCli ? nil : Self.findTool("tesseract")
-        print("tesseract \(TextRecognizer.version), \(languages), median of \(runs)")
-        print("image                      pixels      decode ms   library ms   command ms   CER")
+        output("tesseract \(TextRecognizer.version), \(languages), median of \(runs)")
+        output("image                      pixels      decode ms   library ms   command ms   CER")
         var latin = (errors: 0, total: 0), cjk = (errors: 0, total: 0)
         var cliLatin = (errors: 0, total: 0), cliCJK = (errors: 0, total: 0)
         for (file, lines) in truth {
@@ -82,33 +78,31 @@ struct BenchOCR: ParsableCommand {
                 cliCJK.errors += c.cjk.errors; cliCJK.total += c.cjk.total
             }
             let total = e.latin.total + e.cjk.total
-            let cer = total == 0
+            let cer =
+                total == 0
                 ? "\(read.filter { !$0.isWhitespace }.count) chars read"
                 : String(format: "%.3f", Double(e.latin.errors + e.cjk.errors) / Double(total))
             let name = TerminalSafe.escape(file).padding(toLength: 26, withPad: " ", startingAt: 0)
             let size = "\(grey.width)x\(grey.height)"
                 .padding(toLength: 12, withPad: " ", startingAt: 0)
             let times = String(
-                format: "%9.0f  %11.0f  ", median(decodeTimes), median(readTimes))
-            print(name + " " + size + times + cliMs.leftPadded(11) + "   " + cer)
+                format: "%9.0f  %11.0f  ", Samples(decodeTimes).upperMedian,
+                Samples(readTimes).upperMedian)
+            output(name + " " + size + times + cliMs.leftPadded(11) + "   " + cer)
         }
         func rate(_ v: (errors: Int, total: Int)) -> String {
             guard v.total > 0 else { return "-" }
             let value = Double(v.errors) / Double(v.total)
             return String(format: "%.3f (%d/%d)", value, v.errors, v.total)
         }
-        print("character error rate, library: English \(rate(latin)), Chinese \(rate(cjk))")
+        output("character error rate, library: English \(rate(latin)), Chinese \(rate(cjk))")
         if cli != nil {
-            print("character error rate, command: English \(rate(cliLatin)), "
-                + "Chinese \(rate(cliCJK))")
+            output(
+                "character error rate, command: English \(rate(cliLatin)), "
+                    + "Chinese \(rate(cliCJK))")
         } else if !noCli {
-            print("tesseract command line not found (Debian package tesseract-ocr): not compared")
+            output("tesseract command line not found (Debian package tesseract-ocr): not compared")
         }
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     /// Edit distances over Latin letters and digits (lowercased) and over CJK characters.
@@ -116,8 +110,9 @@ struct BenchOCR: ParsableCommand {
         -> (latin: (errors: Int, total: Int), cjk: (errors: Int, total: Int))
     {
         func latinChars(_ s: String) -> [Character] {
-            Array(s.precomposedStringWithCompatibilityMapping.lowercased()
-                .filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+            Array(
+                s.precomposedStringWithCompatibilityMapping.lowercased()
+                    .filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
         }
         func cjkChars(_ s: String) -> [Character] {
             s.precomposedStringWithCompatibilityMapping.filter { ch in
@@ -136,8 +131,9 @@ struct BenchOCR: ParsableCommand {
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                                 previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = min(
+                    previous[j] + 1, current[j - 1] + 1,
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             swap(&previous, &current)
         }
@@ -180,7 +176,7 @@ struct BenchOCR: ParsableCommand {
             times.append(Date().timeIntervalSince(start) * 1000)
             text = String(decoding: data, as: UTF8.self)
         }
-        return (times.sorted()[times.count / 2], text)
+        return (Samples(times).upperMedian, text)
     }
 }
 

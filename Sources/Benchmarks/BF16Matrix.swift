@@ -54,7 +54,8 @@ public struct BF16Matrix: Sendable {
             while r + 4 <= rows {
                 let p0 = UnsafeRawPointer(m + r * d), p1 = UnsafeRawPointer(m + (r + 1) * d)
                 let p2 = UnsafeRawPointer(m + (r + 2) * d), p3 = UnsafeRawPointer(m + (r + 3) * d)
-                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(),
+                    a3 = SIMD8<Float>()
                 for v in 0..<vecs {
                     let x = q.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
                     let off = v * 16

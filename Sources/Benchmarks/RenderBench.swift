@@ -1,12 +1,26 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import ArgumentParser
 import Cells
 import Explorer
 import ExplorerRuntime
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What `RenderBench` needs of the explorer's picture overlay (the runtime's `ImageOverlay`,
+/// which the executable hands in): encode a frame's pictures, and the bytes that draw them.
+public protocol RenderBenchOverlay: AnyObject {
+    /// Encodes what `placements` need that is not cached yet; the number of images encoded.
+    @discardableResult
+    func prepare(_ placements: [ImagePlacement], state: AppState) -> Int
+
+    /// The bytes that bring the terminal from the pictures shown last to `placements`.
+    func paint(
+        _ placements: [ImagePlacement], state: AppState, previous: CellBuffer?, current: CellBuffer,
+        repaintedAll: Bool
+    ) -> [UInt8]
+}
 
 /// `picseek bench render`: how long the explorer takes to draw.
 ///
@@ -14,30 +28,33 @@ import Terminal
 /// buffer (`view`), flushing a full frame through ncurses to a
 /// pseudo-terminal, and a keypress-to-frame step (update, view, diff flush)
 /// that needs no embedding. Goals: full frame < 10 ms, keypress < 16 ms.
-struct BenchRender: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "render",
-        abstract: "Median time to render and flush an explorer frame (24 half-block thumbnails, or 40 pictures in a pixel mode).")
+/// In a pixel mode (sixel, kitty, iTerm2), a page of 40 pictures instead.
+public struct RenderBench {
+    /// Repetitions per measurement.
+    public var runs = 50
+    /// Thumbnail mode.
+    public var mode: GraphicsMode = .color256
+    /// Terminal type for the pseudo-terminal.
+    public var term = "xterm-256color"
+    /// Makes the picture overlay for a pixel mode and a cell size in pixels.
+    public var makeOverlay: (GraphicsMode, PixelSize) -> any RenderBenchOverlay
+    /// Where the report's lines go, one call per line.
+    public var output: (String) -> Void = { print($0) }
 
-    @Option(help: "Repetitions per measurement.")
-    var runs = 50
+    /// A benchmark with the default settings; `makeOverlay` makes pixel-mode overlays.
+    public init(makeOverlay: @escaping (GraphicsMode, PixelSize) -> any RenderBenchOverlay) {
+        self.makeOverlay = makeOverlay
+    }
 
-    @Option(help: "Thumbnail mode: truecolor, 256, mono, ascii, or a pixel mode (sixel, kitty, iterm2: 40 tiles, first encode and redraw from cache).")
-    var graphics: String = "256"
-
-    @Option(help: "Terminal type for the pseudo-terminal.")
-    var term: String = "xterm-256color"
-
-    func run() throws {
-        guard let mode = GraphicsMode(rawValue: graphics) else {
-            throw ValidationError("--graphics must be truecolor, 256, mono, ascii, sixel, kitty or iterm2")
-        }
+    /// Runs the measurements and prints their lines through `output`.
+    public func run() throws {
         if mode.drawsPixels { return try pixelPage(mode) }
         // 24 visible tiles: 6 per row at 12 columns each, 4 rows of 7 lines.
         let rows = 32
         let columns = 86
         var state = AppState(rows: rows, columns: columns, theme: .defaultDark, graphics: mode)
-        state.summary = IndexSummary(photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
+        state.summary = IndexSummary(
+            photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
         state.focus = .grid
         state.hits = (0..<200).map { i in
             Hit(
@@ -45,7 +62,10 @@ struct BenchRender: ParsableCommand {
                 score: 0.35 - Float(i) * 0.001, thumbnail: Self.image(seed: i))
         }
         let layout = state.layout
-        print("frame \(columns)x\(rows), \(layout.visibleTiles) thumbnails visible, mode \(mode.rawValue)")
+        output(
+            "frame \(columns)x\(rows), \(layout.visibleTiles) thumbnails visible, "
+                + "mode \(mode.rawValue)"
+        )
 
         let viewTimes = (0..<runs).map { i -> Double in
             state.selection = i % 24
@@ -55,7 +75,10 @@ struct BenchRender: ParsableCommand {
             precondition(buffer.rows == rows)
             return elapsed
         }
-        print("view, full frame into the cell buffer: median \(Self.ms(Self.median(viewTimes))) ms")
+        output(
+            "view, full frame into the cell buffer: median "
+                + "\(Self.ms(Samples(viewTimes).upperMedian)) ms"
+        )
 
         let pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
@@ -75,8 +98,9 @@ struct BenchRender: ParsableCommand {
             return Self.now() - start
         }
         _ = pty.drain(timeoutMs: 20)
-        print(
-            "flush, full frame through ncurses to a pty (\(cellsWritten) cells changed): median \(Self.ms(Self.median(flushTimes))) ms"
+        output(
+            "flush, full frame through ncurses to a pty (\(cellsWritten) cells changed): median "
+                + "\(Self.ms(Samples(flushTimes).upperMedian)) ms"
         )
         // The goal's measure: render a full frame into the cell buffer and flush it.
         let states = [state, other]
@@ -86,7 +110,10 @@ struct BenchRender: ParsableCommand {
             return Self.now() - start
         }
         _ = pty.drain(timeoutMs: 20)
-        print("render + flush, full frame: median \(Self.ms(Self.median(totalTimes))) ms (goal < 10 ms)")
+        output(
+            "render + flush, full frame: median "
+                + "\(Self.ms(Samples(totalTimes).upperMedian)) ms (goal < 10 ms)"
+        )
 
         // Keypress to frame: move the selection, update, view, flush the diff.
         var keyState = state
@@ -98,7 +125,10 @@ struct BenchRender: ParsableCommand {
             _ = try? screen.draw(view(keyState))
             return Self.now() - start
         }
-        print("keypress to frame (no embedding): median \(Self.ms(Self.median(keyTimes))) ms (goal < 16 ms)")
+        output(
+            "keypress to frame (no embedding): median "
+                + "\(Self.ms(Samples(keyTimes).upperMedian)) ms (goal < 16 ms)"
+        )
     }
 
     /// A page of 40 tiles (8 a row, 5 rows, cells of 10x20 pixels) in a pixel
@@ -110,53 +140,57 @@ struct BenchRender: ParsableCommand {
         let cell = PixelSize(width: 10, height: 20)
         var state = AppState(rows: rows, columns: columns, theme: .defaultDark, graphics: mode)
         state.kittyPlaceholders = false
-        state.summary = IndexSummary(photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
+        state.summary = IndexSummary(
+            photos: 10_000, errors: 0, modelName: "bench", roots: ["/photos"])
         state.focus = .grid
         // Thumbnails as the index backend hands them over: 128 pixels on the long side.
         state.hits = (0..<200).map { i in
             Hit(
                 photoID: Int64(i), path: "/photos/2024/IMG_\(1000 + i).jpg",
-                score: 0.35 - Float(i) * 0.001, thumbnail: Self.image(seed: i, width: 128, height: 96))
+                score: 0.35 - Float(i) * 0.001,
+                thumbnail: Self.image(seed: i, width: 128, height: 96))
         }
         let frame = viewFrame(state)
-        let method: ImageOverlay.Method =
-            mode == .sixel ? .sixel(colorRegisters: 256) : mode == .kitty ? .kittyDirect : .iterm2
-        print(
-            "frame \(columns)x\(rows), \(frame.images.count) thumbnails of \(state.layout.tile.thumbColumns)x"
-                + "\(state.layout.tile.thumbRows) cells (\(cell.width)x\(cell.height) px), mode \(mode.rawValue)")
+        output(
+            "frame \(columns)x\(rows), \(frame.images.count) thumbnails of "
+                + "\(state.layout.tile.thumbColumns)x\(state.layout.tile.thumbRows) cells "
+                + "(\(cell.width)x\(cell.height) px), mode \(mode.rawValue)"
+        )
         let encodeRuns = max(3, runs / 5)
         var images = 0
         let firstTimes = (0..<encodeRuns).map { _ -> Double in
-            let overlay = ImageOverlay(method: method, cell: cell)
+            let overlay = makeOverlay(mode, cell)
             let start = Self.now()
             images = overlay.prepare(frame.images, state: state)
             return Self.now() - start
         }
-        print(
-            "first encode of the page (\(images) images): median \(Self.ms(Self.median(firstTimes))) ms "
+        output(
+            "first encode of the page (\(images) images): median "
+                + "\(Self.ms(Samples(firstTimes).upperMedian)) ms "
                 + "(goal < 150 ms)")
         let pty = try PseudoTerminal(rows: rows, columns: columns)
         pty.startCapture()
         defer { pty.stopCapture() }
         let screen = try Screen(term: term, output: pty.slave, input: pty.slave)
         defer { screen.end() }
-        let overlay = ImageOverlay(method: method, cell: cell)
+        let overlay = makeOverlay(mode, cell)
         overlay.prepare(frame.images, state: state)
         try screen.draw(frame.buffer)
         var bytes = 0
         let cachedTimes = (0..<runs).map { _ -> Double in
             let start = Self.now()
             let out = overlay.paint(
-                frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true)
+                frame.images, state: state, previous: nil, current: frame.buffer, repaintedAll: true
+            )
             screen.writeRawKeepingCursor(out)
             bytes = out.count
             return Self.now() - start
         }
         _ = pty.drain(timeoutMs: 20)
         let what = mode == .kitty ? "placements only, the pixels stay in the terminal; " : ""
-        print(
+        output(
             "full grid from the cache (\(what)\(bytes / 1024) KiB written to a pty): median "
-                + "\(Self.ms(Self.median(cachedTimes))) ms (goal < 30 ms)")
+                + "\(Self.ms(Samples(cachedTimes).upperMedian)) ms (goal < 30 ms)")
     }
 
     /// A 96x96 test image with gradients and a per-photo hue, so every
@@ -177,17 +211,7 @@ struct BenchRender: ParsableCommand {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[sorted.count / 2]
-    }
+    static func now() -> Double { BenchClock.monotonicSeconds() }
 
     static func ms(_ seconds: Double) -> String {
         let tenths = Int((seconds * 10_000).rounded())

@@ -1,4 +1,6 @@
-/// Timings of the encoders on synthetic photo-like images, for `picseek bench render`.
+import Graphics
+
+/// Timings of the terminal image encoders (`Graphics`) on synthetic photo-like images.
 ///
 /// The images are made here from a fixed seed (a sky gradient, a textured ground, a few soft
 /// discs and sensor-like noise), so runs are comparable across machines without any files.
@@ -48,7 +50,7 @@ public enum GraphicsBench {
                 for tile in tiles { bytes += body(tile) }
                 times.append(milliseconds(ContinuousClock.now - start))
             }
-            return (median(times), bytes)
+            return (Samples(times).median, bytes)
         }
         func single(_ body: () -> Int) -> (ms: Double, bytes: Int) {
             var times: [Double] = []
@@ -58,12 +60,14 @@ public enum GraphicsBench {
                 bytes = body()
                 times.append(milliseconds(ContinuousClock.now - start))
             }
-            return (median(times), bytes)
+            return (Samples(times).median, bytes)
         }
         for colors in [256, 64] {
             let result = page {
-                Sixel.encode(pixels: $0.pixels, width: $0.width, height: $0.height,
-                             colors: colors).count
+                Sixel.encode(
+                    pixels: $0.pixels, width: $0.width, height: $0.height,
+                    colors: colors
+                ).count
             }
             lines.append(
                 "sixel \(colors) colours, page of \(tiles.count) tiles \(side): "
@@ -78,8 +82,10 @@ public enum GraphicsBench {
                 + "\(format(png.ms / Double(tileCount))) ms/tile, "
                 + "\(png.bytes / tileCount / 1024) KiB/tile")
         let iterm = page {
-            ITerm2Image.sequence(pixels: $0.pixels, width: $0.width, height: $0.height,
-                                 columns: 20, rows: 6).count
+            ITerm2Image.sequence(
+                pixels: $0.pixels, width: $0.width, height: $0.height,
+                columns: 20, rows: 6
+            ).count
         }
         lines.append(
             "iterm2, page of \(tiles.count) tiles: \(format(iterm.ms)) ms, "
@@ -93,8 +99,10 @@ public enum GraphicsBench {
             "sixel 256 colours, detail \(size): \(format(sixelDetail.ms)) ms, "
                 + "\(sixelDetail.bytes / 1024) KiB")
         let itermDetail = single {
-            ITerm2Image.sequence(pixels: detail.pixels, width: detail.width, height: detail.height,
-                                 columns: 100, rows: 31).count
+            ITerm2Image.sequence(
+                pixels: detail.pixels, width: detail.width, height: detail.height,
+                columns: 100, rows: 31
+            ).count
         }
         lines.append(
             "iterm2, detail \(size): \(format(itermDetail.ms)) ms, \(itermDetail.bytes / 1024) KiB")
@@ -109,10 +117,12 @@ public enum GraphicsBench {
         let hue = random.unit()
         var discs: [(x: Double, y: Double, r: Double, c: (Double, Double, Double))] = []
         for _ in 0..<4 {
-            discs.append((
-                x: random.unit() * Double(width), y: random.unit() * Double(height),
-                r: (0.05 + 0.2 * random.unit()) * Double(min(width, height)),
-                c: (255 * random.unit(), 255 * random.unit(), 255 * random.unit())))
+            discs.append(
+                (
+                    x: random.unit() * Double(width), y: random.unit() * Double(height),
+                    r: (0.05 + 0.2 * random.unit()) * Double(min(width, height)),
+                    c: (255 * random.unit(), 255 * random.unit(), 255 * random.unit())
+                ))
         }
         for y in 0..<height {
             for x in 0..<width {
@@ -155,21 +165,14 @@ public enum GraphicsBench {
         return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        if sorted.isEmpty { return 0 }
-        return sorted.count % 2 == 1
-            ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
     static func format(_ value: Double) -> String {
         let hundredths = Int(value * 100 + 0.5)
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Sine without Foundation: the module stays free of dependencies.
+    /// Sine without Foundation, so the images stay bit-identical to those the `Graphics`
+    /// measurements in docs/graphics.md were made with.
     static func sin(_ x: Double) -> Double {
         // Reduce to [-pi, pi], then a Taylor series good to about 1e-7 there.
         let twoPi = 6.283185307179586

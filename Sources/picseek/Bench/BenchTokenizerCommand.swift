@@ -1,6 +1,6 @@
 import ArgumentParser
+import Benchmarks
 import PicseekCore
-import Tokenizers
 
 /// `picseek bench tokenizer`: load and query times of a SentencePiece Unigram `tokenizer.json`.
 struct BenchTokenizer: ParsableCommand {

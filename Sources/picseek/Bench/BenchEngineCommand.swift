@@ -1,0 +1,106 @@
+import ArgumentParser
+import Benchmarks
+import CLIP
+import Tensor
+
+/// `picseek bench engine`: image throughput and text-query latency of the CLIP engine,
+/// measured by `EngineBench` (both model families with random weights, or a model folder).
+struct BenchEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Images/s at batch 1 and 8 and text-query latency of the CLIP engine.")
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see "
+                + "--image-precision).")
+    )
+    var threads = 2
+
+    @Option(name: .long, help: "Timed runs per image batch size (median reported).")
+    var runs = 5
+
+    @Option(name: .long, help: "Timed text queries (median reported).")
+    var textRuns = 50
+
+    @Option(name: .long, help: "Tokens in the text query, including the start and end tokens.")
+    var tokens = 10
+
+    @Option(
+        name: .long, help: "Model families with random weights: all, chinese-clip, xlm-roberta.")
+    var family: EngineBench.Family = .all
+
+    @Option(
+        name: .long,
+        help: "Linear layers with at most this many rows use the thin kernel (0: OpenBLAS only).")
+    var thinMaxRows = Kernels.thinLinearMaxRows
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Instruction set of the thin kernel: scalar, avx2, avx512 (default: the best "
+                + "this CPU has).")
+    )
+    var simd: SIMDLevel?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 "
+                + "also prints the distance from fp32.")
+    )
+    var imagePrecision: ImagePrecision = .float32
+
+    @Option(name: .long, help: "Use a Hugging Face model folder instead of random weights.")
+    var model: String?
+
+    @Flag(name: .long, help: "Measure only the text query (skip the image tower).")
+    var textOnly = false
+
+    @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
+    var json = false
+
+    func validate() throws {
+        guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
+            throw ValidationError(
+                "threads, runs and text-runs must be positive, tokens at least 3, "
+                    + "thin-max-rows not negative"
+            )
+        }
+        try PrecisionOptions.checkSupported(imagePrecision)
+        if let simd, !simd.isSupported {
+            throw ValidationError(
+                "this CPU cannot run \(simd); it supports "
+                    + "\(SIMDLevel.supported.map(\.description).joined(separator: ", "))"
+            )
+        }
+    }
+
+    func run() throws {
+        var bench = EngineBench()
+        bench.threads = threads
+        bench.runs = runs
+        bench.textRuns = textRuns
+        bench.tokens = tokens
+        bench.family = family
+        bench.thinMaxRows = thinMaxRows
+        bench.simd = simd
+        bench.imagePrecision = imagePrecision
+        bench.model = model
+        bench.textOnly = textOnly
+        bench.json = json
+        try BenchCommand.reporting { try bench.run() }
+    }
+}
+
+extension EngineBench.Family: ExpressibleByArgument {}
+
+extension SIMDLevel: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let level = SIMDLevel.allCases.first(where: { $0.description == argument }) else {
+            return nil
+        }
+        self = level
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Benchmarks
+
+/// `picseek bench images`: time the image pipeline on a generated 24 MP JPEG
+/// (measured by `ImagesBench`).
+struct BenchImages: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "images",
+        abstract: "Time decode + resize + normalise + thumbnail on a generated JPEG (one thread).")
+
+    @Option(help: "Width of the generated photo in pixels.")
+    var width = 6000
+
+    @Option(help: "Height of the generated photo in pixels.")
+    var height = 4000
+
+    @Option(help: "JPEG quality of the generated photo.")
+    var quality = 90
+
+    @Option(help: "Timed runs of the fast (DCT-scaled) pipeline.")
+    var runs = 15
+
+    @Option(help: "Timed runs of the exact (full-size decode) pipeline.")
+    var exactRuns = 5
+
+    @Option(
+        help: ArgumentHelp(
+            "Model input mode: squash (Chinese-CLIP) or crop (OpenCLIP shortest side + "
+                + "centre crop).")
+    )
+    var mode = "squash"
+
+    @Option(
+        help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
+    var saveJPEG: String?
+
+    func validate() throws {
+        guard width >= 16, height >= 16, width * height <= 100_000_000 else {
+            throw ValidationError("size must be at least 16x16 and at most 100 megapixels")
+        }
+        guard runs > 0, exactRuns >= 0 else { throw ValidationError("runs must be positive") }
+        guard ImagesBench.Mode(rawValue: mode) != nil else {
+            throw ValidationError("mode must be squash or crop")
+        }
+    }
+
+    func run() throws {
+        var bench = ImagesBench()
+        bench.width = width
+        bench.height = height
+        bench.quality = quality
+        bench.runs = runs
+        bench.exactRuns = exactRuns
+        bench.mode = ImagesBench.Mode(rawValue: mode) ?? .squash
+        bench.saveJPEG = saveJPEG
+        try BenchCommand.reporting { try bench.run() }
+    }
+}

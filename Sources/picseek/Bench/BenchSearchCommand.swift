@@ -1,0 +1,58 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import PicseekCore
+
+/// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
+/// and the index file size per vector byte.
+struct BenchSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Time top-k search over random vectors, a no-change rescan, and index size.")
+
+    @Option(help: "Comma-separated numbers of vectors.")
+    var sizes = "100000,1000000"
+
+    @Option(help: "Vector dimension.")
+    var dim = 512
+
+    @Option(help: "Results per query.")
+    var top = 10
+
+    @Option(help: "Timed queries per size and method (the median is reported).")
+    var repeats = 15
+
+    @Option(help: "Empty placeholder files for the no-change rescan (0 skips it).")
+    var rescanFiles = 20000
+
+    @Option(help: "Vectors written for the index size measurement (0 skips it).")
+    var dbRows = 20000
+
+    @Option(
+        help: ArgumentHelp(
+            "Vectors compared pairwise by `picseek duplicates`' finder, with 2 threads (0 "
+                + "skips it).")
+    )
+    var duplicateRows = 20000
+
+    func run() throws {
+        var bench = SearchBench()
+        bench.dim = dim
+        bench.top = top
+        bench.repeats = repeats
+        bench.rescanFiles = rescanFiles
+        bench.dbRows = dbRows
+        bench.duplicateRows = duplicateRows
+        // The settings line comes before --sizes is checked, as it always has.
+        bench.printSettings()
+        let counts = try sizes.split(separator: ",").map { part -> Int in
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw CLIError(
+                    "--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
+            }
+            return n
+        }
+        bench.sizes = counts
+        try BenchCommand.reporting { try bench.measure() }
+    }
+}
