@@ -15,9 +15,9 @@ struct LibraryBackendTests {
     /// Collects progress reports from the indexing thread.
     final class Reports: @unchecked Sendable {
         private let lock = NSLock()
-        private var items: [Explorer.IndexProgress] = []
-        func add(_ p: Explorer.IndexProgress) { lock.lock(); items.append(p); lock.unlock() }
-        var all: [Explorer.IndexProgress] { lock.lock(); defer { lock.unlock() }; return items }
+        private var items: [PicseekCore.IndexProgress] = []
+        func add(_ p: PicseekCore.IndexProgress) { lock.lock(); items.append(p); lock.unlock() }
+        var all: [PicseekCore.IndexProgress] { lock.lock(); defer { lock.unlock() }; return items }
     }
 
     /// How the reindex thread ended.

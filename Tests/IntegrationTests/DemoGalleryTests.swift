@@ -104,7 +104,7 @@ final class IndexedGallery: @unchecked Sendable {
         request.useTemplates = templates
         request.top = 1
         guard let hit = try engine.search(request).first else { return nil }
-        let name = String(decoding: RawPath.baseName(hit.path), as: UTF8.self)
+        let name = String(decoding: RawPath.baseName(hit.pathBytes), as: UTF8.self)
         return scenes.first { $0.image == name }
     }
 }

@@ -165,7 +165,7 @@ public final class Indexer {
         control: IndexControl, report: inout IndexReport, progress: ((IndexProgress) -> Void)?
     ) throws -> Bool {
         var status = IndexProgress(
-            phase: .scanning, scanned: 0, total: 0, done: 0, failed: 0, reused: 0, rate: 0,
+            phase: .scanning, scanned: 0, done: 0, total: 0, failed: 0, reused: 0, rate: 0,
             eta: nil, current: nil, lastError: nil)
         progress?(status)
 
