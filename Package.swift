@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers"]),
         .target(
             name: "Library",
-            dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
+            dependencies: ["Store", "Tensor", "PicseekCore"]),
         .executableTarget(
             name: "picseek",
             dependencies: [

@@ -92,7 +92,8 @@ final class IndexedGallery: @unchecked Sendable {
         let pipeline = ImagePipeline()
         report = try Indexer(
             store: store, embedder: model,
-            processor: { data, spec in try pipeline.process(data: data, spec: spec) }
+            processor: { data, spec in try pipeline.process(data: data, spec: spec) },
+            encodeThumbnail: { image, quality in try JPEG.encode(image, quality: quality) }
         ).run(roots: [Array(photos.path.utf8)])
     }
 

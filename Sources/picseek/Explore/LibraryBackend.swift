@@ -114,7 +114,9 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
         let model = self.model
-        let indexer = Indexer(store: store, embedder: model.embedder, processor: model.processor)
+        let indexer = Indexer(
+            store: store, embedder: model.embedder, processor: model.processor,
+            encodeThumbnail: encodeJPEGThumbnail)
         let report = try indexer.run(roots: targets, progress: progress)
         var summary = try summary()
         summary.skipped = report.skipped.values.reduce(0, +)
