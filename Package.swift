@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers"]),
         .target(
             name: "Library",
-            dependencies: ["Store", "Imaging", "Tensor", "PicseekCore"]),
+            dependencies: ["Store", "Tensor", "PicseekCore"]),
         // The `picseek bench` measurements and their shared statistics.
         .target(
             name: "Benchmarks",

@@ -185,7 +185,8 @@ public struct SearchBench {
         }
         let store = try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
         let indexer = Indexer(
-            store: store, embedder: NullEmbedder(), processor: { _, _ in throw Placeholder() })
+            store: store, embedder: NullEmbedder(), processor: { _, _ in throw Placeholder() },
+            encodeThumbnail: encodeJPEGThumbnail)
         let root = RawPath.bytes(photos.path)
         let first = try indexer.run(roots: [root])
         guard first.failed == files else {

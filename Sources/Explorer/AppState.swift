@@ -49,7 +49,7 @@ public struct AppState: Equatable, Sendable {
     /// Results on screen, best first.
     public var hits: [Hit] = []
     /// The order of `hits` in the grid (`d` cycles it).
-    public var order: ResultOrder = .score
+    public var order: HitOrder = .score
     /// Photos marked with Space, in marking order: their stored paths are printed when
     /// the explorer ends with `q` or Esc (not with Ctrl-C).
     public var marked: [MarkedPhoto] = []

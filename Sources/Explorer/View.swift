@@ -116,7 +116,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
     var parts: [String] = [state.language.label(for: state.query.text)]
     if let summary = state.summary {
         parts.append("\(Format.count(summary.photos)) photos")
-        let errors = summary.errors + (state.progress?.errors ?? 0)
+        let errors = summary.errors + (state.progress?.failed ?? 0)
         if errors > 0 { parts.append("\(Format.count(errors)) errors") }
         if summary.readOnlyReason != nil { parts.append("read-only index") }
     }

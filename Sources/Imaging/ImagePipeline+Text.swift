@@ -9,7 +9,7 @@ import PicseekCore
 /// Tesseract, while recognition time (about linear in pixels) stays near a second.
 /// Smaller images are never enlarged. JPEGs use libjpeg's DCT scaling only when the
 /// scaled decode still has at least the target size.
-extension ImagePipeline {
+extension ImagePipeline: TextImageDecoding {
     /// The largest long side of the image given to text recognition, for an upright
     /// `width` x `height` photo.
     public static func textLongSide(width: Int, height: Int) -> Int {

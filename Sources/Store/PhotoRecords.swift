@@ -151,7 +151,8 @@ public struct VectorSet: Sendable {
     }
 }
 
-/// Counts for `picseek status`.
+/// Counts for `picseek status` and `picseek doctor`: every model, folder and the last run
+/// (the explorer's view with one model is `summary(model:roots:isLoadable:)`).
 public struct StoreSummary: Equatable, Sendable {
     /// Rows in `photos`.
     public var photos: Int

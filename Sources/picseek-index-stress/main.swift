@@ -89,8 +89,10 @@ do {
     var options = IndexOptions()
     options.commitEvery = 16
     options.commitInterval = 0.05
+    // Stand-in thumbnail bytes (this helper links no image codec): written like real ones.
     let indexer = Indexer(
-        store: store, embedder: ProjectionEmbedder(), processor: processor, options: options)
+        store: store, embedder: ProjectionEmbedder(), processor: processor,
+        encodeThumbnail: { image, _ in image.pixels }, options: options)
     let report = try indexer.run(roots: roots)
     print("scanned \(report.scanned) added \(report.added) failed \(report.failed) "
         + "removed \(report.removed) moved \(report.moved)")

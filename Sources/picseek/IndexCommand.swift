@@ -88,7 +88,8 @@ struct Index: ParsableCommand {
         defer { interrupt.stop() }
         let renderer = ProgressRenderer()
         let indexer = Indexer(
-            store: store, embedder: embedder, processor: processor, options: options)
+            store: store, embedder: embedder, processor: processor,
+            encodeThumbnail: encodeJPEGThumbnail, options: options)
         indexer.warn = { text in
             renderer.finish()
             printError("warning: " + TerminalSafe.escape(text))

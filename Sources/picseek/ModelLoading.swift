@@ -76,3 +76,8 @@ func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
     let pipeline = ImagePipeline()
     return { data, spec in try pipeline.process(data: data, spec: spec) }
 }
+
+/// Encodes the indexer's thumbnails with Imaging's JPEG encoder (Library links no codec).
+let encodeJPEGThumbnail: ThumbnailEncoder = { image, quality in
+    try JPEG.encode(image, quality: quality)
+}

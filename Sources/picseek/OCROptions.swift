@@ -51,7 +51,9 @@ struct OCROptions: ParsableArguments {
                 + TerminalSafe.escape(error.description) + " (--no-ocr turns this pass off)")
             return nil
         }
-        let pass = TextPass(store: store) { image in try recognizer.recognize(image) }
+        let pass = TextPass(store: store, pipeline: ImagePipeline()) { image in
+            try recognizer.recognize(image)
+        }
         let isTerminal = isatty(STDERR_FILENO) == 1
         var last = Date.distantPast
         let report = try pass.run(control: control) { counts, current in

@@ -81,7 +81,7 @@ struct Search: ParsableCommand {
         }
         if !query.isEmpty && like != nil { throw ValidationError("give either a query or --like, not both") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if let lang, QueryLanguage(rawValue: lang) == nil {
+        if let lang, PromptLanguage(rawValue: lang) == nil || lang == PromptLanguage.auto.rawValue {
             throw ValidationError("--lang must be en or zh")
         }
         if minRatio != nil && within != nil {
@@ -103,8 +103,8 @@ struct Search: ParsableCommand {
         let terms = like == nil ? try QueryParser.parse(meaning) : nil
         let dates = try DateBounds(since: since, until: until)
         var templates = PromptTemplates.standard
-        if let templateEn { try templates.set(templateEn, for: .en) }
-        if let templateZh { try templates.set(templateZh, for: .zh) }
+        if let templateEn { try templates.set(templateEn, for: .english) }
+        if let templateZh { try templates.set(templateZh, for: .chinese) }
         let store = try database.openForReading()
         let folderPath = try folder.map { try canonicalFolder($0) }
         let likeID = try like.map { try photoID($0, store: store) }
@@ -121,7 +121,7 @@ struct Search: ParsableCommand {
             request = SearchRequest(query: .terms(terms ?? []))
         }
         request.top = top
-        request.language = lang.flatMap(QueryLanguage.init(rawValue:))
+        request.language = lang.flatMap(PromptLanguage.init(rawValue:)) ?? .auto
         request.useTemplates = !noTemplate
         request.folder = folderPath
         request.dates = dates.isUnbounded ? nil : dates

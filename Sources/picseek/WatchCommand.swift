@@ -82,7 +82,7 @@ struct Watch: ParsableCommand {
         options.rescanInterval = rescanMinutes * 60
         let indexer = Indexer(
             store: store, embedder: embedder, processor: try makePhotoProcessor(for: embedder),
-            options: indexOptions)
+            encodeThumbnail: encodeJPEGThumbnail, options: indexOptions)
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
             Self.report($0)
         }

@@ -105,7 +105,7 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
             progress(
                 IndexProgress(
                     done: done, total: total, rate: 16.7, eta: Double(total - done) * 0.06,
-                    currentFile: photos.first?.path))
+                    current: photos.first.map { Array($0.path.utf8) }))
         }
         lock.wait()
         photoCount += 1

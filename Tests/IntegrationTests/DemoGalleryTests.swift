@@ -92,7 +92,8 @@ final class IndexedGallery: @unchecked Sendable {
         let pipeline = ImagePipeline()
         report = try Indexer(
             store: store, embedder: model,
-            processor: { data, spec in try pipeline.process(data: data, spec: spec) }
+            processor: { data, spec in try pipeline.process(data: data, spec: spec) },
+            encodeThumbnail: { image, quality in try JPEG.encode(image, quality: quality) }
         ).run(roots: [Array(photos.path.utf8)])
     }
 
@@ -104,7 +105,7 @@ final class IndexedGallery: @unchecked Sendable {
         request.useTemplates = templates
         request.top = 1
         guard let hit = try engine.search(request).first else { return nil }
-        let name = String(decoding: RawPath.baseName(hit.path), as: UTF8.self)
+        let name = String(decoding: RawPath.baseName(hit.pathBytes), as: UTF8.self)
         return scenes.first { $0.image == name }
     }
 }

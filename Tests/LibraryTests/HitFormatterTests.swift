@@ -1,11 +1,12 @@
 import Foundation
+import PicseekCore
 import Testing
 @testable import Library
 
 @Suite("Search output")
 struct HitFormatterTests {
-    private func hit(_ path: [UInt8]) -> SearchHit {
-        SearchHit(photoID: 7, path: path, score: 0.29749, date: "2024-05-01 10:00:00")
+    private func hit(_ path: [UInt8]) -> Hit {
+        Hit(photoID: 7, pathBytes: path, score: 0.29749, date: "2024-05-01 10:00:00")
     }
 
     private let hostile: [[UInt8]] = [

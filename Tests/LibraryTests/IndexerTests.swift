@@ -22,11 +22,12 @@ final class IndexFixture {
     func index(
         options: IndexOptions = IndexOptions(), embedder: FakeEmbedder? = nil,
         processor: @escaping PhotoProcessor = Fakes.processor, control: IndexControl = IndexControl(),
+        encodeThumbnail: @escaping ThumbnailEncoder = Fakes.encodeThumbnail,
         progress: ((IndexProgress) -> Void)? = nil
     ) throws -> IndexReport {
         let indexer = Indexer(
             store: store, embedder: embedder ?? self.embedder, processor: processor,
-            options: options)
+            encodeThumbnail: encodeThumbnail, options: options)
         return try indexer.run(roots: [tree.root], control: control, progress: progress)
     }
 
@@ -381,9 +382,9 @@ struct IndexerTests {
         var options = IndexOptions()
         options.commitEvery = 4
         options.commitInterval = 0
-        let first = try f.index(options: options, control: control) { p in
+        let first = try f.index(options: options, control: control, progress: { p in
             if p.done >= 10 { control.cancel() }
-        }
+        })
         #expect(first.cancelled)
         let partial = try f.store.allPhotos().count
         #expect(partial >= 4 && partial < 40)
@@ -452,6 +453,27 @@ struct IndexerTests {
         _ = try f.index()
         #expect(try f.store.thumbnails.get(hash: hash) == nil)
         #expect(try f.store.thumbnails.count() == 2)
+    }
+
+    @Test("thumbnails come from the injected encoder at the set quality; its failure skips them")
+    func injectedThumbnailEncoder() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.jpg", "alpha")
+        var options = IndexOptions()
+        options.thumbnailQuality = 55
+        _ = try f.index(options: options, encodeThumbnail: { image, quality in
+            [UInt8(quality), UInt8(image.width), UInt8(image.height)]
+        })
+        let hash = try #require(try f.store.photo(path: f.stored("a.jpg"))?.contentHash)
+        #expect(try f.store.thumbnails.get(hash: hash)?.jpeg == [55, 2, 1])
+
+        struct EncodeFailed: Error {}
+        f.tree.write("b.jpg", "bravo")
+        let report = try f.index(encodeThumbnail: { _, _ in throw EncodeFailed() })
+        #expect(report.added == 1 && report.failed == 0)
+        let other = try #require(try f.store.photo(path: f.stored("b.jpg"))?.contentHash)
+        #expect(try f.store.thumbnails.get(hash: other) == nil)
+        #expect(try f.vector("b.jpg") != nil)
     }
 
     @Test("real JPEGs go through libjpeg decoding in the test processor")

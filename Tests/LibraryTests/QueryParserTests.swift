@@ -1,4 +1,5 @@
 import Testing
+import PicseekCore
 @testable import Library
 
 @Suite("Query parser")
@@ -88,24 +89,29 @@ struct QueryParserTests {
 
 @Suite("Prompt templates and language")
 struct PromptTemplateTests {
-    @Test("language detection picks zh for CJK ideographs only")
+    @Test("language detection picks Chinese for CJK ideographs only")
     func detect() {
-        #expect(QueryLanguage.detect("a red car") == .en)
-        #expect(QueryLanguage.detect("红色的车") == .zh)
-        #expect(QueryLanguage.detect("ramen 拉面") == .zh)
-        #expect(QueryLanguage.detect("café ñ") == .en)
+        #expect(PromptLanguage.auto.resolved(for: "a red car") == .english)
+        #expect(PromptLanguage.auto.resolved(for: "红色的车") == .chinese)
+        #expect(PromptLanguage.auto.resolved(for: "ramen 拉面") == .chinese)
+        #expect(PromptLanguage.auto.resolved(for: "café ñ") == .english)
     }
 
     @Test("templates wrap the query per language and must contain {}")
     func templates() throws {
         let t = PromptTemplates.standard
-        #expect(t.apply("dog", language: .en) == "a photo of dog")
-        #expect(t.apply("狗", language: .zh) == "一张狗的照片")
+        #expect(t.apply("dog", language: .english) == "a photo of dog")
+        #expect(t.apply("狗", language: .chinese) == "一张狗的照片")
+        #expect(t.apply("狗", language: .auto) == "一张狗的照片")
+        #expect(t.apply("dog", language: .chinese) == "一张dog的照片")
         var custom = try PromptTemplates(english: "a picture of {}, {}", chinese: "{}")
-        #expect(custom.apply("x", language: .en) == "a picture of x, x")
+        #expect(custom.apply("x", language: .english) == "a picture of x, x")
         #expect(throws: PromptTemplateError.missingPlaceholder("no slot")) {
-            try custom.set("no slot", for: .zh)
+            try custom.set("no slot", for: .chinese)
         }
+        try custom.set("[{}]", for: .auto)
+        #expect(custom.apply("x", language: .english) == "[x]")
+        #expect(custom.apply("x", language: .chinese) == "[x]")
     }
 }
 

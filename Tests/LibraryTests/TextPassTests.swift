@@ -56,7 +56,7 @@ struct TextPassTests {
         // Written after the embedding pass: no vector, so the text pass leaves it alone.
         f.tree.write(Array("later.jpg".utf8), try jpeg(width: 32))
         let reader = FakeReader([16: "营业时间 9:00", 24: "Coffee menu", 32: "later"])
-        let pass = TextPass(store: f.store) { try reader.read($0) }
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { try reader.read($0) }
         var seen: [TextProgress] = []
         let report = try pass.run { counts, _ in seen.append(counts) }
         #expect(reader.calls.sorted() == [16, 24])
@@ -77,7 +77,7 @@ struct TextPassTests {
         f.tree.write(Array("odd.jpg".utf8), try jpeg(width: 40))
         _ = try f.index()
         let reader = FakeReader([:])
-        let pass = TextPass(store: f.store) { try reader.read($0) }
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { try reader.read($0) }
         #expect(try pass.run().failed == 1)
         #expect(try pass.run().failed == 0)
         #expect(reader.calls == [40])
@@ -93,7 +93,7 @@ struct TextPassTests {
         let reader = FakeReader([16: "alpha", 24: "bravo"])
         let control = IndexControl()
         control.cancel()
-        let pass = TextPass(store: f.store) { try reader.read($0) }
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { try reader.read($0) }
         #expect(try pass.run(control: control).cancelled)
         #expect(reader.calls.isEmpty)
         #expect(try pass.run().read == 2)

@@ -25,7 +25,9 @@ final class WatchFixture {
         processor: @escaping PhotoProcessor = Fakes.processor
     ) throws {
         f = fixture
-        let indexer = Indexer(store: f.store, embedder: f.embedder, processor: processor)
+        let indexer = Indexer(
+            store: f.store, embedder: f.embedder, processor: processor,
+            encodeThumbnail: Fakes.encodeThumbnail)
         guard case .success(let root) = RawPath.canonical(f.tree.root) else {
             throw WatchError.noFolders
         }

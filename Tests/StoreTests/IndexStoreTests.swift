@@ -217,4 +217,32 @@ struct IndexStoreTests {
         let run = try #require(try store.summary().lastRun)
         #expect(run.outcome == "completed" && run.added == 3 && run.failed == 1 && run.modelName == "m")
     }
+
+    @Test("the summary for one model counts its vectors, lists loadable models with vectors")
+    func summaryForModel() throws {
+        let store = try IndexStore.inMemory()
+        let one = try store.registerModel(name: "one", family: "f", dimension: 2, fingerprint: "a")
+        let two = try store.registerModel(name: "two", family: "f", dimension: 2, fingerprint: "b")
+        _ = try store.registerModel(name: "empty", family: "f", dimension: 2, fingerprint: "c")
+        try store.addRoot(Array("/p".utf8))
+        _ = try store.apply([
+            .embedded(stamp("/p/a.jpg"), hash: [UInt8](repeating: 1, count: 32), metadata: meta,
+                      vector: [1, 0]),
+            .embedded(stamp("/p/b.jpg"), hash: [UInt8](repeating: 2, count: 32), metadata: meta,
+                      vector: [0, 1]),
+            .failed(stamp("/p/bad.jpg"), hash: nil, error: "corrupt jpeg: bad marker"),
+        ], model: one)
+        _ = try store.apply([
+            .embedded(stamp("/p/a.jpg"), hash: [UInt8](repeating: 1, count: 32), metadata: meta,
+                      vector: [1, 0]),
+        ], model: two)
+
+        let summary = try store.summary(model: "two") { _ in true }
+        #expect(summary.photos == 1 && summary.errors == 1 && summary.modelName == "two")
+        #expect(summary.roots == ["/p"])
+        #expect(summary.models == ["one", "two"])  // "empty" has no vectors
+        #expect(summary.readOnlyReason == nil)
+        let onlyTwo = try store.summary(model: "one", roots: [Array("/q".utf8)]) { $0 == "two" }
+        #expect(onlyTwo.photos == 2 && onlyTwo.roots == ["/q"] && onlyTwo.models == ["two"])
+    }
 }

@@ -1,11 +1,5 @@
 import PicseekCore
 
-/// Turns a photo file's bytes into the model input, a thumbnail and
-/// metadata. The image pipeline (`Imaging.ImagePipeline.process`) is the real
-/// one; tests inject fakes.
-public typealias PhotoProcessor =
-    @Sendable (_ data: [UInt8], _ spec: PreprocessSpec) throws -> ProcessedPhoto
-
 /// Tuning of an indexing run.
 public struct IndexOptions: Sendable {
     /// What to scan and skip.

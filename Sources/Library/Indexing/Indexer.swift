@@ -1,5 +1,4 @@
 import Foundation
-import Imaging
 import PicseekCore
 import Store
 #if canImport(Glibc)
@@ -18,18 +17,22 @@ public final class Indexer {
     let store: IndexStore
     let embedder: any Embedder
     let processor: PhotoProcessor
+    let encodeThumbnail: ThumbnailEncoder
     let options: IndexOptions
     /// Receives warnings while a run goes on: too little free space for the photos to add,
     /// thumbnails that could not be saved.
     public var warn: ((String) -> Void)?
 
+    /// An indexer writing to `store` with `embedder`'s model: `processor` decodes photos
+    /// and `encodeThumbnail` encodes their thumbnails (the executable passes Imaging's).
     public init(
         store: IndexStore, embedder: any Embedder, processor: @escaping PhotoProcessor,
-        options: IndexOptions = IndexOptions()
+        encodeThumbnail: @escaping ThumbnailEncoder, options: IndexOptions = IndexOptions()
     ) {
         self.store = store
         self.embedder = embedder
         self.processor = processor
+        self.encodeThumbnail = encodeThumbnail
         self.options = options
     }
 
@@ -165,7 +168,7 @@ public final class Indexer {
         control: IndexControl, report: inout IndexReport, progress: ((IndexProgress) -> Void)?
     ) throws -> Bool {
         var status = IndexProgress(
-            phase: .scanning, scanned: 0, total: 0, done: 0, failed: 0, reused: 0, rate: 0,
+            phase: .scanning, scanned: 0, done: 0, total: 0, failed: 0, reused: 0, rate: 0,
             eta: nil, current: nil, lastError: nil)
         progress?(status)
 

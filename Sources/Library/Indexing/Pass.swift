@@ -1,5 +1,4 @@
 import Foundation
-import Imaging
 import PicseekCore
 import Store
 #if canImport(Glibc)
@@ -83,7 +82,9 @@ struct Pass {
                         let photo = try indexer.processor(bytes, spec)
                         prepared = .decoded(
                             stamp, hash: hash, input: photo.input, metadata: photo.metadata,
-                            thumbnail: thumbnail(photo.thumbnail, quality: options.thumbnailQuality))
+                            thumbnail: thumbnail(
+                                photo.thumbnail, quality: options.thumbnailQuality,
+                                encode: indexer.encodeThumbnail))
                     } catch {
                         prepared = .failed(stamp, hash: hash, error: "\(error)")
                     }
@@ -95,9 +96,11 @@ struct Pass {
         }
     }
 
-    private static func thumbnail(_ image: RGBImage, quality: Int) -> Thumbnail? {
+    private static func thumbnail(
+        _ image: RGBImage, quality: Int, encode: ThumbnailEncoder
+    ) -> Thumbnail? {
         guard image.width > 0, image.height > 0,
-            let jpeg = try? JPEG.encode(image, quality: quality)
+            let jpeg = try? encode(image, quality)
         else { return nil }
         return Thumbnail(jpeg: jpeg, width: image.width, height: image.height)
     }

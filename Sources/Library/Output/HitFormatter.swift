@@ -4,8 +4,8 @@ import Store
 /// Renders search hits for the terminal and as JSON lines.
 public enum HitFormatter {
     /// `0.297  /photos/beach.jpg` with the path made terminal-safe.
-    public static func plain(_ hit: SearchHit) -> String {
-        score(hit.score) + "  " + RawPath.display(hit.path)
+    public static func plain(_ hit: Hit) -> String {
+        score(hit.score) + "  " + RawPath.display(hit.pathBytes)
     }
 
     /// `[营业时间] 9:00-21:00  /photos/sign.jpg`: a text match, snippet first, escaped.
@@ -20,21 +20,25 @@ public enum HitFormatter {
     }
 
     /// A hit by meaning that also matched `text:` terms, with the matched snippet.
-    public static func json(_ hit: SearchHit, snippet: String) -> String {
+    public static func json(_ hit: Hit, snippet: String) -> String {
         var out = "{\"score\":" + score(hit.score) + ",\"id\":\(hit.photoID)"
-        out += ",\"date\":" + jsonString(hit.date) + ",\"snippet\":" + jsonString(snippet)
-        return out + "," + pathFields(hit.path) + "}"
+        out += ",\"date\":" + date(hit.date) + ",\"snippet\":" + jsonString(snippet)
+        return out + "," + pathFields(hit.pathBytes) + "}"
     }
 
-    /// One JSON object per line: score, id, date, path. `path` is the exact
+    /// One JSON object per line: score, id, date (null when unknown), path. `path` is the exact
     /// name when it is valid UTF-8; otherwise it is the `\xNN`-escaped display
     /// form and `path_hex` carries the raw bytes. Control and invisible
     /// characters are `\u` escapes, so the line holds none raw.
-    public static func json(_ hit: SearchHit) -> String {
+    public static func json(_ hit: Hit) -> String {
         var out = "{\"score\":" + score(hit.score) + ",\"id\":\(hit.photoID)"
-        out += ",\"date\":" + jsonString(hit.date)
-        return out + "," + pathFields(hit.path) + "}"
+        out += ",\"date\":" + date(hit.date)
+        return out + "," + pathFields(hit.pathBytes) + "}"
     }
+
+    /// A hit's date as a JSON value: a string, or `null` when unknown (search hits always
+    /// have one).
+    private static func date(_ value: String?) -> String { value.map(jsonString) ?? "null" }
 
     /// `"path":…` for a raw path as in `json`, plus `"path_hex":…` when it is not UTF-8.
     public static func pathFields(_ path: [UInt8]) -> String {

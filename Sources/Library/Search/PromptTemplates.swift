@@ -2,16 +2,6 @@ import PicseekCore
 
 import Foundation
 
-/// The language of a text query, which picks its prompt template.
-public enum QueryLanguage: String, Sendable, CaseIterable {
-    case en, zh
-
-    /// `zh` when the text contains any CJK ideograph, else `en`.
-    public static func detect(_ text: String) -> QueryLanguage {
-        HanScript.contains(text) ? .zh : .en
-    }
-}
-
 /// Why a prompt template is unusable.
 public enum PromptTemplateError: Error, Equatable, CustomStringConvertible {
     case missingPlaceholder(String)
@@ -51,20 +41,23 @@ public struct PromptTemplates: Equatable, Sendable {
         self.chinese = chinese
     }
 
-    /// Replaces a template of one language; it must contain `{}`.
-    public mutating func set(_ template: String, for language: QueryLanguage)
+    /// Replaces the template of one language (`auto`: of both); it must contain `{}`.
+    public mutating func set(_ template: String, for language: PromptLanguage)
         throws(PromptTemplateError)
     {
         guard template.contains("{}") else { throw .missingPlaceholder(template) }
         switch language {
-        case .en: english = template
-        case .zh: chinese = template
+        case .english: english = template
+        case .chinese: chinese = template
+        case .auto:
+            english = template
+            chinese = template
         }
     }
 
-    /// The prompt for `text` in `language`.
-    public func apply(_ text: String, language: QueryLanguage) -> String {
-        let template = language == .zh ? chinese : english
+    /// The prompt for `text` in `language` (`auto`: detected from `text`).
+    public func apply(_ text: String, language: PromptLanguage) -> String {
+        let template = language.resolved(for: text) == .chinese ? chinese : english
         return template.replacingOccurrences(of: "{}", with: text)
     }
 }

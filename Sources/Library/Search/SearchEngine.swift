@@ -61,7 +61,7 @@ public final class SearchEngine {
     }
 
     /// Runs a search and returns hits, best first.
-    public func search(_ request: SearchRequest) throws -> [SearchHit] {
+    public func search(_ request: SearchRequest) throws -> [Hit] {
         try refresh()
         guard let set = vectors else { return [] }
         var exclude: Int?
@@ -88,7 +88,7 @@ public final class SearchEngine {
             let v: [Float]
             switch term.kind {
             case .text(let text):
-                let language = request.language ?? QueryLanguage.detect(text)
+                let language = request.language.resolved(for: text)
                 let prompt = request.useTemplates ? templates.apply(text, language: language) : text
                 v = try embedder.embedText(prompt)
             case .image(let path):
@@ -132,7 +132,7 @@ public final class SearchEngine {
     /// Scores every row, filters, selects the top k and applies the cutoff.
     func rank(
         _ query: [Float], in set: VectorSet, request: SearchRequest, exclude: Int?
-    ) -> [SearchHit] {
+    ) -> [Hit] {
         let n = set.count
         let d = set.model.dimension
         guard n > 0, request.top > 0 else { return [] }
@@ -155,8 +155,8 @@ public final class SearchEngine {
         self.scorer = scorer
         let picked = scorer.top(request.top, query: query, include: filter)
         var hits = picked.map { pick in
-            SearchHit(
-                photoID: set.ids[pick.index], path: set.paths[pick.index], score: pick.score,
+            Hit(
+                photoID: set.ids[pick.index], pathBytes: set.paths[pick.index], score: pick.score,
                 date: rowDates?[pick.index] ?? date(of: pick.index, in: set))
         }
         if let best = hits.first?.score, let cutoff = request.cutoff {
@@ -167,12 +167,8 @@ public final class SearchEngine {
             }
             hits = hits.filter { $0.score >= floor }
         }
-        switch request.order {
-        case .score: break
-        case .newest: hits.sort { $0.date != $1.date ? $0.date > $1.date : $0.score > $1.score }
-        case .oldest: hits.sort { $0.date != $1.date ? $0.date < $1.date : $0.score > $1.score }
-        }
-        return hits
+        // Ranked best first already; by date, equal dates by score (every hit has a date).
+        return request.order == .score ? hits : request.order.sorted(hits)
     }
 
     private func date(of row: Int, in set: VectorSet) -> String {

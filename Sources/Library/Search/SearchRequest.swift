@@ -1,3 +1,5 @@
+import PicseekCore
+
 /// What to look for.
 public enum SearchQuery: Sendable {
     /// A compound query as typed, e.g. `sunset + beach - people`.
@@ -16,23 +18,13 @@ public enum ScoreCutoff: Equatable, Sendable {
     case delta(Float)
 }
 
-/// The order of the hits that survive `top` and the cutoff.
-public enum HitOrder: String, Sendable, CaseIterable {
-    /// Best score first.
-    case score
-    /// Newest date (EXIF, else modification time) first; equal dates by score.
-    case newest
-    /// Oldest date first; equal dates by score.
-    case oldest
-}
-
 /// A search: the query and what narrows its hits.
 public struct SearchRequest: Sendable {
     public var query: SearchQuery
     /// Number of hits wanted (before the cutoff).
     public var top = 10
-    /// Language of text terms; nil detects it per term (CJK → zh).
-    public var language: QueryLanguage?
+    /// Language of text terms; `auto` detects it per term (CJK → Chinese).
+    public var language = PromptLanguage.auto
     /// Wrap text terms in the language's prompt template.
     public var useTemplates = true
     /// Only photos under this folder (raw absolute path).
@@ -45,17 +37,6 @@ public struct SearchRequest: Sendable {
     public var order = HitOrder.score
 
     public init(query: SearchQuery) { self.query = query }
-}
-
-/// One result.
-public struct SearchHit: Equatable, Sendable {
-    public var photoID: Int64
-    /// Raw path bytes; escape before printing.
-    public var path: [UInt8]
-    /// Cosine similarity with the query vector.
-    public var score: Float
-    /// EXIF date, else the local modification time, "YYYY-MM-DD HH:MM:SS".
-    public var date: String
 }
 
 /// Why a search could not run.

@@ -1,5 +1,4 @@
 import Foundation
-import Imaging
 import PicseekCore
 import Store
 
@@ -13,13 +12,13 @@ public typealias TextRecognition = (GreyImage) throws -> RecognizedText
 /// photos whose vectors are stored, so text never delays search by meaning: photos become
 /// findable by meaning first and by their words as this pass catches up. It decodes each
 /// photo once more (the embedding pipeline keeps only model-sized pixels), into a grey
-/// image sized for text (`ImagePipeline.textImage`). Text is stored per content hash, so a
+/// image sized for text (`TextImageDecoding.textImage`). Text is stored per content hash, so a
 /// moved or duplicated photo keeps it and a changed photo is read again. A photo that cannot
 /// be read is recorded with its error and not retried until its content changes.
 public final class TextPass {
     let store: IndexStore
     let recognize: TextRecognition
-    let pipeline: ImagePipeline
+    let pipeline: any TextImageDecoding
 
     /// What one pass did.
     public struct Report: Sendable, Equatable {
@@ -37,9 +36,10 @@ public final class TextPass {
         public var seconds = 0.0
     }
 
-    /// Creates a pass over `store` with the recognizer `recognize`.
+    /// Creates a pass over `store` that decodes photos with `pipeline` (the executable passes
+    /// Imaging's `ImagePipeline`) and reads them with the recognizer `recognize`.
     public init(
-        store: IndexStore, pipeline: ImagePipeline = ImagePipeline(),
+        store: IndexStore, pipeline: any TextImageDecoding,
         recognize: @escaping TextRecognition
     ) {
         self.store = store
@@ -111,7 +111,7 @@ public final class TextPass {
         guard SHA256.hash(data) == pending.contentHash else { return .vanished }
         let image: (image: GreyImage, scale: Double)
         do { image = try pipeline.textImage(data: data) } catch {
-            return .failed(error.description)
+            return .failed(String(describing: error))
         }
         do {
             var text = try recognize(image.image)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Cells
 import Explorer
+import ExplorerRuntime
 
 /// `picseek bench render`: how long the explorer takes to draw (measured by `RenderBench`,
 /// with the runtime's `ImageOverlay` for the pixel modes).

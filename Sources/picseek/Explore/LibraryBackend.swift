@@ -62,28 +62,13 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     // MARK: ExplorerBackend
 
     func summary() throws -> IndexSummary {
-        let stored = try store.summary()
-        let name = modelName
-        let vectors = stored.models.first { $0.model.name == name }?.vectors ?? 0
-        let switchable = stored.models
-            .filter { $0.vectors > 0 && folders[$0.model.name] != nil }
-            .map(\.model.name)
-        let shownRoots = roots.isEmpty ? stored.roots.map(\.path) : roots
-        var summary = IndexSummary(
-            photos: vectors, errors: stored.failed, modelName: name,
-            roots: shownRoots.map { String(decoding: $0, as: UTF8.self) }, models: switchable)
-        summary.readOnlyReason = store.readOnlyReason
-        return summary
+        try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
     }
 
     func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
         var request = SearchRequest(query: .text(text))
         request.top = limit
-        switch language {
-        case .auto: request.language = nil  // detected from the text, as `picseek search` does
-        case .english: request.language = .en
-        case .chinese: request.language = .zh
-        }
+        request.language = language
         return try run(request)
     }
 
@@ -97,9 +82,7 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         do {
-            return try current.engine.search(request).map {
-                Hit(photoID: $0.photoID, pathBytes: $0.path, score: $0.score, date: $0.date)
-            }
+            return try current.engine.search(request)
         } catch SearchError.noVectors {
             // Nothing indexed with this model yet (e.g. the first reindex is running).
             return []
@@ -126,13 +109,15 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     }
 
     func reindex(
-        progress: @escaping @Sendable (Explorer.IndexProgress) -> Void
+        progress: @escaping @Sendable (IndexProgress) -> Void
     ) throws -> IndexSummary {
         let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
         let model = self.model
-        let indexer = Indexer(store: store, embedder: model.embedder, processor: model.processor)
-        let report = try indexer.run(roots: targets) { p in progress(Self.progress(p)) }
+        let indexer = Indexer(
+            store: store, embedder: model.embedder, processor: model.processor,
+            encodeThumbnail: encodeJPEGThumbnail)
+        let report = try indexer.run(roots: targets, progress: progress)
         var summary = try summary()
         summary.skipped = report.skipped.values.reduce(0, +)
         return summary
@@ -170,13 +155,6 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
             let stored = try store.thumbnails.get(hash: hash)
         else { return nil }
         return try JPEG.decode(stored.jpeg, scale: scale, maxPixels: 4_000_000).image
-    }
-
-    /// Library's progress in the explorer's terms.
-    static func progress(_ p: Library.IndexProgress) -> Explorer.IndexProgress {
-        Explorer.IndexProgress(
-            done: p.done, total: p.total, rate: p.rate, eta: p.eta,
-            currentFile: p.current.map { String(decoding: $0, as: UTF8.self) }, errors: p.failed)
     }
 
     /// Whether `folder` (canonical) lies under a root that was scanned at least once.

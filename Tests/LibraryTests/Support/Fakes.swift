@@ -80,6 +80,11 @@ enum Fakes {
             metadata: PhotoMetadata(width: bytes.count, height: 1))
     }
 
+    /// The real thumbnail encoder, as the executable passes it: Imaging's JPEG encoder.
+    static let encodeThumbnail: ThumbnailEncoder = { image, quality in
+        try JPEG.encode(image, quality: quality)
+    }
+
     /// A real processor for tests: libjpeg decode, box resize to the spec's
     /// size, channel-planar normalised input, 16-pixel thumbnail.
     static let jpegProcessor: PhotoProcessor = { bytes, spec in

@@ -1,31 +1,3 @@
-/// A snapshot of a running index, passed to the progress callback.
-public struct IndexProgress: Sendable {
-    /// What the worker is doing.
-    public enum Phase: String, Sendable {
-        case scanning, indexing, removing, finished
-    }
-
-    public var phase: Phase
-    /// Photo files found so far.
-    public var scanned: Int
-    /// Files that need work this run (new, changed or missing a vector).
-    public var total: Int
-    /// Files of `total` handled so far (embedded, reused or failed).
-    public var done: Int
-    /// Files that failed this run.
-    public var failed: Int
-    /// Files whose vector was copied from identical content.
-    public var reused: Int
-    /// Files handled per second, since indexing began.
-    public var rate: Double
-    /// Estimated seconds left, when a rate is known.
-    public var eta: Double?
-    /// The file being handled (raw bytes; escape before printing).
-    public var current: [UInt8]?
-    /// The latest failure, as "path: reason" with the path escaped.
-    public var lastError: String?
-}
-
 /// What one run did.
 public struct IndexReport: Sendable {
     /// Photo files found under the roots.
