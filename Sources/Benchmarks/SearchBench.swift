@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Imaging
 import Library
 import PicseekCore
 import Store
@@ -186,7 +187,7 @@ public struct SearchBench {
         let store = try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
         let indexer = Indexer(
             store: store, embedder: NullEmbedder(), processor: { _, _ in throw Placeholder() },
-            encodeThumbnail: encodeJPEGThumbnail)
+            encodeThumbnail: JPEG.thumbnailEncoder)
         let root = RawPath.bytes(photos.path)
         let first = try indexer.run(roots: [root])
         guard first.failed == files else {

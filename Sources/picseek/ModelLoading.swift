@@ -78,6 +78,4 @@ func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
 }
 
 /// Encodes the indexer's thumbnails with Imaging's JPEG encoder (Library links no codec).
-let encodeJPEGThumbnail: ThumbnailEncoder = { image, quality in
-    try JPEG.encode(image, quality: quality)
-}
+let encodeJPEGThumbnail: ThumbnailEncoder = JPEG.thumbnailEncoder

@@ -114,6 +114,11 @@ public enum JPEG {
             info: JPEGInfo(raw), exif: exifBytes)
     }
 
+    /// The indexer's thumbnail encoder: baseline JPEG at the quality it asks for.
+    public static let thumbnailEncoder: ThumbnailEncoder = { image, quality in
+        try encode(image, quality: quality)
+    }
+
     /// Encodes an RGB image (or a greyscale one given as `gray`) as JPEG.
     /// The corresponding C function is `cjpeg_encode`.
     public static func encode(
