@@ -97,10 +97,10 @@ let package = Package(
         // killed with SIGKILL at random moments by LibraryTests.
         .executableTarget(
             name: "picseek-index-stress",
-            dependencies: ["Library", "Store", "PicseekCore"]),
+            dependencies: ["Library", "Store", "PicseekCore", "PicseekTestSupport"]),
 
-        // What tests and the stress helper share: temporary trees, seeded random
-        // generators, polling with deadlines.
+        // What tests and the stress helper share: temporary trees, the fake model and
+        // decoder, seeded random generators, polling with deadlines.
         .target(name: "PicseekTestSupport", dependencies: ["Library", "PicseekCore"]),
 
         // MARK: Tests, one target per module.

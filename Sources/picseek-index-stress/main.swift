@@ -10,45 +10,8 @@
 import Foundation
 import Library
 import PicseekCore
+import PicseekTestSupport
 import Store
-
-/// A deterministic stand-in for a CLIP model: 48 inputs → 16-d unit vectors.
-final class ProjectionEmbedder: Embedder, @unchecked Sendable {
-    let model = EmbedderIdentity(
-        name: "stress-projection", family: "test", dimension: 16, fingerprint: "seed-7")
-    let preprocess = PreprocessSpec(
-        size: 4, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
-    private let weights: [Float]
-
-    init() {
-        var state: UInt64 = 7
-        weights = (0..<(48 * 16)).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
-        }
-    }
-
-    func embedImages(_ batch: [[Float]]) throws -> [[Float]] {
-        batch.map { input in
-            var out = [Float](repeating: 0, count: 16)
-            for j in 0..<16 {
-                var sum: Float = 0
-                for i in 0..<min(48, input.count) { sum += weights[j * 48 + i] * input[i] }
-                out[j] = sum
-            }
-            let norm = out.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? out.map { $0 / norm } : out
-        }
-    }
-
-    func embedText(_ text: String) throws -> [Float] {
-        try embedImages([Array(text.utf8).prefix(48).map { Float($0) / 255 }])[0]
-    }
-}
-
-struct StressDecodeError: Error, CustomStringConvertible {
-    var description: String { "not a photo: the file starts with BROKEN" }
-}
 
 func parse() -> (db: String, delay: UInt32, roots: [[UInt8]])? {
     var db: String?
@@ -72,27 +35,19 @@ guard let (dbPath, delayMs, roots) = parse() else {
     exit(2)
 }
 
-let processor: PhotoProcessor = { bytes, _ in
-    if bytes.starts(with: Array("BROKEN".utf8)) { throw StressDecodeError() }
-    var histogram = [Float](repeating: 0, count: 48)
-    for (i, b) in bytes.enumerated() { histogram[(Int(b) + i) % 48] += 1 }
-    let total = Float(max(1, bytes.count))
-    if delayMs > 0 { usleep(delayMs * 1000) }
-    let thumb = RGBImage(width: 1, height: 1, pixels: [bytes.first ?? 0, 0, 0])
-    return ProcessedPhoto(
-        input: histogram.map { $0 / total }, thumbnail: thumb,
-        metadata: PhotoMetadata(width: bytes.count, height: 1))
-}
-
 do {
     let store = try IndexStore.open(path: dbPath)
     var options = IndexOptions()
     options.commitEvery = 16
     options.commitInterval = 0.05
-    // Stand-in thumbnail bytes (this helper links no image codec): written like real ones.
+    // The shared fakes: a fixed random projection (16 dimensions, seed 7) of a byte
+    // histogram, and stand-in thumbnail bytes (this helper links no image codec).
+    let embedder = FakeEmbedder(
+        name: "stress-projection", dimension: 16, seed: 7, fingerprint: "seed-7")
     let indexer = Indexer(
-        store: store, embedder: ProjectionEmbedder(), processor: processor,
-        encodeThumbnail: { image, _ in image.pixels }, options: options)
+        store: store, embedder: embedder,
+        processor: Fakes.processor(delayMicroseconds: delayMs * 1000),
+        encodeThumbnail: Fakes.rawThumbnail, options: options)
     let report = try indexer.run(roots: roots)
     print("scanned \(report.scanned) added \(report.added) failed \(report.failed) "
         + "removed \(report.removed) moved \(report.moved)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PicseekCore
+import PicseekTestSupport
 @testable import Library
 import Store
 import Tensor
