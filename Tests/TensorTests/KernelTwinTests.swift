@@ -131,15 +131,15 @@ struct KernelTwinTests {
     }
 
     @Test("attention with a key mask matches the naive twin within 1e-5", arguments: [false, true])
-    func attention(masked: Bool) {
+    func attention(masked: Bool) throws {
         var rng = TestRandom(seed: 5)
         let n = 13, heads = 3, dh = 8, w = heads * dh, ld = 3 * w
         let qkv = rng.array(n * ld, scale: 2)
         let mask: [Bool] = (0..<n).map { !masked || $0 % 4 != 3 }
         var fast = [Float](repeating: 0, count: n * w), slow = fast
         var scores = [Float](repeating: 0, count: n * n)
-        qkv.withUnsafeBufferPointer { p in
-            let base = p.baseAddress!
+        try qkv.withUnsafeBufferPointer { p in
+            let base = try #require(p.baseAddress)
             Kernels.attention(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
                               output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
                               keyMask: mask, scores: &scores)

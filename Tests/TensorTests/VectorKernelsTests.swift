@@ -39,11 +39,8 @@ struct VectorKernelsTests {
         let want = naiveScores(m, rows: rows, dim: dim, q)
         for level in VectorKernels.supportedLevels {
             var out = [Float](repeating: .nan, count: rows + 1)
-            out.withUnsafeMutableBufferPointer { o in
-                VectorKernels.scores(
-                    matrix: m, rows: rows, dimension: dim, query: q, out: o.baseAddress!,
-                    level: level)
-            }
+            VectorKernels.scores(
+                matrix: m, rows: rows, dimension: dim, query: q, out: &out, level: level)
             for i in 0..<rows {
                 #expect(abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
                         "\(level) row \(i): \(out[i]) vs \(want[i])")
@@ -60,11 +57,8 @@ struct VectorKernelsTests {
         let want = naiveScores(bf16Floats(bits), rows: rows, dim: dim, q)
         for level in VectorKernels.supportedLevels {
             var out = [Float](repeating: .nan, count: rows + 1)
-            out.withUnsafeMutableBufferPointer { o in
-                VectorKernels.scoresBF16(
-                    bits: bits, rows: rows, dimension: dim, query: q, out: o.baseAddress!,
-                    level: level)
-            }
+            VectorKernels.scoresBF16(
+                bits: bits, rows: rows, dimension: dim, query: q, out: &out, level: level)
             for i in 0..<rows {
                 #expect(abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
                         "\(level) row \(i): \(out[i]) vs \(want[i])")
@@ -87,11 +81,9 @@ struct VectorKernelsTests {
         }
         for level in VectorKernels.supportedLevels {
             var out = [Float](repeating: .nan, count: rows + 1)
-            out.withUnsafeMutableBufferPointer { o in
-                VectorKernels.scoresInt8(
-                    values: values, scales: scales, rows: rows, dimension: dim, query: q,
-                    out: o.baseAddress!, level: level)
-            }
+            VectorKernels.scoresInt8(
+                values: values, scales: scales, rows: rows, dimension: dim, query: q,
+                out: &out, level: level)
             for i in 0..<rows {
                 #expect(abs(Double(out[i]) - want[i]) <= 1e-4 * Double(max(dim, 1)),
                         "\(level) row \(i): \(out[i]) vs \(want[i])")
