@@ -1,4 +1,5 @@
 import Foundation
+import PicseekCore
 
 /// Everything that can go wrong while fetching, importing, reading or choosing a model.
 ///
@@ -92,6 +93,18 @@ public enum ModelHubError: Error, Equatable, CustomStringConvertible, LocalizedE
     }
 
     public var errorDescription: String? { description }
+}
+
+extension ModelHubError {
+    /// A `FileReadError` as an I/O error on `path`: the C library's text, or what the
+    /// path is when it is not a regular file.
+    init(reading error: FileReadError, path: String) {
+        switch error {
+        case .system(_, _, let code): self = .io(path: path, reason: errnoText(code))
+        case .notRegular: self = .io(path: path, reason: "not a regular file")
+        case .tooLarge: self = .io(path: path, reason: error.reason)
+        }
+    }
 }
 
 /// The text of a C `errno`, e.g. "no space left on device".
