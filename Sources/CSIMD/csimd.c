@@ -1,7 +1,7 @@
 // Kernels behind csimd.h. Every SIMD function carries its own target
 // attribute so the translation unit itself compiles for baseline x86-64.
-// The SIMD score kernels are one template (csimd_scores_kernel.h) included
-// per element type and instruction set.
+// The SIMD score kernels are one function body (csimd_scores_body.h), included
+// per element type (csimd_scores_kernel.h) and instruction set.
 #include "csimd.h"
 #include "csimd_internal.h"
 
@@ -53,7 +53,7 @@ SCORES_SCALAR(scores_i8_scalar, int8_t, dot_i8_scalar, SCALED)
 
 #ifdef CSIMD_X86
 
-// MARK: AVX2 + FMA, 16 columns per step
+// MARK: AVX2 + FMA and AVX-512 F + BW, one template per element type
 
 // Eight int8 values → eight floats.
 CSIMD_TARGET_AVX2 CSIMD_INLINE __m256 widen8_i8(const int8_t *p) {
@@ -61,97 +61,43 @@ CSIMD_TARGET_AVX2 CSIMD_INLINE __m256 widen8_i8(const int8_t *p) {
     return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
 }
 
-#define F32_IDENTITY(x) (x)
-
-#define KERNEL_TARGET CSIMD_TARGET_AVX2
-#define KERNEL_VEC __m256
-#define KERNEL_LANES 8
-#define KERNEL_ZERO _mm256_setzero_ps
-#define KERNEL_LOADQ _mm256_loadu_ps
-#define KERNEL_FMA _mm256_fmadd_ps
-#define KERNEL_ADD _mm256_add_ps
-#define KERNEL_SUM csimd_hsum256
-#define KERNEL_NAME scores_f32_avx2
-#define KERNEL_ELEM float
-#define KERNEL_LOADM _mm256_loadu_ps
-#define KERNEL_TO_F32 F32_IDENTITY
-#define KERNEL_DOT_TAIL dot_f32_scalar
-#define KERNEL_SCALED 0
-#include "csimd_scores_kernel.h"
-
-#define KERNEL_NAME scores_bf16_avx2
-#define KERNEL_ELEM uint16_t
-#define KERNEL_LOADM csimd_bf16x8_to_f32
-#define KERNEL_TO_F32 csimd_bf16_to_f32
-#define KERNEL_DOT_TAIL dot_bf16_scalar
-#define KERNEL_SCALED 0
-#include "csimd_scores_kernel.h"
-
-#define KERNEL_NAME scores_i8_avx2
-#define KERNEL_ELEM int8_t
-#define KERNEL_LOADM widen8_i8
-#define KERNEL_TO_F32 I8_TO_F32
-#define KERNEL_DOT_TAIL dot_i8_scalar
-#define KERNEL_SCALED 1
-#include "csimd_scores_kernel.h"
-
-#undef KERNEL_TARGET
-#undef KERNEL_VEC
-#undef KERNEL_LANES
-#undef KERNEL_ZERO
-#undef KERNEL_LOADQ
-#undef KERNEL_FMA
-#undef KERNEL_ADD
-#undef KERNEL_SUM
-
-// MARK: AVX-512 F + BW, 32 columns per step
-
 // Sixteen int8 values → sixteen floats.
 CSIMD_TARGET_AVX512 CSIMD_INLINE __m512 widen16_i8(const int8_t *p) {
     __m128i b = _mm_loadu_si128((const __m128i *)p);
     return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(b));
 }
 
-#define KERNEL_TARGET CSIMD_TARGET_AVX512
-#define KERNEL_VEC __m512
-#define KERNEL_LANES 16
-#define KERNEL_ZERO _mm512_setzero_ps
-#define KERNEL_LOADQ _mm512_loadu_ps
-#define KERNEL_FMA _mm512_fmadd_ps
-#define KERNEL_ADD _mm512_add_ps
-#define KERNEL_SUM _mm512_reduce_add_ps
-#define KERNEL_NAME scores_f32_avx512
+#define F32_IDENTITY(x) (x)
+
+#define KERNEL_NAME_AVX2 scores_f32_avx2
+#define KERNEL_NAME_AVX512 scores_f32_avx512
+#define KERNEL_LOADM_AVX2 _mm256_loadu_ps
+#define KERNEL_LOADM_AVX512 _mm512_loadu_ps
 #define KERNEL_ELEM float
-#define KERNEL_LOADM _mm512_loadu_ps
 #define KERNEL_TO_F32 F32_IDENTITY
 #define KERNEL_DOT_TAIL dot_f32_scalar
 #define KERNEL_SCALED 0
 #include "csimd_scores_kernel.h"
 
-#define KERNEL_NAME scores_bf16_avx512
+#define KERNEL_NAME_AVX2 scores_bf16_avx2
+#define KERNEL_NAME_AVX512 scores_bf16_avx512
+#define KERNEL_LOADM_AVX2 csimd_bf16x8_to_f32
+#define KERNEL_LOADM_AVX512 csimd_bf16x16_to_f32
 #define KERNEL_ELEM uint16_t
-#define KERNEL_LOADM csimd_bf16x16_to_f32
 #define KERNEL_TO_F32 csimd_bf16_to_f32
 #define KERNEL_DOT_TAIL dot_bf16_scalar
 #define KERNEL_SCALED 0
 #include "csimd_scores_kernel.h"
 
-#define KERNEL_NAME scores_i8_avx512
+#define KERNEL_NAME_AVX2 scores_i8_avx2
+#define KERNEL_NAME_AVX512 scores_i8_avx512
+#define KERNEL_LOADM_AVX2 widen8_i8
+#define KERNEL_LOADM_AVX512 widen16_i8
 #define KERNEL_ELEM int8_t
-#define KERNEL_LOADM widen16_i8
 #define KERNEL_TO_F32 I8_TO_F32
 #define KERNEL_DOT_TAIL dot_i8_scalar
 #define KERNEL_SCALED 1
 #include "csimd_scores_kernel.h"
-
-#undef KERNEL_TARGET
-#undef KERNEL_VEC
-#undef KERNEL_LANES
-#undef KERNEL_ZERO
-#undef KERNEL_LOADQ
-#undef KERNEL_FMA
-#undef KERNEL_ADD
-#undef KERNEL_SUM
 
 #endif  // CSIMD_X86
 

@@ -1,79 +1,47 @@
-// The score kernel, written once and included once per (element type,
-// instruction set) by csimd.c. Not a header of the module's interface and
-// without an include guard on purpose.
+// The score kernels of one element type at both SIMD levels, from one function
+// body (csimd_scores_body.h). Included by csimd.c once per element type; not a
+// header of the module's interface and without an include guard on purpose.
 //
-// Four rows share each query load; two accumulators per row (eight chains),
-// each covering half of a step of 2 * KERNEL_LANES columns. Columns past the
-// last full step and rows past the last group of four are summed in scalar C
-// (KERNEL_DOT_TAIL for whole rows), so every level returns the same sums as
-// before the template for the same instruction set.
-//
-// Parameters, defined by the includer: the instruction set's (KERNEL_TARGET to
-// KERNEL_SUM) once per set, undefined by the includer after its last kernel; the
-// kernel's (the others) before each inclusion, undefined here at the end:
-//   KERNEL_NAME         the function's name
-//   KERNEL_TARGET       its target attribute (CSIMD_TARGET_…)
-//   KERNEL_ELEM         the matrix element type
-//   KERNEL_VEC          the float vector type (__m256, __m512)
-//   KERNEL_LANES        floats per vector
-//   KERNEL_ZERO()       a zero vector
-//   KERNEL_LOADQ(p)     KERNEL_LANES query floats from p
-//   KERNEL_LOADM(p)     KERNEL_LANES matrix elements from p, as floats
-//   KERNEL_FMA(a, b, c) a * b + c, fused
-//   KERNEL_ADD(a, b)    a + b
-//   KERNEL_SUM(v)       the horizontal sum of v
-//   KERNEL_TO_F32(x)    one matrix element as a float
-//   KERNEL_DOT_TAIL     the scalar dot product (row, query, d) for leftover rows
-//   KERNEL_SCALED       1: out[r] = scales[r] * dot; 0: out[r] = dot (scales unused)
+// The includer defines, and this file undefines at the end:
+//   KERNEL_NAME_AVX2, KERNEL_NAME_AVX512    the two functions' names
+//   KERNEL_LOADM_AVX2, KERNEL_LOADM_AVX512  8 or 16 matrix elements from p, as floats
+//   KERNEL_ELEM                             the matrix element type
+//   KERNEL_TO_F32(x)                        one matrix element as a float
+//   KERNEL_DOT_TAIL                         the scalar dot product for leftover rows
+//   KERNEL_SCALED                           1: out[r] = scales[r] * dot; 0: out[r] = dot
+// Each function takes (m, scales, rows, d, q, out); `scales` is unused when unscaled.
 
-#if KERNEL_SCALED
-#define KERNEL_OUT(r, s) (scales[r] * (s))
-#else
-#define KERNEL_OUT(r, s) (s)
-#endif
+// AVX2 + FMA, 16 columns per step.
+#define KERNEL_TARGET CSIMD_TARGET_AVX2
+#define KERNEL_VEC __m256
+#define KERNEL_LANES 8
+#define KERNEL_ZERO _mm256_setzero_ps
+#define KERNEL_LOADQ _mm256_loadu_ps
+#define KERNEL_FMA _mm256_fmadd_ps
+#define KERNEL_ADD _mm256_add_ps
+#define KERNEL_SUM csimd_hsum256
+#define KERNEL_NAME KERNEL_NAME_AVX2
+#define KERNEL_LOADM KERNEL_LOADM_AVX2
+#include "csimd_scores_body.h"
 
-KERNEL_TARGET static void KERNEL_NAME(const KERNEL_ELEM *m, const float *scales, size_t rows,
-                                      size_t d, const float *q, float *out) {
-    (void)scales;
-    size_t vec = d / (2 * KERNEL_LANES) * (2 * KERNEL_LANES);
-    size_t r = 0;
-    for (; r + 4 <= rows; r += 4) {
-        const KERNEL_ELEM *p0 = m + r * d, *p1 = p0 + d, *p2 = p1 + d, *p3 = p2 + d;
-        KERNEL_VEC a0 = KERNEL_ZERO(), a1 = KERNEL_ZERO();
-        KERNEL_VEC a2 = KERNEL_ZERO(), a3 = KERNEL_ZERO();
-        KERNEL_VEC b0 = KERNEL_ZERO(), b1 = KERNEL_ZERO();
-        KERNEL_VEC b2 = KERNEL_ZERO(), b3 = KERNEL_ZERO();
-        for (size_t j = 0; j < vec; j += 2 * KERNEL_LANES) {
-            KERNEL_VEC x = KERNEL_LOADQ(q + j), y = KERNEL_LOADQ(q + j + KERNEL_LANES);
-            a0 = KERNEL_FMA(KERNEL_LOADM(p0 + j), x, a0);
-            a1 = KERNEL_FMA(KERNEL_LOADM(p1 + j), x, a1);
-            a2 = KERNEL_FMA(KERNEL_LOADM(p2 + j), x, a2);
-            a3 = KERNEL_FMA(KERNEL_LOADM(p3 + j), x, a3);
-            b0 = KERNEL_FMA(KERNEL_LOADM(p0 + j + KERNEL_LANES), y, b0);
-            b1 = KERNEL_FMA(KERNEL_LOADM(p1 + j + KERNEL_LANES), y, b1);
-            b2 = KERNEL_FMA(KERNEL_LOADM(p2 + j + KERNEL_LANES), y, b2);
-            b3 = KERNEL_FMA(KERNEL_LOADM(p3 + j + KERNEL_LANES), y, b3);
-        }
-        float s0 = KERNEL_SUM(KERNEL_ADD(a0, b0));
-        float s1 = KERNEL_SUM(KERNEL_ADD(a1, b1));
-        float s2 = KERNEL_SUM(KERNEL_ADD(a2, b2));
-        float s3 = KERNEL_SUM(KERNEL_ADD(a3, b3));
-        for (size_t j = vec; j < d; j++) {
-            s0 += KERNEL_TO_F32(p0[j]) * q[j];
-            s1 += KERNEL_TO_F32(p1[j]) * q[j];
-            s2 += KERNEL_TO_F32(p2[j]) * q[j];
-            s3 += KERNEL_TO_F32(p3[j]) * q[j];
-        }
-        out[r] = KERNEL_OUT(r, s0); out[r + 1] = KERNEL_OUT(r + 1, s1);
-        out[r + 2] = KERNEL_OUT(r + 2, s2); out[r + 3] = KERNEL_OUT(r + 3, s3);
-    }
-    for (; r < rows; r++) out[r] = KERNEL_OUT(r, KERNEL_DOT_TAIL(m + r * d, q, d));
-}
+// AVX-512 F + BW, 32 columns per step.
+#define KERNEL_TARGET CSIMD_TARGET_AVX512
+#define KERNEL_VEC __m512
+#define KERNEL_LANES 16
+#define KERNEL_ZERO _mm512_setzero_ps
+#define KERNEL_LOADQ _mm512_loadu_ps
+#define KERNEL_FMA _mm512_fmadd_ps
+#define KERNEL_ADD _mm512_add_ps
+#define KERNEL_SUM _mm512_reduce_add_ps
+#define KERNEL_NAME KERNEL_NAME_AVX512
+#define KERNEL_LOADM KERNEL_LOADM_AVX512
+#include "csimd_scores_body.h"
 
-#undef KERNEL_OUT
-#undef KERNEL_NAME
+#undef KERNEL_NAME_AVX2
+#undef KERNEL_NAME_AVX512
+#undef KERNEL_LOADM_AVX2
+#undef KERNEL_LOADM_AVX512
 #undef KERNEL_ELEM
-#undef KERNEL_LOADM
 #undef KERNEL_TO_F32
 #undef KERNEL_DOT_TAIL
 #undef KERNEL_SCALED
