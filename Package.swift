@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
         .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
         .target(name: "OCR", dependencies: ["CTesseract", "PicseekCore"]),
-        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers"]),
+        .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers", "ModelFiles"]),
         .target(
             name: "Store",
             dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -72,8 +72,10 @@ let package = Package(
             name: "Tokenizers",
             exclude: ["Resources/README.md"],
             resources: [.copy("Resources/chinese-clip-vocab.txt")]),
+        // Model files: safetensors headers, memory maps, dtypes, Hugging Face config.json.
+        .target(name: "ModelFiles", dependencies: ["PicseekCore"]),
         // Model registry, fetch over HTTPS (URLSession), PyTorch/safetensors import.
-        .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers"]),
+        .target(name: "ModelHub", dependencies: ["PicseekCore", "Tokenizers", "ModelFiles"]),
         .target(
             name: "Library",
             dependencies: ["Store", "Tensor", "PicseekCore"]),
@@ -127,8 +129,9 @@ let package = Package(
             name: "TokenizersTests", dependencies: ["Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelHubTests", dependencies: ["ModelHub", "PicseekCore"],
+            name: "ModelHubTests", dependencies: ["ModelHub", "ModelFiles", "PicseekCore"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles"]),
         .testTarget(name: "CellsTests", dependencies: ["Cells"]),
         .testTarget(
             name: "BenchmarksTests",

@@ -269,18 +269,68 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int scale_denom,
     return CJPEG_OK;
 }
 
-int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
-                 int quality, int progressive, uint8_t **out, size_t *out_size,
-                 char msg[CJPEG_MSG_LEN]) {
-    if (pixels == NULL || out == NULL || out_size == NULL || width <= 0 ||
-        height <= 0 || (components != 1 && components != 3)) {
+// A growable memory destination of our own (not jpeg_mem_dest, whose current
+// buffer is private to libjpeg), so the bytes written so far can be freed when
+// libjpeg jumps out on an error.
+typedef struct {
+    struct jpeg_destination_mgr pub;
+    uint8_t *data;    // malloc'd; grows by doubling
+    size_t capacity;
+} mem_dest;
+
+static void dest_init(j_compress_ptr c) {
+    mem_dest *dest = (mem_dest *)c->dest;
+    dest->pub.next_output_byte = dest->data;
+    dest->pub.free_in_buffer = dest->capacity;
+}
+
+// Called when the whole buffer is full.
+static boolean dest_empty(j_compress_ptr c) {
+    mem_dest *dest = (mem_dest *)c->dest;
+    size_t grown = dest->capacity * 2;
+    uint8_t *data = grown > dest->capacity ? realloc(dest->data, grown) : NULL;
+    if (data == NULL) ERREXIT1(c, JERR_OUT_OF_MEMORY, 10);
+    dest->pub.next_output_byte = data + dest->capacity;
+    dest->pub.free_in_buffer = grown - dest->capacity;
+    dest->data = data;
+    dest->capacity = grown;
+    return TRUE;
+}
+
+static void dest_term(j_compress_ptr c) { (void)c; }
+
+int cjpeg_encode(const uint8_t *pixels, int width, int height, int colorspace, int quality,
+                 int progressive, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]) {
+    int components;
+    switch (colorspace) {
+    case CJPEG_CS_GRAY: components = 1; break;
+    case CJPEG_CS_RGB: components = 3; break;
+    case CJPEG_CS_CMYK: case CJPEG_CS_YCCK: components = 4; break;
+    default: components = 0; break;
+    }
+    if (pixels == NULL || out == NULL || out_size == NULL || width <= 0 || height <= 0 ||
+        components == 0) {
         copy_msg(msg, "invalid encode arguments");
         return CJPEG_ERR_ARGUMENT;
     }
+    // On the heap, set before setjmp and never reassigned, so it is still valid after a
+    // longjmp; libjpeg changes only what it points to.
+    mem_dest *const dest = calloc(1, sizeof *dest);
+    uint8_t *const first = malloc(4096);
+    if (dest == NULL || first == NULL) {
+        free(dest);
+        free(first);
+        copy_msg(msg, "out of memory for the encoded image");
+        return CJPEG_ERR_NO_MEMORY;
+    }
+    dest->data = first;
+    dest->capacity = 4096;
+    dest->pub.init_destination = dest_init;
+    dest->pub.empty_output_buffer = dest_empty;
+    dest->pub.term_destination = dest_term;
+
     struct jpeg_compress_struct c;
     error_mgr err;
-    unsigned char *volatile buffer = NULL;
-    unsigned long length = 0;
     memset(&err, 0, sizeof err);
     c.err = jpeg_std_error(&err.pub);
     err.pub.error_exit = on_error_exit;
@@ -289,17 +339,19 @@ int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
     if (setjmp(err.jump)) {
         copy_msg(msg, err.message);
         jpeg_destroy_compress(&c);
-        free(buffer);
+        free(dest->data);
+        free(dest);
         return CJPEG_ERR_DECODE;
     }
     jpeg_create_compress(&c);
-    unsigned char *buf = NULL;
-    jpeg_mem_dest(&c, &buf, &length);
+    c.dest = &dest->pub;
     c.image_width = (JDIMENSION)width;
     c.image_height = (JDIMENSION)height;
     c.input_components = components;
-    c.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    c.in_color_space = components == 1 ? JCS_GRAYSCALE : components == 3 ? JCS_RGB : JCS_CMYK;
     jpeg_set_defaults(&c);
+    // Both four-component colour spaces get an Adobe APP14 marker from libjpeg.
+    if (components == 4) jpeg_set_colorspace(&c, colorspace == CJPEG_CS_YCCK ? JCS_YCCK : JCS_CMYK);
     jpeg_set_quality(&c, quality, TRUE);
     if (progressive) jpeg_simple_progression(&c);
     jpeg_start_compress(&c, TRUE);
@@ -309,56 +361,10 @@ int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
         jpeg_write_scanlines(&c, &r, 1);
     }
     jpeg_finish_compress(&c);
-    buffer = buf;
     jpeg_destroy_compress(&c);
-    *out = buffer;
-    *out_size = (size_t)length;
-    return CJPEG_OK;
-}
-
-int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
-                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]) {
-    if (pixels == NULL || out == NULL || out_size == NULL || width <= 0 || height <= 0) {
-        copy_msg(msg, "invalid encode arguments");
-        return CJPEG_ERR_ARGUMENT;
-    }
-    struct jpeg_compress_struct c;
-    error_mgr err;
-    memset(&err, 0, sizeof err);
-    c.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = on_error_exit;
-    err.pub.emit_message = on_emit_message;
-    err.pub.output_message = on_output_message;
-    unsigned char *volatile buffer = NULL;
-    unsigned long length = 0;
-    if (setjmp(err.jump)) {
-        copy_msg(msg, err.message);
-        jpeg_destroy_compress(&c);
-        free(buffer);
-        return CJPEG_ERR_DECODE;
-    }
-    jpeg_create_compress(&c);
-    unsigned char *buf = NULL;
-    jpeg_mem_dest(&c, &buf, &length);
-    c.image_width = (JDIMENSION)width;
-    c.image_height = (JDIMENSION)height;
-    c.input_components = 4;
-    c.in_color_space = JCS_CMYK;
-    jpeg_set_defaults(&c);
-    // Both colour spaces get an Adobe APP14 marker from libjpeg.
-    jpeg_set_colorspace(&c, ycck ? JCS_YCCK : JCS_CMYK);
-    jpeg_set_quality(&c, quality, TRUE);
-    jpeg_start_compress(&c, TRUE);
-    size_t stride = (size_t)width * 4;
-    while (c.next_scanline < c.image_height) {
-        JSAMPROW r = (JSAMPROW)(pixels + (size_t)c.next_scanline * stride);
-        jpeg_write_scanlines(&c, &r, 1);
-    }
-    jpeg_finish_compress(&c);
-    buffer = buf;
-    jpeg_destroy_compress(&c);
-    *out = buffer;
-    *out_size = (size_t)length;
+    *out = dest->data;
+    *out_size = dest->capacity - dest->pub.free_in_buffer;
+    free(dest);
     return CJPEG_OK;
 }
 

@@ -10,24 +10,13 @@
 // accumulators. (Splitting the inner dimension into blocks, with the outputs
 // reloaded per block, measured slower for many rows.)
 #include "csimd_gemm_bf16.h"
-
-#include <string.h>
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CSIMD_BF16_X86 1
-#include <immintrin.h>
-#endif
+#include "csimd_internal.h"
 
 #define PANEL CSIMD_BF16_PANEL
 #define MC_ROWS 48
 #define MR 12
 
-uint16_t csimd_bf16_round(float value) {
-    uint32_t bits;
-    memcpy(&bits, &value, sizeof bits);
-    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((bits >> 16) | 0x40u);  // quiet NaN
-    return (uint16_t)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
-}
+uint16_t csimd_bf16_round(float value) { return csimd_f32_to_bf16(value); }
 
 size_t csimd_bf16_row_count(size_t k) { return (k + 1) / 2 * 2; }
 
@@ -49,10 +38,10 @@ void csimd_bf16_pack_weights(const float *w, size_t n, size_t k, uint16_t *packe
     }
 }
 
-#ifdef CSIMD_BF16_X86
+#ifdef CSIMD_X86
 
-#define BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
-#define INLINE static inline __attribute__((always_inline))
+#define BF16 CSIMD_TARGET_BF16
+#define INLINE CSIMD_INLINE
 
 int csimd_bf16_gemm_supported(void) {
     static int cached = -1;  // every thread computes the same value
@@ -66,18 +55,6 @@ int csimd_bf16_gemm_supported(void) {
     return supported;
 }
 
-// 16 floats to bfloat16 with the same rounding as csimd_bf16_round.
-BF16 INLINE __m256i round16(__m512 v) {
-    __m512i bits = _mm512_castps_si512(v);
-    __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-    __m512i rounded = _mm512_srli_epi32(
-        _mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))), 16);
-    __m512i magnitude = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
-    __mmask16 nan = _mm512_cmpgt_epu32_mask(magnitude, _mm512_set1_epi32(0x7F800000));
-    __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(0x40));
-    return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
-}
-
 BF16 static void convert_rows_avx512(const float *x, size_t rows, size_t k, size_t ldx, uint16_t *xb) {
     size_t kk = csimd_bf16_row_count(k);
     for (size_t r = 0; r < rows; r++) {
@@ -85,7 +62,7 @@ BF16 static void convert_rows_avx512(const float *x, size_t rows, size_t k, size
         uint16_t *dst = xb + r * kk;
         size_t j = 0;
         for (; j + 16 <= k; j += 16)
-            _mm256_storeu_si256((__m256i *)(dst + j), round16(_mm512_loadu_ps(src + j)));
+            _mm256_storeu_si256((__m256i *)(dst + j), csimd_f32x16_to_bf16(_mm512_loadu_ps(src + j)));
         for (; j < k; j++) dst[j] = csimd_bf16_round(src[j]);
         if (kk > k) dst[k] = 0;
     }
@@ -167,7 +144,7 @@ int csimd_bf16_gemm_supported(void) { return 0; }
 #endif
 
 void csimd_bf16_convert_rows(const float *x, size_t rows, size_t k, size_t ldx, uint16_t *xb) {
-#ifdef CSIMD_BF16_X86
+#ifdef CSIMD_X86
     if (csimd_bf16_gemm_supported()) {
         convert_rows_avx512(x, rows, k, ldx, xb);
         return;
@@ -184,7 +161,7 @@ void csimd_bf16_gemm(const uint16_t *xb, size_t rows, size_t k, const uint16_t *
                      size_t o_begin, size_t o_end, float *y, size_t ldy, int accumulate) {
     if (o_end > n) o_end = n;
     if (rows == 0 || o_begin >= o_end) return;
-#ifdef CSIMD_BF16_X86
+#ifdef CSIMD_X86
     if (csimd_bf16_gemm_supported()) gemm_avx512(xb, rows, k, packed, o_begin, o_end, y, ldy, accumulate);
 #else
     (void)xb; (void)k; (void)packed; (void)y; (void)ldy; (void)accumulate;

@@ -8,13 +8,9 @@
 // from L1/L2 for the following input-row tiles.
 #include "csimd_linear.h"
 #include "csimd.h"
+#include "csimd_internal.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CSIMD_LINEAR_X86 1
-#include <immintrin.h>
-#endif
-
-#define INLINE static inline __attribute__((always_inline))
+#define INLINE CSIMD_INLINE
 
 static inline void store(float *p, float v, int accumulate) {
     if (accumulate) *p += v; else *p = v;
@@ -51,19 +47,11 @@ static void linear_scalar(const float *x, size_t rows, size_t k, size_t ldx,
     }
 }
 
-#ifdef CSIMD_LINEAR_X86
+#ifdef CSIMD_X86
 
 // MARK: AVX2 + FMA
 
-#define AVX2 __attribute__((target("avx2,fma")))
-
-AVX2 INLINE float hsum256(__m256 v) {
-    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    __m128 s = _mm_add_ps(lo, hi);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#define AVX2 CSIMD_TARGET_AVX2
 
 // MR (<= 4) input rows times NR (<= 3) weight rows: at most 12 accumulators,
 // NR weight loads and MR input loads per 8 columns. Called with constant
@@ -87,7 +75,7 @@ AVX2 INLINE void tile_avx2(const float *x, size_t ldx, int mr, const float *w, s
         const float *xr = x + (size_t)r * ldx;
         for (int n = 0; n < nr; n++) {
             const float *wn = w + (size_t)n * k;
-            float s = hsum256(acc[r][n]);
+            float s = csimd_hsum256(acc[r][n]);
             for (size_t j = vec; j < k; j++) s += xr[j] * wn[j];
             store(y + (size_t)r * ldy + n, s, accumulate);
         }
@@ -120,7 +108,7 @@ AVX2 static void linear_avx2(const float *x, size_t rows, size_t k, size_t ldx,
 
 // MARK: AVX-512F
 
-#define AVX512 __attribute__((target("avx512f")))
+#define AVX512 CSIMD_TARGET_AVX512F
 
 // MR (<= 4) input rows times NR (<= 4) weight rows, 16 columns per step; the
 // column tail uses a masked load so no scalar loop is needed.
@@ -193,7 +181,7 @@ void csimd_linear_f32(int level, const float *x, size_t rows, size_t k, size_t l
                       float *y, size_t ldy, int accumulate) {
     if (level < 0) level = csimd_best_level();
     if (rows == 0 || o_begin >= o_end) return;
-#ifdef CSIMD_LINEAR_X86
+#ifdef CSIMD_X86
     if (level == CSIMD_AVX512) {
         linear_avx512(x, rows, k, ldx, w, o_begin, o_end, y, ldy, accumulate);
         return;

@@ -70,3 +70,21 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         return TerminalSafe.escape(path) + ": " + text
     }
 }
+
+extension ImageError {
+    /// The photo-reading form of a `FileReadError`: the reason alone, as the C library
+    /// words it, beside the path.
+    init(reading error: FileReadError, path: String) {
+        switch error {
+        case .system(_, _, let code):
+            self = .unreadable(path: path, reason: FileRead.errorText(code))
+        case .notRegular(_, .directory):
+            self = .unreadable(path: path, reason: "is a directory")
+        case .notRegular:
+            self = .unreadable(path: path, reason: "not a regular file")
+        case .tooLarge(_, let size, let limit):
+            self = .unreadable(
+                path: path, reason: "file is \(size) bytes, above the limit of \(limit)")
+        }
+    }
+}

@@ -47,9 +47,17 @@ public struct ImagePipeline: Sendable {
         return (thumbnail(of: photo.image), photo.metadata)
     }
 
-    /// Reads a whole file with `FileReader`, within `maxFileBytes`.
+    /// Reads a whole regular file with `FileRead`, within `maxFileBytes`. Directories,
+    /// FIFOs and devices are refused without being read, so nothing can hang.
     public func readFile(_ path: String) throws(ImageError) -> [UInt8] {
-        try FileReader.contents(of: path, limit: maxFileBytes)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileRead.contents(of: path, limit: Int64(maxFileBytes)).bytes
+        } catch {
+            throw ImageError(reading: error, path: path)
+        }
+        guard !bytes.isEmpty else { throw .empty(path: path) }
+        return bytes
     }
 
     /// An upright decoded image with its metadata.

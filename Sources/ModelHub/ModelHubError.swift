@@ -1,4 +1,6 @@
 import Foundation
+import ModelFiles
+import PicseekCore
 
 /// Everything that can go wrong while fetching, importing, reading or choosing a model.
 ///
@@ -92,6 +94,40 @@ public enum ModelHubError: Error, Equatable, CustomStringConvertible, LocalizedE
     }
 
     public var errorDescription: String? { description }
+}
+
+extension ModelHubError {
+    /// A `FileReadError` as an I/O error on `path`: the C library's text, or what the
+    /// path is when it is not a regular file.
+    init(reading error: FileReadError, path: String) {
+        switch error {
+        case .system(_, _, let code): self = .io(path: path, reason: errnoText(code))
+        case .notRegular: self = .io(path: path, reason: "not a regular file")
+        case .tooLarge: self = .io(path: path, reason: error.reason)
+        }
+    }
+}
+
+extension ModelHubError {
+    /// A `ModelFileError` as the `ModelHubError` with the same message.
+    init(_ error: ModelFileError) {
+        switch error {
+        case .io(let path, let reason): self = .io(path: path, reason: reason)
+        case .badSafetensors(let file, let reason):
+            self = .badSafetensors(file: file, reason: reason)
+        case .outOfBounds(let file, let reason): self = .badCheckpoint(file: file, reason: reason)
+        case .badConfig(let file, let reason): self = .badConfig(file: file, reason: reason)
+        }
+    }
+
+    /// Runs `body`, turning a `ModelFileError` it throws into the matching `ModelHubError`.
+    static func mappingFileErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelFileError {
+            throw ModelHubError(error)
+        }
+    }
 }
 
 /// The text of a C `errno`, e.g. "no space left on device".

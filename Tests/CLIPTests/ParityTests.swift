@@ -124,17 +124,6 @@ struct ParityTests {
         #expect(a == again)
     }
 
-    @Test("half and bfloat16 bits convert to the right floats")
-    func halfPrecision() {
-        #expect(HalfPrecision.float(fromHalf: 0x3C00) == 1)
-        #expect(HalfPrecision.float(fromHalf: 0xC000) == -2)
-        #expect(HalfPrecision.float(fromHalf: 0x0001) == Float(sign: .plus, exponent: -24, significand: 1))
-        #expect(HalfPrecision.float(fromHalf: 0x7BFF) == 65504)
-        #expect(HalfPrecision.float(fromHalf: 0x7C00) == .infinity)
-        #expect(HalfPrecision.float(fromBFloat16: 0x3F80) == 1)
-        #expect(HalfPrecision.float(fromBFloat16: 0xC040) == -3)
-    }
-
     @Test("bad token ids and wrong pixel counts are rejected with typed errors")
     func badInputs() throws {
         let model = try ClipModel(directory: try Fixture("odd70").directory)

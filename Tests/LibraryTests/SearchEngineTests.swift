@@ -187,6 +187,40 @@ struct SearchEngineTests {
         }
     }
 
+    @Test("an image term naming a FIFO fails at once with a clear error, not waiting for a writer")
+    func fifoImageTerm() throws {
+        let f = try captionedLibrary()
+        let path = f.tree.rootString + "/pipe.jpg"
+        #expect(mkfifo(path, 0o644) == 0)
+        let engine = SearchEngine(
+            store: f.store, embedder: f.embedder, processor: Fakes.processor, templates: .none)
+        let outcome = Locked<Result<[SearchHit], any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.value = Result {
+                try engine.search(SearchRequest(query: .terms([QueryTerm(.image(path: path))])))
+            }
+            done.signal()
+        }.start()
+        if done.wait(timeout: .now() + 10) == .timedOut {
+            // Release a reader blocked in open(2) so the thread can end, then fail.
+            let writer = open(path, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            Issue.record("reading the FIFO did not return within 10 s")
+            return
+        }
+        guard case .failure(let error)? = outcome.value else {
+            Issue.record("expected an error, got \(String(describing: outcome.value))")
+            return
+        }
+        guard case .badImageTerm(let shown, let reason)? = error as? SearchError else {
+            Issue.record("expected badImageTerm, got \(error)")
+            return
+        }
+        #expect(shown == path)
+        #expect(reason == "not a regular file")
+    }
+
     @Test("the engine reloads its matrix when the index changes, and only then")
     func refresh() throws {
         let f = try captionedLibrary()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ModelHub
+import ModelFiles
 
 @Suite("Checkpoint import")
 struct CheckpointImportTests {

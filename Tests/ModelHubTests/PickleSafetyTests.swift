@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ModelHub
+import ModelFiles
 
 /// Hand-made pickles: executing them with Python's pickle would run `touch MARKER`.
 @Suite("Pickle safety")

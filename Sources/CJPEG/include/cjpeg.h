@@ -57,17 +57,14 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int scale_denom,
                      int *height, cjpeg_info *info, uint8_t **exif,
                      size_t *exif_size, char msg[CJPEG_MSG_LEN]);
 
-/// Encodes packed 8-bit RGB (or grey when components == 1) as a baseline JPEG.
-/// `*out` is malloc'd; release it with cjpeg_free. Used by tests and tools.
-int cjpeg_encode(const uint8_t *pixels, int width, int height, int components,
-                 int quality, int progressive, uint8_t **out, size_t *out_size,
-                 char msg[CJPEG_MSG_LEN]);
-
-/// Encodes packed 8-bit CMYK as a CMYK (ycck == 0) or YCCK JPEG with an Adobe
-/// marker; the samples are written as given (pass inverted values for the Adobe
-/// convention). `*out` is malloc'd; release it with cjpeg_free. For tests and tools.
-int cjpeg_encode_cmyk(const uint8_t *pixels, int width, int height, int quality,
-                      int ycck, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]);
+/// Encodes packed 8-bit samples as a JPEG. `colorspace` says what they are:
+/// CJPEG_CS_GRAY (1 per pixel), CJPEG_CS_RGB (3 per pixel, stored as YCbCr), or
+/// CJPEG_CS_CMYK / CJPEG_CS_YCCK (4 CMYK samples per pixel, written as given, so pass
+/// inverted values for the Adobe convention, stored as CMYK or YCCK with an Adobe
+/// marker). `*out` is malloc'd; release it with cjpeg_free. Nothing is left allocated
+/// when it fails. Used by tests and tools.
+int cjpeg_encode(const uint8_t *pixels, int width, int height, int colorspace, int quality,
+                 int progressive, uint8_t **out, size_t *out_size, char msg[CJPEG_MSG_LEN]);
 
 void cjpeg_free(void *p);
 

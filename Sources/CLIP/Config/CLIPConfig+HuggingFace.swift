@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 import PicseekCore
 import Tensor
 
@@ -7,18 +8,22 @@ extension CLIPConfig {
     /// `vision_config`, `projection_dim`; the older `*_config_dict` keys are accepted).
     /// Keys a file omits take the Hugging Face class defaults, as `from_pretrained` does.
     public static func huggingFace(json data: Data, file: String = "config.json") throws(WeightsError) -> CLIPConfig {
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let source: HuggingFaceConfig
+        do {
+            source = try HuggingFaceConfig(json: data, file: file)
+        } catch {
             throw .badConfig(file: file, key: "(root)", reason: "not a JSON object")
         }
-        if let type = root["model_type"] as? String, type != "chinese_clip" {
+        let root = source.root
+        if let type = source.modelType, type != "chinese_clip" {
             throw .badConfig(
                 file: file, key: "model_type",
                 reason: "\(type) is not supported (picseek runs chinese_clip folders, and OpenCLIP "
                     + "folders with open_clip_config.json)")
         }
         let reader = JSONReader(file: file)
-        let textDict = (root["text_config"] as? [String: Any]) ?? (root["text_config_dict"] as? [String: Any]) ?? [:]
-        let visionDict = (root["vision_config"] as? [String: Any]) ?? (root["vision_config_dict"] as? [String: Any]) ?? [:]
+        let textDict = source.sectionOrLegacy("text_config") ?? [:]
+        let visionDict = source.sectionOrLegacy("vision_config") ?? [:]
         let t = reader.scope(textDict, "text_config")
         let v = reader.scope(visionDict, "vision_config")
 
@@ -80,9 +85,13 @@ extension PreprocessSpec {
     /// `do_center_crop` is false (Chinese-CLIP), shortest side + centre crop to
     /// `crop_size` otherwise; `image_mean`/`image_std` default to OpenAI's.
     public static func huggingFace(json data: Data, file: String = "preprocessor_config.json") throws(WeightsError) -> PreprocessSpec {
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let source: HuggingFaceConfig
+        do {
+            source = try HuggingFaceConfig(json: data, file: file)
+        } catch {
             throw .badConfig(file: file, key: "(root)", reason: "not a JSON object")
         }
+        let root = source.root
         func side(_ key: String) throws(WeightsError) -> Int? {
             guard let value = root[key] else { return nil }
             if let n = value as? NSNumber { return n.intValue }

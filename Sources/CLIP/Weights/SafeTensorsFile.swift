@@ -1,5 +1,6 @@
-import PicseekCore
 import Foundation
+import ModelFiles
+import PicseekCore
 
 /// A `.safetensors` file, memory-mapped read-only.
 ///
@@ -27,7 +28,9 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
     /// SHA-256 (hex) of the header bytes followed by the decimal file size.
     public let fingerprint: String
 
-    private let base: UnsafeMutableRawPointer?
+    /// The mapped file; tensors point into it while this object lives.
+    private let file: MappedFile
+    private let base: UnsafeRawPointer?
     private let dataStart: Int
     private let lock = NSLock()
     private var converted: [String: UnsafeMutablePointer<Float>] = [:]
@@ -36,43 +39,53 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
     public init(path: String) throws(WeightsError) {
         let name = (path as NSString).lastPathComponent
         fileName = name
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw .unreadable(file: path, reason: String(cString: strerror(errno)))
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            switch error {
+            case .io(_, let reason), .badSafetensors(_, let reason), .outOfBounds(_, let reason),
+                .badConfig(_, let reason):
+                throw .unreadable(file: path, reason: reason)
+            }
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw .unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .unreadable(file: path, reason: "not a regular file")
-        }
-        let size = Int(info.st_size)
+        let size = file.count
         fileSize = size
-        guard size >= 8 else {
-            throw .badHeader(file: name, reason: "file has \(size) bytes, fewer than the 8-byte header length")
-        }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw .unreadable(file: path, reason: "mmap failed: " + String(cString: strerror(errno)))
+        guard size >= 8, let whole = try? file.bytes(0..<size), let mapped = whole.baseAddress
+        else {
+            throw .badHeader(
+                file: name, reason: "file has \(size) bytes, fewer than the 8-byte header length")
         }
         base = mapped
         var headerLength: UInt64 = 0
-        withUnsafeMutableBytes(of: &headerLength) { $0.copyMemory(from: UnsafeRawBufferPointer(start: mapped, count: 8)) }
+        withUnsafeMutableBytes(of: &headerLength) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: mapped, count: 8))
+        }
         headerLength = UInt64(littleEndian: headerLength)
-        guard headerLength <= UInt64(size - 8), headerLength <= 100_000_000 else {
-            munmap(mapped, size)
+        guard headerLength <= UInt64(size - 8),
+            headerLength <= UInt64(SafetensorsHeader.maxHeaderSize)
+        else {
             throw .badHeader(
-                file: name, reason: "header length \(headerLength) exceeds the file size \(size) minus 8")
+                file: name,
+                reason: "header length \(headerLength) exceeds the file size \(size) minus 8")
         }
         let n = Int(headerLength)
         dataStart = 8 + n
         let headerData = Data(bytes: mapped + 8, count: n)
         do {
-            entries = try Self.parseHeader(headerData, file: name)
+            let parsed = try SafetensorsHeader.entries(json: headerData, file: name)
+            var entries: [String: Entry] = [:]
+            for e in parsed.entries {
+                entries[e.name] = Entry(
+                    dtype: e.dtype, shape: e.shape, begin: e.dataRange.lowerBound,
+                    end: e.dataRange.upperBound)
+            }
+            self.entries = entries
         } catch {
-            munmap(mapped, size)
-            throw error
+            switch error {
+            case .badSafetensors(_, let reason), .io(_, let reason), .outOfBounds(_, let reason),
+                .badConfig(_, let reason):
+                throw .badHeader(file: name, reason: reason)
+            }
         }
         var digest = SHA256()
         digest.update(UnsafeRawBufferPointer(start: mapped, count: 8 + n))
@@ -82,36 +95,6 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
 
     deinit {
         for p in converted.values { p.deallocate() }
-        if let base { munmap(base, fileSize) }
-    }
-
-    static func parseHeader(_ data: Data, file: String) throws(WeightsError) -> [String: Entry] {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw .badHeader(file: file, reason: "header is not valid JSON")
-        }
-        guard let dict = object as? [String: Any] else {
-            throw .badHeader(file: file, reason: "header is not a JSON object")
-        }
-        var entries: [String: Entry] = [:]
-        for (key, value) in dict where key != "__metadata__" {
-            guard let fields = value as? [String: Any],
-                let dtype = fields["dtype"] as? String,
-                let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                (fields["shape"] as? [Any])?.count == shape.count,
-                let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                offsets.count == 2
-            else {
-                throw .badHeader(file: file, reason: "entry \(key) lacks dtype, shape or data_offsets")
-            }
-            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] < 1 << 50, shape.allSatisfy({ $0 >= 0 }) else {
-                throw .badHeader(file: file, reason: "entry \(key) has invalid offsets \(offsets) or shape \(shape)")
-            }
-            entries[key] = Entry(dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
-        }
-        return entries
     }
 
     public func contains(_ name: String) -> Bool { entries[name] != nil }
@@ -148,7 +131,7 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
             throw .truncated(name: name, end: dataStart + entry.end, fileSize: fileSize, file: fileName)
         }
         guard let base else { throw .unreadable(file: fileName, reason: "not mapped") }
-        let raw = UnsafeRawPointer(base + dataStart + entry.begin)
+        let raw = base + dataStart + entry.begin
         if entry.dtype == "F32", Int(bitPattern: raw) % MemoryLayout<Float>.alignment == 0 {
             return raw.assumingMemoryBound(to: Float.self)
         }

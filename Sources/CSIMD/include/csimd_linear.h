@@ -12,11 +12,7 @@
 
 #include <stddef.h>
 
-#ifndef CSIMD_SCALAR
-#define CSIMD_SCALAR 0
-#define CSIMD_AVX2 1    /* AVX2 + FMA */
-#define CSIMD_AVX512 2  /* AVX-512 F */
-#endif
+#include "csimd.h"  // CSIMD_SCALAR, CSIMD_AVX2, CSIMD_AVX512
 
 /// y[r*ldy + o] (=, or += when accumulate) dot(x[r*ldx ..], w[o*k ..]) over k
 /// for r < rows and o_begin <= o < o_end. `level` must be supported

@@ -141,7 +141,8 @@ public enum JPEG {
         var size = 0
         let code = pixels.withUnsafeBufferPointer { buf in
             cjpeg_encode(
-                buf.baseAddress, Int32(width), Int32(height), Int32(components),
+                buf.baseAddress, Int32(width), Int32(height),
+                components == 1 ? CJPEG_CS_GRAY : components == 3 ? CJPEG_CS_RGB : 0,
                 Int32(quality), progressive ? 1 : 0, &out, &size, &msg)
         }
         defer { cjpeg_free(out) }
@@ -153,7 +154,7 @@ public enum JPEG {
 
     /// Encodes packed CMYK samples (4 per pixel, stored as given) as a CMYK or
     /// YCCK JPEG with an Adobe marker. Used by tests and tools.
-    /// The corresponding C function is `cjpeg_encode_cmyk`.
+    /// The corresponding C function is `cjpeg_encode`.
     public static func encodeCMYK(
         _ samples: [UInt8], width: Int, height: Int, quality: Int = 95, ycck: Bool = false
     ) throws(JPEGError) -> [UInt8] {
@@ -164,9 +165,9 @@ public enum JPEG {
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         let code = samples.withUnsafeBufferPointer { buf in
-            cjpeg_encode_cmyk(
-                buf.baseAddress, Int32(width), Int32(height), Int32(quality), ycck ? 1 : 0,
-                &out, &size, &msg)
+            cjpeg_encode(
+                buf.baseAddress, Int32(width), Int32(height),
+                ycck ? CJPEG_CS_YCCK : CJPEG_CS_CMYK, Int32(quality), 0, &out, &size, &msg)
         }
         defer { cjpeg_free(out) }
         guard code == CJPEG_OK, let out else {

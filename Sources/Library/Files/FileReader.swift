@@ -4,7 +4,7 @@ import Store
 import Glibc
 #endif
 
-/// Reads whole files by raw path with POSIX calls.
+/// Reads whole photos by raw path (with `FileRead`), again when they change meanwhile.
 public enum FileReader {
     /// Reads the file and returns its bytes with the size and mtime of the
     /// open file (`fstat`), so the stamp always matches the bytes read.
@@ -28,42 +28,24 @@ public enum FileReader {
     private static func readOnce(
         _ path: [UInt8], limit: Int64
     ) throws(FileError) -> ([UInt8], FileStamp)? {
-        let fd = RawPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw .system(path: path, operation: "open", code: errno) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .system(path: path, operation: "stat", code: errno) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw .wrongKind(path: path, expected: "a regular file")
-        }
-        let size = Int64(st.st_size)
-        guard size <= limit else { throw .tooLarge(path: path, size: size, limit: limit) }
-        var bytes = [UInt8](repeating: 0, count: Int(size))
-        var filled = 0
-        while filled < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
+        let contents: FileRead.Contents
+        do {
+            contents = try FileRead.contents(of: path, limit: limit)
+        } catch {
+            switch error {
+            case .system(let path, let operation, let code):
+                throw .system(path: path, operation: operation, code: code)
+            case .notRegular(let path, _):
+                throw .wrongKind(path: path, expected: "a regular file")
+            case .tooLarge(let path, let size, let limit):
+                throw .tooLarge(path: path, size: size, limit: limit)
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(path: path, operation: "read", code: errno)
-            }
-            if n == 0 { break }  // the file shrank while we read it
-            filled += n
         }
-        var after = stat()
-        guard fstat(fd, &after) == 0 else {
-            throw .system(path: path, operation: "stat", code: errno)
-        }
-        if filled < bytes.count || after.st_size != st.st_size || mtimeNs(after) != mtimeNs(st) {
-            return nil
-        }
-        let stamp = FileStamp(path: path, size: Int64(filled), mtimeNs: mtimeNs(st))
-        return (bytes, stamp)
+        if contents.changedWhileReading { return nil }
+        let stamp = FileStamp(path: path, size: contents.size, mtimeNs: contents.mtimeNs)
+        return (contents.bytes, stamp)
     }
 
     /// Modification time of a `stat` result in nanoseconds.
-    static func mtimeNs(_ st: stat) -> Int64 {
-        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-    }
+    static func mtimeNs(_ st: stat) -> Int64 { FileRead.mtimeNs(st) }
 }

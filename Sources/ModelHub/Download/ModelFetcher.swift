@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+import ModelFiles
 
 /// `picseek model fetch`: downloads a registry model from a Hugging Face endpoint into
 /// `NAME.partial`, verifies every file, converts pickles to safetensors, and renames the
@@ -115,7 +116,7 @@ public struct ModelFetcher {
             }
         }
         let weights = partial + "/model.safetensors"
-        _ = try SafetensorsHeader.read(path: weights)
+        _ = try ModelHubError.mappingFileErrors { try SafetensorsHeader.read(path: weights) }
         if !files.contains(where: { $0.name == "model.safetensors" }) {
             let size = (try? fm.attributesOfItem(atPath: weights)[.size] as? NSNumber)?.int64Value ?? 0
             files.append(.init(name: "model.safetensors", bytes: size, sha256: nil))

@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+import ModelFiles
 
 /// One tensor to be written: its header entry and a function that writes its bytes.
 public struct TensorPayload {

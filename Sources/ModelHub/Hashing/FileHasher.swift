@@ -7,21 +7,12 @@ import PicseekCore
 public enum FileHasher {
     /// Returns the file's size and lowercase hex SHA-256.
     public static func sha256(path: String) throws -> (bytes: Int64, hex: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ModelHubError.io(path: path, reason: errnoText(errno)) }
-        defer { close(fd) }
         var hasher = SHA256()
-        var total: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 4 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ModelHubError.io(path: path, reason: errnoText(errno))
-            }
-            if n == 0 { break }
-            buffer.withUnsafeBufferPointer { hasher.update(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            total += Int64(n)
+        let total: Int64
+        do {
+            total = try FileRead.forEachChunk(of: path, chunkSize: 4 << 20) { hasher.update($0) }
+        } catch let error as FileReadError {
+            throw ModelHubError(reading: error, path: path)
         }
         return (total, hasher.finalizeHex())
     }

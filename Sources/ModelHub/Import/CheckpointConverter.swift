@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// Converts a `torch.save` checkpoint to `model.safetensors` once: Hugging Face names
 /// are kept, original Chinese-CLIP names are mapped (`ChineseCLIPNameMap`), OpenCLIP

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PicseekCore
 
 /// Puts a copy of a (possibly multi-gigabyte) file at a new path without reading it into
 /// memory: a hard link when both are on one file system, else a reflink (`FICLONE`),
@@ -14,33 +15,29 @@ enum FileCopy {
     @discardableResult
     static func place(_ source: String, at destination: String, allowHardLink: Bool = false) throws -> Method {
         if allowHardLink, link(source, destination) == 0 { return .hardLink }
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw ModelHubError.io(path: source, reason: errnoText(errno)) }
-        defer { close(input) }
-        let out = try OutputFile(finalPath: destination)
+        // FICLONE = _IOW(0x94, 9, int): share extents on btrfs/xfs.
+        let ficlone: UInt = 0x4004_9409
         do {
-            // FICLONE = _IOW(0x94, 9, int): share extents on btrfs/xfs.
-            let ficlone: UInt = 0x4004_9409
-            if ioctl(out.rawDescriptor, ficlone, input) == 0 {
-                try out.commit()
-                return .reflink
-            }
-            var buffer = [UInt8](repeating: 0, count: 4 << 20)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ModelHubError.io(path: source, reason: errnoText(errno))
+            return try FileRead.withOpenFile(source) { input, _ in
+                let out = try OutputFile(finalPath: destination)
+                do {
+                    if ioctl(out.rawDescriptor, ficlone, input) == 0 {
+                        try out.commit()
+                        return .reflink
+                    }
+                    _ = try FileRead.forEachChunk(of: source, chunkSize: 4 << 20) { chunk in
+                        try out.write(chunk)
+                        try out.flush()
+                    }
+                    try out.commit()
+                    return .streamed
+                } catch {
+                    out.discard()
+                    throw error
                 }
-                if n == 0 { break }
-                try buffer.withUnsafeBytes { try out.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                try out.flush()
             }
-            try out.commit()
-            return .streamed
-        } catch {
-            out.discard()
-            throw error
+        } catch let error as FileReadError {
+            throw ModelHubError(reading: error, path: source)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// `picseek model import`: turns a Hugging Face folder or a PyTorch checkpoint into an
 /// installed model folder (`config.json`, `preprocessor_config.json`, `vocab.txt`,
@@ -62,7 +63,9 @@ public struct ModelImporter {
             let weights = partial + "/model.safetensors"
             if isDir.boolValue, fm.fileExists(atPath: source + "/model.safetensors") {
                 let input = source + "/model.safetensors"
-                let header = try SafetensorsHeader.read(path: input)
+                let header = try ModelHubError.mappingFileErrors {
+                    try SafetensorsHeader.read(path: input)
+                }
                 let method = try FileCopy.place(input, at: weights, allowHardLink: true)
                 notes.append("model.safetensors: header verified (\(header.tensors.count) tensors), \(method.rawValue)")
                 shapes = Dictionary(uniqueKeysWithValues: header.tensors.map { ($0.name, $0.shape) })
@@ -86,7 +89,7 @@ public struct ModelImporter {
                 shapes = result.shapes
             }
             // Written files are verified by reading the header back.
-            _ = try SafetensorsHeader.read(path: weights)
+            _ = try ModelHubError.mappingFileErrors { try SafetensorsHeader.read(path: weights) }
             let isOpenCLIP = shapes.keys.contains { $0.hasPrefix("text.transformer.") }
             let family = isOpenCLIP ? "openclip-xlmr" : "chinese-clip"
             notes += try companionFiles(from: sourceFolder, copyConfig: isDir.boolValue, into: partial,

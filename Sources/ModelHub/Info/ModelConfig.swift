@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// The architecture numbers of a Hugging Face `config.json` (Chinese-CLIP layout), for
 /// `picseek model info` and the importer.
@@ -25,15 +26,11 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Reads `config.json` at `path`.
     public static func read(path: String) throws -> ModelConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelHubError.io(path: path, reason: "cannot read")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            throw ModelHubError.badConfig(file: path, reason: "not a JSON object")
-        }
+        let config = try ModelHubError.mappingFileErrors { try HuggingFaceConfig.read(path: path) }
+        let root = config.root
         func int(_ d: [String: Any], _ k: String) -> Int? { (d[k] as? NSNumber)?.intValue }
         func tower(_ key: String) -> Tower? {
-            guard let d = root[key] as? [String: Any] else { return nil }
+            guard let d = config.section(key) else { return nil }
             return Tower(
                 layers: int(d, "num_hidden_layers"), width: int(d, "hidden_size"),
                 heads: int(d, "num_attention_heads"), intermediate: int(d, "intermediate_size"),

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// What `picseek model info` reports about an installed model, read from its files.
 public struct ModelInfo: Sendable {
@@ -34,7 +35,9 @@ public struct ModelInfo: Sendable {
         self.model = model
         let folder = model.path
         let fm = FileManager.default
-        weights = try SafetensorsHeader.read(path: folder + "/model.safetensors")
+        weights = try ModelHubError.mappingFileErrors {
+            try SafetensorsHeader.read(path: folder + "/model.safetensors")
+        }
         config = fm.fileExists(atPath: folder + "/config.json") ? try ModelConfig.read(path: folder + "/config.json") : nil
         manifest = ModelManifest.read(folder: folder)
         preprocessing = ModelInfo.describePreprocessor(path: folder + "/preprocessor_config.json")

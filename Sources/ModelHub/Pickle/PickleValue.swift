@@ -1,3 +1,5 @@
+import ModelFiles
+
 /// A value built by `PickleReader`: only the shapes of data `torch.save` produces.
 ///
 /// Lists and dicts are reference boxes because pickle mutates them after

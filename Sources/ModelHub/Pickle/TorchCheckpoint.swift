@@ -1,3 +1,5 @@
+import ModelFiles
+
 /// A PyTorch checkpoint written by `torch.save` (zip format): its tensors, read without
 /// executing the pickle and without copying the storages (they stay memory-mapped).
 ///
@@ -10,7 +12,7 @@ public final class TorchCheckpoint {
 
     /// Opens and unpickles the checkpoint at `path`.
     public init(path: String) throws {
-        file = try MappedFile(path: path)
+        file = try ModelHubError.mappingFileErrors { try MappedFile(path: path) }
         guard ZipArchive.looksLikeZip(file) else {
             let legacy = file.count >= 2 ? (try? file.bytes(0..<2)).map { $0[0] == 0x80 } ?? false : false
             throw ModelHubError.badCheckpoint(
@@ -73,7 +75,7 @@ public final class TorchCheckpoint {
     public func write(_ t: TorchTensor, to out: OutputFile) throws {
         defer { file.release(t.storage.byteRange) }
         let es = t.dtype.size
-        let storage = try file.bytes(t.storage.byteRange)
+        let storage = try ModelHubError.mappingFileErrors { try file.bytes(t.storage.byteRange) }
         if t.elementCount == 0 { return }
         if t.isContiguous {
             let start = t.offset * es

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ModelHub
 import PicseekCore
+import ModelFiles
 
 /// SHA-256 of bytes, lowercase hex.
 func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hex(of: bytes) }

@@ -1,8 +1,8 @@
 /// Conversions of 16-bit float formats to `Float`.
-enum HalfPrecision {
+public enum HalfPrecision {
     /// IEEE binary16 bits to `Float` (handles subnormals, infinities and NaN).
-    @inline(__always)
-    static func float(fromHalf bits: UInt16) -> Float {
+    @inlinable @inline(__always)
+    public static func float(fromHalf bits: UInt16) -> Float {
         let sign = UInt32(bits & 0x8000) << 16
         let exponent = Int(bits >> 10) & 0x1F
         let mantissa = UInt32(bits & 0x3FF)
@@ -18,8 +18,8 @@ enum HalfPrecision {
     }
 
     /// bfloat16 bits to `Float` (the upper half of a float32).
-    @inline(__always)
-    static func float(fromBFloat16 bits: UInt16) -> Float {
+    @inlinable @inline(__always)
+    public static func float(fromBFloat16 bits: UInt16) -> Float {
         Float(bitPattern: UInt32(bits) << 16)
     }
 }

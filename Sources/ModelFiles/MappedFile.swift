@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PicseekCore
 
 /// A read-only memory map of a whole file.
 ///
 /// Pages are read from disk only when touched, so opening a multi-gigabyte
-/// checkpoint costs no resident memory until its bytes are used.
+/// checkpoint costs no resident memory until its bytes are used. The file is opened
+/// with `FileRead.withOpenFile`, so a FIFO or a device is refused instead of mapped.
 /// The corresponding C functions are `open`, `fstat` and `mmap`.
 public final class MappedFile: @unchecked Sendable {
     /// The path the file was opened from.
@@ -17,28 +19,32 @@ public final class MappedFile: @unchecked Sendable {
     private let base: UnsafeRawPointer?
 
     /// Maps `path` read-only.
-    public init(path: String) throws {
+    public init(path: String) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ModelHubError.io(path: path, reason: errnoText(errno)) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw ModelHubError.io(path: path, reason: errnoText(errno))
+        let mapped: (count: Int, base: UnsafeRawPointer?)
+        do {
+            mapped = try FileRead.withOpenFile(path) { fd, info -> (Int, UnsafeRawPointer?) in
+                let count = Int(info.st_size)
+                if count == 0 { return (0, nil) }
+                let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+                guard let p, p != MAP_FAILED else {
+                    let reason = "mmap: " + FileRead.errorText(errno)
+                    throw ModelFileError.io(path: path, reason: reason)
+                }
+                return (count, UnsafeRawPointer(p))
+            }
+        } catch let error as ModelFileError {
+            throw error
+        } catch let error as FileReadError {
+            switch error {
+            case .system(_, _, let code): throw .io(path: path, reason: FileRead.errorText(code))
+            default: throw .io(path: path, reason: "not a regular file")
+            }
+        } catch {
+            throw .io(path: path, reason: "\(error)")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ModelHubError.io(path: path, reason: "not a regular file")
-        }
-        count = Int(info.st_size)
-        if count == 0 {
-            base = nil
-            return
-        }
-        let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
-        guard let p, p != MAP_FAILED else {
-            throw ModelHubError.io(path: path, reason: "mmap: " + errnoText(errno))
-        }
-        base = UnsafeRawPointer(p)
+        count = mapped.count
+        base = mapped.base
     }
 
     deinit {
@@ -46,9 +52,9 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// The bytes in `range`, which must lie inside the file (checked).
-    public func bytes(_ range: Range<Int>) throws -> UnsafeRawBufferPointer {
+    public func bytes(_ range: Range<Int>) throws(ModelFileError) -> UnsafeRawBufferPointer {
         guard range.lowerBound >= 0, range.upperBound <= count else {
-            throw ModelHubError.badCheckpoint(
+            throw .outOfBounds(
                 file: path, reason: "byte range \(range) lies outside the file (\(count) bytes)")
         }
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
@@ -59,7 +65,9 @@ public final class MappedFile: @unchecked Sendable {
     /// process's resident set (they are read again from the file if touched later).
     /// The corresponding C function is `madvise`.
     public func release(_ range: Range<Int>) {
-        guard let base, range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else { return }
+        guard let base, range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else {
+            return
+        }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = range.lowerBound / page * page
         let end = range.upperBound
@@ -67,7 +75,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Reads a little-endian unsigned integer of `size` bytes at `offset`.
-    func littleEndian(at offset: Int, size: Int) throws -> UInt64 {
+    public func littleEndian(at offset: Int, size: Int) throws(ModelFileError) -> UInt64 {
         let b = try bytes(offset..<offset + size)
         var v: UInt64 = 0
         for i in (0..<size).reversed() { v = v << 8 | UInt64(b[i]) }

@@ -1,0 +1,87 @@
+// Helpers shared by the CSIMD kernel files; not part of the module's interface.
+//
+// Every SIMD function carries its own target attribute (the macros below), so
+// each translation unit compiles for baseline x86-64 and the best version is
+// chosen at run time.
+#ifndef CSIMD_INTERNAL_H
+#define CSIMD_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CSIMD_X86 1
+#include <immintrin.h>
+#endif
+
+#define CSIMD_INLINE static inline __attribute__((always_inline))
+
+// MARK: target macros
+
+/// AVX2 + FMA (CSIMD_AVX2).
+#define CSIMD_TARGET_AVX2 __attribute__((target("avx2,fma")))
+/// AVX-512 F + BW (CSIMD_AVX512, the score kernels).
+#define CSIMD_TARGET_AVX512 __attribute__((target("avx512f,avx512bw")))
+/// AVX-512 F alone (the thin linear kernel needs nothing more).
+#define CSIMD_TARGET_AVX512F __attribute__((target("avx512f")))
+/// AVX-512 F, BW, VL and BF16 (the bfloat16 GEMM).
+#define CSIMD_TARGET_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+// MARK: bfloat16 conversions (scalar)
+
+/// bfloat16 to float32: the upper 16 bits of a float32, widened exactly.
+static inline float csimd_bf16_to_f32(uint16_t h) {
+    uint32_t w = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &w, sizeof f);
+    return f;
+}
+
+/// float32 to bfloat16, rounding to nearest even (NaN stays a quiet NaN).
+static inline uint16_t csimd_f32_to_bf16(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((bits >> 16) | 0x40u);
+    return (uint16_t)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+#ifdef CSIMD_X86
+
+// MARK: horizontal sums and widening loads
+
+/// The sum of the eight lanes of `v` (same order everywhere it is used).
+CSIMD_TARGET_AVX2 CSIMD_INLINE float csimd_hsum256(__m256 v) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    __m128 s = _mm_add_ps(lo, hi);
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/// Eight bfloat16 values to eight floats: zero-extend to 32 bits, shift left 16.
+CSIMD_TARGET_AVX2 CSIMD_INLINE __m256 csimd_bf16x8_to_f32(const uint16_t *p) {
+    __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+}
+
+/// Sixteen bfloat16 values to sixteen floats.
+CSIMD_TARGET_AVX512 CSIMD_INLINE __m512 csimd_bf16x16_to_f32(const uint16_t *p) {
+    __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
+}
+
+/// Sixteen floats to bfloat16 with the same rounding as csimd_f32_to_bf16.
+CSIMD_TARGET_BF16 CSIMD_INLINE __m256i csimd_f32x16_to_bf16(__m512 v) {
+    __m512i bits = _mm512_castps_si512(v);
+    __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    __m512i rounded = _mm512_srli_epi32(
+        _mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))), 16);
+    __m512i magnitude = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
+    __mmask16 nan = _mm512_cmpgt_epu32_mask(magnitude, _mm512_set1_epi32(0x7F800000));
+    __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(0x40));
+    return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
+}
+
+#endif  // CSIMD_X86
+
+#endif
