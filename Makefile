@@ -6,7 +6,7 @@
 #   make test-install   installs into a temporary folder and tests the installed tree
 #   make test-deb       installs the package into a clean Debian 12 root and runs it
 .PHONY: run test deps build bench clean install uninstall deb man release-static test-install \
-	test-deb
+	test-deb lint format
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -56,6 +56,15 @@ deb: release-static
 # deb.debian.org, about 3 min) and runs it there. DEBIAN_ROOT=DIR reuses a prepared root.
 test-deb: deb
 	scripts/test-deb picseek_$$(sed -n 's/.*picseekVersion = "\(.*\)".*/\1/p' Sources/PicseekCore/Version.swift)_$$(dpkg --print-architecture).deb $(DEBIAN_ROOT)
+
+# Style: swift-format (the toolchain's `swift format`) with .swift-format: 4 spaces,
+# 100 columns, no force unwraps or force tries. `make lint` fails on any finding;
+# `make format` rewrites the files in place.
+lint:
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests
+
+format:
+	swift format format --in-place --recursive --parallel Package.swift Sources Tests
 
 # Regenerates the committed docs/picseek.1 from the argument parser's help.
 man:

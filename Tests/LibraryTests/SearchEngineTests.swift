@@ -194,7 +194,7 @@ struct SearchEngineTests {
         #expect(mkfifo(path, 0o644) == 0)
         let engine = SearchEngine(
             store: f.store, embedder: f.embedder, processor: Fakes.processor, templates: .none)
-        let outcome = Locked<Result<[SearchHit], any Error>?>(nil)
+        let outcome = Locked<Result<[Hit], any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
             outcome.value = Result {
