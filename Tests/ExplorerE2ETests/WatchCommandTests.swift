@@ -88,11 +88,4 @@ struct WatchCommandTests {
         #expect(unit.contains("WantedBy=default.target"))
         #expect(result.output.contains("systemctl --user enable --now picseek-watch"))
     }
-
-    @Test("unit file words are quoted so systemd passes them unchanged")
-    func quoting() {
-        #expect(ServiceUnit.quote("/photos/a b") == "\"/photos/a b\"")
-        let awkward = ServiceUnit.quote("100% \"best\" $HOME \\x")
-        #expect(awkward == "\"100%% \\\"best\\\" $$HOME \\\\x\"")
-    }
 }
