@@ -59,7 +59,7 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStreams.error(text)
 }
 
 /// The canonical raw path of a command-line folder (`RawPath.typedFolder`).

@@ -107,7 +107,12 @@ struct SearchCommand: ParsableCommand {
         if let templateZh { try templates.set(templateZh, for: .zh) }
         let store = try database.openForReading()
         let folderPath = try folder.map { try canonicalFolder($0) }
-        let likeID = try like.map { try photoID($0, store: store) }
+        let likeID: Int64?
+        do {
+            likeID = try like.map { try store.photoID(typed: $0) }
+        } catch let error as TypedPathError {
+            throw CLIError(error.description)
+        }
 
         let embedder = try loadEmbedder(modelPath: model)
         let needsImages = terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
@@ -154,15 +159,6 @@ struct SearchCommand: ParsableCommand {
         if hits.isEmpty && !json, let note = try TextSearch.pendingNote(store: store) {
             printError(note)
         }
-    }
-
-    private func photoID(_ typed: String, store: IndexStore) throws -> Int64 {
-        if let id = Int64(typed), try store.photo(id: id) != nil { return id }
-        let path = try canonicalPath(typed, mustExist: false)
-        guard let photo = try store.photo(path: path) else {
-            throw CLIError("\(TerminalSafe.escape(typed)) is not an indexed photo")
-        }
-        return photo.id
     }
 }
 

@@ -135,5 +135,5 @@ struct WatchCommand: ParsableCommand {
 
 /// Writes a line to standard output at once (a service's output is a pipe).
 func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    StandardStreams.output(text)
 }

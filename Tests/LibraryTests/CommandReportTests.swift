@@ -94,4 +94,19 @@ struct CommandReportTests {
             DuplicateReport.summary(groups: groups, compared: set.count, threshold: 0.95)
                 == "1 group, 2 photos, among 2 compared at cosine ≥ 0.95")
     }
+
+    @Test("a photo typed for --like is found by id or path; anything else is named")
+    func typedPhoto() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.jpg", "alpha")
+        _ = try f.index()
+        let photo = try #require(try f.store.photo(path: f.stored("a.jpg")))
+        #expect(try f.store.photoID(typed: String(photo.id)) == photo.id)
+        let typed = String(decoding: f.stored("a.jpg"), as: UTF8.self)
+        #expect(try f.store.photoID(typed: typed) == photo.id)
+        let error = #expect(throws: TypedPathError.self) {
+            try f.store.photoID(typed: "/no/such/photo.jpg")
+        }
+        #expect(error?.description == "/no/such/photo.jpg is not an indexed photo")
+    }
 }

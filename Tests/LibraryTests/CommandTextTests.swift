@@ -103,7 +103,8 @@ struct CommandTextTests {
         #expect(
             InterruptHandler.announcement(for: SIGTERM)
                 == "terminated: finishing the current batch")
-        #expect(InterruptHandler.announcement(for: SIGHUP) == "hung up: finishing the current batch")
+        #expect(
+            InterruptHandler.announcement(for: SIGHUP) == "hung up: finishing the current batch")
         let caught = CaughtSignal()
         #expect(caught.value == nil)
         caught.set(SIGTERM)

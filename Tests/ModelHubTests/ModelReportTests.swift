@@ -45,4 +45,40 @@ struct ModelReportTests {
         #expect(list.contains { $0.contains("tiny") && $0.contains("imported") })
         #expect(list.contains("models folder: " + library.modelsDirectory))
     }
+
+    @Test("image_precision is read from config.toml: fp32, bf16, absent, or an error naming it")
+    func imagePrecisionSetting() throws {
+        let root = makeTempDir()
+        defer { cleanup(root) }
+        let path = root + "/config.toml"
+        #expect(try ConfigFile.imagePrecision(path: path) == nil)
+        try writeFile(path, Array("image_precision = \"bf16\"\n".utf8))
+        #expect(try ConfigFile.imagePrecision(path: path) == "bf16")
+        try writeFile(path, Array("model = \"x\"\n".utf8))
+        #expect(try ConfigFile.imagePrecision(path: path) == nil)
+        try writeFile(path, Array("image_precision = \"fp16\"\n".utf8))
+        let error = #expect(throws: ConfigValueError.self) {
+            try ConfigFile.imagePrecision(path: path)
+        }
+        #expect(
+            error?.description
+                == "\(path): image_precision: expected \"fp32\" or \"bf16\", found fp16")
+    }
+
+    @Test("loadable folders are keyed by folder name and include the chosen model")
+    func loadableFolders() throws {
+        let root = makeTempDir()
+        defer { cleanup(root) }
+        let library = makeLibrary(root)
+        let folder = library.modelsDirectory + "/tiny"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for f in ["model.safetensors", "config.json"] {
+            try FileManager.default.copyItem(
+                atPath: try fixture("hf/" + f), toPath: folder + "/" + f)
+        }
+        let chosen = try library.resolve(explicit: folder + "/")
+        let folders = library.loadableFolders(including: chosen)
+        #expect(folders["tiny"] == folder || folders["tiny"] == folder + "/")
+        #expect(folders.count == 1)
+    }
 }

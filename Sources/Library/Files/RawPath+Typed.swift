@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+import Store
 
 #if canImport(Glibc)
     import Glibc
@@ -43,6 +44,8 @@ public enum TypedPathError: Error, Equatable, CustomStringConvertible {
     case unresolved(String)
     /// A file was given where a folder is needed; `parent` is its folder.
     case notAFolder(typed: String, parent: [UInt8])
+    /// The path (or id) names no photo in the index.
+    case notIndexed(String)
 
     /// The message, with the typed path escaped for a terminal.
     public var description: String {
@@ -52,6 +55,18 @@ public enum TypedPathError: Error, Equatable, CustomStringConvertible {
         case .notAFolder(let typed, let parent):
             return "\(TerminalSafe.escape(typed)) is a file, not a folder; give its folder "
                 + "(\(RawPath.display(parent))) instead"
+        case .notIndexed(let typed):
+            return "\(TerminalSafe.escape(typed)) is not an indexed photo"
         }
+    }
+}
+
+extension IndexStore {
+    /// The id of the indexed photo a user typed: its id, else its path (made absolute).
+    public func photoID(typed: String) throws -> Int64 {
+        if let id = Int64(typed), try photo(id: id) != nil { return id }
+        let path = try RawPath.typed(typed, mustExist: false)
+        guard let photo = try photo(path: path) else { throw TypedPathError.notIndexed(typed) }
+        return photo.id
     }
 }
