@@ -36,47 +36,15 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens an existing index without writing to it (`search`, `status`, `errors`,
-    /// `duplicates`), so these work on a full disk, a read-only mount or file, and another
-    /// user's index. An index whose schema is missing or older is migrated first when it can
-    /// be written; when it cannot, the error says why.
+    /// `duplicates`): `IndexStore.openForReading`.
     func openForReading() throws -> IndexStore {
-        let path = try existingPath()
-        do {
-            return try IndexStore.open(path: path, mode: .readOnly)
-        } catch let error as StoreError {
-            guard case .cannotMigrate = error, IndexStore.writeProblem(at: path) == nil else {
-                throw error
-            }
-            do {
-                return try IndexStore.open(path: path)
-            } catch let writing as StoreError {
-                switch writing {
-                case .diskFull, .readOnly, .cannotMigrate: throw error
-                default: throw writing
-                }
-            }
-        }
+        try IndexStore.openForReading(path: existingPath())
     }
 
     /// Opens the index for the explorer: for writing when it can be written, else read-only
-    /// (the explorer then says "read-only index" and does not reindex).
+    /// (`IndexStore.openPreferringWrite`).
     func openPreferringWrite() throws -> IndexStore {
-        let path = try path()
-        let exists = FileManager.default.fileExists(atPath: path)
-        if exists, IndexStore.writeProblem(at: path) != nil {
-            return try IndexStore.open(path: path, mode: .readOnly)
-        }
-        do {
-            return try IndexStore.open(path: path)
-        } catch let error as StoreError {
-            switch error {
-            case .diskFull, .readOnly, .cannotMigrate:
-                guard exists else { throw error }
-                return try IndexStore.open(path: path, mode: .readOnly)
-            default:
-                throw error
-            }
-        }
+        try IndexStore.openPreferringWrite(path: path())
     }
 
     private func existingPath() throws -> String {
@@ -91,34 +59,23 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStreams.error(text)
 }
 
-/// The canonical raw path of a command-line path; `mustExist` turns a missing
-/// path into an error, otherwise the absolute form of what was typed is used.
-/// `canonicalPath(typed, mustExist: true)` for a path that must be a folder: a
-/// photo or other file given instead is a plain error naming its folder.
+/// The canonical raw path of a command-line folder (`RawPath.typedFolder`).
 func canonicalFolder(_ typed: String) throws -> [UInt8] {
-    let path = try canonicalPath(typed, mustExist: true)
-    var info = stat()
-    let status = RawPath.withCString(path) { stat($0, &info) }
-    if status == 0, info.st_mode & S_IFMT != S_IFDIR {
-        var parent = path
-        while let last = parent.last, last != 0x2F { parent.removeLast() }
-        if parent.count > 1 { parent.removeLast() }
-        throw CLIError("\(TerminalSafe.escape(typed)) is a file, not a folder; give its folder "
-            + "(\(RawPath.display(parent))) instead")
+    do {
+        return try RawPath.typedFolder(typed)
+    } catch {
+        throw CLIError(error.description)
     }
-    return path
 }
 
+/// The canonical raw path of a command-line path (`RawPath.typed`).
 func canonicalPath(_ typed: String, mustExist: Bool) throws -> [UInt8] {
-    switch RawPath.canonical(RawPath.bytes(typed)) {
-    case .success(let path): return path
-    case .failure(let error):
-        if mustExist { throw CLIError(error.description) }
-        if typed.hasPrefix("/") { return RawPath.bytes(typed) }
-        return RawPath.join(
-            RawPath.bytes(FileManager.default.currentDirectoryPath), RawPath.bytes(typed))
+    do {
+        return try RawPath.typed(typed, mustExist: mustExist)
+    } catch {
+        throw CLIError(error.description)
     }
 }

@@ -4,7 +4,7 @@ import PicseekCore
 import Store
 
 /// `picseek duplicates`: groups of near-identical photos from the stored vectors.
-struct Duplicates: ParsableCommand {
+struct DuplicatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duplicates",
         abstract: "List groups of near-identical photos (copies, resized or re-encoded versions, bursts).",
@@ -35,28 +35,15 @@ struct Duplicates: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let identity = try loadEmbedder(modelPath: model).model
-        guard let record = try store.model(named: identity.name) else {
-            throw CLIError("the index holds no vectors of model \(TerminalSafe.escape(identity.name)); "
-                + "run picseek index with it first")
+        let set: VectorSet
+        do {
+            set = try DuplicateReport.vectors(in: store, of: identity)
+        } catch let error as DuplicatesError {
+            throw CLIError(error.description)
         }
-        guard record.fingerprint == identity.fingerprint else {
-            throw CLIError("the index's vectors of \(TerminalSafe.escape(identity.name)) come from other "
-                + "weights (\(record.fingerprint)) than the installed ones (\(identity.fingerprint)); reindex")
-        }
-        let set = try store.loadVectors(model: record)
         let groups = DuplicateFinder.groups(in: set, threshold: threshold)
-        for (number, rows) in groups.enumerated() {
-            if json {
-                let photos = rows.map { "{\"id\":\(set.ids[$0])," + HitFormatter.pathFields(set.paths[$0]) + "}" }
-                print("{\"photos\":[" + photos.joined(separator: ",") + "]}")
-            } else {
-                if number > 0 { print("") }
-                print("\(rows.count) photos:")
-                for row in rows { print("  " + RawPath.display(set.paths[row])) }
-            }
-        }
-        let photos = groups.reduce(0) { $0 + $1.count }
-        printError("\(groups.count) group\(groups.count == 1 ? "" : "s"), \(photos) photos, "
-            + "among \(set.count) compared at cosine ≥ \(threshold)")
+        for line in DuplicateReport.lines(groups: groups, in: set, json: json) { print(line) }
+        printError(
+            DuplicateReport.summary(groups: groups, compared: set.count, threshold: threshold))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIP
 import Foundation
 import Imaging
+import Library
 import PicseekCore
 
 /// `picseek embed`: prints the embeddings of texts and images with a model folder.
@@ -75,13 +76,10 @@ struct EmbedCommand: ParsableCommand {
     }
 
     private func emit(key: String, value: String, vector: [Float]) {
-        if json {
-            let numbers = vector.map { "\($0)" }.joined(separator: ",")
-            print("{\"\(key)\":\(JSONText.quote(value)),\"embedding\":[\(numbers)]}")
-        } else {
-            let head = vector.prefix(6).map { String(format: "%.4f", $0) }.joined(separator: " ")
-            print("\(key) \(TerminalSafe.escape(value)): \(vector.count) dims [\(head) ...]")
-        }
+        print(
+            json
+                ? EmbeddingText.json(key: key, value: value, vector: vector)
+                : EmbeddingText.plain(key: key, value: value, vector: vector))
     }
 
     private func fail(_ message: String) -> Never {
@@ -95,34 +93,3 @@ struct EmbedFileError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
-
-/// One input of `picseek embed`, in command-line order.
-enum EmbedInput: Equatable {
-    case text(String)
-    case image(String)
-
-    /// Interleaves the parsed `--text` and `--image` values in the order they appear in
-    /// `arguments`; if the order cannot be recovered, texts come first.
-    static func ordered(texts: [String], images: [String], arguments: [String]) -> [EmbedInput] {
-        var kinds: [Bool] = []  // true = text
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            if a == "--" { break }
-            if a == "--text" || a == "--image" {
-                kinds.append(a == "--text")
-                i += 2
-                continue
-            }
-            if a.hasPrefix("--text=") { kinds.append(true) }
-            if a.hasPrefix("--image=") { kinds.append(false) }
-            i += 1
-        }
-        guard kinds.filter({ $0 }).count == texts.count, kinds.filter({ !$0 }).count == images.count else {
-            return texts.map(EmbedInput.text) + images.map(EmbedInput.image)
-        }
-        var t = texts.makeIterator(), m = images.makeIterator()
-        return kinds.compactMap { $0 ? t.next().map(EmbedInput.text) : m.next().map(EmbedInput.image) }
-    }
-}
-

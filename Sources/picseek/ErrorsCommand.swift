@@ -4,7 +4,7 @@ import PicseekCore
 import Store
 
 /// `picseek errors`: files that could not be indexed, with the reason.
-struct Errors: ParsableCommand {
+struct ErrorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "errors",
         abstract: "List files that could not be indexed, with the reason.",

@@ -4,7 +4,7 @@ import PicseekCore
 import Store
 
 /// `picseek forget PATH`: drop photos (and indexed folders) from the index.
-struct Forget: ParsableCommand {
+struct ForgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
         abstract: "Remove a photo or a whole folder from the index (the files are not touched).")

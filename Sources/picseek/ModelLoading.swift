@@ -52,18 +52,9 @@ func prepareThreads(for precision: ImagePrecision) {
 }
 
 /// Model folders this machine can load, by the name their vectors carry in
-/// an index (the folder name): installed and bundled models, plus `chosen`.
+/// an index (`ModelLibrary.loadableFolders`).
 func loadableModelFolders(including chosen: ResolvedModel) -> [String: String] {
-    var folders: [String: String] = [:]
-    for model in ModelLibrary().installedModels() where model.entry.unsupportedReason == nil {
-        let name = (model.path as NSString).standardizingPath
-            .split(separator: "/").last.map(String.init) ?? model.name
-        folders[name] = model.path
-    }
-    let name = (chosen.folder as NSString).standardizingPath
-        .split(separator: "/").last.map(String.init) ?? chosen.name
-    folders[name] = chosen.folder
-    return folders
+    ModelLibrary().loadableFolders(including: chosen)
 }
 
 /// The one place the CLI obtains its image pipeline (decode, resize,

@@ -54,28 +54,10 @@ struct OCROptions: ParsableArguments {
         let pass = TextPass(store: store, pipeline: ImagePipeline()) { image in
             try recognizer.recognize(image)
         }
-        let isTerminal = isatty(STDERR_FILENO) == 1
-        var last = Date.distantPast
-        let report = try pass.run(control: control) { counts, current in
-            let now = Date()
-            guard current == nil || now.timeIntervalSince(last) >= (isTerminal ? 0.2 : 5)
-            else { return }
-            last = now
-            let total = counts.done + counts.pending
-            let line = "reading words: \(counts.done)/\(total)"
-                + (current.map { "  " + RawPath.display(RawPath.baseName($0)) } ?? "")
-            if isTerminal {
-                FileHandle.standardError.write(Data(("\r\u{1b}[K" + line).utf8))
-            } else {
-                printError(line)
-            }
-        }
-        if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
-        var parts = ["words read in \(report.read) photos", "\(report.withText) with text"]
-        if report.failed > 0 { parts.append("\(report.failed) failed") }
-        if report.timedOut > 0 { parts.append("\(report.timedOut) over the time budget") }
-        if report.cancelled { parts.append("interrupted; rerun to continue") }
-        print(parts.joined(separator: ", ") + String(format: " (%.1f s)", report.seconds))
+        let progress = TextPassProgress()
+        let report = try pass.run(control: control) { progress.show($0, current: $1) }
+        progress.finish()
+        print(report.summaryLine)
         return report
     }
 }

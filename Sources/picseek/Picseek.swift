@@ -8,8 +8,9 @@ struct Picseek: ParsableCommand {
         abstract: "Search your own photos by meaning, in English or Chinese.",
         version: picseekVersion,
         subcommands: [
-            ExploreCommand.self, Index.self, Search.self, Duplicates.self, Status.self, Forget.self,
-            Errors.self, Doctor.self, Watch.self,
+            ExploreCommand.self, IndexCommand.self, SearchCommand.self, DuplicatesCommand.self,
+            StatusCommand.self, ForgetCommand.self, ErrorsCommand.self, DoctorCommand.self,
+            WatchCommand.self,
             EmbedCommand.self, EvalCommand.self, ModelCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)

@@ -24,17 +24,13 @@ struct PrecisionOptions: ParsableArguments {
             return imagePrecision
         }
         let file = ModelLibrary().configFile
-        let config: ConfigFile
+        let value: String?
         do {
-            config = try ConfigFile.load(path: file)
+            value = try ConfigFile.imagePrecision(path: file)
         } catch {
             throw CLIError(error)
         }
-        guard let value = config.values["image_precision"] else { return .float32 }
-        guard let precision = ImagePrecision(rawValue: value) else {
-            throw CLIError("\(TerminalSafe.escape(file)): image_precision: expected \"fp32\" or \"bf16\", "
-                + "found \(TerminalSafe.escape(value))")
-        }
+        guard let value, let precision = ImagePrecision(rawValue: value) else { return .float32 }
         if precision == .bfloat16 && !Kernels.bf16Supported {
             printError("warning: \(TerminalSafe.escape(file)) asks for image_precision bf16, "
                 + "but this CPU lacks AVX512_BF16; using fp32")

@@ -5,7 +5,7 @@ import PicseekCore
 import Store
 
 /// `picseek search QUERY`: the best-matching photos, with scores.
-struct Search: ParsableCommand {
+struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find indexed photos by meaning; prints score and path.",
@@ -37,8 +37,11 @@ struct Search: ParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
-    @Option(help: ArgumentHelp("Query language for the prompt template: en or zh (default: detected).", valueName: "lang"))
-    var lang: String?
+    @Option(
+        help: ArgumentHelp(
+            "Query language for the prompt template: auto (detected per query), en or zh.",
+            valueName: "lang"))
+    var lang: PromptLanguage = .auto
 
     @Option(name: .customLong("in"), help: ArgumentHelp("Only photos under this folder.", valueName: "dir"))
     var folder: String?
@@ -81,9 +84,6 @@ struct Search: ParsableCommand {
         }
         if !query.isEmpty && like != nil { throw ValidationError("give either a query or --like, not both") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if let lang, PromptLanguage(rawValue: lang) == nil || lang == PromptLanguage.auto.rawValue {
-            throw ValidationError("--lang must be en or zh")
-        }
         if minRatio != nil && within != nil {
             throw ValidationError("give either --min-ratio or --within, not both")
         }
@@ -97,7 +97,7 @@ struct Search: ParsableCommand {
         // Check everything that needs no model first, so mistakes show at once.
         let (meaning, words) = TextQuery.split(query.joined(separator: " "))
         if like == nil && meaning.isEmpty && !words.isEmpty {
-            try searchWords(words.map { "\"" + $0 + "\"" }.joined(separator: " "))
+            try searchWords(TextSearch.phrases(words))
             return
         }
         let terms = like == nil ? try QueryParser.parse(meaning) : nil
@@ -107,7 +107,12 @@ struct Search: ParsableCommand {
         if let templateZh { try templates.set(templateZh, for: .chinese) }
         let store = try database.openForReading()
         let folderPath = try folder.map { try canonicalFolder($0) }
-        let likeID = try like.map { try photoID($0, store: store) }
+        let likeID: Int64?
+        do {
+            likeID = try like.map { try store.photoID(typed: $0) }
+        } catch let error as TypedPathError {
+            throw CLIError(error.description)
+        }
 
         let embedder = try loadEmbedder(modelPath: model)
         let needsImages = terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
@@ -121,7 +126,7 @@ struct Search: ParsableCommand {
             request = SearchRequest(query: .terms(terms ?? []))
         }
         request.top = top
-        request.language = lang.flatMap(PromptLanguage.init(rawValue:)) ?? .auto
+        request.language = lang
         request.useTemplates = !noTemplate
         request.folder = folderPath
         request.dates = dates.isUnbounded ? nil : dates
@@ -135,20 +140,13 @@ struct Search: ParsableCommand {
             return
         }
         // text: terms keep only photos whose words match, ranked by meaning among them.
-        let matches = try store.searchText(
-            words.map { "\"" + $0 + "\"" }.joined(separator: " "), limit: 100_000)
-        var snippets: [Int64: String] = [:]
-        for match in matches where snippets[match.photoID] == nil {
-            snippets[match.photoID] = match.snippet
-        }
-        request.top = max(top, try store.allPhotos().count)
-        var shown = 0
-        for hit in try engine.search(request) where shown < top {
-            guard let snippet = snippets[hit.photoID] else { continue }
-            shown += 1
-            print(json
-                ? HitFormatter.json(hit, snippet: snippet)
-                : HitFormatter.plain(hit) + "  " + TerminalSafe.escape(snippet))
+        let kept = try TextSearch.meaning(
+            request, engine: engine, store: store, words: words, top: top)
+        for (hit, snippet) in kept {
+            print(
+                json
+                    ? HitFormatter.json(hit, snippet: snippet)
+                    : HitFormatter.plain(hit) + "  " + TerminalSafe.escape(snippet))
         }
     }
 
@@ -156,26 +154,13 @@ struct Search: ParsableCommand {
     private func searchWords(_ words: String) throws {
         let store = try database.openForReading()
         let folderPath = try folder.map { try canonicalFolder($0) }
-        var hits = try store.searchText(words, limit: folderPath == nil ? top : 100_000)
-        if let folderPath {
-            hits = Array(hits.filter { RawPath.isUnder($0.path, folderPath) }.prefix(top))
-        }
+        let hits = try TextSearch.hits(store: store, words: words, folder: folderPath, top: top)
         for hit in hits { print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit)) }
-        let progress = try store.textProgress()
-        if hits.isEmpty && progress.pending > 0 && !json {
-            printError("no match yet: \(progress.pending) photos have not been read for text "
-                + "(picseek index reads them)")
+        if hits.isEmpty && !json, let note = try TextSearch.pendingNote(store: store) {
+            printError(note)
         }
-    }
-
-    private func photoID(_ typed: String, store: IndexStore) throws -> Int64 {
-        if let id = Int64(typed), try store.photo(id: id) != nil { return id }
-        let path = try canonicalPath(typed, mustExist: false)
-        guard let photo = try store.photo(path: path) else {
-            throw CLIError("\(TerminalSafe.escape(typed)) is not an indexed photo")
-        }
-        return photo.id
     }
 }
 
 extension HitOrder: ExpressibleByArgument {}
+

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Library
 import PicseekCore
@@ -9,7 +8,7 @@ import Glibc
 #endif
 
 /// `picseek watch [PATH...]`: keep the index fresh while it runs (inotify).
-struct Watch: ParsableCommand {
+struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract:
@@ -88,56 +87,17 @@ struct Watch: ParsableCommand {
         }
         // SIGINT, SIGTERM and SIGHUP stop the watch after the update in progress
         // (its transaction commits); the exit status is then 128 + the signal.
-        let caught = CaughtSignal()
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                caught.set(sig)
-                watcher.stop()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        defer { sources.forEach { $0.cancel() } }
+        let stop = StopSignals { _ in watcher.stop() }
+        defer { stop.cancel() }
         try watcher.run()
         say("stopped watching")
-        if let sig = caught.value { throw ExitCode(128 + sig) }
+        if let sig = stop.caught.value { throw ExitCode(128 + sig) }
     }
 
     /// One line per event: progress on standard output, trouble on standard error.
     static func report(_ event: WatchEvent) {
-        switch event {
-        case .watching(let roots, let folders):
-            say("watching \(folders) folder\(folders == 1 ? "" : "s") under \(roots) "
-                + "root\(roots == 1 ? "" : "s") (Ctrl-C to stop)")
-        case .updated(let report, let full):
-            for problem in report.problems { printError("warning: \(problem)") }
-            let counts = [
-                ("added", report.added + report.duplicates), ("updated", report.updated),
-                ("moved", report.moved), ("removed", report.removed), ("failed", report.failed),
-            ].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
-            if full {
-                say("rescanned: \(report.scanned) photos, "
-                    + (counts.isEmpty ? "no changes" : counts.joined(separator: ", "))
-                    + String(format: " (%.1f s)", report.seconds))
-            } else if !counts.isEmpty {
-                say(counts.joined(separator: ", ") + String(format: " (%.1f s)", report.seconds))
-            }
-        case .waiting(let message):
-            printError("waiting: \(message)")
-        case .limitReached(let message):
-            printError("warning: \(message)")
-        case .rootGone(let root):
-            printError("\(RawPath.display(root)) is gone (unmounted or removed); its photos stay "
-                + "in the index until it returns")
-        case .rootReturned(let root):
-            say("\(RawPath.display(root)) is back; rescanning it")
-        case .overflow:
-            printError("warning: the kernel dropped file events; rescanning every folder")
-        case .failed(let message):
-            printError("error: \(TerminalSafe.escape(message))")
+        for (stream, text) in WatchEventText.lines(event) {
+            if stream == .output { say(text) } else { printError(text) }
         }
     }
 
@@ -163,102 +123,17 @@ struct Watch: ParsableCommand {
         for path in paths {
             arguments.append(String(decoding: try canonicalFolder(path), as: UTF8.self))
         }
-        let path = folder + "/" + ServiceUnit.fileName
+        let path: String
         do {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true)
-            try Data(ServiceUnit.text(arguments: arguments).utf8)
-                .write(to: URL(fileURLWithPath: path), options: .atomic)
+            path = try ServiceUnit.install(arguments: arguments, folder: folder)
         } catch {
-            throw CLIError(
-                "cannot write \(TerminalSafe.escape(path)): \(error.localizedDescription)")
+            throw CLIError(error.description)
         }
-        say("wrote \(TerminalSafe.escape(path))")
-        say("start it now and at every login with:")
-        say("  systemctl --user daemon-reload")
-        say("  systemctl --user enable --now picseek-watch")
-        say("its messages: journalctl --user -u picseek-watch")
-    }
-}
-
-/// The systemd user unit that runs `picseek watch`.
-enum ServiceUnit {
-    static let fileName = "picseek-watch.service"
-
-    /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
-    static func folder(environment: [String: String]) -> String? {
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
-            return xdg + "/systemd/user"
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return home + "/.config/systemd/user"
-    }
-
-    /// The running executable's resolved path.
-    static func executablePath() -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    }
-
-    /// The unit file running `arguments` (the executable first).
-    static func text(arguments: [String]) -> String {
-        """
-        [Unit]
-        Description=picseek watch: keep the photo index fresh
-        Documentation=man:picseek(1)
-
-        [Service]
-        Type=exec
-        ExecStart=\(arguments.map(quote).joined(separator: " "))
-        Restart=on-failure
-        RestartSec=30
-        Nice=10
-        IOSchedulingClass=idle
-
-        [Install]
-        WantedBy=default.target
-
-        """
-    }
-
-    /// One word of a systemd command line: double-quoted, with `\` and `"` escaped,
-    /// `%` doubled (specifiers) and `$` doubled (variable expansion).
-    static func quote(_ word: String) -> String {
-        var out = "\""
-        for character in word {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "%": out += "%%"
-            case "$": out += "$$"
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out + "\""
+        for line in ServiceUnit.instructions(path: path) { say(line) }
     }
 }
 
 /// Writes a line to standard output at once (a service's output is a pipe).
 func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}
-
-/// The first stop signal a command received, set from a signal source's queue.
-final class CaughtSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var number: Int32?
-
-    /// Records `signal` unless one was recorded already.
-    func set(_ signal: Int32) {
-        lock.lock()
-        if number == nil { number = signal }
-        lock.unlock()
-    }
-
-    /// The recorded signal, if any.
-    var value: Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        return number
-    }
+    StandardStreams.output(text)
 }

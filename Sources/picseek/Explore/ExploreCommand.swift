@@ -38,11 +38,16 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Colour theme: a name from themes/ or a path to a .theme file.")
     var theme: String?
 
-    @Option(help: "Thumbnails: auto (asks the terminal; picseek status shows what it picks), sixel, kitty, iterm2, truecolor, 256, mono or ascii.")
-    var graphics: String = "auto"
+    @Option(
+        help: ArgumentHelp(
+            "Thumbnails: auto (asks the terminal; picseek status shows what it picks), sixel, "
+                + "kitty, iterm2, truecolor, 256, mono or ascii."))
+    var graphics: GraphicsChoice = .auto
 
-    @Option(help: "Prompt language at start: auto (Chinese templates for queries in Chinese), en or zh.")
-    var lang: String = "auto"
+    @Option(
+        help:
+            "Prompt language at start: auto (Chinese templates for queries in Chinese), en or zh.")
+    var lang: PromptLanguage = .auto
 
     @Option(help: ArgumentHelp("Model to search with (default: as picseek model list shows; m switches).", valueName: "path"))
     var model: String?
@@ -56,16 +61,6 @@ struct ExploreCommand: ParsableCommand {
 
     @Flag(help: "Do not rescan the indexed folders in the background when the explorer opens.")
     var noRefresh = false
-
-    func validate() throws {
-        guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
-            throw ValidationError(
-                "--graphics must be auto, sixel, kitty, iterm2, truecolor, 256, mono or ascii, not '\(graphics)'")
-        }
-        guard PromptLanguage(rawValue: lang) != nil else {
-            throw ValidationError("--lang must be auto, en or zh, not '\(lang)'")
-        }
-    }
 
     func run() throws {
         // Everything that can fail plainly (index, folders, model) fails here,
@@ -96,11 +91,9 @@ struct ExploreCommand: ParsableCommand {
             name: theme, environment: environment,
             lightBackground: options.capabilities.lightBackground(environment: environment))
         options.environment = environment
-        options.language = PromptLanguage(rawValue: lang) ?? .auto
+        options.language = lang
         options.reindexAtStart = setup.needsIndexing || (setup.refreshAtStart && !noRefresh)
-        if graphics != "auto" {
-            options.graphics = GraphicsMode(rawValue: graphics)
-        }
+        if case .mode(let mode) = graphics { options.graphics = mode }
         let redirect = StderrRedirect()
         let outcome: ExplorerRuntime.Outcome
         do {
@@ -132,3 +125,33 @@ struct ExploreCommand: ParsableCommand {
         _exit(outcome.signal.map { 128 + $0 } ?? (outcome.aborted ? 130 : 0))
     }
 }
+
+/// `--graphics`: `auto` (ask the terminal) or one picture mode by its name.
+enum GraphicsChoice: Equatable, ExpressibleByArgument {
+    case auto
+    case mode(GraphicsMode)
+
+    /// The spellings, in the order the help text names them.
+    static let names = ["auto", "sixel", "kitty", "iterm2", "truecolor", "256", "mono", "ascii"]
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let mode = GraphicsMode(rawValue: argument) {
+            self = .mode(mode)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { names }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .auto: return "auto"
+        case .mode(let mode): return mode.rawValue
+        }
+    }
+}
+
+extension PromptLanguage: ExpressibleByArgument {}

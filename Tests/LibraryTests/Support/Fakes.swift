@@ -9,6 +9,11 @@ extension Fakes {
     /// The real thumbnail encoder, as the executable passes it: Imaging's JPEG encoder.
     static let encodeThumbnail: ThumbnailEncoder = JPEG.thumbnailEncoder
 
+    /// A photo file's bytes to a 16×16 thumbnail through libjpeg (the doctor's repairs).
+    static let thumbnailFromBytes: ([UInt8]) throws -> RGBImage = { bytes in
+        boxResize(try JPEG.decode(bytes).image, width: 16, height: 16)
+    }
+
     /// A real processor for tests: libjpeg decode, box resize to the spec's
     /// size, channel-planar normalised input, 16-pixel thumbnail.
     static let jpegProcessor: PhotoProcessor = { bytes, spec in

@@ -1,0 +1,57 @@
+import Foundation
+import PicseekCore
+
+/// How `picseek embed` prints an embedding.
+public enum EmbeddingText {
+    /// `{"text": T, "embedding": [...]}` (or `"image"`), one JSON line, every number in
+    /// full.
+    public static func json(key: String, value: String, vector: [Float]) -> String {
+        let numbers = vector.map { "\($0)" }.joined(separator: ",")
+        return "{\"\(key)\":\(JSONText.quote(value)),\"embedding\":[\(numbers)]}"
+    }
+
+    /// `text a cat: 512 dims [0.0123 -0.0456 ...]`: the size and the first six values, the
+    /// text or path escaped for a terminal.
+    public static func plain(key: String, value: String, vector: [Float]) -> String {
+        let head = vector.prefix(6).map { String(format: "%.4f", $0) }.joined(separator: " ")
+        return "\(key) \(TerminalSafe.escape(value)): \(vector.count) dims [\(head) ...]"
+    }
+}
+
+/// One input of `picseek embed`, in command-line order.
+public enum EmbedInput: Equatable, Sendable {
+    /// A `--text` value.
+    case text(String)
+    /// An `--image` path.
+    case image(String)
+
+    /// Interleaves the parsed `--text` and `--image` values in the order they appear in
+    /// `arguments`; if the order cannot be recovered, texts come first.
+    public static func ordered(texts: [String], images: [String], arguments: [String])
+        -> [EmbedInput]
+    {
+        var kinds: [Bool] = []  // true = text
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { break }
+            if a == "--text" || a == "--image" {
+                kinds.append(a == "--text")
+                i += 2
+                continue
+            }
+            if a.hasPrefix("--text=") { kinds.append(true) }
+            if a.hasPrefix("--image=") { kinds.append(false) }
+            i += 1
+        }
+        guard kinds.filter({ $0 }).count == texts.count,
+            kinds.filter({ !$0 }).count == images.count
+        else {
+            return texts.map(EmbedInput.text) + images.map(EmbedInput.image)
+        }
+        var t = texts.makeIterator(), m = images.makeIterator()
+        return kinds.compactMap {
+            $0 ? t.next().map(EmbedInput.text) : m.next().map(EmbedInput.image)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import PicseekCore
+import Store
+import Tensor
+
+/// The text of `picseek status` that comes from the index and the engine.
+public enum StatusReport {
+    /// The index's path and sizes, photo counts, folders, models and their vectors, the
+    /// last run and how many photos' words were read, one line each, escaped.
+    public static func indexLines(store: IndexStore) throws -> [String] {
+        var lines: [String] = []
+        let s = try store.summary()
+        lines.append("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
+        lines.append("photos: \(s.photos) (\(s.failed) failed, see picseek errors)")
+        if let problem = store.thumbnails.problem {
+            lines.append(
+                "thumbnails: unavailable, " + TerminalSafe.escape(problem)
+                    + " (picseek doctor --repair makes them again)")
+        }
+        lines.append("folders:")
+        if s.roots.isEmpty { lines.append("  none") }
+        for root in s.roots {
+            let scanned =
+                root.lastScanAt.map { "last scanned " + date($0) } ?? "never fully scanned"
+            lines.append("  \(RawPath.display(root.path))  (\(scanned))")
+        }
+        lines.append("models:")
+        if s.models.isEmpty { lines.append("  none") }
+        for (model, vectors) in s.models {
+            let weights = TerminalSafe.escape(String(model.fingerprint.prefix(16)))
+            lines.append(
+                "  \(TerminalSafe.escape(model.name)) [\(TerminalSafe.escape(model.family)), "
+                    + "\(model.dimension)-d, weights \(weights)]: \(vectors) vectors")
+        }
+        if let run = s.lastRun {
+            let outcome =
+                run.outcome ?? (run.finishedAt == nil ? "did not finish (interrupted)" : "?")
+            lines.append(
+                "last run: \(date(run.startedAt)), \(TerminalSafe.escape(outcome)); "
+                    + "\(run.added) added, \(run.updated) updated, \(run.moved) moved, "
+                    + "\(run.removed) removed, \(run.failed) failed")
+        } else {
+            lines.append("last run: none")
+        }
+        let text = try store.textProgress()
+        lines.append(
+            "words in photos: \(text.done) of \(text.done + text.pending) photo contents read"
+                + (text.pending > 0 ? " (picseek index reads the rest)" : ""))
+        return lines
+    }
+
+    /// The kernels this CPU runs and whether the bfloat16 image tower is available.
+    public static var engineLine: String {
+        "engine: \(SIMDLevel.best) kernels, "
+            + (Kernels.bf16Supported
+                ? "bf16 image tower available (--image-precision bf16, faster indexing)"
+                : "no bf16 image tower (needs AVX512_BF16)")
+    }
+
+    private static func fileSizes(_ store: IndexStore) -> String {
+        func size(_ path: String) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
+                .int64Value ?? 0
+        }
+        let main = size(store.path) + size(store.path + "-wal")
+        let thumbs = size(store.thumbnails.path) + size(store.thumbnails.path + "-wal")
+        return "\(megabytes(main)) index, \(megabytes(thumbs)) thumbnails"
+    }
+
+    private static func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
+
+    private static func date(_ seconds: Double) -> String {
+        DateBounds.localDate(mtimeNs: Int64(seconds * 1_000_000_000))
+    }
+}
