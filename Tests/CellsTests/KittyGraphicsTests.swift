@@ -34,7 +34,8 @@ struct KittyGraphicsTests {
 
     @Test("direct placement: pixels sent once without showing them, placed at the cursor, deleted by number")
     func directPlacement() {
-        let pixels = [UInt8](repeating: 7, count: 40 * 30 * 3)  // 3600 bytes: 4800 base64, two chunks
+        // 3600 bytes: 4800 base64, two chunks
+        let pixels = [UInt8](repeating: 7, count: 40 * 30 * 3)
         let sent = KittyGraphics.transmitOnly(id: 1001, pixels: pixels, width: 40, height: 30)
         let commands = sent.components(separatedBy: "\u{1B}\\").filter { !$0.isEmpty }
         #expect(commands.count == 2)

@@ -181,7 +181,7 @@ public struct FileScanner {
         for glob in globs {
             let subject = glob.wholePath ? path : name
             let matched = RawPath.withCString(subject) { s in
-                glob.pattern.withUnsafeBufferPointer { fnmatch($0.baseAddress!, s, 0) == 0 }
+                fnmatch(glob.pattern, s, 0) == 0
             }
             if matched { return true }
         }

@@ -46,7 +46,7 @@ public enum RawPath {
     {
         var z = path.map { CChar(bitPattern: $0) }
         z.append(0)
-        return try z.withUnsafeBufferPointer { try body($0.baseAddress!) }
+        return try body(z)
     }
 
     /// The absolute, symlink-free form of `path` (`realpath(3)`), or the

@@ -179,7 +179,8 @@ public struct PickleReader {
             case 0x89: stack.append(.bool(false))  // NEWFALSE
             case 0x47: stack.append(.float(Double(bitPattern: try uint(8).byteSwapped)))  // BINFLOAT
             case 0x58: stack.append(.string(try string(try take(Int(try uint(4))))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try string(try take(Int(try uint(1))))))  // SHORT_BINUNICODE
+            // SHORT_BINUNICODE
+            case 0x8C: stack.append(.string(try string(try take(Int(try uint(1))))))
             case 0x8D: stack.append(.string(try string(try take(Int(try uint(8))))))  // BINUNICODE8
             case 0x54, 0x55:  // BINSTRING, SHORT_BINSTRING (protocol-1 str, latin-1)
                 let b = try take(Int(try uint(op == 0x54 ? 4 : 1)))
