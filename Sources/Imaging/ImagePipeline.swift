@@ -185,53 +185,7 @@ public struct ImagePipeline: Sendable {
             takenAt: exif.dateTimeOriginal, camera: exif.camera)
     }
 
-    static func imageError(_ error: JPEGError) -> ImageError {
-        switch error {
-        case .decode(let m): return .corrupt(path: nil, format: "jpeg", message: m)
-        case .truncated(let m): return .truncated(path: nil, format: "jpeg", message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
-        case .invalidInput(let m): return .corrupt(path: nil, format: "jpeg", message: m)
-        case .outOfMemory: return .outOfMemory(path: nil, format: "jpeg")
-        }
-    }
-
-    static func imageError(_ error: PNGError) -> ImageError {
-        switch error {
-        case .decode(let m): return .corrupt(path: nil, format: "png", message: m)
-        case .truncated(let m): return .truncated(path: nil, format: "png", message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
-        case .invalidInput(let m): return .corrupt(path: nil, format: "png", message: m)
-        case .outOfMemory: return .outOfMemory(path: nil, format: "png")
-        }
-    }
-
-    static func imageError(_ error: WebPError) -> ImageError {
-        switch error {
-        case .decode(let m): return .corrupt(path: nil, format: "webp", message: m)
-        case .truncated(let m): return .truncated(path: nil, format: "webp", message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
-        case .invalidInput(let m): return .corrupt(path: nil, format: "webp", message: m)
-        case .outOfMemory: return .outOfMemory(path: nil, format: "webp")
-        }
-    }
-
-    static func imageError(_ error: GIFError) -> ImageError {
-        switch error {
-        case .decode(let m): return .corrupt(path: nil, format: "gif", message: m)
-        case .truncated(let m): return .truncated(path: nil, format: "gif", message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
-        case .invalidInput(let m): return .corrupt(path: nil, format: "gif", message: m)
-        case .outOfMemory: return .outOfMemory(path: nil, format: "gif")
-        }
-    }
-
-    static func imageError(_ error: TIFFError) -> ImageError {
-        switch error {
-        case .decode(let m): return .corrupt(path: nil, format: "tiff", message: m)
-        case .truncated(let m): return .truncated(path: nil, format: "tiff", message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
-        case .invalidInput(let m): return .corrupt(path: nil, format: "tiff", message: m)
-        case .outOfMemory: return .outOfMemory(path: nil, format: "tiff")
-        }
+    static func imageError<Format>(_ error: DecoderError<Format>) -> ImageError {
+        error.imageError
     }
 }

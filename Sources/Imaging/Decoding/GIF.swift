@@ -1,31 +1,6 @@
 import CGIF
 import PicseekCore
 
-/// Why a GIF file could not be read.
-public enum GIFError: Error, Equatable, CustomStringConvertible {
-    /// giflib rejected the data (bad LZW code, no image); `message` is its text.
-    case decode(message: String)
-    /// The data ended before the first frame was complete.
-    case truncated(message: String)
-    /// The logical screen or first frame is larger than the configured cap allows.
-    case tooLarge(width: Int, height: Int, limit: Int)
-    /// The input was empty or an argument was invalid.
-    case invalidInput(message: String)
-    /// A pixel buffer could not be allocated.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .decode(let m): return "corrupt gif: \(m)"
-        case .truncated(let m): return "truncated gif: \(m)"
-        case .tooLarge(let w, let h, let limit):
-            return "gif is \(w)x\(h) pixels, above the limit of \(limit)"
-        case .invalidInput(let m): return "invalid gif input: \(m)"
-        case .outOfMemory: return "out of memory decoding gif"
-        }
-    }
-}
-
 /// Facts about a GIF's first frame.
 public struct GIFInfo: Equatable, Sendable {
     /// Canvas width: the logical screen, grown to hold the first frame.
@@ -65,15 +40,8 @@ public enum GIF {
         }
         defer { cgif_free(out) }
         guard code == CGIF_OK, let out else {
-            let text = CResult.message(msg)
-            switch code {
-            case CGIF_ERR_TOO_LARGE:
-                throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
-            case CGIF_ERR_TRUNCATED: throw .truncated(message: text)
-            case CGIF_ERR_NO_MEMORY: throw .outOfMemory
-            case CGIF_ERR_ARGUMENT: throw .invalidInput(message: text)
-            default: throw .decode(message: text)
-            }
+            throw GIFError(
+                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
         }
         let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = GIFInfo(

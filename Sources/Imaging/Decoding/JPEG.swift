@@ -1,31 +1,6 @@
 import CJPEG
 import PicseekCore
 
-/// Why a JPEG could not be read.
-public enum JPEGError: Error, Equatable, CustomStringConvertible {
-    /// libjpeg rejected the data; `message` is libjpeg's own text.
-    case decode(message: String)
-    /// The data ended before the image was complete.
-    case truncated(message: String)
-    /// The header announces more pixels than the configured cap allows.
-    case tooLarge(width: Int, height: Int, limit: Int)
-    /// The input was empty or an argument was invalid.
-    case invalidInput(message: String)
-    /// A pixel buffer could not be allocated.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .decode(let m): return "corrupt jpeg: \(m)"
-        case .truncated(let m): return "truncated jpeg: \(m)"
-        case .tooLarge(let w, let h, let limit):
-            return "jpeg is \(w)x\(h) pixels, above the limit of \(limit)"
-        case .invalidInput(let m): return "invalid jpeg input: \(m)"
-        case .outOfMemory: return "out of memory decoding jpeg"
-        }
-    }
-}
-
 /// Header facts of a JPEG file, read without decoding pixels.
 public struct JPEGInfo: Equatable, Sendable {
     /// The file's colour model.
@@ -51,7 +26,9 @@ public enum JPEG {
         let code = data.withUnsafeBufferPointer { buf in
             cjpeg_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CJPEG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        guard code == CJPEG_OK else { throw JPEGError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: 0) }
         return JPEGInfo(raw)
     }
 
@@ -67,7 +44,9 @@ public enum JPEG {
             cjpeg_read_header(buf.baseAddress, buf.count, &raw, &exif, &exifSize, &msg)
         }
         defer { cjpeg_free(exif) }
-        guard code == CJPEG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        guard code == CJPEG_OK else { throw JPEGError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: 0) }
         let bytes = exif.map { CResult.bytes($0, count: exifSize) }
         return (JPEGInfo(raw), bytes)
     }
@@ -104,7 +83,9 @@ public enum JPEG {
             cjpeg_free(exif)
         }
         guard code == CJPEG_OK, let out else {
-            throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
+            throw JPEGError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: maxPixels)
         }
         let count = Int(w) * Int(h) * 3
         let pixels = CResult.bytes(out, count: count)
@@ -147,7 +128,7 @@ public enum JPEG {
         }
         defer { cjpeg_free(out) }
         guard code == CJPEG_OK, let out else {
-            throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
+            throw JPEGError(code: code, message: msg, width: 0, height: 0, limit: 0)
         }
         return CResult.bytes(out, count: size)
     }
@@ -171,22 +152,11 @@ public enum JPEG {
         }
         defer { cjpeg_free(out) }
         guard code == CJPEG_OK, let out else {
-            throw error(code: code, msg: msg, raw: cjpeg_info(), limit: 0)
+            throw JPEGError(code: code, message: msg, width: 0, height: 0, limit: 0)
         }
         return CResult.bytes(out, count: size)
     }
 
-    private static func error(code: Int32, msg: [CChar], raw: cjpeg_info, limit: Int) -> JPEGError {
-        let text = CResult.message(msg)
-        switch code {
-        case CJPEG_ERR_TOO_LARGE:
-            return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
-        case CJPEG_ERR_TRUNCATED: return .truncated(message: text)
-        case CJPEG_ERR_NO_MEMORY: return .outOfMemory
-        case CJPEG_ERR_ARGUMENT: return .invalidInput(message: text)
-        default: return .decode(message: text)
-        }
-    }
 }
 
 extension JPEGInfo {

@@ -1,31 +1,6 @@
 import CPNG
 import PicseekCore
 
-/// Why a PNG could not be read.
-public enum PNGError: Error, Equatable, CustomStringConvertible {
-    /// libpng rejected the data (bad CRC, bad chunk, bad signature); `message` is its text.
-    case decode(message: String)
-    /// The data ended before the image was complete.
-    case truncated(message: String)
-    /// IHDR announces more pixels than the configured cap allows.
-    case tooLarge(width: Int, height: Int, limit: Int)
-    /// The input was empty or an argument was invalid.
-    case invalidInput(message: String)
-    /// A pixel buffer could not be allocated.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .decode(let m): return "corrupt png: \(m)"
-        case .truncated(let m): return "truncated png: \(m)"
-        case .tooLarge(let w, let h, let limit):
-            return "png is \(w)x\(h) pixels, above the limit of \(limit)"
-        case .invalidInput(let m): return "invalid png input: \(m)"
-        case .outOfMemory: return "out of memory decoding png"
-        }
-    }
-}
-
 /// Header facts of a PNG file (from IHDR and tRNS).
 public struct PNGInfo: Equatable, Sendable {
     /// The IHDR colour type.
@@ -57,7 +32,9 @@ public enum PNG {
         let code = data.withUnsafeBufferPointer { buf in
             cpng_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CPNG_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        guard code == CPNG_OK else { throw PNGError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: 0) }
         return PNGInfo(raw)
     }
 
@@ -90,7 +67,9 @@ public enum PNG {
             cpng_free(exif)
         }
         guard code == CPNG_OK, let out else {
-            throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
+            throw PNGError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: maxPixels)
         }
         let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
@@ -99,17 +78,6 @@ public enum PNG {
             info: PNGInfo(raw), exif: exifBytes)
     }
 
-    private static func error(code: Int32, msg: [CChar], raw: cpng_info, limit: Int) -> PNGError {
-        let text = CResult.message(msg)
-        switch code {
-        case CPNG_ERR_TOO_LARGE:
-            return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
-        case CPNG_ERR_TRUNCATED: return .truncated(message: text)
-        case CPNG_ERR_NO_MEMORY: return .outOfMemory
-        case CPNG_ERR_ARGUMENT: return .invalidInput(message: text)
-        default: return .decode(message: text)
-        }
-    }
 }
 
 extension PNGInfo {

@@ -1,32 +1,6 @@
 import CTIFF
 import PicseekCore
 
-/// Why a TIFF file could not be read.
-public enum TIFFError: Error, Equatable, CustomStringConvertible {
-    /// libtiff rejected the data (bad directory, bad strip, unsupported layout);
-    /// `message` is its text.
-    case decode(message: String)
-    /// The data ended before the image was complete.
-    case truncated(message: String)
-    /// The first directory announces more pixels than the configured cap allows.
-    case tooLarge(width: Int, height: Int, limit: Int)
-    /// The input was empty or an argument was invalid.
-    case invalidInput(message: String)
-    /// A pixel buffer could not be allocated.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .decode(let m): return "corrupt tiff: \(m)"
-        case .truncated(let m): return "truncated tiff: \(m)"
-        case .tooLarge(let w, let h, let limit):
-            return "tiff is \(w)x\(h) pixels, above the limit of \(limit)"
-        case .invalidInput(let m): return "invalid tiff input: \(m)"
-        case .outOfMemory: return "out of memory decoding tiff"
-        }
-    }
-}
-
 /// Facts from a TIFF's first directory.
 public struct TIFFInfo: Equatable, Sendable {
     public var width: Int
@@ -68,15 +42,8 @@ public enum TIFF {
         }
         defer { ctiff_free(out) }
         guard code == CTIFF_OK, let out else {
-            let text = CResult.message(msg)
-            switch code {
-            case CTIFF_ERR_TOO_LARGE:
-                throw .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: maxPixels)
-            case CTIFF_ERR_TRUNCATED: throw .truncated(message: text)
-            case CTIFF_ERR_NO_MEMORY: throw .outOfMemory
-            case CTIFF_ERR_ARGUMENT: throw .invalidInput(message: text)
-            default: throw .decode(message: text)
-            }
+            throw TIFFError(
+                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
         }
         let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = TIFFInfo(

@@ -1,31 +1,6 @@
 import CWebP
 import PicseekCore
 
-/// Why a WebP file could not be read.
-public enum WebPError: Error, Equatable, CustomStringConvertible {
-    /// libwebp rejected the data (bad container, bad bitstream); `message` is its text.
-    case decode(message: String)
-    /// The data ended before the image was complete.
-    case truncated(message: String)
-    /// The headers announce more pixels than the configured cap allows.
-    case tooLarge(width: Int, height: Int, limit: Int)
-    /// The input was empty or an argument was invalid.
-    case invalidInput(message: String)
-    /// A pixel buffer could not be allocated.
-    case outOfMemory
-
-    public var description: String {
-        switch self {
-        case .decode(let m): return "corrupt webp: \(m)"
-        case .truncated(let m): return "truncated webp: \(m)"
-        case .tooLarge(let w, let h, let limit):
-            return "webp is \(w)x\(h) pixels, above the limit of \(limit)"
-        case .invalidInput(let m): return "invalid webp input: \(m)"
-        case .outOfMemory: return "out of memory decoding webp"
-        }
-    }
-}
-
 /// Header facts of a WebP file.
 public struct WebPInfo: Equatable, Sendable {
     /// Canvas width in pixels.
@@ -56,7 +31,9 @@ public enum WebP {
         let code = data.withUnsafeBufferPointer { buf in
             cwebp_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CWEBP_OK else { throw error(code: code, msg: msg, raw: raw, limit: 0) }
+        guard code == CWEBP_OK else { throw WebPError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: 0) }
         return WebPInfo(raw)
     }
 
@@ -91,7 +68,9 @@ public enum WebP {
             cwebp_free(exif)
         }
         guard code == CWEBP_OK, let out else {
-            throw error(code: code, msg: msg, raw: raw, limit: maxPixels)
+            throw WebPError(
+                code: code, message: msg, width: raw.width, height: raw.height,
+                limit: maxPixels)
         }
         let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
@@ -100,17 +79,6 @@ public enum WebP {
             info: WebPInfo(raw), exif: exifBytes)
     }
 
-    private static func error(code: Int32, msg: [CChar], raw: cwebp_info, limit: Int) -> WebPError {
-        let text = CResult.message(msg)
-        switch code {
-        case CWEBP_ERR_TOO_LARGE:
-            return .tooLarge(width: Int(raw.width), height: Int(raw.height), limit: limit)
-        case CWEBP_ERR_TRUNCATED: return .truncated(message: text)
-        case CWEBP_ERR_NO_MEMORY: return .outOfMemory
-        case CWEBP_ERR_ARGUMENT: return .invalidInput(message: text)
-        default: return .decode(message: text)
-        }
-    }
 }
 
 extension WebPInfo {
