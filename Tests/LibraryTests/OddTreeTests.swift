@@ -22,9 +22,11 @@ struct OddTreeTests {
         let fd = RawPath.withCString(path) { open($0, O_WRONLY | O_APPEND) }
         #expect(fd >= 0)
         let stop = Locked(false)
+        let stopped = DispatchSemaphore(value: 0)
         let writer = Thread {
             let byte: [UInt8] = [0x79]
             while !stop.value { _ = byte.withUnsafeBytes { write(fd, $0.baseAddress, 1) } }
+            stopped.signal()
         }
         writer.start()
         do {
@@ -35,7 +37,9 @@ struct OddTreeTests {
             #expect(error.reason.contains("kept changing while it was read"))
         }
         stop.value = true
-        usleep(100_000)
+        // The writer must be gone before the descriptor is closed: a write after close could
+        // land in whatever file another test opens under the same number.
+        stopped.wait()
         close(fd)
         let (bytes, stamp) = try FileReader.read(path, limit: 1 << 30)
         #expect(bytes.count > 24 << 20 && stamp.size == Int64(bytes.count))
