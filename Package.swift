@@ -52,7 +52,9 @@ let package = Package(
         // MARK: Swift modules, leaf first.
         .target(name: "PicseekCore"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
-        .target(name: "Imaging", dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
+        .target(
+            name: "Imaging",
+            dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
         .target(name: "OCR", dependencies: ["CTesseract", "PicseekCore"]),
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers", "ModelFiles"]),
         .target(

@@ -56,7 +56,7 @@ public struct ImagesBench {
         let header = try JPEG.header(data)
         let scale = fast.dctScale(
             width: header.info.width, height: header.info.height, orientation: 1, spec: spec)
-        var fastOut = try fast.process(data: data, spec: spec)  // warm-up
+        var fastOut = try fast.process(data: data, spec: spec) // warm-up
         let fastTimes = try (0..<runs).map { _ in
             try time { fastOut = try fast.process(data: data, spec: spec) }
         }

@@ -134,7 +134,7 @@ public struct SearchBench {
                 let end = DispatchTime.now().uptimeNanoseconds
                 let cpu = BenchClock.threadCPUMilliseconds() - cpuStart
                 checksum &+= best.first?.index ?? 0
-                if q == 0 { continue }  // warm-up
+                if q == 0 { continue } // warm-up
                 times.append(Double(end - start) / 1e6)
                 topTimes.append(Double(end - mid) / 1e6)
                 cpuTimes.append(cpu)

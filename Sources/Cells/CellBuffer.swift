@@ -43,7 +43,8 @@ public struct CellBuffer: Equatable, Sendable {
         guard row >= 0, row < rows, column >= 0, column < columns else { return }
         let index = row * columns + column
         // A wide grapheme is always followed by its continuation cell.
-        if cells[index].isContinuation || (column + 1 < columns && cells[index + 1].isContinuation) {
+        if cells[index].isContinuation || (column + 1 < columns && cells[index + 1].isContinuation)
+        {
             breakWide(row: row, column: column)
         }
         cells[index] = Cell(character, style: style)
@@ -77,7 +78,9 @@ public struct CellBuffer: Equatable, Sendable {
         for character in text {
             var shown = character
             var width = DisplayWidth.of(character)
-            if character.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) {
+            if character.unicodeScalars.contains(where: {
+                $0.value < 0x20 || (0x7F..<0xA0).contains($0.value)
+            }) {
                 shown = "\u{FFFD}"
                 width = 1
             }
@@ -87,7 +90,8 @@ public struct CellBuffer: Equatable, Sendable {
                     var lead = c - 1
                     if cells[row * columns + lead].isContinuation { lead -= 1 }
                     if lead >= 0 {
-                        let joined = String(cells[row * columns + lead].character) + String(character)
+                        let joined =
+                            String(cells[row * columns + lead].character) + String(character)
                         if joined.count == 1, let merged = joined.first {
                             cells[row * columns + lead].character = merged
                         }
@@ -142,7 +146,9 @@ public struct CellBuffer: Equatable, Sendable {
         set(row: bottom, column: left, Cell("└", style: style))
         set(row: bottom, column: right, Cell("┘", style: style))
         if let title, rect.columns > 4 {
-            put(" \(title) ", row: top, column: left + 1, style: style, maxColumns: rect.columns - 2)
+            put(
+                " \(title) ", row: top, column: left + 1, style: style, maxColumns: rect.columns - 2
+            )
         }
     }
 

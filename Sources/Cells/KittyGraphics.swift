@@ -47,7 +47,9 @@ public enum KittyGraphics {
         var chunks: [Substring] = []
         var start = payload.startIndex
         while start < payload.endIndex {
-            let end = payload.index(start, offsetBy: 4096, limitedBy: payload.endIndex) ?? payload.endIndex
+            let end =
+                payload.index(start, offsetBy: 4096, limitedBy: payload.endIndex)
+                ?? payload.endIndex
             chunks.append(payload[start..<end])
             start = end
         }
@@ -93,7 +95,9 @@ public enum KittyGraphics {
         var out = ""
         var start = payload.startIndex
         repeat {
-            let end = payload.index(start, offsetBy: 4096, limitedBy: payload.endIndex) ?? payload.endIndex
+            let end =
+                payload.index(start, offsetBy: 4096, limitedBy: payload.endIndex)
+                ?? payload.endIndex
             let more = end < payload.endIndex ? 1 : 0
             let head = start == payload.startIndex ? keys + ",m=\(more)" : "m=\(more)"
             let command = "\u{1B}_G\(head);\(payload[start..<end])\u{1B}\\"
@@ -106,7 +110,8 @@ public enum KittyGraphics {
     /// `sequence` inside a tmux passthrough (`ESC P tmux; … ESC \`, with
     /// every ESC inside doubled); needs `allow-passthrough on` in tmux.
     public static func wrapForTmux(_ sequence: String) -> String {
-        "\u{1B}Ptmux;" + sequence.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+        "\u{1B}Ptmux;" + sequence.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}")
+            + "\u{1B}\\"
     }
 }
 

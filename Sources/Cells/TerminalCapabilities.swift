@@ -57,7 +57,8 @@ public struct TerminalCapabilities: Equatable, Sendable {
     /// from OSC 11, else from `COLORFGBG` in `environment`; nil when unknown.
     public func lightBackground(environment: [String: String]) -> Bool? {
         if let bg = background {
-            let luma = 0.2126 * Double(bg.red) + 0.7152 * Double(bg.green) + 0.0722 * Double(bg.blue)
+            let luma =
+                0.2126 * Double(bg.red) + 0.7152 * Double(bg.green) + 0.0722 * Double(bg.blue)
             return luma > 127.5
         }
         // COLORFGBG="15;0" or "0;default;15": the last field is the background.

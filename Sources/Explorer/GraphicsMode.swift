@@ -31,8 +31,11 @@ public enum GraphicsMode: String, Equatable, Sendable, CaseIterable {
     /// or `24bit` gives truecolor half blocks; 256 colours give the palette;
     /// 8 or 16 colours give ASCII (their greys are unreliable).
     public static func automatic(environment: [String: String], screenColors: Int) -> GraphicsMode {
-        automatic(capabilities: TerminalCapabilities(), environment: environment, screenColors: screenColors)
-            .mode
+        automatic(
+            capabilities: TerminalCapabilities(), environment: environment,
+            screenColors: screenColors
+        )
+        .mode
     }
 
     /// Picks the best mode the terminal showed it supports, and says why.
@@ -61,10 +64,15 @@ public enum GraphicsMode: String, Equatable, Sendable, CaseIterable {
                 return (.kitty, "the terminal answered the kitty graphics query")
             }
             if (wezterm || iterm) && !capabilities.insideTmux {
-                return (.iterm2, wezterm ? "WezTerm shows iTerm2 inline images" : "iTerm2 inline images")
+                return (
+                    .iterm2, wezterm ? "WezTerm shows iTerm2 inline images" : "iTerm2 inline images"
+                )
             }
             if capabilities.sixel, capabilities.cellPixels != nil {
-                return (.sixel, "the terminal lists sixel graphics (attribute 4) in its device attributes")
+                return (
+                    .sixel,
+                    "the terminal lists sixel graphics (attribute 4) in its device attributes"
+                )
             }
         }
         let colorterm = (environment["COLORTERM"] ?? "").lowercased()

@@ -51,6 +51,7 @@ extension AppState {
     /// Whether pictures are drawn as placements (pixels, or 24-bit half blocks)
     /// rather than by ncurses alone.
     var placesImages: Bool {
-        (graphics.drawsPixels && !(graphics == .kitty && kittyPlaceholders)) || graphics == .truecolor
+        (graphics.drawsPixels && !(graphics == .kitty && kittyPlaceholders))
+            || graphics == .truecolor
     }
 }

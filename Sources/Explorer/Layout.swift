@@ -53,9 +53,11 @@ public struct Layout: Equatable, Sendable {
         if detailOpen {
             if columns >= 80 {
                 let detailWidth = min(60, max(32, columns * 2 / 5))
-                grid = Rect(row: body.row, column: 0, rows: body.rows, columns: columns - detailWidth)
+                grid = Rect(
+                    row: body.row, column: 0, rows: body.rows, columns: columns - detailWidth)
                 detail = Rect(
-                    row: body.row, column: columns - detailWidth, rows: body.rows, columns: detailWidth)
+                    row: body.row, column: columns - detailWidth, rows: body.rows,
+                    columns: detailWidth)
             } else {
                 grid = Rect(row: body.row, column: 0, rows: 0, columns: 0)
                 detail = body

@@ -112,7 +112,9 @@ public struct LineEditor: Equatable, Sendable {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty, history.last != text else { return }
         history.append(text)
-        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+        if history.count > Self.historyLimit {
+            history.removeFirst(history.count - Self.historyLimit)
+        }
     }
 
     /// Shows the previous history entry; returns whether the text changed.

@@ -30,8 +30,9 @@ public struct PhotoDetail: Equatable, Sendable {
         photoID: Int64, path: String, metadata: PhotoMetadata? = nil, fileSize: Int64? = nil,
         preview: RGBImage? = nil
     ) {
-        self.init(photoID: photoID, pathBytes: Array(path.utf8), metadata: metadata,
-                  fileSize: fileSize, preview: preview)
+        self.init(
+            photoID: photoID, pathBytes: Array(path.utf8), metadata: metadata,
+            fileSize: fileSize, preview: preview)
     }
 
     /// The path for display: bytes that are not UTF-8 become U+FFFD (raw; the view escapes it).

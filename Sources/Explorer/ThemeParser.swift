@@ -37,7 +37,8 @@ public enum ThemeParser {
                 case "default", "dark": theme = .defaultDark
                 case "mono", "none": theme = .monochrome
                 default:
-                    warnings.append("theme \(name) line \(lineNumber): base: unknown theme '\(value)'")
+                    warnings.append(
+                        "theme \(name) line \(lineNumber): base: unknown theme '\(value)'")
                 }
                 theme.name = name
                 continue
@@ -45,20 +46,22 @@ public enum ThemeParser {
             guard let underscore = key.lastIndex(of: "_") else { continue }
             let roleName = String(key[..<underscore])
             let field = String(key[key.index(after: underscore)...])
-            guard let role = roles[roleName] else { continue }  // unknown keys are ignored
+            guard let role = roles[roleName] else { continue } // unknown keys are ignored
             var style = theme[role]
             switch field {
             case "fg", "bg":
                 guard let color = parseColor(value) else {
                     warnings.append(
-                        "theme \(name) line \(lineNumber): \(key): bad colour '\(value)', using default")
+                        "theme \(name) line \(lineNumber): \(key): bad colour '\(value)', using default"
+                    )
                     continue
                 }
                 if field == "fg" { style.foreground = color } else { style.background = color }
             case "attrs":
                 guard let attributes = parseAttributes(value) else {
                     warnings.append(
-                        "theme \(name) line \(lineNumber): \(key): bad attributes '\(value)', using default")
+                        "theme \(name) line \(lineNumber): \(key): bad attributes '\(value)', using default"
+                    )
                     continue
                 }
                 style.attributes = attributes

@@ -57,7 +57,10 @@ public enum Thumbnail {
         case .color256:
             let bg: Color =
                 bottom.map { .indexed(Color.nearest256($0.0, $0.1, $0.2)) } ?? background.background
-            return ("▀", Style(foreground: .indexed(Color.nearest256(top.0, top.1, top.2)), background: bg))
+            return (
+                "▀",
+                Style(foreground: .indexed(Color.nearest256(top.0, top.1, top.2)), background: bg)
+            )
         case .mono:
             let bg: Color = bottom.map { .indexed(grey($0)) } ?? background.background
             return ("▀", Style(foreground: .indexed(grey(top)), background: bg))
@@ -90,7 +93,8 @@ public enum Thumbnail {
     }
 
     @inline(__always)
-    static func pixel(_ pixels: [UInt8], _ width: Int, _ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+    static func pixel(_ pixels: [UInt8], _ width: Int, _ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8)
+    {
         let i = (y * width + x) * 3
         return (pixels[i], pixels[i + 1], pixels[i + 2])
     }
@@ -103,7 +107,8 @@ public enum Thumbnail {
         guard longest > maxSide, maxSide > 0 else { return image }
         let width = max(1, image.width * maxSide / longest)
         let height = max(1, image.height * maxSide / longest)
-        return RGBImage(width: width, height: height, pixels: resample(image, width: width, height: height))
+        return RGBImage(
+            width: width, height: height, pixels: resample(image, width: width, height: height))
     }
 
     /// `image` resized to `width` x `height`: box filter when shrinking,

@@ -27,13 +27,16 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         keepSelectionVisible(&state)
         return visibleThumbnailLoads(&state)
     case .searchResults(let seq, let hits):
-        guard seq == state.latestSeq else { return [] }  // stale: a newer search is running
+        guard seq == state.latestSeq else { return [] } // stale: a newer search is running
         state.searching = false
-        state.hits = state.order.sorted(hits.map { hit in
-            var hit = hit
-            hit.thumbnail = hit.thumbnail.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) }
-            return hit
-        })
+        state.hits = state.order.sorted(
+            hits.map { hit in
+                var hit = hit
+                hit.thumbnail = hit.thumbnail.map {
+                    Thumbnail.limited($0, maxSide: thumbnailMaxSide)
+                }
+                return hit
+            })
         state.selection = 0
         state.gridTopRow = 0
         return visibleThumbnailLoads(&state) + detailLoads(&state)
@@ -47,7 +50,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .thumbnailLoaded(let photoID, let image):
         state.pendingThumbnails.remove(photoID)
-        state.thumbnails[photoID] = .some(image.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) })
+        state.thumbnails[photoID] = .some(
+            image.map { Thumbnail.limited($0, maxSide: thumbnailMaxSide) })
         return kittyTransmits(&state)
     case .detailLoaded(let detail):
         state.pendingDetails.remove(detail.photoID)
@@ -64,9 +68,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.refreshedAtDone = 0
         state.progress = nil
         state.summary = summary
-        let skipped = summary.skipped > 0 ? ", \(summary.skipped) skipped (formats picseek does not read)" : ""
+        let skipped =
+            summary.skipped > 0
+            ? ", \(summary.skipped) skipped (formats picseek does not read)" : ""
         state.message = StatusMessage(
-            "reindex finished: \(summary.photos) photos, \(summary.errors) errors" + skipped, isError: false)
+            "reindex finished: \(summary.photos) photos, \(summary.errors) errors" + skipped,
+            isError: false)
         // New photos may match: run the current query again.
         return rerunSearch(&state)
     case .reindexRequested:
@@ -102,7 +109,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
         return effects
     case .tick:
-        if state.searching || state.reindexing || state.switchingModel { state.spinner = (state.spinner + 1) % 8 }
+        if state.searching || state.reindexing || state.switchingModel {
+            state.spinner = (state.spinner + 1) % 8
+        }
         return []
     }
 }
@@ -143,7 +152,7 @@ private func setError(_ state: inout AppState, _ text: String) {
 }
 
 private func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    if key == .resize { return [] }  // the runtime sends `.resized` with the new size
+    if key == .resize { return [] } // the runtime sends `.resized` with the new size
     state.message = nil
     if state.helpVisible {
         // Any key closes the overlay; quitting keys still quit.
@@ -261,7 +270,8 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.moreLikeThis(seq: state.latestSeq, photoID: hit.photoID)]
     case .openInViewer:
         guard let hit = state.selectedHit else { return [] }
-        state.message = StatusMessage("opening " + TerminalSafe.escape(hit.fileName), isError: false)
+        state.message = StatusMessage(
+            "opening " + TerminalSafe.escape(hit.fileName), isError: false)
         return [.open(path: hit.pathBytes)]
     case .copyPath:
         guard let hit = state.selectedHit else { return [] }
@@ -311,7 +321,8 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
             return []
         }
         state.switchingModel = true
-        state.message = StatusMessage("loading model " + TerminalSafe.escape(next) + "…", isError: false)
+        state.message = StatusMessage(
+            "loading model " + TerminalSafe.escape(next) + "…", isError: false)
         return [.switchModel(name: next)]
     }
     return []
@@ -371,7 +382,9 @@ private func visibleThumbnailLoads(_ state: inout AppState) -> [Effect] {
         let end = min(state.hits.count, first + layout.visibleTiles)
         if first < end { wanted += Array(first..<end) }
     }
-    if state.detailOpen, state.hits.indices.contains(state.selection) { wanted.append(state.selection) }
+    if state.detailOpen, state.hits.indices.contains(state.selection) {
+        wanted.append(state.selection)
+    }
     var effects: [Effect] = []
     for index in wanted {
         let hit = state.hits[index]
@@ -403,7 +416,8 @@ private func kittyTransmits(_ state: inout AppState) -> [Effect] {
         state.kittyIDs[hit.photoID] = id
         effects.append(
             .transmitImage(
-                id: id, image: image, columns: layout.tile.thumbColumns, rows: layout.tile.thumbRows))
+                id: id, image: image, columns: layout.tile.thumbColumns, rows: layout.tile.thumbRows
+            ))
     }
     return effects
 }

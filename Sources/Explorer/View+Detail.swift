@@ -7,8 +7,11 @@ func drawDetail(
 ) {
     let border = state.focus == .detail ? state.theme[.prompt] : state.theme[.border]
     buffer.fill(rect, style: state.theme[.text])
-    for r in rect.row..<rect.bottom { buffer.set(row: r, column: rect.column, Cell("│", style: border)) }
-    let inner = Rect(row: rect.row, column: rect.column + 2, rows: rect.rows, columns: rect.columns - 3)
+    for r in rect.row..<rect.bottom {
+        buffer.set(row: r, column: rect.column, Cell("│", style: border))
+    }
+    let inner = Rect(
+        row: rect.row, column: rect.column + 2, rows: rect.rows, columns: rect.columns - 3)
     guard let hit = state.selectedHit, inner.columns > 4 else { return }
     let detail = state.details[hit.photoID]
     var facts: [(String, String)] = [("score", Format.score(hit.score))]
@@ -17,8 +20,12 @@ func drawDetail(
             facts.append(("pixels", "\(meta.width)×\(meta.height)"))
         }
         if let size = detail.fileSize { facts.append(("file", Format.bytes(size))) }
-        if let date = detail.metadata?.takenAt { facts.append(("taken", TerminalSafe.escape(date))) }
-        if let camera = detail.metadata?.camera { facts.append(("camera", TerminalSafe.escape(camera))) }
+        if let date = detail.metadata?.takenAt {
+            facts.append(("taken", TerminalSafe.escape(date)))
+        }
+        if let camera = detail.metadata?.camera {
+            facts.append(("camera", TerminalSafe.escape(camera)))
+        }
     } else {
         facts.append(("", "loading details…"))
     }
@@ -32,18 +39,23 @@ func drawDetail(
     let previewRows = min(max(0, inner.rows - textRows - 1), inner.columns / 2 + 1)
     var row = inner.row
     if previewRows >= 3 {
-        let previewRect = Rect(row: row, column: inner.column, rows: previewRows, columns: inner.columns)
+        let previewRect = Rect(
+            row: row, column: inner.column, rows: previewRows, columns: inner.columns)
         if let image = detail?.preview ?? state.thumbnail(for: hit) {
             // Kitty placeholders cover the grid only: the preview stays in half blocks there.
-            let placed = state.graphics.drawsPixels && !(state.graphics == .kitty && state.kittyPlaceholders)
+            let placed =
+                state.graphics.drawsPixels && !(state.graphics == .kitty && state.kittyPlaceholders)
             if placed {
                 buffer.fill(previewRect, style: state.theme[.text])
             } else {
                 let mode: GraphicsMode = state.graphics == .kitty ? .color256 : state.graphics
-                Thumbnail.draw(image, into: &buffer, rect: previewRect, mode: mode, background: state.theme[.text])
+                Thumbnail.draw(
+                    image, into: &buffer, rect: previewRect, mode: mode,
+                    background: state.theme[.text])
             }
             if placed || state.graphics == .truecolor {
-                images.append(ImagePlacement(photoID: hit.photoID, kind: .preview, rect: previewRect))
+                images.append(
+                    ImagePlacement(photoID: hit.photoID, kind: .preview, rect: previewRect))
             }
         } else {
             buffer.fill(previewRect, "░", style: state.theme[.placeholder])
@@ -56,10 +68,17 @@ func drawDetail(
         row += 1
     }
     // The whole name, wrapped: the grid's labels shorten it.
-    for part in wrap(TerminalSafe.escape(hit.fileName), width: inner.columns) { line(part, state.theme[.title]) }
+    for part in wrap(TerminalSafe.escape(hit.fileName), width: inner.columns) {
+        line(part, state.theme[.title])
+    }
     for (label, value) in facts {
         guard row < inner.bottom else { break }
-        let used = label.isEmpty ? 0 : buffer.put(DisplayWidth.pad(label, to: 7), row: row, column: inner.column, style: state.theme[.hint])
+        let used =
+            label.isEmpty
+            ? 0
+            : buffer.put(
+                DisplayWidth.pad(label, to: 7), row: row, column: inner.column,
+                style: state.theme[.hint])
         buffer.put(
             DisplayWidth.truncateLeading(value, to: inner.columns - used), row: row,
             column: inner.column + used, style: state.theme[.text])

@@ -4,7 +4,8 @@ import PicseekCore
 /// The grid pane: one tile per hit (thumbnail, then score and short name),
 /// or a message when there is nothing to show.
 func drawGrid(
-    _ state: AppState, _ layout: Layout, into buffer: inout CellBuffer, images: inout [ImagePlacement]
+    _ state: AppState, _ layout: Layout, into buffer: inout CellBuffer,
+    images: inout [ImagePlacement]
 ) {
     let grid = layout.grid
     if state.hits.isEmpty {
@@ -48,12 +49,17 @@ func drawGrid(
         }
         let labelRow = rect.row + layout.tile.thumbRows
         let labelStyle = selected ? state.theme[.selection] : state.theme[.text]
-        buffer.fill(Rect(row: labelRow, column: rect.column, rows: 1, columns: rect.columns), style: labelStyle)
+        buffer.fill(
+            Rect(row: labelRow, column: rect.column, rows: 1, columns: rect.columns),
+            style: labelStyle)
         let isMarked = state.marked.contains { $0.photoID == hit.photoID }
         let score = (isMarked ? "✓" : "") + Format.score(hit.score)
         let scoreStyle =
-            selected ? labelStyle : (hit.score >= midpoint ? state.theme[.scoreHigh] : state.theme[.scoreLow])
-        let used = buffer.put(score, row: labelRow, column: rect.column, style: scoreStyle, maxColumns: rect.columns)
+            selected
+            ? labelStyle
+            : (hit.score >= midpoint ? state.theme[.scoreHigh] : state.theme[.scoreLow])
+        let used = buffer.put(
+            score, row: labelRow, column: rect.column, style: scoreStyle, maxColumns: rect.columns)
         buffer.put(
             tileLabel(TerminalSafe.escape(hit.fileName), columns: rect.columns - used - 1),
             row: labelRow, column: rect.column + used + 1, style: labelStyle,
@@ -61,14 +67,17 @@ func drawGrid(
         if selected {
             let marker = state.focus == .grid ? "▌" : "▏"
             for r in rect.row..<(rect.row + rect.rows) {
-                buffer.set(row: r, column: rect.column - 1, Cell(Character(marker), style: state.theme[.selection].markerStyle))
+                buffer.set(
+                    row: r, column: rect.column - 1,
+                    Cell(Character(marker), style: state.theme[.selection].markerStyle))
             }
         }
     }
     // Scroll position on the right edge when results overflow.
     let totalRows = (state.hits.count + layout.tilesPerRow - 1) / layout.tilesPerRow
     if totalRows > layout.visibleTileRows {
-        let text = "\(state.gridTopRow + 1)-\(min(totalRows, state.gridTopRow + layout.visibleTileRows))/\(totalRows)"
+        let text =
+            "\(state.gridTopRow + 1)-\(min(totalRows, state.gridTopRow + layout.visibleTileRows))/\(totalRows)"
         buffer.put(
             text, row: grid.bottom - 1, column: grid.right - DisplayWidth.of(text) - 1,
             style: state.theme[.hint])
@@ -96,13 +105,19 @@ private func drawGridMessage(_ state: AppState, _ grid: Rect, into buffer: inout
         ]
         if !summary.roots.isEmpty {
             lines.append(("", .text))
-            lines.append(("Folders: " + summary.roots.map(TerminalSafe.escape).joined(separator: ", "), .hint))
+            lines.append(
+                (
+                    "Folders: " + summary.roots.map(TerminalSafe.escape).joined(separator: ", "),
+                    .hint
+                ))
         }
     } else if state.searching {
         lines = [("searching…", .hint)]
     } else if state.query.text.trimmingSpaces.isEmpty, state.source == .text {
         if state.reindexing {
-            lines = [("indexing in the background; type a query to search what is indexed so far", .hint)]
+            lines = [
+                ("indexing in the background; type a query to search what is indexed so far", .hint)
+            ]
         } else {
             lines = [("Type what you look for: a red bicycle, 海边的日落…", .hint)]
         }
@@ -112,7 +127,9 @@ private func drawGridMessage(_ state: AppState, _ grid: Rect, into buffer: inout
     for (i, (text, role)) in lines.enumerated() {
         let row = grid.row + 1 + i
         guard row < grid.bottom else { break }
-        buffer.put(text, row: row, column: grid.column + 2, style: state.theme[role], maxColumns: grid.columns - 3)
+        buffer.put(
+            text, row: row, column: grid.column + 2, style: state.theme[role],
+            maxColumns: grid.columns - 3)
     }
 }
 

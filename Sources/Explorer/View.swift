@@ -49,7 +49,9 @@ private func drawTooSmall(_ state: AppState, into buffer: inout CellBuffer) {
     for (i, line) in lines.enumerated() {
         let text = DisplayWidth.truncate(line, to: state.columns)
         let left = max(0, (state.columns - DisplayWidth.of(text)) / 2)
-        buffer.put(text, row: top + i, column: left, style: i == 0 ? state.theme[.error] : state.theme[.text])
+        buffer.put(
+            text, row: top + i, column: left,
+            style: i == 0 ? state.theme[.error] : state.theme[.text])
     }
 }
 
@@ -67,7 +69,8 @@ private func drawQuery(_ state: AppState, _ layout: Layout, into buffer: inout C
         } else {
             hint = focused ? "type to search your photos, in English or 中文" : "press / to search"
         }
-        buffer.put(hint, row: row, column: column, style: state.theme[.placeholder], maxColumns: width)
+        buffer.put(
+            hint, row: row, column: column, style: state.theme[.placeholder], maxColumns: width)
         if focused { buffer.cursor = Position(row: row, column: column) }
         return
     }
@@ -82,7 +85,8 @@ private func drawQuery(_ state: AppState, _ layout: Layout, into buffer: inout C
         skipped += DisplayWidth.of(first)
         visible = visible.dropFirst()
     }
-    buffer.put(String(visible), row: row, column: column, style: state.theme[.query], maxColumns: width)
+    buffer.put(
+        String(visible), row: row, column: column, style: state.theme[.query], maxColumns: width)
     if focused {
         buffer.cursor = Position(row: row, column: column + cursorColumn - skipped)
     }
@@ -99,13 +103,17 @@ private func drawRule(_ state: AppState, _ layout: Layout, into buffer: inout Ce
         label = ""
     } else {
         label = "\(Format.count(state.hits.count)) result\(state.hits.count == 1 ? "" : "s")"
-        if case .similar(_, let name) = state.source { label += " like " + TerminalSafe.escape(name) }
+        if case .similar(_, let name) = state.source {
+            label += " like " + TerminalSafe.escape(name)
+        }
         label += " · \(state.selection + 1)/\(state.hits.count)"
         if state.order != .score { label += " · " + state.order.label }
         if !state.marked.isEmpty { label += " · \(state.marked.count) marked" }
     }
     if !label.isEmpty {
-        buffer.put(" \(label) ", row: layout.rule.row, column: 2, style: style, maxColumns: layout.rule.columns - 4)
+        buffer.put(
+            " \(label) ", row: layout.rule.row, column: 2, style: style,
+            maxColumns: layout.rule.columns - 4)
     }
 }
 
@@ -144,14 +152,16 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         let text = DisplayWidth.truncateLeading(message.text + " ", to: messageWidth)
         let messageStyle = message.isError ? mergedStatus(state.theme[.error], style) : style
         buffer.put(
-            text, row: row, column: layout.status.columns - DisplayWidth.of(text), style: messageStyle)
+            text, row: row, column: layout.status.columns - DisplayWidth.of(text),
+            style: messageStyle)
         let room = layout.status.columns - DisplayWidth.of(text) - 2
         if room >= 12 {
             buffer.put(DisplayWidth.truncate(left, to: room), row: row, column: 0, style: style)
         }
         return
     }
-    let written = buffer.put(left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
+    let written = buffer.put(
+        left, row: row, column: 0, style: style, maxColumns: layout.status.columns)
     let room = layout.status.columns - written - 2
     // Key hints, dropping the least important ones that do not fit.
     var hints =
@@ -185,7 +195,9 @@ private func drawHelp(_ state: AppState, into buffer: inout CellBuffer) {
         columns: width)
     let style = state.theme[.help]
     // Clear what is behind the overlay so nothing peeks out around the box.
-    buffer.fill(Rect(row: 1, column: 0, rows: state.rows - 2, columns: state.columns), style: state.theme[.text])
+    buffer.fill(
+        Rect(row: 1, column: 0, rows: state.rows - 2, columns: state.columns),
+        style: state.theme[.text])
     buffer.fill(rect, style: style)
     buffer.box(rect, style: style, title: "keys")
     let keyWidth = 15
@@ -198,7 +210,9 @@ private func drawHelp(_ state: AppState, into buffer: inout CellBuffer) {
                 maxColumns: rect.columns - 4)
             return
         }
-        buffer.put(binding.keys, row: row, column: rect.column + 2, style: mergedStatus(state.theme[.prompt], style), maxColumns: keyWidth)
+        buffer.put(
+            binding.keys, row: row, column: rect.column + 2,
+            style: mergedStatus(state.theme[.prompt], style), maxColumns: keyWidth)
         buffer.put(
             binding.summary, row: row, column: rect.column + 2 + keyWidth, style: style,
             maxColumns: rect.columns - keyWidth - 4)
@@ -207,4 +221,3 @@ private func drawHelp(_ state: AppState, into buffer: inout CellBuffer) {
         "any key closes this help", row: rect.bottom - 2, column: rect.column + 2,
         style: mergedStatus(state.theme[.hint], style), maxColumns: rect.columns - 4)
 }
-

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import Dispatch
 import Explorer
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Settings for one explorer session.
 public struct ExplorerOptions {

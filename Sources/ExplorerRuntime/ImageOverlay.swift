@@ -38,8 +38,12 @@ public final class ImageOverlay {
         /// The same pictures at the same spots relative to the unit: equal
         /// content wherever the unit is on screen.
         var contentKey: [Int64] {
-            members.flatMap { [$0.photoID, Int64($0.rect.column - rect.column), Int64($0.rect.rows),
-                               Int64($0.rect.columns), $0.kind == .preview ? 1 : 0] }
+            members.flatMap {
+                [
+                    $0.photoID, Int64($0.rect.column - rect.column), Int64($0.rect.rows),
+                    Int64($0.rect.columns), $0.kind == .preview ? 1 : 0,
+                ]
+            }
         }
     }
 
@@ -314,7 +318,8 @@ public final class ImageOverlay {
             if r > 0 { out += "\u{1B}[\(rect.columns)D\u{1B}[B" }
             for c in 0..<rect.columns {
                 let cell = cells[r, c]
-                out += "\u{1B}[0;" + sgr(cell.style.foreground, base: 38) + ";"
+                out +=
+                    "\u{1B}[0;" + sgr(cell.style.foreground, base: 38) + ";"
                     + sgr(cell.style.background, base: 48) + "m"
                 out.append(cell.character)
             }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs jobs one at a time on a background queue, keeping only the newest
 /// job that has not started: while the user types, superseded queries are

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Explorer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Messages posted by worker threads for the UI thread, with a self-pipe that
 /// wakes the UI thread's `poll`.

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Opens files in the system viewer: `xdg-open PATH` started with an argument
 /// vector through `posix_spawnp` (never a shell), its output sent to

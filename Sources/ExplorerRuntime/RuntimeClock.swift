@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The explorer runtime's time: what it reads to pace frames, ticks and index

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The wake pipe's write end for the signal handler (set while trapped).
@@ -34,7 +34,7 @@ final class SignalTrap {
         var winch = sigaction()
         winch.__sigaction_handler.sa_handler = { signal in
             let chained = previousWinch.__sigaction_handler.sa_handler
-            if let chained, unsafeBitCast(chained, to: Int.self) > 1 {  // not SIG_DFL/SIG_IGN
+            if let chained, unsafeBitCast(chained, to: Int.self) > 1 { // not SIG_DFL/SIG_IGN
                 chained(signal)
             }
             var byte: UInt8 = 3

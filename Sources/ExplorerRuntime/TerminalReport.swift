@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
-import Foundation
 import Explorer
+import Foundation
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the explorer would find out about the terminal, in words: printed by
 /// `picseek status` so a user can see which picture mode `auto` picks and why.
@@ -87,7 +88,8 @@ public enum TerminalReport {
             capabilities: capabilities, environment: environment, screenColors: colors)
         var mode = choice.mode.rawValue
         if choice.mode == .kitty {
-            mode += GraphicsMode.kittyUsesPlaceholders(capabilities: capabilities)
+            mode +=
+                GraphicsMode.kittyUsesPlaceholders(capabilities: capabilities)
                 ? " (Unicode placeholders)" : " (placed directly)"
         }
         lines.append("  explorer pictures (--graphics auto): \(mode), because \(choice.reason)")

@@ -43,7 +43,8 @@ public enum ThemeLoader {
         if let custom = environment["PICSEEK_THEMES"], !custom.isEmpty { folders.append(custom) }
         folders.append(configFolder(environment: environment) + "/themes")
         // The running file itself: argv[0] is only a name when picseek was found on PATH.
-        let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let running =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments.first ?? ""
         let executable = URL(fileURLWithPath: running).resolvingSymlinksInPath()
         let binFolder = executable.deletingLastPathComponent()

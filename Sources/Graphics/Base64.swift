@@ -14,7 +14,8 @@ public enum Base64 {
                     var o = 0
                     var i = 0
                     while i + 3 <= count {
-                        let word = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
+                        let word =
+                            UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
                             | UInt32(input[i + 2])
                         out[o] = table[Int(word >> 18)]
                         out[o + 1] = table[Int(word >> 12 & 63)]

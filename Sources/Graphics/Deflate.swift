@@ -51,7 +51,7 @@ enum Deflate {
         for l in allLengths { bits += lengthLengths[l] }
         for s in 0..<286 where literalFrequency[s] > 0 {
             var extra = 0
-            if s > 256 { extra = Int(lengthExtraBits[s - 257]) + 1 }  // + 1 distance bit
+            if s > 256 { extra = Int(lengthExtraBits[s - 257]) + 1 } // + 1 distance bit
             bits += literalFrequency[s] * (literalLengths[s] + extra)
         }
         let storedBytes = n + 5 * max(1, (n + 65534) / 65535)
@@ -60,8 +60,8 @@ enum Deflate {
         let literalCodes = HuffmanCode.codes(lengths: literalLengths)
         let lengthCodes = HuffmanCode.codes(lengths: lengthLengths)
         var out = BitWriter(capacity: (bits + 7) / 8 + 16)
-        out.write(1, 1)  // final block
-        out.write(2, 2)  // dynamic Huffman
+        out.write(1, 1) // final block
+        out.write(2, 2) // dynamic Huffman
         out.write(UInt64(literalCount - 257), 5)
         out.write(UInt64(distanceLengths.count - 1), 5)
         out.write(UInt64(lengthCodeCount - 4), 4)
@@ -79,7 +79,7 @@ enum Deflate {
                             let k = Int(lengthSymbol[run])
                             out.write(UInt64(codes[257 + k]), lengths[257 + k])
                             out.write(UInt64(run - Int(lengthBase[k])), Int(lengthExtraBits[k]))
-                            out.write(0, 1)  // distance code 0: distance 1
+                            out.write(0, 1) // distance code 0: distance 1
                         }
                     }
                 }
@@ -98,8 +98,10 @@ enum Deflate {
         repeat {
             let length = min(65535, n - offset)
             let final: UInt8 = offset + length == n ? 1 : 0
-            out += [final, UInt8(length & 0xFF), UInt8(length >> 8),
-                    UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
+            out += [
+                final, UInt8(length & 0xFF), UInt8(length >> 8),
+                UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF),
+            ]
             out += UnsafeBufferPointer(rebasing: data[offset..<(offset + length)])
             offset += length
         } while offset < n

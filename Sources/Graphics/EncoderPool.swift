@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Idle `SixelEncoder`s for `Sixel.encode`, so that each call does not allocate (and fault in)

@@ -16,7 +16,8 @@ enum ExactQuantizer {
         keys.withUnsafeMutableBufferPointer { keys in
             weights.withUnsafeMutableBufferPointer { weights in
                 for i in 0..<count {
-                    let key = UInt32(pixels[3 * i]) << 16 | UInt32(pixels[3 * i + 1]) << 8
+                    let key =
+                        UInt32(pixels[3 * i]) << 16 | UInt32(pixels[3 * i + 1]) << 8
                         | UInt32(pixels[3 * i + 2])
                     var slot = Int((key &* 0x9E37_79B1) >> UInt32(32 - bits)) & mask
                     while keys[slot] != key && keys[slot] != .max { slot = (slot + 1) & mask }
@@ -69,8 +70,9 @@ enum ExactQuantizer {
         }
         var boxes = [Box(start: 0, end: n, error: squaredError(0, n))]
         while boxes.count < count {
-            guard let pick = boxes.indices.filter({ boxes[$0].end - boxes[$0].start > 1 })
-                .max(by: { boxes[$0].error < boxes[$1].error }),
+            guard
+                let pick = boxes.indices.filter({ boxes[$0].end - boxes[$0].start > 1 })
+                    .max(by: { boxes[$0].error < boxes[$1].error }),
                 boxes[pick].error > 0
             else { break }
             let box = boxes[pick]
@@ -140,8 +142,10 @@ enum ExactQuantizer {
                 sw += w[i]
                 for k in 0..<3 { s[k] += w[i] * c[k][i] }
             }
-            return (r: Int((s[0] + sw / 2) / sw), g: Int((s[1] + sw / 2) / sw),
-                    b: Int((s[2] + sw / 2) / sw))
+            return (
+                r: Int((s[0] + sw / 2) / sw), g: Int((s[1] + sw / 2) / sw),
+                b: Int((s[2] + sw / 2) / sw)
+            )
         }
     }
 }

@@ -17,7 +17,8 @@ public enum ITerm2Image {
         precondition(columns >= 0 && rows >= 0, "cell size must not be negative")
         if width == 0 || height == 0 { return [] }
         let png = PNGEncoder.encode(pixels: pixels, width: width, height: height)
-        let header = "\u{1B}]1337;File=inline=1;size=\(png.count);width=\(columns);"
+        let header =
+            "\u{1B}]1337;File=inline=1;size=\(png.count);width=\(columns);"
             + "height=\(rows);preserveAspectRatio=1:"
         var out = Array(header.utf8)
         out += Base64.encode(png)

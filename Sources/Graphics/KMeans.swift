@@ -18,28 +18,32 @@ enum KMeans {
             let search = NearestSearch(shown: shown)
             sums.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             cells.withUnsafeBufferPointer { cells in
-            search.sorted.withUnsafeBufferPointer { sorted in
-            search.start.withUnsafeBufferPointer { start in
-            sums.withUnsafeMutableBufferPointer { sums in
-                var i = 0
-                while i < cells.count {
-                    let w = cells[i]
-                    let r = Int32((cells[i + 1] + w / 2) / w)
-                    let g = Int32((cells[i + 2] + w / 2) / w)
-                    let b = Int32((cells[i + 3] + w / 2) / w)
-                    let j = NearestSearch.nearest(r, g, b, sorted, start, k)
-                    sums[4 * j] += w
-                    sums[4 * j + 1] += cells[i + 1]
-                    sums[4 * j + 2] += cells[i + 2]
-                    sums[4 * j + 3] += cells[i + 3]
-                    i += 4
+                search.sorted.withUnsafeBufferPointer { sorted in
+                    search.start.withUnsafeBufferPointer { start in
+                        sums.withUnsafeMutableBufferPointer { sums in
+                            var i = 0
+                            while i < cells.count {
+                                let w = cells[i]
+                                let r = Int32((cells[i + 1] + w / 2) / w)
+                                let g = Int32((cells[i + 2] + w / 2) / w)
+                                let b = Int32((cells[i + 3] + w / 2) / w)
+                                let j = NearestSearch.nearest(r, g, b, sorted, start, k)
+                                sums[4 * j] += w
+                                sums[4 * j + 1] += cells[i + 1]
+                                sums[4 * j + 2] += cells[i + 2]
+                                sums[4 * j + 3] += cells[i + 3]
+                                i += 4
+                            }
+                        }
+                    }
                 }
-            }}}}
+            }
             for j in 0..<k where sums[4 * j] > 0 {
                 let w = sums[4 * j]
                 palette[j] = (
                     r: Int((sums[4 * j + 1] + w / 2) / w), g: Int((sums[4 * j + 2] + w / 2) / w),
-                    b: Int((sums[4 * j + 3] + w / 2) / w))
+                    b: Int((sums[4 * j + 3] + w / 2) / w)
+                )
             }
         }
         return palette

@@ -125,8 +125,10 @@ public enum PNGEncoder {
     }
 
     static func appendBigEndian(_ out: inout [UInt8], _ value: UInt32) {
-        out += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
-                UInt8(value & 0xFF)]
+        out += [
+            UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
+            UInt8(value & 0xFF),
+        ]
     }
 }
 

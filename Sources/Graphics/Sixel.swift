@@ -112,15 +112,21 @@ public struct SixelEncoder {
             }
             var touched = self.touched
             pixels.withUnsafeBufferPointer { src in
-            indices.withUnsafeMutableBufferPointer { idx in
-            lookup.withUnsafeMutableBufferPointer { table in
-            exactKeys.withUnsafeMutableBufferPointer { keys in
-            exactValues.withUnsafeMutableBufferPointer { values in
-                Self.dither(
-                    src, width: width, height: height, palette: palette, exact: exactNearest,
-                    cache: Cache(cells: table, keys: keys, values: values), touched: &touched,
-                    into: idx)
-            }}}}}
+                indices.withUnsafeMutableBufferPointer { idx in
+                    lookup.withUnsafeMutableBufferPointer { table in
+                        exactKeys.withUnsafeMutableBufferPointer { keys in
+                            exactValues.withUnsafeMutableBufferPointer { values in
+                                Self.dither(
+                                    src, width: width, height: height, palette: palette,
+                                    exact: exactNearest,
+                                    cache: Cache(cells: table, keys: keys, values: values),
+                                    touched: &touched,
+                                    into: idx)
+                            }
+                        }
+                    }
+                }
+            }
             self.touched = touched
         }
         if let covered {
@@ -128,7 +134,8 @@ public struct SixelEncoder {
             precondition(covered.count == count && palette.count < 256)
             for i in 0..<count where !covered[i] { indices[i] = UInt8(palette.count) }
             return indices.withUnsafeBufferPointer { idx in
-                Self.emit(idx, width: width, height: height, palette: palette, transparent: palette.count)
+                Self.emit(
+                    idx, width: width, height: height, palette: palette, transparent: palette.count)
             }
         }
         return indices.withUnsafeBufferPointer { idx in
@@ -171,7 +178,8 @@ public struct SixelEncoder {
                 var lastKey = UInt32.max
                 var lastValue: UInt8 = 0
                 for i in 0..<count {
-                    let key = UInt32(src[3 * i]) << 16 | UInt32(src[3 * i + 1]) << 8
+                    let key =
+                        UInt32(src[3 * i]) << 16 | UInt32(src[3 * i + 1]) << 8
                         | UInt32(src[3 * i + 2])
                     if key != lastKey {
                         var slot = Int((key &* 0x9E37_79B1) >> UInt32(32 - bits))
@@ -258,75 +266,79 @@ public struct SixelEncoder {
         var errors = [Int32](repeating: 0, count: 2 * rowLength)
         let search = NearestSearch(shown: palette.shown)
         palette.shown.withUnsafeBufferPointer { shown in
-        search.sorted.withUnsafeBufferPointer { sorted in
-        search.start.withUnsafeBufferPointer { start in
-            errors.withUnsafeMutableBufferPointer { errorBuffer in
-                guard let errorBase = errorBuffer.baseAddress else { return }
-                var current = errorBase
-                var next = errorBase + rowLength
-                for y in 0..<height {
-                    let forward = y & 1 == 0
-                    next.update(repeating: 0, count: rowLength)
-                    let step = forward ? 1 : -1
-                    var x = forward ? 0 : width - 1
-                    for _ in 0..<width {
-                        let p = 3 * (y * width + x)
-                        let e = 3 * (x + 1)
-                        var r = Int32(src[p]) + ((current[e] + 8) >> 4)
-                        var g = Int32(src[p + 1]) + ((current[e + 1] + 8) >> 4)
-                        var b = Int32(src[p + 2]) + ((current[e + 2] + 8) >> 4)
-                        r = min(max(r, 0), 255)
-                        g = min(max(g, 0), 255)
-                        b = min(max(b, 0), 255)
-                        var best: Int
-                        if exact {
-                            let key = (UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)) + 1
-                            let slot = Int((key &* 0x9E37_79B1) >> 16)
-                            if cache.keys[slot] == key {
-                                best = Int(cache.values[slot])
-                            } else {
-                                best = NearestSearch.nearest(r, g, b, sorted, start, k)
-                                if cache.keys[slot] == 0 { touched.append(Int32(slot)) }
-                                cache.keys[slot] = key
-                                cache.values[slot] = UInt8(truncatingIfNeeded: best)
+            search.sorted.withUnsafeBufferPointer { sorted in
+                search.start.withUnsafeBufferPointer { start in
+                    errors.withUnsafeMutableBufferPointer { errorBuffer in
+                        guard let errorBase = errorBuffer.baseAddress else { return }
+                        var current = errorBase
+                        var next = errorBase + rowLength
+                        for y in 0..<height {
+                            let forward = y & 1 == 0
+                            next.update(repeating: 0, count: rowLength)
+                            let step = forward ? 1 : -1
+                            var x = forward ? 0 : width - 1
+                            for _ in 0..<width {
+                                let p = 3 * (y * width + x)
+                                let e = 3 * (x + 1)
+                                var r = Int32(src[p]) + ((current[e] + 8) >> 4)
+                                var g = Int32(src[p + 1]) + ((current[e + 1] + 8) >> 4)
+                                var b = Int32(src[p + 2]) + ((current[e + 2] + 8) >> 4)
+                                r = min(max(r, 0), 255)
+                                g = min(max(g, 0), 255)
+                                b = min(max(b, 0), 255)
+                                var best: Int
+                                if exact {
+                                    let key = (UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)) + 1
+                                    let slot = Int((key &* 0x9E37_79B1) >> 16)
+                                    if cache.keys[slot] == key {
+                                        best = Int(cache.values[slot])
+                                    } else {
+                                        best = NearestSearch.nearest(r, g, b, sorted, start, k)
+                                        if cache.keys[slot] == 0 { touched.append(Int32(slot)) }
+                                        cache.keys[slot] = key
+                                        cache.values[slot] = UInt8(truncatingIfNeeded: best)
+                                    }
+                                } else {
+                                    let cell =
+                                        Int(r >> Int32(shift)) << (2 * lookupBits)
+                                        | Int(g >> Int32(shift)) << lookupBits
+                                        | Int(b >> Int32(shift))
+                                    best = Int(lookup[cell])
+                                    if best == Int(unknown) {
+                                        let cr = (r >> Int32(shift)) << Int32(shift) + half
+                                        let cg = (g >> Int32(shift)) << Int32(shift) + half
+                                        let cb = (b >> Int32(shift)) << Int32(shift) + half
+                                        best = NearestSearch.nearest(cr, cg, cb, sorted, start, k)
+                                        lookup[cell] = UInt16(best)
+                                        touched.append(Int32(cell))
+                                    }
+                                }
+                                idx[y * width + x] = UInt8(truncatingIfNeeded: best)
+                                let er = r - shown[3 * best]
+                                let eg = g - shown[3 * best + 1]
+                                let eb = b - shown[3 * best + 2]
+                                let ahead = e + 3 * step
+                                let behind = e - 3 * step
+                                current[ahead] += er * 7
+                                current[ahead + 1] += eg * 7
+                                current[ahead + 2] += eb * 7
+                                next[behind] += er * 3
+                                next[behind + 1] += eg * 3
+                                next[behind + 2] += eb * 3
+                                next[e] += er * 5
+                                next[e + 1] += eg * 5
+                                next[e + 2] += eb * 5
+                                next[ahead] += er
+                                next[ahead + 1] += eg
+                                next[ahead + 2] += eb
+                                x += step
                             }
-                        } else {
-                        let cell = Int(r >> Int32(shift)) << (2 * lookupBits)
-                            | Int(g >> Int32(shift)) << lookupBits | Int(b >> Int32(shift))
-                        best = Int(lookup[cell])
-                        if best == Int(unknown) {
-                            let cr = (r >> Int32(shift)) << Int32(shift) + half
-                            let cg = (g >> Int32(shift)) << Int32(shift) + half
-                            let cb = (b >> Int32(shift)) << Int32(shift) + half
-                            best = NearestSearch.nearest(cr, cg, cb, sorted, start, k)
-                            lookup[cell] = UInt16(best)
-                            touched.append(Int32(cell))
+                            swap(&current, &next)
                         }
-                        }
-                        idx[y * width + x] = UInt8(truncatingIfNeeded: best)
-                        let er = r - shown[3 * best]
-                        let eg = g - shown[3 * best + 1]
-                        let eb = b - shown[3 * best + 2]
-                        let ahead = e + 3 * step
-                        let behind = e - 3 * step
-                        current[ahead] += er * 7
-                        current[ahead + 1] += eg * 7
-                        current[ahead + 2] += eb * 7
-                        next[behind] += er * 3
-                        next[behind + 1] += eg * 3
-                        next[behind + 2] += eb * 3
-                        next[e] += er * 5
-                        next[e + 1] += eg * 5
-                        next[e + 2] += eb * 5
-                        next[ahead] += er
-                        next[ahead + 1] += eg
-                        next[ahead + 2] += eb
-                        x += step
                     }
-                    swap(&current, &next)
                 }
             }
-        }}}
+        }
     }
 
     /// The register whose shown colour is nearest (squared RGB distance) to r, g, b, by trying
@@ -363,7 +375,7 @@ public struct SixelEncoder {
         out.append(0x3B)
         out.append(number: height)
         for i in 0..<palette.count {
-            out.append(0x23)  // #
+            out.append(0x23) // #
             out.append(number: i)
             out.append(";2;")
             out.append(number: Int(palette.percent[3 * i]))
@@ -403,7 +415,7 @@ public struct SixelEncoder {
                             }
                         }
                         for (n, c) in used.enumerated() {
-                            if n > 0 { out.append(0x24) }  // $ back to the band's start
+                            if n > 0 { out.append(0x24) } // $ back to the band's start
                             out.append(0x23)
                             out.append(number: c)
                             let line = c * width
@@ -424,7 +436,7 @@ public struct SixelEncoder {
                         }
                         used.removeAll(keepingCapacity: true)
                         top += 6
-                        if top < height { out.append(0x2D) }  // - next band
+                        if top < height { out.append(0x2D) } // - next band
                     }
                 }
             }
@@ -477,7 +489,7 @@ struct ByteWriter {
     @inline(__always)
     mutating func append(run character: UInt8, count: Int) {
         if count >= 4 {
-            bytes.append(0x21)  // !
+            bytes.append(0x21) // !
             append(number: count)
             bytes.append(character)
         } else {

@@ -60,6 +60,7 @@ extension SixelEncoder {
             }
         }
         return encode(
-            pixels: canvas, width: width, height: height, colors: max(2, min(colors - 1, 255)), covered: covered)
+            pixels: canvas, width: width, height: height, colors: max(2, min(colors - 1, 255)),
+            covered: covered)
     }
 }

@@ -41,7 +41,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         case .empty: return .empty(path: path)
         case .notAnImage: return .notAnImage(path: path)
         case .unsupportedFormat(_, let f): return .unsupportedFormat(path: path, format: f)
-        case .tooLarge(_, let w, let h, let l): return .tooLarge(path: path, width: w, height: h, limit: l)
+        case .tooLarge(_, let w, let h, let l):
+            return .tooLarge(path: path, width: w, height: h, limit: l)
         case .corrupt(_, let f, let m): return .corrupt(path: path, format: f, message: m)
         case .truncated(_, let f, let m): return .truncated(path: path, format: f, message: m)
         case .outOfMemory(_, let f): return .outOfMemory(path: path, format: f)

@@ -28,11 +28,14 @@ public struct ImagePipeline: Sendable {
     public func process(data: [UInt8], spec: PreprocessSpec) throws(ImageError) -> ProcessedPhoto {
         let photo = try decode(data, spec: spec)
         let input = Preprocessor.modelInput(photo.image, spec: spec)
-        return ProcessedPhoto(input: input, thumbnail: thumbnail(of: photo.image), metadata: photo.metadata)
+        return ProcessedPhoto(
+            input: input, thumbnail: thumbnail(of: photo.image), metadata: photo.metadata)
     }
 
     /// Reads the file at `path` and processes it; errors name the path.
-    public func process(fileAt path: String, spec: PreprocessSpec) throws(ImageError) -> ProcessedPhoto {
+    public func process(fileAt path: String, spec: PreprocessSpec) throws(ImageError)
+        -> ProcessedPhoto
+    {
         let data = try readFile(path)
         do {
             return try process(data: data, spec: spec)
@@ -69,7 +72,8 @@ public struct ImagePipeline: Sendable {
     }
 
     func thumbnail(of image: RGBImage) -> RGBImage {
-        let size = Preprocessor.thumbnailSize(width: image.width, height: image.height, side: thumbnailSide)
+        let size = Preprocessor.thumbnailSize(
+            width: image.width, height: image.height, side: thumbnailSide)
         return Resampler.resize(image, width: size.width, height: size.height)
     }
 
@@ -90,11 +94,16 @@ public struct ImagePipeline: Sendable {
         let header: (info: JPEGInfo, exif: [UInt8]?)
         do { header = try JPEG.header(data) } catch { throw Self.imageError(error) }
         let (w, h) = (header.info.width, header.info.height)
-        guard w > 0, h > 0 else { throw .corrupt(path: nil, format: "jpeg", message: "image has no pixels") }
-        guard w * h <= maxPixels else { throw .tooLarge(path: nil, width: w, height: h, limit: maxPixels) }
+        guard w > 0, h > 0 else {
+            throw .corrupt(path: nil, format: "jpeg", message: "image has no pixels")
+        }
+        guard w * h <= maxPixels else {
+            throw .tooLarge(path: nil, width: w, height: h, limit: maxPixels)
+        }
         let exif = header.exif.map(EXIFData.parse) ?? EXIFData()
         let orientation = exif.orientation ?? 1
-        let scale = exact ? 1 : draftScale(width: w, height: h, orientation: orientation, spec: spec)
+        let scale =
+            exact ? 1 : draftScale(width: w, height: h, orientation: orientation, spec: spec)
         let decoded: JPEG.Decoded
         do { decoded = try JPEG.decode(data, scale: scale, maxPixels: maxPixels) } catch {
             throw Self.imageError(error)
@@ -106,24 +115,31 @@ public struct ImagePipeline: Sendable {
 
     func decodePNG(_ data: [UInt8]) throws(ImageError) -> Decoded {
         let decoded: PNG.Decoded
-        do { decoded = try PNG.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        do { decoded = try PNG.decode(data, maxPixels: maxPixels) } catch {
+            throw Self.imageError(error)
+        }
         let exif = decoded.exif.map(EXIFData.parse) ?? EXIFData()
         let orientation = exif.orientation ?? 1
         return Decoded(
             image: Orientation.apply(orientation, to: decoded.image),
-            metadata: Self.metadata(width: decoded.image.width, height: decoded.image.height, exif: exif),
+            metadata: Self.metadata(
+                width: decoded.image.width, height: decoded.image.height, exif: exif),
             scale: 1)
     }
 
     func decodeWebP(_ data: [UInt8]) throws(ImageError) -> Decoded {
         let decoded: WebP.Decoded
-        do { decoded = try WebP.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        do { decoded = try WebP.decode(data, maxPixels: maxPixels) } catch {
+            throw Self.imageError(error)
+        }
         return upright(decoded.image, exif: decoded.exif)
     }
 
     func decodeGIF(_ data: [UInt8]) throws(ImageError) -> Decoded {
         let decoded: GIF.Decoded
-        do { decoded = try GIF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        do { decoded = try GIF.decode(data, maxPixels: maxPixels) } catch {
+            throw Self.imageError(error)
+        }
         return upright(decoded.image, exif: nil)
     }
 
@@ -132,7 +148,9 @@ public struct ImagePipeline: Sendable {
     /// Pillow's `getexif` does for TIFF.
     func decodeTIFF(_ data: [UInt8]) throws(ImageError) -> Decoded {
         let decoded: TIFF.Decoded
-        do { decoded = try TIFF.decode(data, maxPixels: maxPixels) } catch { throw Self.imageError(error) }
+        do { decoded = try TIFF.decode(data, maxPixels: maxPixels) } catch {
+            throw Self.imageError(error)
+        }
         return upright(decoded.image, exif: data)
     }
 
@@ -155,10 +173,12 @@ public struct ImagePipeline: Sendable {
         var scale = 8
         if let spec {
             let t = Preprocessor.resizeTarget(width: uw, height: uh, spec: spec)
-            scale = min(scale, Self.draftScale(width: uw, height: uh, request: (2 * t.width, 2 * t.height)))
+            scale = min(
+                scale, Self.draftScale(width: uw, height: uh, request: (2 * t.width, 2 * t.height)))
         }
         let t = Preprocessor.thumbnailSize(width: uw, height: uh, side: thumbnailSide)
-        scale = min(scale, Self.draftScale(width: uw, height: uh, request: (2 * t.width, 2 * t.height)))
+        scale = min(
+            scale, Self.draftScale(width: uw, height: uh, request: (2 * t.width, 2 * t.height)))
         return scale
     }
 

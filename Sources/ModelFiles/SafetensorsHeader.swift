@@ -139,12 +139,14 @@ public struct SafetensorsHeader: Sendable {
             let range = entry.dataRange
             let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
             guard !overflow, range.count == bytes else {
-                throw bad("tensor \(name): \(range.count) bytes for shape \(entry.shape) of "
-                    + entry.dtype)
+                throw bad(
+                    "tensor \(name): \(range.count) bytes for shape \(entry.shape) of "
+                        + entry.dtype)
             }
             guard dataOffset + range.upperBound <= fileSize else {
-                throw bad("tensor \(name): bytes \(range.lowerBound)..<\(range.upperBound) "
-                    + "lie past the end of the file (file truncated?)")
+                throw bad(
+                    "tensor \(name): bytes \(range.lowerBound)..<\(range.upperBound) "
+                        + "lie past the end of the file (file truncated?)")
             }
             tensors.append(Tensor(name: name, dtype: dtype, shape: entry.shape, dataRange: range))
         }

@@ -90,9 +90,10 @@ public final class TextRecognizer {
                 guard let cText = w.text else { continue }
                 let text = String(cString: cText).trimmingCharacters(in: .whitespacesAndNewlines)
                 if text.isEmpty { continue }
-                out.append(RecognizedWord(
-                    text: text, confidence: w.confidence, x: Int(w.left), y: Int(w.top),
-                    width: Int(w.width), height: Int(w.height), line: Int(w.line)))
+                out.append(
+                    RecognizedWord(
+                        text: text, confidence: w.confidence, x: Int(w.left), y: Int(w.top),
+                        width: Int(w.width), height: Int(w.height), line: Int(w.line)))
             }
         }
         return RecognizedText(words: out, languages: languages, timedOut: timedOut != 0)

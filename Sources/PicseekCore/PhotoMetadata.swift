@@ -11,7 +11,9 @@ public struct PhotoMetadata: Equatable, Sendable {
     /// EXIF Make and Model joined, e.g. "Canon EOS 5D", when present.
     public var camera: String?
 
-    public init(width: Int, height: Int, orientation: Int = 1, takenAt: String? = nil, camera: String? = nil) {
+    public init(
+        width: Int, height: Int, orientation: Int = 1, takenAt: String? = nil, camera: String? = nil
+    ) {
         self.width = width
         self.height = height
         self.orientation = orientation

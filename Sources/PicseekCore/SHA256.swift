@@ -59,7 +59,8 @@ public struct SHA256: Sendable {
             offset += 64
         }
         if offset < buffer.count {
-            pending.append(contentsOf: UnsafeBufferPointer(start: base + offset, count: buffer.count - offset))
+            pending.append(
+                contentsOf: UnsafeBufferPointer(start: base + offset, count: buffer.count - offset))
         }
     }
 
@@ -105,9 +106,10 @@ public struct SHA256: Sendable {
 
     /// True when `text` is 64 hex digits, i.e. looks like a SHA-256 digest.
     public static func isHexDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { c in
-            (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
-        }
+        text.utf8.count == 64
+            && text.utf8.allSatisfy { c in
+                (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+            }
     }
 
     private static let k: [UInt32] = [
@@ -132,7 +134,8 @@ public struct SHA256: Sendable {
             let words = raw.bindMemory(to: UInt32.self)
             for i in 0..<16 {
                 let p = block + i * 4
-                words[i] = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
+                words[i] =
+                    UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
             }
         }
         var a = state.0, b = state.1, c = state.2, d = state.3

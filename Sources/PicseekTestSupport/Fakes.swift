@@ -18,7 +18,9 @@ public final class FakeEmbedder: Embedder, @unchecked Sendable {
     private var texts: [String] = []
 
     /// A projection drawn from `seed`; equal seeds give equal vectors.
-    public init(name: String = "fake", dimension: Int = 8, seed: UInt64 = 1, fingerprint: String = "w1") {
+    public init(
+        name: String = "fake", dimension: Int = 8, seed: UInt64 = 1, fingerprint: String = "w1"
+    ) {
         model = EmbedderIdentity(
             name: name, family: "test", dimension: dimension, fingerprint: fingerprint)
         var state = seed
@@ -62,7 +64,9 @@ public final class FakeEmbedder: Embedder, @unchecked Sendable {
 /// What the fake processor throws for files that start with "BROKEN".
 public struct FakeDecodeError: Error, CustomStringConvertible {
     public init() {}
-    public var description: String { "corrupt photo: fake decoder rejects files starting with BROKEN" }
+    public var description: String {
+        "corrupt photo: fake decoder rejects files starting with BROKEN"
+    }
 }
 
 /// Stand-ins for the image pipeline, shared by the tests and `picseek-index-stress`.

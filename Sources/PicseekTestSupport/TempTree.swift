@@ -1,7 +1,8 @@
 import Foundation
 import Library
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A temporary folder of test files, addressed by raw byte paths; removed on deinit.

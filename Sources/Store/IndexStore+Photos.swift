@@ -14,20 +14,23 @@ func underBounds(_ dir: [UInt8]) -> (low: Data, high: Data) {
 extension IndexStore {
     /// The state of every photo row under the directories `roots` (raw
     /// paths), with whether each has a vector of `modelID`.
-    public func photoStates(under roots: [[UInt8]], modelID: Int64) throws -> [[UInt8]: PhotoState] {
+    public func photoStates(under roots: [[UInt8]], modelID: Int64) throws -> [[UInt8]: PhotoState]
+    {
         try read { db in
             var out: [[UInt8]: PhotoState] = [:]
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM photos") ?? 0
             out.reserveCapacity(total)
             for root in roots {
                 let (low, high) = underBounds(root)
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT p.id, p.path, p.size, p.mtime_ns, p.content_hash,
-                           p.error IS NOT NULL AS failed, e.id IS NOT NULL AS embedded
-                    FROM photos p
-                    LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?
-                    WHERE p.path >= ? AND p.path < ?
-                    """, arguments: [modelID, low, high])
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT p.id, p.path, p.size, p.mtime_ns, p.content_hash,
+                               p.error IS NOT NULL AS failed, e.id IS NOT NULL AS embedded
+                        FROM photos p
+                        LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?
+                        WHERE p.path >= ? AND p.path < ?
+                        """, arguments: [modelID, low, high])
                 while let row = try rows.next() {
                     // Columns by index: this loop runs once per photo on every rescan.
                     let path = try row.withUnsafeData(atIndex: 1) { [UInt8]($0 ?? Data()) }
@@ -46,10 +49,12 @@ extension IndexStore {
     public func embeddedHashes(modelID: Int64) throws -> Set<[UInt8]> {
         try read { db in
             var out = Set<[UInt8]>()
-            let rows = try Data.fetchCursor(db, sql: """
-                SELECT p.content_hash FROM photos p JOIN embeddings e ON e.photo_id = p.id
-                WHERE e.model_id = ? AND p.content_hash IS NOT NULL
-                """, arguments: [modelID])
+            let rows = try Data.fetchCursor(
+                db,
+                sql: """
+                    SELECT p.content_hash FROM photos p JOIN embeddings e ON e.photo_id = p.id
+                    WHERE e.model_id = ? AND p.content_hash IS NOT NULL
+                    """, arguments: [modelID])
             while let hash = try rows.next() { out.insert([UInt8](hash)) }
             return out
         }
@@ -88,11 +93,14 @@ extension IndexStore {
             try putVector(VectorCoding.encode(vector), photo: id, model: model.id, db: db)
             return existed ? .updated : .added
         case .reused(let stamp, let hash):
-            guard let source = try Row.fetchOne(db, sql: """
-                SELECT p.path, p.width, p.height, p.taken_at, p.camera, e.vector
-                FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?
-                WHERE p.content_hash = ? AND p.size = ? LIMIT 1
-                """, arguments: [model.id, Data(hash), stamp.size])
+            guard
+                let source = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.path, p.width, p.height, p.taken_at, p.camera, e.vector
+                        FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?
+                        WHERE p.content_hash = ? AND p.size = ? LIMIT 1
+                        """, arguments: [model.id, Data(hash), stamp.size])
             else { return .reuseMissed }
             let metadata = PhotoMetadata(
                 width: source["width"] ?? 0, height: source["height"] ?? 0,
@@ -135,33 +143,38 @@ extension IndexStore {
             if oldHash == nil || oldHash != hashData {
                 try db.execute(sql: "DELETE FROM embeddings WHERE photo_id = ?", arguments: [id])
             }
-            try db.execute(sql: """
-                UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ?, width = ?, height = ?,
-                    taken_at = ?, camera = ?, error = ?, indexed_at = ?
-                WHERE id = ?
-                """, arguments: StatementArguments(values + [id]))
+            try db.execute(
+                sql: """
+                    UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ?, width = ?, height = ?,
+                        taken_at = ?, camera = ?, error = ?, indexed_at = ?
+                    WHERE id = ?
+                    """, arguments: StatementArguments(values + [id]))
             return (id, true)
         }
-        try db.execute(sql: """
-            INSERT INTO photos(path, size, mtime_ns, content_hash, width, height, taken_at,
-                               camera, error, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: StatementArguments([path] + values))
+        try db.execute(
+            sql: """
+                INSERT INTO photos(path, size, mtime_ns, content_hash, width, height, taken_at,
+                                   camera, error, indexed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments([path] + values))
         return (db.lastInsertedRowID, false)
     }
 
     private func putVector(_ vector: Data, photo: Int64, model: Int64, db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO embeddings(photo_id, model_id, vector) VALUES (?, ?, ?)
-            ON CONFLICT(photo_id, model_id) DO UPDATE SET vector = excluded.vector
-            """, arguments: [photo, model, vector])
+        try db.execute(
+            sql: """
+                INSERT INTO embeddings(photo_id, model_id, vector) VALUES (?, ?, ?)
+                ON CONFLICT(photo_id, model_id) DO UPDATE SET vector = excluded.vector
+                """, arguments: [photo, model, vector])
     }
 
     /// The row for this raw path, if indexed.
     public func photo(path: [UInt8]) throws -> StoredPhoto? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM photos WHERE path = ?", arguments: [Data(path)])
-                .map(Self.photo)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM photos WHERE path = ?", arguments: [Data(path)]
+            )
+            .map(Self.photo)
         }
     }
 
@@ -203,9 +216,10 @@ extension IndexStore {
     /// The vector of one photo for one model.
     public func vector(photoID: Int64, model: ModelRecord) throws -> [Float]? {
         try read { db in
-            guard let data = try Data.fetchOne(
-                db, sql: "SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?",
-                arguments: [photoID, model.id])
+            guard
+                let data = try Data.fetchOne(
+                    db, sql: "SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?",
+                    arguments: [photoID, model.id])
             else { return nil }
             guard data.count == model.dimension * 4, let vector = VectorCoding.decode(data) else {
                 throw StoreError.corruptVector(
@@ -251,17 +265,20 @@ extension IndexStore {
             var set = VectorSet(
                 model: model, ids: [], paths: [], takenAt: [], mtimeNs: [], matrix: [],
                 generation: generation)
-            let count = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM embeddings WHERE model_id = ?",
-                arguments: [model.id]) ?? 0
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM embeddings WHERE model_id = ?",
+                    arguments: [model.id]) ?? 0
             set.ids.reserveCapacity(count)
             set.paths.reserveCapacity(count)
             set.matrix.reserveCapacity(count * model.dimension)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT p.id, p.path, p.taken_at, p.mtime_ns, e.vector
-                FROM embeddings e JOIN photos p ON p.id = e.photo_id
-                WHERE e.model_id = ? ORDER BY e.id
-                """, arguments: [model.id])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT p.id, p.path, p.taken_at, p.mtime_ns, e.vector
+                    FROM embeddings e JOIN photos p ON p.id = e.photo_id
+                    WHERE e.model_id = ? ORDER BY e.id
+                    """, arguments: [model.id])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 let found = try row.withUnsafeData(atIndex: 4) { blob -> Int in
@@ -275,7 +292,8 @@ extension IndexStore {
                 }
                 set.ids.append(id)
                 // Copied once from SQLite's buffer (no intermediate Data).
-                set.paths.append(try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] })
+                set.paths.append(
+                    try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] })
                 set.takenAt.append(row[2])
                 set.mtimeNs.append(row[3])
             }
@@ -298,11 +316,14 @@ private func appendFloats(_ blob: Data, to matrix: inout [Float]) {
     let n = blob.count / 4
     blob.withUnsafeBytes { raw in
         #if _endian(little)
-        if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
-            let floats = UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: n)
-            matrix.append(contentsOf: floats)
-            return
-        }
+            if let base = raw.baseAddress,
+                Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0
+            {
+                let floats = UnsafeBufferPointer(
+                    start: base.assumingMemoryBound(to: Float.self), count: n)
+                matrix.append(contentsOf: floats)
+                return
+            }
         #endif
         for i in 0..<n {
             let bits = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)

@@ -44,11 +44,13 @@ extension IndexStore {
     /// Ends a run record with its outcome and counts.
     public func finishRun(_ id: Int64, outcome: String, counts: RunCounts) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE runs SET finished_at = ?, outcome = ?, added = ?, updated = ?,
-                    removed = ?, moved = ?, failed = ?
-                WHERE id = ?
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    UPDATE runs SET finished_at = ?, outcome = ?, added = ?, updated = ?,
+                        removed = ?, moved = ?, failed = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
                     Date().timeIntervalSince1970, outcome, counts.added, counts.updated,
                     counts.removed, counts.moved, counts.failed, id,
                 ])
@@ -58,11 +60,14 @@ extension IndexStore {
     /// Runs, newest first.
     public func runs(limit: Int = 10) throws -> [RunRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.*, m.name AS model_name FROM runs r
-                LEFT JOIN models m ON m.id = r.model_id
-                ORDER BY r.id DESC LIMIT ?
-                """, arguments: [limit]).map {
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, m.name AS model_name FROM runs r
+                    LEFT JOIN models m ON m.id = r.model_id
+                    ORDER BY r.id DESC LIMIT ?
+                    """, arguments: [limit]
+            ).map {
                 RunRecord(
                     id: $0["id"], startedAt: $0["started_at"], finishedAt: $0["finished_at"],
                     outcome: $0["outcome"], modelName: $0["model_name"], added: $0["added"],
@@ -79,13 +84,15 @@ extension IndexStore {
         let lastRun = try runs(limit: 1).first
         return try read { db in
             let photos = try Int.fetchOne(db, sql: "SELECT count(*) FROM photos") ?? 0
-            let failed = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM photos WHERE error IS NOT NULL") ?? 0
+            let failed =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM photos WHERE error IS NOT NULL") ?? 0
             var perModel: [(model: ModelRecord, vectors: Int)] = []
             for model in models {
-                let n = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM embeddings WHERE model_id = ?",
-                    arguments: [model.id]) ?? 0
+                let n =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM embeddings WHERE model_id = ?",
+                        arguments: [model.id]) ?? 0
                 perModel.append((model, n))
             }
             return StoreSummary(

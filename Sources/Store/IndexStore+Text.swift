@@ -43,13 +43,15 @@ extension IndexStore {
     /// content, oldest rows first, at most `limit`.
     public func photosNeedingText(limit: Int) throws -> [PendingText] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT min(p.id) AS id, p.path, p.content_hash FROM photos p
-                WHERE p.error IS NULL AND p.content_hash IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id)
-                  AND NOT EXISTS (SELECT 1 FROM ocr_texts t WHERE t.content_hash = p.content_hash)
-                GROUP BY p.content_hash ORDER BY id LIMIT ?
-                """, arguments: [limit]
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT min(p.id) AS id, p.path, p.content_hash FROM photos p
+                    WHERE p.error IS NULL AND p.content_hash IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id)
+                      AND NOT EXISTS (SELECT 1 FROM ocr_texts t WHERE t.content_hash = p.content_hash)
+                    GROUP BY p.content_hash ORDER BY id LIMIT ?
+                    """, arguments: [limit]
             ).map { row in
                 PendingText(
                     photoID: row["id"], path: [UInt8](row["path"] as Data),
@@ -61,13 +63,15 @@ extension IndexStore {
     /// Counts of photo contents (with vectors) read and still to read.
     public func textProgress() throws -> TextProgress {
         try read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT count(t.id) AS done, count(*) - count(t.id) AS pending FROM (
-                    SELECT DISTINCT p.content_hash AS hash FROM photos p
-                    JOIN embeddings e ON e.photo_id = p.id
-                    WHERE p.error IS NULL AND p.content_hash IS NOT NULL
-                ) h LEFT JOIN ocr_texts t ON t.content_hash = h.hash
-                """)
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(t.id) AS done, count(*) - count(t.id) AS pending FROM (
+                        SELECT DISTINCT p.content_hash AS hash FROM photos p
+                        JOIN embeddings e ON e.photo_id = p.id
+                        WHERE p.error IS NULL AND p.content_hash IS NOT NULL
+                    ) h LEFT JOIN ocr_texts t ON t.content_hash = h.hash
+                    """)
             return TextProgress(done: row?["done"] ?? 0, pending: row?["pending"] ?? 0)
         }
     }
@@ -88,11 +92,13 @@ extension IndexStore {
                 try db.execute(sql: "DELETE FROM ocr_fts WHERE rowid = ?", arguments: [old])
                 try db.execute(sql: "DELETE FROM ocr_texts WHERE id = ?", arguments: [old])
             }
-            try db.execute(sql: """
-                INSERT INTO ocr_texts(content_hash, languages, text, words, timed_out, error,
-                                      recognized_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    INSERT INTO ocr_texts(content_hash, languages, text, words, timed_out, error,
+                                          recognized_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
                     Data(hash), result?.languages ?? "", text, json, result?.timedOut ?? false,
                     error, Date().timeIntervalSince1970,
                 ])
@@ -107,9 +113,11 @@ extension IndexStore {
     /// The recognised text of the content `hash`: all words with boxes, or nil when unread.
     public func recognizedText(for hash: [UInt8]) throws -> RecognizedText? {
         try read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT languages, words, timed_out FROM ocr_texts WHERE content_hash = ?",
-                arguments: [Data(hash)])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT languages, words, timed_out FROM ocr_texts WHERE content_hash = ?",
+                    arguments: [Data(hash)])
             else { return nil }
             let json: String = row["words"]
             let words =
@@ -123,15 +131,17 @@ extension IndexStore {
     @discardableResult
     public func pruneTexts() throws -> Int {
         try write { db in
-            try db.execute(sql: """
-                DELETE FROM ocr_fts WHERE rowid IN (
-                    SELECT id FROM ocr_texts t WHERE NOT EXISTS (
-                        SELECT 1 FROM photos p WHERE p.content_hash = t.content_hash))
-                """)
-            try db.execute(sql: """
-                DELETE FROM ocr_texts WHERE NOT EXISTS (
-                    SELECT 1 FROM photos p WHERE p.content_hash = ocr_texts.content_hash)
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM ocr_fts WHERE rowid IN (
+                        SELECT id FROM ocr_texts t WHERE NOT EXISTS (
+                            SELECT 1 FROM photos p WHERE p.content_hash = t.content_hash))
+                    """)
+            try db.execute(
+                sql: """
+                    DELETE FROM ocr_texts WHERE NOT EXISTS (
+                        SELECT 1 FROM photos p WHERE p.content_hash = ocr_texts.content_hash)
+                    """)
             return db.changesCount
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The photo index: an SQLite database in WAL mode holding photos, indexed
@@ -64,7 +65,8 @@ public final class IndexStore: @unchecked Sendable {
                 try refuseForeign(path)
                 let pool = try DatabasePool(path: path, configuration: configuration())
                 let store = IndexStore(
-                    path: path, writer: pool, thumbnails: ThumbnailStore.openOrFallback(
+                    path: path, writer: pool,
+                    thumbnails: ThumbnailStore.openOrFallback(
                         path: thumbPath, readOnly: false), readOnly: false)
                 try store.migrate()
                 return store
@@ -74,7 +76,8 @@ public final class IndexStore: @unchecked Sendable {
                 let pool = try DatabasePool(
                     path: readOnlyLocation(path), configuration: config)
                 let store = IndexStore(
-                    path: path, writer: pool, thumbnails: ThumbnailStore.openOrFallback(
+                    path: path, writer: pool,
+                    thumbnails: ThumbnailStore.openOrFallback(
                         path: thumbPath, readOnly: true), readOnly: true)
                 try store.checkSchemaIsCurrent()
                 return store
@@ -153,7 +156,8 @@ public final class IndexStore: @unchecked Sendable {
     /// Throws `StoreError.foreignDatabase` when the non-empty file at `path` is an SQLite
     /// database of another schema; reads it read-only.
     static func refuseForeign(_ path: String) throws {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?
+        let size =
+            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?
             .int64Value ?? 0
         guard size > 0 else { return }
         var config = Configuration()
@@ -175,10 +179,12 @@ public final class IndexStore: @unchecked Sendable {
     private static func schemaState(
         _ db: Database
     ) throws -> (applied: [String]?, tables: [String]) {
-        let tables = try String.fetchAll(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-            ORDER BY name
-            """)
+        let tables = try String.fetchAll(
+            db,
+            sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                ORDER BY name
+                """)
         guard tables.contains("grdb_migrations") else { return (nil, tables) }
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         return (applied, tables)
@@ -259,7 +265,8 @@ public final class IndexStore: @unchecked Sendable {
                     where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_READONLY
                 {
                     let free = StoreError.megabytes(FreeSpace.available(near: path) ?? 0)
-                    let reason = error.resultCode == .SQLITE_FULL
+                    let reason =
+                        error.resultCode == .SQLITE_FULL
                         ? "the disk is full (\(free) free)" : Self.writeBlocker(path)
                     throw StoreError.cannotMigrate(
                         path: path, found: applied?.count ?? 0, supported: known.count,

@@ -13,7 +13,9 @@ import GRDB
 enum Migrations {
     /// Each entry is one schema version: (identifier, statements).
     static let all: [(String, String)] = [
-        ("v1-initial", """
+        (
+            "v1-initial",
+            """
             CREATE TABLE roots (
                 id INTEGER PRIMARY KEY,
                 path BLOB NOT NULL UNIQUE,          -- raw file-system bytes
@@ -68,7 +70,8 @@ enum Migrations {
                 value INTEGER NOT NULL
             );
             INSERT INTO generation(id, value) VALUES (1, 0);
-            """),
+            """
+        ),
         // Text read from photos (OCR), keyed by content hash like thumbnails: a moved or
         // duplicated photo shares its text, a changed photo (new hash) gets read again, and
         // text no photo refers to any more is pruned after each OCR pass.
@@ -80,7 +83,9 @@ enum Migrations {
         // or more characters in every script, with no dictionary. Shorter queries (two
         // Chinese characters) fall back to a substring scan (`IndexStore.searchText`).
         // Its rowid is `ocr_texts.id`; the body is normalised (`OCRText.normalize`).
-        ("v2-ocr-text", """
+        (
+            "v2-ocr-text",
+            """
             CREATE TABLE ocr_texts (
                 id INTEGER PRIMARY KEY,
                 content_hash BLOB NOT NULL UNIQUE,  -- the photo content the text was read from
@@ -92,7 +97,8 @@ enum Migrations {
                 recognized_at REAL NOT NULL
             );
             CREATE VIRTUAL TABLE ocr_fts USING fts5(body, tokenize = 'trigram');
-            """),
+            """
+        ),
     ]
 
     static func migrator() -> DatabaseMigrator {

@@ -49,7 +49,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .lockFile(let path, let reason):
             return "cannot lock \(path): \(reason)"
         case .modelMismatch(let name, let stored, let given):
-            return "model \(name) is registered with \(stored) but the loaded weights are \(given); "
+            return
+                "model \(name) is registered with \(stored) but the loaded weights are \(given); "
                 + "give this model another name or forget its vectors"
         case .unknownModel(let name):
             return "no vectors for model \(name) in the index"
@@ -71,7 +72,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path) is an SQLite database but not a picseek index (tables: \(names)); "
                 + "give another --db"
         case .cannotMigrate(let path, let found, let supported, let reason):
-            let what = found == 0
+            let what =
+                found == 0
                 ? "has no tables yet (its first run stopped before creating them)"
                 : "has schema version \(found) and needs upgrading to \(supported)"
             return "\(path) \(what), which needs writing, but \(reason); "

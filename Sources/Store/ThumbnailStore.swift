@@ -115,14 +115,15 @@ public final class ThumbnailStore: @unchecked Sendable {
     private func migrate() throws {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-thumbnails") { db in
-            try db.execute(sql: """
-                CREATE TABLE thumbnails (
-                    content_hash BLOB PRIMARY KEY,
-                    width INTEGER NOT NULL,
-                    height INTEGER NOT NULL,
-                    jpeg BLOB NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE thumbnails (
+                        content_hash BLOB PRIMARY KEY,
+                        width INTEGER NOT NULL,
+                        height INTEGER NOT NULL,
+                        jpeg BLOB NOT NULL
+                    )
+                    """)
         }
         try migrator.migrate(writer)
     }
@@ -132,10 +133,11 @@ public final class ThumbnailStore: @unchecked Sendable {
         guard !items.isEmpty else { return }
         do {
             try writer.write { db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO thumbnails(content_hash, width, height, jpeg)
-                    VALUES (?, ?, ?, ?)
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO thumbnails(content_hash, width, height, jpeg)
+                        VALUES (?, ?, ?, ?)
+                        """)
                 for item in items {
                     try statement.execute(arguments: [
                         Data(item.hash), item.thumbnail.width, item.thumbnail.height,
@@ -152,9 +154,11 @@ public final class ThumbnailStore: @unchecked Sendable {
     public func get(hash: [UInt8]) throws -> Thumbnail? {
         do {
             return try writer.read { db in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT width, height, jpeg FROM thumbnails WHERE content_hash = ?",
-                    arguments: [Data(hash)])
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: "SELECT width, height, jpeg FROM thumbnails WHERE content_hash = ?",
+                        arguments: [Data(hash)])
                 else { return nil }
                 let jpeg: Data = row["jpeg"]
                 return Thumbnail(jpeg: [UInt8](jpeg), width: row["width"], height: row["height"])

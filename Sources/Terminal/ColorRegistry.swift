@@ -1,5 +1,5 @@
-import Cells
 import CNCurses
+import Cells
 
 /// How many colours the screen can show, and how the view's colours map onto them.
 public enum ColorDepth: Equatable, Sendable {
@@ -37,7 +37,8 @@ final class ColorRegistry {
     /// Sets `exhausted` when ncurses had to recycle pairs.
     func pair(for style: Style, exhausted: inout Bool) -> Int32 {
         guard depth != .none else { return 0 }
-        let key = PairKey(foreground: number(style.foreground), background: number(style.background))
+        let key = PairKey(
+            foreground: number(style.foreground), background: number(style.background))
         if key.foreground == -1 && key.background == -1 { return 0 }
         if let pair = pairs[key] { return pair }
         if pairs.count >= maxPairs - 2 {

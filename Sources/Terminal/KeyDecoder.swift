@@ -1,5 +1,5 @@
-import Cells
 import CNCurses
+import Cells
 
 /// Turns what `get_wch` returns into `Key`s.
 enum KeyDecoder {
@@ -15,7 +15,9 @@ enum KeyDecoder {
             return .control(Character(scalar))
         case 0..<32: return .unknown(Int32(value))
         default:
-            guard let scalar = Unicode.Scalar(value) else { return .unknown(Int32(bitPattern: value)) }
+            guard let scalar = Unicode.Scalar(value) else {
+                return .unknown(Int32(bitPattern: value))
+            }
             return .character(Character(scalar))
         }
     }

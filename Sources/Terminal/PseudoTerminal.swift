@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CNCurses
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A pseudo-terminal pair: the program side (`slave`, a `FILE*`) and the
 /// controlling side (`master`) that a test reads the output from.
@@ -132,7 +133,8 @@ extension PseudoTerminal {
 
     /// Changes the window size the program side sees.
     public func setSize(rows: Int, columns: Int) {
-        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(
+            ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(fileno(slave), UInt(TIOCSWINSZ), &size)
     }
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Cells
 import CNCurses
+import Cells
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// ncurses keeps global state, so one `Screen` exists at a time in a process;
 /// a second one (another test, another thread) waits until the first ends.
@@ -41,7 +42,9 @@ public final class Screen {
         screenSlot.wait()
         cnc_setlocale_from_env()
         let created: OpaquePointer? =
-            if let term { term.withCString { newterm($0, output, input) } } else { newterm(nil, output, input) }
+            if let term { term.withCString { newterm($0, output, input) } } else {
+                newterm(nil, output, input)
+            }
         guard let created else {
             screenSlot.signal()
             throw TerminalError.cannotInitialise(term: term ?? "")
@@ -71,7 +74,9 @@ public final class Screen {
             start_color()
             use_default_colors()
             let count = Int(cnc_colors())
-            depth = count >= 0x1000000 ? .direct : count >= 256 ? .palette256 : count >= 8 ? .ansi : .none
+            depth =
+                count >= 0x1000000
+                ? .direct : count >= 256 ? .palette256 : count >= 8 ? .ansi : .none
         }
         colors = ColorRegistry(depth: depth, maxPairs: Int(cnc_color_pairs()))
     }
@@ -84,7 +89,8 @@ public final class Screen {
         wantTruecolor: Bool, useColor: Bool
     ) throws -> Screen {
         if wantTruecolor, useColor, let direct = directVariant(of: term) {
-            if let screen = try? Screen(term: direct, output: output, input: input, useColor: true) {
+            if let screen = try? Screen(term: direct, output: output, input: input, useColor: true)
+            {
                 if screen.colorDepth == .direct { return screen }
                 screen.end()
             }
@@ -196,7 +202,8 @@ public final class Screen {
                 // A wide grapheme is followed by its continuation cell.
                 let isWide = c + 1 < buffer.columns && cells[base + c + 1].isContinuation
                 if isWide, c + 1 >= visibleColumns {
-                    writeCell(Cell(" ", style: cell.style), row: r, column: c, exhausted: &exhausted)
+                    writeCell(
+                        Cell(" ", style: cell.style), row: r, column: c, exhausted: &exhausted)
                 } else {
                     writeCell(cell, row: r, column: c, exhausted: &exhausted)
                 }
@@ -296,9 +303,9 @@ public final class Screen {
             return wget_wch(window, &value) == cnc_ok() ? UInt32(value) : nil
         }
         switch introducer {
-        case 0x5B:  // [
+        case 0x5B: // [
             guard let first = nextNow() else { return false }
-            guard first == 0x3F else {  // ?
+            guard first == 0x3F else { // ?
                 unget_wch(wchar_t(bitPattern: first))
                 return false
             }
@@ -307,7 +314,7 @@ public final class Screen {
                 if (0x40...0x7E).contains(c) { return true }
             }
             return true
-        case 0x5D, 0x5F, 0x50:  // ] _ P
+        case 0x5D, 0x5F, 0x50: // ] _ P
             guard var previous = nextNow() else { return false }
             for _ in 0..<4096 {
                 guard let c = nextNow() else { return true }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Asks the terminal what it can draw, before the screen is taken over.
 ///
@@ -23,13 +24,13 @@ public enum TerminalProbe {
     public static func queries(insideTmux: Bool) -> [UInt8] {
         let kitty = "\u{1B}_Gi=\(kittyQueryID),s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\"
         var text = insideTmux ? KittyGraphics.wrapForTmux(kitty) : kitty
-        text += "\u{1B}[>0q"  // XTVERSION
-        text += "\u{1B}[?1;3;256S"  // XTSMGRAPHICS: set 256 colour registers
-        text += "\u{1B}[?1;1;0S"  // XTSMGRAPHICS: read colour registers
-        text += "\u{1B}[?2;1;0S"  // XTSMGRAPHICS: read the largest sixel image
-        text += "\u{1B}[16t"  // cell size in pixels
-        text += "\u{1B}]11;?\u{1B}\\"  // background colour
-        text += "\u{1B}[c"  // DA1, answered by every terminal: the end marker
+        text += "\u{1B}[>0q" // XTVERSION
+        text += "\u{1B}[?1;3;256S" // XTSMGRAPHICS: set 256 colour registers
+        text += "\u{1B}[?1;1;0S" // XTSMGRAPHICS: read colour registers
+        text += "\u{1B}[?2;1;0S" // XTSMGRAPHICS: read the largest sixel image
+        text += "\u{1B}[16t" // cell size in pixels
+        text += "\u{1B}]11;?\u{1B}\\" // background colour
+        text += "\u{1B}[c" // DA1, answered by every terminal: the end marker
         return Array(text.utf8)
     }
 
@@ -38,7 +39,9 @@ public enum TerminalProbe {
     /// not inside GNU screen (it passes none of this through).
     public static func shouldProbe(environment: [String: String]) -> Bool {
         let term = environment["TERM"] ?? ""
-        if term.isEmpty || term == "dumb" || term == "linux" || term.hasPrefix("vt100") { return false }
+        if term.isEmpty || term == "dumb" || term == "linux" || term.hasPrefix("vt100") {
+            return false
+        }
         if isInsideScreen(environment) { return false }
         return true
     }
@@ -112,7 +115,8 @@ public enum TerminalProbe {
             size.ws_xpixel > 0, size.ws_ypixel > 0
         else { return nil }
         let cell = PixelSize(
-            width: Int(size.ws_xpixel) / Int(size.ws_col), height: Int(size.ws_ypixel) / Int(size.ws_row))
+            width: Int(size.ws_xpixel) / Int(size.ws_col),
+            height: Int(size.ws_ypixel) / Int(size.ws_row))
         return cell.width > 0 && cell.height > 0 ? cell : nil
     }
 
@@ -210,7 +214,9 @@ public struct ProbeReplyParser: Equatable, Sendable {
             let b = bytes[i]
             switch kind {
             case .csi:
-                if b >= 0x40 && b <= 0x7E { return .sequence(.csi, Array(bytes[(start + 2)...i]), i + 1) }
+                if b >= 0x40 && b <= 0x7E {
+                    return .sequence(.csi, Array(bytes[(start + 2)...i]), i + 1)
+                }
                 if b < 0x20 || b > 0x7E { return .invalid }
             case .osc where b == 0x07:
                 return .sequence(kind, Array(bytes[(start + 2)..<i]), i + 1)
@@ -236,14 +242,20 @@ public struct ProbeReplyParser: Equatable, Sendable {
             guard let final = text.last else { return false }
             let params = text.dropLast()
             if final == "c", params.hasPrefix("?") {
-                found.deviceAttributes = params.dropFirst().split(separator: ";").compactMap { Int($0) }
+                found.deviceAttributes = params.dropFirst().split(separator: ";").compactMap {
+                    Int($0)
+                }
                 complete = true
             } else if final == "S", params.hasPrefix("?") {
                 let numbers = params.dropFirst().split(separator: ";").map { Int($0) }
-                guard numbers.count >= 3, numbers[1] == 0, let item = numbers[0] else { return true }
+                guard numbers.count >= 3, numbers[1] == 0, let item = numbers[0] else {
+                    return true
+                }
                 if item == 1, let value = numbers[2], value > 0 {
                     found.sixelColorRegisters = value
-                } else if item == 2, numbers.count >= 4, let w = numbers[2], let h = numbers[3], w > 0, h > 0 {
+                } else if item == 2, numbers.count >= 4, let w = numbers[2], let h = numbers[3],
+                    w > 0, h > 0
+                {
                     found.sixelMaximum = PixelSize(width: w, height: h)
                 }
             } else if final == "t", params.hasPrefix("6;") {
@@ -261,7 +273,9 @@ public struct ProbeReplyParser: Equatable, Sendable {
             guard channels.count == 3 else { return true }
             var rgb: [UInt8] = []
             for channel in channels {
-                guard (1...4).contains(channel.count), let value = Int(channel, radix: 16) else { return true }
+                guard (1...4).contains(channel.count), let value = Int(channel, radix: 16) else {
+                    return true
+                }
                 let maximum = (1 << (4 * channel.count)) - 1
                 rgb.append(UInt8((value * 255 + maximum / 2) / maximum))
             }
@@ -270,7 +284,8 @@ public struct ProbeReplyParser: Equatable, Sendable {
             // G i=31;OK (any other message is an error: no kitty graphics).
             guard text.hasPrefix("G") else { return true }
             let parts = text.dropFirst().split(separator: ";", maxSplits: 1)
-            if parts.count == 2, parts[0].split(separator: ",").contains("i=\(TerminalProbe.kittyQueryID)"),
+            if parts.count == 2,
+                parts[0].split(separator: ",").contains("i=\(TerminalProbe.kittyQueryID)"),
                 parts[1] == "OK"
             {
                 found.kittyGraphics = true

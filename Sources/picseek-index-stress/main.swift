@@ -49,8 +49,9 @@ do {
         processor: Fakes.processor(delayMicroseconds: delayMs * 1000),
         encodeThumbnail: Fakes.rawThumbnail, options: options)
     let report = try indexer.run(roots: roots)
-    print("scanned \(report.scanned) added \(report.added) failed \(report.failed) "
-        + "removed \(report.removed) moved \(report.moved)")
+    print(
+        "scanned \(report.scanned) added \(report.added) failed \(report.failed) "
+            + "removed \(report.removed) moved \(report.moved)")
 } catch {
     FileHandle.standardError.write(Data("picseek-index-stress: \(error)\n".utf8))
     exit(1)

@@ -15,8 +15,9 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The resolved database path.
     func path() throws -> String {
-        guard let path = DatabaseLocation.resolve(
-            explicit: db, environment: ProcessInfo.processInfo.environment)
+        guard
+            let path = DatabaseLocation.resolve(
+                explicit: db, environment: ProcessInfo.processInfo.environment)
         else {
             throw CLIError("no database location: set --db, PICSEEK_DB or HOME")
         }

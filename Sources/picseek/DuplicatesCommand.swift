@@ -7,7 +7,8 @@ import Store
 struct DuplicatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duplicates",
-        abstract: "List groups of near-identical photos (copies, resized or re-encoded versions, bursts).",
+        abstract:
+            "List groups of near-identical photos (copies, resized or re-encoded versions, bursts).",
         discussion: """
             Compares the index's vectors of one model, every pair once; nothing is embedded \
             and no file is touched. Two photos are in one group when their cosine similarity \
@@ -18,7 +19,10 @@ struct DuplicatesCommand: ParsableCommand {
     @Option(help: "Cosine similarity at or above which two photos count as duplicates (0 to 1).")
     var threshold: Float = 0.95
 
-    @Option(help: ArgumentHelp("Model whose vectors to compare (default: as picseek model list shows).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Model whose vectors to compare (default: as picseek model list shows).",
+            valueName: "path"))
     var model: String?
 
     @Flag(help: "Print one JSON object per group: {\"photos\": [{\"id\", \"path\"}, ...]}.")

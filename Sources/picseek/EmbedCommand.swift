@@ -27,8 +27,11 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per line.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Image tower arithmetic: fp32 (the reference's) or bf16 (CPUs with AVX512_BF16).", valueName: "fp32|bf16"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Image tower arithmetic: fp32 (the reference's) or bf16 (CPUs with AVX512_BF16).",
+            valueName: "fp32|bf16"))
     var imagePrecision: ImagePrecision = .float32
 
     func validate() throws {
@@ -46,7 +49,9 @@ struct EmbedCommand: ParsableCommand {
         } catch {
             fail("cannot load model \(model): \(error.description)")
         }
-        for input in EmbedInput.ordered(texts: text, images: image, arguments: CommandLine.arguments) {
+        for input in EmbedInput.ordered(
+            texts: text, images: image, arguments: CommandLine.arguments)
+        {
             switch input {
             case .text(let t):
                 do {
@@ -83,7 +88,8 @@ struct EmbedCommand: ParsableCommand {
     }
 
     private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data(("picseek embed: " + TerminalSafe.escape(message) + "\n").utf8))
+        FileHandle.standardError.write(
+            Data(("picseek embed: " + TerminalSafe.escape(message) + "\n").utf8))
         Foundation.exit(1)
     }
 }

@@ -16,7 +16,9 @@ struct ErrorsCommand: ParsableCommand {
         let store = try database.openForReading()
         let failed = try store.failedPhotos()
         for photo in failed {
-            print("\(RawPath.display(photo.path)): \(TerminalSafe.escape(photo.error ?? "unknown error"))")
+            print(
+                "\(RawPath.display(photo.path)): \(TerminalSafe.escape(photo.error ?? "unknown error"))"
+            )
         }
         if failed.isEmpty { printError("no failed files") }
     }

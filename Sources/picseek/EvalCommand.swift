@@ -22,7 +22,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The captions file (JSONL).", valueName: "file"))
     var captions: String
 
-    @Option(help: ArgumentHelp("Model name or folder (default: as `picseek model list` shows).", valueName: "model"))
+    @Option(
+        help: ArgumentHelp(
+            "Model name or folder (default: as `picseek model list` shows).", valueName: "model"))
     var model: String?
 
     @Flag(help: "Print one JSON object: {\"model\", \"queries\", \"en\": {\"R@1\", \"R@5\"}, ...}.")

@@ -4,15 +4,17 @@ import Library
 import OCR
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `picseek index PATH...`: add folders to the index and bring it up to date.
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Index photos under folders; rerun to pick up new, changed, moved and deleted files.",
+        abstract:
+            "Index photos under folders; rerun to pick up new, changed, moved and deleted files.",
         discussion: """
             Skips hidden folders and junk (.git, node_modules, @eaDir, .thumbnails, __MACOSX,
             .Trash*, lost+found, …). Safe to interrupt (Ctrl-C or even kill -9): the next run
@@ -71,8 +73,9 @@ struct IndexCommand: ParsableCommand {
         prepareThreads(for: imagePrecision)
         let store = try database.open()
         if let problem = store.thumbnails.problem {
-            printError("warning: thumbnails not saved: " + TerminalSafe.escape(problem)
-                + " (picseek doctor --repair makes them later)")
+            printError(
+                "warning: thumbnails not saved: " + TerminalSafe.escape(problem)
+                    + " (picseek doctor --repair makes them later)")
         }
         let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
         let processor = try makePhotoProcessor(for: embedder)

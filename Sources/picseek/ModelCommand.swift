@@ -11,7 +11,8 @@ struct ModelCommand: ParsableCommand {
         subcommands: [List.self, Fetch.self, Import.self, Info.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show known and installed models.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show known and installed models.")
 
         func run() throws {
             for line in ModelReport.listLines(library: ModelLibrary()) { print(line) }
@@ -20,7 +21,8 @@ struct ModelCommand: ParsableCommand {
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Download a model from the Hugging Face hub (or a mirror), verified and resumable.")
+            abstract:
+                "Download a model from the Hugging Face hub (or a mirror), verified and resumable.")
 
         @Argument(help: "Model name from `picseek model list`.")
         var name: String
@@ -31,10 +33,14 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             let printer = FetchProgressPrinter()
             if let why = ModelRegistry.entry(named: name)?.unsupportedReason {
-                print("note: \(name) \(why); it is downloaded and converted but cannot be used for search yet")
+                print(
+                    "note: \(name) \(why); it is downloaded and converted but cannot be used for search yet"
+                )
             }
             let endpoint = ModelFetcher.endpoint(explicit: endpoint)
-            let fetcher = ModelFetcher(library: ModelLibrary(), endpoint: endpoint) { printer.handle($0) }
+            let fetcher = ModelFetcher(library: ModelLibrary(), endpoint: endpoint) {
+                printer.handle($0)
+            }
             do {
                 let folder = try fetcher.fetch(name: name)
                 printer.finish()
@@ -48,9 +54,13 @@ struct ModelCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Install a model from a Hugging Face folder, a pytorch_model.bin or an original Chinese-CLIP .pt.")
+            abstract:
+                "Install a model from a Hugging Face folder, a pytorch_model.bin or an original Chinese-CLIP .pt."
+        )
 
-        @Argument(help: "A folder (model.safetensors or pytorch_model.bin) or a .pt/.bin checkpoint file.")
+        @Argument(
+            help: "A folder (model.safetensors or pytorch_model.bin) or a .pt/.bin checkpoint file."
+        )
         var source: String
 
         @Option(help: "Name of the installed model (default: from the source).")
@@ -58,9 +68,12 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let result = try ModelImporter(library: ModelLibrary()).importModel(from: source, name: name)
+                let result = try ModelImporter(library: ModelLibrary()).importModel(
+                    from: source, name: name)
                 for note in result.notes { print(TerminalSafe.escape(note)) }
-                print("installed \(TerminalSafe.escape(result.name)) in \(TerminalSafe.escape(result.path))")
+                print(
+                    "installed \(TerminalSafe.escape(result.name)) in \(TerminalSafe.escape(result.path))"
+                )
             } catch {
                 throw CLIError(error)
             }
@@ -76,9 +89,13 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             do {
                 let resolved = try ModelLibrary().resolve(explicit: name)
-                let model = ModelLibrary().installed(named: resolved.name).flatMap {
-                    $0.path == resolved.folder ? $0 : nil
-                } ?? InstalledModel(name: resolved.name, path: resolved.folder, entry: resolved.entry, isBundled: false)
+                let model =
+                    ModelLibrary().installed(named: resolved.name).flatMap {
+                        $0.path == resolved.folder ? $0 : nil
+                    }
+                    ?? InstalledModel(
+                        name: resolved.name, path: resolved.folder, entry: resolved.entry,
+                        isBundled: false)
                 try describe(model, resolved: resolved)
             } catch {
                 throw CLIError(error)

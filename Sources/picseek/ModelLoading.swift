@@ -12,7 +12,9 @@ import Tensor
 /// chosen as `picseek model list` shows: the config file, the installed
 /// default, the only installed model, then the bundled demo model.
 /// `imagePrecision` as in `ClipModel`.
-func loadEmbedder(modelPath: String?, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
+func loadEmbedder(modelPath: String?, imagePrecision: ImagePrecision = .float32) throws
+    -> any Embedder
+{
     try loadModel(modelPath: modelPath, imagePrecision: imagePrecision).embedder
 }
 
@@ -26,16 +28,22 @@ func loadModel(
     } catch {
         throw CLIError(error)
     }
-    return (try loadEmbedder(folder: resolved.folder, name: resolved.name, imagePrecision: imagePrecision), resolved)
+    return (
+        try loadEmbedder(
+            folder: resolved.folder, name: resolved.name, imagePrecision: imagePrecision), resolved
+    )
 }
 
 /// Loads the CLIP model in `folder` (`name` is for messages).
-func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision = .float32) throws -> any Embedder {
+func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision = .float32) throws
+    -> any Embedder
+{
     do {
         return try ClipModel(directory: folder, imagePrecision: imagePrecision)
     } catch {
-        throw CLIError("cannot load model \(TerminalSafe.escape(name)) from "
-            + "\(TerminalSafe.escape(folder)): \(TerminalSafe.escape("\(error)"))")
+        throw CLIError(
+            "cannot load model \(TerminalSafe.escape(name)) from "
+                + "\(TerminalSafe.escape(folder)): \(TerminalSafe.escape("\(error)"))")
     }
 }
 

@@ -47,8 +47,9 @@ struct OCROptions: ParsableArguments {
             recognizer = try TextRecognizer(
                 languages: languages, budgetMilliseconds: Int(ocrBudget * 1000))
         } catch {
-            printError("warning: words in photos not read: "
-                + TerminalSafe.escape(error.description) + " (--no-ocr turns this pass off)")
+            printError(
+                "warning: words in photos not read: "
+                    + TerminalSafe.escape(error.description) + " (--no-ocr turns this pass off)")
             return nil
         }
         let pass = TextPass(store: store, pipeline: ImagePipeline()) { image in

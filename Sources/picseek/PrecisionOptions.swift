@@ -32,8 +32,9 @@ struct PrecisionOptions: ParsableArguments {
         }
         guard let value, let precision = ImagePrecision(rawValue: value) else { return .float32 }
         if precision == .bfloat16 && !Kernels.bf16Supported {
-            printError("warning: \(TerminalSafe.escape(file)) asks for image_precision bf16, "
-                + "but this CPU lacks AVX512_BF16; using fp32")
+            printError(
+                "warning: \(TerminalSafe.escape(file)) asks for image_precision bf16, "
+                    + "but this CPU lacks AVX512_BF16; using fp32")
             return .float32
         }
         return precision
@@ -44,7 +45,9 @@ extension PrecisionOptions {
     /// Throws when `--image-precision` asks for bf16 on a CPU that cannot run it.
     static func checkSupported(_ precision: ImagePrecision) throws {
         guard precision == .float32 || Kernels.bf16Supported else {
-            throw ValidationError("--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32")
+            throw ValidationError(
+                "--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32"
+            )
         }
     }
 }

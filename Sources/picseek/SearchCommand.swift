@@ -18,7 +18,8 @@ struct SearchCommand: ParsableCommand {
             "receipt text:星巴克", "sign text:\"opening hours\"".
             """)
 
-    @Argument(help: ArgumentHelp("The query (several words are joined with spaces).", valueName: "query"))
+    @Argument(
+        help: ArgumentHelp("The query (several words are joined with spaces).", valueName: "query"))
     var query: [String] = []
 
     @Option(
@@ -28,7 +29,9 @@ struct SearchCommand: ParsableCommand {
             valueName: "words"))
     var text: String?
 
-    @Option(name: .long, help: ArgumentHelp("Photos like this indexed photo (path or id).", valueName: "photo"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Photos like this indexed photo (path or id).", valueName: "photo"))
     var like: String?
 
     @Option(name: [.customShort("t"), .long], help: "Number of results.")
@@ -43,22 +46,37 @@ struct SearchCommand: ParsableCommand {
             valueName: "lang"))
     var lang: PromptLanguage = .auto
 
-    @Option(name: .customLong("in"), help: ArgumentHelp("Only photos under this folder.", valueName: "dir"))
+    @Option(
+        name: .customLong("in"),
+        help: ArgumentHelp("Only photos under this folder.", valueName: "dir"))
     var folder: String?
 
-    @Option(help: ArgumentHelp("Only photos taken (EXIF date, else modified) on or after this date.", valueName: "YYYY[-MM[-DD]]"))
+    @Option(
+        help: ArgumentHelp(
+            "Only photos taken (EXIF date, else modified) on or after this date.",
+            valueName: "YYYY[-MM[-DD]]"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only photos taken on or before this date (a month or year covers all of it).", valueName: "YYYY[-MM[-DD]]"))
+    @Option(
+        help: ArgumentHelp(
+            "Only photos taken on or before this date (a month or year covers all of it).",
+            valueName: "YYYY[-MM[-DD]]"))
     var until: String?
 
-    @Option(help: ArgumentHelp("Keep results scoring at least this fraction of the best score.", valueName: "ratio"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep results scoring at least this fraction of the best score.", valueName: "ratio"))
     var minRatio: Float?
 
-    @Option(help: ArgumentHelp("Keep results within this score distance of the best.", valueName: "delta"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep results within this score distance of the best.", valueName: "delta"))
     var within: Float?
 
-    @Option(help: "Order of the results kept by --top and the cutoffs: score, newest or oldest (date taken, else modified).")
+    @Option(
+        help:
+            "Order of the results kept by --top and the cutoffs: score, newest or oldest (date taken, else modified)."
+    )
     var sort: HitOrder = .score
 
     @Option(help: ArgumentHelp("English prompt template; {} is the query.", valueName: "template"))
@@ -82,7 +100,9 @@ struct SearchCommand: ParsableCommand {
         if text != nil && (!query.isEmpty || like != nil) {
             throw ValidationError("--text searches only words in photos: give no other query")
         }
-        if !query.isEmpty && like != nil { throw ValidationError("give either a query or --like, not both") }
+        if !query.isEmpty && like != nil {
+            throw ValidationError("give either a query or --like, not both")
+        }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if minRatio != nil && within != nil {
             throw ValidationError("give either --min-ratio or --within, not both")
@@ -115,7 +135,8 @@ struct SearchCommand: ParsableCommand {
         }
 
         let embedder = try loadEmbedder(modelPath: model)
-        let needsImages = terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
+        let needsImages =
+            terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
         let processor = needsImages ? try makePhotoProcessor(for: embedder) : nil
         let engine = SearchEngine(
             store: store, embedder: embedder, processor: processor, templates: templates)
@@ -163,4 +184,3 @@ struct SearchCommand: ParsableCommand {
 }
 
 extension HitOrder: ExpressibleByArgument {}
-

@@ -8,7 +8,9 @@ import PicseekCore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show indexed folders, photo and vector counts, models, errors, the last run, and what the terminal draws.")
+        abstract:
+            "Show indexed folders, photo and vector counts, models, errors, the last run, and what the terminal draws."
+    )
 
     @OptionGroup var database: DatabaseOptions
 
@@ -31,8 +33,9 @@ struct StatusCommand: ParsableCommand {
                 .filter { !seen.contains($0) }.sorted()
             guard !names.isEmpty else { continue }
             seen += names
-            places.append(names.map(TerminalSafe.escape).joined(separator: ", ") + " in "
-                + TerminalSafe.escape(folder))
+            places.append(
+                names.map(TerminalSafe.escape).joined(separator: ", ") + " in "
+                    + TerminalSafe.escape(folder))
         }
         return places.isEmpty
             ? "none found (the built-in default is used)" : places.joined(separator: "; ")

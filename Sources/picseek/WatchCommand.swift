@@ -3,8 +3,9 @@ import Foundation
 import Library
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `picseek watch [PATH...]`: keep the index fresh while it runs (inotify).
@@ -29,8 +30,9 @@ struct WatchCommand: ParsableCommand {
             `systemctl --user enable --now picseek-watch`.
             """)
 
-    @Argument(help: ArgumentHelp(
-        "Folders to watch (default: every folder in the index).", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "Folders to watch (default: every folder in the index).", valueName: "path"))
     var paths: [String] = []
 
     @Option(help: ArgumentHelp("Model weights to embed with.", valueName: "path"))
@@ -47,9 +49,10 @@ struct WatchCommand: ParsableCommand {
     @Flag(help: "Also index hidden files and folders.")
     var includeHidden = false
 
-    @Option(help: ArgumentHelp(
-        "Minutes between full rescans of folders the watch limit leaves unwatched.",
-        valueName: "minutes"))
+    @Option(
+        help: ArgumentHelp(
+            "Minutes between full rescans of folders the watch limit leaves unwatched.",
+            valueName: "minutes"))
     var rescanMinutes = 10.0
 
     @Flag(help: "Write the systemd user unit picseek-watch.service (with these options) and exit.")

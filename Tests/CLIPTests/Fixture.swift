@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import CLIP
 
 /// One committed parity fixture: a Hugging Face model folder plus reference.json.
@@ -35,7 +36,12 @@ struct Fixture {
             }
             let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
             let pixels = bytes.withUnsafeBytes { raw in
-                (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                (0..<(bytes.count / 4)).map {
+                    Float(
+                        bitPattern: UInt32(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)
+                        ))
+                }
             }
             return Image(pixels: pixels, embedding: e.map(\.floatValue))
         }
@@ -69,9 +75,14 @@ struct BrokenCopy {
     init(of fixture: String) throws {
         let source = try Fixture(fixture).directory
         directory = NSTemporaryDirectory() + "picseek-clip-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ["config.json", "model.safetensors", "preprocessor_config.json", "vocab.txt", "photo.jpg"] {
-            try FileManager.default.copyItem(atPath: source + "/" + file, toPath: directory + "/" + file)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
+        for file in [
+            "config.json", "model.safetensors", "preprocessor_config.json", "vocab.txt",
+            "photo.jpg",
+        ] {
+            try FileManager.default.copyItem(
+                atPath: source + "/" + file, toPath: directory + "/" + file)
         }
     }
 
@@ -83,8 +94,13 @@ struct BrokenCopy {
     /// `extraPadding` spaces after the 8-byte-aligned header shift (misalign) the data.
     func editHeader(extraPadding: Int = 0, _ edit: (inout [String: Any]) -> Void) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: weightsPath))
-        let n = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as? [String: Any] else {
+        let n = data.prefix(8).withUnsafeBytes {
+            Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))
+        }
+        guard
+            var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n)))
+                as? [String: Any]
+        else {
             throw FixtureError.missing("header")
         }
         edit(&header)
@@ -101,14 +117,20 @@ struct BrokenCopy {
     /// Rewrites every F32 tensor as BF16 (truncating the low 16 bits of each float).
     func convertToBFloat16() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: weightsPath))
-        let n = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as? [String: Any] else {
+        let n = data.prefix(8).withUnsafeBytes {
+            Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))
+        }
+        guard
+            let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n)))
+                as? [String: Any]
+        else {
             throw FixtureError.missing("header")
         }
         var newHeader: [String: Any] = [:]
         var body = Data()
         for (name, value) in header.sorted(by: { $0.key < $1.key }) {
-            guard var entry = value as? [String: Any], let offsets = entry["data_offsets"] as? [Int] else {
+            guard var entry = value as? [String: Any], let offsets = entry["data_offsets"] as? [Int]
+            else {
                 newHeader[name] = value
                 continue
             }
@@ -117,7 +139,9 @@ struct BrokenCopy {
             bytes.withUnsafeBytes { raw in
                 for i in 0..<(bytes.count / 4) {
                     let bits = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
-                    withUnsafeBytes(of: UInt16(truncatingIfNeeded: bits >> 16)) { converted.append(contentsOf: $0) }
+                    withUnsafeBytes(of: UInt16(truncatingIfNeeded: bits >> 16)) {
+                        converted.append(contentsOf: $0)
+                    }
                 }
             }
             entry["dtype"] = "BF16"

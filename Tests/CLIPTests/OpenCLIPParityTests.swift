@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import CLIP
 
 @Suite("OpenCLIP layout: GELU ViT at patch 32, XLM-R mean pooling, MLP projection")
@@ -10,9 +11,12 @@ struct OpenCLIPParityTests {
         let model = try ClipModel(directory: try Fixture("openclip64").directory)
         let c = model.config
         #expect(c.layout == .openCLIP)
-        #expect(c.vision == VisionConfig(
-            hiddenSize: 48, intermediateSize: 192, layers: 2, heads: 3, patchSize: 32, imageSize: 64,
-            activation: .gelu))
+        #expect(
+            c.vision
+                == VisionConfig(
+                    hiddenSize: 48, intermediateSize: 192, layers: 2, heads: 3, patchSize: 32,
+                    imageSize: 64,
+                    activation: .gelu))
         #expect(c.text.pooling == .mean)
         #expect(c.text.positionOffset == 2 && c.text.padTokenID == 1)
         #expect(c.text.vocabSize == 1000 && c.text.layers == 2 && c.text.heads == 4)

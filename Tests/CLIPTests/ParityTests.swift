@@ -1,12 +1,14 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import CLIP
 
 @Suite("Parity with the PyTorch reference (committed fixtures)")
 struct ParityTests {
-    @Test("text embeddings from reference token ids are within 1e-4 of get_text_features",
-          arguments: Fixture.names)
+    @Test(
+        "text embeddings from reference token ids are within 1e-4 of get_text_features",
+        arguments: Fixture.names)
     func textParity(name: String) throws {
         let fixture = try Fixture(name)
         let model = try ClipModel(directory: fixture.directory)
@@ -18,8 +20,9 @@ struct ParityTests {
         }
     }
 
-    @Test("text strings through the WordPiece tokenizer give the reference ids and embeddings",
-          arguments: Fixture.names)
+    @Test(
+        "text strings through the WordPiece tokenizer give the reference ids and embeddings",
+        arguments: Fixture.names)
     func textFromStrings(name: String) throws {
         let fixture = try Fixture(name)
         let model = try ClipModel(directory: fixture.directory)
@@ -31,7 +34,9 @@ struct ParityTests {
         }
     }
 
-    @Test("padding token ids to the context length does not change the vector", arguments: Fixture.names)
+    @Test(
+        "padding token ids to the context length does not change the vector",
+        arguments: Fixture.names)
     func paddingDropped(name: String) throws {
         let fixture = try Fixture(name)
         let model = try ClipModel(directory: fixture.directory)
@@ -42,8 +47,9 @@ struct ParityTests {
         }
     }
 
-    @Test("image embeddings of the reference pixels are within 1e-4, batched and one by one",
-          arguments: Fixture.names)
+    @Test(
+        "image embeddings of the reference pixels are within 1e-4, batched and one by one",
+        arguments: Fixture.names)
     func imageParity(name: String) throws {
         let fixture = try Fixture(name)
         let model = try ClipModel(directory: fixture.directory)
@@ -68,7 +74,8 @@ struct ParityTests {
         let t = fixture.texts[0]
         let d = maxAbsDiff(try model.embedText(ids: t.ids), t.embedding)
         #expect(d <= 1e-4, "maxdiff \(d)")
-        let di = maxAbsDiff(try model.embedImages([fixture.images[0].pixels])[0], fixture.images[0].embedding)
+        let di = maxAbsDiff(
+            try model.embedImages([fixture.images[0].pixels])[0], fixture.images[0].embedding)
         #expect(di <= 1e-4, "maxdiff \(di)")
     }
 
@@ -101,8 +108,11 @@ struct ParityTests {
     @Test("config.json and preprocessor_config.json give the fixture's shapes and a squash spec")
     func configLoaded() throws {
         let model = try ClipModel(directory: try Fixture("odd70").directory)
-        #expect(model.config.vision == VisionConfig(
-            hiddenSize: 48, intermediateSize: 100, layers: 3, heads: 3, patchSize: 14, imageSize: 70))
+        #expect(
+            model.config.vision
+                == VisionConfig(
+                    hiddenSize: 48, intermediateSize: 100, layers: 3, heads: 3, patchSize: 14,
+                    imageSize: 70))
         #expect(model.config.text.hiddenSize == 40)
         #expect(model.config.text.heads == 5)
         #expect(model.config.text.vocabSize == 21128)

@@ -3,19 +3,22 @@ import Imaging
 import PicseekCore
 import Tensor
 import Testing
+
 @testable import CLIP
 
 @Suite("Image pipeline into the model")
 struct PipelineEmbeddingTests {
-    @Test("a JPEG file through ImagePipeline embeds like the reference processor's pixels",
-          arguments: Fixture.names)
+    @Test(
+        "a JPEG file through ImagePipeline embeds like the reference processor's pixels",
+        arguments: Fixture.names)
     func jpegMatchesReference(name: String) throws {
         let fixture = try Fixture(name)
         let model = try ClipModel(directory: fixture.directory)
         let path = try #require(fixture.jpegPath)
         let reference = try #require(fixture.jpegEmbedding)
         for exact in [true, false] {
-            let photo = try ImagePipeline(exact: exact).process(fileAt: path, spec: model.preprocess)
+            let photo = try ImagePipeline(exact: exact).process(
+                fileAt: path, spec: model.preprocess)
             #expect(photo.input.count == 3 * model.preprocess.size * model.preprocess.size)
             let e = try model.embedImages([photo.input])[0]
             let d = maxAbsDiff(e, reference)
@@ -24,8 +27,10 @@ struct PipelineEmbeddingTests {
         }
     }
 
-    @Test("a bfloat16 image tower is in use when asked for: near the reference pixels' vectors, not equal to float32",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"), arguments: Fixture.names)
+    @Test(
+        "a bfloat16 image tower is in use when asked for: near the reference pixels' vectors, not equal to float32",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"), arguments: Fixture.names
+    )
     func bfloat16Tower(name: String) throws {
         let fixture = try Fixture(name)
         let fp32 = try ClipModel(directory: fixture.directory)

@@ -1,5 +1,7 @@
 import Foundation
+import PicseekCore
 import Testing
+
 @testable import CLIP
 
 @Suite("Broken model folders give errors naming the tensor or file")
@@ -9,7 +11,10 @@ struct WeightsErrorTests {
         let copy = try BrokenCopy(of: "odd70")
         defer { copy.remove() }
         try copy.editHeader { $0.removeValue(forKey: "text_projection.weight") }
-        #expect(throws: WeightsError.missingTensor(name: "text_projection.weight", file: "model.safetensors")) {
+        #expect(
+            throws: WeightsError.missingTensor(
+                name: "text_projection.weight", file: "model.safetensors")
+        ) {
             try ClipModel(directory: copy.directory)
         }
     }
@@ -23,8 +28,11 @@ struct WeightsErrorTests {
             entry["shape"] = [48, 24]
             header["visual_projection.weight"] = entry
         }
-        #expect(throws: WeightsError.wrongShape(
-            name: "visual_projection.weight", expected: [24, 48], found: [48, 24], file: "model.safetensors")) {
+        #expect(
+            throws: WeightsError.wrongShape(
+                name: "visual_projection.weight", expected: [24, 48], found: [48, 24],
+                file: "model.safetensors")
+        ) {
             try ClipModel(directory: copy.directory)
         }
     }
@@ -33,7 +41,8 @@ struct WeightsErrorTests {
     func truncated() throws {
         let copy = try BrokenCopy(of: "odd70")
         defer { copy.remove() }
-        let size = try FileManager.default.attributesOfItem(atPath: copy.weightsPath)[.size] as? Int ?? 0
+        let size =
+            try FileManager.default.attributesOfItem(atPath: copy.weightsPath)[.size] as? Int ?? 0
         try copy.truncate(keep: size / 2)
         let error = loadError(copy.directory)
         guard case .truncated(let name, let end, let fileSize, let file)? = error else {
@@ -56,8 +65,10 @@ struct WeightsErrorTests {
             entry["dtype"] = "I32"
             header["vision_model.post_layernorm.weight"] = entry
         }
-        #expect(throws: WeightsError.unsupportedDType(
-            name: "vision_model.post_layernorm.weight", found: "I32", file: "model.safetensors")) {
+        #expect(
+            throws: WeightsError.unsupportedDType(
+                name: "vision_model.post_layernorm.weight", found: "I32", file: "model.safetensors")
+        ) {
             try ClipModel(directory: copy.directory)
         }
     }
@@ -69,7 +80,10 @@ struct WeightsErrorTests {
         var bytes = try Data(contentsOf: URL(fileURLWithPath: copy.weightsPath))
         bytes[9] = UInt8(ascii: "#")
         try bytes.write(to: URL(fileURLWithPath: copy.weightsPath))
-        #expect(throws: WeightsError.badHeader(file: "model.safetensors", reason: "header is not valid JSON")) {
+        #expect(
+            throws: WeightsError.badHeader(
+                file: "model.safetensors", reason: "header is not valid JSON")
+        ) {
             try ClipModel(directory: copy.directory)
         }
     }
@@ -113,15 +127,20 @@ struct WeightsErrorTests {
         try FileManager.default.removeItem(atPath: copy.weightsPath)
         #expect(throws: WeightsError.self) { try ClipModel(directory: copy.directory) }
         #expect(loadError(copy.directory)?.description.contains("model.safetensors") == true)
-        let config = #"{"projection_dim": 24, "vision_config": {"hidden_size": 48, "num_attention_heads": 5}}"#
-        #expect(throws: WeightsError.badConfig(
-            file: "config.json", key: "vision_config.num_attention_heads",
-            reason: "5 does not divide hidden_size 48")) {
+        let config =
+            #"{"projection_dim": 24, "vision_config": {"hidden_size": 48, "num_attention_heads": 5}}"#
+        #expect(
+            throws: WeightsError.badConfig(
+                file: "config.json", key: "vision_config.num_attention_heads",
+                reason: "5 does not divide hidden_size 48")
+        ) {
             try CLIPConfig.huggingFace(json: Data(config.utf8))
         }
-        #expect(throws: WeightsError.badConfig(
-            file: "config.json", key: "text_config.hidden_act",
-            reason: "unsupported activation relu (expected gelu or quick_gelu)")) {
+        #expect(
+            throws: WeightsError.badConfig(
+                file: "config.json", key: "text_config.hidden_act",
+                reason: "unsupported activation relu (expected gelu or quick_gelu)")
+        ) {
             try CLIPConfig.huggingFace(json: Data(#"{"text_config": {"hidden_act": "relu"}}"#.utf8))
         }
     }
@@ -130,35 +149,50 @@ struct WeightsErrorTests {
     func wrongFolders() throws {
         let copy = try BrokenCopy(of: "odd70")
         defer { copy.remove() }
-        #expect(loadError(copy.directory + "/nope") == .unreadable(file: copy.directory + "/nope", reason: "no such model folder"))
+        #expect(
+            loadError(copy.directory + "/nope")
+                == .unreadable(file: copy.directory + "/nope", reason: "no such model folder"))
         #expect(loadError(copy.weightsPath)?.description.contains("not a folder") == true)
 
-        try FileManager.default.moveItem(atPath: copy.weightsPath, toPath: copy.directory + "/pytorch_model.bin")
-        #expect(loadError(copy.directory) == .needsImport(folder: copy.directory, found: "pytorch_model.bin"))
+        try FileManager.default.moveItem(
+            atPath: copy.weightsPath, toPath: copy.directory + "/pytorch_model.bin")
+        #expect(
+            loadError(copy.directory)
+                == .needsImport(folder: copy.directory, found: "pytorch_model.bin"))
         #expect(loadError(copy.directory)?.description.contains("picseek model import") == true)
 
         let clip = #"{"model_type": "clip", "text_config": {}, "vision_config": {}}"#
-        #expect(throws: WeightsError.badConfig(
-            file: "config.json", key: "model_type",
-            reason: "clip is not supported (picseek runs chinese_clip folders, and OpenCLIP folders with open_clip_config.json)")) {
+        #expect(
+            throws: WeightsError.badConfig(
+                file: "config.json", key: "model_type",
+                reason:
+                    "clip is not supported (picseek runs chinese_clip folders, and OpenCLIP folders with open_clip_config.json)"
+            )
+        ) {
             try CLIPConfig.huggingFace(json: Data(clip.utf8))
         }
         // Configs without model_type (older exports) still load.
-        #expect((try? CLIPConfig.huggingFace(json: Data(#"{"projection_dim": 16}"#.utf8)))?.projectionDim == 16)
+        #expect(
+            (try? CLIPConfig.huggingFace(json: Data(#"{"projection_dim": 16}"#.utf8)))?
+                .projectionDim == 16)
     }
 
     @Test("preprocessor configs map to squash or shortest-side + crop")
     func preprocessSpec() throws {
-        let squash = try PreprocessSpecTestData.parse(#"{"do_center_crop": false, "size": {"height": 336, "width": 336}}"#)
+        let squash = try PreprocessSpecTestData.parse(
+            #"{"do_center_crop": false, "size": {"height": 336, "width": 336}}"#)
         #expect(squash.size == 336 && squash.mode == .squash)
         let crop = try PreprocessSpecTestData.parse(
-            #"{"do_center_crop": true, "size": {"shortest_edge": 224}, "crop_size": 224, "image_mean": [0.5, 0.5, 0.5]}"#)
-        #expect(crop.size == 224 && crop.mode == .shortestSideCenterCrop && crop.mean == [0.5, 0.5, 0.5])
-        #expect(throws: WeightsError.self) { try PreprocessSpecTestData.parse(#"{"size": {"height": 3, "width": 4}}"#) }
+            #"{"do_center_crop": true, "size": {"shortest_edge": 224}, "crop_size": 224, "image_mean": [0.5, 0.5, 0.5]}"#
+        )
+        #expect(
+            crop.size == 224 && crop.mode == .shortestSideCenterCrop
+                && crop.mean == [0.5, 0.5, 0.5])
+        #expect(throws: WeightsError.self) {
+            try PreprocessSpecTestData.parse(#"{"size": {"height": 3, "width": 4}}"#)
+        }
     }
 }
-
-import PicseekCore
 
 /// The error loading `directory` throws, or nil if it loads.
 func loadError(_ directory: String) -> WeightsError? {

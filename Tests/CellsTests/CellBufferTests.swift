@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cells
 
 @Suite("cell buffer")
@@ -58,7 +59,10 @@ struct CellBufferTests {
         var b = a
         b.put("X", row: 1, column: 2)
         b.set(row: 0, column: 0, Cell("a", style: Style(attributes: .bold)))
-        #expect(b.changedPositions(since: a) == [Position(row: 0, column: 0), Position(row: 1, column: 2)])
+        #expect(
+            b.changedPositions(since: a) == [
+                Position(row: 0, column: 0), Position(row: 1, column: 2),
+            ])
         #expect(b.changedPositions(since: nil).count == 6)
         #expect(b.changedPositions(since: CellBuffer(rows: 1, columns: 3)).count == 6)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cells
 
 @Suite("display width")
@@ -50,7 +51,9 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.truncateMiddle("IMG_4521.HEIC", to: 12) == "IMG…521.HEIC")
         // Narrow labels keep only the end.
         #expect(DisplayWidth.truncateMiddle("scene-0263.jpg", to: 7) == "…63.jpg")
-        #expect(DisplayWidth.truncateMiddle("scene-0263.jpg", to: 7) != DisplayWidth.truncateMiddle("scene-0264.jpg", to: 7))
+        #expect(
+            DisplayWidth.truncateMiddle("scene-0263.jpg", to: 7)
+                != DisplayWidth.truncateMiddle("scene-0264.jpg", to: 7))
         // Wide characters are never split and the width is respected.
         let cut = DisplayWidth.truncateMiddle("海边的日落照片很长的名字.jpg", to: 11)
         #expect(DisplayWidth.of(cut) <= 11)

@@ -17,7 +17,8 @@ struct BinaryTests {
         return nil
     }
 
-    @Test("with a model that cannot be found, explore says so plainly and leaves the terminal usable")
+    @Test(
+        "with a model that cannot be found, explore says so plainly and leaves the terminal usable")
     func exploreWithMissingModel() throws {
         guard TmuxSession.isAvailable else {
             Issue.record("tmux is not installed (scripts/install-deps installs it)")
@@ -32,7 +33,8 @@ struct BinaryTests {
         // marker appearing proves the shell got the terminal back.
         let session = try TmuxSession(
             command: [
-                "sh", "-c", "\"$0\" explore --db \"$1\" --model \"$2\"; echo \"exit=$?\"; echo done-marker",
+                "sh", "-c",
+                "\"$0\" explore --db \"$1\" --model \"$2\"; echo \"exit=$?\"; echo done-marker",
                 binary, sandbox.database, sandbox.root + "/no-such-model",
             ],
             rows: 24, columns: 120, environment: sandbox.environment)

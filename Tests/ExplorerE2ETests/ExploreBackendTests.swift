@@ -11,12 +11,15 @@ struct ExploreBackendTests {
     static func explore(
         _ binary: String, _ sandbox: IndexedExploreTests.Sandbox, _ extra: [String] = []
     ) throws -> TmuxSession {
-        let script = "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii \"$3\" "
+        let script =
+            "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii \"$3\" "
             + extra.map { "'\($0)'" }.joined(separator: " ")
             + "; echo \"exit=$?\"; echo done-marker"
         return try TmuxSession(
-            command: ["sh", "-c", script, binary, sandbox.database, IndexedExploreTests.tinyModel,
-                      sandbox.gallery],
+            command: [
+                "sh", "-c", script, binary, sandbox.database, IndexedExploreTests.tinyModel,
+                sandbox.gallery,
+            ],
             rows: 40, columns: 120, environment: sandbox.environment)
     }
 
@@ -102,8 +105,9 @@ struct ExploreBackendTests {
         #expect(found && screen.contains("exit=0"), "screen was:\n\(screen)")
     }
 
-    @Test("a bfloat16 image tower indexes beside searches and ranks as a float32 one does",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    @Test(
+        "a bfloat16 image tower indexes beside searches and ranks as a float32 one does",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func bf16ReindexWhileSearching() throws {
         guard let binary = IndexedExploreTests.ready() else { return }
         var rankings: [[String]] = []

@@ -437,7 +437,8 @@ struct FaultInjectionTests {
         let full = try Self.run(["index", "--model", Self.model, more], in: sandbox)
         #expect(full.status == 0, "\(full.errors)")
         // Full when the file is opened (GRDB writes to an empty WAL) or when previews are put.
-        #expect(full.errors.contains("warning: thumbnails not saved: disk full at"), "\(full.errors)")
+        #expect(
+            full.errors.contains("warning: thumbnails not saved: disk full at"), "\(full.errors)")
         #expect(full.errors.contains("picseek doctor --repair makes them later"), "\(full.errors)")
         #expect(try Self.state(db) == (42, 42, ["ok"]))
         let doctor = try Self.run(["doctor"], in: sandbox)

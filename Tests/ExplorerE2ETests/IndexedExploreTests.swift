@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Imaging
 import PicseekCore
 import Store
 import Tensor
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real binary over a real index: `picseek index`, `picseek search` and
 /// `picseek explore` in tmux, with the small random-weight CLIP model the CLIP
@@ -40,9 +41,11 @@ struct IndexedExploreTests {
             var bytes = Array(template.utf8CString)
             guard mkdtemp(&bytes) != nil else { throw SandboxError.mkdtemp(errno) }
             root = String(cString: bytes)
-            try FileManager.default.createDirectory(atPath: gallery, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: gallery, withIntermediateDirectories: true)
             for (index, (name, colour)) in IndexedExploreTests.colours.enumerated() {
-                let image = Self.image(width: 96 + index * 4, height: 72, colour: colour, pattern: name)
+                let image = Self.image(
+                    width: 96 + index * 4, height: 72, colour: colour, pattern: name)
                 let jpeg = try JPEG.encode(image, quality: 90)
                 try Data(jpeg).write(to: URL(fileURLWithPath: gallery + "/\(name).jpg"))
             }
@@ -82,7 +85,9 @@ struct IndexedExploreTests {
     enum SandboxError: Error { case mkdtemp(Int32), noBinary, cannotCreate(String) }
 
     /// Runs the binary to completion with the sandbox environment.
-    static func run(_ arguments: [String], in sandbox: Sandbox) throws -> (status: Int32, output: String, errors: String) {
+    static func run(_ arguments: [String], in sandbox: Sandbox) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         guard let binary = BinaryTests.binary else { throw SandboxError.noBinary }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -115,14 +120,17 @@ struct IndexedExploreTests {
         for i in 0..<max(0, chars.count - 3)
         where (chars[i] == "0" || chars[i] == "1") && chars[i + 1] == "."
             && chars[i + 2].isNumber && chars[i + 3].isNumber
-            && (i == 0 || !chars[i - 1].isNumber) {
+            && (i == 0 || !chars[i - 1].isNumber)
+        {
             count += 1
         }
         return count
     }
 
     /// Indexes the sandbox gallery with `model`.
-    static func index(_ sandbox: Sandbox, model: String = tinyModel, expecting photos: Int = 12) throws {
+    static func index(_ sandbox: Sandbox, model: String = tinyModel, expecting photos: Int = 12)
+        throws
+    {
         let result = try run(
             ["index", "--db", sandbox.database, "--model", model, sandbox.gallery], in: sandbox)
         #expect(result.status == 0, "index failed: \(result.errors)")
@@ -162,7 +170,8 @@ struct IndexedExploreTests {
             // The terminal is back in line mode with echo (stty prints "-icanon" when not).
             (found, screen) = try session.waitFor("icanon", history: true, seconds: 30)
             #expect(found, "screen was:\n\(screen)")
-            #expect(screen.contains(" icanon ") && screen.contains(" echo "), "screen was:\n\(screen)")
+            #expect(
+                screen.contains(" icanon ") && screen.contains(" echo "), "screen was:\n\(screen)")
         }
     }
 
@@ -196,8 +205,11 @@ struct IndexedExploreTests {
         let sandbox = try Sandbox()
         try Self.index(sandbox)
         let result = try Self.run(
-            ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--json", "--top", "5",
-             "a red photo"], in: sandbox)
+            [
+                "search", "--db", sandbox.database, "--model", Self.tinyModel, "--json", "--top",
+                "5",
+                "a red photo",
+            ], in: sandbox)
         #expect(result.status == 0, "search failed: \(result.errors)")
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 5, "output: \(result.output)")
@@ -207,14 +219,19 @@ struct IndexedExploreTests {
             let score = object?["score"] as? Double
             let path = object?["path"] as? String ?? ""
             #expect(score.map { $0 >= -1 && $0 <= 1 } == true, "line: \(line)")
-            #expect(path.hasPrefix("/") && names.contains((path as NSString).lastPathComponent), "line: \(line)")
+            #expect(
+                path.hasPrefix("/") && names.contains((path as NSString).lastPathComponent),
+                "line: \(line)")
         }
     }
 
     /// `search --json` results in `database` as (file name, score) pairs, best first.
-    static func searchResults(_ sandbox: Sandbox, database: String, _ query: String) throws -> [(String, Double)] {
+    static func searchResults(_ sandbox: Sandbox, database: String, _ query: String) throws -> [(
+        String, Double
+    )] {
         let result = try run(
-            ["search", "--db", database, "--model", tinyModel, "--json", "--top", "12", query], in: sandbox)
+            ["search", "--db", database, "--model", tinyModel, "--json", "--top", "12", query],
+            in: sandbox)
         #expect(result.status == 0, "search failed: \(result.errors)")
         return try result.output.split(separator: "\n").map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -223,35 +240,49 @@ struct IndexedExploreTests {
         }
     }
 
-    @Test("index --image-precision bf16 ranks as fp32 does; a bad image_precision in config.toml is named")
+    @Test(
+        "index --image-precision bf16 ranks as fp32 does; a bad image_precision in config.toml is named"
+    )
     func bf16Indexing() throws {
         let sandbox = try Sandbox()
         let config = sandbox.root + "/config/picseek"
         try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
-        try Data("image_precision = \"half\"\n".utf8).write(to: URL(fileURLWithPath: config + "/config.toml"))
+        try Data("image_precision = \"half\"\n".utf8).write(
+            to: URL(fileURLWithPath: config + "/config.toml"))
         let refused = try Self.run(
-            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery], in: sandbox)
+            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery],
+            in: sandbox)
         #expect(refused.status != 0)
-        #expect(refused.errors.contains("config.toml: image_precision: expected \"fp32\" or \"bf16\", found half"),
-                "stderr: \(refused.errors)")
+        #expect(
+            refused.errors.contains(
+                "config.toml: image_precision: expected \"fp32\" or \"bf16\", found half"),
+            "stderr: \(refused.errors)")
         try FileManager.default.removeItem(atPath: config + "/config.toml")
 
         try Self.index(sandbox)
         let bf16Database = sandbox.root + "/bf16.sqlite"
         let bf16Run = try Self.run(
-            ["index", "--db", bf16Database, "--model", Self.tinyModel, "--image-precision", "bf16",
-             sandbox.gallery], in: sandbox)
+            [
+                "index", "--db", bf16Database, "--model", Self.tinyModel, "--image-precision",
+                "bf16",
+                sandbox.gallery,
+            ], in: sandbox)
         guard Kernels.bf16Supported else {
-            #expect(bf16Run.status != 0 && bf16Run.errors.contains("AVX512_BF16"), "stderr: \(bf16Run.errors)")
+            #expect(
+                bf16Run.status != 0 && bf16Run.errors.contains("AVX512_BF16"),
+                "stderr: \(bf16Run.errors)")
             return
         }
         #expect(bf16Run.status == 0, "index failed: \(bf16Run.errors)")
         // The stored vectors: bf16 ones differ from float32 ones, slightly (about 2e-3 here;
         // float32 run with bf16's threading differs by only about 2e-7).
-        let (fp32Store, bf16Store) = (try IndexStore.open(path: sandbox.database), try IndexStore.open(path: bf16Database))
+        let (fp32Store, bf16Store) = (
+            try IndexStore.open(path: sandbox.database), try IndexStore.open(path: bf16Database)
+        )
         var largest: Float = 0
         for photo in try fp32Store.allPhotos() {
-            let model = try #require(try fp32Store.models().first), other = try #require(try bf16Store.models().first)
+            let model = try #require(try fp32Store.models().first),
+                other = try #require(try bf16Store.models().first)
             let x = try #require(try fp32Store.vector(photoID: photo.id, model: model))
             let twin = try #require(try bf16Store.photo(path: photo.path))
             let y = try #require(try bf16Store.vector(photoID: twin.id, model: other))
@@ -264,7 +295,9 @@ struct IndexedExploreTests {
             #expect(got.count == 12)
             #expect(got.map(\.0) == want.map(\.0), "ranking of \(query) changed: \(got) vs \(want)")
             // Scores are printed to 3 decimals.
-            for (g, w) in zip(got, want) { #expect(abs(g.1 - w.1) <= 5e-3, "\(query): \(g) vs \(w)") }
+            for (g, w) in zip(got, want) {
+                #expect(abs(g.1 - w.1) <= 5e-3, "\(query): \(g) vs \(w)")
+            }
         }
     }
 
@@ -274,37 +307,59 @@ struct IndexedExploreTests {
         try FileManager.default.copyItem(
             atPath: sandbox.gallery + "/red.jpg", toPath: sandbox.gallery + "/red copy.jpg")
         let indexed = try Self.run(
-            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery], in: sandbox)
+            ["index", "--db", sandbox.database, "--model", Self.tinyModel, sandbox.gallery],
+            in: sandbox)
         #expect(indexed.status == 0, "index failed: \(indexed.errors)")
         let result = try Self.run(
-            ["duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold", "0.9999"], in: sandbox)
+            [
+                "duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold",
+                "0.9999",
+            ], in: sandbox)
         #expect(result.status == 0, "duplicates failed: \(result.errors)")
-        #expect(result.output == "2 photos:\n  \(sandbox.gallery)/red copy.jpg\n  \(sandbox.gallery)/red.jpg\n"
-            || result.output == "2 photos:\n  \(sandbox.gallery)/red.jpg\n  \(sandbox.gallery)/red copy.jpg\n",
+        #expect(
+            result.output
+                == "2 photos:\n  \(sandbox.gallery)/red copy.jpg\n  \(sandbox.gallery)/red.jpg\n"
+                || result.output
+                    == "2 photos:\n  \(sandbox.gallery)/red.jpg\n  \(sandbox.gallery)/red copy.jpg\n",
             "output: \(result.output)")
-        #expect(result.errors.contains("1 group, 2 photos, among 13 compared"), "stderr: \(result.errors)")
+        #expect(
+            result.errors.contains("1 group, 2 photos, among 13 compared"),
+            "stderr: \(result.errors)")
         let json = try Self.run(
-            ["duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold", "0.9999", "--json"],
+            [
+                "duplicates", "--db", sandbox.database, "--model", Self.tinyModel, "--threshold",
+                "0.9999", "--json",
+            ],
             in: sandbox)
-        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect((object?["photos"] as? [[String: Any]])?.count == 2, "output: \(json.output)")
-        let refused = try Self.run(["duplicates", "--db", sandbox.database, "--threshold", "1.5"], in: sandbox)
+        let refused = try Self.run(
+            ["duplicates", "--db", sandbox.database, "--threshold", "1.5"], in: sandbox)
         #expect(refused.status != 0 && refused.errors.contains("--threshold"))
     }
 
-    @Test("index and search --in refuse a photo given as a folder, naming its folder, and register nothing")
+    @Test(
+        "index and search --in refuse a photo given as a folder, naming its folder, and register nothing"
+    )
     func fileAsFolder() throws {
         let sandbox = try Sandbox()
         let photo = sandbox.gallery + "/red.jpg"
-        let result = try Self.run(["index", "--db", sandbox.database, "--model", Self.tinyModel, photo], in: sandbox)
+        let result = try Self.run(
+            ["index", "--db", sandbox.database, "--model", Self.tinyModel, photo], in: sandbox)
         #expect(result.status != 0)
-        #expect(result.errors.contains("is a file, not a folder; give its folder (\(sandbox.gallery)) instead"),
-                "stderr: \(result.errors)")
+        #expect(
+            result.errors.contains(
+                "is a file, not a folder; give its folder (\(sandbox.gallery)) instead"),
+            "stderr: \(result.errors)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.database))
         try Self.index(sandbox)
         let search = try Self.run(
-            ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--in", photo, "red"], in: sandbox)
-        #expect(search.status != 0 && search.errors.contains("is a file, not a folder"), "stderr: \(search.errors)")
+            ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--in", photo, "red"],
+            in: sandbox)
+        #expect(
+            search.status != 0 && search.errors.contains("is a file, not a folder"),
+            "stderr: \(search.errors)")
     }
 
     @Test("an empty or blank query is refused with the same plain message")
@@ -313,14 +368,17 @@ struct IndexedExploreTests {
         try Self.index(sandbox)
         for query in ["", "   ", "+"] {
             let result = try Self.run(
-                ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--", query], in: sandbox)
+                ["search", "--db", sandbox.database, "--model", Self.tinyModel, "--", query],
+                in: sandbox)
             #expect(result.status != 0)
             #expect(result.errors.contains("empty query"), "query [\(query)]: \(result.errors)")
             #expect(result.output.isEmpty)
         }
     }
 
-    @Test("explore searches, toggles the language, shows details, reindexes and restores the terminal")
+    @Test(
+        "explore searches, toggles the language, shows details, reindexes and restores the terminal"
+    )
     func exploreSession() throws {
         guard let binary = Self.ready() else { return }
         let sandbox = try Sandbox()
@@ -345,7 +403,8 @@ struct IndexedExploreTests {
         let scores = Self.scoreCount(screen)
         #expect(scores >= 6, "expected scores under the tiles:\n\(screen)")
         let names = Self.colours.map(\.0)
-        #expect(names.filter { screen.contains($0) }.count >= 3, "gallery names on screen:\n\(screen)")
+        #expect(
+            names.filter { screen.contains($0) }.count >= 3, "gallery names on screen:\n\(screen)")
 
         // Ctrl-T cycles auto, English, 中文: twice from auto is 中文.
         try session.send(keys: ["C-t", "C-t"])
@@ -374,7 +433,8 @@ struct IndexedExploreTests {
         #expect(!screen.contains("picseek ❯"), "explorer still on screen:\n\(screen)")
     }
 
-    @Test("opening the explorer picks up a photo added since the last index run, unless --no-refresh")
+    @Test(
+        "opening the explorer picks up a photo added since the last index run, unless --no-refresh")
     func exploreRefreshesAtStart() throws {
         guard let binary = Self.ready() else { return }
         let sandbox = try Sandbox()
@@ -437,15 +497,21 @@ struct IndexedExploreTests {
         guard let binary = Self.ready() else { return }
         let sandbox = try Sandbox()
         // A name that is not UTF-8 and holds an escape sequence, printed byte for byte.
-        let oddName: [UInt8] = [0x6F, 0x64, 0x64, 0xFF, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67]
-        let target = (Array((sandbox.gallery + "/").utf8) + oddName).map { CChar(bitPattern: $0) } + [0]
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sandbox.gallery + "/red.jpg")))
+        let oddName: [UInt8] = [
+            0x6F, 0x64, 0x64, 0xFF, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67,
+        ]
+        let target =
+            (Array((sandbox.gallery + "/").utf8) + oddName).map { CChar(bitPattern: $0) } + [0]
+        let bytes = try [UInt8](
+            Data(contentsOf: URL(fileURLWithPath: sandbox.gallery + "/red.jpg")))
         let fd = open(target, O_CREAT | O_WRONLY, 0o644)
         try #require(fd >= 0)
         #expect(write(fd, bytes, bytes.count) == bytes.count)
         close(fd)
         // The newest photo, so `d` (newest first) puts it first.
-        var times = [timeval(tv_sec: 1_900_000_000, tv_usec: 0), timeval(tv_sec: 1_900_000_000, tv_usec: 0)]
+        var times = [
+            timeval(tv_sec: 1_900_000_000, tv_usec: 0), timeval(tv_sec: 1_900_000_000, tv_usec: 0),
+        ]
         try #require(utimes(target, &times) == 0)
         try Self.index(sandbox, expecting: 13)
         let output = sandbox.root + "/picked.txt"
@@ -457,7 +523,8 @@ struct IndexedExploreTests {
                 command: [
                     "sh", "-c",
                     "\"$0\" explore --db \"$1\" --model \"$2\" --graphics ascii $4 > \"$3\"; echo \"exit=$?\"; echo done-marker",
-                    binary, sandbox.database, Self.tinyModel, output, separator == 0 ? "--print0" : "",
+                    binary, sandbox.database, Self.tinyModel, output,
+                    separator == 0 ? "--print0" : "",
                 ],
                 rows: 30, columns: 100, environment: sandbox.environment)
             defer { session.kill() }
@@ -477,20 +544,27 @@ struct IndexedExploreTests {
             #expect(found && screen.contains(status), "screen was:\n\(screen)")
             let printed = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
             if wanted {
-                let lines = printed.split(separator: separator, omittingEmptySubsequences: false).map(Array.init)
+                let lines = printed.split(separator: separator, omittingEmptySubsequences: false)
+                    .map(Array.init)
                 #expect(lines.count == 3 && lines[2].isEmpty, "printed: \(printed)")
-                #expect(lines.first == Array((sandbox.gallery + "/").utf8) + oddName,
-                        "printed: \(String(decoding: printed, as: UTF8.self))")
+                #expect(
+                    lines.first == Array((sandbox.gallery + "/").utf8) + oddName,
+                    "printed: \(String(decoding: printed, as: UTF8.self))")
                 // The second is another gallery photo, as stored.
-                #expect(lines.count > 1 && lines[1].starts(with: Array((sandbox.gallery + "/").utf8))
-                        && FileManager.default.fileExists(atPath: String(decoding: lines[1], as: UTF8.self)))
+                #expect(
+                    lines.count > 1 && lines[1].starts(with: Array((sandbox.gallery + "/").utf8))
+                        && FileManager.default.fileExists(
+                            atPath: String(decoding: lines[1], as: UTF8.self))
+                )
             } else {
                 #expect(printed.isEmpty, "printed: \(printed)")
             }
         }
     }
 
-    @Test("plain picseek on an empty index shows how to add folders, with the model from the config file")
+    @Test(
+        "plain picseek on an empty index shows how to add folders, with the model from the config file"
+    )
     func plainPicseekEmptyIndex() throws {
         guard let binary = Self.ready() else { return }
         let sandbox = try Sandbox()

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The explorer in a real terminal: xterm with sixel graphics (`-ti vt340`) on
 /// a virtual X display, driven with synthetic key presses, checked on
@@ -12,16 +13,20 @@ import Testing
     "explorer in a real xterm under Xvfb", .serialized,
     .enabled(if: XDisplay.missingPrograms.isEmpty, "\(XDisplay.skipReason)"))
 struct RealTerminalTests {
-    @Test("xterm with sixel on a white background: the first tile shows the photo's colours, the query is readable")
+    @Test(
+        "xterm with sixel on a white background: the first tile shows the photo's colours, the query is readable"
+    )
     func sixelInXterm() throws {
         guard let binary = IndexedExploreTests.ready() else { return }
         let sandbox = try IndexedExploreTests.Sandbox()
         try IndexedExploreTests.index(sandbox)
         let query = "a bright photo"
-        let results = try IndexedExploreTests.searchResults(sandbox, database: sandbox.database, query)
+        let results = try IndexedExploreTests.searchResults(
+            sandbox, database: sandbox.database, query)
         let firstName = ((results.first?.0 ?? "") as NSString).lastPathComponent
         let firstIndex = try #require(
-            IndexedExploreTests.colours.firstIndex { "\($0.0).jpg" == firstName }, "first result: \(firstName)")
+            IndexedExploreTests.colours.firstIndex { "\($0.0).jpg" == firstName },
+            "first result: \(firstName)")
         let (colourName, colour) = IndexedExploreTests.colours[firstIndex]
         let photo = IndexedExploreTests.Sandbox.image(
             width: 96 + firstIndex * 4, height: 72, colour: colour, pattern: colourName)
@@ -36,12 +41,20 @@ struct RealTerminalTests {
         // 100x30 cells of the 6x13 font, at the top left of the screen, no window manager.
         let xterm = try display.start(
             "xterm",
-            ["-ti", "vt340", "-fn", "6x13", "-geometry", "100x30+0+0", "-xrm", "XTerm*internalBorder: 0",
-             "-e", "sh", "-c", script, binary, sandbox.database, statusFile, IndexedExploreTests.tinyModel],
+            [
+                "-ti", "vt340", "-fn", "6x13", "-geometry", "100x30+0+0", "-xrm",
+                "XTerm*internalBorder: 0",
+                "-e", "sh", "-c", script, binary, sandbox.database, statusFile,
+                IndexedExploreTests.tinyModel,
+            ],
             environment: sandbox.environment.filter { $0.key != "TERM" })
         defer { XDisplay.end(xterm) }
         // The status report: auto picks sixel in this xterm, for the reason shown.
-        #expect(Self.poll(seconds: 30) { ((try? String(contentsOfFile: statusFile, encoding: .utf8)) ?? "").contains("explorer pictures") })
+        #expect(
+            Self.poll(seconds: 30) {
+                ((try? String(contentsOfFile: statusFile, encoding: .utf8)) ?? "").contains(
+                    "explorer pictures")
+            })
         let status = (try? String(contentsOfFile: statusFile, encoding: .utf8)) ?? ""
         #expect(status.contains("(--graphics auto): sixel"), "status said:\n\(status)")
         #expect(status.contains("cell: 6x13 pixels"), "status said:\n\(status)")
@@ -49,7 +62,10 @@ struct RealTerminalTests {
         // Wait for the explorer's first frame (text in its status line), then type.
         let cell = (width: 6, height: 13)
         let statusLine = (x: 0, y: 29 * cell.height, width: 100 * cell.width, height: cell.height)
-        #expect(Self.poll(seconds: 30) { (try? display.darkPixels(in: statusLine)).map { $0 > 50 } == true })
+        #expect(
+            Self.poll(seconds: 30) {
+                (try? display.darkPixels(in: statusLine)).map { $0 > 50 } == true
+            })
         try display.run("xdotool", ["mousemove", "300", "200"])
         try display.run("xdotool", ["type", "--delay", "30", query])
         try display.run("xdotool", ["key", "Return"])
@@ -63,14 +79,17 @@ struct RealTerminalTests {
             seen = mean
             return zip(mean, expected).allSatisfy { abs($0 - $1) <= (colour.isEmpty ? 60 : 12) }
         }
-        #expect(matched, "first tile (\(colourName).jpg) mean colour \(seen), expected about \(expected)")
+        #expect(
+            matched,
+            "first tile (\(colourName).jpg) mean colour \(seen), expected about \(expected)")
         // The query is drawn in the terminal's own (black) foreground on white:
         // dark ink where the query text is, after "picseek ❯ ".
         let typed = (x: 11 * cell.width, y: 0, width: query.count * cell.width, height: cell.height)
         let ink = try display.darkPixels(in: typed)
         #expect(ink > query.count * 4, "dark pixels in the query text: \(ink)")
         // …on the terminal's own white background, past the end of the query.
-        let background = try display.meanColour(in: (x: 60 * cell.width, y: 0, width: 30, height: cell.height))
+        let background = try display.meanColour(
+            in: (x: 60 * cell.width, y: 0, width: 30, height: cell.height))
         #expect(background.allSatisfy { $0 >= 240 }, "query line background \(background)")
         try display.screenshot(to: sandbox.root + "/xterm.png")
     }
@@ -121,7 +140,9 @@ final class XDisplay {
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        let ready = RealTerminalTests.poll(seconds: 10) { (try? self.run("xdotool", ["getmouselocation"])) != nil }
+        let ready = RealTerminalTests.poll(seconds: 10) {
+            (try? self.run("xdotool", ["getmouselocation"])) != nil
+        }
         guard ready else { throw XDisplayError.failed("Xvfb \(name) did not start") }
     }
 
@@ -139,13 +160,17 @@ final class XDisplay {
     }
 
     /// Starts `program` on this display.
-    func start(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    func start(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.which(program))
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         // What the outer terminal says must not leak into the one under test.
-        for key in ["NO_COLOR", "COLORTERM", "COLORFGBG", "TMUX", "STY", "TERM_PROGRAM", "KITTY_WINDOW_ID"] {
+        for key in [
+            "NO_COLOR", "COLORTERM", "COLORFGBG", "TMUX", "STY", "TERM_PROGRAM", "KITTY_WINDOW_ID",
+        ] {
             env[key] = nil
         }
         for (key, value) in environment { env[key] = value }
@@ -162,7 +187,9 @@ final class XDisplay {
         let process = try start(program, arguments)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw XDisplayError.failed("\(program) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+            throw XDisplayError.failed(
+                "\(program) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+            )
         }
     }
 
@@ -179,7 +206,9 @@ final class XDisplay {
             let hash = line.range(of: "#")
         else { throw XDisplayError.failed("no colour in \(text)") }
         let hex = line[hash.upperBound...].prefix(6)
-        guard hex.count == 6, let value = Int(hex, radix: 16) else { throw XDisplayError.failed("bad colour \(text)") }
+        guard hex.count == 6, let value = Int(hex, radix: 16) else {
+            throw XDisplayError.failed("bad colour \(text)")
+        }
         return [value >> 16, (value >> 8) & 0xFF, value & 0xFF]
     }
 
@@ -196,13 +225,18 @@ final class XDisplay {
         return count
     }
 
-    private func capture(_ rect: (x: Int, y: Int, width: Int, height: Int), _ output: [String]) throws -> String {
-        let file = NSTemporaryDirectory() + "picseek-x-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).png"
+    private func capture(_ rect: (x: Int, y: Int, width: Int, height: Int), _ output: [String])
+        throws -> String
+    {
+        let file =
+            NSTemporaryDirectory()
+            + "picseek-x-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).png"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try screenshot(to: file)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.which("convert"))
-        process.arguments = [file, "-crop", "\(rect.width)x\(rect.height)+\(rect.x)+\(rect.y)", "+repage"] + output
+        process.arguments =
+            [file, "-crop", "\(rect.width)x\(rect.height)+\(rect.x)+\(rect.y)", "+repage"] + output
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -213,7 +247,9 @@ final class XDisplay {
     }
 
     static func which(_ program: String) throws -> String {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(
+            separator: ":")
+        {
             let path = "\(folder)/\(program)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }

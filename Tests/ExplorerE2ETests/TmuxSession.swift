@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A command running in a detached tmux session of a given size: send keys,
 /// capture the pane's text, kill it. For end-to-end runs of the real binary.
@@ -83,13 +84,15 @@ final class TmuxSession {
     @discardableResult
     private static func run(_ arguments: [String], socket: String?) throws -> String {
         let argv = ["tmux"] + (socket.map { ["-L", $0] } ?? []) + arguments
-        let outputPath = NSTemporaryDirectory() + "picseek-tmux-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let outputPath =
+            NSTemporaryDirectory() + "picseek-tmux-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(
+            &actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
         cArguments.append(nil)

@@ -62,7 +62,7 @@ struct WatchCommandTests {
         // The watcher reports after its transaction commits: the count can come first.
         #expect(Self.soon { output().contains("1 added") }, "\(output())")
 
-        process.terminate()  // SIGTERM: a clean stop after the update in progress, 128 + 15
+        process.terminate() // SIGTERM: a clean stop after the update in progress, 128 + 15
         process.waitUntilExit()
         try? log.close()
         #expect(process.terminationStatus == 143, "\(output())")
@@ -81,8 +81,9 @@ struct WatchCommandTests {
         let resolved = URL(fileURLWithPath: binary).resolvingSymlinksInPath().path
         let canonicalGallery = URL(fileURLWithPath: sandbox.gallery).resolvingSymlinksInPath().path
         let words = [resolved, "watch", "--db", sandbox.database, canonicalGallery]
-        #expect(unit.contains("ExecStart=" + words.map { "\"\($0)\"" }.joined(separator: " ")),
-                "\(unit)")
+        #expect(
+            unit.contains("ExecStart=" + words.map { "\"\($0)\"" }.joined(separator: " ")),
+            "\(unit)")
         #expect(unit.contains("WantedBy=default.target"))
         #expect(result.output.contains("systemctl --user enable --now picseek-watch"))
     }

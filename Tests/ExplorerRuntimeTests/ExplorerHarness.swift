@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Explorer
 import Foundation
 import Terminal
 
 @testable import ExplorerRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs the explorer's real runtime loop on a pseudo-terminal inside the test
 /// process: keys are written to the controlling side, output is read back

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Explorer
 import Foundation
 import Testing
 
 @testable import ExplorerRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The explorer's runtime loop, driven through a pseudo-terminal with a test
 /// backend: keys in, screen text out, terminal restored at the end.
@@ -36,26 +37,26 @@ struct ExplorerRuntimeTests {
         #expect(harness.waitFor("…31mred"))
 
         // Chinese typed through an input method arrives as one burst of characters.
-        harness.type("\u{15}海边")  // Ctrl-U clears the line first
+        harness.type("\u{15}海边") // Ctrl-U clears the line first
         #expect(harness.waitFor("0.31 海边"))
         #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.0 == "海边" })
         // Detection picks the Chinese template, and the status line says so.
         #expect(harness.waitFor("test-clip · auto 中文 · 6 photos"))
 
-        harness.type("\u{14}")  // Ctrl-T: prompt language, English
+        harness.type("\u{14}") // Ctrl-T: prompt language, English
         #expect(harness.waitFor("test-clip · EN · 6 photos"))
         #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.1 == .english })
-        harness.type("\u{14}")  // then 中文
+        harness.type("\u{14}") // then 中文
         #expect(harness.waitFor("test-clip · 中文 · 6 photos"))
         #expect(harness.waitFor(seconds: 2) { _ in backend.searches.last?.1 == .chinese })
 
-        harness.pressEscape()  // leave the query line
-        harness.type("\r")  // detail pane
+        harness.pressEscape() // leave the query line
+        harness.type("\r") // detail pane
         #expect(harness.waitFor("camera Test Cam"))
         #expect(harness.waitFor("pixels 4000×3000"))
         #expect(harness.waitFor("/gallery/海边.jpg"))
 
-        harness.type("o")  // the viewer does not exist: the error shows in the status line
+        harness.type("o") // the viewer does not exist: the error shows in the status line
         #expect(harness.waitFor("picseek-test-no-such-viewer not found"))
 
         harness.type("r")
@@ -65,8 +66,8 @@ struct ExplorerRuntimeTests {
         harness.type("q")
         #expect(harness.waitForExit())
         #expect(harness.error == nil)
-        #expect(harness.outputContains("\u{1B}[?1049l"))  // left the alternate screen
-        #expect(harness.pty.isCooked)  // line editing and echo are back
+        #expect(harness.outputContains("\u{1B}[?1049l")) // left the alternate screen
+        #expect(harness.pty.isCooked) // line editing and echo are back
     }
 
     @Test("searching goes on while a reindex runs, and y copies the path with OSC 52")
@@ -86,7 +87,7 @@ struct ExplorerRuntimeTests {
         #expect(harness.waitFor("copied path"))
         #expect(
             harness.screen.oscStrings.contains("52;c;" + OSC52Reference.base64("/gallery/dog.jpg")))
-        harness.type("\u{3}")  // Ctrl-C
+        harness.type("\u{3}") // Ctrl-C
         #expect(harness.waitForExit())
         #expect(harness.pty.isCooked)
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import ExplorerRuntime
 import Foundation
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A screen without a terminal: keys are queued by the test (a pipe byte per key
 /// makes the runtime's wait see them), frames are kept as text with the clock's

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import ExplorerRuntime
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A clock that moves only when a test calls `advance`: the runtime's waits end
 /// when a descriptor is readable or when the test has moved time past their end,

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Explorer
 import PicseekCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A test double of the index: a handful of generated photos, scored by
 /// whether their name contains the query, with a reindex that reports

@@ -258,7 +258,7 @@ struct VTScreen {
                 clear(fromRow: 0, column: 0, toRow: rows - 1, column: columns - 1)
             }
         default:
-            break  // SGR, scroll regions, modes: no effect on the text
+            break // SGR, scroll regions, modes: no effect on the text
         }
     }
 

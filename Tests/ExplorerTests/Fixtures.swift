@@ -1,5 +1,6 @@
 import Cells
 import PicseekCore
+
 @testable import Explorer
 
 /// Builders for explorer tests: states, hits and small generated images.

@@ -15,7 +15,8 @@ struct ModelSwitchTests {
     func cyclesModels() {
         var state = Fixtures.state()
         Fixtures.send(&state, .summaryLoaded(Self.twoModels), .keyPressed(.escape))
-        #expect(Fixtures.send(&state, .keyPressed(.character("m"))) == [.switchModel(name: "clip-b")])
+        #expect(
+            Fixtures.send(&state, .keyPressed(.character("m"))) == [.switchModel(name: "clip-b")])
         #expect(state.switchingModel)
         #expect(state.message?.text == "loading model clip-b…")
         // A second m while loading does not start another load.
@@ -25,7 +26,8 @@ struct ModelSwitchTests {
         Fixtures.send(&state, .modelSwitched(switched))
         #expect(!state.switchingModel)
         #expect(state.summary?.modelName == "clip-b")
-        #expect(Fixtures.send(&state, .keyPressed(.character("m"))) == [.switchModel(name: "clip-a")])
+        #expect(
+            Fixtures.send(&state, .keyPressed(.character("m"))) == [.switchModel(name: "clip-a")])
     }
 
     @Test("after a switch the current query runs again, with the new model's scores")
@@ -67,7 +69,8 @@ struct ModelSwitchTests {
         Fixtures.send(&state, .keyPressed(.character("m")), .modelSwitchFailed("weights missing"))
         #expect(!state.switchingModel)
         #expect(state.summary?.modelName == "clip-a")
-        #expect(state.message == StatusMessage("cannot switch model: weights missing", isError: true))
+        #expect(
+            state.message == StatusMessage("cannot switch model: weights missing", isError: true))
     }
 
     @Test("the status line names the model that answers, before and after a switch")
@@ -77,11 +80,13 @@ struct ModelSwitchTests {
         #expect(
             view(state).lines[11] == " clip-a · EN · 120 photos          ? help  / search  q quit ")
         Fixtures.send(&state, .keyPressed(.character("m")))
-        #expect(view(state).lines[11] == " clip-a · EN · 120 photos             loading model clip-b… ")
+        #expect(
+            view(state).lines[11] == " clip-a · EN · 120 photos             loading model clip-b… ")
         var switched = Self.twoModels
         switched.modelName = "clip-b"
         Fixtures.send(&state, .modelSwitched(switched))
-        #expect(view(state).lines[11] == " clip-b · EN · 120 photos                     model: clip-b ")
+        #expect(
+            view(state).lines[11] == " clip-b · EN · 120 photos                     model: clip-b ")
     }
 
     @Test("a requested reindex starts like r, and not twice")

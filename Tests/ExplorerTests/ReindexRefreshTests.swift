@@ -19,7 +19,9 @@ struct ReindexRefreshTests {
                 == [.loadSummary, .search(seq: 4, query: "cat", language: .english)])
         // While that search runs, only the counts refresh.
         #expect(
-            Fixtures.send(&state, .indexProgress(IndexProgress(done: 200, total: 1000))) == [.loadSummary])
+            Fixtures.send(&state, .indexProgress(IndexProgress(done: 200, total: 1000))) == [
+                .loadSummary
+            ])
         #expect(Fixtures.send(&state, .indexProgress(IndexProgress(done: 250, total: 1000))) == [])
     }
 
@@ -28,7 +30,10 @@ struct ReindexRefreshTests {
         var state = Fixtures.state()
         Fixtures.send(&state, .reindexRequested)
         #expect(Fixtures.send(&state, .indexProgress(IndexProgress(done: 31, total: 60))) == [])
-        #expect(Fixtures.send(&state, .indexProgress(IndexProgress(done: 32, total: 60))) == [.loadSummary])
+        #expect(
+            Fixtures.send(&state, .indexProgress(IndexProgress(done: 32, total: 60))) == [
+                .loadSummary
+            ])
     }
 
     @Test("a user browsing the results keeps their place: counts refresh, results do not")
@@ -39,7 +44,9 @@ struct ReindexRefreshTests {
         Fixtures.send(&state, .keyPressed(.character("l")), .reindexRequested)
         #expect(state.selection == 1)
         #expect(
-            Fixtures.send(&state, .indexProgress(IndexProgress(done: 500, total: 1000))) == [.loadSummary])
+            Fixtures.send(&state, .indexProgress(IndexProgress(done: 500, total: 1000))) == [
+                .loadSummary
+            ])
         #expect(state.selection == 1)
     }
 }

@@ -38,7 +38,7 @@ struct UpdateTests {
 
     @Test("results ask for the thumbnails of visible tiles once")
     func thumbnailRequests() {
-        var state = Fixtures.state(rows: 16, columns: 60)  // 5 tiles per row, 2 rows
+        var state = Fixtures.state(rows: 16, columns: 60) // 5 tiles per row, 2 rows
         Fixtures.send(&state, .keyPressed(.character("x")))
         let effects = Fixtures.send(&state, .searchResults(seq: 1, hits: Fixtures.hits(30)))
         #expect(effects == (1...10).map { .loadThumbnail(photoID: Int64($0)) })
@@ -55,8 +55,9 @@ struct UpdateTests {
 
     @Test("selection moves by cell, row and page, and the grid scrolls with it")
     func selectionAndPaging() {
-        var state = Fixtures.state(rows: 16, columns: 60)  // 5 per row, 2 visible rows
-        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(200)))
+        var state = Fixtures.state(rows: 16, columns: 60) // 5 per row, 2 visible rows
+        Fixtures.send(
+            &state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(200)))
         Fixtures.send(&state, .keyPressed(.right), .keyPressed(.character("l")))
         #expect(state.selection == 2)
         Fixtures.send(&state, .keyPressed(.down))
@@ -109,9 +110,11 @@ struct UpdateTests {
     func history() {
         var state = Fixtures.state()
         Fixtures.send(&state, msgs: Fixtures.typing("dog"))
-        Fixtures.send(&state, .keyPressed(.enter), .keyPressed(.character("/")), .keyPressed(.control("u")))
+        Fixtures.send(
+            &state, .keyPressed(.enter), .keyPressed(.character("/")), .keyPressed(.control("u")))
         Fixtures.send(&state, msgs: Fixtures.typing("sea"))
-        Fixtures.send(&state, .keyPressed(.enter), .keyPressed(.character("/")), .keyPressed(.control("u")))
+        Fixtures.send(
+            &state, .keyPressed(.enter), .keyPressed(.character("/")), .keyPressed(.control("u")))
         Fixtures.send(&state, msgs: Fixtures.typing("dra"))
         let effects = Fixtures.send(&state, .keyPressed(.up))
         #expect(state.query.text == "sea")
@@ -137,7 +140,9 @@ struct UpdateTests {
         #expect(state.query.cursor == 4)
         Fixtures.send(&state, .keyPressed(.control("u")))
         #expect(state.query.text == "边")
-        Fixtures.send(&state, .keyPressed(.end), .keyPressed(.delete), .keyPressed(.home), .keyPressed(.delete))
+        Fixtures.send(
+            &state, .keyPressed(.end), .keyPressed(.delete), .keyPressed(.home),
+            .keyPressed(.delete))
         #expect(state.query.text == "")
         // An empty query clears results instead of searching.
         #expect(state.hits.isEmpty && !state.searching)
@@ -160,11 +165,17 @@ struct UpdateTests {
         var state = Fixtures.state()
         Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(3)))
         Fixtures.send(&state, .keyPressed(.right))
-        #expect(Fixtures.send(&state, .keyPressed(.character("s"))) == [.moreLikeThis(seq: 1, photoID: 2)])
+        #expect(
+            Fixtures.send(&state, .keyPressed(.character("s"))) == [
+                .moreLikeThis(seq: 1, photoID: 2)
+            ])
         #expect(state.source == .similar(photoID: 2, name: "img_01.jpg"))
         Fixtures.send(&state, .searchResults(seq: 1, hits: Fixtures.hits(4)))
         #expect(state.selection == 0)
-        #expect(Fixtures.send(&state, .keyPressed(.character("o"))) == [.open(path: Array("/photos/img_00.jpg".utf8))])
+        #expect(
+            Fixtures.send(&state, .keyPressed(.character("o"))) == [
+                .open(path: Array("/photos/img_00.jpg".utf8))
+            ])
         #expect(
             Fixtures.send(&state, .keyPressed(.character("y")))
                 == [.copyToClipboard(bytes: Array("/photos/img_00.jpg".utf8))])
@@ -173,11 +184,15 @@ struct UpdateTests {
     @Test("open and copy pass a path that is not UTF-8 byte for byte; the grid shows it escaped")
     func rawPathBytes() {
         var state = Fixtures.state()
-        let raw: [UInt8] = Array("/photos/".utf8) + [0x62, 0xFF, 0xFE, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67]
+        let raw: [UInt8] =
+            Array("/photos/".utf8) + [
+                0x62, 0xFF, 0xFE, 0x1B, 0x5B, 0x32, 0x4A, 0x2E, 0x6A, 0x70, 0x67,
+            ]
         let hit = Hit(photoID: 7, pathBytes: raw, score: 0.5)
         Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: [hit]))
         #expect(Fixtures.send(&state, .keyPressed(.character("o"))) == [.open(path: raw)])
-        #expect(Fixtures.send(&state, .keyPressed(.character("y"))) == [.copyToClipboard(bytes: raw)])
+        #expect(
+            Fixtures.send(&state, .keyPressed(.character("y"))) == [.copyToClipboard(bytes: raw)])
         #expect(hit.fileName == "b\u{FFFD}\u{FFFD}\u{1B}[2J.jpg")
         Fixtures.send(&state, .keyPressed(.enter))
         let screen = view(state).lines.joined(separator: "\n")
@@ -185,7 +200,9 @@ struct UpdateTests {
         #expect(screen.contains("[2J.jpg"))
     }
 
-    @Test("d orders the results newest first, oldest first, then best first again, keeping the selection")
+    @Test(
+        "d orders the results newest first, oldest first, then best first again, keeping the selection"
+    )
     func resultOrder() {
         var state = Fixtures.state()
         let hits = [
@@ -195,10 +212,10 @@ struct UpdateTests {
             Hit(photoID: 4, path: "/p/d.jpg", score: 0.6, date: "2023-07-02 09:00:00"),
         ]
         Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: hits))
-        Fixtures.send(&state, .keyPressed(.right))  // select b
+        Fixtures.send(&state, .keyPressed(.right)) // select b
         Fixtures.send(&state, .keyPressed(.character("d")))
         #expect(state.order == .newest)
-        #expect(state.hits.map(\.photoID) == [2, 4, 1, 3])  // equal dates by score, no date last
+        #expect(state.hits.map(\.photoID) == [2, 4, 1, 3]) // equal dates by score, no date last
         #expect(state.selectedHit?.photoID == 2)
         #expect(view(state).lines[1].contains("newest first"))
         #expect(state.message?.text == "order: newest first")
@@ -227,7 +244,8 @@ struct UpdateTests {
     func marking() {
         var state = Fixtures.state()
         Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(3)))
-        Fixtures.send(&state, .keyPressed(.character(" ")), .keyPressed(.right), .keyPressed(.character(" ")))
+        Fixtures.send(
+            &state, .keyPressed(.character(" ")), .keyPressed(.right), .keyPressed(.character(" ")))
         #expect(state.marked.map(\.photoID) == [1, 2])
         #expect(state.marked[1].pathBytes == Array("/photos/img_01.jpg".utf8))
         let screen = view(state).lines
@@ -266,8 +284,12 @@ struct UpdateTests {
         #expect(state.message?.text == "reindex finished: 140 photos, 2 errors")
         var withSkipped = IndexSummary(photos: 140, errors: 2, modelName: "m", roots: [])
         withSkipped.skipped = 3
-        Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("r")), .indexFinished(withSkipped))
-        #expect(state.message?.text == "reindex finished: 140 photos, 2 errors, 3 skipped (formats picseek does not read)")
+        Fixtures.send(
+            &state, .keyPressed(.escape), .keyPressed(.character("r")), .indexFinished(withSkipped))
+        #expect(
+            state.message?.text
+                == "reindex finished: 140 photos, 2 errors, 3 skipped (formats picseek does not read)"
+        )
     }
 
     @Test("a failed reindex ends the run, so r can start another")
@@ -291,7 +313,7 @@ struct UpdateTests {
         #expect(state.selection == 7)
         #expect(state.focus == .grid)
         Fixtures.send(&state, .keyPressed(.mouse(MouseEvent(row: 8, column: 29, kind: .press))))
-        #expect(state.selection == 7)  // the gap between tiles
+        #expect(state.selection == 7) // the gap between tiles
         Fixtures.send(&state, .keyPressed(.mouse(MouseEvent(row: 0, column: 20, kind: .press))))
         #expect(state.focus == .query)
     }
@@ -307,7 +329,8 @@ struct UpdateTests {
     @Test("a resize re-lays out and keeps the selection visible")
     func resize() {
         var state = Fixtures.state(rows: 40, columns: 120)
-        Fixtures.send(&state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(100)))
+        Fixtures.send(
+            &state, .keyPressed(.escape), .searchResults(seq: 0, hits: Fixtures.hits(100)))
         Fixtures.send(&state, .keyPressed(.end))
         Fixtures.send(&state, .resized(rows: 16, columns: 60))
         let layout = state.layout

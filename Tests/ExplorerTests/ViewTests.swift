@@ -33,7 +33,9 @@ struct ViewTests {
         var state = Fixtures.state(rows: 16, columns: 60)
         Fixtures.send(&state, .keyPressed(.character("c")), .keyPressed(.escape))
         Fixtures.send(
-            &state, .searchResults(seq: state.latestSeq, hits: Fixtures.hits(9, thumbnail: Fixtures.whiteOverBlack)))
+            &state,
+            .searchResults(
+                seq: state.latestSeq, hits: Fixtures.hits(9, thumbnail: Fixtures.whiteOverBlack)))
         #expect(
             view(state).text == """
                  picseek ❯ c
@@ -59,7 +61,9 @@ struct ViewTests {
     func detailPane() {
         var state = Fixtures.state(rows: 20, columns: 90)
         Fixtures.send(&state, .keyPressed(.escape))
-        Fixtures.send(&state, .searchResults(seq: 0, hits: Fixtures.hits(9, thumbnail: Fixtures.whiteOverBlack)))
+        Fixtures.send(
+            &state,
+            .searchResults(seq: 0, hits: Fixtures.hits(9, thumbnail: Fixtures.whiteOverBlack)))
         let effects = Fixtures.send(&state, .keyPressed(.enter))
         #expect(effects == [.loadDetail(photoID: 1)])
         Fixtures.send(
@@ -68,7 +72,8 @@ struct ViewTests {
                 PhotoDetail(
                     photoID: 1, path: "/photos/img_00.jpg",
                     metadata: PhotoMetadata(
-                        width: 4032, height: 3024, takenAt: "2021-05-03 10:11:12", camera: "Canon EOS 5D"),
+                        width: 4032, height: 3024, takenAt: "2021-05-03 10:11:12",
+                        camera: "Canon EOS 5D"),
                     fileSize: 2_500_000)))
         #expect(
             view(state).text == """
@@ -179,9 +184,15 @@ struct ViewTests {
             .searchResults(
                 seq: state.latestSeq,
                 hits: [
-                    Hit(photoID: 1, path: "/相册/海边.jpg", score: 0.345, thumbnail: Fixtures.whiteOverBlack),
-                    Hit(photoID: 2, path: "/相册/日落时分的海滩.jpg", score: 0.301, thumbnail: Fixtures.whiteOverBlack),
-                    Hit(photoID: 3, path: "/相册/cat.jpg", score: 0.2, thumbnail: Fixtures.whiteOverBlack),
+                    Hit(
+                        photoID: 1, path: "/相册/海边.jpg", score: 0.345,
+                        thumbnail: Fixtures.whiteOverBlack),
+                    Hit(
+                        photoID: 2, path: "/相册/日落时分的海滩.jpg", score: 0.301,
+                        thumbnail: Fixtures.whiteOverBlack),
+                    Hit(
+                        photoID: 3, path: "/相册/cat.jpg", score: 0.2,
+                        thumbnail: Fixtures.whiteOverBlack),
                 ]))
         let buffer = view(state)
         #expect(
@@ -236,7 +247,8 @@ struct ViewTests {
                  \\e[2Jevil\\nname\\u{202E}gpj.exe · EN · 120 photo
                 """)
         for cell in buffer.cells {
-            #expect(!cell.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
+            #expect(
+                !cell.character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
         }
     }
 

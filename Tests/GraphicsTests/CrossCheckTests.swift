@@ -65,8 +65,9 @@ struct LibsixelCrossCheckTests {
             (Images.noise(width: 50, height: 20, seed: 3), 50, 20, 16),
         ]
         for (n, c) in cases.enumerated() {
-            let sixel = Sixel.encode(pixels: c.pixels, width: c.width, height: c.height,
-                                     colors: c.colors)
+            let sixel = Sixel.encode(
+                pixels: c.pixels, width: c.width, height: c.height,
+                colors: c.colors)
             let input = directory.appendingPathComponent("\(n).six")
             let output = directory.appendingPathComponent("\(n).png")
             try Data(sixel).write(to: input)

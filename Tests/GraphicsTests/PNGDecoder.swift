@@ -75,7 +75,7 @@ enum PNGDecoder {
         // zlib header, stored blocks, Adler-32.
         guard idat.count >= 6 else { throw fail("short zlib stream") }
         guard idat[0] & 0x0F == 8, (Int(idat[0]) * 256 + Int(idat[1])) % 31 == 0,
-              idat[1] & 0x20 == 0
+            idat[1] & 0x20 == 0
         else { throw fail("zlib header") }
         let (raw, p, blockTypes) = try Inflate.inflate(idat, from: 2)
         guard p + 4 == idat.count else { throw fail("bytes after the last block") }
@@ -107,7 +107,8 @@ enum PNGDecoder {
                 pixels[y * stride + i] = UInt8((x + predictor) & 0xFF)
             }
         }
-        return DecodedPNG(width: width, height: height, pixels: pixels, chunkTypes: types,
-                          blockTypes: blockTypes)
+        return DecodedPNG(
+            width: width, height: height, pixels: pixels, chunkTypes: types,
+            blockTypes: blockTypes)
     }
 }

@@ -48,8 +48,9 @@ struct PNGEncoderTests {
     @Test("fast compression makes photos smaller and falls back to stored blocks for noise")
     func compressionChoice() throws {
         let photo = GraphicsBench.synthetic(width: 160, height: 96, seed: 8)
-        let stored = PNGEncoder.encode(pixels: photo.pixels, width: 160, height: 96,
-                                       compression: .stored)
+        let stored = PNGEncoder.encode(
+            pixels: photo.pixels, width: 160, height: 96,
+            compression: .stored)
         let fast = PNGEncoder.encode(pixels: photo.pixels, width: 160, height: 96)
         let decoded = try PNGDecoder.decode(fast)
         #expect(decoded.blockTypes == [2])
@@ -58,8 +59,9 @@ struct PNGEncoderTests {
         #expect(try PNGDecoder.decode(stored).blockTypes == [0])
 
         let noise = Images.noise(width: 64, height: 64, seed: 1)
-        #expect(try PNGDecoder.decode(PNGEncoder.encode(pixels: noise, width: 64, height: 64))
-            .blockTypes == [0])
+        #expect(
+            try PNGDecoder.decode(PNGEncoder.encode(pixels: noise, width: 64, height: 64))
+                .blockTypes == [0])
 
         // One colour: runs of zero residuals, a few hundred bytes for 480 KB of pixels.
         let flat = [UInt8](repeating: 90, count: 400 * 400 * 3)
@@ -104,8 +106,9 @@ struct PNGEncoderTests {
 
     @Test("the test decoder refuses a file with one byte changed")
     func corruptionDetected() {
-        var bytes = PNGEncoder.encode(pixels: Images.noise(width: 4, height: 4, seed: 1),
-                                      width: 4, height: 4)
+        var bytes = PNGEncoder.encode(
+            pixels: Images.noise(width: 4, height: 4, seed: 1),
+            width: 4, height: 4)
         bytes[bytes.count / 2] ^= 0x01
         #expect(throws: PNGDecodeError.self) { try PNGDecoder.decode(bytes) }
     }

@@ -13,7 +13,8 @@ struct SixelCompositeTests {
     @Test("pieces land at their offsets, and only the pixels they cover are painted")
     func offsetsAndTransparency() throws {
         let red = SixelPiece(pixels: Self.solid(5, 7, (255, 0, 0)), width: 5, height: 7, x: 1, y: 2)
-        let blue = SixelPiece(pixels: Self.solid(4, 3, (0, 0, 255)), width: 4, height: 3, x: 10, y: 0)
+        let blue = SixelPiece(
+            pixels: Self.solid(4, 3, (0, 0, 255)), width: 4, height: 3, x: 10, y: 0)
         let bytes = Sixel.encodeComposite([red, blue], width: 16, height: 11)
         let image = try SixelDecoder.decode(bytes)
         #expect(image.width == 16 && image.height == 11)
@@ -43,7 +44,8 @@ struct SixelCompositeTests {
             SixelPiece(pixels: gradient, width: 60, height: 40, x: -5, y: -3),
             SixelPiece(pixels: gradient, width: 60, height: 40, x: 50, y: 20),
         ]
-        let image = try SixelDecoder.decode(Sixel.encodeComposite(pieces, width: 80, height: 50, colors: 16))
+        let image = try SixelDecoder.decode(
+            Sixel.encodeComposite(pieces, width: 80, height: 50, colors: 16))
         #expect(image.registers.count <= 15)
         #expect(image.painted[0] && image.painted[79 * 1 + 49 * 80])
         // Between the two pieces nothing is painted.

@@ -96,7 +96,8 @@ enum SixelDecoder {
                     // A rounding terminal: p * 255 / 100 to the nearest integer.
                     image.registers[list[0]] = (
                         (list[2] * 255 + 50) / 100, (list[3] * 255 + 50) / 100,
-                        (list[4] * 255 + 50) / 100)
+                        (list[4] * 255 + 50) / 100
+                    )
                     image.definitions += 1
                     current = list[0]
                 } else {
@@ -113,8 +114,9 @@ enum SixelDecoder {
                 i += 1
                 let count = try number()
                 guard i < end, bytes[i] >= 63, bytes[i] <= 126 else { throw fail("repeat target") }
-                try paint(&image, bits: Int(bytes[i] - 63), x: x, count: count, band: band,
-                          register: current)
+                try paint(
+                    &image, bits: Int(bytes[i] - 63), x: x, count: count, band: band,
+                    register: current)
                 x += count
                 i += 1
             case 63...126:

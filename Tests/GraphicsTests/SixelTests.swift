@@ -10,9 +10,10 @@ enum Images {
     static func fewColours(width: Int, height: Int, count: Int, seed: UInt64) -> [UInt8] {
         var random = SplitMix(state: seed)
         let colours = (0..<count).map { _ in
-            [UInt8](arrayLiteral: UInt8(truncatingIfNeeded: random.next()),
-                    UInt8(truncatingIfNeeded: random.next()),
-                    UInt8(truncatingIfNeeded: random.next()))
+            [UInt8](
+                arrayLiteral: UInt8(truncatingIfNeeded: random.next()),
+                UInt8(truncatingIfNeeded: random.next()),
+                UInt8(truncatingIfNeeded: random.next()))
         }
         var pixels: [UInt8] = []
         var i = 0
@@ -119,9 +120,11 @@ struct SixelTests {
             // And no dithering: equal pixels stay equal.
             var shown: [UInt32: UInt32] = [:]
             for i in stride(from: 0, to: pixels.count, by: 3) {
-                let key = UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8
+                let key =
+                    UInt32(pixels[i]) << 16 | UInt32(pixels[i + 1]) << 8
                     | UInt32(pixels[i + 2])
-                let got = UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8
+                let got =
+                    UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8
                     | UInt32(image.pixels[i + 2])
                 if let previous = shown[key] { #expect(previous == got) }
                 shown[key] = got

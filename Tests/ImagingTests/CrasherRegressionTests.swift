@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 /// Inputs the fuzzers flagged (crashes, leaks, slow units) stay here as
@@ -9,15 +10,20 @@ import Testing
 struct CrasherRegressionTests {
     static func corpus() throws -> [URL] {
         let root = try TestSupport.fixtures.appendingPathComponent("crashers")
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-        return walker.compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath && $0.lastPathComponent != "README.md" }
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        else { return [] }
+        return walker.compactMap { $0 as? URL }.filter {
+            !$0.hasDirectoryPath && $0.lastPathComponent != "README.md"
+        }
     }
 
     @Test("every saved fuzzer input is decoded or rejected with a typed error")
     func corpusRuns() throws {
         let files = try Self.corpus()
         #expect(!files.isEmpty)
-        let spec = PreprocessSpec(size: 224, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        let spec = PreprocessSpec(
+            size: 224, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd
+        )
         for url in files {
             let bytes = [UInt8](try Data(contentsOf: url))
             if url.path.contains("/exif/") {

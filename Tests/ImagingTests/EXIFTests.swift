@@ -1,18 +1,26 @@
 import Testing
+
 @testable import Imaging
 
 @Suite("EXIF reader")
 struct EXIFTests {
     typealias E = TestSupport.TIFFEntry
 
-    @Test("reads orientation, make, model, date and pixel size, little- and big-endian", arguments: [false, true])
+    @Test(
+        "reads orientation, make, model, date and pixel size, little- and big-endian",
+        arguments: [false, true])
     func reads(bigEndian: Bool) {
         let tiff = TestSupport.tiff(
-            [TestSupport.short(0x0112, 6, bigEndian: bigEndian), TestSupport.ascii(0x010F, "Canon"),
-             TestSupport.ascii(0x0110, "Canon EOS 5D Mark II")],
-            exif: [TestSupport.ascii(0x9003, "2019:12:31 23:59:58"),
-                   TestSupport.short(0xA002, 4000, bigEndian: bigEndian),
-                   TestSupport.short(0xA003, 3000, bigEndian: bigEndian)],
+            [
+                TestSupport.short(0x0112, 6, bigEndian: bigEndian),
+                TestSupport.ascii(0x010F, "Canon"),
+                TestSupport.ascii(0x0110, "Canon EOS 5D Mark II"),
+            ],
+            exif: [
+                TestSupport.ascii(0x9003, "2019:12:31 23:59:58"),
+                TestSupport.short(0xA002, 4000, bigEndian: bigEndian),
+                TestSupport.short(0xA003, 3000, bigEndian: bigEndian),
+            ],
             bigEndian: bigEndian)
         let exif = EXIFData.parse(tiff)
         #expect(exif.orientation == 6)
@@ -25,7 +33,9 @@ struct EXIFTests {
 
     @Test("camera joins make and model when the model does not repeat the make")
     func camera() {
-        #expect(EXIFData(make: "NIKON CORPORATION", model: "NIKON D750").camera == "NIKON CORPORATION NIKON D750")
+        #expect(
+            EXIFData(make: "NIKON CORPORATION", model: "NIKON D750").camera
+                == "NIKON CORPORATION NIKON D750")
         #expect(EXIFData(make: "Apple", model: "iPhone 12").camera == "Apple iPhone 12")
         #expect(EXIFData(make: "Canon", model: "canon eos r").camera == "canon eos r")
         #expect(EXIFData(model: "X100V").camera == "X100V")
@@ -55,7 +65,9 @@ struct EXIFTests {
     @Test("an Exif IFD pointing back at IFD0 (an offset loop) ends and keeps IFD0's values")
     func offsetLoop() {
         // IFD0 at 8 whose Exif pointer is 8 again.
-        let tiff = TestSupport.tiff([TestSupport.short(0x0112, 3), E(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])])
+        let tiff = TestSupport.tiff([
+            TestSupport.short(0x0112, 3), E(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0]),
+        ])
         let exif = EXIFData.parse(tiff)
         #expect(exif.orientation == 3)
         #expect(exif.dateTimeOriginal == nil)
@@ -63,7 +75,7 @@ struct EXIFTests {
 
     @Test("out-of-range offsets and huge counts give no value, not a crash")
     func outOfRange() {
-        let farString = E(tag: 0x010F, type: 2, count: 100, value: [])  // placeholder, patched below
+        let farString = E(tag: 0x010F, type: 2, count: 100, value: []) // placeholder, patched below
         var tiff = TestSupport.tiff([TestSupport.short(0x0112, 2), farString])
         // Patch the Make entry's offset field to point far past the end.
         let makeField = 8 + 2 + 12 + 8
@@ -77,7 +89,8 @@ struct EXIFTests {
         #expect(exif.make == nil)
         // IFD0 offset past the end; an IFD claiming 65535 entries in 30 bytes.
         #expect(EXIFData.parse([0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0, 0]) == EXIFData())
-        let many: [UInt8] = [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 20)
+        let many: [UInt8] =
+            [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0xFF, 0xFF] + [UInt8](repeating: 0, count: 20)
         #expect(EXIFData.parse(many) == EXIFData())
     }
 
@@ -100,7 +113,9 @@ struct EXIFTests {
 
     @Test("strings are cut at NUL and trimmed")
     func strings() {
-        let tiff = TestSupport.tiff([E(tag: 0x0110, type: 2, count: 12, value: Array("  EOS R5 \0xx".utf8))])
+        let tiff = TestSupport.tiff([
+            E(tag: 0x0110, type: 2, count: 12, value: Array("  EOS R5 \0xx".utf8))
+        ])
         #expect(EXIFData.parse(tiff).model == "EOS R5")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 /// Decodes the committed WebP, GIF and TIFF fixtures and compares them
@@ -30,12 +31,14 @@ struct FormatParityTests {
     @Test("every variant the issue lists has a fixture")
     func coverage() throws {
         let files = try Self.files()
-        for needle in ["webp-lossy.", "webp-lossless.", "webp-lossy-alpha", "webp-lossless-alpha",
-                       "webp-animated", "webp-exif-orientation", "gif-palette", "gif-interlaced",
-                       "gif-transparent", "gif-animated", "gif-grey", "gif-frame-inside-screen",
-                       "gif-frame-outgrows-screen", "tiff-rgb8.", "tiff-grey16",
-                       "tiff-palette", "tiff-cmyk", "tiff-rgb8-tiled", "tiff-grey16-tiled",
-                       "tiff-rgb16", "tiff-two-pages", "tiff-orientation-6"] {
+        for needle in [
+            "webp-lossy.", "webp-lossless.", "webp-lossy-alpha", "webp-lossless-alpha",
+            "webp-animated", "webp-exif-orientation", "gif-palette", "gif-interlaced",
+            "gif-transparent", "gif-animated", "gif-grey", "gif-frame-inside-screen",
+            "gif-frame-outgrows-screen", "tiff-rgb8.", "tiff-grey16",
+            "tiff-palette", "tiff-cmyk", "tiff-rgb8-tiled", "tiff-grey16-tiled",
+            "tiff-rgb16", "tiff-two-pages", "tiff-orientation-6",
+        ] {
             #expect(files.contains { $0.contains(needle) }, "no fixture for \(needle)")
         }
     }
@@ -57,7 +60,8 @@ struct FormatParityTests {
     @Test("metadata gives the upright size, orientation, camera and date", arguments: try files())
     func metadata(file: String) throws {
         let entry = try #require(try Self.manifest().images.first { $0.file == file })
-        let (thumb, meta) = try ImagePipeline().thumbnail(data: try TestSupport.fixture("formats/" + file))
+        let (thumb, meta) = try ImagePipeline().thumbnail(
+            data: try TestSupport.fixture("formats/" + file))
         #expect(meta.width == entry.width && meta.height == entry.height)
         #expect(meta.orientation == entry.orientation)
         #expect(meta.camera == entry.camera)
@@ -94,12 +98,14 @@ struct FormatParityTests {
         let data = try TestSupport.fixture("formats/webp-lossy.webp")
         #expect(ImageFormat.sniff(data) == .webp)
         #expect(ImageFormat.webp.isSupported)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("picseek-sniff-\(getpid())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "picseek-sniff-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let misnamed = dir.appendingPathComponent("holiday.jpg")
         try Data(data).write(to: misnamed)
-        let spec = PreprocessSpec(size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        let spec = PreprocessSpec(
+            size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
         let photo = try ImagePipeline().process(fileAt: misnamed.path, spec: spec)
         #expect(photo.metadata.width == 96 && photo.metadata.height == 64)
     }
@@ -122,12 +128,15 @@ struct FormatParityTests {
     @Test("tiff facts: tiles, depth, pages, orientation; the cap is checked first")
     func tiffInfo() throws {
         let tiled = try TIFF.decode(try TestSupport.fixture("formats/tiff-grey16-tiled.tif"))
-        #expect(tiled.info.isTiled && tiled.info.bitsPerSample == 16 && tiled.info.samplesPerPixel == 1)
+        #expect(
+            tiled.info.isTiled && tiled.info.bitsPerSample == 16 && tiled.info.samplesPerPixel == 1)
         let pages = try TIFF.decode(try TestSupport.fixture("formats/tiff-two-pages.tif"))
         #expect(pages.info.pages == 2 && pages.image.width == 60 && pages.image.height == 40)
         // Orientation is reported, not applied, by TIFF.decode: stored 90x60.
         let rotated = try TIFF.decode(try TestSupport.fixture("formats/tiff-orientation-6.tif"))
-        #expect(rotated.info.orientation == 6 && rotated.image.width == 90 && rotated.image.height == 60)
+        #expect(
+            rotated.info.orientation == 6 && rotated.image.width == 90 && rotated.image.height == 60
+        )
         let data = try TestSupport.fixture("formats/tiff-rgb8.tif")
         #expect(throws: TIFFError.tooLarge(width: 96, height: 64, limit: 6143)) {
             try TIFF.decode(data, maxPixels: 6143)

@@ -1,10 +1,11 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A directory of broken and hostile files, made here, processed one by one:
@@ -14,7 +15,10 @@ import Glibc
 struct HostileFilesTests {
     typealias T = TestSupport
 
-    enum Kind { case unreadable, empty, notAnImage, unsupported, tooLarge, corrupt, truncated, corruptOrTruncated }
+    enum Kind {
+        case unreadable, empty, notAnImage, unsupported, tooLarge, corrupt, truncated,
+            corruptOrTruncated
+    }
 
     static func kind(of error: ImageError) -> Kind {
         switch error {
@@ -34,7 +38,9 @@ struct HostileFilesTests {
     }
 
     /// Returns a copy of `jpeg` with bytes of the segment starting at marker `code` patched.
-    static func patch(_ jpeg: [UInt8], marker code: UInt8, at offsets: [Int: UInt8]) throws -> [UInt8] {
+    static func patch(_ jpeg: [UInt8], marker code: UInt8, at offsets: [Int: UInt8]) throws
+        -> [UInt8]
+    {
         let start = try #require(T.markerOffset(jpeg, code))
         var out = jpeg
         for (o, v) in offsets { out[start + o] = v }
@@ -59,34 +65,93 @@ struct HostileFilesTests {
             ("half.jpg", Array(jpeg.prefix(jpeg.count / 2)), .truncated),
             ("header-only.jpg", Array(jpeg.prefix(sos + 2 + sosLength)), .truncated),
             ("before-scan.jpg", Array(jpeg.prefix(sos)), .corruptOrTruncated),
-            ("bogus-huffman.jpg", try patch(jpeg, marker: 0xC4, at: Dictionary(uniqueKeysWithValues: (5..<21).map { ($0, 0xFF) })), .corrupt),
-            ("huge-dimensions.jpg", try patch(jpeg, marker: 0xC0, at: [5: 0xFF, 6: 0xDC, 7: 0xFF, 8: 0xDC]), .tooLarge),
+            (
+                "bogus-huffman.jpg",
+                try patch(
+                    jpeg, marker: 0xC4,
+                    at: Dictionary(uniqueKeysWithValues: (5..<21).map { ($0, 0xFF) })), .corrupt
+            ),
+            (
+                "huge-dimensions.jpg",
+                try patch(jpeg, marker: 0xC0, at: [5: 0xFF, 6: 0xDC, 7: 0xFF, 8: 0xDC]), .tooLarge
+            ),
             ("zero-width.jpg", try patch(jpeg, marker: 0xC0, at: [7: 0, 8: 0]), .corrupt),
             ("precision-12.jpg", try patch(jpeg, marker: 0xC0, at: [4: 12]), .corrupt),
             ("zero-components.jpg", try patch(jpeg, marker: 0xC0, at: [9: 0]), .corrupt),
             ("no-frame.jpg", Array(jpeg[..<sof]) + Array(jpeg[(sof + 2 + sofLength)...]), .corrupt),
             ("png-signature-only.png", T.pngSignature, .truncated),
-            ("png-garbage.png", T.pngSignature + T.noise(width: 10, height: 10, seed: 5).pixels, .corrupt),
-            ("png-ihdr-crc.png", { var d = png; d[8 + 8 + 13] ^= 0x55; return d }(), .corrupt),
-            ("png-idat-crc.png", { var d = png; d[idatEnd - 1] ^= 0x55; return d }(), .corrupt),
+            (
+                "png-garbage.png", T.pngSignature + T.noise(width: 10, height: 10, seed: 5).pixels,
+                .corrupt
+            ),
+            (
+                "png-ihdr-crc.png",
+                {
+                    var d = png; d[8 + 8 + 13] ^= 0x55; return d
+                }(), .corrupt
+            ),
+            (
+                "png-idat-crc.png",
+                {
+                    var d = png; d[idatEnd - 1] ^= 0x55; return d
+                }(), .corrupt
+            ),
             ("png-half.png", Array(png.prefix(png.count / 2)), .truncated),
-            ("png-huge.png", T.pngSignature + T.ihdr(width: 65500, height: 65500, depth: 8, colorType: 2) + T.chunk("IEND", []), .tooLarge),
-            ("png-zero-width.png", T.pngSignature + T.ihdr(width: 0, height: 5, depth: 8, colorType: 2) + T.chunk("IEND", []), .corrupt),
-            ("png-bad-depth.png", T.pngSignature + T.ihdr(width: 5, height: 5, depth: 4, colorType: 2) + T.chunk("IEND", []), .corrupt),
-            ("png-no-idat.png", T.pngSignature + T.ihdr(width: 5, height: 5, depth: 8, colorType: 2) + T.chunk("IEND", []), .corrupt),
-            ("png-bad-zlib.png", T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2) + T.chunk("IDAT", [0x12, 0x34, 0x56, 0x78, 0x9A]) + T.chunk("IEND", []), .corrupt),
-            ("png-short-data.png", T.pngSignature + T.ihdr(width: 8, height: 8, depth: 8, colorType: 2) + T.chunk("IDAT", T.zlibStored([0] + [UInt8](repeating: 1, count: 24))) + T.chunk("IEND", []), .corrupt),
-            ("png-no-plte.png", T.png(width: 2, height: 1, depth: 8, colorType: 3, rows: [[0, 0]]), .corrupt),
-            ("png-giant-chunk.png", T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2) + [0x7F, 0xFF, 0xFF, 0xFF] + Array("IDAT".utf8) + [1, 2, 3], .corruptOrTruncated),
+            (
+                "png-huge.png",
+                T.pngSignature + T.ihdr(width: 65500, height: 65500, depth: 8, colorType: 2)
+                    + T.chunk("IEND", []), .tooLarge
+            ),
+            (
+                "png-zero-width.png",
+                T.pngSignature + T.ihdr(width: 0, height: 5, depth: 8, colorType: 2)
+                    + T.chunk("IEND", []), .corrupt
+            ),
+            (
+                "png-bad-depth.png",
+                T.pngSignature + T.ihdr(width: 5, height: 5, depth: 4, colorType: 2)
+                    + T.chunk("IEND", []), .corrupt
+            ),
+            (
+                "png-no-idat.png",
+                T.pngSignature + T.ihdr(width: 5, height: 5, depth: 8, colorType: 2)
+                    + T.chunk("IEND", []), .corrupt
+            ),
+            (
+                "png-bad-zlib.png",
+                T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2)
+                    + T.chunk("IDAT", [0x12, 0x34, 0x56, 0x78, 0x9A]) + T.chunk("IEND", []),
+                .corrupt
+            ),
+            (
+                "png-short-data.png",
+                T.pngSignature + T.ihdr(width: 8, height: 8, depth: 8, colorType: 2)
+                    + T.chunk("IDAT", T.zlibStored([0] + [UInt8](repeating: 1, count: 24)))
+                    + T.chunk("IEND", []), .corrupt
+            ),
+            (
+                "png-no-plte.png",
+                T.png(width: 2, height: 1, depth: 8, colorType: 3, rows: [[0, 0]]), .corrupt
+            ),
+            (
+                "png-giant-chunk.png",
+                T.pngSignature + T.ihdr(width: 4, height: 4, depth: 8, colorType: 2) + [
+                    0x7F, 0xFF, 0xFF, 0xFF,
+                ] + Array("IDAT".utf8) + [1, 2, 3], .corruptOrTruncated
+            ),
             ("anim.gif", Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0], .truncated),
-            ("photo.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8), .corruptOrTruncated),
+            (
+                "photo.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8),
+                .corruptOrTruncated
+            ),
             ("photo.heic", [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], .unsupported),
             ("bitmap.bmp", Array("BM".utf8) + [UInt8](repeating: 0, count: 60), .unsupported),
             ("scan.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0, 0], .corruptOrTruncated),
         ]
         // A JPEG whose scan data is followed by garbage instead of EOI still decodes
         // (libjpeg pads); it is not in this list. A JPEG cut in the middle is.
-        files.append(("cut-at-three-quarters.jpg", Array(jpeg.prefix(jpeg.count * 3 / 4)), .truncated))
+        files.append(
+            ("cut-at-three-quarters.jpg", Array(jpeg.prefix(jpeg.count * 3 / 4)), .truncated))
         files += try webpFiles()
         files += try gifFiles()
         files += try tiffFiles()
@@ -100,7 +165,9 @@ struct HostileFilesTests {
         photometric: UInt16 = 2, compression: UInt16 = 1, strip: [UInt8], stripOffset: UInt32? = nil
     ) -> [UInt8] {
         func le32(_ v: UInt32) -> [UInt8] { T.be32(v).reversed() }
-        func long(_ tag: UInt16, _ v: UInt32) -> T.TIFFEntry { T.TIFFEntry(tag: tag, type: 4, count: 1, value: le32(v)) }
+        func long(_ tag: UInt16, _ v: UInt32) -> T.TIFFEntry {
+            T.TIFFEntry(tag: tag, type: 4, count: 1, value: le32(v))
+        }
         func build(_ offset: UInt32) -> [UInt8] {
             let bps = (0..<Int(samples)).flatMap { _ in [UInt8(bits & 0xFF), UInt8(bits >> 8)] }
             return T.tiff([
@@ -134,11 +201,24 @@ struct HostileFilesTests {
             ("tiff-half.tif", Array(good.prefix(good.count / 2)), .corruptOrTruncated),
             ("tiff-huge.tif", tiffImage(width: 100_000, height: 100_000, strip: pixels), .tooLarge),
             ("tiff-zero-width.tif", tiffImage(width: 0, height: 8, strip: pixels), .corrupt),
-            ("tiff-bad-compression.tif", tiffImage(width: 8, height: 8, compression: 9999, strip: pixels), .corrupt),
+            (
+                "tiff-bad-compression.tif",
+                tiffImage(width: 8, height: 8, compression: 9999, strip: pixels), .corrupt
+            ),
             ("tiff-bad-bits.tif", tiffImage(width: 8, height: 8, bits: 3, strip: pixels), .corrupt),
-            ("tiff-strip-past-end.tif", tiffImage(width: 8, height: 8, strip: pixels, stripOffset: 1_000_000), .corruptOrTruncated),
-            ("tiff-lzw-garbage.tif", tiffImage(width: 8, height: 8, compression: 5, strip: pixels), .corruptOrTruncated),
-            ("tiff-bad-ifd-offset.tif", [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0x7F] + pixels, .corruptOrTruncated),
+            (
+                "tiff-strip-past-end.tif",
+                tiffImage(width: 8, height: 8, strip: pixels, stripOffset: 1_000_000),
+                .corruptOrTruncated
+            ),
+            (
+                "tiff-lzw-garbage.tif",
+                tiffImage(width: 8, height: 8, compression: 5, strip: pixels), .corruptOrTruncated
+            ),
+            (
+                "tiff-bad-ifd-offset.tif", [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0x7F] + pixels,
+                .corruptOrTruncated
+            ),
             ("tiff-big-endian-garbage.tif", [0x4D, 0x4D, 0, 0x2A] + pixels, .corruptOrTruncated),
             ("tiff-huge-tile.tif", hugeTile(), .corrupt),
         ]
@@ -150,7 +230,9 @@ struct HostileFilesTests {
         screen: (Int, Int), frame: (Int, Int, Int, Int), minCode: UInt8 = 2,
         lzw: [UInt8] = [0x44, 0x01]
     ) -> [UInt8] {
-        func le16(_ v: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8)] }
+        func le16(_ v: Int) -> [UInt8] {
+            [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8)]
+        }
         return Array("GIF89a".utf8) + le16(screen.0) + le16(screen.1) + [0x80, 0, 0]
             + [0, 0, 0, 255, 255, 255] + [0x2C] + le16(frame.0) + le16(frame.1) + le16(frame.2)
             + le16(frame.3) + [0, minCode, UInt8(lzw.count)] + lzw + [0, 0x3B]
@@ -168,8 +250,17 @@ struct HostileFilesTests {
             ("gif-huge-frame.gif", gif(screen: (10, 10), frame: (0, 0, 60000, 60000)), .tooLarge),
             ("gif-far-frame.gif", gif(screen: (10, 10), frame: (65000, 65000, 1, 1)), .tooLarge),
             ("gif-zero-frame.gif", gif(screen: (10, 10), frame: (0, 0, 0, 4)), .corrupt),
-            ("gif-bad-code-size.gif", gif(screen: (1, 1), frame: (0, 0, 1, 1), minCode: 12), .corrupt),
-            ("gif-garbage-lzw.gif", gif(screen: (40, 40), frame: (0, 0, 40, 40), minCode: 8, lzw: Array(T.noise(width: 10, height: 8, seed: 12).pixels.prefix(200))), .corruptOrTruncated),
+            (
+                "gif-bad-code-size.gif", gif(screen: (1, 1), frame: (0, 0, 1, 1), minCode: 12),
+                .corrupt
+            ),
+            (
+                "gif-garbage-lzw.gif",
+                gif(
+                    screen: (40, 40), frame: (0, 0, 40, 40), minCode: 8,
+                    lzw: Array(T.noise(width: 10, height: 8, seed: 12).pixels.prefix(200))),
+                .corruptOrTruncated
+            ),
             ("gif-no-image.gif", screenOnly + [0x3B], .corrupt),
             ("gif-unknown-record.gif", screenOnly + [0x99, 0x3B], .corrupt),
         ]
@@ -197,26 +288,60 @@ struct HostileFilesTests {
         let lossy = try T.fixture("formats/webp-lossy.webp")
         let lossless = try T.fixture("formats/webp-lossless.webp")
         let animated = try T.fixture("formats/webp-animated.webp")
-        let anim: [UInt8] = [0, 0, 0, 0, 0, 0]  // ANIM: background colour, loop count
+        let anim: [UInt8] = [0, 0, 0, 0, 0, 0] // ANIM: background colour, loop count
         return [
             ("webp-riff-only.webp", Array(lossy.prefix(12)), .truncated),
             ("webp-half.webp", Array(lossy.prefix(lossy.count / 2)), .truncated),
             ("webp-anim-half.webp", Array(animated.prefix(animated.count / 2)), .truncated),
-            ("webp-huge-lossless.webp", { var d = lossless; d.replaceSubrange(21..<25, with: [0xFF, 0xFF, 0xFF, 0x0F]); return d }(), .tooLarge),
-            ("webp-huge-canvas.webp", webp([("VP8X", vp8x(flags: 0x02, width: 60000, height: 60000)), ("ANIM", anim)]), .tooLarge),
-            ("webp-bad-keyframe.webp", { var d = lossy; d[23] = 0; d[24] = 0; d[25] = 0; return d }(), .corrupt),
-            ("webp-zero-width.webp", { var d = lossy; d[26] = 0; d[27] = 0; return d }(), .corrupt),
+            (
+                "webp-huge-lossless.webp",
+                {
+                    var d = lossless; d.replaceSubrange(21..<25, with: [0xFF, 0xFF, 0xFF, 0x0F]);
+                    return d
+                }(), .tooLarge
+            ),
+            (
+                "webp-huge-canvas.webp",
+                webp([("VP8X", vp8x(flags: 0x02, width: 60000, height: 60000)), ("ANIM", anim)]),
+                .tooLarge
+            ),
+            (
+                "webp-bad-keyframe.webp",
+                {
+                    var d = lossy; d[23] = 0; d[24] = 0; d[25] = 0; return d
+                }(), .corrupt
+            ),
+            (
+                "webp-zero-width.webp",
+                {
+                    var d = lossy; d[26] = 0; d[27] = 0; return d
+                }(), .corrupt
+            ),
             ("webp-empty-vp8.webp", webp([("VP8 ", [])]), .corruptOrTruncated),
-            ("webp-vp8l-garbage.webp", Array(lossless.prefix(25)) + T.noise(width: 40, height: 40, seed: 11).pixels, .corruptOrTruncated),
-            ("webp-anim-no-frames.webp", webp([("VP8X", vp8x(flags: 0x02, width: 16, height: 16)), ("ANIM", anim)]), .corrupt),
+            (
+                "webp-vp8l-garbage.webp",
+                Array(lossless.prefix(25)) + T.noise(width: 40, height: 40, seed: 11).pixels,
+                .corruptOrTruncated
+            ),
+            (
+                "webp-anim-no-frames.webp",
+                webp([("VP8X", vp8x(flags: 0x02, width: 16, height: 16)), ("ANIM", anim)]), .corrupt
+            ),
             ("webp-unknown-chunk.webp", webp([("XXXX", [1, 2, 3, 4])]), .corrupt),
-            ("webp-riff-size-lie.webp", { var d = lossy; d.replaceSubrange(4..<8, with: [0xF0, 0xFF, 0xFF, 0x7F]); return d }(), .truncated),
+            (
+                "webp-riff-size-lie.webp",
+                {
+                    var d = lossy; d.replaceSubrange(4..<8, with: [0xF0, 0xFF, 0xFF, 0x7F]);
+                    return d
+                }(), .truncated
+            ),
         ]
     }
 
     @Test("30+ broken files each give one typed error naming the file, and the run goes on")
     func brokenDirectory() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("picseek-hostile-\(getpid())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "picseek-hostile-\(getpid())")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -226,12 +351,14 @@ struct HostileFilesTests {
             try Data(bytes).write(to: dir.appendingPathComponent(name))
             expected.append((name, kind))
         }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.jpg"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("folder.jpg"), withIntermediateDirectories: false)
         expected.append(("folder.jpg", .unreadable))
         #expect(mkfifo(dir.appendingPathComponent("pipe.jpg").path, 0o644) == 0)
         expected.append(("pipe.jpg", .unreadable))
         try FileManager.default.createSymbolicLink(
-            atPath: dir.appendingPathComponent("dangling.jpg").path, withDestinationPath: "/nonexistent/photo.jpg")
+            atPath: dir.appendingPathComponent("dangling.jpg").path,
+            withDestinationPath: "/nonexistent/photo.jpg")
         expected.append(("dangling.jpg", .unreadable))
         if geteuid() != 0 {
             let locked = dir.appendingPathComponent("locked.jpg")
@@ -242,7 +369,9 @@ struct HostileFilesTests {
         #expect(expected.count >= 30)
 
         let pipeline = ImagePipeline(maxPixels: 100_000_000)
-        let spec = PreprocessSpec(size: 224, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        let spec = PreprocessSpec(
+            size: 224, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd
+        )
         var processed = 0
         for (name, kind) in expected {
             let path = dir.appendingPathComponent(name).path
@@ -251,7 +380,9 @@ struct HostileFilesTests {
                 Issue.record("\(name) was accepted")
             } catch {
                 let got = Self.kind(of: error)
-                let ok = got == kind || (kind == .corruptOrTruncated && (got == .corrupt || got == .truncated))
+                let ok =
+                    got == kind
+                    || (kind == .corruptOrTruncated && (got == .corrupt || got == .truncated))
                 #expect(ok, "\(name): expected \(kind), got \(error)")
                 #expect(error.path == path)
                 #expect(error.description.contains(name))
@@ -264,9 +395,14 @@ struct HostileFilesTests {
 
     @Test("hostile EXIF inside a good JPEG is ignored, the image still decodes")
     func hostileEXIF() throws {
-        let loop = T.tiff([TestSupport.TIFFEntry(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])])
-        var huge = T.tiff([TestSupport.TIFFEntry(tag: 0x010F, type: 2, count: 100, value: [UInt8](repeating: 65, count: 100))])
-        huge.replaceSubrange(14..<18, with: [0xFF, 0xFF, 0xFF, 0xFF])  // count
+        let loop = T.tiff([
+            TestSupport.TIFFEntry(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])
+        ])
+        var huge = T.tiff([
+            TestSupport.TIFFEntry(
+                tag: 0x010F, type: 2, count: 100, value: [UInt8](repeating: 65, count: 100))
+        ])
+        huge.replaceSubrange(14..<18, with: [0xFF, 0xFF, 0xFF, 0xFF]) // count
         for tiff in [loop, huge, [0x49, 0x49, 0x2A, 0, 0xFF, 0xFF, 0xFF, 0xFF]] {
             let data = T.withEXIF(try Self.baseJPEG(), tiff: tiff)
             let (thumb, meta) = try ImagePipeline().thumbnail(data: data)

@@ -1,6 +1,7 @@
-import Testing
-@testable import Imaging
 import PicseekCore
+import Testing
+
+@testable import Imaging
 
 @Suite("JPEG binding")
 struct JPEGBindingTests {

@@ -1,16 +1,19 @@
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 @Suite("JPEG encoder")
 struct JPEGEncodeTests {
     @Test("an image wider than JPEG allows fails with libjpeg's message, not a crash")
     func tooWide() {
-        let width = 70_000  // JPEG's limit is 65,500 pixels a side
+        let width = 70_000 // JPEG's limit is 65,500 pixels a side
         let image = RGBImage(
             width: width, height: 1, pixels: [UInt8](repeating: 128, count: width * 3))
-        #expect(throws: JPEGError.decode(
-            message: "Maximum supported image dimension is 65500 pixels")) {
+        #expect(
+            throws: JPEGError.decode(
+                message: "Maximum supported image dimension is 65500 pixels")
+        ) {
             try JPEG.encode(image)
         }
     }

@@ -1,5 +1,6 @@
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 @Suite("EXIF orientation")
@@ -12,7 +13,9 @@ struct OrientationTests {
     }()
 
     static func reds(_ img: RGBImage) -> [[Int]] {
-        (0..<img.height).map { y in (0..<img.width).map { x in Int(img.pixels[(y * img.width + x) * 3]) } }
+        (0..<img.height).map { y in
+            (0..<img.width).map { x in Int(img.pixels[(y * img.width + x) * 3]) }
+        }
     }
 
     @Test("each of the 8 values gives PIL's exif_transpose layout", arguments: 1...8)

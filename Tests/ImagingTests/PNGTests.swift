@@ -1,5 +1,6 @@
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 @Suite("PNG decoding")
@@ -18,7 +19,7 @@ struct PNGTests {
     func rgb16() throws {
         let samples: [UInt16] = [0x0000, 0x00FF, 0x0100, 0x7FFF, 0x8000, 0xFFFF]
         var row: [UInt8] = []
-        for s in samples { row += [UInt8(s >> 8), UInt8(s & 0xFF)] }  // one RGB pixel = 3 samples
+        for s in samples { row += [UInt8(s >> 8), UInt8(s & 0xFF)] } // one RGB pixel = 3 samples
         let data = T.png(width: 2, height: 1, depth: 16, colorType: 2, rows: [row])
         let decoded = try PNG.decode(data)
         #expect(decoded.image.pixels == [0x00, 0x00, 0x01, 0x7F, 0x80, 0xFF])
@@ -26,8 +27,13 @@ struct PNGTests {
 
     @Test("16-bit grey keeps the high byte (PIL would clip I;16 to 255; documented deviation)")
     func grey16() throws {
-        let data = T.png(width: 3, height: 1, depth: 16, colorType: 0, rows: [[0x12, 0x34, 0x80, 0x00, 0xFF, 0xFF]])
-        #expect(try PNG.decode(data).image.pixels == [0x12, 0x12, 0x12, 0x80, 0x80, 0x80, 0xFF, 0xFF, 0xFF])
+        let data = T.png(
+            width: 3, height: 1, depth: 16, colorType: 0,
+            rows: [[0x12, 0x34, 0x80, 0x00, 0xFF, 0xFF]])
+        #expect(
+            try PNG.decode(data).image.pixels == [
+                0x12, 0x12, 0x12, 0x80, 0x80, 0x80, 0xFF, 0xFF, 0xFF,
+            ])
     }
 
     @Test("grey+alpha and RGBA drop alpha and keep the stored colour")
@@ -45,7 +51,8 @@ struct PNGTests {
         let plte = T.chunk("PLTE", [255, 0, 0, 0, 255, 0, 0, 0, 255])
         let trns = T.chunk("tRNS", [0, 128])
         // 2-bit indices 0, 1, 2 packed in one byte: 00 01 10 xx
-        let pal = T.png(width: 3, height: 1, depth: 2, colorType: 3, rows: [[0b0001_1000]], before: plte + trns)
+        let pal = T.png(
+            width: 3, height: 1, depth: 2, colorType: 3, rows: [[0b0001_1000]], before: plte + trns)
         #expect(try PNG.decode(pal).image.pixels == [255, 0, 0, 0, 255, 0, 0, 0, 255])
         let grey1 = T.png(width: 3, height: 1, depth: 1, colorType: 0, rows: [[0b1010_0000]])
         #expect(try PNG.decode(grey1).image.pixels == [255, 255, 255, 0, 0, 0, 255, 255, 255])
@@ -56,7 +63,9 @@ struct PNGTests {
     @Test("an eXIf chunk is returned for the EXIF reader")
     func exifChunk() throws {
         let tiff = T.tiff([T.short(0x0112, 6)])
-        let data = T.png(width: 1, height: 1, depth: 8, colorType: 2, rows: [[9, 9, 9]], before: T.chunk("eXIf", tiff))
+        let data = T.png(
+            width: 1, height: 1, depth: 8, colorType: 2, rows: [[9, 9, 9]],
+            before: T.chunk("eXIf", tiff))
         let decoded = try PNG.decode(data)
         #expect(decoded.exif == tiff)
     }
@@ -64,7 +73,7 @@ struct PNGTests {
     @Test("a bad CRC is a decode error naming the chunk")
     func badCRC() throws {
         var data = T.png(T.noise(width: 4, height: 4, seed: 2))
-        data[data.count - 12 - 1] ^= 0xFF  // last byte of the IDAT CRC
+        data[data.count - 12 - 1] ^= 0xFF // last byte of the IDAT CRC
         #expect { try PNG.decode(data) } throws: { error in
             guard case PNGError.decode(let m) = error else { return false }
             return m.contains("CRC")
@@ -82,7 +91,9 @@ struct PNGTests {
 
     @Test("absurd IHDR dimensions are refused before any pixel memory is allocated")
     func absurd() throws {
-        let data = T.pngSignature + T.ihdr(width: 65500, height: 65500, depth: 8, colorType: 2) + T.chunk("IEND", [])
+        let data =
+            T.pngSignature + T.ihdr(width: 65500, height: 65500, depth: 8, colorType: 2)
+            + T.chunk("IEND", [])
         #expect(throws: PNGError.tooLarge(width: 65500, height: 65500, limit: 100_000_000)) {
             try PNG.decode(data)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 /// Compares the pipeline with the Python reference (PIL + transformers /
@@ -47,7 +48,9 @@ struct ParityTests {
     }
 
     /// Max and mean absolute difference, in 1/255 units, against a reference PNG.
-    static func deviation(_ input: [Float], spec: PreprocessSpec, reference: String) throws -> (max: Double, mean: Double) {
+    static func deviation(_ input: [Float], spec: PreprocessSpec, reference: String) throws -> (
+        max: Double, mean: Double
+    ) {
         let ref = try PNG.decode(try TestSupport.fixture("parity/" + reference)).image
         #expect(ref.width == spec.size && ref.height == spec.size)
         let ours = unnormalise(input, spec: spec)
@@ -64,34 +67,44 @@ struct ParityTests {
     func coverage() throws {
         let files = try Self.manifest().images.map(\.file)
         #expect(files.count >= 12)
-        for needle in ["cmyk", "grey", "progressive", "alpha", "palette", "rgb16", "interlaced",
-                       "exif-orientation-6", "tiny", "large", "qtable16", "portrait"] {
+        for needle in [
+            "cmyk", "grey", "progressive", "alpha", "palette", "rgb16", "interlaced",
+            "exif-orientation-6", "tiny", "large", "qtable16", "portrait",
+        ] {
             #expect(files.contains { $0.contains(needle) }, "no fixture for \(needle)")
         }
     }
 
-    @Test("exact mode is within 1/255 of the reference in squash and crop modes", arguments: try manifest().images.map(\.file))
+    @Test(
+        "exact mode is within 1/255 of the reference in squash and crop modes",
+        arguments: try manifest().images.map(\.file))
     func exactParity(file: String) throws {
         let m = try Self.manifest()
         let entry = try #require(m.images.first { $0.file == file })
         let data = try TestSupport.fixture("parity/" + file)
         let pipeline = ImagePipeline(exact: true)
-        for (mode, ref) in [(PreprocessSpec.ResizeMode.squash, entry.squash), (.shortestSideCenterCrop, entry.crop)] {
+        for (mode, ref) in [
+            (PreprocessSpec.ResizeMode.squash, entry.squash), (.shortestSideCenterCrop, entry.crop),
+        ] {
             let spec = Self.spec(m, mode)
             let photo = try pipeline.process(data: data, spec: spec)
             #expect(photo.input.count == 3 * m.size * m.size)
             let d = try Self.deviation(photo.input, spec: spec, reference: ref)
             #expect(d.max <= 1.0 + 1e-3, "\(file) \(mode): max deviation \(d.max)/255")
-            print("exact-mode deviation \(file) \(mode): max \(String(format: "%.4f", d.max))/255, "
-                  + "mean \(String(format: "%.4f", d.mean))/255")
+            print(
+                "exact-mode deviation \(file) \(mode): max \(String(format: "%.4f", d.max))/255, "
+                    + "mean \(String(format: "%.4f", d.mean))/255")
         }
     }
 
-    @Test("metadata gives the upright size, orientation, camera and date", arguments: try manifest().images.map(\.file))
+    @Test(
+        "metadata gives the upright size, orientation, camera and date",
+        arguments: try manifest().images.map(\.file))
     func metadata(file: String) throws {
         let m = try Self.manifest()
         let entry = try #require(m.images.first { $0.file == file })
-        let (thumb, meta) = try ImagePipeline().thumbnail(data: try TestSupport.fixture("parity/" + file))
+        let (thumb, meta) = try ImagePipeline().thumbnail(
+            data: try TestSupport.fixture("parity/" + file))
         #expect(meta.width == entry.width && meta.height == entry.height)
         #expect(meta.orientation == entry.orientation)
         #expect(meta.camera == entry.camera)
@@ -108,10 +121,14 @@ struct ParityTests {
         var scaledMeans: [String: Double] = [:]
         for entry in m.images {
             let data = try TestSupport.fixture("parity/" + entry.file)
-            for (mode, ref) in [(PreprocessSpec.ResizeMode.squash, entry.squash), (.shortestSideCenterCrop, entry.crop)] {
+            for (mode, ref) in [
+                (PreprocessSpec.ResizeMode.squash, entry.squash),
+                (.shortestSideCenterCrop, entry.crop),
+            ] {
                 let spec = Self.spec(m, mode)
                 let scale = try pipeline.decode(data, spec: spec).scale
-                let d = try Self.deviation(try pipeline.process(data: data, spec: spec).input, spec: spec, reference: ref)
+                let d = try Self.deviation(
+                    try pipeline.process(data: data, spec: spec).input, spec: spec, reference: ref)
                 if scale == 1 {
                     // No DCT scaling possible: fast mode is the exact path.
                     #expect(d.max <= 1.0 + 1e-3, "\(entry.file): unscaled fast path differs")

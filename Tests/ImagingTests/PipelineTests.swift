@@ -1,12 +1,14 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Imaging
 
 @Suite("Image pipeline")
 struct PipelineTests {
     typealias T = TestSupport
-    let spec = PreprocessSpec(size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+    let spec = PreprocessSpec(
+        size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
 
     @Test("formats are recognised by their bytes, not the file name")
     func sniffing() throws {
@@ -23,7 +25,9 @@ struct PipelineTests {
         }
         let p = ImagePipeline()
         #expect(try p.process(fileAt: a.path, spec: spec).metadata.width == 40)
-        #expect(try p.process(fileAt: b.path, spec: spec).thumbnail == T.gradient(width: 40, height: 30))
+        #expect(
+            try p.process(fileAt: b.path, spec: spec).thumbnail == T.gradient(width: 40, height: 30)
+        )
         #expect(ImageFormat.sniff(jpeg) == .jpeg && ImageFormat.sniff(png) == .png)
     }
 
@@ -42,7 +46,8 @@ struct PipelineTests {
     func greyAndProgressive() throws {
         var grey: [UInt8] = []
         for y in 0..<20 { for x in 0..<30 { grey.append(UInt8((x * 8 + y) % 256)) } }
-        let g = try JPEG.decode(try JPEG.encode(pixels: grey, width: 30, height: 20, components: 1, quality: 95))
+        let g = try JPEG.decode(
+            try JPEG.encode(pixels: grey, width: 30, height: 20, components: 1, quality: 95))
         #expect(g.info.colorSpace == .gray)
         var allGrey = true
         for i in stride(from: 0, to: g.image.pixels.count, by: 3) {
@@ -54,11 +59,15 @@ struct PipelineTests {
         let progressive = try JPEG.decode(try JPEG.encode(image, quality: 95, progressive: true))
         let baseline = try JPEG.decode(try JPEG.encode(image, quality: 95))
         #expect(progressive.info.isProgressive && !baseline.info.isProgressive)
-        let diff = zip(progressive.image.pixels, baseline.image.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        let diff =
+            zip(progressive.image.pixels, baseline.image.pixels).map { abs(Int($0) - Int($1)) }
+            .max() ?? 0
         #expect(diff <= 6)
     }
 
-    @Test("Adobe CMYK and YCCK JPEGs convert to RGB like PIL (inverted samples)", arguments: [false, true])
+    @Test(
+        "Adobe CMYK and YCCK JPEGs convert to RGB like PIL (inverted samples)",
+        arguments: [false, true])
     func cmyk(ycck: Bool) throws {
         // Inverted CMYK (Adobe): stored = 255 - ink. Ink c=0, m=255, y=255, k=0 is red.
         var samples: [UInt8] = []
@@ -76,7 +85,9 @@ struct PipelineTests {
         let jpeg = try JPEG.encode(T.gradient(width: 80, height: 40), quality: 95)
         let rotated = T.withEXIF(jpeg, tiff: T.tiff([T.short(0x0112, 6)]))
         let photo = try ImagePipeline().process(data: rotated, spec: spec)
-        #expect(photo.metadata.width == 40 && photo.metadata.height == 80 && photo.metadata.orientation == 6)
+        #expect(
+            photo.metadata.width == 40 && photo.metadata.height == 80
+                && photo.metadata.orientation == 6)
         #expect(photo.thumbnail.width == 40 && photo.thumbnail.height == 80)
     }
 
@@ -96,14 +107,15 @@ struct PipelineTests {
     func qtable16() throws {
         let data = try T.fixture("parity/qtable16.jpg")
         let dqt = try #require(T.markerOffset(data, 0xDB))
-        #expect(data[dqt + 4] >> 4 == 1)  // Pq = 1: 16-bit table
+        #expect(data[dqt + 4] >> 4 == 1) // Pq = 1: 16-bit table
         let (thumb, _) = try ImagePipeline().thumbnail(data: data)
         #expect(thumb.width == 200 && thumb.height == 150)
     }
 
     @Test("error descriptions name the path and escape control characters")
     func errorText() {
-        let e = ImageError.truncated(path: nil, format: "jpeg", message: "premature end").at(path: "a\u{1b}[2J.jpg")
+        let e = ImageError.truncated(path: nil, format: "jpeg", message: "premature end").at(
+            path: "a\u{1b}[2J.jpg")
         #expect(e.description == "a\\e[2J.jpg: truncated jpeg: premature end")
         #expect(ImageError.empty(path: "x.png").description == "x.png: empty file")
     }

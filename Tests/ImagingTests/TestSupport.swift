@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+
 @testable import Imaging
 
 /// Helpers shared by the Imaging tests: fixtures, and small writers for
@@ -74,7 +75,9 @@ enum TestSupport {
         repeat {
             let n = min(65535, raw.count - offset)
             let final: UInt8 = offset + n == raw.count ? 1 : 0
-            out += [final, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+            out += [
+                final, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF),
+            ]
             out += raw[offset..<offset + n]
             offset += n
         } while offset < raw.count
@@ -86,7 +89,9 @@ enum TestSupport {
         return out + be32(b << 16 | a)
     }
 
-    static func ihdr(width: UInt32, height: UInt32, depth: UInt8, colorType: UInt8, interlace: UInt8 = 0) -> [UInt8] {
+    static func ihdr(
+        width: UInt32, height: UInt32, depth: UInt8, colorType: UInt8, interlace: UInt8 = 0
+    ) -> [UInt8] {
         chunk("IHDR", be32(width) + be32(height) + [depth, colorType, 0, 0, interlace])
     }
 
@@ -99,7 +104,8 @@ enum TestSupport {
     ) -> [UInt8] {
         var raw: [UInt8] = []
         for r in rows { raw += [0] + r }
-        return pngSignature + ihdr(width: UInt32(width), height: UInt32(height), depth: depth, colorType: colorType)
+        return pngSignature
+            + ihdr(width: UInt32(width), height: UInt32(height), depth: depth, colorType: colorType)
             + before + chunk("IDAT", zlibStored(raw)) + after + chunk("IEND", [])
     }
 
@@ -122,7 +128,9 @@ enum TestSupport {
 
     /// A little- or big-endian TIFF stream with IFD0 at offset 8 and, when
     /// `exif` is given, an Exif IFD after it (tag 0x8769 added automatically).
-    static func tiff(_ ifd0: [TIFFEntry], exif: [TIFFEntry]? = nil, bigEndian: Bool = false) -> [UInt8] {
+    static func tiff(_ ifd0: [TIFFEntry], exif: [TIFFEntry]? = nil, bigEndian: Bool = false)
+        -> [UInt8]
+    {
         func u16(_ v: UInt16) -> [UInt8] {
             bigEndian ? [UInt8(v >> 8), UInt8(v & 0xFF)] : [UInt8(v & 0xFF), UInt8(v >> 8)]
         }
@@ -160,7 +168,9 @@ enum TestSupport {
     }
 
     static func short(_ tag: UInt16, _ v: UInt16, bigEndian: Bool = false) -> TIFFEntry {
-        TIFFEntry(tag: tag, type: 3, count: 1, value: bigEndian ? [UInt8(v >> 8), UInt8(v & 0xFF)] : [UInt8(v & 0xFF), UInt8(v >> 8)])
+        TIFFEntry(
+            tag: tag, type: 3, count: 1,
+            value: bigEndian ? [UInt8(v >> 8), UInt8(v & 0xFF)] : [UInt8(v & 0xFF), UInt8(v >> 8)])
     }
 
     static func ascii(_ tag: UInt16, _ s: String) -> TIFFEntry {

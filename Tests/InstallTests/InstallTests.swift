@@ -91,17 +91,20 @@ enum InstalledTree {
 struct InstallTests {
     @Test("the installed binary's shared libraries all come from the system folders")
     func linksOnlySystemLibraries() throws {
-        let result = try InstalledTree.run(["/usr/bin/ldd", InstalledTree.binary], environment: [:])
+        let result = try InstalledTree.run(
+            ["/usr/bin/ldd", InstalledTree.binary], environment: [:])
         #expect(result.status == 0, "\(result.errors)")
         let lines = result.output.split(separator: "\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.count >= 5, "\(result.output)")
         for line in lines {
             #expect(!line.contains("not found"), "\(line)")
-            #expect(!line.lowercased().contains("swift") && !line.contains("Foundation")
-                && !line.contains("libdispatch") && !line.contains(".build"), "\(line)")
+            #expect(
+                !line.lowercased().contains("swift") && !line.contains("Foundation")
+                    && !line.contains("libdispatch") && !line.contains(".build"), "\(line)")
             if let arrow = line.range(of: "=> ") {
-                let path = line[arrow.upperBound...].split(separator: " ").first
+                let path =
+                    line[arrow.upperBound...].split(separator: " ").first
                     .map(String.init) ?? ""
                 #expect(path.hasPrefix("/lib/") || path.hasPrefix("/usr/lib/"), "\(line)")
             }
@@ -169,11 +172,13 @@ struct InstallTests {
         let lines = man.output.split(separator: "\n").map(String.init)
         for name in subcommands {
             // A subcommand heads its own entry: its name alone, or before its abstract.
-            #expect(lines.contains { $0 == "     \(name)" || $0.hasPrefix("     \(name) ") },
-                    "\(name) missing from the man page")
+            #expect(
+                lines.contains { $0 == "     \(name)" || $0.hasPrefix("     \(name) ") },
+                "\(name) missing from the man page")
             // Every option its help lists is on the page (a stale page misses new ones).
             let help = try InstalledTree.run(
-                [InstalledTree.binary, name, "--help"], environment: [:]).output
+                [InstalledTree.binary, name, "--help"], environment: [:]
+            ).output
             for option in InstalledTree.options(in: help) {
                 #expect(man.output.contains(option), "\(name) \(option) missing from the man page")
             }

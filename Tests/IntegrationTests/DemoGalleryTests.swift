@@ -28,13 +28,18 @@ struct GalleryScene {
         let text = try String(contentsOf: url, encoding: .utf8)
         var scenes: [GalleryScene] = []
         for line in text.split(separator: "\n") where scenes.count < count {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            guard
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                    as? [String: Any],
                 let image = object["image"] as? String, let en = object["en"] as? String,
-                let zh = object["zh"] as? String, let attributes = object["attributes"] as? [String: Any],
+                let zh = object["zh"] as? String,
+                let attributes = object["attributes"] as? [String: Any],
                 let mentioned = object["mentioned"] as? [String: Any]
             else { throw ManifestError(line: String(line)) }
-            scenes.append(GalleryScene(
-                image: image, english: en, chinese: zh, attributes: attributes, mentioned: mentioned))
+            scenes.append(
+                GalleryScene(
+                    image: image, english: en, chinese: zh, attributes: attributes,
+                    mentioned: mentioned))
         }
         return scenes
     }
@@ -76,7 +81,8 @@ final class IndexedGallery: @unchecked Sendable {
 
     init() throws {
         scenes = try GalleryScene.load(count: galleryPictures)
-        model = try ClipModel(directory: repository.appendingPathComponent("models/picseek-demo").path)
+        model = try ClipModel(
+            directory: repository.appendingPathComponent("models/picseek-demo").path)
         folder = repository.appendingPathComponent(".build/integration-gallery")
         if FileManager.default.fileExists(atPath: folder.path) {
             try FileManager.default.removeItem(at: folder)
@@ -85,7 +91,8 @@ final class IndexedGallery: @unchecked Sendable {
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
         for scene in scenes {
             try FileManager.default.copyItem(
-                at: repository.appendingPathComponent("sample-gallery").appendingPathComponent(scene.image),
+                at: repository.appendingPathComponent("sample-gallery").appendingPathComponent(
+                    scene.image),
                 to: photos.appendingPathComponent(scene.image))
         }
         store = try IndexStore.open(path: folder.appendingPathComponent("index.sqlite").path)
@@ -123,20 +130,65 @@ struct DemoGalleryTests {
 
     /// Plain queries and the attributes a picture must have to answer them.
     static let queries: [(query: String, wanted: [String: Any])] = [
-        ("two clouds in the sky", ["background": "sky", "objects": [["kind": "cloud", "count": 2]]]),
+        (
+            "two clouds in the sky",
+            ["background": "sky", "objects": [["kind": "cloud", "count": 2]]]
+        ),
         ("天空中有两朵云", ["background": "sky", "objects": [["kind": "cloud", "count": 2]]]),
-        ("three trees in the snow", ["background": "snow", "objects": [["kind": "tree", "count": 3]]]),
+        (
+            "three trees in the snow",
+            ["background": "snow", "objects": [["kind": "tree", "count": 3]]]
+        ),
         ("雪地上有三棵树", ["background": "snow", "objects": [["kind": "tree", "count": 3]]]),
-        ("an orange boat on the sea", ["background": "sea", "objects": [["kind": "boat", "colour": "orange"]]]),
+        (
+            "an orange boat on the sea",
+            ["background": "sea", "objects": [["kind": "boat", "colour": "orange"]]]
+        ),
         ("海上有一艘橙色船", ["background": "sea", "objects": [["kind": "boat", "colour": "orange"]]]),
-        ("orange hearts on the grass at night", ["background": "grass", "time": "night", "objects": [["kind": "heart", "colour": "orange"]]]),
-        ("夜晚草地上的橙色心形", ["background": "grass", "time": "night", "objects": [["kind": "heart", "colour": "orange"]]]),
-        ("a blue heart on the grass", ["background": "grass", "objects": [["kind": "heart", "colour": "blue", "count": 1]]]),
-        ("草地上有一个蓝色心形", ["background": "grass", "objects": [["kind": "heart", "colour": "blue", "count": 1]]]),
-        ("two green triangles on the sea at night", ["background": "sea", "time": "night", "objects": [["kind": "triangle", "colour": "green", "count": 2]]]),
-        ("夜晚海上的两个绿色三角形", ["background": "sea", "time": "night", "objects": [["kind": "triangle", "colour": "green", "count": 2]]]),
-        ("three black circles in a room", ["background": "room", "objects": [["kind": "circle", "colour": "black", "count": 3]]]),
-        ("房间里的三个黑色圆形", ["background": "room", "objects": [["kind": "circle", "colour": "black", "count": 3]]]),
+        (
+            "orange hearts on the grass at night",
+            [
+                "background": "grass", "time": "night",
+                "objects": [["kind": "heart", "colour": "orange"]],
+            ]
+        ),
+        (
+            "夜晚草地上的橙色心形",
+            [
+                "background": "grass", "time": "night",
+                "objects": [["kind": "heart", "colour": "orange"]],
+            ]
+        ),
+        (
+            "a blue heart on the grass",
+            ["background": "grass", "objects": [["kind": "heart", "colour": "blue", "count": 1]]]
+        ),
+        (
+            "草地上有一个蓝色心形",
+            ["background": "grass", "objects": [["kind": "heart", "colour": "blue", "count": 1]]]
+        ),
+        (
+            "two green triangles on the sea at night",
+            [
+                "background": "sea", "time": "night",
+                "objects": [["kind": "triangle", "colour": "green", "count": 2]],
+            ]
+        ),
+        (
+            "夜晚海上的两个绿色三角形",
+            [
+                "background": "sea", "time": "night",
+                "objects": [["kind": "triangle", "colour": "green", "count": 2]],
+            ]
+        ),
+        (
+            "three black circles in a room",
+            ["background": "room", "objects": [["kind": "circle", "colour": "black", "count": 3]]]
+        ),
+        (
+            "房间里的三个黑色圆形",
+            ["background": "room", "objects": [["kind": "circle", "colour": "black", "count": 3]]]
+        ),
     ]
 
     @Test("plain English and Chinese queries find a matching picture first")

@@ -40,7 +40,7 @@ struct CommandReportTests {
             path: f.dbPath, repair: false, makeThumbnail: Fakes.thumbnailFromBytes,
             encodeThumbnail: Fakes.encodeThumbnail
         ) { _ in false }
-            .run { lines.append($0) }
+        .run { lines.append($0) }
         #expect(problems >= 1)
         #expect(lines.contains("  integrity: ok"))
         #expect(lines.contains("  photos: 2 (0 failed)"))
@@ -55,7 +55,7 @@ struct CommandReportTests {
             path: f.dbPath, repair: false, makeThumbnail: Fakes.thumbnailFromBytes,
             encodeThumbnail: Fakes.encodeThumbnail
         ) { $0 == "fake" }
-            .run { installed.append($0) }
+        .run { installed.append($0) }
         #expect(installed.contains("  model fake: 2 vectors"))
     }
 

@@ -1,18 +1,21 @@
 import Foundation
-import Testing
-@testable import Library
 import PicseekCore
 import PicseekTestSupport
 import Store
+import Testing
+
+@testable import Library
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes `count` small files, every 37th one "broken", into a tree.
 private func generatePhotos(_ tree: TempTree, count: Int) {
     for i in 0..<count {
         let folder = "set\(i % 7)"
-        let body = i % 37 == 5
+        let body =
+            i % 37 == 5
             ? "BROKEN \(i)"
             : String(repeating: "photo-\(i)-\(i * i % 97) ", count: 1 + i % 13)
         tree.write("\(folder)/img\(i).jpg", body)
@@ -24,9 +27,11 @@ private func snapshot(_ store: IndexStore) throws -> [String] {
     guard let model = try store.models().first else { return [] }
     return try store.allPhotos().map { p in
         let vector = try store.vector(photoID: p.id, model: model) ?? []
-        let hash = SHA256.hash((p.contentHash ?? []) + vector.flatMap { v in
-            withUnsafeBytes(of: v.bitPattern) { Array($0) }
-        })
+        let hash = SHA256.hash(
+            (p.contentHash ?? [])
+                + vector.flatMap { v in
+                    withUnsafeBytes(of: v.bitPattern) { Array($0) }
+                })
         return "\(RawPath.display(p.path)) \(p.size) \(p.mtimeNs) \(p.width ?? -1) "
             + "\(p.error ?? "-") \(hash.prefix(8))"
     }
@@ -58,7 +63,8 @@ private func spawn(_ exe: String, db: String, root: String, delayMs: Int) throws
 struct CrashSafetyTests {
     @Test("kill -9 at random moments at least 10 times; the resumed index equals a clean run's")
     func killAndResume() throws {
-        let exe = try #require(stressExecutable(), "picseek-index-stress not built beside the tests")
+        let exe = try #require(
+            stressExecutable(), "picseek-index-stress not built beside the tests")
         let tree = TempTree()
         generatePhotos(tree, count: 300)
         let (cleanTree, cleanDB) = TempTree.databasePath()
@@ -66,7 +72,8 @@ struct CrashSafetyTests {
         defer { _ = (cleanTree, killedTree) }
 
         var rng = SeededGenerator.fromEnvironment()
-        print("kill test: seed \(rng.seed) (PICSEEK_TEST_SEED=\(rng.seed) replays the kill moments)")
+        print(
+            "kill test: seed \(rng.seed) (PICSEEK_TEST_SEED=\(rng.seed) replays the kill moments)")
         var kills = 0
         var finished = false
         var attempts = 0
@@ -150,7 +157,7 @@ struct CrashSafetyTests {
                 _ = try engine.search(request)
                 searches += 1
             } catch SearchError.noVectors {
-                continue  // the indexer has not registered its model yet
+                continue // the indexer has not registered its model yet
             } catch {
                 lockErrors.append("\(error)")
             }

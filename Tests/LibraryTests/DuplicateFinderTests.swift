@@ -1,7 +1,8 @@
-import Testing
-@testable import Library
-import Store
 import Foundation
+import Store
+import Testing
+
+@testable import Library
 
 @Suite("Duplicate finder")
 struct DuplicateFinderTests {
@@ -12,7 +13,8 @@ struct DuplicateFinderTests {
             model: model, ids: angles.indices.map { Int64($0 + 1) },
             paths: angles.indices.map { Array("/p/\($0).jpg".utf8) },
             takenAt: angles.map { _ in nil }, mtimeNs: angles.map { _ in 0 },
-            matrix: angles.flatMap { [Float(cos(Double($0))), Float(sin(Double($0))), 0] }, generation: 0)
+            matrix: angles.flatMap { [Float(cos(Double($0))), Float(sin(Double($0))), 0] },
+            generation: 0)
     }
 
     @Test("pairs at or above the threshold group, chains link, tiles of any size agree")

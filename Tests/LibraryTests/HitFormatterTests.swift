@@ -1,6 +1,7 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Library
 
 @Suite("Search output")

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import Library
 import PicseekCore
 import PicseekTestSupport
 import Store
+import Testing
+
+@testable import Library
 
 /// A store in a temp folder, a photo tree, and a counting fake model.
 final class IndexFixture {
@@ -21,7 +22,8 @@ final class IndexFixture {
 
     func index(
         options: IndexOptions = IndexOptions(), embedder: FakeEmbedder? = nil,
-        processor: @escaping PhotoProcessor = Fakes.processor, control: IndexControl = IndexControl(),
+        processor: @escaping PhotoProcessor = Fakes.processor,
+        control: IndexControl = IndexControl(),
         encodeThumbnail: @escaping ThumbnailEncoder = Fakes.encodeThumbnail,
         progress: ((IndexProgress) -> Void)? = nil
     ) throws -> IndexReport {
@@ -61,7 +63,8 @@ struct IndexerTests {
         #expect(first.added == 3)
         #expect(f.embedder.imageCount == 3)
         #expect(try f.store.vectorCount(model: f.model()) == 3)
-        #expect(try f.vector("sub/b.JPG") == f.embedder.project(Fakes.histogram(Array("bravo".utf8))))
+        #expect(
+            try f.vector("sub/b.JPG") == f.embedder.project(Fakes.histogram(Array("bravo".utf8))))
 
         let second = try f.index()
         #expect(second.unchanged == 3)
@@ -92,15 +95,16 @@ struct IndexerTests {
         #expect(report.added == 1)
         #expect(report.updated == 1)
         #expect(report.moved == 2)
-        #expect(report.removed == 3)  // gone, rename-me, a/move-me
+        #expect(report.removed == 3) // gone, rename-me, a/move-me
         #expect(report.unchanged == 1)
         // Only the new and the changed file went through the model.
         #expect(f.embedder.imageCount == 7)
         #expect(report.embedded == 2)
 
         let paths = try f.store.allPhotos().map { RawPath.baseName($0.path) }
-        #expect(Set(paths.map { String(decoding: $0, as: UTF8.self) })
-            == ["keep.jpg", "change.jpg", "renamed.jpg", "moved.jpg", "new.jpg"])
+        #expect(
+            Set(paths.map { String(decoding: $0, as: UTF8.self) })
+                == ["keep.jpg", "change.jpg", "renamed.jpg", "moved.jpg", "new.jpg"])
         #expect(try f.store.photo(path: f.stored("a/move-me.jpg")) == nil)
         #expect(try f.store.photo(path: f.stored("b/moved.jpg"))?.id != movedID)
         for (name, content) in [
@@ -215,16 +219,24 @@ struct IndexerTests {
             options.batchSize = 5
             // Record how many decodes overlap; each takes a little while.
             let overlap = Overlap()
-            let report = try f.index(options: options, processor: { bytes, spec in
-                overlap.enter()
-                defer { overlap.leave() }
-                usleep(2_000)
-                return try Fakes.processor(bytes, spec)
-            })
-            #expect(threads == 1 ? overlap.most == 1 : overlap.most >= 2, "\(threads) threads: \(overlap.most) at once")
+            let report = try f.index(
+                options: options,
+                processor: { bytes, spec in
+                    overlap.enter()
+                    defer { overlap.leave() }
+                    usleep(2_000)
+                    return try Fakes.processor(bytes, spec)
+                })
+            #expect(
+                threads == 1 ? overlap.most == 1 : overlap.most >= 2,
+                "\(threads) threads: \(overlap.most) at once")
             var vectors: [String: [Float]?] = [:]
-            for i in 0..<60 { vectors["set\(i % 4)/img\(i).jpg"] = try f.vector("set\(i % 4)/img\(i).jpg") }
-            let failed = try f.store.failedPhotos().map { String(decoding: RawPath.baseName($0.path), as: UTF8.self) }
+            for i in 0..<60 {
+                vectors["set\(i % 4)/img\(i).jpg"] = try f.vector("set\(i % 4)/img\(i).jpg")
+            }
+            let failed = try f.store.failedPhotos().map {
+                String(decoding: RawPath.baseName($0.path), as: UTF8.self)
+            }
             results.append((report, vectors, failed.sorted()))
         }
         let (one, three) = (results[0], results[1])
@@ -265,7 +277,7 @@ struct IndexerTests {
         let names: [[UInt8]] = [
             Array("new\nline.jpg".utf8),
             Array("\u{1b}[2Jclear.jpg".utf8),
-            [0x62, 0x61, 0x64, 0xFF, 0xFE, 0x2E, 0x6A, 0x70, 0x67],  // "bad\xFF\xFE.jpg"
+            [0x62, 0x61, 0x64, 0xFF, 0xFE, 0x2E, 0x6A, 0x70, 0x67], // "bad\xFF\xFE.jpg"
             Array("bidi\u{202E}gpj.jpg".utf8),
         ]
         for (i, name) in names.enumerated() { f.tree.write(name, Array("photo \(i)".utf8)) }
@@ -275,9 +287,10 @@ struct IndexerTests {
         #expect(stored == Set(names))
         for path in try f.store.allPhotos().map(\.path) {
             let shown = RawPath.display(path)
-            #expect(!shown.unicodeScalars.contains {
-                $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x202E
-            })
+            #expect(
+                !shown.unicodeScalars.contains {
+                    $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x202E
+                })
         }
     }
 
@@ -298,8 +311,9 @@ struct IndexerTests {
         }
     }
 
-    @Test("rows under a folder that cannot be read are not deleted",
-          .enabled(if: geteuid() != 0, "root can read any folder"))
+    @Test(
+        "rows under a folder that cannot be read are not deleted",
+        .enabled(if: geteuid() != 0, "root can read any folder"))
     func unreadableFolderKeepsRows() throws {
         let f = try IndexFixture()
         f.tree.write("box/in.jpg", "inside")
@@ -382,9 +396,11 @@ struct IndexerTests {
         var options = IndexOptions()
         options.commitEvery = 4
         options.commitInterval = 0
-        let first = try f.index(options: options, control: control, progress: { p in
-            if p.done >= 10 { control.cancel() }
-        })
+        let first = try f.index(
+            options: options, control: control,
+            progress: { p in
+                if p.done >= 10 { control.cancel() }
+            })
         #expect(first.cancelled)
         let partial = try f.store.allPhotos().count
         #expect(partial >= 4 && partial < 40)
@@ -461,9 +477,11 @@ struct IndexerTests {
         f.tree.write("a.jpg", "alpha")
         var options = IndexOptions()
         options.thumbnailQuality = 55
-        _ = try f.index(options: options, encodeThumbnail: { image, quality in
-            [UInt8(quality), UInt8(image.width), UInt8(image.height)]
-        })
+        _ = try f.index(
+            options: options,
+            encodeThumbnail: { image, quality in
+                [UInt8(quality), UInt8(image.width), UInt8(image.height)]
+            })
         let hash = try #require(try f.store.photo(path: f.stored("a.jpg"))?.contentHash)
         #expect(try f.store.thumbnails.get(hash: hash)?.jpeg == [55, 2, 1])
 

@@ -1,5 +1,6 @@
-import Testing
 import PicseekCore
+import Testing
+
 @testable import Library
 
 @Suite("Query parser")
@@ -14,31 +15,35 @@ struct QueryParserTests {
 
     @Test("+ and - separate terms and set their signs")
     func compound() throws {
-        #expect(try parse("sunset + beach - people") == [
-            QueryTerm(.text("sunset")), QueryTerm(.text("beach")),
-            QueryTerm(.text("people"), weight: -1),
-        ])
-        #expect(try parse("beach -people +dog") == [
-            QueryTerm(.text("beach")), QueryTerm(.text("people"), weight: -1),
-            QueryTerm(.text("dog")),
-        ])
+        #expect(
+            try parse("sunset + beach - people") == [
+                QueryTerm(.text("sunset")), QueryTerm(.text("beach")),
+                QueryTerm(.text("people"), weight: -1),
+            ])
+        #expect(
+            try parse("beach -people +dog") == [
+                QueryTerm(.text("beach")), QueryTerm(.text("people"), weight: -1),
+                QueryTerm(.text("dog")),
+            ])
         #expect(try parse("- people") == [QueryTerm(.text("people"), weight: -1)])
     }
 
     @Test("hyphens and plus signs inside words are not operators")
     func innerHyphen() throws {
-        #expect(try parse("t-shirt + wi-fi router") == [
-            QueryTerm(.text("t-shirt")), QueryTerm(.text("wi-fi router")),
-        ])
+        #expect(
+            try parse("t-shirt + wi-fi router") == [
+                QueryTerm(.text("t-shirt")), QueryTerm(.text("wi-fi router")),
+            ])
         #expect(try parse("c++ book") == [QueryTerm(.text("c++ book"))])
     }
 
     @Test("weights prefix a term; the sign multiplies them")
     func weights() throws {
-        #expect(try parse("2:cat + 0.5:dog - 3:fish") == [
-            QueryTerm(.text("cat"), weight: 2), QueryTerm(.text("dog"), weight: 0.5),
-            QueryTerm(.text("fish"), weight: -3),
-        ])
+        #expect(
+            try parse("2:cat + 0.5:dog - 3:fish") == [
+                QueryTerm(.text("cat"), weight: 2), QueryTerm(.text("dog"), weight: 0.5),
+                QueryTerm(.text("fish"), weight: -3),
+            ])
         // A colon after words is part of the text.
         #expect(try parse("note: red") == [QueryTerm(.text("note: red"))])
     }
@@ -51,21 +56,24 @@ struct QueryParserTests {
 
     @Test("quotes keep operators and colons literal")
     func quotes() throws {
-        #expect(try parse("\"rock - paper\" + 2:\"a: b\"") == [
-            QueryTerm(.text("rock - paper")), QueryTerm(.text("a: b"), weight: 2),
-        ])
+        #expect(
+            try parse("\"rock - paper\" + 2:\"a: b\"") == [
+                QueryTerm(.text("rock - paper")), QueryTerm(.text("a: b"), weight: 2),
+            ])
         #expect(throws: QueryParseError.unclosedQuote(offset: 4)) { try parse("cat \"dog") }
     }
 
     @Test("paths and image file names become image terms")
     func images() throws {
-        #expect(try parse("./pool.jpg + blue water") == [
-            QueryTerm(.image(path: "./pool.jpg")), QueryTerm(.text("blue water")),
-        ])
-        #expect(try parse("2:/photos/a b.png - ~/x.JPG") == [
-            QueryTerm(.image(path: "/photos/a b.png"), weight: 2),
-            QueryTerm(.image(path: "~/x.JPG"), weight: -1),
-        ])
+        #expect(
+            try parse("./pool.jpg + blue water") == [
+                QueryTerm(.image(path: "./pool.jpg")), QueryTerm(.text("blue water")),
+            ])
+        #expect(
+            try parse("2:/photos/a b.png - ~/x.JPG") == [
+                QueryTerm(.image(path: "/photos/a b.png"), weight: 2),
+                QueryTerm(.image(path: "~/x.JPG"), weight: -1),
+            ])
         #expect(try parse("holiday.jpeg") == [QueryTerm(.image(path: "holiday.jpeg"))])
         #expect(try parse("file:///tmp/p.jpg") == [QueryTerm(.image(path: "file:///tmp/p.jpg"))])
         #expect(try parse("my jpg files") == [QueryTerm(.text("my jpg files"))])

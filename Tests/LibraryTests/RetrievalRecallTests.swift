@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Library
 
 @Suite("Retrieval recall")
@@ -20,10 +21,10 @@ struct RetrievalRecallTests {
     func handMade() {
         // 4 queries over 6 images.
         let scores: [[Float]] = [
-            [0.9, 0.1, 0.2, 0.3, 0.4, 0.5],  // match 0 is first: hit at 1 and 5
-            [0.9, 0.8, 0.7, 0.6, 0.5, 0.4],  // match 5 is sixth: miss at both
-            [0.2, 0.2, 0.2, 0.2, 0.2, 0.2],  // all tied: match 4 is fifth by file order
-            [0.1, 0.6, 0.6, 0.0, 0.0, 0.0],  // matches 2 (second, after tie) and 3: hit at 5 only
+            [0.9, 0.1, 0.2, 0.3, 0.4, 0.5], // match 0 is first: hit at 1 and 5
+            [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], // match 5 is sixth: miss at both
+            [0.2, 0.2, 0.2, 0.2, 0.2, 0.2], // all tied: match 4 is fifth by file order
+            [0.1, 0.6, 0.6, 0.0, 0.0, 0.0], // matches 2 (second, after tie) and 3: hit at 5 only
         ]
         let matches = [[0], [5], [4], [3, 2]]
         let r = RetrievalRecall.recall(scores: scores, matches: matches, ks: [1, 5])
@@ -47,7 +48,8 @@ struct CaptionsFileTests {
 
     @Test("lines keep file order, captions by language and matches as indices")
     func parses() throws {
-        let set = try parse("""
+        let set = try parse(
+            """
             {"image": "a.jpg", "en": "a red circle", "zh": "一个红色圆形", "matches": ["a.jpg", "b.jpg"], "attributes": {"n": 1}}
 
             {"image": "b.jpg", "en": "a blue star", "zh": "一个蓝色五角星", "matches": ["b.jpg"]}
@@ -61,13 +63,21 @@ struct CaptionsFileTests {
 
     @Test("bad lines are errors naming the file and line")
     func errors() throws {
-        #expect(throws: CaptionsFileError.badLine(file: "c.jsonl", line: 2, reason: "not valid JSON")) {
+        #expect(
+            throws: CaptionsFileError.badLine(file: "c.jsonl", line: 2, reason: "not valid JSON")
+        ) {
             try parse("{\"image\": \"a\", \"matches\": []}\n{oops")
         }
-        #expect(throws: CaptionsFileError.badLine(file: "c.jsonl", line: 1, reason: "no \"matches\" list of strings")) {
+        #expect(
+            throws: CaptionsFileError.badLine(
+                file: "c.jsonl", line: 1, reason: "no \"matches\" list of strings")
+        ) {
             try parse("{\"image\": \"a\"}")
         }
-        #expect(throws: CaptionsFileError.badLine(file: "c.jsonl", line: 2, reason: "image a already appears on line 1")) {
+        #expect(
+            throws: CaptionsFileError.badLine(
+                file: "c.jsonl", line: 2, reason: "image a already appears on line 1")
+        ) {
             try parse("{\"image\": \"a\", \"matches\": []}\n{\"image\": \"a\", \"matches\": []}")
         }
         #expect(throws: CaptionsFileError.empty(file: "c.jsonl")) { try parse("\n\n") }
@@ -75,7 +85,8 @@ struct CaptionsFileTests {
         #expect(throws: CaptionsFileError.unknownMatch(file: "c.jsonl", line: 1, image: "zz")) {
             try set.matchIndices()
         }
-        #expect(throws: CaptionsFileError.missingCaption(file: "c.jsonl", line: 1, language: "zh")) {
+        #expect(throws: CaptionsFileError.missingCaption(file: "c.jsonl", line: 1, language: "zh"))
+        {
             try set.captions("zh").get()
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
 import PicseekCore
 import PicseekTestSupport
-@testable import Library
 import Store
 import Tensor
+import Testing
+
+@testable import Library
 
 /// Photos whose bytes are their captions, so the fake model maps the text
 /// "red car" exactly onto the photo containing "red car".
@@ -15,10 +16,10 @@ private func captionedLibrary() throws -> IndexFixture {
     f.tree.write("2023/green tree.jpg", "green tree")
     f.tree.write("2023/red car again.jpg", "red car!")
     f.tree.write("2023/yellow sun.jpg", "yellow sun")
-    f.tree.setMtime("2019/red car.jpg", seconds: 1_560_000_000)  // mid 2019
+    f.tree.setMtime("2019/red car.jpg", seconds: 1_560_000_000) // mid 2019
     f.tree.setMtime("2019/blue sea.jpg", seconds: 1_560_000_000)
     for name in ["2023/green tree.jpg", "2023/red car again.jpg", "2023/yellow sun.jpg"] {
-        f.tree.setMtime(name, seconds: 1_690_000_000)  // mid 2023
+        f.tree.setMtime(name, seconds: 1_690_000_000) // mid 2023
     }
     _ = try f.index()
     return f
@@ -107,8 +108,9 @@ struct SearchEngineTests {
         request.folder = nil
         request.dates = try DateBounds(since: nil, until: "2020")
         let old = try engine.search(request)
-        #expect(Set(old.map { RawPath.baseName($0.pathBytes) })
-            == [Array("red car.jpg".utf8), Array("blue sea.jpg".utf8)])
+        #expect(
+            Set(old.map { RawPath.baseName($0.pathBytes) })
+                == [Array("red car.jpg".utf8), Array("blue sea.jpg".utf8)])
         #expect(old.allSatisfy { $0.date?.hasPrefix("2019") == true })
     }
 
@@ -131,7 +133,9 @@ struct SearchEngineTests {
         #expect(oldest.first?.date?.hasPrefix("2019") == true)
         #expect(oldest.last?.date?.hasPrefix("2023") == true)
         for list in [newest, oldest] {
-            for (a, b) in zip(list, list.dropFirst()) where a.date == b.date { #expect(a.score >= b.score) }
+            for (a, b) in zip(list, list.dropFirst()) where a.date == b.date {
+                #expect(a.score >= b.score)
+            }
         }
         #expect(newest != byScore)
     }
@@ -238,7 +242,9 @@ struct SearchEngineTests {
     func errors() throws {
         let f = try captionedLibrary()
         let engine = SearchEngine(store: f.store, embedder: f.embedder, templates: .none)
-        #expect(throws: SearchError.self) { try engine.search(SearchRequest(query: .text("cat - cat"))) }
+        #expect(throws: SearchError.self) {
+            try engine.search(SearchRequest(query: .text("cat - cat")))
+        }
         let other = SearchEngine(store: f.store, embedder: FakeEmbedder(name: "unindexed"))
         #expect(throws: SearchError.self) { try other.search(SearchRequest(query: .text("x"))) }
         let changed = SearchEngine(

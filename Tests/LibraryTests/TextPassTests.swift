@@ -3,6 +3,7 @@ import Imaging
 import PicseekCore
 import Store
 import Testing
+
 @testable import Library
 
 /// A recognizer that "reads" a fixed text per image width and counts its calls.
@@ -106,7 +107,9 @@ struct TextQueryTests {
     func split() {
         #expect(TextQuery.split("receipt text:星巴克") == ("receipt", ["星巴克"]))
         #expect(
-            TextQuery.split("text:\"opening hours\" sign  board") == ("sign board", ["opening hours"]))
+            TextQuery.split("text:\"opening hours\" sign  board") == (
+                "sign board", ["opening hours"]
+            ))
         #expect(TextQuery.split("Text:EXIT") == ("", ["EXIT"]))
         #expect(TextQuery.split("context:x dog") == ("context:x dog", []))
         #expect(TextQuery.split("sunset + beach") == ("sunset + beach", []))

@@ -1,11 +1,13 @@
 import Foundation
-import Testing
-@testable import Library
 import PicseekCore
 import PicseekTestSupport
 import Store
+import Testing
+
+@testable import Library
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A watcher over an `IndexFixture`'s tree, running on its own thread, with
@@ -87,8 +89,9 @@ final class WatchFixture {
             usleep(20_000)
         }
         if try condition() { return }
-        Issue.record("not within \(Int(seconds)) s: \(what); events: \(events)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "not within \(Int(seconds)) s: \(what); events: \(events)",
+            sourceLocation: sourceLocation)
         throw WatchTestTimeout()
     }
 
@@ -306,9 +309,10 @@ struct WatcherTests {
             w.events.contains { if case .waiting = $0 { return true } else { return false } }
         }
         #expect(!(try w.known("b.jpg")))
-        let message = w.events.compactMap { e -> String? in
-            if case .waiting(let m) = e { return m } else { return nil }
-        }.first ?? ""
+        let message =
+            w.events.compactMap { e -> String? in
+                if case .waiting(let m) = e { return m } else { return nil }
+            }.first ?? ""
         #expect(message.contains("process \(getpid())"), "\(message)")
         lock.release()
         try w.expectSoon("b.jpg indexed after the lock was released") { try w.indexed("b.jpg") }
@@ -367,9 +371,10 @@ struct WatcherTests {
             return try c && !w.known("sub/b.jpg")
         }
         #expect(try w.indexed("a.jpg"))
-        #expect(w.events.contains {
-            if case .rootReturned = $0 { return true } else { return false }
-        })
+        #expect(
+            w.events.contains {
+                if case .rootReturned = $0 { return true } else { return false }
+            })
         // Watching again: a new photo arrives as usual.
         f.tree.write("sub/d.jpg", "delta")
         try w.expectSoon("d.jpg indexed") { try w.indexed("sub/d.jpg") }
@@ -385,9 +390,10 @@ struct WatcherTests {
         bytes += Array("ab.jpg".utf8) + [0, 0]
         word(9); word(0x8000); word(3); word(0)
         let events = Inotify.parse(bytes[...])
-        #expect(events == [
-            InotifyEvent(watch: 7, mask: 0x100, cookie: 0, name: Array("ab.jpg".utf8)),
-            InotifyEvent(watch: 9, mask: 0x8000, cookie: 3, name: []),
-        ])
+        #expect(
+            events == [
+                InotifyEvent(watch: 7, mask: 0x100, cookie: 0, name: Array("ab.jpg".utf8)),
+                InotifyEvent(watch: 9, mask: 0x8000, cookie: 3, name: []),
+            ])
     }
 }

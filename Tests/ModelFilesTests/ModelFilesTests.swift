@@ -21,7 +21,8 @@ private func safetensors(_ header: String, data: [UInt8]) -> [UInt8] {
 
 /// Writes `bytes` to a fresh file under the temporary directory and returns its path.
 private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let path = NSTemporaryDirectory() + "picseek-modelfiles-\(getpid())-\(UUID().uuidString)-"
+    let path =
+        NSTemporaryDirectory() + "picseek-modelfiles-\(getpid())-\(UUID().uuidString)-"
         + name
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
@@ -31,7 +32,8 @@ private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
 struct ModelFilesTests {
     @Test("a valid header lists its tensors sorted by name, with ranges past the header")
     func readsHeader() throws {
-        let header = #"{"b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "#
+        let header =
+            #"{"b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "#
             + #""a": {"dtype": "BF16", "shape": [2, 1], "data_offsets": [8, 12]}, "#
             + #""__metadata__": {"format": "pt"}}"#
         let path = try temporaryFile("ok.safetensors", safetensors(header, data: Array(0..<12)))
@@ -53,8 +55,10 @@ struct ModelFilesTests {
         let json = Data(#"{"x": {"dtype": "F8_E4M3", "shape": [4], "data_offsets": [0, 4]}}"#.utf8)
         let (entries, _) = try SafetensorsHeader.entries(json: json, file: "m.safetensors")
         #expect(entries == [.init(name: "x", dtype: "F8_E4M3", shape: [4], dataRange: 0..<4)])
-        #expect(throws: ModelFileError.badSafetensors(
-            file: "m.safetensors", reason: "tensor x: unsupported dtype F8_E4M3")) {
+        #expect(
+            throws: ModelFileError.badSafetensors(
+                file: "m.safetensors", reason: "tensor x: unsupported dtype F8_E4M3")
+        ) {
             try SafetensorsHeader.parse(
                 json: json, dataOffset: 8, fileSize: 100, file: "m.safetensors")
         }
@@ -67,15 +71,24 @@ struct ModelFilesTests {
         }
     }
 
-    @Test("malformed headers are refused with a reason naming the tensor", arguments: [
-        (#"{"x": 1"#, "header is not valid JSON"),
-        ("[1, 2]", "header is not a JSON object"),
-        (#"{"x": {"dtype": "F32", "shape": [1]}}"#,
-         "tensor x: missing dtype, shape or data_offsets"),
-        (#"{"x": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}"#, "tensor x: bad shape"),
-        (#"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 1152921504606846976]}}"#,
-         "tensor x: bad data_offsets"),
-    ])
+    @Test(
+        "malformed headers are refused with a reason naming the tensor",
+        arguments: [
+            (#"{"x": 1"#, "header is not valid JSON"),
+            ("[1, 2]", "header is not a JSON object"),
+            (
+                #"{"x": {"dtype": "F32", "shape": [1]}}"#,
+                "tensor x: missing dtype, shape or data_offsets"
+            ),
+            (
+                #"{"x": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}"#,
+                "tensor x: bad shape"
+            ),
+            (
+                #"{"x": {"dtype": "F32", "shape": [1], "data_offsets": [0, 1152921504606846976]}}"#,
+                "tensor x: bad data_offsets"
+            ),
+        ])
     func malformed(json: String, reason: String) {
         #expect(throws: ModelFileError.badSafetensors(file: "m", reason: reason)) {
             try SafetensorsHeader.entries(json: Data(json.utf8), file: "m")
@@ -84,8 +97,9 @@ struct ModelFilesTests {
 
     @Test("overlapping tensors are refused")
     func overlap() {
-        let json = Data((#"{"a": {"dtype": "U8", "shape": [4], "data_offsets": [0, 4]}, "#
-            + #""b": {"dtype": "U8", "shape": [4], "data_offsets": [2, 6]}}"#).utf8)
+        let json = Data(
+            (#"{"a": {"dtype": "U8", "shape": [4], "data_offsets": [0, 4]}, "#
+                + #""b": {"dtype": "U8", "shape": [4], "data_offsets": [2, 6]}}"#).utf8)
         let refusal = ModelFileError.badSafetensors(file: "m", reason: "tensors a and b overlap")
         #expect(throws: refusal) {
             try SafetensorsHeader.parse(json: json, dataOffset: 8, fileSize: 100, file: "m")
@@ -100,8 +114,10 @@ struct ModelFilesTests {
         #expect(file.count == 9)
         #expect(Array(try file.bytes(2..<5)) == [3, 4, 5])
         #expect(try file.littleEndian(at: 0, size: 2) == 0x0201)
-        #expect(throws: ModelFileError.outOfBounds(
-            file: path, reason: "byte range 8..<10 lies outside the file (9 bytes)")) {
+        #expect(
+            throws: ModelFileError.outOfBounds(
+                file: path, reason: "byte range 8..<10 lies outside the file (9 bytes)")
+        ) {
             try file.bytes(8..<10)
         }
         let empty = try temporaryFile("empty.bin", [])
@@ -111,7 +127,8 @@ struct ModelFilesTests {
 
     @Test("a FIFO or a missing file is refused by the mapper at once, naming the path")
     func mappedFileRefusals() throws {
-        let pipe = NSTemporaryDirectory()
+        let pipe =
+            NSTemporaryDirectory()
             + "picseek-modelfiles-fifo-\(getpid())-\(UUID().uuidString)"
         #expect(mkfifo(pipe, 0o644) == 0)
         defer { unlink(pipe) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelHub
 import ModelFiles
+import Testing
+
+@testable import ModelHub
 
 @Suite("Checkpoint import")
 struct CheckpointImportTests {
@@ -17,7 +18,7 @@ struct CheckpointImportTests {
             let other = try #require(got[name], "missing \(name)")
             #expect(other.0 == dtype, "dtype of \(name)")
             #expect(other.1 == shape, "shape of \(name)")
-            let identical = other.2 == bytes  // a Bool, so a failure does not print megabytes
+            let identical = other.2 == bytes // a Bool, so a failure does not print megabytes
             #expect(identical, "bytes of \(name)")
         }
     }
@@ -27,7 +28,8 @@ struct CheckpointImportTests {
         let dir = makeTempDir("import-pt")
         defer { cleanup(dir) }
         let library = makeLibrary(dir)
-        let result = try ModelImporter(library: library).importModel(from: try fixture("original.pt"), name: "tiny")
+        let result = try ModelImporter(library: library).importModel(
+            from: try fixture("original.pt"), name: "tiny")
         #expect(result.path == library.folder(for: "tiny"))
         try expectSameTensors(result.path + "/model.safetensors")
         #expect(result.notes.contains { $0.contains("original chinese-clip layout") })
@@ -35,29 +37,39 @@ struct CheckpointImportTests {
         let synthesised = try ModelConfig.read(path: result.path + "/config.json")
         let reference = try ModelConfig.read(path: try fixture("hf/config.json"))
         #expect(synthesised.projectionDim == reference.projectionDim)
-        for keyPath in [\ModelConfig.Tower.layers, \.width, \.heads, \.intermediate, \.patchSize, \.imageSize,
-                        \.vocabSize, \.maxPositions] {
+        for keyPath in [
+            \ModelConfig.Tower.layers, \.width, \.heads, \.intermediate, \.patchSize, \.imageSize,
+            \.vocabSize, \.maxPositions,
+        ] {
             #expect(synthesised.vision?[keyPath: keyPath] == reference.vision?[keyPath: keyPath])
             #expect(synthesised.text?[keyPath: keyPath] == reference.text?[keyPath: keyPath])
         }
         #expect(synthesised.vision?.activation == "quick_gelu")
         #expect(synthesised.text?.activation == "gelu")
-        let info = try ModelInfo(model: InstalledModel(
-            name: "tiny", path: result.path, entry: ModelEntry(name: "tiny", family: "chinese-clip", title: "t",
-                                                               source: .imported, licence: "x"), isBundled: false))
+        let info = try ModelInfo(
+            model: InstalledModel(
+                name: "tiny", path: result.path,
+                entry: ModelEntry(
+                    name: "tiny", family: "chinese-clip", title: "t",
+                    source: .imported, licence: "x"), isBundled: false))
         #expect(info.preprocessing?.contains("resize 32x32 (squash, no crop), bicubic") == true)
         #expect(ModelManifest.read(folder: result.path)?.name == "tiny")
     }
 
-    @Test("a Hugging Face folder with only pytorch_model.bin imports to the reference tensors, buffers dropped")
+    @Test(
+        "a Hugging Face folder with only pytorch_model.bin imports to the reference tensors, buffers dropped"
+    )
     func huggingFaceBin() throws {
         let dir = makeTempDir("import-bin")
         defer { cleanup(dir) }
-        let result = try ModelImporter(library: makeLibrary(dir)).importModel(from: try fixture("hf-bin"), name: "tiny")
+        let result = try ModelImporter(library: makeLibrary(dir)).importModel(
+            from: try fixture("hf-bin"), name: "tiny")
         try expectSameTensors(result.path + "/model.safetensors")
         #expect(result.notes.contains { $0.contains("text_model.embeddings.position_ids") })
         let copied = try String(contentsOfFile: result.path + "/config.json", encoding: .utf8)
-        #expect(copied == (try String(contentsOfFile: try fixture("hf-bin/config.json"), encoding: .utf8)))
+        #expect(
+            copied
+                == (try String(contentsOfFile: try fixture("hf-bin/config.json"), encoding: .utf8)))
     }
 
     @Test("a folder with model.safetensors is verified and placed without conversion")
@@ -67,7 +79,8 @@ struct CheckpointImportTests {
         let source = dir + "/src"
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
         for f in ["model.safetensors", "config.json"] {
-            try FileManager.default.copyItem(atPath: try fixture("hf/" + f), toPath: source + "/" + f)
+            try FileManager.default.copyItem(
+                atPath: try fixture("hf/" + f), toPath: source + "/" + f)
         }
         let result = try ModelImporter(library: makeLibrary(dir)).importModel(from: source)
         #expect(result.name == "src")
@@ -80,7 +93,8 @@ struct CheckpointImportTests {
         let dir = makeTempDir("import-trunc")
         defer { cleanup(dir) }
         let source = dir + "/broken"
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try fixture("hf/model.safetensors"))))
+        let bytes = [UInt8](
+            try Data(contentsOf: URL(fileURLWithPath: try fixture("hf/model.safetensors"))))
         try writeFile(source + "/model.safetensors", Array(bytes.prefix(bytes.count - 100)))
         let library = makeLibrary(dir)
         do {
@@ -90,7 +104,9 @@ struct CheckpointImportTests {
             #expect(error.description.contains("past the end of the file"))
         }
         #expect(library.installedModels().isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: library.folder(for: "broken") + ".import.partial"))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: library.folder(for: "broken") + ".import.partial"))
     }
 
     @Test("importing over an installed model is refused")
@@ -99,7 +115,10 @@ struct CheckpointImportTests {
         defer { cleanup(dir) }
         let importer = ModelImporter(library: makeLibrary(dir))
         _ = try importer.importModel(from: try fixture("original.pt"), name: "tiny")
-        #expect(throws: ModelHubError.alreadyInstalled(name: "tiny", path: makeLibrary(dir).folder(for: "tiny"))) {
+        #expect(
+            throws: ModelHubError.alreadyInstalled(
+                name: "tiny", path: makeLibrary(dir).folder(for: "tiny"))
+        ) {
             try importer.importModel(from: try fixture("original.pt"), name: "tiny")
         }
         #expect(throws: ModelHubError.invalidName("../x")) {
@@ -112,7 +131,8 @@ struct CheckpointImportTests {
         let storage = TorchStorage(key: "0", dtype: .f32, byteRange: 0..<16)
         let t = TorchTensor(storage: storage, offset: 0, shape: [4], strides: [1])
         do {
-            _ = try ChineseCLIPNameMap.convert([("module.visual.layer1.0.conv1.weight", t)], file: "rn50.pt")
+            _ = try ChineseCLIPNameMap.convert(
+                [("module.visual.layer1.0.conv1.weight", t)], file: "rn50.pt")
             Issue.record("RN50 accepted")
         } catch let error as ModelHubError {
             #expect(error.description.contains("ResNet vision tower"))
@@ -125,7 +145,9 @@ struct CheckpointImportTests {
         defer { cleanup(dir) }
         let path = dir + "/x.safetensors"
         let payload: (String) -> TensorPayload = { name in
-            TensorPayload(name: name, dtype: .f32, shape: [3]) { try $0.write([UInt8](repeating: 1, count: 12)) }
+            TensorPayload(name: name, dtype: .f32, shape: [3]) {
+                try $0.write([UInt8](repeating: 1, count: 12))
+            }
         }
         try SafetensorsWriter.write([payload("b"), payload("a\"q")], to: path)
         let header = try SafetensorsHeader.read(path: path)

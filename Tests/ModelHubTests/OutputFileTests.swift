@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ModelHub
 
 @Suite("Output files")
@@ -13,7 +14,9 @@ struct OutputFileTests {
             try out.write(chunk)
             try out.flush()
         }
-        #expect(ModelHubError.diskFull(path: "/dev/full").description.contains("disk full while writing /dev/full"))
+        #expect(
+            ModelHubError.diskFull(path: "/dev/full").description.contains(
+                "disk full while writing /dev/full"))
     }
 
     @Test("commit renames the temp file into place; discard leaves nothing")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelHub
 import ModelFiles
+import Testing
+
+@testable import ModelHub
 
 /// Hand-made pickles: executing them with Python's pickle would run `touch MARKER`.
 @Suite("Pickle safety")
@@ -18,16 +19,20 @@ struct PickleSafetyTests {
 
     /// The same attack hidden as the value of a state dict entry, via STACK_GLOBAL (protocol 4).
     static func stackGlobalPickle(module: String, name: String, argument: String) -> [UInt8] {
-        func short(_ s: String) -> [UInt8] { let b = Array(s.utf8); return [0x8C, UInt8(b.count)] + b }
-        var p: [UInt8] = [0x80, 0x04, 0x7D, 0x28]  // PROTO 4, EMPTY_DICT, MARK
-        p += short("weight") + short(module) + short(name) + [0x93]  // STACK_GLOBAL
-        p += short(argument) + [0x85, 0x52, 0x75, 0x2E]  // TUPLE1 REDUCE SETITEMS STOP
+        func short(_ s: String) -> [UInt8] {
+            let b = Array(s.utf8); return [0x8C, UInt8(b.count)] + b
+        }
+        var p: [UInt8] = [0x80, 0x04, 0x7D, 0x28] // PROTO 4, EMPTY_DICT, MARK
+        p += short("weight") + short(module) + short(name) + [0x93] // STACK_GLOBAL
+        p += short(argument) + [0x85, 0x52, 0x75, 0x2E] // TUPLE1 REDUCE SETITEMS STOP
         return p
     }
 
     func checkRefused(_ pickle: [UInt8], global: String, marker: String, dir: String) throws {
         let path = dir + "/evil.pt"
-        try writeFile(path, makeStoredZip([("evil/data.pkl", pickle), ("evil/byteorder", Array("little".utf8))]))
+        try writeFile(
+            path,
+            makeStoredZip([("evil/data.pkl", pickle), ("evil/byteorder", Array("little".utf8))]))
         do {
             _ = try TorchCheckpoint(path: path)
             Issue.record("a pickle naming \(global) was accepted")
@@ -36,7 +41,8 @@ struct PickleSafetyTests {
             #expect(error.description.contains(global))
             #expect(error.description.contains("nothing was executed"))
         }
-        #expect(!FileManager.default.fileExists(atPath: marker), "marker file appeared: the pickle ran")
+        #expect(
+            !FileManager.default.fileExists(atPath: marker), "marker file appeared: the pickle ran")
     }
 
     @Test("refuses os.system, posix.system and builtins.eval without running them")
@@ -50,10 +56,12 @@ struct PickleSafetyTests {
             ("builtins", "eval", "__import__('os').system('touch \(marker)')"),
         ]
         for (module, name, argument) in cases {
-            try checkRefused(Self.maliciousPickle(module: module, name: name, argument: argument),
-                             global: "\(module).\(name)", marker: marker, dir: dir)
-            try checkRefused(Self.stackGlobalPickle(module: module, name: name, argument: argument),
-                             global: "\(module).\(name)", marker: marker, dir: dir)
+            try checkRefused(
+                Self.maliciousPickle(module: module, name: name, argument: argument),
+                global: "\(module).\(name)", marker: marker, dir: dir)
+            try checkRefused(
+                Self.stackGlobalPickle(module: module, name: name, argument: argument),
+                global: "\(module).\(name)", marker: marker, dir: dir)
         }
     }
 
@@ -71,7 +79,9 @@ struct PickleSafetyTests {
         }
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(!FileManager.default.fileExists(atPath: library.folder(for: "evil")))
-        #expect(!FileManager.default.fileExists(atPath: library.folder(for: "evil") + ".import.partial"))
+        #expect(
+            !FileManager.default.fileExists(atPath: library.folder(for: "evil") + ".import.partial")
+        )
     }
 
     @Test("refuses object-building opcodes and legacy non-zip checkpoints with clear errors")
@@ -94,7 +104,8 @@ struct PickleSafetyTests {
             _ = try TorchCheckpoint(path: legacy)
             Issue.record("legacy format accepted")
         } catch let error as ModelHubError {
-            #expect(error.description.contains("legacy (non-zip) torch.save format is not supported"))
+            #expect(
+                error.description.contains("legacy (non-zip) torch.save format is not supported"))
         }
     }
 
@@ -125,8 +136,10 @@ struct PickleSafetyTests {
     func views() throws {
         let checkpoint = try TorchCheckpoint(path: try fixture("views.pt"))
         let (tensors, _) = try checkpoint.stateDict()
-        let reference = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: try fixture("reference.json")))) as? [String: Any]
+        let reference =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: try fixture("reference.json"))))
+            as? [String: Any]
         let views = try #require(reference?["views"] as? [String: [String: Any]])
         #expect(Set(tensors.map(\.name)) == Set(views.keys))
         let dir = makeTempDir("views")
@@ -138,10 +151,15 @@ struct PickleSafetyTests {
             try checkpoint.write(tensor, to: out)
             try out.commit()
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
-            let values: [Float] = tensor.dtype == .f16
-                ? stride(from: 0, to: bytes.count, by: 2).map { Float(Float16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)) }
+            let values: [Float] =
+                tensor.dtype == .f16
+                ? stride(from: 0, to: bytes.count, by: 2).map {
+                    Float(Float16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8))
+                }
                 : stride(from: 0, to: bytes.count, by: 4).map {
-                    Float(bitPattern: UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24)
+                    Float(
+                        bitPattern: UInt32(bytes[$0]) | UInt32(bytes[$0 + 1]) << 8 | UInt32(
+                            bytes[$0 + 2]) << 16 | UInt32(bytes[$0 + 3]) << 24)
                 }
             let want = (expected["values"] as? [Double] ?? []).map { Float($0) }
             #expect(values == want, "tensor \(name)")

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
+
 @testable import ModelHub
 
 @Suite("Model selection and config")
 struct ResolverTests {
     /// Installs the tiny model as `name` under `root/models` (or any folder).
     func install(_ name: String, in folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder + "/" + name, withIntermediateDirectories: true)
         for f in ["model.safetensors", "config.json"] {
-            try FileManager.default.copyItem(atPath: try fixture("hf/" + f), toPath: folder + "/" + name + "/" + f)
+            try FileManager.default.copyItem(
+                atPath: try fixture("hf/" + f), toPath: folder + "/" + name + "/" + f)
         }
     }
 
@@ -25,7 +28,9 @@ struct ResolverTests {
         }
     }
 
-    @Test("falls back to the bundled demo model, prefers installed ones, and obeys config and --model")
+    @Test(
+        "falls back to the bundled demo model, prefers installed ones, and obeys config and --model"
+    )
     func order() throws {
         let dir = makeTempDir("resolve-order")
         defer { cleanup(dir) }
@@ -33,7 +38,9 @@ struct ResolverTests {
         try install("picseek-demo", in: bundled)
         let library = makeLibrary(dir, bundled: [dir + "/missing", bundled])
         var r = try library.resolve(explicit: nil)
-        #expect(r.name == "picseek-demo" && r.reason == .bundledDemo && r.folder == bundled + "/picseek-demo")
+        #expect(
+            r.name == "picseek-demo" && r.reason == .bundledDemo
+                && r.folder == bundled + "/picseek-demo")
 
         try install("mine", in: dir + "/models")
         r = try library.resolve(explicit: nil)
@@ -44,7 +51,9 @@ struct ResolverTests {
         #expect(r.name == ModelRegistry.defaultName && r.reason == .defaultModel)
         #expect(r.entry.family == "chinese-clip" && r.entry.licence.contains("apache-2.0"))
 
-        try writeFile(library.configFile, Array("# picseek\nmodel = \"mine\"  # chosen\n[explorer]\ntheme = 'dark'\n".utf8))
+        try writeFile(
+            library.configFile,
+            Array("# picseek\nmodel = \"mine\"  # chosen\n[explorer]\ntheme = 'dark'\n".utf8))
         r = try library.resolve(explicit: nil)
         #expect(r.name == "mine" && r.reason == .configFile)
 
@@ -69,38 +78,54 @@ struct ResolverTests {
 
     @Test("parses the TOML subset and reports malformed lines with their number")
     func toml() throws {
-        let c = try ConfigFile.parse("model = \"a\\\"b\\u00e9\"\nn = 3 # c\n[t]\nk = 'lit'\n", file: "c.toml")
+        let c = try ConfigFile.parse(
+            "model = \"a\\\"b\\u00e9\"\nn = 3 # c\n[t]\nk = 'lit'\n", file: "c.toml")
         #expect(c.values == ["model": "a\"bé", "n": "3", "t.k": "lit"])
         #expect(c.model == "a\"bé")
-        #expect(throws: ModelHubError.badConfig(file: "c.toml", reason: "line 2: expected key = value")) {
+        #expect(
+            throws: ModelHubError.badConfig(file: "c.toml", reason: "line 2: expected key = value")
+        ) {
             try ConfigFile.parse("a = 1\nnonsense\n", file: "c.toml")
         }
-        #expect(throws: ModelHubError.badConfig(file: "c.toml", reason: "line 1: unterminated string")) {
+        #expect(
+            throws: ModelHubError.badConfig(file: "c.toml", reason: "line 1: unterminated string")
+        ) {
             try ConfigFile.parse("model = \"open\n", file: "c.toml")
         }
     }
 
     @Test("XDG folders come from the environment with home fallbacks")
     func xdg() {
-        let a = ModelLibrary(environment: ["HOME": "/h", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c"])
-        #expect(a.modelsDirectory == "/d/picseek/models" && a.configFile == "/c/picseek/config.toml")
+        let a = ModelLibrary(environment: [
+            "HOME": "/h", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c",
+        ])
+        #expect(
+            a.modelsDirectory == "/d/picseek/models" && a.configFile == "/c/picseek/config.toml")
         let b = ModelLibrary(environment: ["HOME": "/h", "XDG_DATA_HOME": "relative"])
-        #expect(b.modelsDirectory == "/h/.local/share/picseek/models" && b.configFile == "/h/.config/picseek/config.toml")
+        #expect(
+            b.modelsDirectory == "/h/.local/share/picseek/models"
+                && b.configFile == "/h/.config/picseek/config.toml")
         let c = ModelLibrary(environment: ["HOME": "/h", "PICSEEK_BUNDLED_MODELS": "/b"])
         #expect(c.bundledSearchRoots.first == "/b")
     }
 
-    @Test("the registry lists the four Chinese-CLIP ViTs and the XLM-R model without invented hashes")
+    @Test(
+        "the registry lists the four Chinese-CLIP ViTs and the XLM-R model without invented hashes")
     func registry() {
         let names = ModelRegistry.entries.map(\.name)
-        #expect(names == ["chinese-clip-vit-base-patch16", "chinese-clip-vit-large-patch14",
-                          "chinese-clip-vit-large-patch14-336px", "chinese-clip-vit-huge-patch14",
-                          "xlm-roberta-base-ViT-B-32"])
+        #expect(
+            names == [
+                "chinese-clip-vit-base-patch16", "chinese-clip-vit-large-patch14",
+                "chinese-clip-vit-large-patch14-336px", "chinese-clip-vit-huge-patch14",
+                "xlm-roberta-base-ViT-B-32",
+            ])
         #expect(ModelRegistry.entries.allSatisfy { $0.files.allSatisfy { $0.sha256 == nil } })
         let xlmr = ModelRegistry.entry(named: "xlm-roberta-base-ViT-B-32")
         #expect(xlmr?.unsupportedReason == nil)
         #expect(xlmr?.family == "openclip-xlmr")
         #expect(xlmr?.files.map(\.name).contains("open_clip_config.json") == true)
-        #expect(ModelRegistry.entry(originalCheckpoint: "clip_cn_vit-b-16.pt")?.name == ModelRegistry.defaultName)
+        #expect(
+            ModelRegistry.entry(originalCheckpoint: "clip_cn_vit-b-16.pt")?.name
+                == ModelRegistry.defaultName)
     }
 }

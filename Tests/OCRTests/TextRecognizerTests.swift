@@ -42,9 +42,10 @@ struct TextRecognizerTests {
 
     @Test("missing language data names the Debian package to install")
     func missingLanguage() throws {
-        #expect(throws: OCRError.languageDataMissing(
-            language: "chi_tra", directory: "/nonexistent",
-            package: "tesseract-ocr-chi-tra")
+        #expect(
+            throws: OCRError.languageDataMissing(
+                language: "chi_tra", directory: "/nonexistent",
+                package: "tesseract-ocr-chi-tra")
         ) {
             _ = try TextRecognizer(languages: "chi_tra", dataDirectory: "/nonexistent")
         }

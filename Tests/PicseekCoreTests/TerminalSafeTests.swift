@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PicseekCore
 
 @Suite("Terminal-safe escaping")

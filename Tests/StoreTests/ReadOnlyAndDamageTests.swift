@@ -38,7 +38,7 @@ struct ReadOnlyAndDamageTests {
                 return
             }
         }
-        try store.checkpoint()  // a no-op, not an error
+        try store.checkpoint() // a no-op, not an error
     }
 
     @Test("an empty file opened read-only says it has no tables yet instead of migrating it")

@@ -1,15 +1,17 @@
 import Foundation
 import PicseekCore
 import Testing
+
 @testable import Store
 
 private func words(_ lines: [[(String, Float)]]) -> RecognizedText {
     var out: [RecognizedWord] = []
     for (n, line) in lines.enumerated() {
         for (i, (text, confidence)) in line.enumerated() {
-            out.append(RecognizedWord(
-                text: text, confidence: confidence, x: i * 10, y: n * 20, width: 9, height: 18,
-                line: n))
+            out.append(
+                RecognizedWord(
+                    text: text, confidence: confidence, x: i * 10, y: n * 20, width: 9, height: 18,
+                    line: n))
         }
     }
     return RecognizedText(words: out, languages: "chi_sim+eng")
@@ -20,11 +22,12 @@ private func hash(_ byte: UInt8) -> [UInt8] { [UInt8](repeating: byte, count: 32
 private func store(with photos: [(String, UInt8)]) throws -> (IndexStore, ModelRecord) {
     let store = try IndexStore.inMemory()
     let model = try store.registerModel(name: "m", family: "f", dimension: 1, fingerprint: "x")
-    _ = try store.apply(photos.map { path, byte in
-        .embedded(
-            FileStamp(path: Array(path.utf8), size: 10, mtimeNs: 1), hash: hash(byte),
-            metadata: PhotoMetadata(width: 10, height: 10), vector: [1])
-    }, model: model)
+    _ = try store.apply(
+        photos.map { path, byte in
+            .embedded(
+                FileStamp(path: Array(path.utf8), size: 10, mtimeNs: 1), hash: hash(byte),
+                metadata: PhotoMetadata(width: 10, height: 10), vector: [1])
+        }, model: model)
     return (store, model)
 }
 
@@ -44,9 +47,12 @@ struct TextIndexTests {
     @Test("a Chinese substring inside a line without spaces finds its photo")
     func chineseSubstring() throws {
         let (store, _) = try store(with: [("/p/sign.png", 1), ("/p/other.png", 2)])
-        try store.putText(words([[("北", 90), ("京", 90), ("站", 90)],
-                                 [("营", 91), ("业", 92), ("时", 93), ("间", 94), ("9:00", 88)]]),
-                          for: hash(1))
+        try store.putText(
+            words([
+                [("北", 90), ("京", 90), ("站", 90)],
+                [("营", 91), ("业", 92), ("时", 93), ("间", 94), ("9:00", 88)],
+            ]),
+            for: hash(1))
         try store.putText(words([[("会议纪要", 90)]]), for: hash(2))
         let hits = try store.searchText("营业时间")
         #expect(paths(hits) == ["/p/sign.png"])
@@ -84,12 +90,15 @@ struct TextIndexTests {
         try store.putText(words([[("stays", 90)]]), for: hash(2))
         #expect(try store.photosNeedingText(limit: 10).isEmpty)
         // a.png changes content; b.png moves to c.png.
-        _ = try store.apply([
-            .embedded(FileStamp(path: Array("/p/a.png".utf8), size: 11, mtimeNs: 2),
-                      hash: hash(3), metadata: PhotoMetadata(width: 10, height: 10), vector: [1]),
-            .reused(FileStamp(path: Array("/p/c.png".utf8), size: 10, mtimeNs: 1), hash: hash(2)),
-            .removed(path: Array("/p/b.png".utf8)),
-        ], model: model)
+        _ = try store.apply(
+            [
+                .embedded(
+                    FileStamp(path: Array("/p/a.png".utf8), size: 11, mtimeNs: 2),
+                    hash: hash(3), metadata: PhotoMetadata(width: 10, height: 10), vector: [1]),
+                .reused(
+                    FileStamp(path: Array("/p/c.png".utf8), size: 10, mtimeNs: 1), hash: hash(2)),
+                .removed(path: Array("/p/b.png".utf8)),
+            ], model: model)
         #expect(try store.pruneTexts() == 1)
         #expect(try store.searchText("original").isEmpty)
         #expect(paths(try store.searchText("stays")) == ["/p/c.png"])
@@ -106,9 +115,11 @@ struct TextIndexTests {
         #expect(
             OCRText.terms("receipt \"Opening  Hours\" 星巴克")
                 == ["receipt", "opening hours", "星巴克"])
-        #expect(OCRText.snippet("北京站\n营业时间 9:00-21:00", terms: ["营业时间"])
-            == "北京站 / [营业时间] 9:00-21:00")
-        #expect(OCRText.snippet("quarterly report", terms: ["quarterly", "report"])
-            == "[quarterly report]")
+        #expect(
+            OCRText.snippet("北京站\n营业时间 9:00-21:00", terms: ["营业时间"])
+                == "北京站 / [营业时间] 9:00-21:00")
+        #expect(
+            OCRText.snippet("quarterly report", terms: ["quarterly", "report"])
+                == "[quarterly report]")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 /// Deterministic pseudo-random floats for kernel tests (SplitMix64).
@@ -26,25 +27,29 @@ func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
 
 @Suite("Kernels agree with their naive twins")
 struct KernelTwinTests {
-    @Test("linear with bias and each activation matches the triple loop within 1e-4",
-          arguments: [Activation.identity, .quickGELU, .gelu])
+    @Test(
+        "linear with bias and each activation matches the triple loop within 1e-4",
+        arguments: [Activation.identity, .quickGELU, .gelu])
     func linear(activation: Activation) {
         var rng = TestRandom(seed: 1)
         let rows = 7, inF = 33, outF = 19
         let x = rng.array(rows * inF), w = rng.array(outF * inF, scale: 0.5), b = rng.array(outF)
         var fast = [Float](repeating: 0, count: rows * outF)
         var slow = fast
-        Kernels.linear(input: x, rows: rows, inFeatures: inF, weight: w, bias: b,
-                       outFeatures: outF, output: &fast, activation: activation)
-        Kernels.linearNaive(input: x, rows: rows, inFeatures: inF, weight: w, bias: b,
-                            outFeatures: outF, output: &slow, activation: activation)
+        Kernels.linear(
+            input: x, rows: rows, inFeatures: inF, weight: w, bias: b,
+            outFeatures: outF, output: &fast, activation: activation)
+        Kernels.linearNaive(
+            input: x, rows: rows, inFeatures: inF, weight: w, bias: b,
+            outFeatures: outF, output: &slow, activation: activation)
         let d = maxAbsDiff(fast, slow)
         #expect(d <= 1e-4, "maxdiff \(d)")
         #expect(slow.contains { abs($0) > 0.5 })
     }
 
-    @Test("a single-row linear (matrix-vector path) matches the triple loop, with and without bias",
-          arguments: [true, false])
+    @Test(
+        "a single-row linear (matrix-vector path) matches the triple loop, with and without bias",
+        arguments: [true, false])
     func linearSingleRow(withBias: Bool) {
         var rng = TestRandom(seed: 9)
         let inF = 40, outF = 24
@@ -53,10 +58,12 @@ struct KernelTwinTests {
         for accumulate in [false, true] {
             var fast = start, slow = start
             let act: Activation = accumulate ? .identity : .gelu
-            Kernels.linear(input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
-                           outFeatures: outF, output: &fast, activation: act, accumulate: accumulate)
-            Kernels.linearNaive(input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
-                                outFeatures: outF, output: &slow, activation: act, accumulate: accumulate)
+            Kernels.linear(
+                input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
+                outFeatures: outF, output: &fast, activation: act, accumulate: accumulate)
+            Kernels.linearNaive(
+                input: x, rows: 1, inFeatures: inF, weight: w, bias: withBias ? b : nil,
+                outFeatures: outF, output: &slow, activation: act, accumulate: accumulate)
             #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
         }
     }
@@ -68,10 +75,12 @@ struct KernelTwinTests {
         let x = rng.array(rows * inF), w = rng.array(outF * inF), b = rng.array(outF)
         let start = rng.array(rows * ld)
         var fast = start, slow = start
-        Kernels.linear(input: x, rows: rows, inFeatures: inF, weight: w, bias: b, outFeatures: outF,
-                       output: &fast, ldOutput: ld, accumulate: true)
-        Kernels.linearNaive(input: x, rows: rows, inFeatures: inF, weight: w, bias: b, outFeatures: outF,
-                            output: &slow, ldOutput: ld, accumulate: true)
+        Kernels.linear(
+            input: x, rows: rows, inFeatures: inF, weight: w, bias: b, outFeatures: outF,
+            output: &fast, ldOutput: ld, accumulate: true)
+        Kernels.linearNaive(
+            input: x, rows: rows, inFeatures: inF, weight: w, bias: b, outFeatures: outF,
+            output: &slow, ldOutput: ld, accumulate: true)
         #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
         // Columns beyond outF are untouched.
         #expect(fast[outF..<ld] == start[outF..<ld])
@@ -109,10 +118,12 @@ struct KernelTwinTests {
         let g = rng.array(cols), b = rng.array(cols), bias = rng.array(cols)
         var inFast = x, inSlow = x
         var fast = [Float](repeating: 0, count: rows * cols), slow = fast
-        Kernels.layerNorm(input: &inFast, rows: rows, cols: cols, gamma: g, beta: b, eps: 1e-12,
-                          output: &fast, addBias: bias)
-        Kernels.layerNormNaive(input: &inSlow, rows: rows, cols: cols, gamma: g, beta: b, eps: 1e-12,
-                               output: &slow, addBias: bias)
+        Kernels.layerNorm(
+            input: &inFast, rows: rows, cols: cols, gamma: g, beta: b, eps: 1e-12,
+            output: &fast, addBias: bias)
+        Kernels.layerNormNaive(
+            input: &inSlow, rows: rows, cols: cols, gamma: g, beta: b, eps: 1e-12,
+            output: &slow, addBias: bias)
         #expect(maxAbsDiff(fast, slow) <= 1e-5, "maxdiff \(maxAbsDiff(fast, slow))")
         #expect(maxAbsDiff(inFast, inSlow) <= 1e-6)
     }
@@ -140,12 +151,14 @@ struct KernelTwinTests {
         var scores = [Float](repeating: 0, count: n * n)
         try qkv.withUnsafeBufferPointer { p in
             let base = try #require(p.baseAddress)
-            Kernels.attention(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
-                              output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
-                              keyMask: mask, scores: &scores)
-            Kernels.attentionNaive(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
-                                   output: &slow, ldo: w, queries: n, keys: n, heads: heads,
-                                   headDim: dh, keyMask: mask)
+            Kernels.attention(
+                q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
+                keyMask: mask, scores: &scores)
+            Kernels.attentionNaive(
+                q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                output: &slow, ldo: w, queries: n, keys: n, heads: heads,
+                headDim: dh, keyMask: mask)
         }
         #expect(maxAbsDiff(fast, slow) <= 1e-5, "maxdiff \(maxAbsDiff(fast, slow))")
     }
@@ -158,28 +171,32 @@ struct KernelTwinTests {
         let mask = [true, true, true, true, false, false]
         var a = [Float](repeating: 0, count: n * w), b = a
         var scores = [Float](repeating: 0, count: n * n)
-        Kernels.attention(q: qkv, ldq: ld, k: Array(qkv[w...]), ldk: ld, v: Array(qkv[(2 * w)...]),
-                          ldv: ld, output: &a, ldo: w, queries: n, keys: n, heads: 2, headDim: 4,
-                          keyMask: mask, scores: &scores)
+        Kernels.attention(
+            q: qkv, ldq: ld, k: Array(qkv[w...]), ldk: ld, v: Array(qkv[(2 * w)...]),
+            ldv: ld, output: &a, ldo: w, queries: n, keys: n, heads: 2, headDim: 4,
+            keyMask: mask, scores: &scores)
         for j in 4..<6 { for c in w..<(3 * w) { qkv[j * ld + c] = 100 } }
-        Kernels.attention(q: qkv, ldq: ld, k: Array(qkv[w...]), ldk: ld, v: Array(qkv[(2 * w)...]),
-                          ldv: ld, output: &b, ldo: w, queries: n, keys: n, heads: 2, headDim: 4,
-                          keyMask: mask, scores: &scores)
+        Kernels.attention(
+            q: qkv, ldq: ld, k: Array(qkv[w...]), ldk: ld, v: Array(qkv[(2 * w)...]),
+            ldv: ld, output: &b, ldo: w, queries: n, keys: n, heads: 2, headDim: 4,
+            keyMask: mask, scores: &scores)
         #expect(maxAbsDiff(Array(a[0..<(4 * w)]), Array(b[0..<(4 * w)])) <= 1e-6)
     }
 
     @Test("patch embedding by im2col + GEMM equals the direct convolution within 1e-4")
     func patchEmbedding() {
         var rng = TestRandom(seed: 7)
-        let c = 3, size = 30, patch = 7, width = 10   // 30 is not a multiple of 7: edge dropped
+        let c = 3, size = 30, patch = 7, width = 10 // 30 is not a multiple of 7: edge dropped
         let grid = size / patch
         let image = rng.array(c * size * size), weight = rng.array(width * c * patch * patch)
         var fast = [Float](repeating: 0, count: grid * grid * width), slow = fast
         var columns = [Float](repeating: 0, count: grid * grid * c * patch * patch)
-        Kernels.patchEmbedding(image: image, channels: c, size: size, patch: patch, weight: weight,
-                               width: width, output: &fast, columns: &columns)
-        Kernels.patchEmbeddingNaive(image: image, channels: c, size: size, patch: patch,
-                                    weight: weight, width: width, output: &slow)
+        Kernels.patchEmbedding(
+            image: image, channels: c, size: size, patch: patch, weight: weight,
+            width: width, output: &fast, columns: &columns)
+        Kernels.patchEmbeddingNaive(
+            image: image, channels: c, size: size, patch: patch,
+            weight: weight, width: width, output: &slow)
         #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
     }
 
@@ -210,7 +227,9 @@ struct KernelTwinTests {
 
 @Suite("attention heads on several threads")
 struct ParallelAttentionTests {
-    @Test("heads split over threads match the naive twin; they split only with a single-threaded OpenBLAS")
+    @Test(
+        "heads split over threads match the naive twin; they split only with a single-threaded OpenBLAS"
+    )
     func parallelHeads() {
         #expect(Kernels.attentionParts(threads: 3, heads: 5, blasThreads: 1) == 3)
         #expect(Kernels.attentionParts(threads: 8, heads: 5, blasThreads: 1) == 5)
@@ -223,12 +242,14 @@ struct ParallelAttentionTests {
         var scores = [Float](repeating: 0, count: 3 * n * n)
         qkv.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return }
-            Kernels.attention(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
-                              output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
-                              keyMask: mask, scores: &scores, threads: 3)
-            Kernels.attentionNaive(q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
-                                   output: &slow, ldo: w, queries: n, keys: n, heads: heads,
-                                   headDim: dh, keyMask: mask)
+            Kernels.attention(
+                q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                output: &fast, ldo: w, queries: n, keys: n, heads: heads, headDim: dh,
+                keyMask: mask, scores: &scores, threads: 3)
+            Kernels.attentionNaive(
+                q: base, ldq: ld, k: base + w, ldk: ld, v: base + 2 * w, ldv: ld,
+                output: &slow, ldo: w, queries: n, keys: n, heads: heads,
+                headDim: dh, keyMask: mask)
         }
         #expect(maxAbsDiff(fast, slow) <= 1e-5, "maxdiff \(maxAbsDiff(fast, slow))")
         #expect(slow.contains { $0 != 0 })

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 @Suite("bfloat16 linear kernel agrees with its naive twin")
@@ -48,78 +49,98 @@ struct LinearBF16Tests {
         var fast = start, slow = start
         let packed = PackedBF16Weights(weight: w, outFeatures: outF, inFeatures: inF)
         Kernels.linearBF16(
-            input: x, rows: rows, ldInput: ldi, weight: packed, bias: bias, output: &fast, ldOutput: ldo,
+            input: x, rows: rows, ldInput: ldi, weight: packed, bias: bias, output: &fast,
+            ldOutput: ldo,
             activation: activation, accumulate: accumulate, threads: threads)
         Kernels.linearBF16Naive(
-            input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w, bias: bias, outFeatures: outF,
+            input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w, bias: bias,
+            outFeatures: outF,
             output: &slow, ldOutput: ldo, activation: activation, accumulate: accumulate)
         var untouched = true
-        for r in 0..<rows where fast[r * ldo + outF..<r * ldo + ldo] != start[r * ldo + outF..<r * ldo + ldo] {
+        for r in 0..<rows
+        where fast[r * ldo + outF..<r * ldo + ldo] != start[r * ldo + outF..<r * ldo + ldo] {
             untouched = false
         }
         return (maxAbsDiff(fast, slow), untouched, slow.map { abs($0) }.max() ?? 0)
     }
 
-    @Test("odd row counts, widths across panels and pair blocks, both write modes",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    @Test(
+        "odd row counts, widths across panels and pair blocks, both write modes",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func oddSizes() {
         var seed: UInt64 = 500
         for rows in [1, 5, 12, 13, 25, 97, 100] {
             for (inF, outF) in [(1, 1), (3, 31), (16, 32), (17, 33), (530, 65), (64, 100)] {
                 for accumulate in [false, true] {
                     seed += 1
-                    let r = compare(rows: rows, inF: inF, outF: outF, accumulate: accumulate, seed: seed)
-                    #expect(r.diff <= 2e-5 * max(1, r.magnitude) * Float(inF).squareRoot(),
-                            "rows \(rows) in \(inF) out \(outF): maxdiff \(r.diff)")
-                    #expect(r.untouched, "wrote past outFeatures at rows \(rows) in \(inF) out \(outF)")
+                    let r = compare(
+                        rows: rows, inF: inF, outF: outF, accumulate: accumulate, seed: seed)
+                    #expect(
+                        r.diff <= 2e-5 * max(1, r.magnitude) * Float(inF).squareRoot(),
+                        "rows \(rows) in \(inF) out \(outF): maxdiff \(r.diff)")
+                    #expect(
+                        r.untouched, "wrote past outFeatures at rows \(rows) in \(inF) out \(outF)")
                 }
             }
         }
     }
 
-    @Test("threads split whole panels; bias and GELU match at ViT-like sizes",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    @Test(
+        "threads split whole panels; bias and GELU match at ViT-like sizes",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func threadedWithActivation() {
         for (rows, inF, outF) in [(197, 768, 3072), (50, 3072, 770)] {
-            let r = compare(rows: rows, inF: inF, outF: outF, accumulate: false, activation: .quickGELU,
-                            threads: 3, seed: UInt64(rows * outF))
-            #expect(r.diff <= 1e-4 * max(1, r.magnitude), "rows \(rows) \(inF)->\(outF): maxdiff \(r.diff)")
+            let r = compare(
+                rows: rows, inF: inF, outF: outF, accumulate: false, activation: .quickGELU,
+                threads: 3, seed: UInt64(rows * outF))
+            #expect(
+                r.diff <= 1e-4 * max(1, r.magnitude),
+                "rows \(rows) \(inF)->\(outF): maxdiff \(r.diff)")
             #expect(r.untouched)
             #expect(r.magnitude > 1)
         }
     }
 
-    @Test("patch embedding with packed weights equals the convolution of the rounded image and weights",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    @Test(
+        "patch embedding with packed weights equals the convolution of the rounded image and weights",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func patchEmbedding() {
         var rng = TestRandom(seed: 21)
-        let c = 3, size = 30, patch = 7, width = 40   // 30 is not a multiple of 7: edge dropped
+        let c = 3, size = 30, patch = 7, width = 40 // 30 is not a multiple of 7: edge dropped
         let grid = size / patch, length = c * patch * patch
         let image = rng.array(c * size * size), weight = rng.array(width * length)
-        func rounded(_ v: [Float]) -> [Float] { v.map { Float(bitPattern: UInt32(Kernels.bf16Round($0)) << 16) } }
+        func rounded(_ v: [Float]) -> [Float] {
+            v.map { Float(bitPattern: UInt32(Kernels.bf16Round($0)) << 16) }
+        }
         var fast = [Float](repeating: 0, count: grid * grid * width), slow = fast
         var columns = [Float](repeating: 0, count: grid * grid * length)
-        Kernels.patchEmbedding(image: image, channels: c, size: size, patch: patch, weight: weight,
-                               width: width, output: &fast, columns: &columns,
-                               packed: PackedBF16Weights(weight: weight, outFeatures: width, inFeatures: length),
-                               threads: 2)
-        Kernels.patchEmbeddingNaive(image: rounded(image), channels: c, size: size, patch: patch,
-                                    weight: rounded(weight), width: width, output: &slow)
+        Kernels.patchEmbedding(
+            image: image, channels: c, size: size, patch: patch, weight: weight,
+            width: width, output: &fast, columns: &columns,
+            packed: PackedBF16Weights(weight: weight, outFeatures: width, inFeatures: length),
+            threads: 2)
+        Kernels.patchEmbeddingNaive(
+            image: rounded(image), channels: c, size: size, patch: patch,
+            weight: rounded(weight), width: width, output: &slow)
         #expect(maxAbsDiff(fast, slow) <= 1e-4, "maxdiff \(maxAbsDiff(fast, slow))")
         #expect(slow.contains { abs($0) > 1 })
     }
 
-    @Test("the bfloat16 product stays near the float32 one",
-          .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
+    @Test(
+        "the bfloat16 product stays near the float32 one",
+        .enabled(if: Kernels.bf16Supported, "this CPU has no AVX512_BF16"))
     func nearFloat32() {
         var rng = TestRandom(seed: 9)
         let rows = 40, inF = 768, outF = 96
         let x = rng.array(rows * inF), w = rng.array(outF * inF, scale: 0.1)
         var exact = [Float](repeating: 0, count: rows * outF), half = exact
-        Kernels.linearNaive(input: x, rows: rows, inFeatures: inF, weight: w, bias: nil,
-                            outFeatures: outF, output: &exact)
-        Kernels.linearBF16(input: x, rows: rows, weight: PackedBF16Weights(weight: w, outFeatures: outF, inFeatures: inF),
-                           bias: nil, output: &half)
+        Kernels.linearNaive(
+            input: x, rows: rows, inFeatures: inF, weight: w, bias: nil,
+            outFeatures: outF, output: &exact)
+        Kernels.linearBF16(
+            input: x, rows: rows,
+            weight: PackedBF16Weights(weight: w, outFeatures: outF, inFeatures: inF),
+            bias: nil, output: &half)
         let scale = exact.map { abs($0) }.max() ?? 0
         // Two roundings of 2^-9 relative each, over 768 random-sign terms.
         #expect(maxAbsDiff(exact, half) <= 0.02 * scale)

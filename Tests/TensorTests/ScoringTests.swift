@@ -25,7 +25,7 @@ struct ScoringTests {
     func topK() {
         var scores = randomMatrix(rows: 1000, dim: 1, seed: 5)
         scores[10] = 2
-        scores[20] = 2  // tie: lower index first
+        scores[20] = 2 // tie: lower index first
         scores[30] = .nan
         for k in [0, 1, 2, 10, 999, 2000] {
             let fast = scores.withUnsafeBufferPointer { TopK.select($0, k: k) }
@@ -63,7 +63,7 @@ struct ScoringTests {
         arguments: [(1001, 17), (5, 512)])
     func int8(rows: Int, dim: Int) {
         var m = randomMatrix(rows: rows, dim: dim, seed: UInt64(rows &+ 3 * dim))
-        for j in 0..<dim { m[j] = 0 }  // an all-zero row gets scale 0
+        for j in 0..<dim { m[j] = 0 } // an all-zero row gets scale 0
         let q = randomMatrix(rows: 1, dim: dim, seed: 12)
         let quarter = Int8Matrix(m, rows: rows, dimension: dim)
         var naive = [Float](repeating: .nan, count: rows)

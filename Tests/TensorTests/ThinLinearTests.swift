@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 @Suite("Thin linear kernel agrees with the naive triple loop")
@@ -13,13 +14,16 @@ struct ThinLinearTests {
         let x = rng.array(rows * ldi), w = rng.array(outF * inF, scale: 0.5)
         let start = rng.array(rows * ldo)
         var fast = start, slow = start
-        Kernels.thinLinear(input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w,
-                           outFeatures: outF, output: &fast, ldOutput: ldo,
-                           accumulate: accumulate, level: level, threads: threads)
-        Kernels.linearNaive(input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w, bias: nil,
-                            outFeatures: outF, output: &slow, ldOutput: ldo, accumulate: accumulate)
+        Kernels.thinLinear(
+            input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w,
+            outFeatures: outF, output: &fast, ldOutput: ldo,
+            accumulate: accumulate, level: level, threads: threads)
+        Kernels.linearNaive(
+            input: x, rows: rows, inFeatures: inF, ldInput: ldi, weight: w, bias: nil,
+            outFeatures: outF, output: &slow, ldOutput: ldo, accumulate: accumulate)
         var untouched = true
-        for r in 0..<rows where fast[r * ldo + outF..<r * ldo + ldo] != start[r * ldo + outF..<r * ldo + ldo] {
+        for r in 0..<rows
+        where fast[r * ldo + outF..<r * ldo + ldo] != start[r * ldo + outF..<r * ldo + ldo] {
             untouched = false
         }
         let magnitude = slow.map { abs($0) }.max() ?? 0
@@ -27,8 +31,9 @@ struct ThinLinearTests {
     }
 
     // Levels this CPU lacks are not run (the test case list shows which ran).
-    @Test("every supported SIMD level matches on odd sizes, strides and both write modes",
-          arguments: SIMDLevel.allCases.filter(\.isSupported))
+    @Test(
+        "every supported SIMD level matches on odd sizes, strides and both write modes",
+        arguments: SIMDLevel.allCases.filter(\.isSupported))
     func oddSizes(level: SIMDLevel) {
         var seed: UInt64 = 100
         for rows in [1, 2, 3, 4, 5, 7, 10, 16, 17, 52, 77] {
@@ -36,10 +41,14 @@ struct ThinLinearTests {
                 for outF in [1, 3, 4, 5, 13] {
                     for accumulate in [false, true] {
                         seed += 1
-                        let r = compare(rows: rows, inF: inF, outF: outF, level: level,
-                                        accumulate: accumulate, seed: seed)
-                        #expect(r.diff <= 1e-4, "rows \(rows) in \(inF) out \(outF): maxdiff \(r.diff)")
-                        #expect(r.untouched, "wrote past outFeatures at rows \(rows) in \(inF) out \(outF)")
+                        let r = compare(
+                            rows: rows, inF: inF, outF: outF, level: level,
+                            accumulate: accumulate, seed: seed)
+                        #expect(
+                            r.diff <= 1e-4, "rows \(rows) in \(inF) out \(outF): maxdiff \(r.diff)")
+                        #expect(
+                            r.untouched,
+                            "wrote past outFeatures at rows \(rows) in \(inF) out \(outF)")
                     }
                 }
             }
@@ -49,9 +58,12 @@ struct ThinLinearTests {
     @Test("splitting output columns over threads gives the same result at BERT-like sizes")
     func threaded() {
         for (rows, inF, outF) in [(10, 768, 3072), (3, 3072, 770), (1, 768, 512), (77, 256, 300)] {
-            let r = compare(rows: rows, inF: inF, outF: outF, level: .best, accumulate: true,
-                            threads: 3, seed: UInt64(rows * outF))
-            #expect(r.diff <= 1e-3 * max(1, r.magnitude), "rows \(rows) \(inF)->\(outF): maxdiff \(r.diff)")
+            let r = compare(
+                rows: rows, inF: inF, outF: outF, level: .best, accumulate: true,
+                threads: 3, seed: UInt64(rows * outF))
+            #expect(
+                r.diff <= 1e-3 * max(1, r.magnitude),
+                "rows \(rows) \(inF)->\(outF): maxdiff \(r.diff)")
             #expect(r.untouched)
             #expect(r.magnitude > 1)
         }

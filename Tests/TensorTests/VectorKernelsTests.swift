@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 private func randomValues(_ count: Int, seed: UInt64) -> [Float] {
@@ -31,8 +32,9 @@ private let shapes = [(1001, 17), (3, 1), (0, 5), (5, 0), (7, 512), (13, 33), (4
 
 @Suite("C score kernels (CSIMD)")
 struct VectorKernelsTests {
-    @Test("every supported level's float32 kernel matches the naive twin on odd shapes",
-          arguments: shapes)
+    @Test(
+        "every supported level's float32 kernel matches the naive twin on odd shapes",
+        arguments: shapes)
     func float32(rows: Int, dim: Int) {
         let m = randomValues(rows * dim, seed: UInt64(rows * 100 + dim))
         let q = randomValues(dim, seed: 7)
@@ -42,15 +44,17 @@ struct VectorKernelsTests {
             VectorKernels.scores(
                 matrix: m, rows: rows, dimension: dim, query: q, out: &out, level: level)
             for i in 0..<rows {
-                #expect(abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
-                        "\(level) row \(i): \(out[i]) vs \(want[i])")
+                #expect(
+                    abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
+                    "\(level) row \(i): \(out[i]) vs \(want[i])")
             }
             #expect(out[rows].isNaN, "\(level) wrote past the last row")
         }
     }
 
-    @Test("every supported level's bf16 kernel matches the naive twin on odd shapes",
-          arguments: shapes)
+    @Test(
+        "every supported level's bf16 kernel matches the naive twin on odd shapes",
+        arguments: shapes)
     func bf16(rows: Int, dim: Int) {
         let bits = bf16Bits(randomValues(rows * dim, seed: UInt64(rows * 31 + dim)))
         let q = randomValues(dim, seed: 9)
@@ -60,15 +64,17 @@ struct VectorKernelsTests {
             VectorKernels.scoresBF16(
                 bits: bits, rows: rows, dimension: dim, query: q, out: &out, level: level)
             for i in 0..<rows {
-                #expect(abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
-                        "\(level) row \(i): \(out[i]) vs \(want[i])")
+                #expect(
+                    abs(Double(out[i]) - want[i]) <= 1e-5 * Double(max(dim, 1)),
+                    "\(level) row \(i): \(out[i]) vs \(want[i])")
             }
             #expect(out[rows].isNaN, "\(level) wrote past the last row")
         }
     }
 
-    @Test("every supported level's int8 kernel matches the naive twin on odd shapes",
-          arguments: shapes)
+    @Test(
+        "every supported level's int8 kernel matches the naive twin on odd shapes",
+        arguments: shapes)
     func int8(rows: Int, dim: Int) {
         let values = randomValues(rows * dim, seed: UInt64(rows * 17 + dim))
             .map { Int8(($0 * 127).rounded()) }
@@ -85,8 +91,9 @@ struct VectorKernelsTests {
                 values: values, scales: scales, rows: rows, dimension: dim, query: q,
                 out: &out, level: level)
             for i in 0..<rows {
-                #expect(abs(Double(out[i]) - want[i]) <= 1e-4 * Double(max(dim, 1)),
-                        "\(level) row \(i): \(out[i]) vs \(want[i])")
+                #expect(
+                    abs(Double(out[i]) - want[i]) <= 1e-4 * Double(max(dim, 1)),
+                    "\(level) row \(i): \(out[i]) vs \(want[i])")
             }
             #expect(out[rows].isNaN, "\(level) wrote past the last row")
         }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import Testing
 
 @testable import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Drawing cell buffers and reading keys through ncurses on a pseudo-terminal.
 @Suite("screen drawing and keys", .serialized)
@@ -23,7 +24,7 @@ struct DrawTests {
         buffer.put("red", row: 2, column: 0, style: Style(foreground: .rgb(255, 0, 0)))
         let first = try screen.draw(buffer)
         let out = pty.drain()
-        #expect(first == 120 - 2)  // every cell except the wide characters' right halves
+        #expect(first == 120 - 2) // every cell except the wide characters' right halves
         #expect(Self.contains(out, "海边 sunset"))
         #expect(Self.contains(out, "\u{1B}[38;5;196m"))
         buffer.put("X", row: 4, column: 5)
@@ -43,10 +44,12 @@ struct DrawTests {
         var buffer = CellBuffer(rows: 20, columns: 40)
         for r in 0..<20 {
             for c in 0..<40 {
-                let i = r * 40 + c  // 800 distinct fg/bg combinations
+                let i = r * 40 + c // 800 distinct fg/bg combinations
                 buffer.setNarrow(
                     row: r, column: c, "▀",
-                    Style(foreground: .indexed(UInt8(16 + i % 216)), background: .indexed(UInt8(232 + (i / 216) % 24))))
+                    Style(
+                        foreground: .indexed(UInt8(16 + i % 216)),
+                        background: .indexed(UInt8(232 + (i / 216) % 24))))
             }
         }
         try screen.draw(buffer)
@@ -60,7 +63,8 @@ struct DrawTests {
     func directColor() throws {
         let pty = try PseudoTerminal(rows: 4, columns: 10)
         let screen = try Screen.open(
-            term: "xterm-256color", output: pty.slave, input: pty.slave, wantTruecolor: true, useColor: true)
+            term: "xterm-256color", output: pty.slave, input: pty.slave, wantTruecolor: true,
+            useColor: true)
         defer { screen.end() }
         if screen.colorDepth == .direct {
             var buffer = CellBuffer(rows: 4, columns: 10)
@@ -90,10 +94,13 @@ struct DrawTests {
             ])
         // A click (SGR mouse press and release), then the wheel, each as a person sends them.
         pty.write("\u{1B}[<0;11;6M\u{1B}[<0;11;6m")
-        #expect(screen.readKey(timeoutMs: 200) == .mouse(MouseEvent(row: 5, column: 10, kind: .press)))
+        #expect(
+            screen.readKey(timeoutMs: 200) == .mouse(MouseEvent(row: 5, column: 10, kind: .press)))
         while screen.readKey(timeoutMs: 100) != nil {}
         pty.write("\u{1B}[<65;2;3M")
-        #expect(screen.readKey(timeoutMs: 200) == .mouse(MouseEvent(row: 2, column: 1, kind: .scrollDown)))
+        #expect(
+            screen.readKey(timeoutMs: 200)
+                == .mouse(MouseEvent(row: 2, column: 1, kind: .scrollDown)))
         pty.write("\u{1B}")
         #expect(screen.readKey(timeoutMs: 200) == .escape)
     }

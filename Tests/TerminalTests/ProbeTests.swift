@@ -1,15 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import Dispatch
 import Testing
+
 @testable import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What xterm 379 (`-ti vt340`, white background) answers to the probe.
 let xtermAnswers =
-    "\u{1B}P>|XTerm(379)\u{1B}\\" + "\u{1B}[?1;0;256S" + "\u{1B}[?1;0;256S" + "\u{1B}[?2;0;1000;1000S"
-    + "\u{1B}[6;13;6t" + "\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\" + "\u{1B}[?63;1;2;4;6;9;15;16;22;29c"
+    "\u{1B}P>|XTerm(379)\u{1B}\\" + "\u{1B}[?1;0;256S" + "\u{1B}[?1;0;256S"
+    + "\u{1B}[?2;0;1000;1000S"
+    + "\u{1B}[6;13;6t" + "\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\"
+    + "\u{1B}[?63;1;2;4;6;9;15;16;22;29c"
 
 @Suite("terminal answers parser")
 struct ProbeReplyParserTests {
@@ -50,7 +54,10 @@ struct ProbeReplyParserTests {
     @Test("an error from the kitty query, bad numbers and runaway sequences find nothing")
     func rejects() {
         var parser = ProbeReplyParser()
-        parser.feed(Array("\u{1B}_Gi=31;ENOTSUPPORTED:no\u{1B}\\\u{1B}[?1;3;0S\u{1B}[6;0;9t\u{1B}]11;rgb:zz/00/00\u{07}".utf8))
+        parser.feed(
+            Array(
+                "\u{1B}_Gi=31;ENOTSUPPORTED:no\u{1B}\\\u{1B}[?1;3;0S\u{1B}[6;0;9t\u{1B}]11;rgb:zz/00/00\u{07}"
+                    .utf8))
         parser.feed([UInt8](repeating: UInt8(ascii: "a"), count: 5000))
         var caps = TerminalCapabilities()
         parser.apply(to: &caps)
@@ -73,7 +80,9 @@ struct TerminalProbeTests {
     static let environment = ["TERM": "xterm-256color"]
 
     /// A fake terminal: waits for the DA1 query, then writes `answer` after `delayMs`.
-    static func answering(_ pty: PseudoTerminal, _ answer: [UInt8], delayMs: Int) -> DispatchSemaphore {
+    static func answering(_ pty: PseudoTerminal, _ answer: [UInt8], delayMs: Int)
+        -> DispatchSemaphore
+    {
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             var seen: [UInt8] = []
@@ -85,7 +94,9 @@ struct TerminalProbeTests {
                 seen += buffer[0..<n]
             }
             usleep(UInt32(delayMs * 1000))
-            if !answer.isEmpty { _ = answer.withUnsafeBytes { write(pty.master, $0.baseAddress, $0.count) } }
+            if !answer.isEmpty {
+                _ = answer.withUnsafeBytes { write(pty.master, $0.baseAddress, $0.count) }
+            }
             done.signal()
         }
         return done
@@ -111,7 +122,8 @@ struct TerminalProbeTests {
         let pty = try PseudoTerminal(rows: 24, columns: 80)
         let fd = fileno(pty.slave)
         let done = Self.answering(pty, Array(xtermAnswers.utf8), delayMs: 5)
-        let caps = TerminalProbe.run(input: fd, output: fd, environment: Self.environment, timeoutMs: 3000)
+        let caps = TerminalProbe.run(
+            input: fd, output: fd, environment: Self.environment, timeoutMs: 3000)
         done.wait()
         #expect(caps.probed && caps.answered)
         #expect(caps.sixel && caps.sixelColorRegisters == 256)
@@ -126,7 +138,9 @@ struct TerminalProbeTests {
         let fd = fileno(pty.slave)
         let done = Self.answering(pty, [], delayMs: 0)
         var caps = TerminalCapabilities()
-        let ms = Self.elapsedMs { caps = TerminalProbe.run(input: fd, output: fd, environment: Self.environment) }
+        let ms = Self.elapsedMs {
+            caps = TerminalProbe.run(input: fd, output: fd, environment: Self.environment)
+        }
         done.wait()
         #expect(caps.probed && !caps.answered && !caps.sixel)
         #expect(ms >= 140 && ms < 3000)
@@ -141,7 +155,8 @@ struct TerminalProbeTests {
         // times out, and what arrived is taken out of the input.
         let partial = Array("ab\u{1B}[Zjunk\u{1B}[?63;1;2;".utf8)
         let done = Self.answering(pty, partial, delayMs: 20)
-        let caps = TerminalProbe.run(input: fd, output: fd, environment: Self.environment, timeoutMs: 1500)
+        let caps = TerminalProbe.run(
+            input: fd, output: fd, environment: Self.environment, timeoutMs: 1500)
         done.wait()
         #expect(!caps.answered && !caps.sixel)
         #expect(Self.pendingInput(pty) == 0)
@@ -151,7 +166,10 @@ struct TerminalProbeTests {
     func notAsked() throws {
         let pty = try PseudoTerminal(rows: 24, columns: 80)
         let fd = fileno(pty.slave)
-        for env in [["TERM": "dumb"], ["TERM": "linux"], ["TERM": "screen-256color"], ["TERM": "xterm", "STY": "1.x"]] {
+        for env in [
+            ["TERM": "dumb"], ["TERM": "linux"], ["TERM": "screen-256color"],
+            ["TERM": "xterm", "STY": "1.x"],
+        ] {
             let caps = TerminalProbe.run(input: fd, output: fd, environment: env)
             #expect(!caps.probed)
         }
@@ -205,8 +223,10 @@ struct LateAnswerTests {
         let pty = try PseudoTerminal(rows: 24, columns: 80)
         let screen = try Screen(term: "xterm-256color", output: pty.slave, input: pty.slave)
         defer { screen.end() }
-        pty.write("\u{1B}[?63;1;4c" + "a" + "\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\" + "b"
-            + "\u{1B}_Gi=31;OK\u{1B}\\" + "\u{1B}P>|XTerm(379)\u{1B}\\" + "\u{1B}[?1;0;256S" + "c")
+        pty.write(
+            "\u{1B}[?63;1;4c" + "a" + "\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\" + "b"
+                + "\u{1B}_Gi=31;OK\u{1B}\\" + "\u{1B}P>|XTerm(379)\u{1B}\\" + "\u{1B}[?1;0;256S"
+                + "c")
         var keys: [Key] = []
         for _ in 0..<40 {
             if let key = screen.readKey(timeoutMs: 20) { keys.append(key) }

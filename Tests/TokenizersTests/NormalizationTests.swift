@@ -22,11 +22,13 @@ struct NormalizationTests {
     @Test("NFKC follows the Unicode 9 tables of tokenizers: later characters are kept")
     func pinnedVersion() {
         // U+1DF6 (Unicode 10, class 232) is not reordered after U+1DC0 (class 230).
-        #expect(Self.scalars(TextNormalizer.nfkc.apply("a\u{1DF6}\u{1DC0}")) == [0x61, 0x1DF6, 0x1DC0])
-        #expect(Self.scalars(TextNormalizer.nfkc.apply("a\u{1DC0}\u{1DCE}")) == [0x61, 0x1DCE, 0x1DC0])
-        #expect(TextNormalizer.nfkc.apply("\u{1F16A}") == "MC")  // Unicode 6.1
-        #expect(TextNormalizer.nfkc.apply("\u{1F16C}") == "\u{1F16C}")  // Unicode 12.0
-        #expect(TextNormalizer.nfkc.apply("\u{32FF}") == "\u{32FF}")  // Unicode 12.1
+        #expect(
+            Self.scalars(TextNormalizer.nfkc.apply("a\u{1DF6}\u{1DC0}")) == [0x61, 0x1DF6, 0x1DC0])
+        #expect(
+            Self.scalars(TextNormalizer.nfkc.apply("a\u{1DC0}\u{1DCE}")) == [0x61, 0x1DCE, 0x1DC0])
+        #expect(TextNormalizer.nfkc.apply("\u{1F16A}") == "MC") // Unicode 6.1
+        #expect(TextNormalizer.nfkc.apply("\u{1F16C}") == "\u{1F16C}") // Unicode 12.0
+        #expect(TextNormalizer.nfkc.apply("\u{32FF}") == "\u{32FF}") // Unicode 12.1
     }
 
     @Test("Python lower(): İ becomes two scalars, final sigma depends on the context")
@@ -45,8 +47,8 @@ struct NormalizationTests {
     func bertControl() {
         #expect(BertBasicTokenizer.isControl("\u{200B}"))
         #expect(BertBasicTokenizer.isControl("\u{E000}"))
-        #expect(BertBasicTokenizer.isControl("\u{20C1}"))  // assigned after Unicode 14
-        #expect(BertBasicTokenizer.isControl("\u{1FAE8}"))  // emoji of Unicode 15
+        #expect(BertBasicTokenizer.isControl("\u{20C1}")) // assigned after Unicode 14
+        #expect(BertBasicTokenizer.isControl("\u{1FAE8}")) // emoji of Unicode 15
         #expect(!BertBasicTokenizer.isControl("\t"))
         #expect(!BertBasicTokenizer.isControl("a"))
         #expect(BertBasicTokenizer.isPunctuation("$"))

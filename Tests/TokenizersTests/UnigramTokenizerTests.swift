@@ -77,7 +77,9 @@ struct UnigramTokenizerTests {
         }
     }
 
-    @Test("transformers' XLMRobertaTokenizer pipeline: ids equal AutoTokenizer's for every string and file")
+    @Test(
+        "transformers' XLMRobertaTokenizer pipeline: ids equal AutoTokenizer's for every string and file"
+    )
     func parityTransformers() throws {
         for file in Self.variants {
             try Self.check(file, clean: false, pipeline: .transformersXLMRoberta)
@@ -85,7 +87,9 @@ struct UnigramTokenizerTests {
         }
     }
 
-    @Test("special-token literals typed in a query become their ids; <mask> strips spaces on its left")
+    @Test(
+        "special-token literals typed in a query become their ids; <mask> strips spaces on its left"
+    )
     func specialLiterals() throws {
         let converted = try UnigramTokenizer(
             tokenizerJSON: try FixtureSupport.path("unigram-xlmr-converted.json"),

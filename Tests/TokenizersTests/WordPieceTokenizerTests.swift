@@ -64,7 +64,8 @@ struct WordPieceTokenizerTests {
     @Test("special-token literals typed in a query become their ids, exactly as written")
     func specialLiterals() throws {
         let tokenizer = try Self.bundledTokenizer()
-        #expect(tokenizer.encode("[CLS][SEP][UNK][MASK][PAD]") == [101, 101, 102, 100, 103, 0, 102])
+        #expect(
+            tokenizer.encode("[CLS][SEP][UNK][MASK][PAD]") == [101, 101, 102, 100, 103, 0, 102])
         #expect(tokenizer.encode("猫[SEP]狗") == [101, 4344, 102, 4318, 102])
         #expect(tokenizer.encode(" [UNK] ") == [101, 100, 102])
         // Lowercase or spaced forms are text: "[", "cls", "]".

@@ -7,7 +7,9 @@ extension CLIPConfig {
     /// Reads a Hugging Face `ChineseCLIPModel` `config.json` (`text_config`,
     /// `vision_config`, `projection_dim`; the older `*_config_dict` keys are accepted).
     /// Keys a file omits take the Hugging Face class defaults, as `from_pretrained` does.
-    public static func huggingFace(json data: Data, file: String = "config.json") throws(WeightsError) -> CLIPConfig {
+    public static func huggingFace(json data: Data, file: String = "config.json")
+        throws(WeightsError) -> CLIPConfig
+    {
         let source: HuggingFaceConfig
         do {
             source = try HuggingFaceConfig(json: data, file: file)
@@ -58,24 +60,29 @@ extension CLIPConfig {
     /// Checks that the sizes fit together (heads divide widths, patches fit the image).
     public func validate(file: String) throws(WeightsError) {
         if vision.hiddenSize % vision.heads != 0 {
-            throw .badConfig(file: file, key: "vision_config.num_attention_heads",
-                             reason: "\(vision.heads) does not divide hidden_size \(vision.hiddenSize)")
+            throw .badConfig(
+                file: file, key: "vision_config.num_attention_heads",
+                reason: "\(vision.heads) does not divide hidden_size \(vision.hiddenSize)")
         }
         if text.hiddenSize % text.heads != 0 {
-            throw .badConfig(file: file, key: "text_config.num_attention_heads",
-                             reason: "\(text.heads) does not divide hidden_size \(text.hiddenSize)")
+            throw .badConfig(
+                file: file, key: "text_config.num_attention_heads",
+                reason: "\(text.heads) does not divide hidden_size \(text.hiddenSize)")
         }
         if vision.patchSize > vision.imageSize {
-            throw .badConfig(file: file, key: "vision_config.patch_size",
-                             reason: "\(vision.patchSize) is larger than image_size \(vision.imageSize)")
+            throw .badConfig(
+                file: file, key: "vision_config.patch_size",
+                reason: "\(vision.patchSize) is larger than image_size \(vision.imageSize)")
         }
         if text.maxTokens < 2 {
-            throw .badConfig(file: file, key: "text_config.max_position_embeddings",
-                             reason: "\(text.maxPositions) leaves no room for tokens")
+            throw .badConfig(
+                file: file, key: "text_config.max_position_embeddings",
+                reason: "\(text.maxPositions) leaves no room for tokens")
         }
         if text.padTokenID >= text.vocabSize {
-            throw .badConfig(file: file, key: "text_config.pad_token_id",
-                             reason: "\(text.padTokenID) is not below vocab_size \(text.vocabSize)")
+            throw .badConfig(
+                file: file, key: "text_config.pad_token_id",
+                reason: "\(text.padTokenID) is not below vocab_size \(text.vocabSize)")
         }
     }
 }
@@ -84,7 +91,9 @@ extension PreprocessSpec {
     /// Reads a Hugging Face `preprocessor_config.json`: squash to `size` when
     /// `do_center_crop` is false (Chinese-CLIP), shortest side + centre crop to
     /// `crop_size` otherwise; `image_mean`/`image_std` default to OpenAI's.
-    public static func huggingFace(json data: Data, file: String = "preprocessor_config.json") throws(WeightsError) -> PreprocessSpec {
+    public static func huggingFace(json data: Data, file: String = "preprocessor_config.json")
+        throws(WeightsError) -> PreprocessSpec
+    {
         let source: HuggingFaceConfig
         do {
             source = try HuggingFaceConfig(json: data, file: file)
@@ -99,11 +108,15 @@ extension PreprocessSpec {
                 throw .badConfig(file: file, key: key, reason: "expected a number or an object")
             }
             if let s = (d["shortest_edge"] as? NSNumber)?.intValue { return s }
-            guard let h = (d["height"] as? NSNumber)?.intValue, let w = (d["width"] as? NSNumber)?.intValue else {
-                throw .badConfig(file: file, key: key, reason: "expected height and width or shortest_edge")
+            guard let h = (d["height"] as? NSNumber)?.intValue,
+                let w = (d["width"] as? NSNumber)?.intValue
+            else {
+                throw .badConfig(
+                    file: file, key: key, reason: "expected height and width or shortest_edge")
             }
             guard h == w else {
-                throw .badConfig(file: file, key: key, reason: "non-square size \(h)x\(w) is not supported")
+                throw .badConfig(
+                    file: file, key: key, reason: "non-square size \(h)x\(w) is not supported")
             }
             return h
         }
@@ -114,7 +127,9 @@ extension PreprocessSpec {
             }
             return list.map { $0.floatValue }
         }
-        let crop = (root["do_center_crop"] as? Bool) ?? ((root["do_center_crop"] as? NSNumber)?.boolValue ?? false)
+        let crop =
+            (root["do_center_crop"] as? Bool)
+            ?? ((root["do_center_crop"] as? NSNumber)?.boolValue ?? false)
         let size: Int?
         let mode: ResizeMode
         if crop {
@@ -126,13 +141,16 @@ extension PreprocessSpec {
             mode = .squash
         }
         guard let size, size > 0 else {
-            throw .badConfig(file: file, key: crop ? "crop_size" : "size", reason: "missing or not positive")
+            throw .badConfig(
+                file: file, key: crop ? "crop_size" : "size", reason: "missing or not positive")
         }
         let std = try triple("image_std", PreprocessSpec.openAIStd)
         if std.contains(where: { $0 <= 0 }) {
             throw .badConfig(file: file, key: "image_std", reason: "values must be positive")
         }
-        return PreprocessSpec(size: size, mode: mode, mean: try triple("image_mean", PreprocessSpec.openAIMean), std: std)
+        return PreprocessSpec(
+            size: size, mode: mode, mean: try triple("image_mean", PreprocessSpec.openAIMean),
+            std: std)
     }
 }
 
@@ -146,12 +164,16 @@ struct JSONReader {
         JSONReader(file: file, dict: dict, prefix: prefix.isEmpty ? "" : prefix + ".")
     }
 
-    func int(_ key: String, default fallback: Int, allowZero: Bool = false) throws(WeightsError) -> Int {
+    func int(_ key: String, default fallback: Int, allowZero: Bool = false) throws(WeightsError)
+        -> Int
+    {
         guard let value = dict[key], !(value is NSNull) else { return fallback }
         guard let n = value as? NSNumber, Double(n.intValue) == n.doubleValue, n.intValue >= 0,
             allowZero || n.intValue > 0, n.intValue < 1 << 31
         else {
-            throw .badConfig(file: file, key: prefix + key, reason: "expected a positive integer, found \(value)")
+            throw .badConfig(
+                file: file, key: prefix + key, reason: "expected a positive integer, found \(value)"
+            )
         }
         return n.intValue
     }
@@ -159,16 +181,20 @@ struct JSONReader {
     func float(_ key: String, default fallback: Float) throws(WeightsError) -> Float {
         guard let value = dict[key], !(value is NSNull) else { return fallback }
         guard let n = value as? NSNumber, n.doubleValue > 0, n.doubleValue < 1 else {
-            throw .badConfig(file: file, key: prefix + key, reason: "expected a small positive number, found \(value)")
+            throw .badConfig(
+                file: file, key: prefix + key,
+                reason: "expected a small positive number, found \(value)")
         }
         return n.floatValue
     }
 
-    func activation(_ key: String, default fallback: Activation) throws(WeightsError) -> Activation {
+    func activation(_ key: String, default fallback: Activation) throws(WeightsError) -> Activation
+    {
         guard let value = dict[key], !(value is NSNull) else { return fallback }
         guard let s = value as? String, let a = Activation(rawValue: s), a != .identity else {
-            throw .badConfig(file: file, key: prefix + key,
-                             reason: "unsupported activation \(value) (expected gelu or quick_gelu)")
+            throw .badConfig(
+                file: file, key: prefix + key,
+                reason: "unsupported activation \(value) (expected gelu or quick_gelu)")
         }
         return a
     }

@@ -23,7 +23,8 @@ extension CLIPConfig {
         let modelDict = (root["model_cfg"] as? [String: Any]) ?? root
         let reader = JSONReader(file: file)
         let m = reader.scope(modelDict, "model_cfg")
-        let v = reader.scope((modelDict["vision_cfg"] as? [String: Any]) ?? [:], "model_cfg.vision_cfg")
+        let v = reader.scope(
+            (modelDict["vision_cfg"] as? [String: Any]) ?? [:], "model_cfg.vision_cfg")
         let textDict = (modelDict["text_cfg"] as? [String: Any]) ?? [:]
         let t = reader.scope(textDict, "model_cfg.text_cfg")
 
@@ -42,53 +43,71 @@ extension CLIPConfig {
             activation: quickGELU ? .quickGELU : .gelu, layerNormEps: 1e-5)
 
         guard let modelName = textDict["hf_model_name"] as? String else {
-            throw .badConfig(file: file, key: "model_cfg.text_cfg.hf_model_name",
-                             reason: "missing (only HF text encoders are supported)")
+            throw .badConfig(
+                file: file, key: "model_cfg.text_cfg.hf_model_name",
+                reason: "missing (only HF text encoders are supported)")
         }
         let names = TensorNames(.openCLIP)
         func shape(_ name: String) throws(WeightsError) -> [Int] {
-            guard let s = weights.shape(of: name) else { throw .missingTensor(name: name, file: "model weights") }
+            guard let s = weights.shape(of: name) else {
+                throw .missingTensor(name: name, file: "model weights")
+            }
             return s
         }
         let words = try shape(names.wordEmbeddings)
         let positions = try shape(names.textPositions)
         let types = try shape(names.tokenTypes)
         let intermediate = try shape(names.textIntermediate(0) + ".weight")
-        guard words.count == 2, positions.count == 2, types.count == 2, intermediate.count == 2 else {
-            throw .badConfig(file: file, key: "text encoder", reason: "embedding tensors are not matrices")
+        guard words.count == 2, positions.count == 2, types.count == 2, intermediate.count == 2
+        else {
+            throw .badConfig(
+                file: file, key: "text encoder", reason: "embedding tensors are not matrices")
         }
         var layers = 0
         while weights.contains(names.textQuery(layers) + ".weight") { layers += 1 }
-        let knownHeads = ["xlm-roberta-base": 12, "xlm-roberta-large": 16, "roberta-base": 12, "roberta-large": 16]
+        let knownHeads = [
+            "xlm-roberta-base": 12, "xlm-roberta-large": 16, "roberta-base": 12,
+            "roberta-large": 16,
+        ]
         let heads = try t.int("heads", default: knownHeads[modelName] ?? 0, allowZero: true)
         guard heads > 0 else {
-            throw .badConfig(file: file, key: "model_cfg.text_cfg.heads",
-                             reason: "needed for the unknown text encoder \(modelName)")
+            throw .badConfig(
+                file: file, key: "model_cfg.text_cfg.heads",
+                reason: "needed for the unknown text encoder \(modelName)")
         }
         let roberta = modelName.contains("roberta")
-        let pooler = (textDict["hf_pooler_type"] as? String) ?? (textDict["pooler_type"] as? String) ?? "mean_pooler"
+        let pooler =
+            (textDict["hf_pooler_type"] as? String) ?? (textDict["pooler_type"] as? String)
+            ?? "mean_pooler"
         let pooling: TextPooling
         switch pooler {
         case "mean_pooler": pooling = .mean
         case "cls_pooler", "cls_last_hidden_state_pooler": pooling = .cls
         default:
-            throw .badConfig(file: file, key: "model_cfg.text_cfg.hf_pooler_type", reason: "unsupported pooler \(pooler)")
+            throw .badConfig(
+                file: file, key: "model_cfg.text_cfg.hf_pooler_type",
+                reason: "unsupported pooler \(pooler)")
         }
         let text = TextConfig(
-            vocabSize: words[0], hiddenSize: words[1], intermediateSize: intermediate[0], layers: layers,
+            vocabSize: words[0], hiddenSize: words[1], intermediateSize: intermediate[0],
+            layers: layers,
             heads: heads, maxPositions: positions[0], typeVocabSize: types[0], activation: .gelu,
             layerNormEps: roberta ? 1e-5 : 1e-12, padTokenID: roberta ? 1 : 0,
             positionOffset: roberta ? 2 : 0, pooling: pooling)
-        let projType = (textDict["hf_proj_type"] as? String) ?? (textDict["proj"] as? String) ?? "mlp"
+        let projType =
+            (textDict["hf_proj_type"] as? String) ?? (textDict["proj"] as? String) ?? "mlp"
         let projection: ProjectionKind
         switch projType {
         case "mlp": projection = .mlp(hidden: (text.hiddenSize + embedDim) / 2, activation: .gelu)
         case "linear": projection = .linear
         default:
-            throw .badConfig(file: file, key: "model_cfg.text_cfg.hf_proj_type", reason: "unsupported projection \(projType)")
+            throw .badConfig(
+                file: file, key: "model_cfg.text_cfg.hf_proj_type",
+                reason: "unsupported projection \(projType)")
         }
         let config = CLIPConfig(
-            vision: vision, text: text, projectionDim: embedDim, textProjection: projection, layout: .openCLIP)
+            vision: vision, text: text, projectionDim: embedDim, textProjection: projection,
+            layout: .openCLIP)
         try config.validate(file: file)
         return config
     }
@@ -97,17 +116,21 @@ extension CLIPConfig {
 extension PreprocessSpec {
     /// OpenCLIP preprocessing: shortest side + centre crop to the image size, with
     /// `preprocess_cfg` mean/std when given (OpenAI's otherwise).
-    public static func openCLIP(json data: Data, imageSize: Int, file: String = "open_clip_config.json") throws(WeightsError) -> PreprocessSpec {
+    public static func openCLIP(
+        json data: Data, imageSize: Int, file: String = "open_clip_config.json"
+    ) throws(WeightsError) -> PreprocessSpec {
         let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         let cfg = (root["preprocess_cfg"] as? [String: Any]) ?? [:]
         func triple(_ key: String, _ fallback: [Float]) throws(WeightsError) -> [Float] {
             guard let value = cfg[key] else { return fallback }
             guard let list = value as? [NSNumber], list.count == 3 else {
-                throw .badConfig(file: file, key: "preprocess_cfg." + key, reason: "expected 3 numbers")
+                throw .badConfig(
+                    file: file, key: "preprocess_cfg." + key, reason: "expected 3 numbers")
             }
             return list.map { $0.floatValue }
         }
-        let mode: ResizeMode = (cfg["resize_mode"] as? String) == "squash" ? .squash : .shortestSideCenterCrop
+        let mode: ResizeMode =
+            (cfg["resize_mode"] as? String) == "squash" ? .squash : .shortestSideCenterCrop
         return PreprocessSpec(
             size: imageSize, mode: mode, mean: try triple("mean", PreprocessSpec.openAIMean),
             std: try triple("std", PreprocessSpec.openAIStd))

@@ -114,7 +114,8 @@ public struct CLIPConfig: Equatable, Sendable {
 
     public init(
         vision: VisionConfig, text: TextConfig, projectionDim: Int,
-        textProjection: ProjectionKind = .linear, layout: TensorNames.Layout = .huggingFaceChineseCLIP
+        textProjection: ProjectionKind = .linear,
+        layout: TensorNames.Layout = .huggingFaceChineseCLIP
     ) {
         self.vision = vision
         self.text = text

@@ -20,24 +20,33 @@ public struct TensorNames: Sendable {
     // MARK: Vision
 
     var patchEmbedding: String {
-        layout == .openCLIP ? "visual.conv1.weight" : "vision_model.embeddings.patch_embedding.weight"
+        layout == .openCLIP
+            ? "visual.conv1.weight" : "vision_model.embeddings.patch_embedding.weight"
     }
     var classEmbedding: String {
         layout == .openCLIP ? "visual.class_embedding" : "vision_model.embeddings.class_embedding"
     }
     var visionPositions: String {
-        layout == .openCLIP ? "visual.positional_embedding" : "vision_model.embeddings.position_embedding.weight"
+        layout == .openCLIP
+            ? "visual.positional_embedding" : "vision_model.embeddings.position_embedding.weight"
     }
     var preNorm: String { layout == .openCLIP ? "visual.ln_pre" : "vision_model.pre_layrnorm" }
     var postNorm: String { layout == .openCLIP ? "visual.ln_post" : "vision_model.post_layernorm" }
     /// HF: `[dim, width]` Linear weight; OpenCLIP: `[width, dim]` matrix.
-    var visualProjection: String { layout == .openCLIP ? "visual.proj" : "visual_projection.weight" }
+    var visualProjection: String {
+        layout == .openCLIP ? "visual.proj" : "visual_projection.weight"
+    }
 
     func visionLayer(_ i: Int) -> String {
-        layout == .openCLIP ? "visual.transformer.resblocks.\(i)" : "vision_model.encoder.layers.\(i)"
+        layout == .openCLIP
+            ? "visual.transformer.resblocks.\(i)" : "vision_model.encoder.layers.\(i)"
     }
-    func visionNorm1(_ i: Int) -> String { visionLayer(i) + (layout == .openCLIP ? ".ln_1" : ".layer_norm1") }
-    func visionNorm2(_ i: Int) -> String { visionLayer(i) + (layout == .openCLIP ? ".ln_2" : ".layer_norm2") }
+    func visionNorm1(_ i: Int) -> String {
+        visionLayer(i) + (layout == .openCLIP ? ".ln_1" : ".layer_norm1")
+    }
+    func visionNorm2(_ i: Int) -> String {
+        visionLayer(i) + (layout == .openCLIP ? ".ln_2" : ".layer_norm2")
+    }
     /// OpenCLIP only: the fused q|k|v projection prefix (`.in_proj_weight`, `.in_proj_bias`).
     func visionInProjection(_ i: Int) -> String { visionLayer(i) + ".attn" }
     func visionQuery(_ i: Int) -> String { visionLayer(i) + ".self_attn.q_proj" }
@@ -46,8 +55,12 @@ public struct TensorNames: Sendable {
     func visionOut(_ i: Int) -> String {
         visionLayer(i) + (layout == .openCLIP ? ".attn.out_proj" : ".self_attn.out_proj")
     }
-    func visionFC1(_ i: Int) -> String { visionLayer(i) + (layout == .openCLIP ? ".mlp.c_fc" : ".mlp.fc1") }
-    func visionFC2(_ i: Int) -> String { visionLayer(i) + (layout == .openCLIP ? ".mlp.c_proj" : ".mlp.fc2") }
+    func visionFC1(_ i: Int) -> String {
+        visionLayer(i) + (layout == .openCLIP ? ".mlp.c_fc" : ".mlp.fc1")
+    }
+    func visionFC2(_ i: Int) -> String {
+        visionLayer(i) + (layout == .openCLIP ? ".mlp.c_proj" : ".mlp.fc2")
+    }
 
     // MARK: Text (a BERT / XLM-R encoder under a prefix)
 
@@ -57,7 +70,9 @@ public struct TensorNames: Sendable {
     var tokenTypes: String { textPrefix + "embeddings.token_type_embeddings.weight" }
     var embeddingNorm: String { textPrefix + "embeddings.LayerNorm" }
     /// The single Linear text projection (`[dim, width]`).
-    var textProjection: String { layout == .openCLIP ? "text.proj.weight" : "text_projection.weight" }
+    var textProjection: String {
+        layout == .openCLIP ? "text.proj.weight" : "text_projection.weight"
+    }
 
     func textLayer(_ i: Int) -> String { textPrefix + "encoder.layer.\(i)" }
     func textQuery(_ i: Int) -> String { textLayer(i) + ".attention.self.query" }

@@ -17,7 +17,8 @@ public enum CLIPError: Error, Equatable, CustomStringConvertible {
             return "image \(i): expected \(e) preprocessed values, found \(f)"
         case .noTokens: return "text has no tokens"
         case .tooManyTokens(let c, let l): return "text has \(c) tokens, more than the model's \(l)"
-        case .tokenOutOfRange(let id, let v): return "token id \(id) is outside the vocabulary of \(v)"
+        case .tokenOutOfRange(let id, let v):
+            return "token id \(id) is outside the vocabulary of \(v)"
         case .tokenizerUnavailable(let reason): return reason
         }
     }

@@ -34,16 +34,19 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         imagePrecision: ImagePrecision = .float32
     ) throws(WeightsError) {
         let names = TensorNames(config.layout)
-        self.tokenizer = tokenizer ?? .failure(.unreadableFile(path: "(none)", reason: "no tokenizer was given"))
+        self.tokenizer =
+            tokenizer ?? .failure(.unreadableFile(path: "(none)", reason: "no tokenizer was given"))
         self.config = config
         self.preprocess = preprocess
         self.model = identity
         self.vocabularyFile = vocabularyFile
         vision = try VisionTower(
-            config: config.vision, projectionDim: config.projectionDim, weights: weights, names: names,
+            config: config.vision, projectionDim: config.projectionDim, weights: weights,
+            names: names,
             precision: imagePrecision)
         text = try TextTower(
-            config: config.text, projectionDim: config.projectionDim, projection: config.textProjection,
+            config: config.text, projectionDim: config.projectionDim,
+            projection: config.textProjection,
             weights: weights, names: names)
     }
 
@@ -52,11 +55,15 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     /// squash to the vision image size with OpenAI mean/std) and `vocab.txt`. An
     /// OpenCLIP folder has `open_clip_config.json` and `open_clip_model.safetensors`
     /// (or `model.safetensors`). `imagePrecision` as in `VisionTower`.
-    public convenience init(directory: String, imagePrecision: ImagePrecision = .float32) throws(WeightsError) {
+    public convenience init(directory: String, imagePrecision: ImagePrecision = .float32)
+        throws(WeightsError)
+    {
         let folder = ModelFolder(directory: directory)
         try folder.checkIsFolder()
         if folder.exists("open_clip_config.json") {
-            let file = folder.exists("open_clip_model.safetensors") ? "open_clip_model.safetensors" : "model.safetensors"
+            let file =
+                folder.exists("open_clip_model.safetensors")
+                ? "open_clip_model.safetensors" : "model.safetensors"
             let weights = try SafeTensorsFile(path: folder.path(file))
             let json = try folder.read("open_clip_config.json")
             let config = try CLIPConfig.openCLIP(json: json, weights: weights)
@@ -72,11 +79,13 @@ public final class ClipModel: Embedder, @unchecked Sendable {
                     tokenizerJSON: $0, contextLength: context, pipeline: .transformersXLMRoberta)
             }
             try self.init(
-                config: config, weights: weights, preprocess: spec, identity: identity, tokenizer: tokenizer,
+                config: config, weights: weights, preprocess: spec, identity: identity,
+                tokenizer: tokenizer,
                 imagePrecision: imagePrecision)
             return
         }
-        let config = try CLIPConfig.huggingFace(json: try folder.read("config.json"), file: "config.json")
+        let config = try CLIPConfig.huggingFace(
+            json: try folder.read("config.json"), file: "config.json")
         var spec = PreprocessSpec(
             size: config.vision.imageSize, mode: .squash,
             mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
@@ -87,9 +96,13 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         guard spec.size == config.vision.imageSize else {
             throw .badConfig(
                 file: "preprocessor_config.json", key: "size",
-                reason: "\(spec.size) differs from the vision tower's image_size \(config.vision.imageSize)")
+                reason:
+                    "\(spec.size) differs from the vision tower's image_size \(config.vision.imageSize)"
+            )
         }
-        if !folder.exists("model.safetensors"), let pickle = folder.firstExisting(Self.pickleWeights) {
+        if !folder.exists("model.safetensors"),
+            let pickle = folder.firstExisting(Self.pickleWeights)
+        {
             throw .needsImport(folder: directory, found: pickle)
         }
         let weights = try SafeTensorsFile(path: folder.path("model.safetensors"))
@@ -113,8 +126,10 @@ public final class ClipModel: Embedder, @unchecked Sendable {
     }
 
     /// PyTorch pickles that `picseek model import` converts to safetensors.
-    static let pickleWeights = ["pytorch_model.bin", "clip_cn_vit-b-16.pt", "clip_cn_vit-l-14.pt",
-                                "clip_cn_vit-l-14-336.pt", "clip_cn_vit-h-14.pt", "open_clip_pytorch_model.bin"]
+    static let pickleWeights = [
+        "pytorch_model.bin", "clip_cn_vit-b-16.pt", "clip_cn_vit-l-14.pt",
+        "clip_cn_vit-l-14-336.pt", "clip_cn_vit-h-14.pt", "open_clip_pytorch_model.bin",
+    ]
 
     /// Runs `load`, keeping a `TokenizerError` for `embedText` to report (images still work).
     private static func loadTokenizer(
@@ -144,7 +159,9 @@ public final class ClipModel: Embedder, @unchecked Sendable {
             let packed = Tensor(shape: [chunk.count, per])
             for (k, image) in chunk.enumerated() {
                 image.withUnsafeBufferPointer { buffer in
-                    if let base = buffer.baseAddress { packed.row(k).update(from: base, count: per) }
+                    if let base = buffer.baseAddress {
+                        packed.row(k).update(from: base, count: per)
+                    }
                 }
             }
             result += vision.embed(packed.data, batch: chunk.count)
@@ -164,7 +181,8 @@ public final class ClipModel: Embedder, @unchecked Sendable {
         case .success(let t):
             return try self.text.embed(ids: t.encode(text))
         case .failure(let error):
-            throw CLIPError.tokenizerUnavailable(reason: "no tokenizer for this model: \(error.description)")
+            throw CLIPError.tokenizerUnavailable(
+                reason: "no tokenizer for this model: \(error.description)")
         }
     }
 }
@@ -173,7 +191,10 @@ public final class ClipModel: Embedder, @unchecked Sendable {
 struct ModelFolder {
     let directory: String
 
-    var name: String { (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory }
+    var name: String {
+        (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init)
+            ?? directory
+    }
 
     func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
 
@@ -197,7 +218,8 @@ struct ModelFolder {
 
     func read(_ file: String) throws(WeightsError) -> Data {
         guard let data = FileManager.default.contents(atPath: path(file)) else {
-            throw .unreadable(file: path(file), reason: exists(file) ? "not readable" : "no such file")
+            throw .unreadable(
+                file: path(file), reason: exists(file) ? "not readable" : "no such file")
         }
         return data
     }

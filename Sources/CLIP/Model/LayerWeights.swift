@@ -15,13 +15,16 @@ struct LinearWeights: @unchecked Sendable {
     /// Needs `Kernels.bf16Supported`.
     func inBFloat16() -> LinearWeights {
         var copy = self
-        copy.packedBF16 = PackedBF16Weights(weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
+        copy.packedBF16 = PackedBF16Weights(
+            weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
         return copy
     }
 
     /// Rows `part * out ..< (part + 1) * out` of a fused projection (OpenCLIP
     /// `in_proj_weight` `[3W, W]` and `in_proj_bias` `[3W]`), read in place.
-    init(_ source: WeightSource, fused prefix: String, part: Int, parts: Int, width: Int) throws(WeightsError) {
+    init(_ source: WeightSource, fused prefix: String, part: Int, parts: Int, width: Int)
+        throws(WeightsError)
+    {
         let w = try source.floats(prefix + ".in_proj_weight", shape: [parts * width, width])
         let b = try source.floats(prefix + ".in_proj_bias", shape: [parts * width])
         weight = w + part * width * width
@@ -31,7 +34,9 @@ struct LinearWeights: @unchecked Sendable {
     }
 
     /// A bias-free weight stored `[in, out]` (used as `x · P`), transposed once at load.
-    init(_ source: WeightSource, inByOutNamed name: String, in inFeatures: Int, out outFeatures: Int) throws(WeightsError) {
+    init(
+        _ source: WeightSource, inByOutNamed name: String, in inFeatures: Int, out outFeatures: Int
+    ) throws(WeightsError) {
         let p = try source.floats(name, shape: [inFeatures, outFeatures])
         let t = Tensor(shape: [outFeatures, inFeatures])
         for i in 0..<inFeatures {
@@ -45,7 +50,10 @@ struct LinearWeights: @unchecked Sendable {
     }
 
     /// Loads `<prefix>.weight` and, when `hasBias`, `<prefix>.bias`.
-    init(_ source: WeightSource, _ prefix: String, in inFeatures: Int, out outFeatures: Int, hasBias: Bool = true) throws(WeightsError) {
+    init(
+        _ source: WeightSource, _ prefix: String, in inFeatures: Int, out outFeatures: Int,
+        hasBias: Bool = true
+    ) throws(WeightsError) {
         weight = try source.floats(prefix + ".weight", shape: [outFeatures, inFeatures])
         bias = hasBias ? try source.floats(prefix + ".bias", shape: [outFeatures]) : nil
         self.inFeatures = inFeatures
@@ -53,7 +61,9 @@ struct LinearWeights: @unchecked Sendable {
     }
 
     /// Loads a bias-free weight stored under its full name.
-    init(_ source: WeightSource, weightNamed name: String, in inFeatures: Int, out outFeatures: Int) throws(WeightsError) {
+    init(_ source: WeightSource, weightNamed name: String, in inFeatures: Int, out outFeatures: Int)
+        throws(WeightsError)
+    {
         weight = try source.floats(name, shape: [outFeatures, inFeatures])
         bias = nil
         self.inFeatures = inFeatures
@@ -68,7 +78,8 @@ struct LinearWeights: @unchecked Sendable {
     ) {
         if let packedBF16 {
             Kernels.linearBF16(
-                input: input, rows: rows, ldInput: ldInput, weight: packedBF16, bias: addBias ? bias : nil,
+                input: input, rows: rows, ldInput: ldInput, weight: packedBF16,
+                bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
                 threads: Kernels.threads)
             return
@@ -97,7 +108,8 @@ struct NormWeights: @unchecked Sendable {
     /// Normalises `rows` rows of `input` into `output` (may alias), optionally adding `bias` first.
     func apply(
         _ input: UnsafeMutablePointer<Float>, rows: Int, ldInput: Int? = nil,
-        into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil, addBias: UnsafePointer<Float>? = nil
+        into output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
+        addBias: UnsafePointer<Float>? = nil
     ) {
         Kernels.layerNorm(
             input: input, rows: rows, cols: width, ldInput: ldInput, gamma: gamma, beta: beta,

@@ -47,25 +47,36 @@ public final class TextTower: @unchecked Sendable {
         embeddingNorm = try NormWeights(weights, names.embeddingNorm, width: w, eps: eps)
         var blocks: [Block] = []
         for i in 0..<config.layers {
-            blocks.append(Block(
-                query: try LinearWeights(weights, names.textQuery(i), in: w, out: w),
-                key: try LinearWeights(weights, names.textKey(i), in: w, out: w),
-                value: try LinearWeights(weights, names.textValue(i), in: w, out: w),
-                attentionOut: try LinearWeights(weights, names.textAttentionOut(i), in: w, out: w),
-                attentionNorm: try NormWeights(weights, names.textAttentionNorm(i), width: w, eps: eps),
-                intermediate: try LinearWeights(weights, names.textIntermediate(i), in: w, out: inter),
-                output: try LinearWeights(weights, names.textOutput(i), in: inter, out: w),
-                outputNorm: try NormWeights(weights, names.textOutputNorm(i), width: w, eps: eps)))
+            blocks.append(
+                Block(
+                    query: try LinearWeights(weights, names.textQuery(i), in: w, out: w),
+                    key: try LinearWeights(weights, names.textKey(i), in: w, out: w),
+                    value: try LinearWeights(weights, names.textValue(i), in: w, out: w),
+                    attentionOut: try LinearWeights(
+                        weights, names.textAttentionOut(i), in: w, out: w),
+                    attentionNorm: try NormWeights(
+                        weights, names.textAttentionNorm(i), width: w, eps: eps),
+                    intermediate: try LinearWeights(
+                        weights, names.textIntermediate(i), in: w, out: inter),
+                    output: try LinearWeights(weights, names.textOutput(i), in: inter, out: w),
+                    outputNorm: try NormWeights(
+                        weights, names.textOutputNorm(i), width: w, eps: eps)))
         }
         self.blocks = blocks
         switch kind {
         case .linear:
-            projection = [try LinearWeights(weights, weightNamed: names.textProjection, in: w, out: projectionDim)]
+            projection = [
+                try LinearWeights(
+                    weights, weightNamed: names.textProjection, in: w, out: projectionDim)
+            ]
             projectionActivation = .identity
         case .mlp(let hidden, let activation):
             projection = [
-                try LinearWeights(weights, weightNamed: names.textProjectionMLP(0), in: w, out: hidden),
-                try LinearWeights(weights, weightNamed: names.textProjectionMLP(1), in: hidden, out: projectionDim),
+                try LinearWeights(
+                    weights, weightNamed: names.textProjectionMLP(0), in: w, out: hidden),
+                try LinearWeights(
+                    weights, weightNamed: names.textProjectionMLP(1), in: hidden, out: projectionDim
+                ),
             ]
             projectionActivation = activation
         }
@@ -77,7 +88,9 @@ public final class TextTower: @unchecked Sendable {
         while end > 0 && ids[end - 1] == config.padTokenID { end -= 1 }
         let used = Array(ids[0..<end])
         guard !used.isEmpty else { throw .noTokens }
-        guard used.count <= config.maxTokens else { throw .tooManyTokens(count: used.count, limit: config.maxTokens) }
+        guard used.count <= config.maxTokens else {
+            throw .tooManyTokens(count: used.count, limit: config.maxTokens)
+        }
         if let bad = used.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
             throw .tokenOutOfRange(id: bad, vocabularySize: config.vocabSize)
         }
@@ -113,17 +126,27 @@ public final class TextTower: @unchecked Sendable {
             block.query.apply(hidden.data, rows: queries, into: qkv.data, ldOutput: 3 * w)
             let attend = { (maskPointer: UnsafePointer<Bool>?) in
                 Kernels.attention(
-                    q: qkv.data, ldq: 3 * w, k: qkv.data + w, ldk: 3 * w, v: qkv.data + 2 * w, ldv: 3 * w,
+                    q: qkv.data, ldq: 3 * w, k: qkv.data + w, ldk: 3 * w, v: qkv.data + 2 * w,
+                    ldv: 3 * w,
                     output: context.data, ldo: w, queries: queries, keys: n, heads: c.heads,
                     headDim: c.headDim, keyMask: maskPointer, scores: scores.data)
             }
-            if let mask { mask.withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
+            if let mask {
+                mask.withUnsafeBufferPointer { attend($0.baseAddress) }
+            } else {
+                attend(nil)
+            }
             // h = LN(h + W_o·ctx + b_o); h = LN(h + W_2·gelu(W_1·h + b_1) + b_2)
-            block.attentionOut.apply(context.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
-            block.attentionNorm.apply(hidden.data, rows: queries, into: hidden.data, addBias: block.attentionOut.bias)
-            block.intermediate.apply(hidden.data, rows: queries, into: mid.data, activation: c.activation)
-            block.output.apply(mid.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
-            block.outputNorm.apply(hidden.data, rows: queries, into: hidden.data, addBias: block.output.bias)
+            block.attentionOut.apply(
+                context.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
+            block.attentionNorm.apply(
+                hidden.data, rows: queries, into: hidden.data, addBias: block.attentionOut.bias)
+            block.intermediate.apply(
+                hidden.data, rows: queries, into: mid.data, activation: c.activation)
+            block.output.apply(
+                mid.data, rows: queries, into: hidden.data, accumulate: true, addBias: false)
+            block.outputNorm.apply(
+                hidden.data, rows: queries, into: hidden.data, addBias: block.output.bias)
         }
 
         let pooled = Tensor(shape: [1, w])

@@ -52,7 +52,8 @@ public final class VisionTower: @unchecked Sendable {
         let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
         patchWeight = try weights.floats(
             names.patchEmbedding, shape: [w, config.channels, config.patchSize, config.patchSize])
-        patchPacked = precision == .bfloat16
+        patchPacked =
+            precision == .bfloat16
             ? PackedBF16Weights(
                 weight: patchWeight, outFeatures: w,
                 inFeatures: config.channels * config.patchSize * config.patchSize)
@@ -63,9 +64,11 @@ public final class VisionTower: @unchecked Sendable {
         postNorm = try NormWeights(weights, names.postNorm, width: w, eps: eps)
         switch names.layout {
         case .huggingFaceChineseCLIP:
-            projection = try LinearWeights(weights, weightNamed: names.visualProjection, in: w, out: projectionDim)
+            projection = try LinearWeights(
+                weights, weightNamed: names.visualProjection, in: w, out: projectionDim)
         case .openCLIP:
-            projection = try LinearWeights(weights, inByOutNamed: names.visualProjection, in: w, out: projectionDim)
+            projection = try LinearWeights(
+                weights, inByOutNamed: names.visualProjection, in: w, out: projectionDim)
         }
         var blocks: [Block] = []
         for i in 0..<config.layers {
@@ -159,7 +162,8 @@ public final class VisionTower: @unchecked Sendable {
                     Kernels.attention(
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: context.row(b * n), ldo: w, queries: n, keys: n,
-                        heads: c.heads, headDim: c.headDim, scores: scores.data, threads: attentionThreads)
+                        heads: c.heads, headDim: c.headDim, scores: scores.data,
+                        threads: attentionThreads)
                 }
                 block.out.apply(context.data, rows: rows, into: hidden.data, accumulate: true)
                 block.norm2.apply(hidden.data, rows: rows, into: normed.data)
@@ -167,18 +171,21 @@ public final class VisionTower: @unchecked Sendable {
                 block.fc2.apply(mlp.data, rows: rows, into: hidden.data, accumulate: true)
             } else {
                 // Only the class token (row 0 of each image) is needed from here on.
-                block.query.apply(normed.data, rows: batch, ldInput: n * w, into: qkv.data, ldOutput: n * 3 * w)
+                block.query.apply(
+                    normed.data, rows: batch, ldInput: n * w, into: qkv.data, ldOutput: n * 3 * w)
                 for b in 0..<batch {
                     let base = qkv.row(b * n)
                     Kernels.attention(
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: clsContext.row(b), ldo: w, queries: 1, keys: n,
-                        heads: c.heads, headDim: c.headDim, scores: scores.data, threads: attentionThreads)
+                        heads: c.heads, headDim: c.headDim, scores: scores.data,
+                        threads: attentionThreads)
                     cls.row(b).update(from: hidden.row(b * n), count: w)
                 }
                 block.out.apply(clsContext.data, rows: batch, into: cls.data, accumulate: true)
                 block.norm2.apply(cls.data, rows: batch, into: clsNormed.data)
-                block.fc1.apply(clsNormed.data, rows: batch, into: clsMLP.data, activation: c.activation)
+                block.fc1.apply(
+                    clsNormed.data, rows: batch, into: clsMLP.data, activation: c.activation)
                 block.fc2.apply(clsMLP.data, rows: batch, into: cls.data, accumulate: true)
             }
         }

@@ -40,14 +40,18 @@ public final class RandomWeights: WeightSource, @unchecked Sendable {
         defer { lock.unlock() }
         if let t = tensors[name] {
             guard t.shape == shape else {
-                throw .wrongShape(name: name, expected: shape, found: t.shape, file: "random weights")
+                throw .wrongShape(
+                    name: name, expected: shape, found: t.shape, file: "random weights")
             }
             return UnsafePointer(t.data)
         }
         let count = shape.reduce(1, *)
         let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         let lower = name.lowercased()
-        let isNormScale = lower.hasSuffix(".weight") && (lower.contains("layernorm") || lower.contains("layer_norm") || lower.contains("layrnorm") || lower.contains("ln_"))
+        let isNormScale =
+            lower.hasSuffix(".weight")
+            && (lower.contains("layernorm") || lower.contains("layer_norm")
+                || lower.contains("layrnorm") || lower.contains("ln_"))
         if isNormScale {
             p.initialize(repeating: 1, count: count)
         } else {

@@ -117,18 +117,22 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
         for d in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: d)
             guard !overflow else {
-                throw .badDataRange(name: name, expectedBytes: Int.max, foundBytes: entry.end - entry.begin, file: fileName)
+                throw .badDataRange(
+                    name: name, expectedBytes: Int.max, foundBytes: entry.end - entry.begin,
+                    file: fileName)
             }
             count = product
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
         guard !overflow, entry.end - entry.begin == bytes else {
             throw .badDataRange(
-                name: name, expectedBytes: overflow ? Int.max : bytes, foundBytes: entry.end - entry.begin,
+                name: name, expectedBytes: overflow ? Int.max : bytes,
+                foundBytes: entry.end - entry.begin,
                 file: fileName)
         }
         guard dataStart + entry.end <= fileSize else {
-            throw .truncated(name: name, end: dataStart + entry.end, fileSize: fileSize, file: fileName)
+            throw .truncated(
+                name: name, end: dataStart + entry.end, fileSize: fileSize, file: fileName)
         }
         guard let base else { throw .unreadable(file: fileName, reason: "not mapped") }
         let raw = base + dataStart + entry.begin
@@ -144,11 +148,15 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
             for i in 0..<count { out[i] = raw.loadUnaligned(fromByteOffset: i * 4, as: Float.self) }
         case "F16":
             for i in 0..<count {
-                out[i] = HalfPrecision.float(fromHalf: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                out[i] = HalfPrecision.float(
+                    fromHalf: UInt16(
+                        littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
             }
         default:
             for i in 0..<count {
-                out[i] = HalfPrecision.float(fromBFloat16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                out[i] = HalfPrecision.float(
+                    fromBFloat16: UInt16(
+                        littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
             }
         }
         converted[name] = out

@@ -75,7 +75,8 @@ public enum DecoderError<Format: DecoderFormat>: Error, Equatable, CustomStringC
         case .decode(let m), .invalidInput(let m):
             return .corrupt(path: nil, format: name, message: m)
         case .truncated(let m): return .truncated(path: nil, format: name, message: m)
-        case .tooLarge(let w, let h, let l): return .tooLarge(path: nil, width: w, height: h, limit: l)
+        case .tooLarge(let w, let h, let l):
+            return .tooLarge(path: nil, width: w, height: h, limit: l)
         case .outOfMemory: return .outOfMemory(path: nil, format: name)
         }
     }

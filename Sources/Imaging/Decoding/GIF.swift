@@ -46,7 +46,8 @@ public enum GIF {
         let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = GIFInfo(
             width: Int(raw.width), height: Int(raw.height),
-            hasTransparency: raw.has_transparency != 0, isInterlaced: raw.interlaced != 0, colors: Int(raw.colors))
+            hasTransparency: raw.has_transparency != 0, isInterlaced: raw.interlaced != 0,
+            colors: Int(raw.colors))
         return Decoded(image: RGBImage(width: Int(w), height: Int(h), pixels: pixels), info: info)
     }
 }

@@ -25,7 +25,9 @@ public enum ImageFormat: String, Equatable, Sendable {
         if starts(Array("BM".utf8)) && bytes.count >= 26 { return .bmp }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
         if starts(Array("ftyp".utf8), at: 4) {
-            if starts(Array("avif".utf8), at: 8) || starts(Array("avis".utf8), at: 8) { return .avif }
+            if starts(Array("avif".utf8), at: 8) || starts(Array("avis".utf8), at: 8) {
+                return .avif
+            }
             for brand in ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"]
             where starts(Array(brand.utf8), at: 8) {
                 return .heif

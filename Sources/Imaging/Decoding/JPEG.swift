@@ -26,16 +26,19 @@ public enum JPEG {
         let code = data.withUnsafeBufferPointer { buf in
             cjpeg_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CJPEG_OK else { throw JPEGError(
+        guard code == CJPEG_OK else {
+            throw JPEGError(
                 code: code, message: msg, width: raw.width, height: raw.height,
-                limit: 0) }
+                limit: 0)
+        }
         return JPEGInfo(raw)
     }
 
     /// Reads the header and the raw EXIF payload (TIFF bytes after "Exif\0\0"),
     /// without decoding pixels.
     /// The corresponding C function is `cjpeg_read_header`.
-    public static func header(_ data: [UInt8]) throws(JPEGError) -> (info: JPEGInfo, exif: [UInt8]?) {
+    public static func header(_ data: [UInt8]) throws(JPEGError) -> (info: JPEGInfo, exif: [UInt8]?)
+    {
         var raw = cjpeg_info()
         var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
         var exif: UnsafeMutablePointer<UInt8>?
@@ -44,9 +47,11 @@ public enum JPEG {
             cjpeg_read_header(buf.baseAddress, buf.count, &raw, &exif, &exifSize, &msg)
         }
         defer { cjpeg_free(exif) }
-        guard code == CJPEG_OK else { throw JPEGError(
+        guard code == CJPEG_OK else {
+            throw JPEGError(
                 code: code, message: msg, width: raw.width, height: raw.height,
-                limit: 0) }
+                limit: 0)
+        }
         let bytes = exif.map { CResult.bytes($0, count: exifSize) }
         return (JPEGInfo(raw), bytes)
     }
@@ -105,8 +110,9 @@ public enum JPEG {
     public static func encode(
         _ image: RGBImage, quality: Int = 90, progressive: Bool = false
     ) throws(JPEGError) -> [UInt8] {
-        try encode(pixels: image.pixels, width: image.width, height: image.height,
-                   components: 3, quality: quality, progressive: progressive)
+        try encode(
+            pixels: image.pixels, width: image.width, height: image.height,
+            components: 3, quality: quality, progressive: progressive)
     }
 
     /// Encodes packed 8-bit pixels with 1 (grey) or 3 (RGB) components.
@@ -115,7 +121,8 @@ public enum JPEG {
         quality: Int = 90, progressive: Bool = false
     ) throws(JPEGError) -> [UInt8] {
         guard pixels.count == width * height * components else {
-            throw .invalidInput(message: "pixel buffer does not match \(width)x\(height)x\(components)")
+            throw .invalidInput(
+                message: "pixel buffer does not match \(width)x\(height)x\(components)")
         }
         var msg = [CChar](repeating: 0, count: Int(CJPEG_MSG_LEN))
         var out: UnsafeMutablePointer<UInt8>?

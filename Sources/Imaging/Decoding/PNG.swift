@@ -32,9 +32,11 @@ public enum PNG {
         let code = data.withUnsafeBufferPointer { buf in
             cpng_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CPNG_OK else { throw PNGError(
+        guard code == CPNG_OK else {
+            throw PNGError(
                 code: code, message: msg, width: raw.width, height: raw.height,
-                limit: 0) }
+                limit: 0)
+        }
         return PNGInfo(raw)
     }
 
@@ -49,7 +51,9 @@ public enum PNG {
     /// Decodes to 8-bit RGB. `maxPixels` is checked against IHDR before any
     /// pixel memory is allocated.
     /// The corresponding C function is `cpng_decode_rgb`.
-    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(PNGError) -> Decoded {
+    public static func decode(_ data: [UInt8], maxPixels: Int = 100_000_000) throws(PNGError)
+        -> Decoded
+    {
         var raw = cpng_info()
         var msg = [CChar](repeating: 0, count: Int(CPNG_MSG_LEN))
         var out: UnsafeMutablePointer<UInt8>?

@@ -31,9 +31,11 @@ public enum WebP {
         let code = data.withUnsafeBufferPointer { buf in
             cwebp_read_info(buf.baseAddress, buf.count, &raw, &msg)
         }
-        guard code == CWEBP_OK else { throw WebPError(
+        guard code == CWEBP_OK else {
+            throw WebPError(
                 code: code, message: msg, width: raw.width, height: raw.height,
-                limit: 0) }
+                limit: 0)
+        }
         return WebPInfo(raw)
     }
 

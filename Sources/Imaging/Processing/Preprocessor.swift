@@ -8,7 +8,9 @@ public enum Preprocessor {
     /// Squash: `size` x `size`. Shortest side: the short side becomes `size` and
     /// the long side `int(size * long / short)`, torchvision's and transformers'
     /// rule (truncation, not rounding).
-    public static func resizeTarget(width: Int, height: Int, spec: PreprocessSpec) -> (width: Int, height: Int) {
+    public static func resizeTarget(width: Int, height: Int, spec: PreprocessSpec) -> (
+        width: Int, height: Int
+    ) {
         switch spec.mode {
         case .squash:
             return (spec.size, spec.size)
@@ -39,7 +41,8 @@ public enum Preprocessor {
         let top = cropOffset(length: target.height, crop: spec.size)
         let cropped = Resampler.resize(
             image, width: target.width, height: target.height,
-            columns: left..<left + min(spec.size, target.width), rows: top..<top + min(spec.size, target.height))
+            columns: left..<left + min(spec.size, target.width),
+            rows: top..<top + min(spec.size, target.height))
         return normalize(cropped, spec: spec)
     }
 
@@ -82,10 +85,13 @@ public enum Preprocessor {
 
     /// Thumbnail size for a `width` x `height` image: longest side `side`, aspect
     /// kept (rounded), never upscaled.
-    public static func thumbnailSize(width: Int, height: Int, side: Int) -> (width: Int, height: Int) {
+    public static func thumbnailSize(width: Int, height: Int, side: Int) -> (
+        width: Int, height: Int
+    ) {
         let long = max(width, height)
         guard long > side else { return (width, height) }
-        let scaled = { (v: Int) in max(1, Int((Double(v) * Double(side) / Double(long)).rounded())) }
+        let scaled = { (v: Int) in max(1, Int((Double(v) * Double(side) / Double(long)).rounded()))
+        }
         return width >= height ? (side, scaled(height)) : (scaled(width), side)
     }
 }

@@ -40,8 +40,9 @@ struct ResampleAxis: Sendable {
     init(inSize: Int, outSize fullSize: Int, range: Range<Int>? = nil) {
         let range = range ?? 0..<fullSize
         precondition(inSize > 0 && fullSize > 0, "resample sizes must be positive")
-        precondition(range.lowerBound >= 0 && range.upperBound <= fullSize && !range.isEmpty,
-                     "output range outside the resized axis")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= fullSize && !range.isEmpty,
+            "output range outside the resized axis")
         self.inSize = inSize
         self.fullSize = fullSize
         self.range = range

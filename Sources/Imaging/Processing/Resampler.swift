@@ -29,20 +29,27 @@ public enum Resampler {
         _ image: RGBImage, width: Int, height: Int, columns: Range<Int>, rows: Range<Int>
     ) -> RGBImage {
         precondition(width > 0 && height > 0, "resize target must be positive")
-        precondition(columns.lowerBound >= 0 && columns.upperBound <= width && !columns.isEmpty
-            && rows.lowerBound >= 0 && rows.upperBound <= height && !rows.isEmpty, "crop outside the target")
+        precondition(
+            columns.lowerBound >= 0 && columns.upperBound <= width && !columns.isEmpty
+                && rows.lowerBound >= 0 && rows.upperBound <= height && !rows.isEmpty,
+            "crop outside the target")
         let sameWidth = width == image.width, sameHeight = height == image.height
         if sameWidth && sameHeight {
             return crop(image, columns: columns, rows: rows)
         }
         if sameWidth || sameHeight {
             // One pass only; the other axis is cropped directly.
-            let source = sameWidth ? crop(image, columns: columns, rows: 0..<image.height)
-                                   : crop(image, columns: 0..<image.width, rows: rows)
+            let source =
+                sameWidth
+                ? crop(image, columns: columns, rows: 0..<image.height)
+                : crop(image, columns: 0..<image.width, rows: rows)
             return sameWidth
-                ? verticalPass(source, axis: ResampleAxis(inSize: image.height, outSize: height, range: rows), rowOffset: 0)
-                : horizontalPass(source, axis: ResampleAxis(inSize: image.width, outSize: width, range: columns),
-                                 rows: 0..<source.height)
+                ? verticalPass(
+                    source, axis: ResampleAxis(inSize: image.height, outSize: height, range: rows),
+                    rowOffset: 0)
+                : horizontalPass(
+                    source, axis: ResampleAxis(inSize: image.width, outSize: width, range: columns),
+                    rows: 0..<source.height)
         }
         let horizontal = ResampleAxis(inSize: image.width, outSize: width, range: columns)
         let vertical = ResampleAxis(inSize: image.height, outSize: height, range: rows)
@@ -74,7 +81,8 @@ public enum Resampler {
         return s < 0 ? 0 : (s > 255 ? 255 : UInt8(truncatingIfNeeded: s))
     }
 
-    static func horizontalPass(_ image: RGBImage, axis: ResampleAxis, rows: Range<Int>) -> RGBImage {
+    static func horizontalPass(_ image: RGBImage, axis: ResampleAxis, rows: Range<Int>) -> RGBImage
+    {
         let outW = axis.outSize, inW = image.width, ksize = axis.ksize
         let half = Int32(1) << (ResampleAxis.precisionBits - 1)
         var out = [UInt8](repeating: 0, count: outW * rows.count * 3)

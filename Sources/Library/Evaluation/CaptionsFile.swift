@@ -37,7 +37,8 @@ public struct CaptionsFile: Sendable {
             let object: [String: Any]
             do {
                 guard let o = try JSONSerialization.jsonObject(with: text) as? [String: Any] else {
-                    throw CaptionsFileError.badLine(file: file, line: number, reason: "not a JSON object")
+                    throw CaptionsFileError.badLine(
+                        file: file, line: number, reason: "not a JSON object")
                 }
                 object = o
             } catch let error as CaptionsFileError {
@@ -53,14 +54,16 @@ public struct CaptionsFile: Sendable {
             }
             if let first = seen[image] {
                 throw .badLine(
-                    file: file, line: number, reason: "image \(image) already appears on line \(first)")
+                    file: file, line: number,
+                    reason: "image \(image) already appears on line \(first)")
             }
             seen[image] = number
             var captions: [String: String] = [:]
             for (key, value) in object {
                 if let s = value as? String, key != "image" { captions[key] = s }
             }
-            lines.append(Line(image: image, captions: captions, matches: matches, lineNumber: number))
+            lines.append(
+                Line(image: image, captions: captions, matches: matches, lineNumber: number))
         }
         guard !lines.isEmpty else { throw .empty(file: file) }
         self.lines = lines
@@ -99,7 +102,8 @@ public struct CaptionsFile: Sendable {
         var texts: [String] = []
         for line in lines {
             guard let t = line.captions[language] else {
-                return .failure(.missingCaption(file: file, line: line.lineNumber, language: language))
+                return .failure(
+                    .missingCaption(file: file, line: line.lineNumber, language: language))
             }
             texts.append(t)
         }

@@ -1,8 +1,9 @@
 import Foundation
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A folder or file the scanner could not read, so rows under it are kept.
@@ -87,7 +88,8 @@ public struct FileScanner {
     ) {
         guard let handle = RawPath.withCString(dir, { opendir($0) }) else {
             result.problems.append(
-                ScanProblem(path: dir, error: .system(path: dir, operation: "open folder", code: errno)))
+                ScanProblem(
+                    path: dir, error: .system(path: dir, operation: "open folder", code: errno)))
             return
         }
         defer { closedir(handle) }
@@ -98,8 +100,10 @@ public struct FileScanner {
             errno = 0
             guard let entry = readdir(handle) else {
                 if errno != 0 {
-                    result.problems.append(ScanProblem(
-                        path: dir, error: .system(path: dir, operation: "read folder", code: errno)))
+                    result.problems.append(
+                        ScanProblem(
+                            path: dir,
+                            error: .system(path: dir, operation: "read folder", code: errno)))
                 }
                 break
             }
@@ -128,7 +132,8 @@ public struct FileScanner {
                 // A dangling symlink is not a problem worth reporting.
                 if type == DT_LNK && errno == ENOENT { continue }
                 result.problems.append(
-                    ScanProblem(path: path, error: .system(path: path, operation: "stat", code: errno)))
+                    ScanProblem(
+                        path: path, error: .system(path: path, operation: "stat", code: errno)))
                 continue
             }
             switch st.st_mode & S_IFMT {
@@ -196,8 +201,9 @@ public struct FileScanner {
     /// Counts a file of an image format the pipeline does not read.
     private func countIfOtherImage(_ name: [UInt8], into result: inout ScanResult) {
         guard let ext = Self.lowercaseExtension(name),
-              let text = String(validating: ext, as: UTF8.self),
-              ScanOptions.otherImageExtensions.contains(text) else { return }
+            let text = String(validating: ext, as: UTF8.self),
+            ScanOptions.otherImageExtensions.contains(text)
+        else { return }
         result.skipped[text, default: 0] += 1
     }
 

@@ -10,8 +10,7 @@ import Store
 extension RawPath {
     /// The canonical raw path of a typed path; `mustExist` turns a path that cannot be
     /// resolved into an error, otherwise the absolute form of what was typed is used.
-    public static func typed(_ typed: String, mustExist: Bool) throws(TypedPathError) -> [UInt8]
-    {
+    public static func typed(_ typed: String, mustExist: Bool) throws(TypedPathError) -> [UInt8] {
         switch canonical(bytes(typed)) {
         case .success(let path): return path
         case .failure(let error):

@@ -1,7 +1,8 @@
 import Foundation
 import PicseekCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers for file paths kept as raw bytes, the way the kernel sees them.
@@ -80,7 +81,8 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .system(let path, let operation, let code):
-            return "cannot \(operation) \(RawPath.display(path)): \(String(cString: strerror(code)))"
+            return
+                "cannot \(operation) \(RawPath.display(path)): \(String(cString: strerror(code)))"
         case .tooLarge(let path, let size, let limit):
             return "\(RawPath.display(path)) is \(size) bytes, above the limit of \(limit)"
         case .wrongKind(let path, let expected):

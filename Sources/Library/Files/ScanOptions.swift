@@ -22,7 +22,9 @@ public struct ScanOptions: Sendable {
     ]
 
     /// Formats the image pipeline decodes.
-    public static let defaultExtensions: Set<String> = ["jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff"]
+    public static let defaultExtensions: Set<String> = [
+        "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff",
+    ]
 
     /// Extensions of photo formats the pipeline does not decode: such files are
     /// counted (`ScanResult.skipped`), so the user learns they were left out.

@@ -1,8 +1,9 @@
 import Foundation
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The indexing worker: scans roots, diffs them against the store, and
@@ -158,8 +159,9 @@ public final class Indexer {
         let needed = Int64(photos) * Self.bytesPerPhoto(dimension: model.dimension)
         if free < needed {
             func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
-            warn?("\(mb(free)) free at \(store.path), \(photos) photos to add need about "
-                + "\(mb(needed)); indexing stops cleanly if the disk fills up")
+            warn?(
+                "\(mb(free)) free at \(store.path), \(photos) photos to add need about "
+                    + "\(mb(needed)); indexing stops cleanly if the disk fills up")
         }
     }
 
@@ -209,7 +211,8 @@ public final class Indexer {
         // A root that came back empty while the index knows photos under it
         // is more likely an unmounted drive than a deliberate wipe: keep its rows.
         let wholeRoots = targets.filter(\.isRoot).map(\.path)
-        for root in scannedRoots where wholeRoots.contains(root)
+        for root in scannedRoots
+        where wholeRoots.contains(root)
             && !files.keys.contains(where: { RawPath.isUnder($0, root) })
         {
             let known = states.keys.filter { RawPath.isUnder($0, root) }.count

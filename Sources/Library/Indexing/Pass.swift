@@ -1,14 +1,16 @@
 import Foundation
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file after the decode thread: ready to embed, to copy, or failed.
 enum Prepared {
-    case decoded(FileStamp, hash: [UInt8], input: [Float], metadata: PhotoMetadata,
-                 thumbnail: Thumbnail?)
+    case decoded(
+        FileStamp, hash: [UInt8], input: [Float], metadata: PhotoMetadata,
+        thumbnail: Thumbnail?)
     case reuse(FileStamp, hash: [UInt8])
     case failed(FileStamp, hash: [UInt8]?, error: String)
 
@@ -46,7 +48,9 @@ struct Pass {
         for _ in 0..<decoders {
             let producer = Thread { [indexer, control] in
                 defer { producerDone.signal() }
-                Self.produce(items, next: next, reusable: reusable, indexer: indexer, control: control, into: queue)
+                Self.produce(
+                    items, next: next, reusable: reusable, indexer: indexer, control: control,
+                    into: queue)
                 if running.take() == decoders - 1 { queue.finish() }
             }
             producer.name = "picseek-decode"
@@ -61,7 +65,8 @@ struct Pass {
 
     /// The decode thread: read, hash, decode, make the thumbnail.
     private static func produce(
-        _ items: [FileStamp], next: NextItem, reusable: Set<[UInt8]>, indexer: Indexer, control: IndexControl,
+        _ items: [FileStamp], next: NextItem, reusable: Set<[UInt8]>, indexer: Indexer,
+        control: IndexControl,
         into queue: BoundedQueue<Prepared>
     ) {
         let spec = indexer.embedder.preprocess
@@ -186,7 +191,8 @@ struct Pass {
             let elapsed = Date().timeIntervalSince(started)
             if elapsed > 0 {
                 status.rate = Double(status.done) / elapsed
-                status.eta = status.rate > 0
+                status.eta =
+                    status.rate > 0
                     ? Double(max(0, status.total - status.done)) / status.rate : nil
             }
             if changes.count >= options.commitEvery
@@ -226,7 +232,7 @@ struct Pass {
         case .reused(let source):
             status.reused += 1
             if case .reused(let stamp, _) = change, stamp.path == source {
-                report.updated += 1  // touched, same content: kept its own vector
+                report.updated += 1 // touched, same content: kept its own vector
             } else if missingPaths.contains(source) {
                 report.moved += 1
             } else {

@@ -30,7 +30,7 @@ public enum EmbedInput: Equatable, Sendable {
     public static func ordered(texts: [String], images: [String], arguments: [String])
         -> [EmbedInput]
     {
-        var kinds: [Bool] = []  // true = text
+        var kinds: [Bool] = [] // true = text
         var i = 0
         while i < arguments.count {
             let a = arguments[i]

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why a date given to `--since`/`--until` was rejected.
@@ -74,8 +75,10 @@ public struct DateBounds: Equatable, Sendable {
         guard localtime_r(&seconds, &parts) != nil else { return "0000-00-00 00:00:00" }
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let year = Int(parts.tm_year) + 1900
-        let y = year < 1000 ? String(repeating: "0", count: 4 - String(max(0, year)).count)
-            + String(max(0, year)) : String(year)
+        let y =
+            year < 1000
+            ? String(repeating: "0", count: 4 - String(max(0, year)).count)
+                + String(max(0, year)) : String(year)
         return "\(y)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
     }

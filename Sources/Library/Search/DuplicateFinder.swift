@@ -35,7 +35,8 @@ public enum DuplicateFinder {
                     for r in 0..<rows {
                         // Within the diagonal tile, only pairs above the diagonal.
                         let first = j0 == i0 ? r + 1 : 0
-                        for c in first..<max(first, columns) where tile[r * columns + c] >= threshold {
+                        for c in first..<max(first, columns)
+                        where tile[r * columns + c] >= threshold {
                             let a = root(i0 + r), b = root(j0 + c)
                             if a != b { parent[max(a, b)] = min(a, b) }
                         }

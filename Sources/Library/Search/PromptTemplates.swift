@@ -1,6 +1,5 @@
-import PicseekCore
-
 import Foundation
+import PicseekCore
 
 /// Why a prompt template is unusable.
 public enum PromptTemplateError: Error, Equatable, CustomStringConvertible {
@@ -24,7 +23,8 @@ public struct PromptTemplates: Equatable, Sendable {
     public private(set) var chinese: String
 
     /// The defaults: "a photo of {}" and "一张{}的照片".
-    public static let standard = PromptTemplates(uncheckedEnglish: "a photo of {}", chinese: "一张{}的照片")
+    public static let standard = PromptTemplates(
+        uncheckedEnglish: "a photo of {}", chinese: "一张{}的照片")
 
     /// Templates that leave the query as it is.
     public static let none = PromptTemplates(uncheckedEnglish: "{}", chinese: "{}")

@@ -64,7 +64,7 @@ public enum QueryParser {
         var terms: [QueryTerm] = []
         var sign: Float = 1
         var i = 0
-        var expectTerm = true  // an operator was just read (or we are at the start)
+        var expectTerm = true // an operator was just read (or we are at the start)
         var operatorOffset = 0
         while i < chars.count {
             if chars[i].isWhitespace {

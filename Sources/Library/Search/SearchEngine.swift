@@ -94,7 +94,9 @@ public final class SearchEngine {
             case .image(let path):
                 v = try embedImage(path)
             }
-            guard v.count == d else { throw SearchError.wrongDimension(expected: d, found: v.count) }
+            guard v.count == d else {
+                throw SearchError.wrongDimension(expected: d, found: v.count)
+            }
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0, norm.isFinite else { continue }
             for i in 0..<d { sum[i] += term.weight * v[i] / norm }

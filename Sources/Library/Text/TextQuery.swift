@@ -16,7 +16,8 @@ public enum TextQuery {
         var i = 0
         var atWordStart = true
         while i < chars.count {
-            let isPrefix = atWordStart && i + 5 <= chars.count
+            let isPrefix =
+                atWordStart && i + 5 <= chars.count
                 && String(chars[i..<i + 5]).lowercased() == "text:"
             if isPrefix {
                 var j = i + 5

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One inotify event: which watch, what happened, and the entry's name (raw
@@ -30,8 +31,9 @@ public final class Inotify {
     /// Events a folder watch asks for: entries created, written and closed,
     /// changed, moved in or out, deleted; and the folder itself going away.
     public static let folderMask: UInt32 =
-        UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO
-            | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+        UInt32(
+            IN_CREATE | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO
+                | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
         | UInt32(IN_ONLYDIR) | UInt32(IN_EXCL_UNLINK)
 
     /// Opens an instance.
@@ -94,9 +96,10 @@ public final class Inotify {
             guard offset + 16 + length <= bytes.endIndex else { break }
             let raw = bytes[(offset + 16)..<(offset + 16 + length)]
             let name = Array(raw.prefix { $0 != 0 })
-            events.append(InotifyEvent(
-                watch: Int32(bitPattern: word(offset)), mask: word(offset + 4),
-                cookie: word(offset + 8), name: name))
+            events.append(
+                InotifyEvent(
+                    watch: Int32(bitPattern: word(offset)), mask: word(offset + 4),
+                    cookie: word(offset + 8), name: name))
             offset += 16 + length
         }
         return events
@@ -104,8 +107,10 @@ public final class Inotify {
 
     /// The user's watch limit (`/proc/sys/fs/inotify/max_user_watches`), if readable.
     public static func maxUserWatches() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches",
-                                     encoding: .utf8)
+        guard
+            let text = try? String(
+                contentsOfFile: "/proc/sys/fs/inotify/max_user_watches",
+                encoding: .utf8)
         else { return nil }
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -125,7 +130,8 @@ public enum WatchError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .inotifyUnavailable(let code):
-            let hint = code == EMFILE
+            let hint =
+                code == EMFILE
                 ? " (too many inotify instances: raise fs.inotify.max_user_instances)" : ""
             return "cannot start inotify: \(String(cString: strerror(code)))\(hint)"
         case .watch(let path, let code):

@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import PicseekCore
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tuning of a watcher. Times are in seconds.
@@ -220,8 +221,9 @@ public final class Watcher: @unchecked Sendable {
             return
         }
         guard scanner.takesFile(name: event.name, path: path) else { return }
-        if event.has(UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_MOVED_FROM)
-            | UInt32(IN_DELETE))
+        if event.has(
+            UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_MOVED_FROM)
+                | UInt32(IN_DELETE))
         {
             unsettled.removeValue(forKey: path)
             markChanged(folder, now: now)
@@ -382,7 +384,8 @@ public final class Watcher: @unchecked Sendable {
 
     private func limitMessage() -> String {
         let limit = options.watchLimit ?? Inotify.maxUserWatches()
-        let setting = limit.map { "fs.inotify.max_user_watches = \($0)" }
+        let setting =
+            limit.map { "fs.inotify.max_user_watches = \($0)" }
             ?? "fs.inotify.max_user_watches"
         let minutes = max(1, Int((options.rescanInterval / 60).rounded()))
         return "inotify watch limit reached after \(watches.count) folders (\(setting), shared by "

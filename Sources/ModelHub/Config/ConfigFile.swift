@@ -29,15 +29,24 @@ public struct ConfigFile: Sendable, Equatable {
     public static func parse(_ text: String, file: String) throws -> ConfigFile {
         var values: [String: String] = [:]
         var table = ""
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let lineNumber = index + 1
-            func bad(_ why: String) -> ModelHubError { .badConfig(file: file, reason: "line \(lineNumber): \(why)") }
-            let line = rawLine.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            func bad(_ why: String) -> ModelHubError {
+                .badConfig(file: file, reason: "line \(lineNumber): \(why)")
+            }
+            let line = rawLine.trimmingCharacters(
+                in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
-                guard let close = line.firstIndex(of: "]") else { throw bad("unterminated table header") }
-                table = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                guard let close = line.firstIndex(of: "]") else {
+                    throw bad("unterminated table header")
+                }
+                table = line[line.index(after: line.startIndex)..<close].trimmingCharacters(
+                    in: .whitespaces
+                )
+                .trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 continue
             }
             guard let eq = line.firstIndex(of: "=") else { throw bad("expected key = value") }
@@ -53,7 +62,8 @@ public struct ConfigFile: Sendable, Equatable {
         return ConfigFile(values: values)
     }
 
-    private static func parseValue(_ text: String, bad: (String) -> ModelHubError) throws -> String {
+    private static func parseValue(_ text: String, bad: (String) -> ModelHubError) throws -> String
+    {
         guard let first = text.first else { throw bad("missing value") }
         if first == "'" {
             let body = text.dropFirst()
@@ -80,7 +90,9 @@ public struct ConfigFile: Sendable, Equatable {
                     case "\\": out.append("\\")
                     case "u", "U":
                         var hex = ""
-                        for _ in 0..<(e == "u" ? 4 : 8) { if let h = chars.next() { hex.append(h); consumed += 1 } }
+                        for _ in 0..<(e == "u" ? 4 : 8) {
+                            if let h = chars.next() { hex.append(h); consumed += 1 }
+                        }
                         guard let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else {
                             throw bad("bad unicode escape")
                         }

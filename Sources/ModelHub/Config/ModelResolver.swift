@@ -39,10 +39,12 @@ extension ModelLibrary {
         }
         let installed = installedModels()
         if let m = installed.first(where: { $0.name == ModelRegistry.defaultName }) {
-            return ResolvedModel(name: m.name, folder: m.path, entry: m.entry, reason: .defaultModel)
+            return ResolvedModel(
+                name: m.name, folder: m.path, entry: m.entry, reason: .defaultModel)
         }
         if let m = installed.first(where: { !$0.isBundled && $0.entry.unsupportedReason == nil }) {
-            return ResolvedModel(name: m.name, folder: m.path, entry: m.entry, reason: .onlyInstalled)
+            return ResolvedModel(
+                name: m.name, folder: m.path, entry: m.entry, reason: .onlyInstalled)
         }
         if let m = installed.first(where: { $0.isBundled }) {
             return ResolvedModel(name: m.name, folder: m.path, entry: m.entry, reason: .bundledDemo)
@@ -50,18 +52,26 @@ extension ModelLibrary {
         throw ModelHubError.noModel(noModelText())
     }
 
-    private func resolve(nameOrPath: String, reason: ResolvedModel.Reason, origin: String) throws -> ResolvedModel {
+    private func resolve(nameOrPath: String, reason: ResolvedModel.Reason, origin: String) throws
+        -> ResolvedModel
+    {
         var isDir: ObjCBool = false
-        if nameOrPath.contains("/"), FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir) {
+        if nameOrPath.contains("/"),
+            FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir)
+        {
             guard isDir.boolValue, ModelLibrary.isCompleteModel(folder: nameOrPath) else {
                 throw ModelHubError.badConfig(
-                    file: nameOrPath, reason: "not a model folder (needs config.json and model.safetensors; "
+                    file: nameOrPath,
+                    reason: "not a model folder (needs config.json and model.safetensors; "
                         + "use `picseek model import` to convert a checkpoint)")
             }
             let name = (nameOrPath as NSString).lastPathComponent
-            let entry = ModelRegistry.entry(named: name) ?? ModelEntry(
-                name: name, family: ModelManifest.read(folder: nameOrPath)?.family ?? "chinese-clip",
-                title: "folder", source: .imported, licence: "unknown")
+            let entry =
+                ModelRegistry.entry(named: name)
+                ?? ModelEntry(
+                    name: name,
+                    family: ModelManifest.read(folder: nameOrPath)?.family ?? "chinese-clip",
+                    title: "folder", source: .imported, licence: "unknown")
             return ResolvedModel(name: name, folder: nameOrPath, entry: entry, reason: reason)
         }
         if let m = installed(named: nameOrPath) {
@@ -70,7 +80,8 @@ extension ModelLibrary {
         if let entry = ModelRegistry.entry(named: nameOrPath) {
             throw ModelHubError.noModel(
                 "model \(entry.name) (from \(origin)) is not installed; download it with "
-                    + "`picseek model fetch \(entry.name)` (about \(formatBytes(entry.approximateDownloadBytes)))")
+                    + "`picseek model fetch \(entry.name)` (about \(formatBytes(entry.approximateDownloadBytes)))"
+            )
         }
         throw ModelHubError.noModel(
             "model \(nameOrPath) (from \(origin)) is neither installed nor a model folder; "

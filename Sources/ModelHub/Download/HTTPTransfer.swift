@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One HTTP request through URLSession (FoundationNetworking, libcurl underneath on
@@ -22,7 +23,9 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 
         /// Total size from `Content-Range: bytes a-b/total`, if present.
         var contentRangeTotal: Int64? {
-            guard let v = headers["content-range"], let slash = v.lastIndex(of: "/") else { return nil }
+            guard let v = headers["content-range"], let slash = v.lastIndex(of: "/") else {
+                return nil
+            }
             return Int64(v[v.index(after: slash)...].trimmingCharacters(in: .whitespaces))
         }
 
@@ -47,8 +50,11 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private var linkedSize: Int64?
     private var failure: Error?
 
-    private init(request: URLRequest, crossHostRedirects: Bool, onResponse: @escaping (Response) throws -> Void,
-                 onData: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    private init(
+        request: URLRequest, crossHostRedirects: Bool,
+        onResponse: @escaping (Response) throws -> Void,
+        onData: @escaping (UnsafeRawBufferPointer) throws -> Void
+    ) {
         self.request = request
         self.crossHostRedirects = crossHostRedirects
         self.onResponse = onResponse
@@ -60,10 +66,12 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     /// Without `crossHostRedirects` a redirect to another host is not followed and the
     /// redirect response itself is returned (a HEAD to the hub must not reach a CDN URL
     /// signed for GET only; the hub's redirect already carries X-Linked-Size/Etag).
-    static func run(url: URL, method: String, headers: [String: String] = [:], timeout: TimeInterval = 60,
-                    crossHostRedirects: Bool = true,
-                    onResponse: @escaping (Response) throws -> Void = { _ in },
-                    onData: @escaping (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws -> Response {
+    static func run(
+        url: URL, method: String, headers: [String: String] = [:], timeout: TimeInterval = 60,
+        crossHostRedirects: Bool = true,
+        onResponse: @escaping (Response) throws -> Void = { _ in },
+        onData: @escaping (UnsafeRawBufferPointer) throws -> Void = { _ in }
+    ) throws -> Response {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = timeout
@@ -71,14 +79,17 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         request.setValue("picseek", forHTTPHeaderField: "User-Agent")
         // No transparent gzip: sizes, ranges and hashes refer to the stored bytes.
         request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
-        let transfer = HTTPTransfer(request: request, crossHostRedirects: crossHostRedirects, onResponse: onResponse, onData: onData)
+        let transfer = HTTPTransfer(
+            request: request, crossHostRedirects: crossHostRedirects, onResponse: onResponse,
+            onData: onData)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: queue)
+        let session = URLSession(
+            configuration: configuration, delegate: transfer, delegateQueue: queue)
         session.dataTask(with: request).resume()
         transfer.done.wait()
         session.finishTasksAndInvalidate()
@@ -99,34 +110,47 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 
     private func noteLinked(_ h: [String: String]) {
         if linkedEtag == nil, let e = h["x-linked-etag"] {
-            linkedEtag = e.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            linkedEtag = e.replacingOccurrences(of: "W/", with: "").trimmingCharacters(
+                in: CharacterSet(charactersIn: "\" "))
         }
-        if linkedSize == nil, let s = h["x-linked-size"] { linkedSize = Int64(s.trimmingCharacters(in: .whitespaces)) }
+        if linkedSize == nil, let s = h["x-linked-size"] {
+            linkedSize = Int64(s.trimmingCharacters(in: .whitespaces))
+        }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         noteLinked(HTTPTransfer.lowercased(response))
         if !crossHostRedirects, newRequest.url?.host != request.url?.host {
             completionHandler(nil)
             return
         }
         var next = newRequest
-        if let range = request.value(forHTTPHeaderField: "Range") { next.setValue(range, forHTTPHeaderField: "Range") }
+        if let range = request.value(forHTTPHeaderField: "Range") {
+            next.setValue(range, forHTTPHeaderField: "Range")
+        }
         next.httpMethod = request.httpMethod
         completionHandler(next)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         guard let http = response as? HTTPURLResponse else {
-            failure = ModelHubError.network(url: request.url?.absoluteString ?? "", reason: "not an HTTP response")
+            failure = ModelHubError.network(
+                url: request.url?.absoluteString ?? "", reason: "not an HTTP response")
             completionHandler(.cancel)
             return
         }
         let headers = HTTPTransfer.lowercased(http)
         noteLinked(headers)
-        let r = Response(status: http.statusCode, headers: headers, linkedEtag: linkedEtag, linkedSize: linkedSize)
+        let r = Response(
+            status: http.statusCode, headers: headers, linkedEtag: linkedEtag,
+            linkedSize: linkedSize)
         self.response = r
         do {
             try onResponse(r)
@@ -147,7 +171,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?)
+    {
         if failure == nil, let error {
             failure = HTTPTransfer.describe(error, url: request.url?.absoluteString ?? "")
         }
@@ -164,12 +189,15 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         switch u.code {
         case .networkConnectionLost: return Interrupted(reason: "connection lost")
         case .timedOut: return Interrupted(reason: "timed out")
-        case .notConnectedToInternet: return ModelHubError.network(url: url, reason: "offline (no network connection)")
+        case .notConnectedToInternet:
+            return ModelHubError.network(url: url, reason: "offline (no network connection)")
         case .cannotFindHost, .dnsLookupFailed:
             return ModelHubError.network(url: url, reason: "host not found (DNS lookup failed)")
-        case .cannotConnectToHost: return ModelHubError.network(url: url, reason: "connection refused")
+        case .cannotConnectToHost:
+            return ModelHubError.network(url: url, reason: "connection refused")
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
+            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot,
+            .clientCertificateRejected:
             return ModelHubError.network(url: url, reason: "TLS handshake or certificate failed")
         case .cancelled: return ModelHubError.network(url: url, reason: "cancelled")
         default: return ModelHubError.network(url: url, reason: u.localizedDescription)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file being written: buffered writes, `ENOSPC` reported as "disk full",
@@ -119,14 +119,19 @@ public final class OutputFile {
     }
 
     static func error(_ path: String, _ code: Int32) -> ModelHubError {
-        code == ENOSPC || code == EDQUOT ? .diskFull(path: path) : .io(path: path, reason: errnoText(code))
+        code == ENOSPC || code == EDQUOT
+            ? .diskFull(path: path) : .io(path: path, reason: errnoText(code))
     }
 }
 
 /// fsyncs the folder holding `path`, so a rename inside it survives a crash.
 func syncDirectory(of path: String) {
     var folder = path
-    if let slash = folder.lastIndex(of: "/") { folder = String(folder[..<slash]) } else { folder = "." }
+    if let slash = folder.lastIndex(of: "/") {
+        folder = String(folder[..<slash])
+    } else {
+        folder = "."
+    }
     if folder.isEmpty { folder = "/" }
     let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 {

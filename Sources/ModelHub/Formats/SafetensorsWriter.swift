@@ -1,6 +1,6 @@
 import Foundation
-import PicseekCore
 import ModelFiles
+import PicseekCore
 
 /// One tensor to be written: its header entry and a function that writes its bytes.
 public struct TensorPayload {
@@ -10,7 +10,9 @@ public struct TensorPayload {
     /// Writes exactly `shape.product * dtype.size` bytes.
     public var write: (OutputFile) throws -> Void
 
-    public init(name: String, dtype: TensorDType, shape: [Int], write: @escaping (OutputFile) throws -> Void) {
+    public init(
+        name: String, dtype: TensorDType, shape: [Int], write: @escaping (OutputFile) throws -> Void
+    ) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
@@ -27,8 +29,10 @@ public struct TensorPayload {
 /// Tensors are written one at a time, so memory holds at most one tensor.
 public enum SafetensorsWriter {
     /// Writes `tensors` atomically (temp file, fsync, rename) to `path`.
-    public static func write(_ tensors: [TensorPayload], metadata: [String: String] = ["format": "pt"],
-                             to path: String) throws {
+    public static func write(
+        _ tensors: [TensorPayload], metadata: [String: String] = ["format": "pt"],
+        to path: String
+    ) throws {
         let sorted = tensors.sorted { $0.name < $1.name }
         var seen = Set<String>()
         for t in sorted where !seen.insert(t.name).inserted {
@@ -45,9 +49,10 @@ public enum SafetensorsWriter {
         var parts: [String] = []
         for t in sorted {
             let end = offset + t.byteCount
-            parts.append("\(quote(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":["
-                + t.shape.map(String.init).joined(separator: ",")
-                + "],\"data_offsets\":[\(offset),\(end)]}")
+            parts.append(
+                "\(quote(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":["
+                    + t.shape.map(String.init).joined(separator: ",")
+                    + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         json += parts.joined(separator: ",") + "}"
@@ -63,7 +68,8 @@ public enum SafetensorsWriter {
                 try t.write(out)
                 guard out.bytesWritten - before == Int64(t.byteCount) else {
                     throw ModelHubError.badCheckpoint(
-                        file: path, reason: "tensor \(t.name): wrote \(out.bytesWritten - before) "
+                        file: path,
+                        reason: "tensor \(t.name): wrote \(out.bytesWritten - before) "
                             + "bytes, expected \(t.byteCount)")
                 }
             }

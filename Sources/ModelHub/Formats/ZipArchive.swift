@@ -25,7 +25,9 @@ public struct ZipArchive {
 
     /// True when the file starts with a zip local-file-header signature.
     public static func looksLikeZip(_ file: MappedFile) -> Bool {
-        guard file.count >= 4, let sig = try? file.littleEndian(at: 0, size: 4) else { return false }
+        guard file.count >= 4, let sig = try? file.littleEndian(at: 0, size: 4) else {
+            return false
+        }
         return sig == 0x0403_4b50
     }
 
@@ -39,7 +41,9 @@ public struct ZipArchive {
         }
         self.file = file
         let path = file.path
-        func fail(_ why: String) -> ModelHubError { .badCheckpoint(file: path, reason: "zip: " + why) }
+        func fail(_ why: String) -> ModelHubError {
+            .badCheckpoint(file: path, reason: "zip: " + why)
+        }
         // End of central directory: 22 bytes + comment (at most 65535).
         let searchStart = max(0, file.count - 22 - 65535)
         var eocd = -1
@@ -99,8 +103,9 @@ public struct ZipArchive {
                 e += 4 + length
             }
             guard method == 0 else {
-                throw fail("entry \(name) is compressed (method \(method)); torch.save writes "
-                    + "stored entries only")
+                throw fail(
+                    "entry \(name) is compressed (method \(method)); torch.save writes "
+                        + "stored entries only")
             }
             let local = Int(localOffset)
             guard local >= 0, try read(at: local, size: 4) == 0x0403_4b50 else {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PicseekCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Streams a file through SHA-256 in 4 MiB reads.
 public enum FileHasher {

@@ -24,15 +24,19 @@ public enum CheckpointConverter {
     /// Detects the layout from the tensor names.
     public static func layout(of names: [String], file: String) throws -> Layout {
         let stripped = names.map { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : $0 }
-        if stripped.contains(where: { $0.hasPrefix("vision_model.") || $0.hasPrefix("text_model.") }) {
+        if stripped.contains(where: { $0.hasPrefix("vision_model.") || $0.hasPrefix("text_model.") }
+        ) {
             return .huggingFace
         }
         if stripped.contains(where: { $0.hasPrefix("bert.") }) { return .chineseCLIPOriginal }
-        if stripped.contains(where: { $0.hasPrefix("text.") }) && stripped.contains(where: { $0.hasPrefix("visual.") }) {
+        if stripped.contains(where: { $0.hasPrefix("text.") })
+            && stripped.contains(where: { $0.hasPrefix("visual.") })
+        {
             return .openCLIP
         }
         throw ModelHubError.badCheckpoint(
-            file: file, reason: "tensor names match no known CLIP layout (first: \(names.first ?? "none"))")
+            file: file,
+            reason: "tensor names match no known CLIP layout (first: \(names.first ?? "none"))")
     }
 
     /// Reads the checkpoint at `input` and writes `output` (safetensors, atomically).

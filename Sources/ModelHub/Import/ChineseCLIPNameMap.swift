@@ -46,7 +46,8 @@ enum ChineseCLIPNameMap {
                 continue
             }
             if name.hasPrefix("bert.") {
-                outputs.append(Output(name: "text_model." + name.dropFirst("bert.".count), tensor: t))
+                outputs.append(
+                    Output(name: "text_model." + name.dropFirst("bert.".count), tensor: t))
                 continue
             }
             switch name {
@@ -55,11 +56,15 @@ enum ChineseCLIPNameMap {
                 continue
             case "text_projection", "visual.proj":
                 guard let tt = t.transposed() else {
-                    throw ModelHubError.badCheckpoint(file: file, reason: "tensor \(raw): expected 2 dimensions, found shape \(t.shape)")
+                    throw ModelHubError.badCheckpoint(
+                        file: file,
+                        reason: "tensor \(raw): expected 2 dimensions, found shape \(t.shape)")
                 }
-                outputs.append(Output(
-                    name: name == "visual.proj" ? "visual_projection.weight" : "text_projection.weight",
-                    tensor: tt))
+                outputs.append(
+                    Output(
+                        name: name == "visual.proj"
+                            ? "visual_projection.weight" : "text_projection.weight",
+                        tensor: tt))
                 continue
             default: break
             }
@@ -78,13 +83,18 @@ enum ChineseCLIPNameMap {
                 if tail == "attn.in_proj_weight" || tail == "attn.in_proj_bias" {
                     guard t.shape.first.map({ $0 % 3 == 0 }) == true else {
                         throw ModelHubError.badCheckpoint(
-                            file: file, reason: "tensor \(raw): first dimension of \(t.shape) is not divisible by 3")
+                            file: file,
+                            reason:
+                                "tensor \(raw): first dimension of \(t.shape) is not divisible by 3"
+                        )
                     }
                     let n = t.shape[0] / 3
                     let suffix = tail.hasSuffix("weight") ? "weight" : "bias"
                     for (i, part) in ["q", "k", "v"].enumerated() {
-                        outputs.append(Output(name: "\(hf)self_attn.\(part)_proj.\(suffix)",
-                                              tensor: t.rows(i * n..<(i + 1) * n)))
+                        outputs.append(
+                            Output(
+                                name: "\(hf)self_attn.\(part)_proj.\(suffix)",
+                                tensor: t.rows(i * n..<(i + 1) * n)))
                     }
                     continue
                 }
@@ -94,9 +104,12 @@ enum ChineseCLIPNameMap {
                 outputs.append(Output(name: hf + to + tail.dropFirst(from.count), tensor: t))
                 continue
             }
-            if name.hasPrefix("visual.layer") || name.hasPrefix("visual.attnpool") || name.hasPrefix("visual.conv2") {
+            if name.hasPrefix("visual.layer") || name.hasPrefix("visual.attnpool")
+                || name.hasPrefix("visual.conv2")
+            {
                 throw ModelHubError.badCheckpoint(
-                    file: file, reason: "tensor \(raw) belongs to a ResNet vision tower (RN50), which "
+                    file: file,
+                    reason: "tensor \(raw) belongs to a ResNet vision tower (RN50), which "
                         + "picseek does not support; use a ViT checkpoint")
             }
             throw unknown(raw, file)
@@ -105,7 +118,8 @@ enum ChineseCLIPNameMap {
     }
 
     private static func unknown(_ name: String, _ file: String) -> ModelHubError {
-        .badCheckpoint(file: file, reason: "tensor \(name) is not part of a Chinese-CLIP ViT checkpoint")
+        .badCheckpoint(
+            file: file, reason: "tensor \(name) is not part of a Chinese-CLIP ViT checkpoint")
     }
 
     static let visionSimple: [String: String] = [
@@ -119,7 +133,8 @@ enum ChineseCLIPNameMap {
     ]
 
     static let blockRenames: [(String, String)] = [
-        ("ln_1.", "layer_norm1."), ("ln_2.", "layer_norm2."), ("attn.out_proj.", "self_attn.out_proj."),
+        ("ln_1.", "layer_norm1."), ("ln_2.", "layer_norm2."),
+        ("attn.out_proj.", "self_attn.out_proj."),
         ("mlp.c_fc.", "mlp.fc1."), ("mlp.c_proj.", "mlp.fc2."),
     ]
 }

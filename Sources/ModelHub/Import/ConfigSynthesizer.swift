@@ -24,7 +24,9 @@ public enum ConfigSynthesizer {
                 throw ModelHubError.badCheckpoint(file: file, reason: "tensor \(name) is missing")
             }
             guard s.count == rank else {
-                throw ModelHubError.badCheckpoint(file: file, reason: "tensor \(name): expected \(rank) dimensions, found shape \(s)")
+                throw ModelHubError.badCheckpoint(
+                    file: file,
+                    reason: "tensor \(name): expected \(rank) dimensions, found shape \(s)")
             }
             return s
         }
@@ -32,7 +34,9 @@ public enum ConfigSynthesizer {
             var maxIndex = -1
             for name in shapes.keys where name.hasPrefix(prefix) {
                 let rest = name.dropFirst(prefix.count)
-                if let dot = rest.firstIndex(of: "."), let i = Int(rest[..<dot]) { maxIndex = max(maxIndex, i) }
+                if let dot = rest.firstIndex(of: "."), let i = Int(rest[..<dot]) {
+                    maxIndex = max(maxIndex, i)
+                }
             }
             return maxIndex + 1
         }
@@ -41,7 +45,10 @@ public enum ConfigSynthesizer {
         let grid = Int(Double(pos[0] - 1).squareRoot().rounded())
         guard grid * grid == pos[0] - 1, conv[2] == conv[3] else {
             throw ModelHubError.badCheckpoint(
-                file: file, reason: "cannot derive the image size: \(pos[0]) positions, patch \(conv[2])x\(conv[3])")
+                file: file,
+                reason:
+                    "cannot derive the image size: \(pos[0]) positions, patch \(conv[2])x\(conv[3])"
+            )
         }
         let width = conv[0]
         let headWidth = width == 1280 ? 80 : 64
@@ -54,12 +61,14 @@ public enum ConfigSynthesizer {
         let visProj = try shape("visual_projection.weight", rank: 2)
         guard width % headWidth == 0, words[1] % 64 == 0 else {
             throw ModelHubError.badCheckpoint(
-                file: file, reason: "widths \(width) (vision) and \(words[1]) (text) are not multiples of the "
+                file: file,
+                reason: "widths \(width) (vision) and \(words[1]) (text) are not multiples of the "
                     + "head width; cannot derive the number of attention heads")
         }
         guard textProj[0] == visProj[0] else {
             throw ModelHubError.badCheckpoint(
-                file: file, reason: "text projection (\(textProj)) and visual projection (\(visProj)) disagree")
+                file: file,
+                reason: "text projection (\(textProj)) and visual projection (\(visProj)) disagree")
         }
         return Architecture(
             visionWidth: width, visionLayers: layerCount("vision_model.encoder.layers."),

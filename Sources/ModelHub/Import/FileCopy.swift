@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PicseekCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Puts a copy of a (possibly multi-gigabyte) file at a new path without reading it into
 /// memory: a hard link when both are on one file system, else a reflink (`FICLONE`),
@@ -13,7 +14,9 @@ enum FileCopy {
     /// Copies `source` to `destination` (which must not exist); `allowHardLink` is for
     /// large immutable weights only, small files are always copied.
     @discardableResult
-    static func place(_ source: String, at destination: String, allowHardLink: Bool = false) throws -> Method {
+    static func place(_ source: String, at destination: String, allowHardLink: Bool = false) throws
+        -> Method
+    {
         if allowHardLink, link(source, destination) == 0 { return .hardLink }
         // FICLONE = _IOW(0x94, 9, int): share extents on btrfs/xfs.
         let ficlone: UInt = 0x4004_9409

@@ -39,10 +39,12 @@ public struct ModelImporter {
         let modelName: String
         if let name {
             modelName = name
-        } else if !isDir.boolValue, let entry = ModelRegistry.entry(originalCheckpoint: sourceName) {
+        } else if !isDir.boolValue, let entry = ModelRegistry.entry(originalCheckpoint: sourceName)
+        {
             modelName = entry.name
         } else {
-            modelName = isDir.boolValue ? sourceName : (sourceName as NSString).deletingPathExtension
+            modelName =
+                isDir.boolValue ? sourceName : (sourceName as NSString).deletingPathExtension
         }
         try ModelLibrary.validate(name: modelName)
         let destination = library.folder(for: modelName)
@@ -54,11 +56,13 @@ public struct ModelImporter {
         do {
             try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         } catch {
-            throw ModelHubError.io(path: partial, reason: "cannot create folder: \(error.localizedDescription)")
+            throw ModelHubError.io(
+                path: partial, reason: "cannot create folder: \(error.localizedDescription)")
         }
         do {
             var notes: [String] = []
-            let sourceFolder = isDir.boolValue ? source : (source as NSString).deletingLastPathComponent
+            let sourceFolder =
+                isDir.boolValue ? source : (source as NSString).deletingLastPathComponent
             let shapes: [String: [Int]]
             let weights = partial + "/model.safetensors"
             if isDir.boolValue, fm.fileExists(atPath: source + "/model.safetensors") {
@@ -67,22 +71,28 @@ public struct ModelImporter {
                     try SafetensorsHeader.read(path: input)
                 }
                 let method = try FileCopy.place(input, at: weights, allowHardLink: true)
-                notes.append("model.safetensors: header verified (\(header.tensors.count) tensors), \(method.rawValue)")
-                shapes = Dictionary(uniqueKeysWithValues: header.tensors.map { ($0.name, $0.shape) })
+                notes.append(
+                    "model.safetensors: header verified (\(header.tensors.count) tensors), \(method.rawValue)"
+                )
+                shapes = Dictionary(
+                    uniqueKeysWithValues: header.tensors.map { ($0.name, $0.shape) })
             } else {
                 var checkpoint = source
                 if isDir.boolValue {
-                    guard let found = ["pytorch_model.bin", "open_clip_pytorch_model.bin"]
-                        .map({ source + "/" + $0 }).first(where: { fm.fileExists(atPath: $0) })
+                    guard
+                        let found = ["pytorch_model.bin", "open_clip_pytorch_model.bin"]
+                            .map({ source + "/" + $0 }).first(where: { fm.fileExists(atPath: $0) })
                     else {
                         throw ModelHubError.badCheckpoint(
-                            file: source, reason: "folder has neither model.safetensors nor pytorch_model.bin")
+                            file: source,
+                            reason: "folder has neither model.safetensors nor pytorch_model.bin")
                     }
                     checkpoint = found
                 }
                 let result = try CheckpointConverter.convert(checkpoint: checkpoint, to: weights)
-                notes.append("\((checkpoint as NSString).lastPathComponent): \(result.layout.rawValue) layout, "
-                    + "converted to model.safetensors (\(result.shapes.count) tensors)")
+                notes.append(
+                    "\((checkpoint as NSString).lastPathComponent): \(result.layout.rawValue) layout, "
+                        + "converted to model.safetensors (\(result.shapes.count) tensors)")
                 if !result.dropped.isEmpty {
                     notes.append("not copied: " + result.dropped.joined(separator: ", "))
                 }
@@ -92,11 +102,14 @@ public struct ModelImporter {
             _ = try ModelHubError.mappingFileErrors { try SafetensorsHeader.read(path: weights) }
             let isOpenCLIP = shapes.keys.contains { $0.hasPrefix("text.transformer.") }
             let family = isOpenCLIP ? "openclip-xlmr" : "chinese-clip"
-            notes += try companionFiles(from: sourceFolder, copyConfig: isDir.boolValue, into: partial,
-                                        shapes: shapes, family: family, file: source)
+            notes += try companionFiles(
+                from: sourceFolder, copyConfig: isDir.boolValue, into: partial,
+                shapes: shapes, family: family, file: source)
             var files: [ModelManifest.File] = []
             for f in ((try? fm.contentsOfDirectory(atPath: partial)) ?? []).sorted() {
-                let size = (try? fm.attributesOfItem(atPath: partial + "/" + f)[.size] as? NSNumber)?.int64Value ?? 0
+                let size =
+                    (try? fm.attributesOfItem(atPath: partial + "/" + f)[.size] as? NSNumber)?
+                    .int64Value ?? 0
                 files.append(.init(name: f, bytes: size, sha256: nil))
             }
             let manifest = ModelManifest(
@@ -117,8 +130,10 @@ public struct ModelImporter {
     }
 
     /// Copies or synthesises config.json, preprocessor_config.json and vocab.txt.
-    private func companionFiles(from folder: String, copyConfig: Bool, into partial: String,
-                                shapes: [String: [Int]], family: String, file: String) throws -> [String] {
+    private func companionFiles(
+        from folder: String, copyConfig: Bool, into partial: String,
+        shapes: [String: [Int]], family: String, file: String
+    ) throws -> [String] {
         let fm = FileManager.default
         var notes: [String] = []
         func copy(_ name: String) throws -> Bool {
@@ -140,25 +155,35 @@ public struct ModelImporter {
             let arch = try ConfigSynthesizer.architecture(shapes: shapes, file: file)
             try writeText(ConfigSynthesizer.configJSON(arch), to: partial + "/config.json")
             imageSize = arch.imageSize
-            notes.append("config.json synthesised from tensor shapes (\(arch.visionLayers) vision layers "
-                + "width \(arch.visionWidth), \(arch.textLayers) text layers width \(arch.textWidth), "
-                + "image \(arch.imageSize))")
+            notes.append(
+                "config.json synthesised from tensor shapes (\(arch.visionLayers) vision layers "
+                    + "width \(arch.visionWidth), \(arch.textLayers) text layers width \(arch.textWidth), "
+                    + "image \(arch.imageSize))")
         }
         if try !copy("preprocessor_config.json") {
             guard let size = imageSize else {
-                throw ModelHubError.badConfig(file: partial + "/config.json", reason: "no vision_config.image_size")
+                throw ModelHubError.badConfig(
+                    file: partial + "/config.json", reason: "no vision_config.image_size")
             }
-            try writeText(ConfigSynthesizer.preprocessorJSON(imageSize: size), to: partial + "/preprocessor_config.json")
-            notes.append("preprocessor_config.json synthesised (squash to \(size)x\(size), bicubic, OpenAI mean/std)")
+            try writeText(
+                ConfigSynthesizer.preprocessorJSON(imageSize: size),
+                to: partial + "/preprocessor_config.json")
+            notes.append(
+                "preprocessor_config.json synthesised (squash to \(size)x\(size), bicubic, OpenAI mean/std)"
+            )
         }
         if try !copy("vocab.txt") {
             let rows = shapes["text_model.embeddings.word_embeddings.weight"]?.first
-            if rows == BundledResources.chineseCLIPVocabSize, let vocab = BundledResources.chineseCLIPVocab {
+            if rows == BundledResources.chineseCLIPVocabSize,
+                let vocab = BundledResources.chineseCLIPVocab
+            {
                 try FileCopy.place(vocab, at: partial + "/vocab.txt")
                 notes.append("vocab.txt: the bundled Chinese-CLIP vocabulary (21128 entries)")
             } else {
-                notes.append("vocab.txt not written: the embedding table has \(rows.map(String.init) ?? "no") rows, "
-                    + "the bundled Chinese-CLIP vocabulary has 21128; add a matching vocab.txt by hand")
+                notes.append(
+                    "vocab.txt not written: the embedding table has \(rows.map(String.init) ?? "no") rows, "
+                        + "the bundled Chinese-CLIP vocabulary has 21128; add a matching vocab.txt by hand"
+                )
             }
         }
         return notes

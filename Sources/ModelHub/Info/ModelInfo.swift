@@ -38,7 +38,9 @@ public struct ModelInfo: Sendable {
         weights = try ModelHubError.mappingFileErrors {
             try SafetensorsHeader.read(path: folder + "/model.safetensors")
         }
-        config = fm.fileExists(atPath: folder + "/config.json") ? try ModelConfig.read(path: folder + "/config.json") : nil
+        config =
+            fm.fileExists(atPath: folder + "/config.json")
+            ? try ModelConfig.read(path: folder + "/config.json") : nil
         manifest = ModelManifest.read(folder: folder)
         preprocessing = ModelInfo.describePreprocessor(path: folder + "/preprocessor_config.json")
         if let text = try? String(contentsOfFile: folder + "/vocab.txt", encoding: .utf8) {
@@ -74,9 +76,11 @@ public struct ModelInfo: Sendable {
         case .some(let r): resample = "resample \(r)"
         case nil: resample = "default resampling"
         }
-        let mean = (root["image_mean"] as? [NSNumber])?.map { String(format: "%.4f", $0.doubleValue) }
+        let mean =
+            (root["image_mean"] as? [NSNumber])?.map { String(format: "%.4f", $0.doubleValue) }
             .joined(separator: ", ") ?? "?"
-        let std = (root["image_std"] as? [NSNumber])?.map { String(format: "%.4f", $0.doubleValue) }
+        let std =
+            (root["image_std"] as? [NSNumber])?.map { String(format: "%.4f", $0.doubleValue) }
             .joined(separator: ", ") ?? "?"
         return "resize \(size) (\(crop)), \(resample), mean (\(mean)), std (\(std))"
     }

@@ -14,7 +14,8 @@ public final class TorchCheckpoint {
     public init(path: String) throws {
         file = try ModelHubError.mappingFileErrors { try MappedFile(path: path) }
         guard ZipArchive.looksLikeZip(file) else {
-            let legacy = file.count >= 2 ? (try? file.bytes(0..<2)).map { $0[0] == 0x80 } ?? false : false
+            let legacy =
+                file.count >= 2 ? (try? file.bytes(0..<2)).map { $0[0] == 0x80 } ?? false : false
             throw ModelHubError.badCheckpoint(
                 file: path,
                 reason: legacy
@@ -30,30 +31,41 @@ public final class TorchCheckpoint {
         if let order = zip.entries[prefix + "byteorder"] {
             let text = String(decoding: try zip.bytes(of: order), as: UTF8.self)
             guard text == "little" else {
-                throw ModelHubError.badCheckpoint(file: path, reason: "byte order \(text) is not supported")
+                throw ModelHubError.badCheckpoint(
+                    file: path, reason: "byte order \(text) is not supported")
             }
         }
         let loader: PickleReader.PersistentLoader = { pid in
-            guard case .tuple(let parts) = pid, parts.count >= 3, case .string("storage") = parts[0],
-                case .global(.storageType(let dtype, _)) = parts[1], case .string(let key) = parts[2]
+            guard case .tuple(let parts) = pid, parts.count >= 3,
+                case .string("storage") = parts[0],
+                case .global(.storageType(let dtype, _)) = parts[1],
+                case .string(let key) = parts[2]
             else {
-                throw ModelHubError.badCheckpoint(file: path, reason: "pickle: unknown persistent id \(pid.kind)")
+                throw ModelHubError.badCheckpoint(
+                    file: path, reason: "pickle: unknown persistent id \(pid.kind)")
             }
             guard let entry = zip.entries[prefix + "data/" + key] else {
-                throw ModelHubError.badCheckpoint(file: path, reason: "storage \(key) missing from the archive")
+                throw ModelHubError.badCheckpoint(
+                    file: path, reason: "storage \(key) missing from the archive")
             }
-            return .storage(TorchStorage(
-                key: key, dtype: dtype, byteRange: entry.dataOffset..<entry.dataOffset + entry.size))
+            return .storage(
+                TorchStorage(
+                    key: key, dtype: dtype,
+                    byteRange: entry.dataOffset..<entry.dataOffset + entry.size))
         }
-        var reader = PickleReader(data: try zip.bytes(of: pklEntry), file: path, persistentLoad: loader)
+        var reader = PickleReader(
+            data: try zip.bytes(of: pklEntry), file: path, persistentLoad: loader)
         root = try reader.read()
     }
 
     /// The state dict: the top-level dict of tensors, or the one under "state_dict"
     /// (or "model"), in file order. Non-tensor values are listed in `skipped`.
-    public func stateDict() throws -> (tensors: [(name: String, tensor: TorchTensor)], skipped: [String]) {
+    public func stateDict() throws -> (
+        tensors: [(name: String, tensor: TorchTensor)], skipped: [String]
+    ) {
         guard case .dict(var dict) = root else {
-            throw ModelHubError.badCheckpoint(file: file.path, reason: "top level is a \(root.kind), not a dict")
+            throw ModelHubError.badCheckpoint(
+                file: file.path, reason: "top level is a \(root.kind), not a dict")
         }
         for key in ["state_dict", "model"] {
             if case .dict(let inner)? = dict[key] { dict = inner; break }
@@ -65,7 +77,8 @@ public final class TorchCheckpoint {
             if case .tensor(let t) = v { tensors.append((name, t)) } else { skipped.append(name) }
         }
         guard !tensors.isEmpty else {
-            throw ModelHubError.badCheckpoint(file: file.path, reason: "no tensors found in the state dict")
+            throw ModelHubError.badCheckpoint(
+                file: file.path, reason: "no tensors found in the state dict")
         }
         return (tensors, skipped)
     }
@@ -79,7 +92,8 @@ public final class TorchCheckpoint {
         if t.elementCount == 0 { return }
         if t.isContiguous {
             let start = t.offset * es
-            try out.write(UnsafeRawBufferPointer(rebasing: storage[start..<start + t.elementCount * es]))
+            try out.write(
+                UnsafeRawBufferPointer(rebasing: storage[start..<start + t.elementCount * es]))
             return
         }
         var row = [UInt8](repeating: 0, count: (t.shape.last ?? 1) * es)
@@ -110,15 +124,17 @@ extension TorchTensor {
     /// The same elements viewed transposed (2-D only): no bytes move until written.
     func transposed() -> TorchTensor? {
         guard shape.count == 2 else { return nil }
-        return TorchTensor(storage: storage, offset: offset, shape: [shape[1], shape[0]],
-                           strides: [strides[1], strides[0]])
+        return TorchTensor(
+            storage: storage, offset: offset, shape: [shape[1], shape[0]],
+            strides: [strides[1], strides[0]])
     }
 
     /// Rows `range` of dimension 0, as a view.
     func rows(_ range: Range<Int>) -> TorchTensor {
         var s = shape
         s[0] = range.count
-        return TorchTensor(storage: storage, offset: offset + range.lowerBound * strides[0], shape: s,
-                           strides: strides)
+        return TorchTensor(
+            storage: storage, offset: offset + range.lowerBound * strides[0], shape: s,
+            strides: strides)
     }
 }

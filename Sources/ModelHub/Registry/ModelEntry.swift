@@ -32,8 +32,10 @@ public struct ModelEntry: Sendable, Equatable {
         public var sha256: String?
         public var kind: FileKind
 
-        public init(_ name: String, revision: String = "main", approximateBytes: Int64? = nil,
-                    sha256: String? = nil, kind: FileKind = .plain) {
+        public init(
+            _ name: String, revision: String = "main", approximateBytes: Int64? = nil,
+            sha256: String? = nil, kind: FileKind = .plain
+        ) {
             self.name = name
             self.revision = revision
             self.approximateBytes = approximateBytes
@@ -61,9 +63,11 @@ public struct ModelEntry: Sendable, Equatable {
     /// Set when this build cannot run the model yet (its family is not implemented).
     public var unsupportedReason: String?
 
-    public init(name: String, family: String, title: String, source: Source, files: [RemoteFile] = [],
-                licence: String, embeddingDimension: Int? = nil, imageSize: Int? = nil,
-                originalCheckpoint: String? = nil, unsupportedReason: String? = nil) {
+    public init(
+        name: String, family: String, title: String, source: Source, files: [RemoteFile] = [],
+        licence: String, embeddingDimension: Int? = nil, imageSize: Int? = nil,
+        originalCheckpoint: String? = nil, unsupportedReason: String? = nil
+    ) {
         self.name = name
         self.family = family
         self.title = title

@@ -54,7 +54,9 @@ public struct ModelLibrary: Sendable {
         if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return p
         }
-        return CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        return CommandLine.arguments.first.map {
+            URL(fileURLWithPath: $0).resolvingSymlinksInPath().path
+        }
     }
 
     /// The folder an installed model called `name` has (whether or not it exists).
@@ -88,7 +90,8 @@ public struct ModelLibrary: Sendable {
         for entry in ModelRegistry.entries where names.contains(entry.name) {
             let path = folder(for: entry.name)
             if ModelLibrary.isCompleteModel(folder: path, family: entry.family) {
-                result.append(InstalledModel(name: entry.name, path: path, entry: entry, isBundled: false))
+                result.append(
+                    InstalledModel(name: entry.name, path: path, entry: entry, isBundled: false))
             }
         }
         for name in names.sorted() where ModelRegistry.entry(named: name) == nil {
@@ -98,7 +101,8 @@ public struct ModelLibrary: Sendable {
                 let entry = ModelEntry(
                     name: name, family: manifest?.family ?? "chinese-clip", title: "imported",
                     source: .imported, licence: manifest?.licence ?? "unknown (imported)")
-                result.append(InstalledModel(name: name, path: path, entry: entry, isBundled: false))
+                result.append(
+                    InstalledModel(name: name, path: path, entry: entry, isBundled: false))
             }
         }
         result.append(contentsOf: bundledModels())
@@ -115,10 +119,13 @@ public struct ModelLibrary: Sendable {
             else { continue }
             let models = names.sorted().compactMap { name -> InstalledModel? in
                 let path = root + "/" + name
-                guard !name.hasPrefix("."), ModelLibrary.isCompleteModel(folder: path) else { return nil }
+                guard !name.hasPrefix("."), ModelLibrary.isCompleteModel(folder: path) else {
+                    return nil
+                }
                 let entry = ModelEntry(
                     name: name, family: "chinese-clip", title: "bundled demo model",
-                    source: .bundled(path: path), licence: "same as picseek (trained by the project)")
+                    source: .bundled(path: path),
+                    licence: "same as picseek (trained by the project)")
                 return InstalledModel(name: name, path: path, entry: entry, isBundled: true)
             }
             if !models.isEmpty { return models }

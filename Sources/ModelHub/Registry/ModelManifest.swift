@@ -25,7 +25,9 @@ public struct ModelManifest: Codable, Equatable, Sendable {
 
     /// Reads the manifest of `folder`, or nil when absent or unreadable.
     public static func read(folder: String) -> ModelManifest? {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else { return nil }
+        guard let data = FileManager.default.contents(atPath: folder + "/" + fileName) else {
+            return nil
+        }
         return try? JSONDecoder().decode(ModelManifest.self, from: data)
     }
 

@@ -18,14 +18,16 @@ public enum ModelRegistry {
         chineseCLIP(
             "vit-base-patch16", title: "Chinese-CLIP ViT-B/16", dim: 512, size: 224,
             original: "clip_cn_vit-b-16.pt",
-            weights: .init("model.safetensors", revision: "refs/pr/1", approximateBytes: 753 * MB,
-                           kind: .safetensors),
+            weights: .init(
+                "model.safetensors", revision: "refs/pr/1", approximateBytes: 753 * MB,
+                kind: .safetensors),
             configBytes: 3010, preprocessorBytes: 342, vocabBytes: 110 * kB),
         chineseCLIP(
             "vit-large-patch14", title: "Chinese-CLIP ViT-L/14", dim: 768, size: 224,
             original: "clip_cn_vit-l-14.pt",
-            weights: .init("model.safetensors", revision: "refs/pr/2", approximateBytes: 1630 * MB,
-                           kind: .safetensors)),
+            weights: .init(
+                "model.safetensors", revision: "refs/pr/2", approximateBytes: 1630 * MB,
+                kind: .safetensors)),
         chineseCLIP(
             "vit-large-patch14-336px", title: "Chinese-CLIP ViT-L/14@336", dim: 768, size: 336,
             original: "clip_cn_vit-l-14-336.pt",
@@ -39,7 +41,8 @@ public enum ModelRegistry {
             title: "OpenCLIP XLM-R base ViT-B/32 (laion5b_s13b_b90k)",
             source: .huggingFace(repo: "laion/CLIP-ViT-B-32-xlm-roberta-base-laion5B-s13B-b90k"),
             files: [
-                .init("open_clip_pytorch_model.bin", approximateBytes: 1460 * MB, kind: .torchPickle),
+                .init(
+                    "open_clip_pytorch_model.bin", approximateBytes: 1460 * MB, kind: .torchPickle),
                 .init("open_clip_config.json"),
                 .init("tokenizer.json", approximateBytes: 9100 * kB),
                 .init("preprocessor_config.json"),
@@ -47,9 +50,11 @@ public enum ModelRegistry {
             licence: "MIT (model card)", embeddingDimension: 512, imageSize: 224),
     ]
 
-    static func chineseCLIP(_ suffix: String, title: String, dim: Int, size: Int, original: String,
-                            weights: ModelEntry.RemoteFile, configBytes: Int64? = nil,
-                            preprocessorBytes: Int64? = nil, vocabBytes: Int64? = 110 * kB) -> ModelEntry {
+    static func chineseCLIP(
+        _ suffix: String, title: String, dim: Int, size: Int, original: String,
+        weights: ModelEntry.RemoteFile, configBytes: Int64? = nil,
+        preprocessorBytes: Int64? = nil, vocabBytes: Int64? = 110 * kB
+    ) -> ModelEntry {
         ModelEntry(
             name: "chinese-clip-" + suffix, family: "chinese-clip", title: title,
             source: .huggingFace(repo: "OFA-Sys/chinese-clip-" + suffix),

@@ -26,8 +26,10 @@ public final class FetchProgressPrinter {
             start = Date()
             startBytes = from
             let size = total.map { formatBytes($0) } ?? "unknown size"
-            line(from > 0 ? "resuming \(e(file)) at \(formatBytes(from)) of \(size) from \(e(url))"
-                : "downloading \(e(file)) (\(size)) from \(e(url))")
+            line(
+                from > 0
+                    ? "resuming \(e(file)) at \(formatBytes(from)) of \(size) from \(e(url))"
+                    : "downloading \(e(file)) (\(size)) from \(e(url))")
         case .progress(let file, let received, let total):
             if isTerminal {
                 drawBar(file: file, received: received, total: total)

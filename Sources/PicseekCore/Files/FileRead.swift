@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a file could not be read by `FileRead`.
@@ -83,7 +83,8 @@ public enum FileRead {
         guard fstat(file.fd, &after) == 0 else {
             throw .system(path: path, operation: "stat", code: errno)
         }
-        let changed = filled < bytes.count || after.st_size != info.st_size
+        let changed =
+            filled < bytes.count || after.st_size != info.st_size
             || mtimeNs(after) != mtimeNs(info)
         if filled < bytes.count { bytes.removeSubrange(filled...) }
         return Contents(
@@ -129,9 +130,9 @@ public enum FileRead {
     /// Modification time of a `stat` result in nanoseconds.
     public static func mtimeNs(_ info: stat) -> Int64 {
         #if canImport(Darwin)
-        Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+            Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
         #else
-        Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         #endif
     }
 

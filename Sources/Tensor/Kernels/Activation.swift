@@ -26,7 +26,7 @@ extension Kernels {
             let b = bias ?? UnsafePointer(p)
             switch activation {
             case .identity:
-                for j in 0..<cols { p[j] += b[j] }  // only reached with a bias (see guard above)
+                for j in 0..<cols { p[j] += b[j] } // only reached with a bias (see guard above)
             case .quickGELU:
                 var j = 0
                 while j < vectorEnd {

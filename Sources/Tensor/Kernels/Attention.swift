@@ -30,9 +30,11 @@ extension Kernels {
                 for h in (part * heads / parts)..<((part + 1) * heads / parts) {
                     let offset = h * headDim
                     attention(
-                        q: p.q + offset, ldq: ldq, k: p.k + offset, ldk: ldk, v: p.v + offset, ldv: ldv,
+                        q: p.q + offset, ldq: ldq, k: p.k + offset, ldk: ldk, v: p.v + offset,
+                        ldv: ldv,
                         output: p.output + offset, ldo: ldo, queries: queries, keys: keys, heads: 1,
-                        headDim: headDim, keyMask: keyMask, scores: p.scores + part * queries * keys)
+                        headDim: headDim, keyMask: keyMask, scores: p.scores + part * queries * keys
+                    )
                 }
             }
             return
@@ -60,7 +62,9 @@ extension Kernels {
 
     /// The `threads` to give `attention` for `heads` heads: up to `threads` when OpenBLAS
     /// runs single-threaded (`blasThreads == 1`), else 1.
-    public static func attentionParts(threads: Int, heads: Int, blasThreads: Int = BLAS.threads) -> Int {
+    public static func attentionParts(threads: Int, heads: Int, blasThreads: Int = BLAS.threads)
+        -> Int
+    {
         blasThreads == 1 ? max(1, min(threads, heads)) : 1
     }
 

@@ -33,7 +33,8 @@ extension Kernels {
 
     /// Sum of squares of `(p[i] - shift)` with 16 partial sums (vectorised).
     @inline(__always)
-    static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ count: Int, shift: Float) -> Float {
+    static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ count: Int, shift: Float) -> Float
+    {
         var acc = SIMD16<Float>()
         let s16 = SIMD16<Float>(repeating: shift)
         var i = 0

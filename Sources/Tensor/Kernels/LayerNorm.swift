@@ -47,7 +47,8 @@ extension Kernels {
             let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(cols)
             let inv = 1 / (variance + Double(eps)).squareRoot()
             for j in 0..<cols {
-                output[r * ldo + j] = Float((values[j] - mean) * inv * Double(gamma[j]) + Double(beta[j]))
+                output[r * ldo + j] = Float(
+                    (values[j] - mean) * inv * Double(gamma[j]) + Double(beta[j]))
             }
         }
     }

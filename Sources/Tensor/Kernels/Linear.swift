@@ -13,7 +13,8 @@ extension Kernels {
         output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
         activation: Activation = .identity, accumulate: Bool = false
     ) {
-        precondition(!accumulate || activation == .identity, "cannot accumulate through an activation")
+        precondition(
+            !accumulate || activation == .identity, "cannot accumulate through an activation")
         let ldo = ldOutput ?? outFeatures
         if rows <= thinLinearMaxRows {
             thinLinear(
@@ -31,7 +32,8 @@ extension Kernels {
                 b: weight, ldb: inFeatures, transB: true,
                 c: output, ldc: ldo, beta: accumulate ? 1 : 0)
         }
-        biasActivation(output, rows: rows, cols: outFeatures, ld: ldo, bias: bias, activation: activation)
+        biasActivation(
+            output, rows: rows, cols: outFeatures, ld: ldo, bias: bias, activation: activation)
     }
 
     /// Naive twin of `linear`: triple loop with a double accumulator.
@@ -52,6 +54,7 @@ extension Kernels {
                 output[r * ldo + o] = Float(s)
             }
         }
-        biasActivationNaive(output, rows: rows, cols: outFeatures, ld: ldo, bias: bias, activation: activation)
+        biasActivationNaive(
+            output, rows: rows, cols: outFeatures, ld: ldo, bias: bias, activation: activation)
     }
 }

@@ -52,7 +52,8 @@ extension Kernels {
         activation: Activation = .identity, accumulate: Bool = false, threads: Int = 1
     ) {
         precondition(bf16Supported, "this CPU has no AVX512_BF16")
-        precondition(!accumulate || activation == .identity, "cannot accumulate through an activation")
+        precondition(
+            !accumulate || activation == .identity, "cannot accumulate through an activation")
         precondition(rows >= 0, "negative row count")
         if rows == 0 { return }
         let k = weight.inFeatures, n = weight.outFeatures
@@ -69,10 +70,15 @@ extension Kernels {
         let run = { (part: Int) in
             let begin = part * panels / parts * panel
             let end = min(n, (part + 1) * panels / parts * panel)
-            csimd_bf16_gemm(out.scratch, rows, k, weight.storage, n, begin, end,
-                            out.output, ldo, accumulate ? 1 : 0)
+            csimd_bf16_gemm(
+                out.scratch, rows, k, weight.storage, n, begin, end,
+                out.output, ldo, accumulate ? 1 : 0)
         }
-        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+        if parts == 1 {
+            run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: run)
+        }
         biasActivation(output, rows: rows, cols: n, ld: ldo, bias: bias, activation: activation)
     }
 

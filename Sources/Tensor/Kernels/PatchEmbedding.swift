@@ -29,7 +29,9 @@ extension Kernels {
             }
         }
         if let packed {
-            precondition(packed.outFeatures == width && packed.inFeatures == patchLength, "packed weight shape")
+            precondition(
+                packed.outFeatures == width && packed.inFeatures == patchLength,
+                "packed weight shape")
             linearBF16(
                 input: columns, rows: grid * grid, weight: packed, bias: nil,
                 output: output, ldOutput: ldOutput, threads: threads)
@@ -56,7 +58,8 @@ extension Kernels {
                     for c in 0..<channels {
                         for ky in 0..<patch {
                             for kx in 0..<patch {
-                                let pixel = image[(c * size + gy * patch + ky) * size + gx * patch + kx]
+                                let pixel = image[
+                                    (c * size + gy * patch + ky) * size + gx * patch + kx]
                                 let w = weight[((o * channels + c) * patch + ky) * patch + kx]
                                 s += Double(pixel) * Double(w)
                             }

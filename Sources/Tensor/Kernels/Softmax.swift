@@ -4,7 +4,9 @@ extension Kernels {
     /// Softmax of each row in place (`rows` × `cols`, row stride `ld`), max-subtracted.
     ///
     /// A row whose entries are all `-infinity`-like (fully masked) becomes uniform.
-    public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int? = nil) {
+    public static func softmaxRows(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int? = nil
+    ) {
         let stride = ld ?? cols
         for r in 0..<rows {
             let p = x + r * stride
@@ -25,7 +27,9 @@ extension Kernels {
     }
 
     /// Naive twin of `softmaxRows` (libm `exp`, double sums).
-    public static func softmaxRowsNaive(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int? = nil) {
+    public static func softmaxRowsNaive(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int? = nil
+    ) {
         let stride = ld ?? cols
         for r in 0..<rows {
             let p = x + r * stride

@@ -297,7 +297,7 @@ struct JSONParser {
                 mantissa = mantissa * 10 + UInt64(byte - 0x30)
                 if seenPoint { exponent -= 1 }
             } else {
-                return nil  // an exponent part: leave it to the full parser
+                return nil // an exponent part: leave it to the full parser
             }
             i += 1
         }

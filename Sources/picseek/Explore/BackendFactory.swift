@@ -27,7 +27,8 @@ struct ExplorerSetup {
 /// loadable model does, that model answers instead (the index was built with
 /// it). Folders not yet scanned into the index make `needsIndexing` true.
 func makeExplorerBackend(
-    roots: [String], store: IndexStore, modelPath: String?, imagePrecision: ImagePrecision = .float32
+    roots: [String], store: IndexStore, modelPath: String?,
+    imagePrecision: ImagePrecision = .float32
 ) throws -> ExplorerSetup {
     let canonicalRoots = try roots.map { try canonicalFolder($0) }
     let (embedder, resolved) = try loadModel(modelPath: modelPath, imagePrecision: imagePrecision)
@@ -36,7 +37,8 @@ func makeExplorerBackend(
         store: store, roots: canonicalRoots, embedder: embedder, processor: processor,
         folders: loadableModelFolders(including: resolved),
         load: { folder, name in
-            let embedder = try loadEmbedder(folder: folder, name: name, imagePrecision: imagePrecision)
+            let embedder = try loadEmbedder(
+                folder: folder, name: name, imagePrecision: imagePrecision)
             return (embedder, try makePhotoProcessor(for: embedder))
         })
     let stored = try store.summary()
@@ -51,8 +53,9 @@ func makeExplorerBackend(
             do {
                 _ = try backend.switchModel(to: best.model.name)
             } catch {
-                printError("warning: cannot load model \(TerminalSafe.escape(best.model.name)), "
-                    + "which indexed this index: \(TerminalSafe.escape("\(error)"))")
+                printError(
+                    "warning: cannot load model \(TerminalSafe.escape(best.model.name)), "
+                        + "which indexed this index: \(TerminalSafe.escape("\(error)"))")
             }
         }
     }
@@ -60,5 +63,6 @@ func makeExplorerBackend(
     let needsIndexing = canonicalRoots.contains { !LibraryBackend.isIndexed($0, roots: known) }
     let answering = try store.summary().models.first { $0.model.name == backend.modelName }
     let refreshAtStart = !known.isEmpty && (answering?.vectors ?? 0) > 0 && !store.isReadOnly
-    return ExplorerSetup(backend: backend, needsIndexing: needsIndexing, refreshAtStart: refreshAtStart)
+    return ExplorerSetup(
+        backend: backend, needsIndexing: needsIndexing, refreshAtStart: refreshAtStart)
 }

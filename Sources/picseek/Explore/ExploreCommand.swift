@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Explorer
 import ExplorerRuntime
@@ -8,6 +5,10 @@ import Foundation
 import Library
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `picseek explore [PATH...]`: the full-screen explorer over the index.
 struct ExploreCommand: ParsableCommand {
@@ -49,7 +50,10 @@ struct ExploreCommand: ParsableCommand {
             "Prompt language at start: auto (Chinese templates for queries in Chinese), en or zh.")
     var lang: PromptLanguage = .auto
 
-    @Option(help: ArgumentHelp("Model to search with (default: as picseek model list shows; m switches).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Model to search with (default: as picseek model list shows; m switches).",
+            valueName: "path"))
     var model: String?
 
     @OptionGroup var database: DatabaseOptions
@@ -79,7 +83,8 @@ struct ExploreCommand: ParsableCommand {
         } else if let input = fopen("/dev/tty", "r"), let output = fopen("/dev/tty", "w") {
             (screenInput, screenOutput) = (input, output)
         } else {
-            throw CLIError("picseek explore needs a terminal (none on standard input, output or /dev/tty)")
+            throw CLIError(
+                "picseek explore needs a terminal (none on standard input, output or /dev/tty)")
         }
         let environment = ProcessInfo.processInfo.environment
         var options = ExplorerOptions()

@@ -34,7 +34,8 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// maps model names (as the index stores them) to loadable folders, and
     /// `load` loads one for a switch.
     init(
-        store: IndexStore, roots: [[UInt8]], embedder: any Embedder, processor: @escaping PhotoProcessor,
+        store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
+        processor: @escaping PhotoProcessor,
         folders: [String: String],
         load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
     ) {
@@ -105,7 +106,9 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         }
         return PhotoDetail(
             photoID: photoID, pathBytes: photo.path, metadata: metadata,
-            fileSize: photo.size, preview: preview(path: photo.path) ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
+            fileSize: photo.size,
+            preview: preview(path: photo.path) ?? (try? storedThumbnail(photoID: photoID, scale: 1))
+        )
     }
 
     func reindex(
@@ -146,7 +149,9 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// detail pane drawn in real pixels; nil when the file cannot be read now.
     private func preview(path: [UInt8]) -> RGBImage? {
         let pipeline = ImagePipeline(thumbnailSide: 768)
-        guard let (data, _) = try? FileReader.read(path, limit: Int64(pipeline.maxFileBytes)) else { return nil }
+        guard let (data, _) = try? FileReader.read(path, limit: Int64(pipeline.maxFileBytes)) else {
+            return nil
+        }
         return try? pipeline.thumbnail(data: data).0
     }
 
@@ -172,7 +177,8 @@ enum LibraryBackendError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unknownPhoto(let id): return "no photo with id \(id) in the index"
-        case .noRoots: return "the index has no folders yet; run picseek explore DIR or picseek index DIR"
+        case .noRoots:
+            return "the index has no folders yet; run picseek explore DIR or picseek index DIR"
         case .modelNotLoadable(let name):
             return "model \(TerminalSafe.escape(name)) is not installed here"
         }

@@ -42,7 +42,9 @@ extension Fakes {
                 for c in 0..<3 {
                     var sum = 0
                     for yy in y0..<y1 {
-                        for xx in x0..<x1 { sum += Int(image.pixels[(yy * image.width + xx) * 3 + c]) }
+                        for xx in x0..<x1 {
+                            sum += Int(image.pixels[(yy * image.width + xx) * 3 + c])
+                        }
                     }
                     out[(y * width + x) * 3 + c] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
                 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for fetch tests: serves the files of a folder under
@@ -50,7 +51,9 @@ final class LocalHTTPServer: @unchecked Sendable {
         addr.sin_port = 0
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -119,7 +122,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+                .trimmingCharacters(in: .whitespaces)
         }
         return Request(method: String(first[0]), path: String(first[1]), headers: headers)
     }
@@ -127,7 +131,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     private func send(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -155,7 +161,9 @@ final class LocalHTTPServer: @unchecked Sendable {
         } else if parts.count >= 5, parts[2] == "resolve" {
             file = parts[4...].joined(separator: "/")
             if let host = options.redirectHost {
-                var headers = [("Location", "http://\(host):\(port)/cdn/" + file), ("Content-Length", "0")]
+                var headers = [
+                    ("Location", "http://\(host):\(port)/cdn/" + file), ("Content-Length", "0"),
+                ]
                 headers += linkedHeaders(file, options)
                 respond(fd, status: "302 Found", headers: headers, body: [])
                 return
@@ -169,7 +177,9 @@ final class LocalHTTPServer: @unchecked Sendable {
             return
         }
         guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
-            respond(fd, status: "404 Not Found", headers: [("Content-Length", "9")], body: Array("not found".utf8))
+            respond(
+                fd, status: "404 Not Found", headers: [("Content-Length", "9")],
+                body: Array("not found".utf8))
             return
         }
         var bytes = [UInt8](data)
@@ -181,7 +191,9 @@ final class LocalHTTPServer: @unchecked Sendable {
             let from = Int(range.dropFirst(6).dropLast())
         {
             guard from < bytes.count else {
-                respond(fd, status: "416 Range Not Satisfiable", headers: [("Content-Length", "0")], body: [])
+                respond(
+                    fd, status: "416 Range Not Satisfiable", headers: [("Content-Length", "0")],
+                    body: [])
                 return
             }
             start = from
@@ -208,6 +220,9 @@ final class LocalHTTPServer: @unchecked Sendable {
         guard options.linkedEtag.contains(file),
             let data = FileManager.default.contents(atPath: root + "/" + file)
         else { return [] }
-        return [("X-Linked-Etag", "\"\(sha256Hex([UInt8](data)))\""), ("X-Linked-Size", "\(data.count)")]
+        return [
+            ("X-Linked-Etag", "\"\(sha256Hex([UInt8](data)))\""),
+            ("X-Linked-Size", "\(data.count)"),
+        ]
     }
 }
