@@ -36,7 +36,8 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// `load` loads one for a switch. A reindex stores thumbnails made by
     /// `encodeThumbnail` (JPEG unless a test gives its own).
     public init(
-        store: IndexStore, roots: [[UInt8]], embedder: any Embedder, processor: @escaping PhotoProcessor,
+        store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
+        processor: @escaping PhotoProcessor,
         folders: [String: String],
         load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor),
         encodeThumbnail: @escaping ThumbnailEncoder = JPEG.thumbnailEncoder
@@ -109,7 +110,9 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         }
         return PhotoDetail(
             photoID: photoID, pathBytes: photo.path, metadata: metadata,
-            fileSize: photo.size, preview: preview(path: photo.path) ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
+            fileSize: photo.size,
+            preview: preview(path: photo.path)
+                ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
     }
 
     public func reindex(
@@ -150,7 +153,9 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// detail pane drawn in real pixels; nil when the file cannot be read now.
     private func preview(path: [UInt8]) -> RGBImage? {
         let pipeline = ImagePipeline(thumbnailSide: 768)
-        guard let (data, _) = try? FileReader.read(path, limit: Int64(pipeline.maxFileBytes)) else { return nil }
+        guard let (data, _) = try? FileReader.read(path, limit: Int64(pipeline.maxFileBytes)) else {
+            return nil
+        }
         return try? pipeline.thumbnail(data: data).0
     }
 
@@ -179,7 +184,8 @@ public enum LibraryBackendError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownPhoto(let id): return "no photo with id \(id) in the index"
-        case .noRoots: return "the index has no folders yet; run picseek explore DIR or picseek index DIR"
+        case .noRoots:
+            return "the index has no folders yet; run picseek explore DIR or picseek index DIR"
         case .modelNotLoadable(let name):
             return "model \(TerminalSafe.escape(name)) is not installed here"
         }

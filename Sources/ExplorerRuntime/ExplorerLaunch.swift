@@ -14,7 +14,9 @@ public enum GraphicsChoice: Equatable {
     case mode(GraphicsMode)
 
     /// The spellings, in the order the help text names them.
-    public static let names = ["auto", "sixel", "kitty", "iterm2", "truecolor", "256", "mono", "ascii"]
+    public static let names = [
+        "auto", "sixel", "kitty", "iterm2", "truecolor", "256", "mono", "ascii",
+    ]
 
     /// The choice spelled `argument`; nil for an unknown spelling.
     public init?(argument: String) {
@@ -90,7 +92,8 @@ extension ExplorerOptions {
         language: PromptLanguage, reindexAtStart: Bool, environment: [String: String]
     ) -> ExplorerOptions {
         let capabilities = TerminalProbe.run(
-            input: fileno(terminal.input), output: fileno(terminal.output), environment: environment)
+            input: fileno(terminal.input), output: fileno(terminal.output),
+            environment: environment)
         return ExplorerOptions(
             capabilities: capabilities, theme: theme, graphics: graphics, language: language,
             reindexAtStart: reindexAtStart, environment: environment)

@@ -47,7 +47,8 @@ struct LibraryBackendTests {
     @Test("a search before any indexing finds nothing instead of failing")
     func searchBeforeIndexing() throws {
         let f = try BackendFixture()
-        #expect(try f.backend(model: "fake").search(text: "red car", language: .english, limit: 5).isEmpty)
+        let backend = f.backend(model: "fake")
+        #expect(try backend.search(text: "red car", language: .english, limit: 5).isEmpty)
     }
 
     @Test("a reindex indexes the folders; searches then find the matching photo and its likes")
@@ -79,7 +80,9 @@ struct LibraryBackendTests {
     func unknownPhoto() throws {
         let f = try BackendFixture()
         let backend = f.backend(model: "fake")
-        #expect(throws: LibraryBackendError.unknownPhoto(99)) { _ = try backend.detail(photoID: 99) }
+        #expect(throws: LibraryBackendError.unknownPhoto(99)) {
+            _ = try backend.detail(photoID: 99)
+        }
         #expect("\(LibraryBackendError.unknownPhoto(99))" == "no photo with id 99 in the index")
         #expect(try backend.thumbnail(photoID: 99) == nil)
     }

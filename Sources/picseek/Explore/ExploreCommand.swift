@@ -72,7 +72,8 @@ struct ExploreCommand: ParsableCommand {
         // The screen: the terminal on stdin and stdout, or the controlling terminal when
         // the output goes to a pipe or file (it then receives the marked paths).
         guard let terminal = ExplorerTerminal.open() else {
-            throw CLIError("picseek explore needs a terminal (none on standard input, output or /dev/tty)")
+            throw CLIError(
+                "picseek explore needs a terminal (none on standard input, output or /dev/tty)")
         }
         let options = ExplorerOptions.probing(
             terminal, theme: theme, graphics: graphics, language: lang,
