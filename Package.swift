@@ -70,6 +70,11 @@ let package = Package(
         .target(
             name: "ExplorerRuntime",
             dependencies: ["Explorer", "Terminal", "Cells", "Graphics", "PicseekCore", "ModelHub"]),
+        // The explorer's backend over the real index (Library's search engine and indexer,
+        // the IndexStore); Imaging for thumbnails and previews.
+        .target(
+            name: "ExplorerBackends",
+            dependencies: ["Explorer", "Library", "Store", "Imaging", "PicseekCore"]),
         .target(
             name: "Tokenizers",
             exclude: ["Resources/README.md"],
@@ -93,7 +98,7 @@ let package = Package(
             dependencies: [
                 "PicseekCore", "Tensor", "Imaging", "Store", "Library", "Terminal", "ModelHub",
                 "Cells", "Explorer", "CLIP", "Tokenizers", "Graphics", "OCR", "ExplorerRuntime",
-                "Benchmarks",
+                "ExplorerBackends", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -147,6 +152,12 @@ let package = Package(
         .testTarget(
             name: "ExplorerRuntimeTests",
             dependencies: ["ExplorerRuntime", "Explorer", "Terminal", "Cells", "PicseekCore"]),
+        .testTarget(
+            name: "ExplorerBackendsTests",
+            dependencies: [
+                "ExplorerBackends", "Explorer", "Library", "Store", "PicseekCore",
+                "PicseekTestSupport",
+            ]),
         // End-to-end runs of the binary, and the reusable tmux harness for them.
         .testTarget(
             name: "ExplorerE2ETests",

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Explorer
 import ExplorerRuntime
 import Foundation
 import Library
@@ -76,34 +75,19 @@ struct ExploreCommand: ParsableCommand {
             imagePrecision: imagePrecision)
         // The screen: the terminal on stdin and stdout, or the controlling terminal when
         // the output goes to a pipe or file (it then receives the marked paths).
-        let pathsToTerminal = isatty(1) != 0
-        let screenInput: UnsafeMutablePointer<FILE>, screenOutput: UnsafeMutablePointer<FILE>
-        if isatty(0) != 0, pathsToTerminal {
-            (screenInput, screenOutput) = (stdin, stdout)
-        } else if let input = fopen("/dev/tty", "r"), let output = fopen("/dev/tty", "w") {
-            (screenInput, screenOutput) = (input, output)
-        } else {
+        guard let terminal = ExplorerTerminal.open() else {
             throw CLIError(
                 "picseek explore needs a terminal (none on standard input, output or /dev/tty)")
         }
-        let environment = ProcessInfo.processInfo.environment
-        var options = ExplorerOptions()
-        // Ask the terminal what it draws (at most 150 ms) unless told the mode
-        // and the theme; the cell size is always wanted for pixel pictures.
-        options.capabilities = TerminalProbe.run(
-            input: fileno(screenInput), output: fileno(screenOutput), environment: environment)
-        (options.theme, options.warnings) = ThemeLoader.load(
-            name: theme, environment: environment,
-            lightBackground: options.capabilities.lightBackground(environment: environment))
-        options.environment = environment
-        options.language = lang
-        options.reindexAtStart = setup.needsIndexing || (setup.refreshAtStart && !noRefresh)
-        if case .mode(let mode) = graphics { options.graphics = mode }
+        let options = ExplorerOptions.probing(
+            terminal, theme: theme, graphics: graphics, language: lang,
+            reindexAtStart: setup.needsIndexing || (setup.refreshAtStart && !noRefresh),
+            environment: ProcessInfo.processInfo.environment)
         let redirect = StderrRedirect()
         let outcome: ExplorerRuntime.Outcome
         do {
             let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
-            outcome = try runtime.run(input: screenInput, output: screenOutput)
+            outcome = try runtime.run(input: terminal.input, output: terminal.output)
         } catch {
             redirect.restore()
             throw error
@@ -111,7 +95,7 @@ struct ExploreCommand: ParsableCommand {
         redirect.restore()
         if !outcome.aborted {
             for path in outcome.marked {
-                if pathsToTerminal {
+                if terminal.pathsToTerminal {
                     print(RawPath.display(path), terminator: print0 ? "\0" : "\n")
                 } else {
                     _ = path.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stdout) }
@@ -131,32 +115,6 @@ struct ExploreCommand: ParsableCommand {
     }
 }
 
-/// `--graphics`: `auto` (ask the terminal) or one picture mode by its name.
-enum GraphicsChoice: Equatable, ExpressibleByArgument {
-    case auto
-    case mode(GraphicsMode)
-
-    /// The spellings, in the order the help text names them.
-    static let names = ["auto", "sixel", "kitty", "iterm2", "truecolor", "256", "mono", "ascii"]
-
-    init?(argument: String) {
-        if argument == "auto" {
-            self = .auto
-        } else if let mode = GraphicsMode(rawValue: argument) {
-            self = .mode(mode)
-        } else {
-            return nil
-        }
-    }
-
-    static var allValueStrings: [String] { names }
-
-    var defaultValueDescription: String {
-        switch self {
-        case .auto: return "auto"
-        case .mode(let mode): return mode.rawValue
-        }
-    }
-}
+extension GraphicsChoice: ExpressibleByArgument {}
 
 extension PromptLanguage: ExpressibleByArgument {}

@@ -14,32 +14,36 @@ import Store
 /// guarded by `lock`; a reindex runs with the model current when it starts
 /// and writes under the store's writer lock while searches go on (the engine
 /// reloads its matrix when the index generation changes).
-final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
+public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// A loaded model and what searches with it need.
-    struct LoadedModel {
-        var embedder: any Embedder
-        var processor: PhotoProcessor
-        var engine: SearchEngine
+    public struct LoadedModel {
+        public var embedder: any Embedder
+        public var processor: PhotoProcessor
+        public var engine: SearchEngine
     }
 
     private let store: IndexStore
     private let roots: [[UInt8]]
     private let folders: [String: String]
     private let load: (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
+    private let encodeThumbnail: ThumbnailEncoder
     private let lock = NSLock()
     private var current: LoadedModel
 
     /// A backend over `store` answering with `embedder`. `roots` are the
     /// folders `r` reindexes (empty: the index's stored roots); `folders`
     /// maps model names (as the index stores them) to loadable folders, and
-    /// `load` loads one for a switch.
-    init(
+    /// `load` loads one for a switch. A reindex stores thumbnails made by
+    /// `encodeThumbnail` (JPEG unless a test gives its own).
+    public init(
         store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
         processor: @escaping PhotoProcessor,
         folders: [String: String],
-        load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
+        load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor),
+        encodeThumbnail: @escaping ThumbnailEncoder = JPEG.thumbnailEncoder
     ) {
         self.store = store
+        self.encodeThumbnail = encodeThumbnail
         self.roots = roots
         self.folders = folders
         self.load = load
@@ -55,25 +59,25 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     }
 
     /// The name of the model answering searches.
-    var modelName: String { model.embedder.model.name }
+    public var modelName: String { model.embedder.model.name }
 
     /// The model answering searches and embedding photos.
-    var embedder: any Embedder { model.embedder }
+    public var embedder: any Embedder { model.embedder }
 
     // MARK: ExplorerBackend
 
-    func summary() throws -> IndexSummary {
+    public func summary() throws -> IndexSummary {
         try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
     }
 
-    func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
+    public func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
         var request = SearchRequest(query: .text(text))
         request.top = limit
         request.language = language
         return try run(request)
     }
 
-    func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit] {
+    public func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit] {
         var request = SearchRequest(query: .similarTo(photoID: photoID))
         request.top = limit
         return try run(request)
@@ -90,12 +94,12 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         }
     }
 
-    func thumbnail(photoID: Int64) throws -> RGBImage? {
+    public func thumbnail(photoID: Int64) throws -> RGBImage? {
         // Stored thumbnails are 256 pixels on the long side; the grid wants about 128.
         try storedThumbnail(photoID: photoID, scale: 2)
     }
 
-    func detail(photoID: Int64) throws -> PhotoDetail {
+    public func detail(photoID: Int64) throws -> PhotoDetail {
         guard let photo = try store.photo(id: photoID) else {
             throw LibraryBackendError.unknownPhoto(photoID)
         }
@@ -107,11 +111,11 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         return PhotoDetail(
             photoID: photoID, pathBytes: photo.path, metadata: metadata,
             fileSize: photo.size,
-            preview: preview(path: photo.path) ?? (try? storedThumbnail(photoID: photoID, scale: 1))
-        )
+            preview: preview(path: photo.path)
+                ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
     }
 
-    func reindex(
+    public func reindex(
         progress: @escaping @Sendable (IndexProgress) -> Void
     ) throws -> IndexSummary {
         let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
@@ -119,16 +123,16 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         let model = self.model
         let indexer = Indexer(
             store: store, embedder: model.embedder, processor: model.processor,
-            encodeThumbnail: encodeJPEGThumbnail)
+            encodeThumbnail: encodeThumbnail)
         let report = try indexer.run(roots: targets, progress: progress)
         var summary = try summary()
         summary.skipped = report.skipped.values.reduce(0, +)
         return summary
     }
 
-    func indexGeneration() throws -> Int64? { try store.generation() }
+    public func indexGeneration() throws -> Int64? { try store.generation() }
 
-    func switchModel(to name: String) throws -> IndexSummary {
+    public func switchModel(to name: String) throws -> IndexSummary {
         guard let folder = folders[name] else { throw LibraryBackendError.modelNotLoadable(name) }
         let (embedder, processor) = try load(folder, name)
         guard embedder.model.name == name else {
@@ -163,18 +167,21 @@ final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     }
 
     /// Whether `folder` (canonical) lies under a root that was scanned at least once.
-    static func isIndexed(_ folder: [UInt8], roots: [RootRecord]) -> Bool {
+    public static func isIndexed(_ folder: [UInt8], roots: [RootRecord]) -> Bool {
         roots.contains { $0.lastScanAt != nil && RawPath.isUnder(folder, $0.path) }
     }
 }
 
 /// Why the index-backed explorer backend could not answer.
-enum LibraryBackendError: Error, CustomStringConvertible {
+public enum LibraryBackendError: Error, Equatable, CustomStringConvertible {
+    /// No photo with this id in the index.
     case unknownPhoto(Int64)
+    /// A reindex with no folders named and none stored.
     case noRoots
+    /// A switch to a model with no loadable folder here (or one that loads as another).
     case modelNotLoadable(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .unknownPhoto(let id): return "no photo with id \(id) in the index"
         case .noRoots:
