@@ -110,24 +110,16 @@ struct WatchCommand: ParsableCommand {
         guard let executable = ServiceUnit.executablePath() else {
             throw CLIError("cannot find the picseek executable (/proc/self/exe)")
         }
-        var arguments = [executable, "watch"]
-        // The database the unit uses must not depend on the service's environment.
-        arguments += ["--db", try database.path()]
-        if let model { arguments += ["--model", model] }
-        for glob in exclude { arguments += ["--exclude", glob] }
-        if includeHidden { arguments.append("--include-hidden") }
-        if rescanMinutes != 10 { arguments += ["--rescan-minutes", String(rescanMinutes)] }
-        if let value = precision.imagePrecision {
-            arguments += ["--image-precision", value.rawValue]
-        }
-        for path in paths {
-            arguments.append(String(decoding: try canonicalFolder(path), as: UTF8.self))
-        }
+        let databasePath = try database.path()
         let path: String
         do {
+            let arguments = try ServiceUnit.watchArguments(
+                executable: executable, database: databasePath, model: model, exclude: exclude,
+                includeHidden: includeHidden, rescanMinutes: rescanMinutes,
+                imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
             path = try ServiceUnit.install(arguments: arguments, folder: folder)
         } catch {
-            throw CLIError(error.description)
+            throw CLIError("\(error)")
         }
         for line in ServiceUnit.instructions(path: path) { say(line) }
     }
