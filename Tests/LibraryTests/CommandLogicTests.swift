@@ -1,5 +1,6 @@
 import Foundation
 import PicseekCore
+import PicseekTestSupport
 import Testing
 
 @testable import Library
@@ -86,5 +87,59 @@ struct CommandLogicTests {
         #expect(
             IndexDoctor.summaryLine(problems: 3, repair: true)
                 == "3 problems found; repaired what could be")
+    }
+
+    @Test("embed prints one line per input in order and stops at the first that fails")
+    func embedRun() {
+        var lines: [String] = []
+        let inputs: [EmbedInput] = [.text("cat"), .image("/p/a.jpg"), .text("dog")]
+        #expect(throws: Never.self) {
+            try EmbeddingText.run(
+                inputs, json: false, embedText: { _ in [1, 0] }, embedImage: { _ in [0, 1] },
+                output: { lines.append($0) })
+        }
+        #expect(lines.count == 3)
+        #expect(lines.first == EmbeddingText.plain(key: "text", value: "cat", vector: [1, 0]))
+        #expect(lines[1] == EmbeddingText.plain(key: "image", value: "/p/a.jpg", vector: [0, 1]))
+        lines = []
+        struct Unreadable: Error, CustomStringConvertible {
+            var description: String { "not a photo" }
+        }
+        do {
+            try EmbeddingText.run(
+                inputs, json: true, embedText: { _ in [1] },
+                embedImage: { _ in throw Unreadable() }, output: { lines.append($0) })
+            Issue.record("the image that cannot be read must stop the run")
+        } catch {
+            #expect(error.description == "image /p/a.jpg: not a photo")
+        }
+        #expect(lines == [EmbeddingText.json(key: "text", value: "cat", vector: [1])])
+    }
+
+    @Test("eval checks the captions, then loads the model once and names it in the report")
+    func evalReport() throws {
+        let jsonl = """
+            {"image": "a.jpg", "en": "red car", "matches": ["a.jpg"]}
+            {"image": "b.jpg", "en": "blue sea", "matches": ["b.jpg"]}
+            """
+        let set = try CaptionsFile(data: Data(jsonl.utf8), file: "captions.jsonl")
+        let evaluation = RetrievalEvaluation(set: set, path: "/e/captions.jsonl")
+        var loads = 0
+        var processed: [String] = []
+        let report = try evaluation.report(matches: try set.matchIndices(), json: false) {
+            loads += 1
+            return FakeEmbedder(name: "fake")
+        } process: { path, spec in
+            processed.append(path)
+            return ProcessedPhoto(
+                input: (0..<48).map { Float($0 + processed.count) / 48 },
+                thumbnail: RGBImage(width: 1, height: 1, pixels: [0, 0, 0]),
+                metadata: PhotoMetadata(width: 1, height: 1))
+        }
+        #expect(loads == 1)
+        #expect(processed == ["/e/a.jpg", "/e/b.jpg"])
+        let lines = report.split(separator: "\n").map(String.init)
+        #expect(lines.first == "model fake, 2 images, 2 captions per language")
+        #expect(lines.count == 3 && lines[2].hasPrefix("en"))
     }
 }
