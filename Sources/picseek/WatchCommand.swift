@@ -83,22 +83,10 @@ struct WatchCommand: ParsableCommand {
             store: store, embedder: embedder, processor: try makePhotoProcessor(for: embedder),
             encodeThumbnail: encodeJPEGThumbnail, options: indexOptions)
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
-            Self.report($0)
+            WatchEventText.write($0, output: say, error: printError)
         }
-        // SIGINT, SIGTERM and SIGHUP stop the watch after the update in progress
-        // (its transaction commits); the exit status is then 128 + the signal.
-        let stop = StopSignals { _ in watcher.stop() }
-        defer { stop.cancel() }
-        try watcher.run()
-        say("stopped watching")
-        if let sig = stop.caught.value { throw ExitCode(128 + sig) }
-    }
-
-    /// One line per event: progress on standard output, trouble on standard error.
-    static func report(_ event: WatchEvent) {
-        for (stream, text) in WatchEventText.lines(event) {
-            if stream == .output { say(text) } else { printError(text) }
-        }
+        // A signal stops the watch; the exit status is then 128 + the signal.
+        if let sig = try watcher.runUntilSignalled(output: say) { throw ExitCode(128 + sig) }
     }
 
     /// Writes `picseek-watch.service` for the user's systemd instance.

@@ -142,4 +142,20 @@ struct CommandLogicTests {
         #expect(lines.first == "model fake, 2 images, 2 captions per language")
         #expect(lines.count == 3 && lines[2].hasPrefix("en"))
     }
+
+    @Test("watch events go line by line to standard output or, for trouble, standard error")
+    func watchEventStreams() {
+        var output: [String] = []
+        var errors: [String] = []
+        let watching = WatchEvent.watching(roots: 1, folders: 3)
+        WatchEventText.write(watching, output: { output.append($0) }, error: { errors.append($0) })
+        #expect(output == WatchEventText.lines(watching).map(\.text))
+        #expect(output.first?.hasPrefix("watching 3 folders under 1 root") == true)
+        #expect(errors.isEmpty)
+        output = []
+        let gone = WatchEvent.rootGone(Array("/gone".utf8))
+        WatchEventText.write(gone, output: { output.append($0) }, error: { errors.append($0) })
+        #expect(output.isEmpty)
+        #expect(!errors.isEmpty && errors == WatchEventText.lines(gone).map(\.text))
+    }
 }
