@@ -33,6 +33,18 @@ public struct SearchBench {
     /// A benchmark with the default settings.
     public init() {}
 
+    /// The numbers of vectors in `text`, comma-separated positive counts (`--sizes`).
+    public static func sizes(parsing text: String) throws(SearchBenchError) -> [Int] {
+        var counts: [Int] = []
+        for part in text.split(separator: ",") {
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw SearchBenchError.notACount(String(part))
+            }
+            counts.append(n)
+        }
+        return counts
+    }
+
     /// Runs the measurements and prints their lines through `output`.
     public func run() throws {
         printSettings()
@@ -275,5 +287,19 @@ private struct Lcg {
     mutating func nextFloat() -> Float {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+    }
+}
+
+/// A `picseek bench search` setting that cannot be used.
+public enum SearchBenchError: Error, Equatable, CustomStringConvertible {
+    /// A `--sizes` entry that is not a positive count.
+    case notACount(String)
+
+    /// The message, naming the entry (escaped for the terminal).
+    public var description: String {
+        switch self {
+        case .notACount(let part):
+            "--sizes: \(TerminalSafe.escape(part)) is not a positive count"
+        }
     }
 }

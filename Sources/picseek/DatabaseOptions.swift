@@ -15,13 +15,12 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The resolved database path.
     func path() throws -> String {
-        guard
-            let path = DatabaseLocation.resolve(
+        do {
+            return try DatabaseLocation.require(
                 explicit: db, environment: ProcessInfo.processInfo.environment)
-        else {
-            throw CLIError("no database location: set --db, PICSEEK_DB or HOME")
+        } catch {
+            throw CLIError(error.description)
         }
-        return path
     }
 
     /// Opens (creating if needed) the index.
@@ -50,11 +49,11 @@ struct DatabaseOptions: ParsableArguments {
 
     private func existingPath() throws -> String {
         let path = try path()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError(
-                "no index at \(TerminalSafe.escape(path)); run picseek index PATH first")
+        do {
+            return try DatabaseLocation.existing(path)
+        } catch {
+            throw CLIError(error.description)
         }
-        return path
     }
 }
 

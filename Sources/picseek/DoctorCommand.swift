@@ -56,26 +56,10 @@ struct DoctorCommand: ParsableCommand {
         let models = ModelReport.check(library: library, hashes: hashes)
         for line in models.lines { print(line) }
         problems += models.problems
-        for line in terminalReport(environment: ProcessInfo.processInfo.environment) {
+        for line in TerminalReport.lines(environment: ProcessInfo.processInfo.environment) {
             print(line)
         }
-        if problems > 0 {
-            print(
-                repair
-                    ? "\(problems) problem\(problems == 1 ? "" : "s") found; repaired what could be"
-                    : "\(problems) problem\(problems == 1 ? "" : "s") found; "
-                        + "picseek doctor --repair fixes what it can"
-            )
-            if !repair { throw ExitCode(1) }
-        } else {
-            print("no problems found")
-        }
+        print(IndexDoctor.summaryLine(problems: problems, repair: repair))
+        if problems > 0 && !repair { throw ExitCode(1) }
     }
-}
-
-/// The terminal section of `picseek doctor` (and `picseek status`): the
-/// variables that decide colours and graphics, terminfo's colour count, and
-/// what the terminal answers when asked (`TerminalReport`).
-func terminalReport(environment: [String: String]) -> [String] {
-    TerminalReport.lines(environment: environment)
 }

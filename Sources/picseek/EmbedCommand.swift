@@ -49,42 +49,23 @@ struct EmbedCommand: ParsableCommand {
         } catch {
             fail("cannot load model \(model): \(error.description)")
         }
-        for input in EmbedInput.ordered(
+        let inputs = EmbedInput.ordered(
             texts: text, images: image, arguments: CommandLine.arguments)
-        {
-            switch input {
-            case .text(let t):
-                do {
-                    let vector = try clip.embedText(t)
-                    emit(key: "text", value: t, vector: vector)
-                } catch {
-                    fail("text \"\(t)\": \(error)")
-                }
-            case .image(let path):
-                let vector: [Float]
-                do {
-                    vector = try embedImage(path, with: clip)
-                } catch {
-                    fail("image \(path): \(error)")
-                }
-                emit(key: "image", value: path, vector: vector)
-            }
+        do {
+            try EmbeddingText.run(
+                inputs, json: json, embedText: { try clip.embedText($0) },
+                embedImage: { try embedImage($0, with: clip) }, output: { print($0) })
+        } catch {
+            fail(error.description)
         }
     }
 
     private func embedImage(_ path: String, with clip: ClipModel) throws -> [Float] {
         let photo = try ImagePipeline().process(fileAt: path, spec: clip.preprocess)
         guard let vector = try clip.embedImages([photo.input]).first else {
-            throw EmbedFileError(message: "the model returned no vector")
+            throw EmbedFailure(message: "the model returned no vector")
         }
         return vector
-    }
-
-    private func emit(key: String, value: String, vector: [Float]) {
-        print(
-            json
-                ? EmbeddingText.json(key: key, value: value, vector: vector)
-                : EmbeddingText.plain(key: key, value: value, vector: vector))
     }
 
     private func fail(_ message: String) -> Never {
@@ -92,10 +73,4 @@ struct EmbedCommand: ParsableCommand {
             Data(("picseek embed: " + TerminalSafe.escape(message) + "\n").utf8))
         Foundation.exit(1)
     }
-}
-
-/// A file-level failure in `picseek embed`.
-struct EmbedFileError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

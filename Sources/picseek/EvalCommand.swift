@@ -45,24 +45,16 @@ struct EvalCommand: ParsableCommand {
             throw CLIError(error)
         }
         let evaluation = RetrievalEvaluation(set: set, path: captions)
+        let pipeline = ImagePipeline(exact: !fast)
         do {
-            let queries = try evaluation.queries()
-            let imagePrecision = try precision.resolve()
-            prepareThreads(for: imagePrecision)
-            let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
-            let pipeline = ImagePipeline(exact: !fast)
-            let images = try evaluation.embedImages(with: embedder) {
+            let report = try evaluation.report(matches: matches, json: json) {
+                let imagePrecision = try precision.resolve()
+                prepareThreads(for: imagePrecision)
+                return try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
+            } process: {
                 try pipeline.process(fileAt: $0, spec: $1)
             }
-            let results = try evaluation.recall(
-                queries: queries, matches: matches, images: images, embedder: embedder)
-            let name = embedder.model.name
-            print(
-                json
-                    ? RetrievalEvaluation.jsonText(
-                        model: name, queries: set.lines.count, results: results)
-                    : RetrievalEvaluation.plainText(
-                        model: name, images: set.lines.count, results: results))
+            print(report)
         } catch let error as EvaluationError {
             throw CLIError(error.description)
         }

@@ -87,18 +87,11 @@ struct IndexCommand: ParsableCommand {
         let control = IndexControl()
         let interrupt = InterruptHandler { control.cancel() }
         defer { interrupt.stop() }
-        let renderer = ProgressRenderer()
         let indexer = Indexer(
             store: store, embedder: embedder, processor: processor,
             encodeThumbnail: encodeJPEGThumbnail, options: options)
-        indexer.warn = { text in
-            renderer.finish()
-            printError("warning: " + TerminalSafe.escape(text))
-        }
-        let report = try indexer.run(roots: roots, control: control) { renderer.show($0) }
-        renderer.finish()
-        for problem in report.problems { printError("warning: \(problem)") }
-        print(report.summaryLine)
+        let report = try indexer.runShowingProgress(
+            roots: roots, control: control, output: { print($0) }, warn: printError)
         if !report.cancelled, let text = try ocr.runPass(store: store, control: control),
             text.cancelled
         {

@@ -89,22 +89,12 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             do {
                 let resolved = try ModelLibrary().resolve(explicit: name)
-                let model =
-                    ModelLibrary().installed(named: resolved.name).flatMap {
-                        $0.path == resolved.folder ? $0 : nil
-                    }
-                    ?? InstalledModel(
-                        name: resolved.name, path: resolved.folder, entry: resolved.entry,
-                        isBundled: false)
-                try describe(model, resolved: resolved)
+                let model = ModelLibrary().model(for: resolved)
+                for line in try ModelReport.infoLines(model: model, resolved: resolved) {
+                    print(line)
+                }
             } catch {
                 throw CLIError(error)
-            }
-        }
-
-        func describe(_ model: InstalledModel, resolved: ResolvedModel) throws {
-            for line in try ModelReport.infoLines(model: model, resolved: resolved) {
-                print(line)
             }
         }
     }

@@ -47,16 +47,9 @@ func loadEmbedder(folder: String, name: String, imagePrecision: ImagePrecision =
     }
 }
 
-/// Sets the thread counts for `precision`. A bfloat16 image tower does its parallel work
-/// in picseek's own kernels (`Kernels.threads`), including attention heads that call
-/// OpenBLAS from several threads at once, which needs a single-threaded OpenBLAS
-/// (see `Kernels.attention`). float32 leaves OpenBLAS its threads. Commands call this
-/// once, before any model works, as it changes process-wide settings.
+/// Sets the thread counts for `precision` (`ImagePrecision.prepareThreads`).
 func prepareThreads(for precision: ImagePrecision) {
-    guard precision == .bfloat16 else { return }
-    // Read first: the default of `Kernels.threads` is OpenBLAS's count.
-    Kernels.threads = max(Kernels.threads, BLAS.threads)
-    BLAS.threads = 1
+    precision.prepareThreads()
 }
 
 /// Model folders this machine can load, by the name their vectors carry in
@@ -65,15 +58,10 @@ func loadableModelFolders(including chosen: ResolvedModel) -> [String: String] {
     ModelLibrary().loadableFolders(including: chosen)
 }
 
-/// The one place the CLI obtains its image pipeline (decode, resize,
-/// normalise, thumbnail) for `embedder`'s preprocessing.
-///
-/// One decode per photo gives the model input, a 256-pixel thumbnail and
-/// the EXIF metadata. `ImagePipeline` is a value type with no shared state,
-/// so the closure is safe to call from the indexer's decode thread.
+/// The one place the CLI obtains its image pipeline for `embedder`'s preprocessing
+/// (`ImagePipeline.photoProcessor`).
 func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
-    let pipeline = ImagePipeline()
-    return { data, spec in try pipeline.process(data: data, spec: spec) }
+    ImagePipeline.photoProcessor()
 }
 
 /// Encodes the indexer's thumbnails with Imaging's JPEG encoder (Library links no codec).

@@ -26,15 +26,12 @@ struct OCROptions: ParsableArguments {
 
     /// False when `--no-ocr` or `PICSEEK_OCR` is `off`, `0`, `no` or `false`.
     var enabled: Bool {
-        if noOcr { return false }
-        let value = ProcessInfo.processInfo.environment["PICSEEK_OCR"]?.lowercased() ?? ""
-        return !["off", "0", "no", "false"].contains(value)
+        OCRSettings.isEnabled(disabled: noOcr, environment: ProcessInfo.processInfo.environment)
     }
 
     var languages: String {
-        if let ocrLanguages { return ocrLanguages }
-        let env = ProcessInfo.processInfo.environment["PICSEEK_OCR_LANGUAGES"] ?? ""
-        return env.isEmpty ? TextRecognizer.defaultLanguages : env
+        OCRSettings.languages(
+            explicit: ocrLanguages, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Runs the OCR pass when enabled, showing progress on stderr; nil when off or when
@@ -55,10 +52,6 @@ struct OCROptions: ParsableArguments {
         let pass = TextPass(store: store, pipeline: ImagePipeline()) { image in
             try recognizer.recognize(image)
         }
-        let progress = TextPassProgress()
-        let report = try pass.run(control: control) { progress.show($0, current: $1) }
-        progress.finish()
-        print(report.summaryLine)
-        return report
+        return try pass.runShowingProgress(control: control) { print($0) }
     }
 }

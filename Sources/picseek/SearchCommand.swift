@@ -110,75 +110,30 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let text {
-            try searchWords(text)
-            return
-        }
-        // Check everything that needs no model first, so mistakes show at once.
-        let (meaning, words) = TextQuery.split(query.joined(separator: " "))
-        if like == nil && meaning.isEmpty && !words.isEmpty {
-            try searchWords(TextSearch.phrases(words))
-            return
-        }
-        let terms = like == nil ? try QueryParser.parse(meaning) : nil
-        let dates = try DateBounds(since: since, until: until)
-        var templates = PromptTemplates.standard
-        if let templateEn { try templates.set(templateEn, for: .english) }
-        if let templateZh { try templates.set(templateZh, for: .chinese) }
-        let store = try database.openForReading()
-        let folderPath = try folder.map { try canonicalFolder($0) }
-        let likeID: Int64?
+        var search = SearchInvocation()
+        search.query = query
+        search.text = text
+        search.like = like
+        search.top = top
+        search.json = json
+        search.language = lang
+        search.folder = folder
+        search.since = since
+        search.until = until
+        search.minRatio = minRatio
+        search.within = within
+        search.order = sort
+        search.templateEn = templateEn
+        search.templateZh = templateZh
+        search.noTemplate = noTemplate
+        let services = SearchInvocation.Services(
+            openStore: { try database.openForReading() },
+            loadEmbedder: { try loadEmbedder(modelPath: model) },
+            makeProcessor: { try makePhotoProcessor(for: $0) })
         do {
-            likeID = try like.map { try store.photoID(typed: $0) }
+            try search.run(services, output: { print($0) }, note: printError)
         } catch let error as TypedPathError {
             throw CLIError(error.description)
-        }
-
-        let embedder = try loadEmbedder(modelPath: model)
-        let needsImages =
-            terms?.contains { if case .image = $0.kind { true } else { false } } ?? false
-        let processor = needsImages ? try makePhotoProcessor(for: embedder) : nil
-        let engine = SearchEngine(
-            store: store, embedder: embedder, processor: processor, templates: templates)
-        var request: SearchRequest
-        if let likeID {
-            request = SearchRequest(query: .similarTo(photoID: likeID))
-        } else {
-            request = SearchRequest(query: .terms(terms ?? []))
-        }
-        request.top = top
-        request.language = lang
-        request.useTemplates = !noTemplate
-        request.folder = folderPath
-        request.dates = dates.isUnbounded ? nil : dates
-        if let minRatio { request.cutoff = .ratio(minRatio) }
-        if let within { request.cutoff = .delta(within) }
-        request.order = sort
-        if words.isEmpty {
-            for hit in try engine.search(request) {
-                print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit))
-            }
-            return
-        }
-        // text: terms keep only photos whose words match, ranked by meaning among them.
-        let kept = try TextSearch.meaning(
-            request, engine: engine, store: store, words: words, top: top)
-        for (hit, snippet) in kept {
-            print(
-                json
-                    ? HitFormatter.json(hit, snippet: snippet)
-                    : HitFormatter.plain(hit) + "  " + TerminalSafe.escape(snippet))
-        }
-    }
-
-    /// `--text`: photos whose recognised words match, best first, with the matched text.
-    private func searchWords(_ words: String) throws {
-        let store = try database.openForReading()
-        let folderPath = try folder.map { try canonicalFolder($0) }
-        let hits = try TextSearch.hits(store: store, words: words, folder: folderPath, top: top)
-        for hit in hits { print(json ? HitFormatter.json(hit) : HitFormatter.plain(hit)) }
-        if hits.isEmpty && !json, let note = try TextSearch.pendingNote(store: store) {
-            printError(note)
         }
     }
 }

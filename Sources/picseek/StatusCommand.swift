@@ -19,7 +19,9 @@ struct StatusCommand: ParsableCommand {
         for line in try StatusReport.indexLines(store: store) { print(line) }
         print("themes: " + themeFolders())
         print(StatusReport.engineLine)
-        for line in terminalReport(environment: ProcessInfo.processInfo.environment) { print(line) }
+        for line in TerminalReport.lines(environment: ProcessInfo.processInfo.environment) {
+            print(line)
+        }
     }
 
     /// The theme names the explorer can load and where they are, first found first.

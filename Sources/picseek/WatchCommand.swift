@@ -86,22 +86,10 @@ struct WatchCommand: ParsableCommand {
             store: store, embedder: embedder, processor: try makePhotoProcessor(for: embedder),
             encodeThumbnail: encodeJPEGThumbnail, options: indexOptions)
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
-            Self.report($0)
+            WatchEventText.write($0, output: say, error: printError)
         }
-        // SIGINT, SIGTERM and SIGHUP stop the watch after the update in progress
-        // (its transaction commits); the exit status is then 128 + the signal.
-        let stop = StopSignals { _ in watcher.stop() }
-        defer { stop.cancel() }
-        try watcher.run()
-        say("stopped watching")
-        if let sig = stop.caught.value { throw ExitCode(128 + sig) }
-    }
-
-    /// One line per event: progress on standard output, trouble on standard error.
-    static func report(_ event: WatchEvent) {
-        for (stream, text) in WatchEventText.lines(event) {
-            if stream == .output { say(text) } else { printError(text) }
-        }
+        // A signal stops the watch; the exit status is then 128 + the signal.
+        if let sig = try watcher.runUntilSignalled(output: say) { throw ExitCode(128 + sig) }
     }
 
     /// Writes `picseek-watch.service` for the user's systemd instance.
@@ -113,24 +101,16 @@ struct WatchCommand: ParsableCommand {
         guard let executable = ServiceUnit.executablePath() else {
             throw CLIError("cannot find the picseek executable (/proc/self/exe)")
         }
-        var arguments = [executable, "watch"]
-        // The database the unit uses must not depend on the service's environment.
-        arguments += ["--db", try database.path()]
-        if let model { arguments += ["--model", model] }
-        for glob in exclude { arguments += ["--exclude", glob] }
-        if includeHidden { arguments.append("--include-hidden") }
-        if rescanMinutes != 10 { arguments += ["--rescan-minutes", String(rescanMinutes)] }
-        if let value = precision.imagePrecision {
-            arguments += ["--image-precision", value.rawValue]
-        }
-        for path in paths {
-            arguments.append(String(decoding: try canonicalFolder(path), as: UTF8.self))
-        }
+        let databasePath = try database.path()
         let path: String
         do {
+            let arguments = try ServiceUnit.watchArguments(
+                executable: executable, database: databasePath, model: model, exclude: exclude,
+                includeHidden: includeHidden, rescanMinutes: rescanMinutes,
+                imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
             path = try ServiceUnit.install(arguments: arguments, folder: folder)
         } catch {
-            throw CLIError(error.description)
+            throw CLIError("\(error)")
         }
         for line in ServiceUnit.instructions(path: path) { say(line) }
     }

@@ -40,6 +40,15 @@ public struct IndexDoctor {
         self.isModelInstalled = isModelInstalled
     }
 
+    /// The doctor's last line: no problems, else their count and what `--repair` did or
+    /// would do.
+    public static func summaryLine(problems: Int, repair: Bool) -> String {
+        guard problems > 0 else { return "no problems found" }
+        let found = "\(problems) problem\(problems == 1 ? "" : "s") found; "
+        return found
+            + (repair ? "repaired what could be" : "picseek doctor --repair fixes what it can")
+    }
+
     /// Checks (and with `repair` repairs) the index and its thumbnails, passing each line
     /// of the report to `emit`; returns the number of problems found.
     public func run(emit: (String) -> Void) throws -> Int {

@@ -50,6 +50,24 @@ public struct RetrievalEvaluation {
         return queries
     }
 
+    /// The whole evaluation as its report (`jsonText` or `plainText`): the captions are
+    /// checked first, then `loadEmbedder` gives the model, every image is embedded
+    /// (`process` as in `embedImages`) and each language's captions ranked against them.
+    public func report(
+        matches: [[Int]], json: Bool, loadEmbedder: () throws -> any Embedder,
+        process: (String, PreprocessSpec) throws -> ProcessedPhoto
+    ) throws -> String {
+        let queries = try queries()
+        let embedder = try loadEmbedder()
+        let images = try embedImages(with: embedder, process: process)
+        let results = try recall(
+            queries: queries, matches: matches, images: images, embedder: embedder)
+        let name = embedder.model.name
+        return json
+            ? Self.jsonText(model: name, queries: set.lines.count, results: results)
+            : Self.plainText(model: name, images: set.lines.count, results: results)
+    }
+
     /// Every line's image through the image pipeline (`process`: a photo file's path to the
     /// model's input) and the image tower, in file order, 32 at a time.
     public func embedImages(

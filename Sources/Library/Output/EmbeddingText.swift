@@ -16,6 +16,46 @@ public enum EmbeddingText {
         let head = vector.prefix(6).map { String(format: "%.4f", $0) }.joined(separator: " ")
         return "\(key) \(TerminalSafe.escape(value)): \(vector.count) dims [\(head) ...]"
     }
+
+    /// Embeds `inputs` in order and passes each one's line (`json` or `plain`) to `output`.
+    ///
+    /// The first input that cannot be embedded stops the run with an `EmbedFailure` naming
+    /// it: `text "T": REASON` or `image PATH: REASON` (not yet escaped).
+    public static func run(
+        _ inputs: [EmbedInput], json: Bool, embedText: (String) throws -> [Float],
+        embedImage: (String) throws -> [Float], output: (String) -> Void
+    ) throws(EmbedFailure) {
+        for input in inputs {
+            let (key, value) =
+                switch input {
+                case .text(let text): ("text", text)
+                case .image(let path): ("image", path)
+                }
+            let vector: [Float]
+            do {
+                vector = try key == "text" ? embedText(value) : embedImage(value)
+            } catch {
+                let name = key == "text" ? "text \"\(value)\"" : "image \(value)"
+                throw EmbedFailure(message: "\(name): \(error)")
+            }
+            output(
+                json
+                    ? self.json(key: key, value: value, vector: vector)
+                    : plain(key: key, value: value, vector: vector))
+        }
+    }
+}
+
+/// An input `picseek embed` could not embed, or a reason it could not.
+public struct EmbedFailure: Error, CustomStringConvertible {
+    /// What went wrong, naming the input.
+    public let message: String
+
+    /// A failure with this message.
+    public init(message: String) { self.message = message }
+
+    /// The message.
+    public var description: String { message }
 }
 
 /// One input of `picseek embed`, in command-line order.

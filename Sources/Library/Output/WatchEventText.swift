@@ -8,6 +8,15 @@ public enum WatchEventText {
         case output, error
     }
 
+    /// Passes the lines for `event` to `output` or `error` by their stream.
+    public static func write(
+        _ event: WatchEvent, output: (String) -> Void, error: (String) -> Void
+    ) {
+        for (stream, text) in lines(event) {
+            if stream == .output { output(text) } else { error(text) }
+        }
+    }
+
     /// The lines for `event`, in order: none for an update that changed nothing.
     public static func lines(_ event: WatchEvent) -> [(stream: Stream, text: String)] {
         switch event {

@@ -130,3 +130,17 @@ public final class TextPass {
         }
     }
 }
+
+extension TextPass {
+    /// Runs the pass with its progress line on standard error (`TextPassProgress`), then
+    /// passes the summary line to `output`.
+    public func runShowingProgress(
+        control: IndexControl, output: (String) -> Void
+    ) throws -> Report {
+        let progress = TextPassProgress()
+        let report = try run(control: control) { progress.show($0, current: $1) }
+        progress.finish()
+        output(report.summaryLine)
+        return report
+    }
+}

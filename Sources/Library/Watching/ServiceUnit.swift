@@ -34,6 +34,25 @@ public enum ServiceUnit {
         return path
     }
 
+    /// The unit's command line for `picseek watch` with these options: `executable`, `watch`,
+    /// the database path (so the unit does not depend on the service's environment), then
+    /// the options that differ from their defaults and the folders made canonical.
+    public static func watchArguments(
+        executable: String, database: String, model: String?, exclude: [String],
+        includeHidden: Bool, rescanMinutes: Double, imagePrecision: String?, folders: [String]
+    ) throws(TypedPathError) -> [String] {
+        var arguments = [executable, "watch", "--db", database]
+        if let model { arguments += ["--model", model] }
+        for glob in exclude { arguments += ["--exclude", glob] }
+        if includeHidden { arguments.append("--include-hidden") }
+        if rescanMinutes != 10 { arguments += ["--rescan-minutes", String(rescanMinutes)] }
+        if let imagePrecision { arguments += ["--image-precision", imagePrecision] }
+        for folder in folders {
+            arguments.append(String(decoding: try RawPath.typedFolder(folder), as: UTF8.self))
+        }
+        return arguments
+    }
+
     /// What to run once the unit at `path` is written, one line each.
     public static func instructions(path: String) -> [String] {
         [

@@ -138,6 +138,17 @@ public struct ModelLibrary: Sendable {
         installedModels().first { $0.name == name }
             ?? installedModels().first { $0.name.lowercased() == name.lowercased() }
     }
+
+    /// The model `resolved` names: the installed one when it lives in the resolved folder,
+    /// else a description of that folder as a model not installed here (`picseek model
+    /// info` on a folder).
+    public func model(for resolved: ResolvedModel) -> InstalledModel {
+        if let model = installed(named: resolved.name), model.path == resolved.folder {
+            return model
+        }
+        return InstalledModel(
+            name: resolved.name, path: resolved.folder, entry: resolved.entry, isBundled: false)
+    }
 }
 
 /// A model present on disk.

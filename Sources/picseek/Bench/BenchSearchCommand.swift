@@ -45,14 +45,11 @@ struct BenchSearch: ParsableCommand {
         bench.duplicateRows = duplicateRows
         // The settings line comes before --sizes is checked, as it always has.
         bench.printSettings()
-        let counts = try sizes.split(separator: ",").map { part -> Int in
-            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
-                throw CLIError(
-                    "--sizes: \(TerminalSafe.escape(String(part))) is not a positive count")
-            }
-            return n
+        do {
+            bench.sizes = try SearchBench.sizes(parsing: sizes)
+        } catch {
+            throw CLIError(error.description)
         }
-        bench.sizes = counts
         try BenchCommand.reporting { try bench.measure() }
     }
 }
