@@ -40,8 +40,9 @@ public struct ExplorerSetup {
                 do {
                     _ = try backend.switchModel(to: best.model.name)
                 } catch {
-                    warn("warning: cannot load model \(TerminalSafe.escape(best.model.name)), "
-                        + "which indexed this index: \(TerminalSafe.escape("\(error)"))")
+                    warn(
+                        "warning: cannot load model \(TerminalSafe.escape(best.model.name)), "
+                            + "which indexed this index: \(TerminalSafe.escape("\(error)"))")
                 }
             }
         }

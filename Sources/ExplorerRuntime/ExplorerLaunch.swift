@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Cells
 import Explorer
 import PicseekCore
 import Terminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `--graphics`: `auto` (ask the terminal) or one picture mode by its name.
 public enum GraphicsChoice: Equatable {
