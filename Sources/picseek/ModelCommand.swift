@@ -8,10 +8,11 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "List, download, import and inspect models.",
-        subcommands: [List.self, Fetch.self, Import.self, Info.self])
+        subcommands: [ListCommand.self, FetchCommand.self, ImportCommand.self, InfoCommand.self])
 
-    struct List: ParsableCommand {
+    struct ListCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Show known and installed models.")
 
         func run() throws {
@@ -19,8 +20,9 @@ struct ModelCommand: ParsableCommand {
         }
     }
 
-    struct Fetch: ParsableCommand {
+    struct FetchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fetch",
             abstract:
                 "Download a model from the Hugging Face hub (or a mirror), verified and resumable.")
 
@@ -52,8 +54,9 @@ struct ModelCommand: ParsableCommand {
         }
     }
 
-    struct Import: ParsableCommand {
+    struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract:
                 "Install a model from a Hugging Face folder, a pytorch_model.bin or an original Chinese-CLIP .pt."
         )
@@ -80,8 +83,9 @@ struct ModelCommand: ParsableCommand {
         }
     }
 
-    struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Describe an installed model.")
+    struct InfoCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "info", abstract: "Describe an installed model.")
 
         @Argument(help: "Installed model name or folder (default: the model picseek would use).")
         var name: String?

@@ -11,8 +11,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Run a benchmark and print medians.",
         subcommands: [
-            BenchEngineCommand.self, BenchImages.self, BenchSearch.self, BenchRender.self,
-            BenchTokenizer.self, BenchOCR.self,
+            BenchEngineCommand.self, BenchImagesCommand.self, BenchSearchCommand.self,
+            BenchRenderCommand.self,
+            BenchTokenizerCommand.self, BenchOCRCommand.self,
         ])
 
     /// Runs `body`, reporting a `BenchError` about the options (a file to write, a model

@@ -3,7 +3,7 @@ import Benchmarks
 
 /// `picseek bench images`: time the image pipeline on a generated 24 MP JPEG
 /// (measured by `ImagesBench`).
-struct BenchImages: ParsableCommand {
+struct BenchImagesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images",
         abstract: "Time decode + resize + normalise + thumbnail on a generated JPEG (one thread).")
@@ -28,7 +28,7 @@ struct BenchImages: ParsableCommand {
             "Model input mode: squash (Chinese-CLIP) or crop (OpenCLIP shortest side + "
                 + "centre crop).")
     )
-    var mode = "squash"
+    var mode: ImagesBench.Mode = .squash
 
     @Option(
         help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
@@ -39,9 +39,6 @@ struct BenchImages: ParsableCommand {
             throw ValidationError("size must be at least 16x16 and at most 100 megapixels")
         }
         guard runs > 0, exactRuns >= 0 else { throw ValidationError("runs must be positive") }
-        guard ImagesBench.Mode(rawValue: mode) != nil else {
-            throw ValidationError("mode must be squash or crop")
-        }
     }
 
     func run() throws {
@@ -51,8 +48,10 @@ struct BenchImages: ParsableCommand {
         bench.quality = quality
         bench.runs = runs
         bench.exactRuns = exactRuns
-        bench.mode = ImagesBench.Mode(rawValue: mode) ?? .squash
+        bench.mode = mode
         bench.saveJPEG = saveJPEG
         try BenchCommand.reporting { try bench.run() }
     }
 }
+
+extension ImagesBench.Mode: ExpressibleByArgument {}

@@ -4,7 +4,7 @@ import OCR
 
 /// `picseek bench ocr`: milliseconds per photo through libtesseract, side by side with the
 /// `tesseract` command line on the same grey image and settings, and character error rates.
-struct BenchOCR: ParsableCommand {
+struct BenchOCRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocr",
         abstract: "Time reading words in photos against the tesseract command line; error rates.",

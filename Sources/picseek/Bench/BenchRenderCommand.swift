@@ -6,7 +6,7 @@ import ExplorerRuntime
 
 /// `picseek bench render`: how long the explorer takes to draw (measured by `RenderBench`,
 /// with the runtime's `ImageOverlay` for the pixel modes).
-struct BenchRender: ParsableCommand {
+struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract:

@@ -5,7 +5,7 @@ import PicseekCore
 
 /// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
 /// and the index file size per vector byte.
-struct BenchSearch: ParsableCommand {
+struct BenchSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Time top-k search over random vectors, a no-change rescan, and index size.")

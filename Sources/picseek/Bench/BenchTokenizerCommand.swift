@@ -3,7 +3,7 @@ import Benchmarks
 import PicseekCore
 
 /// `picseek bench tokenizer`: load and query times of a SentencePiece Unigram `tokenizer.json`.
-struct BenchTokenizer: ParsableCommand {
+struct BenchTokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Time loading a Unigram tokenizer.json and tokenizing short queries.")
