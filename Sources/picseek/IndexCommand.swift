@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import Library
 import OCR
 import PicseekCore
@@ -89,7 +90,7 @@ struct IndexCommand: ParsableCommand {
         defer { interrupt.stop() }
         let indexer = Indexer(
             store: store, embedder: embedder, processor: processor,
-            encodeThumbnail: encodeJPEGThumbnail, options: options)
+            encodeThumbnail: JPEG.thumbnailEncoder, options: options)
         let report = try indexer.runShowingProgress(
             roots: roots, control: control, output: { print($0) }, warn: printError)
         if !report.cancelled, let text = try ocr.runPass(store: store, control: control),

@@ -63,6 +63,3 @@ func loadableModelFolders(including chosen: ResolvedModel) -> [String: String] {
 func makePhotoProcessor(for embedder: any Embedder) throws -> PhotoProcessor {
     ImagePipeline.photoProcessor()
 }
-
-/// Encodes the indexer's thumbnails with Imaging's JPEG encoder (Library links no codec).
-let encodeJPEGThumbnail: ThumbnailEncoder = JPEG.thumbnailEncoder

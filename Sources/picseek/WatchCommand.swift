@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import Library
 import PicseekCore
 import Store
@@ -84,7 +85,7 @@ struct WatchCommand: ParsableCommand {
         options.rescanInterval = rescanMinutes * 60
         let indexer = Indexer(
             store: store, embedder: embedder, processor: try makePhotoProcessor(for: embedder),
-            encodeThumbnail: encodeJPEGThumbnail, options: indexOptions)
+            encodeThumbnail: JPEG.thumbnailEncoder, options: indexOptions)
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
             WatchEventText.write($0, output: say, error: printError)
         }
