@@ -55,10 +55,27 @@ public enum Color: Equatable, Hashable, Sendable {
         return (levels[c / 36], levels[(c / 6) % 6], levels[c % 6])
     }
 
-    /// The nearest of the 8 basic ANSI colours (0-7), for 8/16-colour terminals.
-    public static func nearest8(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
-        let high = 128
-        let bits = (Int(r) >= high ? 1 : 0) | (Int(g) >= high ? 2 : 0) | (Int(b) >= high ? 4 : 0)
+    /// The nearest of the 8 basic ANSI colours (0-7), for 8/16-colour terminals,
+    /// or nil for a mid grey, which none of them shows well (the caller uses the
+    /// terminal's default colour instead). Greys go to black or white by
+    /// brightness, pale colours to white, dark ones to their strongest channel
+    /// (so a dark blue meant for a white background stays blue, not cyan), and
+    /// the rest keep each channel above the colour's own middle (`#198fb5` is
+    /// cyan, `#4a86e8` blue).
+    public static func nearest8(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8? {
+        let high = Int(max(r, g, b))
+        let low = Int(min(r, g, b))
+        let brightness = luma(r, g, b)
+        if high - low < 48 {
+            if brightness < 72 { return 0 }
+            if brightness > 176 { return 7 }
+            return nil
+        }
+        if brightness > 176 { return 7 }
+        let threshold = brightness < 100 ? high : (high + low + 1) / 2
+        let bits =
+            (Int(r) >= threshold ? 1 : 0) | (Int(g) >= threshold ? 2 : 0)
+            | (Int(b) >= threshold ? 4 : 0)
         return UInt8(bits)
     }
 

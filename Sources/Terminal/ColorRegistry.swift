@@ -65,7 +65,7 @@ final class ColorRegistry {
         case (.indexed(let i), .ansi):
             if i < 16 { return Int32(i % 8) }
             let (r, g, b) = Color.rgbOf256(i)
-            return Int32(Color.nearest8(r, g, b))
+            return Color.nearest8(r, g, b).map(Int32.init) ?? -1
         case (.indexed(let i), .direct):
             if i < 8 { return Int32(i) }
             let (r, g, b) = Color.rgbOf256(i)
@@ -73,7 +73,7 @@ final class ColorRegistry {
         case (.rgb(let r, let g, let b), .palette256):
             return Int32(Color.nearest256(r, g, b))
         case (.rgb(let r, let g, let b), .ansi):
-            return Int32(Color.nearest8(r, g, b))
+            return Color.nearest8(r, g, b).map(Int32.init) ?? -1
         case (.rgb(let r, let g, let b), .direct):
             return Self.direct(r, g, b)
         }
