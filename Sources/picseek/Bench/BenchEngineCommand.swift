@@ -103,4 +103,6 @@ extension SIMDLevel: ExpressibleByArgument {
         }
         self = level
     }
+
+    public static var allValueStrings: [String] { allCases.map(\.description) }
 }
