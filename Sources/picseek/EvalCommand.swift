@@ -46,17 +46,11 @@ struct EvalCommand: ParsableCommand {
         }
         let evaluation = RetrievalEvaluation(set: set, path: captions)
         let pipeline = ImagePipeline(exact: !fast)
-        do {
-            let report = try evaluation.report(matches: matches, json: json) {
-                let imagePrecision = try precision.resolve()
-                prepareThreads(for: imagePrecision)
-                return try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
-            } process: {
-                try pipeline.process(fileAt: $0, spec: $1)
-            }
-            print(report)
-        } catch let error as EvaluationError {
-            throw CLIError(error.description)
+        let report = try evaluation.report(matches: matches, json: json) {
+            try loadModel(modelPath: model, imagePrecision: precision.prepare()).embedder
+        } process: {
+            try pipeline.process(fileAt: $0, spec: $1)
         }
+        print(report)
     }
 }

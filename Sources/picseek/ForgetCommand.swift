@@ -20,7 +20,7 @@ struct ForgetCommand: ParsableCommand {
         defer { lock?.release() }
         for typed in paths {
             // A folder that no longer exists can still be forgotten.
-            let path = try canonicalPath(typed, mustExist: false)
+            let path = try RawPath.typed(typed, mustExist: false)
             let removed = try store.forget(path: path)
             print("\(RawPath.display(path)): forgot \(removed) photo\(removed == 1 ? "" : "s")")
         }

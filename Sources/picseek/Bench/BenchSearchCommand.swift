@@ -45,11 +45,7 @@ struct BenchSearchCommand: ParsableCommand {
         bench.duplicateRows = duplicateRows
         // The settings line comes before --sizes is checked, as it always has.
         bench.printSettings()
-        do {
-            bench.sizes = try SearchBench.sizes(parsing: sizes)
-        } catch {
-            throw CLIError(error.description)
-        }
+        bench.sizes = try SearchBench.sizes(parsing: sizes)
         try BenchCommand.reporting { try bench.measure() }
     }
 }
