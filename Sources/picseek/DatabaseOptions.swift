@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Library
-import PicseekCore
 import Store
 
 /// `--db`, shared by every command that opens the index.

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Library
-import PicseekCore
-import Store
 
 /// `picseek duplicates`: groups of near-identical photos from the stored vectors.
 struct DuplicatesCommand: ParsableCommand {

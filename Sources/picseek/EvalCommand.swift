@@ -1,8 +1,6 @@
 import ArgumentParser
-import Foundation
 import Imaging
 import Library
-import PicseekCore
 
 /// `picseek eval --captions FILE`: text-to-image Recall@1 and Recall@5 per language.
 struct EvalCommand: ParsableCommand {

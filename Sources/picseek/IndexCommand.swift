@@ -1,14 +1,7 @@
 import ArgumentParser
-import Foundation
 import Imaging
 import Library
-import OCR
 import PicseekCore
-import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `picseek index PATH...`: add folders to the index and bring it up to date.
 struct IndexCommand: ParsableCommand {

@@ -1,9 +1,7 @@
 import ArgumentParser
-import Foundation
 import Imaging
 import Library
 import PicseekCore
-import Store
 
 /// `picseek search QUERY`: the best-matching photos, with scores.
 struct SearchCommand: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import ExplorerRuntime
 import Foundation
 import Library
-import PicseekCore
 
 /// `picseek status`: what the index holds.
 struct StatusCommand: ParsableCommand {

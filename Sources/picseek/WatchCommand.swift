@@ -2,12 +2,6 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Library
-import PicseekCore
-import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `picseek watch [PATH...]`: keep the index fresh while it runs (inotify).
 struct WatchCommand: ParsableCommand {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Benchmarks
-import Foundation
-import PicseekCore
 
 /// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
 /// and the index file size per vector byte.

@@ -3,7 +3,6 @@ import ExplorerBackends
 import Imaging
 import Library
 import ModelHub
-import PicseekCore
 import Store
 
 /// The index-backed explorer backend for the folders `roots` (command-line

@@ -2,7 +2,6 @@ import ArgumentParser
 import ExplorerRuntime
 import Foundation
 import PicseekCore
-import Terminal
 
 #if canImport(Glibc)
     import Glibc
