@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Library
-import PicseekCore
 import Store
 
 /// `--db`, shared by every command that opens the index.
@@ -13,14 +12,9 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "path"))
     var db: String?
 
-    /// The resolved database path.
+    /// The resolved database path; a `DatabaseLocationError` prints as its description.
     func path() throws -> String {
-        do {
-            return try DatabaseLocation.require(
-                explicit: db, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw CLIError(error.description)
-        }
+        try DatabaseLocation.require(explicit: db, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Opens (creating if needed) the index.
@@ -48,34 +42,11 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     private func existingPath() throws -> String {
-        let path = try path()
-        do {
-            return try DatabaseLocation.existing(path)
-        } catch {
-            throw CLIError(error.description)
-        }
+        try DatabaseLocation.existing(path())
     }
 }
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
     StandardStreams.error(text)
-}
-
-/// The canonical raw path of a command-line folder (`RawPath.typedFolder`).
-func canonicalFolder(_ typed: String) throws -> [UInt8] {
-    do {
-        return try RawPath.typedFolder(typed)
-    } catch {
-        throw CLIError(error.description)
-    }
-}
-
-/// The canonical raw path of a command-line path (`RawPath.typed`).
-func canonicalPath(_ typed: String, mustExist: Bool) throws -> [UInt8] {
-    do {
-        return try RawPath.typed(typed, mustExist: mustExist)
-    } catch {
-        throw CLIError(error.description)
-    }
 }

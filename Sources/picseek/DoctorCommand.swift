@@ -4,12 +4,6 @@ import Foundation
 import Imaging
 import Library
 import ModelHub
-import PicseekCore
-import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `picseek doctor [--repair]`: checks the index, its thumbnails, the installed models and
 /// the terminal, and with `--repair` rebuilds what can be rebuilt.

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Library
-import PicseekCore
-import Store
 
 /// `picseek duplicates`: groups of near-identical photos from the stored vectors.
 struct DuplicatesCommand: ParsableCommand {
@@ -38,13 +36,8 @@ struct DuplicatesCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openForReading()
-        let identity = try loadEmbedder(modelPath: model).model
-        let set: VectorSet
-        do {
-            set = try DuplicateReport.vectors(in: store, of: identity)
-        } catch let error as DuplicatesError {
-            throw CLIError(error.description)
-        }
+        let identity = try loadModel(modelPath: model).embedder.model
+        let set = try DuplicateReport.vectors(in: store, of: identity)
         let groups = DuplicateFinder.groups(in: set, threshold: threshold)
         for line in DuplicateReport.lines(groups: groups, in: set, json: json) { print(line) }
         printError(

@@ -44,7 +44,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let clip: ClipModel
         do {
-            prepareThreads(for: imagePrecision)
+            imagePrecision.prepareThreads()
             clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
         } catch {
             fail("cannot load model \(model): \(error.description)")
@@ -53,19 +53,12 @@ struct EmbedCommand: ParsableCommand {
             texts: text, images: image, arguments: CommandLine.arguments)
         do {
             try EmbeddingText.run(
-                inputs, json: json, embedText: { try clip.embedText($0) },
-                embedImage: { try embedImage($0, with: clip) }, output: { print($0) })
+                inputs, json: json, embedder: clip,
+                process: { try ImagePipeline().process(fileAt: $0, spec: $1).input },
+                output: { print($0) })
         } catch {
             fail(error.description)
         }
-    }
-
-    private func embedImage(_ path: String, with clip: ClipModel) throws -> [Float] {
-        let photo = try ImagePipeline().process(fileAt: path, spec: clip.preprocess)
-        guard let vector = try clip.embedImages([photo.input]).first else {
-            throw EmbedFailure(message: "the model returned no vector")
-        }
-        return vector
     }
 
     private func fail(_ message: String) -> Never {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Library
-import PicseekCore
-import Store
 
 /// `picseek errors`: files that could not be indexed, with the reason.
 struct ErrorsCommand: ParsableCommand {
@@ -16,9 +14,7 @@ struct ErrorsCommand: ParsableCommand {
         let store = try database.openForReading()
         let failed = try store.failedPhotos()
         for photo in failed {
-            print(
-                "\(RawPath.display(photo.path)): \(TerminalSafe.escape(photo.error ?? "unknown error"))"
-            )
+            print(MaintenanceText.failedLine(path: photo.path, error: photo.error))
         }
         if failed.isEmpty { printError("no failed files") }
     }

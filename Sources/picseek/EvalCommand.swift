@@ -1,8 +1,6 @@
 import ArgumentParser
-import Foundation
 import Imaging
 import Library
-import PicseekCore
 
 /// `picseek eval --captions FILE`: text-to-image Recall@1 and Recall@5 per language.
 struct EvalCommand: ParsableCommand {
@@ -46,17 +44,11 @@ struct EvalCommand: ParsableCommand {
         }
         let evaluation = RetrievalEvaluation(set: set, path: captions)
         let pipeline = ImagePipeline(exact: !fast)
-        do {
-            let report = try evaluation.report(matches: matches, json: json) {
-                let imagePrecision = try precision.resolve()
-                prepareThreads(for: imagePrecision)
-                return try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
-            } process: {
-                try pipeline.process(fileAt: $0, spec: $1)
-            }
-            print(report)
-        } catch let error as EvaluationError {
-            throw CLIError(error.description)
+        let report = try evaluation.report(matches: matches, json: json) {
+            try loadModel(modelPath: model, imagePrecision: precision.prepare()).embedder
+        } process: {
+            try pipeline.process(fileAt: $0, spec: $1)
         }
+        print(report)
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Library
-import PicseekCore
-import Store
 
 /// `picseek forget PATH`: drop photos (and indexed folders) from the index.
 struct ForgetCommand: ParsableCommand {
@@ -20,9 +18,9 @@ struct ForgetCommand: ParsableCommand {
         defer { lock?.release() }
         for typed in paths {
             // A folder that no longer exists can still be forgotten.
-            let path = try canonicalPath(typed, mustExist: false)
+            let path = try RawPath.typed(typed, mustExist: false)
             let removed = try store.forget(path: path)
-            print("\(RawPath.display(path)): forgot \(removed) photo\(removed == 1 ? "" : "s")")
+            print(MaintenanceText.forgotLine(path: path, removed: removed))
         }
     }
 }

@@ -1,14 +1,7 @@
 import ArgumentParser
-import Foundation
 import Imaging
 import Library
-import OCR
 import PicseekCore
-import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `picseek index PATH...`: add folders to the index and bring it up to date.
 struct IndexCommand: ParsableCommand {
@@ -29,18 +22,7 @@ struct IndexCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("Model weights to embed with.", valueName: "path"))
-    var model: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Skip files and folders matching this glob (repeatable); a glob with / matches the whole path.",
-            valueName: "glob"))
-    var exclude: [String] = []
-
-    @Flag(help: "Also index hidden files and folders.")
-    var includeHidden = false
+    @OptionGroup var indexing: IndexingOptions
 
     @Option(help: "Images per model call.")
     var batch = 8
@@ -65,25 +47,22 @@ struct IndexCommand: ParsableCommand {
             guard let report = try ocr.runPass(store: store, control: control) else {
                 throw ExitCode(1)
             }
-            if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
+            if report.cancelled { throw ExitCode(interrupt.exitStatus) }
             return
         }
         guard !paths.isEmpty else { throw CLIError("give the folders to index") }
-        let roots = try paths.map { try canonicalFolder($0) }
-        let imagePrecision = try precision.resolve()
-        prepareThreads(for: imagePrecision)
+        let roots = try paths.map { try RawPath.typedFolder($0) }
+        let imagePrecision = try precision.prepare()
         let store = try database.open()
         if let problem = store.thumbnails.problem {
-            printError(
-                "warning: thumbnails not saved: " + TerminalSafe.escape(problem)
-                    + " (picseek doctor --repair makes them later)")
+            printError("warning: " + TerminalSafe.escape(Indexer.thumbnailsNotSaved(problem)))
         }
-        let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
-        let processor = try makePhotoProcessor(for: embedder)
+        let embedder = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)
+            .embedder
+        let processor = ImagePipeline.photoProcessor()
         var options = IndexOptions()
         options.batchSize = batch
-        options.scan.excludeGlobs = exclude
-        options.scan.includeHidden = includeHidden
+        options.scan = indexing.scan
 
         let control = IndexControl()
         let interrupt = InterruptHandler { control.cancel() }
@@ -96,9 +75,9 @@ struct IndexCommand: ParsableCommand {
         if !report.cancelled, let text = try ocr.runPass(store: store, control: control),
             text.cancelled
         {
-            throw ExitCode(128 + (interrupt.signal ?? SIGINT))
+            throw ExitCode(interrupt.exitStatus)
         }
         if let skipped = report.skippedLine { print(skipped) }
-        if report.cancelled { throw ExitCode(128 + (interrupt.signal ?? SIGINT)) }
+        if report.cancelled { throw ExitCode(interrupt.exitStatus) }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ModelHub
 import PicseekCore
 
@@ -34,10 +33,9 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             let printer = FetchProgressPrinter()
-            if let why = ModelRegistry.entry(named: name)?.unsupportedReason {
-                print(
-                    "note: \(name) \(why); it is downloaded and converted but cannot be used for search yet"
-                )
+            if let note = ModelReport.fetchNote(name: name, entry: ModelRegistry.entry(named: name))
+            {
+                print(note)
             }
             let endpoint = ModelFetcher.endpoint(explicit: endpoint)
             let fetcher = ModelFetcher(library: ModelLibrary(), endpoint: endpoint) {
@@ -46,7 +44,7 @@ struct ModelCommand: ParsableCommand {
             do {
                 let folder = try fetcher.fetch(name: name)
                 printer.finish()
-                print("installed \(TerminalSafe.escape(name)) in \(TerminalSafe.escape(folder))")
+                print(ModelReport.installedLine(name: name, folder: folder))
             } catch {
                 printer.finish()
                 throw CLIError(error)
@@ -74,9 +72,7 @@ struct ModelCommand: ParsableCommand {
                 let result = try ModelImporter(library: ModelLibrary()).importModel(
                     from: source, name: name)
                 for note in result.notes { print(TerminalSafe.escape(note)) }
-                print(
-                    "installed \(TerminalSafe.escape(result.name)) in \(TerminalSafe.escape(result.path))"
-                )
+                print(ModelReport.installedLine(name: result.name, folder: result.path))
             } catch {
                 throw CLIError(error)
             }

@@ -1,8 +1,7 @@
 import ArgumentParser
-import Foundation
+import Imaging
 import Library
 import PicseekCore
-import Store
 
 /// `picseek search QUERY`: the best-matching photos, with scores.
 struct SearchCommand: ParsableCommand {
@@ -93,23 +92,8 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    func validate() throws {
-        if query.isEmpty && like == nil && text == nil {
-            throw ValidationError("give a query, --text WORDS or --like PHOTO")
-        }
-        if text != nil && (!query.isEmpty || like != nil) {
-            throw ValidationError("--text searches only words in photos: give no other query")
-        }
-        if !query.isEmpty && like != nil {
-            throw ValidationError("give either a query or --like, not both")
-        }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
-        if minRatio != nil && within != nil {
-            throw ValidationError("give either --min-ratio or --within, not both")
-        }
-    }
-
-    func run() throws {
+    /// The search these options ask for.
+    private var invocation: SearchInvocation {
         var search = SearchInvocation()
         search.query = query
         search.text = text
@@ -126,15 +110,23 @@ struct SearchCommand: ParsableCommand {
         search.templateEn = templateEn
         search.templateZh = templateZh
         search.noTemplate = noTemplate
+        return search
+    }
+
+    func validate() throws {
+        do {
+            try invocation.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
         let services = SearchInvocation.Services(
             openStore: { try database.openForReading() },
-            loadEmbedder: { try loadEmbedder(modelPath: model) },
-            makeProcessor: { try makePhotoProcessor(for: $0) })
-        do {
-            try search.run(services, output: { print($0) }, note: printError)
-        } catch let error as TypedPathError {
-            throw CLIError(error.description)
-        }
+            loadEmbedder: { try loadModel(modelPath: model).embedder },
+            makeProcessor: { _ in ImagePipeline.photoProcessor() })
+        try invocation.run(services, output: { print($0) }, note: printError)
     }
 }
 

@@ -2,12 +2,6 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Library
-import PicseekCore
-import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `picseek watch [PATH...]`: keep the index fresh while it runs (inotify).
 struct WatchCommand: ParsableCommand {
@@ -36,19 +30,7 @@ struct WatchCommand: ParsableCommand {
             "Folders to watch (default: every folder in the index).", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("Model weights to embed with.", valueName: "path"))
-    var model: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Skip files and folders matching this glob (repeatable); "
-                + "a glob with / matches the whole path.",
-            valueName: "glob"))
-    var exclude: [String] = []
-
-    @Flag(help: "Also index hidden files and folders.")
-    var includeHidden = false
+    @OptionGroup var indexing: IndexingOptions
 
     @Option(
         help: ArgumentHelp(
@@ -71,20 +53,19 @@ struct WatchCommand: ParsableCommand {
         }
         // Without folders there must be an index to take them from: do not create one.
         let store = try paths.isEmpty ? database.openExisting() : database.open()
-        var roots = try paths.map { try canonicalFolder($0) }
+        var roots = try paths.map { try RawPath.typedFolder($0) }
         if roots.isEmpty { roots = try store.roots().map(\.path) }
-        guard !roots.isEmpty else { throw CLIError(WatchError.noFolders.description) }
-        let imagePrecision = try precision.resolve()
-        prepareThreads(for: imagePrecision)
-        let embedder = try loadEmbedder(modelPath: model, imagePrecision: imagePrecision)
+        guard !roots.isEmpty else { throw WatchError.noFolders }
+        let imagePrecision = try precision.prepare()
+        let embedder = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)
+            .embedder
         var indexOptions = IndexOptions()
-        indexOptions.scan.excludeGlobs = exclude
-        indexOptions.scan.includeHidden = includeHidden
+        indexOptions.scan = indexing.scan
         var options = WatchOptions()
-        options.scan = indexOptions.scan
+        options.scan = indexing.scan
         options.rescanInterval = rescanMinutes * 60
         let indexer = Indexer(
-            store: store, embedder: embedder, processor: try makePhotoProcessor(for: embedder),
+            store: store, embedder: embedder, processor: ImagePipeline.photoProcessor(),
             encodeThumbnail: JPEG.thumbnailEncoder, options: indexOptions)
         let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
             WatchEventText.write($0, output: say, error: printError)
@@ -95,25 +76,13 @@ struct WatchCommand: ParsableCommand {
 
     /// Writes `picseek-watch.service` for the user's systemd instance.
     private func writeService() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let folder = ServiceUnit.folder(environment: environment) else {
-            throw CLIError("no place for the unit: set HOME or XDG_CONFIG_HOME")
-        }
-        guard let executable = ServiceUnit.executablePath() else {
-            throw CLIError("cannot find the picseek executable (/proc/self/exe)")
-        }
-        let databasePath = try database.path()
-        let path: String
-        do {
-            let arguments = try ServiceUnit.watchArguments(
-                executable: executable, database: databasePath, model: model, exclude: exclude,
-                includeHidden: includeHidden, rescanMinutes: rescanMinutes,
-                imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
-            path = try ServiceUnit.install(arguments: arguments, folder: folder)
-        } catch {
-            throw CLIError("\(error)")
-        }
-        for line in ServiceUnit.instructions(path: path) { say(line) }
+        let lines = try ServiceUnit.installWatch(
+            environment: ProcessInfo.processInfo.environment,
+            executable: ServiceUnit.executablePath(), database: { try database.path() },
+            model: indexing.model, exclude: indexing.exclude,
+            includeHidden: indexing.includeHidden, rescanMinutes: rescanMinutes,
+            imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
+        for line in lines { say(line) }
     }
 }
 

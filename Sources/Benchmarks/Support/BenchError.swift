@@ -12,6 +12,8 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     case unexpectedRescan(String)
     /// The null model of the rescan benchmark was asked for a vector.
     case embedderCalled
+    /// Settings the benchmark cannot measure with; the message names them.
+    case settings(String)
 
     /// The message, lowercase and naming the thing.
     public var description: String {
@@ -22,6 +24,7 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
         case .modelLoad(let path, let reason): return "cannot load model \(path): \(reason)"
         case .unexpectedRescan(let what): return "bench: \(what)"
         case .embedderCalled: return "bench: the embedder must not be called"
+        case .settings(let message): return message
         }
     }
 
@@ -29,7 +32,7 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     /// module of their own (with the usage text after it); the others are plain errors.
     public var isUsage: Bool {
         switch self {
-        case .unwritable, .shortWrite, .modelLoad: return true
+        case .unwritable, .shortWrite, .modelLoad, .settings: return true
         case .unreadable, .unexpectedRescan, .embedderCalled: return false
         }
     }

@@ -1,6 +1,12 @@
 import PicseekCore
 
 extension Indexer {
+    /// `thumbnails not saved: PROBLEM (picseek doctor --repair makes them later)`, not yet
+    /// escaped: the warning when the thumbnail database cannot take previews.
+    public static func thumbnailsNotSaved(_ problem: String) -> String {
+        "thumbnails not saved: \(problem) (picseek doctor --repair makes them later)"
+    }
+
     /// Runs over `roots` with the progress bar on standard error (`ProgressRenderer`).
     ///
     /// Warnings during the run clear the bar and go to `warn` escaped, after `warning: `;

@@ -149,8 +149,7 @@ struct Pass {
                 try indexer.store.thumbnails.put(thumbs)
             } catch {
                 if !thumbnailsFailed {
-                    indexer.warn?(
-                        "thumbnails not saved: \(error) (picseek doctor --repair makes them later)")
+                    indexer.warn?(Indexer.thumbnailsNotSaved("\(error)"))
                 }
                 thumbnailsFailed = true
             }

@@ -46,6 +46,28 @@ public enum EmbeddingText {
     }
 }
 
+extension EmbeddingText {
+    /// `run` with `embedder`: texts through `embedText`, images read by `process` (a file's
+    /// model input for `embedder.preprocess`) and embedded one at a time.
+    ///
+    /// A model that returns no vector for an image fails that image: `the model returned no
+    /// vector`.
+    public static func run(
+        _ inputs: [EmbedInput], json: Bool, embedder: any Embedder,
+        process: (String, PreprocessSpec) throws -> [Float], output: (String) -> Void
+    ) throws(EmbedFailure) {
+        try run(
+            inputs, json: json, embedText: { try embedder.embedText($0) },
+            embedImage: { path in
+                let input = try process(path, embedder.preprocess)
+                guard let vector = try embedder.embedImages([input]).first else {
+                    throw EmbedFailure(message: "the model returned no vector")
+                }
+                return vector
+            }, output: output)
+    }
+}
+
 /// An input `picseek embed` could not embed, or a reason it could not.
 public struct EmbedFailure: Error, CustomStringConvertible {
     /// What went wrong, naming the input.

@@ -24,6 +24,12 @@ public final class InterruptHandler: @unchecked Sendable {
         return received
     }
 
+    /// The exit status of a command this handler stopped (`exitStatus(for:)` of `signal`).
+    public var exitStatus: Int32 { Self.exitStatus(for: signal) }
+
+    /// 128 + `signal` (SIGINT 130, SIGTERM 143, SIGHUP 129); 130 when none is known.
+    public static func exitStatus(for signal: Int32?) -> Int32 { 128 + (signal ?? SIGINT) }
+
     /// Ignores the three signals' default action and calls `onInterrupt` at the first one.
     public init(onInterrupt: @escaping () -> Void) {
         for number in Self.signals {

@@ -61,23 +61,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
     var json = false
 
-    func validate() throws {
-        guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
-            throw ValidationError(
-                "threads, runs and text-runs must be positive, tokens at least 3, "
-                    + "thin-max-rows not negative"
-            )
-        }
-        try PrecisionOptions.checkSupported(imagePrecision)
-        if let simd, !simd.isSupported {
-            throw ValidationError(
-                "this CPU cannot run \(simd); it supports "
-                    + "\(SIMDLevel.supported.map(\.description).joined(separator: ", "))"
-            )
-        }
-    }
-
-    func run() throws {
+    /// The benchmark these options ask for.
+    private var bench: EngineBench {
         var bench = EngineBench()
         bench.threads = threads
         bench.runs = runs
@@ -90,6 +75,14 @@ struct BenchEngineCommand: ParsableCommand {
         bench.model = model
         bench.textOnly = textOnly
         bench.json = json
+        return bench
+    }
+
+    func validate() throws {
+        try BenchCommand.reporting { try bench.validate() }
+    }
+
+    func run() throws {
         try BenchCommand.reporting { try bench.run() }
     }
 }

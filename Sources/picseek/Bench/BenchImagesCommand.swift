@@ -34,14 +34,8 @@ struct BenchImagesCommand: ParsableCommand {
         help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
     var saveJPEG: String?
 
-    func validate() throws {
-        guard width >= 16, height >= 16, width * height <= 100_000_000 else {
-            throw ValidationError("size must be at least 16x16 and at most 100 megapixels")
-        }
-        guard runs > 0, exactRuns >= 0 else { throw ValidationError("runs must be positive") }
-    }
-
-    func run() throws {
+    /// The benchmark these options ask for.
+    private var bench: ImagesBench {
         var bench = ImagesBench()
         bench.width = width
         bench.height = height
@@ -50,6 +44,14 @@ struct BenchImagesCommand: ParsableCommand {
         bench.exactRuns = exactRuns
         bench.mode = mode
         bench.saveJPEG = saveJPEG
+        return bench
+    }
+
+    func validate() throws {
+        try BenchCommand.reporting { try bench.validate() }
+    }
+
+    func run() throws {
         try BenchCommand.reporting { try bench.run() }
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Benchmarks
-import Foundation
-import PicseekCore
 
 /// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
 /// and the index file size per vector byte.
@@ -45,11 +43,7 @@ struct BenchSearchCommand: ParsableCommand {
         bench.duplicateRows = duplicateRows
         // The settings line comes before --sizes is checked, as it always has.
         bench.printSettings()
-        do {
-            bench.sizes = try SearchBench.sizes(parsing: sizes)
-        } catch {
-            throw CLIError(error.description)
-        }
+        bench.sizes = try SearchBench.sizes(parsing: sizes)
         try BenchCommand.reporting { try bench.measure() }
     }
 }

@@ -1,8 +1,8 @@
 import CLIP
 import ExplorerBackends
-import Foundation
+import Imaging
 import Library
-import PicseekCore
+import ModelHub
 import Store
 
 /// The index-backed explorer backend for the folders `roots` (command-line
@@ -14,16 +14,16 @@ func makeExplorerBackend(
     roots: [String], store: IndexStore, modelPath: String?,
     imagePrecision: ImagePrecision = .float32
 ) throws -> ExplorerSetup {
-    let canonicalRoots = try roots.map { try canonicalFolder($0) }
+    let canonicalRoots = try roots.map { try RawPath.typedFolder($0) }
     let (embedder, resolved) = try loadModel(modelPath: modelPath, imagePrecision: imagePrecision)
-    let processor = try makePhotoProcessor(for: embedder)
     let backend = LibraryBackend(
-        store: store, roots: canonicalRoots, embedder: embedder, processor: processor,
-        folders: loadableModelFolders(including: resolved),
+        store: store, roots: canonicalRoots, embedder: embedder,
+        processor: ImagePipeline.photoProcessor(),
+        folders: ModelLibrary().loadableFolders(including: resolved),
         load: { folder, name in
-            let embedder = try loadEmbedder(
+            let model = try ClipModel.load(
                 folder: folder, name: name, imagePrecision: imagePrecision)
-            return (embedder, try makePhotoProcessor(for: embedder))
+            return (model, ImagePipeline.photoProcessor())
         })
     return try ExplorerSetup(
         backend: backend, store: store, roots: canonicalRoots, modelChosen: modelPath != nil,

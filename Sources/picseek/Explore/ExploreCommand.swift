@@ -1,9 +1,7 @@
 import ArgumentParser
 import ExplorerRuntime
 import Foundation
-import Library
 import PicseekCore
-import Terminal
 
 #if canImport(Glibc)
     import Glibc
@@ -68,8 +66,7 @@ struct ExploreCommand: ParsableCommand {
     func run() throws {
         // Everything that can fail plainly (index, folders, model) fails here,
         // before the screen is taken over.
-        let imagePrecision = try precision.resolve()
-        prepareThreads(for: imagePrecision)
+        let imagePrecision = try precision.prepare()
         let setup = try makeExplorerBackend(
             roots: paths, store: try database.openPreferringWrite(), modelPath: model,
             imagePrecision: imagePrecision)
@@ -86,23 +83,13 @@ struct ExploreCommand: ParsableCommand {
         let redirect = StderrRedirect()
         let outcome: ExplorerRuntime.Outcome
         do {
+            defer { redirect.restore() }
             let runtime = try ExplorerRuntime(backend: setup.backend, options: options)
             outcome = try runtime.run(input: terminal.input, output: terminal.output)
-        } catch {
-            redirect.restore()
-            throw error
         }
-        redirect.restore()
-        if !outcome.aborted {
-            for path in outcome.marked {
-                if terminal.pathsToTerminal {
-                    print(RawPath.display(path), terminator: print0 ? "\0" : "\n")
-                } else {
-                    _ = path.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stdout) }
-                    fputc(print0 ? 0 : 10, stdout)
-                }
-            }
-        }
+        let marked = outcome.markedOutput(
+            toTerminal: terminal.pathsToTerminal, nulTerminated: print0)
+        _ = marked.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stdout) }
         // The terminal is restored. Background work (an embedding in OpenBLAS, an
         // indexing batch) may still be running: leave without running exit
         // handlers, which could wait on those threads. Every committed index
@@ -111,7 +98,7 @@ struct ExploreCommand: ParsableCommand {
         fflush(stdout)
         fflush(stderr)
         // 128 + the signal that ended it (SIGTERM 143, SIGHUP 129); Ctrl-C 130.
-        _exit(outcome.signal.map { 128 + $0 } ?? (outcome.aborted ? 130 : 0))
+        _exit(outcome.exitStatus)
     }
 }
 

@@ -1,0 +1,36 @@
+import PicseekCore
+import Tensor
+
+extension ImagePrecision {
+    /// The message for `--image-precision bf16` on a CPU without AVX512_BF16.
+    public static let unsupportedMessage =
+        "--image-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32"
+
+    /// Whether a CPU with (`bf16Supported`) or without AVX512_BF16 runs this precision.
+    ///
+    /// float32 runs everywhere; bfloat16 needs AVX512_BF16 (`Kernels.bf16Supported`).
+    public func isSupported(bf16Supported: Bool = Kernels.bf16Supported) -> Bool {
+        self == .float32 || bf16Supported
+    }
+
+    /// The precision that `image_precision = value` in the config file `file` gives on a CPU
+    /// with (`bf16Supported`) or without AVX512_BF16, and a warning to print, if any.
+    ///
+    /// No value, or one that is not a precision, is float32. A bfloat16 request on a CPU that
+    /// cannot run it is float32 with a warning, not an error: the config file may be shared
+    /// between machines.
+    public static func configured(
+        _ value: String?, file: String, bf16Supported: Bool = Kernels.bf16Supported
+    ) -> (precision: ImagePrecision, warning: String?) {
+        guard let value, let precision = ImagePrecision(rawValue: value) else {
+            return (.float32, nil)
+        }
+        guard precision.isSupported(bf16Supported: bf16Supported) else {
+            let warning =
+                "warning: \(TerminalSafe.escape(file)) asks for image_precision bf16, "
+                + "but this CPU lacks AVX512_BF16; using fp32"
+            return (.float32, warning)
+        }
+        return (precision, nil)
+    }
+}
