@@ -240,17 +240,37 @@ def cr2():
                                      "taken": "2024-07-01 06:05:04"}
 
 
+def olympus_maker_note(preview):
+    """New-style Olympus maker note: "OLYMPUS\\0II\\3\\0", a directory at 12 whose
+    CameraSettings (0x2020, IFD type) holds PreviewImageStart and PreviewImageLength,
+    offsets from the note's start."""
+    settings_at = 12 + 2 + 12 + 4
+    preview_at = settings_at + 2 + 3 * 12 + 4
+    note = b"OLYMPUS\x00II\x03\x00"
+    note += struct.pack("<H", 1) + struct.pack("<HHII", 0x2020, 13, 1, settings_at)
+    note += struct.pack("<I", 0)
+    note += struct.pack("<H", 3) + struct.pack("<HHII", 0x0100, LONG, 1, 1)
+    note += struct.pack("<HHII", 0x0101, LONG, 1, preview_at)
+    note += struct.pack("<HHII", 0x0102, LONG, 1, len(preview)) + struct.pack("<I", 0)
+    assert len(note) == preview_at
+    return note + preview
+
+
 def orf():
-    """ORF-like ("IIRO"): IFD0 the raw image itself, IFD1 the preview JPEG."""
+    """ORF-like ("IIRO"): IFD0 the raw image itself, IFD1 a small thumbnail, the large
+    preview in the Olympus maker note of the EXIF directory."""
     w = TiffWriter("<", header=b"IIRO\x00\x00\x00\x00")
     preview = jpeg(80, 60, 7)
-    pv = w.blob(preview)
+    thumb = jpeg(32, 24, 13)
+    pv = w.blob(thumb)
     raw = w.blob(bytes(88 * 66))
-    ifd1 = w.ifd([(0x0103, SHORT, [6]), (0x0201, LONG, [pv]), (0x0202, LONG, [len(preview)])])
+    ifd1 = w.ifd([(0x0103, SHORT, [6]), (0x0201, LONG, [pv]), (0x0202, LONG, [len(thumb)])])
+    ex = w.ifd([(0x927C, UNDEFINED, olympus_maker_note(preview))])
     ifd0 = w.ifd([(0x0100, LONG, [88]), (0x0101, LONG, [66]), (0x0103, SHORT, [1]),
                   (0x0111, LONG, [raw]), (0x0117, LONG, [88 * 66]),
                   (0x010F, ASCII, ascii("OLYMPUS CORPORATION")),
-                  (0x0110, ASCII, ascii("E-M1MarkII")), (0x0112, SHORT, [6])], next_ifd=ifd1)
+                  (0x0110, ASCII, ascii("E-M1MarkII")), (0x0112, SHORT, [6]),
+                  (0x8769, LONG, [ex])], next_ifd=ifd1)
     return w.finish(ifd0), preview, {"raw_orientation": 6, "sensor": (88, 66),
                                      "make": "OLYMPUS CORPORATION", "model": "E-M1MarkII"}
 
@@ -322,9 +342,10 @@ def cr3():
                   (0x0112, SHORT, [6])])
     cmt1 = t1.finish(ifd)
     t2 = TiffWriter("<")
-    cmt2 = t2.finish(t2.ifd([(0x9003, ASCII, ascii("2021:11:12 13:14:15"))]))
+    cmt2 = t2.finish(t2.ifd([(0x9003, ASCII, ascii("2021:11:12 13:14:15")),
+                             (0xA002, LONG, [1500]), (0xA003, LONG, [1000])]))
     return cr3_file(preview, cmt1, cmt2), preview, {
-        "raw_orientation": 6, "make": "Canon", "model": "Canon EOS R5",
+        "raw_orientation": 6, "sensor": (1500, 1000), "make": "Canon", "model": "Canon EOS R5",
         "taken": "2021-11-12 13:14:15"}
 
 
@@ -333,7 +354,7 @@ def files():
     yield "nef-subifd-jpeg-preview.nef", nef()
     yield "arw-ifd0-preview.arw", arw()
     yield "cr2-strip-preview.cr2", cr2()
-    yield "orf-iiro-ifd1-preview.orf", orf()
+    yield "orf-iiro-makernote-preview.orf", orf()
     yield "rw2-iiu-jpgfromraw.rw2", rw2()
     yield "raf-header-preview.raf", raf()
     yield "cr3-prvw-box.cr3", cr3()
@@ -478,13 +499,16 @@ RAW-like containers built byte by byte around a small preview JPEG written by Pi
 - `arw-*.arw`: the preview in IFD0 through JPEGInterchangeFormat, the raw in a SubIFD.
 - `cr2-*.cr2`: "CR" after the header; the preview in IFD0's strip (compression 6), a
   thumbnail in IFD1, the lossless (SOF3) raw strip with the slice tag in IFD3.
-- `orf-*.orf`: the "IIRO" magic; IFD0 the raw image, IFD1 the preview.
+- `orf-*.orf`: the "IIRO" magic; IFD0 the raw image, IFD1 a small thumbnail, the large
+  preview in the Olympus maker note (CameraSettings' PreviewImageStart and Length).
 - `rw2-*.rw2`: the "IIU" magic; sensor size in tags 2 and 3, the preview as JpgFromRaw
   (tag 0x2E) whose own EXIF has camera and date but no orientation.
 - `raf-*.raf`: the RAF header's JPEG offset and length; the CFA header's record 0x100
   gives the sensor size; orientation, camera and date come from the preview's EXIF.
-- `cr3-*.cr3`: ISO BMFF: `ftyp` "crx ", `moov` with Canon's `uuid` box (`CMT1`, `CMT2`),
-  the preview `uuid` box holding `PRVW`, `mdat`.
+- `cr3-*.cr3`: ISO BMFF: `ftyp` "crx ", `moov` with Canon's `uuid` box (`CMT1`, `CMT2`
+  with the date and the full image's PixelX/YDimension), the preview `uuid` box holding
+  `PRVW` (the layout real files have: 24 bytes of box header, uuid and padding, then
+  `PRVW` with 16 bytes of sizes before the JPEG), `mdat`.
 - `*.ref.png`: the preview decoded by Pillow, `ImageOps.exif_transpose` with the
   orientation that applies (the RAW's own when it has one, else the preview's), RGB.
 - `hostile-*`: broken files; `manifest.json` gives the error kind and a phrase of the

@@ -42,7 +42,7 @@ struct RAWTests {
         let expected: [(String, RAWContainer)] = [
             ("dng-subifd-strip-preview.dng", .tiff), ("nef-subifd-jpeg-preview.nef", .tiff),
             ("arw-ifd0-preview.arw", .tiff), ("cr2-strip-preview.cr2", .cr2),
-            ("orf-iiro-ifd1-preview.orf", .orf), ("rw2-iiu-jpgfromraw.rw2", .rw2),
+            ("orf-iiro-makernote-preview.orf", .orf), ("rw2-iiu-jpgfromraw.rw2", .rw2),
             ("raf-header-preview.raf", .raf), ("cr3-prvw-box.cr3", .cr3),
         ]
         #expect(Set(expected.map(\.0)) == Set(try Self.files()))
@@ -94,6 +94,14 @@ struct RAWTests {
         let cr2 = try RAW.preview(try TestSupport.fixture("raw/cr2-strip-preview.cr2"))
         #expect(cr2.width == 96 && cr2.height == 64 && cr2.container == .cr2)
         #expect(cr2.sensorWidth == nil)
+        // ORF: the maker note's preview, not IFD1's 32x24 thumbnail.
+        let orf = try RAW.preview(try TestSupport.fixture("raw/orf-iiro-makernote-preview.orf"))
+        #expect(orf.width == 80 && orf.height == 60)
+        #expect(orf.sensorWidth == 88 && orf.sensorHeight == 66)
+        // CR3: the PRVW box, and the full image's size from CMT2.
+        let cr3 = try RAW.preview(try TestSupport.fixture("raw/cr3-prvw-box.cr3"))
+        #expect(cr3.width == 96 && cr3.height == 64)
+        #expect(cr3.sensorWidth == 1500 && cr3.sensorHeight == 1000)
     }
 
     @Test("a preview's own exif orientation never turns the photo a second time")

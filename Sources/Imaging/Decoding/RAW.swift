@@ -131,10 +131,19 @@ public enum RAW {
                 }
             }
         }
+        let ifd0 = walker.ifds.first { $0.depth == 0 }
+        if container == .orf, let note = ifd0?.makerNote,
+            let (offset, length) = olympusPreview(bytes, makerNote: note)
+        {
+            switch Candidate.check(bytes, offset: offset, length: length) {
+            case .success(let c?): candidates.append(c)
+            case .success(nil): break
+            case .failure(let e): problems.append(e)
+            }
+        }
         guard let best = Candidate.largest(candidates) else {
             throw problems.first ?? .noPreview(message: "no embedded jpeg preview found")
         }
-        let ifd0 = walker.ifds.first { $0.depth == 0 }
         var exif = EXIFData()
         exif.orientation = ifd0?.orientation
         exif.make = ifd0?.make
@@ -151,6 +160,33 @@ public enum RAW {
         return RAWPreview(
             container: container, offset: best.offset, length: best.length, width: best.width,
             height: best.height, exif: exif, sensorWidth: sensor?.0, sensorHeight: sensor?.1)
+    }
+
+    /// Olympus keeps its large preview in the maker note: "OLYMPUS\0" and a byte order
+    /// mark, a directory at 12 whose tag 0x2020 (CameraSettings) points to a directory with
+    /// PreviewImageStart (0x101) and PreviewImageLength (0x102), all offsets from the maker
+    /// note's start. Returns the preview's file offset and length, unchecked.
+    static func olympusPreview(_ bytes: [UInt8], makerNote: (Int, Int)) -> (Int, Int)? {
+        let (start, count) = makerNote
+        guard count >= 16, start >= 0, start <= bytes.count, count <= bytes.count - start
+        else { return nil }
+        let note = Array(bytes[start..<(start + count)])
+        guard note.starts(with: Array("OLYMPUS".utf8) + [0]) else { return nil }
+        let reader = TIFFReader(bytes: note, bigEndian: note[8] == 0x4D)
+        var visited = Set<Int>()
+        guard
+            let settings = reader.entries(at: 12, visited: &visited)
+                .first(where: { $0.tag == 0x2020 && $0.count == 1 })
+                .flatMap({ reader.u32(at: $0.fieldOffset) })
+        else { return nil }
+        var offset: Int?
+        var length: Int?
+        for e in reader.entries(at: settings, visited: &visited) where e.count == 1 {
+            if e.tag == 0x0101 { offset = reader.integer(e) }
+            if e.tag == 0x0102 { length = reader.integer(e) }
+        }
+        guard let offset, let length, offset > 0 else { return nil }
+        return (start + offset, length)
     }
 
     // MARK: Fujifilm RAF
@@ -254,13 +290,15 @@ public enum RAW {
         guard let best = Candidate.largest(candidates) else {
             throw problems.first ?? .noPreview(message: "no PRVW preview box in the cr3")
         }
+        // CMT2's PixelXDimension and PixelYDimension: the full-size image's.
+        let size = exif.flatMap { e in e.pixelWidth.flatMap { w in e.pixelHeight.map { (w, $0) } } }
         return RAWPreview(
             container: .cr3, offset: best.offset, length: best.length, width: best.width,
-            height: best.height, exif: exif, sensorWidth: nil, sensorHeight: nil)
+            height: best.height, exif: exif, sensorWidth: size?.0, sensorHeight: size?.1)
     }
 
     /// CMT1 is a TIFF stream holding IFD0 (orientation, make, model); CMT2 one whose first
-    /// directory is the EXIF directory (DateTimeOriginal).
+    /// directory is the EXIF directory (DateTimeOriginal, PixelXDimension, PixelYDimension).
     static func cr3Metadata(_ bytes: [UInt8], _ boxes: [BoxReader.Box]) -> EXIFData? {
         var exif: EXIFData?
         for box in boxes where box.type == "CMT1" {
@@ -270,11 +308,16 @@ public enum RAW {
             guard let r = TIFFReader(Array(bytes[box.payload])), let first = r.firstIFDOffset
             else { continue }
             var visited = Set<Int>()
-            for e in r.entries(at: first, visited: &visited) where e.tag == 0x9003 {
-                var data = exif ?? EXIFData()
-                data.dateTimeOriginal = r.ascii(e).flatMap(EXIFData.normalizedDate)
-                exif = data
+            var data = exif ?? EXIFData()
+            for e in r.entries(at: first, visited: &visited) {
+                switch e.tag {
+                case 0x9003: data.dateTimeOriginal = r.ascii(e).flatMap(EXIFData.normalizedDate)
+                case 0xA002: data.pixelWidth = r.integer(e).flatMap { $0 > 0 ? $0 : nil }
+                case 0xA003: data.pixelHeight = r.integer(e).flatMap { $0 > 0 ? $0 : nil }
+                default: break
+                }
             }
+            exif = data
         }
         return exif
     }
@@ -370,6 +413,8 @@ struct RawIFD {
     /// Panasonic's JpgFromRaw (tag 0x2E, UNDEFINED bytes): offset and length.
     var panasonicJPEG: (Int, Int)?
     var panasonicSensor: (Int, Int)?
+    /// The EXIF directory's MakerNote (0x927C): offset and length.
+    var makerNote: (Int, Int)?
     var sensorWidthTag: Int?
     var orientation: Int?
     var make: String?
@@ -440,6 +485,7 @@ struct IFDWalker {
             if next.exif {
                 if let i = ifds.firstIndex(where: { $0.depth == 0 }) {
                     ifds[i].dateTimeOriginal = ifds[i].dateTimeOriginal ?? read.ifd.dateTimeOriginal
+                    ifds[i].makerNote = ifds[i].makerNote ?? read.ifd.makerNote
                 }
                 continue
             }
@@ -510,6 +556,8 @@ struct IFDWalker {
             case 0xC612: ifd.dngVersion = true
             case 0xC640: ifd.canonSlices = true
             case 0x8769: exifIFD = value(e)
+            case 0x927C where type == 7 && count > 4:
+                if let o = r.u32(at: at + 8) { ifd.makerNote = (o, count) }
             case 0x014A:
                 let all = values(e, limit: RAW.maxSubIFDs + 1)
                 if all.count > RAW.maxSubIFDs {
