@@ -515,6 +515,12 @@ RAW-like containers built byte by byte around a small preview JPEG written by Pi
   reason each must give.
 - `manifest.json`: the upright pixel size picseek reports (the sensor image's where the
   container says it, else the preview's), orientation, camera and date of each file.
+
+Cross-check of the structures (not needed to regenerate): ExifTool 12.57 (Debian
+`libimage-exiftool-perl`) reads each good file as DNG, NEF, ARW, CR2, ORF, RW2 (its
+"RAW"), RAF and CR3 (its "CRX") with the same make, model, orientation and date, and
+extracts the same largest preview (`-b -PreviewImage`, or `-JpgFromRaw` for the NEF and
+RW2) as the one picseek picks (the same preview pixel size).
 """
 
 if __name__ == "__main__":
