@@ -321,22 +321,46 @@ PRVW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
 CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 
 
-def cr3_file(preview, cmt1, cmt2, moov_size_lie=0):
+def track(sample_offset, sample_size, width, height, jpeg=True):
+    """A trak whose CRAW sample entry (with a JPEG child box for the JPEG track) has one
+    sample, located by co64 and sized by stsz, as in real CR3s."""
+    craw = box(b"CRAW", bytes(24) + struct.pack(">HH", width, height) + bytes(54)
+               + (box(b"JPEG", bytes(4)) if jpeg else b""))
+    stsd = box(b"stsd", bytes(4) + struct.pack(">I", 1) + craw)
+    stsz = box(b"stsz", bytes(4) + struct.pack(">II", sample_size, 1))
+    co64 = box(b"co64", bytes(4) + struct.pack(">IQ", 1, sample_offset))
+    return box(b"trak", box(b"mdia", box(b"minf", box(b"stbl", stsd + stsz + co64))))
+
+
+def cr3_file(preview, cmt1, cmt2, moov_size_lie=0, full=None):
+    """ftyp, moov (Canon's uuid box, then a JPEG track and a raw track when `full` is
+    given), the PRVW uuid box, mdat (the full-size JPEG, then stand-in raw data)."""
     ftyp = box(b"ftyp", b"crx \x00\x00\x00\x01crx isom")
     canon = box(b"uuid", CANON_UUID + box(b"CMT1", cmt1) + box(b"CMT2", cmt2))
-    moov = box(b"moov", canon)
-    if moov_size_lie:
-        moov = struct.pack(">I", len(moov) + moov_size_lie) + moov[4:]
     prvw = box(b"PRVW", struct.pack(">IHHHHI", 0, 1, 96, 64, 1, len(preview)) + preview)
     prvw_uuid = box(b"uuid", PRVW_UUID + bytes(8) + prvw)
-    mdat = box(b"mdat", bytes(256))
+    raw = b"\xff\x01\x00\x08" + bytes(252)
+
+    def moov_with(offset):
+        traks = b""
+        if full is not None:
+            traks = track(offset, len(full), 192, 128) + track(offset + len(full), len(raw),
+                                                               200, 134, jpeg=False)
+        return box(b"moov", canon + traks)
+    data_at = len(ftyp) + len(moov_with(0)) + len(prvw_uuid) + 8
+    moov = moov_with(data_at)
+    if moov_size_lie:
+        moov = struct.pack(">I", len(moov) + moov_size_lie) + moov[4:]
+    mdat = box(b"mdat", (full or b"") + raw)
     return ftyp + moov + prvw_uuid + mdat
 
 
 def cr3():
     """CR3-like: ftyp "crx ", moov with Canon's uuid box (CMT1: IFD0 with make, model and
-    orientation; CMT2: the EXIF directory with the date), the PRVW uuid box, mdat."""
+    orientation; CMT2: the EXIF directory with the date and size), a full-size JPEG track
+    and a raw track, the PRVW uuid box, mdat. The JPEG track's image is the largest."""
     preview = jpeg(96, 64, 10)
+    full = jpeg(192, 128, 14)
     t1 = TiffWriter("<")
     ifd = t1.ifd([(0x010F, ASCII, ascii("Canon")), (0x0110, ASCII, ascii("Canon EOS R5")),
                   (0x0112, SHORT, [6])])
@@ -344,7 +368,7 @@ def cr3():
     t2 = TiffWriter("<")
     cmt2 = t2.finish(t2.ifd([(0x9003, ASCII, ascii("2021:11:12 13:14:15")),
                              (0xA002, LONG, [1500]), (0xA003, LONG, [1000])]))
-    return cr3_file(preview, cmt1, cmt2), preview, {
+    return cr3_file(preview, cmt1, cmt2, full=full), full, {
         "raw_orientation": 6, "sensor": (1500, 1000), "make": "Canon", "model": "Canon EOS R5",
         "taken": "2021-11-12 13:14:15"}
 
@@ -429,7 +453,9 @@ def hostile():
     lie = cr3_file(jpeg(96, 64, 10), t1.finish(t1.ifd([(0x0112, SHORT, [1])])), b"",
                    moov_size_lie=1_000_000)
     out.append(("hostile-box-size-lie.cr3", lie, "truncated", "past the end of its container"))
-    out.append(("hostile-truncated.cr3", cr3_data[: len(cr3_data) - 400], "truncated",
+    # Cut inside the PRVW box, before mdat: no whole preview is left.
+    prvw_at = cr3_data.find(PRVW_UUID) - 8
+    out.append(("hostile-truncated.cr3", cr3_data[: prvw_at + 200], "truncated",
                 "past the end of its container"))
     out.append(("hostile-preview-past-end.raf", raf_file(pv, jpeg_offset=10_000_000),
                 "truncated", "runs past the end of the file"))
@@ -506,7 +532,9 @@ RAW-like containers built byte by byte around a small preview JPEG written by Pi
 - `raf-*.raf`: the RAF header's JPEG offset and length; the CFA header's record 0x100
   gives the sensor size; orientation, camera and date come from the preview's EXIF.
 - `cr3-*.cr3`: ISO BMFF: `ftyp` "crx ", `moov` with Canon's `uuid` box (`CMT1`, `CMT2`
-  with the date and the full image's PixelX/YDimension), the preview `uuid` box holding
+  with the date and the full image's PixelX/YDimension), a full-size JPEG track and a raw
+  track (`trak` > `mdia` > `minf` > `stbl` with `stsd` CRAW, `stsz`, `co64`; the JPEG
+  track's image, 192x128, is the largest), the preview `uuid` box holding
   `PRVW` (the layout real files have: 24 bytes of box header, uuid and padding, then
   `PRVW` with 16 bytes of sizes before the JPEG), `mdat`.
 - `*.ref.png`: the preview decoded by Pillow, `ImageOps.exif_transpose` with the
@@ -520,7 +548,8 @@ Cross-check of the structures (not needed to regenerate): ExifTool 12.57 (Debian
 `libimage-exiftool-perl`) reads each good file as DNG, NEF, ARW, CR2, ORF, RW2 (its
 "RAW"), RAF and CR3 (its "CRX") with the same make, model, orientation and date, and
 extracts the same largest preview (`-b -PreviewImage`, or `-JpgFromRaw` for the NEF and
-RW2) as the one picseek picks (the same preview pixel size).
+RW2) as the one picseek picks (the same preview pixel size); for the CR3 it extracts the
+`PRVW` preview, while picseek picks the larger image of the JPEG track.
 """
 
 if __name__ == "__main__":

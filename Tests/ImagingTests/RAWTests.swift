@@ -99,9 +99,10 @@ struct RAWTests {
         let orf = try RAW.preview(try TestSupport.fixture("raw/orf-iiro-makernote-preview.orf"))
         #expect(orf.width == 80 && orf.height == 60)
         #expect(orf.sensorWidth == 88 && orf.sensorHeight == 66)
-        // CR3: the PRVW box, and the full image's size from CMT2.
+        // CR3: the JPEG track's image, larger than the PRVW box's 96x64, and the full
+        // image's size from CMT2.
         let cr3 = try RAW.preview(try TestSupport.fixture("raw/cr3-prvw-box.cr3"))
-        #expect(cr3.width == 96 && cr3.height == 64)
+        #expect(cr3.width == 192 && cr3.height == 128)
         #expect(cr3.sensorWidth == 1500 && cr3.sensorHeight == 1000)
     }
 
@@ -216,5 +217,9 @@ struct RAWTests {
         data[raw.offset + 1] = 0xFF
         let again = try RAW.preview(data)
         #expect(again.width == 96 && again.sensorWidth == nil)
+        // A CR3 cut inside its mdat box: the JPEG track's image is gone, the PRVW box is whole.
+        let cr3 = try TestSupport.fixture("raw/cr3-prvw-box.cr3")
+        let cut = try RAW.preview(Array(cr3.prefix(cr3.count - 400)))
+        #expect(cut.width == 96 && cut.height == 64)
     }
 }

@@ -31,7 +31,7 @@ public enum RAWContainer: String, Equatable, Sendable {
     case rw2
     /// Fujifilm RAF: its own header with the JPEG's offset and length.
     case raf
-    /// Canon CR3: ISO base media boxes with a `PRVW` preview box.
+    /// Canon CR3: ISO base media boxes with a `PRVW` preview box and a full-size JPEG track.
     case cr3
 }
 
@@ -243,17 +243,33 @@ public enum RAW {
 
     static func cr3(_ bytes: [UInt8]) throws(RAWError) -> RAWPreview {
         var reader = BoxReader(bytes: bytes)
-        let top = try reader.boxes(in: 0..<bytes.count, depth: 0)
+        let (top, cut) = reader.leadingBoxes(in: 0..<bytes.count, depth: 0)
         var candidates: [Candidate] = []
-        var problems: [RAWError] = []
+        var problems: [RAWError] = cut.map { [$0] } ?? []
         var exif: EXIFData?
         for box in top {
             if box.type == "moov" {
-                for inner in try reader.boxes(in: box.payload, depth: 1)
-                where inner.type == "uuid" && reader.uuid(inner) == canonUUID {
-                    let start = inner.payload.lowerBound + 16
-                    exif = cr3Metadata(
-                        bytes, try reader.boxes(in: start..<inner.payload.upperBound, depth: 2))
+                for inner in try reader.boxes(in: box.payload, depth: 1) {
+                    if inner.type == "uuid" && reader.uuid(inner) == canonUUID {
+                        let start = inner.payload.lowerBound + 16
+                        exif = cr3Metadata(
+                            bytes, try reader.boxes(in: start..<inner.payload.upperBound, depth: 2))
+                    } else if inner.type == "trak",
+                        let (offset, length) = try trackSample(&reader, inner)
+                    {
+                        // The full-size JPEG track; the raw (CRX) tracks do not start like a
+                        // JPEG and are passed over.
+                        let jpeg =
+                            offset >= 0 && offset <= bytes.count - 3
+                            && bytes[offset] == 0xFF && bytes[offset + 1] == 0xD8
+                            && bytes[offset + 2] == 0xFF
+                        guard jpeg || offset > bytes.count - 3 else { continue }
+                        switch Candidate.check(bytes, offset: offset, length: length) {
+                        case .success(let c?): candidates.append(c)
+                        case .success(nil): break
+                        case .failure(let e): problems.append(e)
+                        }
+                    }
                 }
             } else if box.type == "uuid", reader.uuid(box) == previewUUID {
                 // 16 bytes of uuid and 8 more, then the PRVW box.
@@ -295,6 +311,42 @@ public enum RAW {
         return RAWPreview(
             container: .cr3, offset: best.offset, length: best.length, width: best.width,
             height: best.height, exif: exif, sensorWidth: size?.0, sensorHeight: size?.1)
+    }
+
+    /// The first sample of a track (`trak` > `mdia` > `minf` > `stbl`): its offset from
+    /// `co64` or `stco` and its size from `stsz`; nil when the track has no such tables.
+    static func trackSample(
+        _ reader: inout BoxReader, _ trak: BoxReader.Box
+    ) throws(RAWError) -> (Int, Int)? {
+        let b = reader.bytes
+        var parent = trak
+        for (name, depth) in [("mdia", 2), ("minf", 3), ("stbl", 4)] {
+            guard
+                let next = try reader.boxes(in: parent.payload, depth: depth).first(where: {
+                    $0.type == name
+                })
+            else { return nil }
+            parent = next
+        }
+        let table = try reader.boxes(in: parent.payload, depth: 5)
+        // stsz: version and flags, sample size (0: sizes listed), count, sizes.
+        guard let stsz = table.first(where: { $0.type == "stsz" })?.payload, stsz.count >= 12
+        else { return nil }
+        var size = be32(b, stsz.lowerBound + 4)
+        if size == 0 {
+            guard stsz.count >= 16 else { return nil }
+            size = be32(b, stsz.lowerBound + 12)
+        }
+        // co64 or stco: version and flags, count, offsets (64 or 32 bits).
+        if let co64 = table.first(where: { $0.type == "co64" })?.payload, co64.count >= 16 {
+            let high = be32(b, co64.lowerBound + 8), low = be32(b, co64.lowerBound + 12)
+            guard high < 1 << 20 else { return (Int.max, size) }
+            return (high << 32 | low, size)
+        }
+        if let stco = table.first(where: { $0.type == "stco" })?.payload, stco.count >= 12 {
+            return (be32(b, stco.lowerBound + 8), size)
+        }
+        return nil
     }
 
     /// CMT1 is a TIFF stream holding IFD0 (orientation, make, model); CMT2 one whose first
@@ -645,10 +697,25 @@ struct BoxReader {
 
     /// The boxes laid end to end in `range`; a size that lies is an error.
     mutating func boxes(in range: Range<Int>, depth: Int) throws(RAWError) -> [Box] {
+        var out: [Box] = []
+        try read(range, depth: depth, into: &out)
+        return out
+    }
+
+    /// The boxes before the first one whose size lies, and the problem with that one (a
+    /// file cut short keeps the boxes it still holds whole).
+    mutating func leadingBoxes(in range: Range<Int>, depth: Int) -> ([Box], RAWError?) {
+        var out: [Box] = []
+        do { try read(range, depth: depth, into: &out) } catch { return (out, error) }
+        return (out, nil)
+    }
+
+    private mutating func read(
+        _ range: Range<Int>, depth: Int, into out: inout [Box]
+    ) throws(RAWError) {
         guard depth <= RAW.maxBoxDepth else {
             throw .corrupt(message: "boxes nested deeper than \(RAW.maxBoxDepth) levels")
         }
-        var out: [Box] = []
         var at = range.lowerBound
         while at < range.upperBound {
             count += 1
@@ -687,7 +754,6 @@ struct BoxReader {
             out.append(Box(type: type, offset: at, payload: (at + header)..<(at + size)))
             at += size
         }
-        return out
     }
 
     /// A box type as text: printable ASCII kept, anything else as "?".
