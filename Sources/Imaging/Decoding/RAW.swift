@@ -248,59 +248,16 @@ public enum RAW {
         var problems: [RAWError] = cut.map { [$0] } ?? []
         var exif: EXIFData?
         for box in top {
-            if box.type == "moov" {
-                for inner in try reader.boxes(in: box.payload, depth: 1) {
-                    if inner.type == "uuid" && reader.uuid(inner) == canonUUID {
-                        let start = inner.payload.lowerBound + 16
-                        exif = cr3Metadata(
-                            bytes, try reader.boxes(in: start..<inner.payload.upperBound, depth: 2))
-                    } else if inner.type == "trak",
-                        let (offset, length) = try trackSample(&reader, inner)
-                    {
-                        // The full-size JPEG track; the raw (CRX) tracks do not start like a
-                        // JPEG and are passed over.
-                        let jpeg =
-                            offset >= 0 && offset <= bytes.count - 3
-                            && bytes[offset] == 0xFF && bytes[offset + 1] == 0xD8
-                            && bytes[offset + 2] == 0xFF
-                        guard jpeg || offset > bytes.count - 3 else { continue }
-                        switch Candidate.check(bytes, offset: offset, length: length) {
-                        case .success(let c?): candidates.append(c)
-                        case .success(nil): break
-                        case .failure(let e): problems.append(e)
-                        }
-                    }
+            do {
+                if box.type == "moov" {
+                    exif =
+                        try cr3Movie(
+                            &reader, box, candidates: &candidates, problems: &problems) ?? exif
+                } else if box.type == "uuid", reader.uuid(box) == previewUUID {
+                    try cr3PreviewBox(&reader, box, candidates: &candidates, problems: &problems)
                 }
-            } else if box.type == "uuid", reader.uuid(box) == previewUUID {
-                // 16 bytes of uuid and 8 more, then the PRVW box.
-                let start = box.payload.lowerBound + 24
-                guard start <= box.payload.upperBound else {
-                    throw .truncated(message: "cr3 preview box at offset \(box.offset) is empty")
-                }
-                for prvw in try reader.boxes(in: start..<box.payload.upperBound, depth: 1)
-                where prvw.type == "PRVW" {
-                    // u32, u16, width u16, height u16, u16, jpeg length u32, jpeg.
-                    let p = prvw.payload
-                    guard p.count >= 16 else {
-                        problems.append(
-                            .truncated(
-                                message: "cr3 PRVW box at offset \(prvw.offset) is cut short"))
-                        continue
-                    }
-                    let length = be32(bytes, p.lowerBound + 12)
-                    guard length <= p.count - 16 else {
-                        problems.append(
-                            .truncated(
-                                message: "cr3 preview of \(length) bytes overruns its PRVW box "
-                                    + "at offset \(prvw.offset)"))
-                        continue
-                    }
-                    switch Candidate.check(bytes, offset: p.lowerBound + 16, length: length) {
-                    case .success(let c?): candidates.append(c)
-                    case .success(nil): break
-                    case .failure(let e): problems.append(e)
-                    }
-                }
+            } catch {
+                problems.append(error)
             }
         }
         guard let best = Candidate.largest(candidates) else {
@@ -311,6 +268,78 @@ public enum RAW {
         return RAWPreview(
             container: .cr3, offset: best.offset, length: best.length, width: best.width,
             height: best.height, exif: exif, sensorWidth: size?.0, sensorHeight: size?.1)
+    }
+
+    /// `moov`: Canon's metadata box (returned) and the tracks' first samples (candidates).
+    static func cr3Movie(
+        _ reader: inout BoxReader, _ box: BoxReader.Box, candidates: inout [Candidate],
+        problems: inout [RAWError]
+    ) throws(RAWError) -> EXIFData? {
+        let bytes = reader.bytes
+        var exif: EXIFData?
+        for inner in try reader.boxes(in: box.payload, depth: 1) {
+            do {
+                if inner.type == "uuid" && reader.uuid(inner) == canonUUID {
+                    let start = inner.payload.lowerBound + 16
+                    exif = cr3Metadata(
+                        bytes, try reader.boxes(in: start..<inner.payload.upperBound, depth: 2))
+                } else if inner.type == "trak",
+                    let (offset, length) = try trackSample(&reader, inner)
+                {
+                    // The full-size JPEG track; the raw (CRX) tracks do not start like a
+                    // JPEG and are passed over.
+                    let jpeg =
+                        offset >= 0 && offset <= bytes.count - 3
+                        && bytes[offset] == 0xFF && bytes[offset + 1] == 0xD8
+                        && bytes[offset + 2] == 0xFF
+                    guard jpeg || offset > bytes.count - 3 else { continue }
+                    switch Candidate.check(bytes, offset: offset, length: length) {
+                    case .success(let c?): candidates.append(c)
+                    case .success(nil): break
+                    case .failure(let e): problems.append(e)
+                    }
+                }
+            } catch {
+                // One broken box costs only what it holds.
+                problems.append(error)
+            }
+        }
+        return exif
+    }
+
+    /// The preview `uuid` box: 16 bytes of uuid and 8 more, then the `PRVW` box.
+    static func cr3PreviewBox(
+        _ reader: inout BoxReader, _ box: BoxReader.Box, candidates: inout [Candidate],
+        problems: inout [RAWError]
+    ) throws(RAWError) {
+        let bytes = reader.bytes
+        let start = box.payload.lowerBound + 24
+        guard start <= box.payload.upperBound else {
+            throw .truncated(message: "cr3 preview box at offset \(box.offset) is empty")
+        }
+        for prvw in try reader.boxes(in: start..<box.payload.upperBound, depth: 1)
+        where prvw.type == "PRVW" {
+            // u32, u16, width u16, height u16, u16, jpeg length u32, jpeg.
+            let p = prvw.payload
+            guard p.count >= 16 else {
+                problems.append(
+                    .truncated(message: "cr3 PRVW box at offset \(prvw.offset) is cut short"))
+                continue
+            }
+            let length = be32(bytes, p.lowerBound + 12)
+            guard length <= p.count - 16 else {
+                problems.append(
+                    .truncated(
+                        message: "cr3 preview of \(length) bytes overruns its PRVW box "
+                            + "at offset \(prvw.offset)"))
+                continue
+            }
+            switch Candidate.check(bytes, offset: p.lowerBound + 16, length: length) {
+            case .success(let c?): candidates.append(c)
+            case .success(nil): break
+            case .failure(let e): problems.append(e)
+            }
+        }
     }
 
     /// The first sample of a track (`trak` > `mdia` > `minf` > `stbl`): its offset from
