@@ -26,6 +26,11 @@ extension ImagePipeline: TextImageDecoding {
         switch format {
         case .jpeg: photo = try decodeJPEGForText(data)
         case .png: photo = try decodePNG(data)
+        case .raw:
+            // The whole preview: text needs every pixel the file has.
+            var full = self
+            full.exact = true
+            photo = try full.decodeRAW(data, spec: nil)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
         let upright = photo.image

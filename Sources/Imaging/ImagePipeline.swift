@@ -86,6 +86,7 @@ public struct ImagePipeline: Sendable {
         case .webp: return try decodeWebP(data)
         case .gif: return try decodeGIF(data)
         case .tiff: return try decodeTIFF(data)
+        case .raw: return try decodeRAW(data, spec: spec)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
     }

@@ -74,6 +74,43 @@ struct CommandReportTests {
         #expect(StatusReport.engineLine.hasPrefix("engine: "))
     }
 
+    @Test("status lists photos by format: raw broken down by extension, failures per format")
+    func statusFormats() throws {
+        let f = try IndexFixture()
+        f.tree.write("a.jpg", "alpha")
+        f.tree.write("b.JPEG", "bravo")
+        f.tree.write("c.png", "charlie")
+        f.tree.write("trip/IMG_1.CR2", "delta")
+        f.tree.write("trip/DSC_2.nef", "echo")
+        f.tree.write("trip/L1000.dng", "BROKEN foxtrot")
+        f.tree.write("scan.tif", "golf")
+        f.tree.write("IMG_9.heic", "hotel")
+        _ = try f.index()
+        let counts = try f.store.photoCountsByExtension()
+        #expect(counts.count == 7)
+        #expect(
+            counts.first { $0.fileExtension == "dng" }
+                == ExtensionCount(
+                    fileExtension: "dng", photos: 1, failed: 1))
+        let lines = try StatusReport.indexLines(store: f.store)
+        #expect(
+            lines.contains("formats: RAW 3 (CR2 1, DNG 1, NEF 1; 1 failed), JPEG 2, PNG 1, TIFF 1"),
+            "\(lines)")
+        #expect(StatusReport.formatLine([]) == "formats: none")
+        #expect(
+            StatusReport.formatLine([
+                ExtensionCount(fileExtension: "heif", photos: 2, failed: 0),
+                ExtensionCount(fileExtension: "heic", photos: 1, failed: 0),
+                ExtensionCount(fileExtension: "avif", photos: 1, failed: 0),
+                ExtensionCount(fileExtension: "webp", photos: 1, failed: 1),
+                ExtensionCount(fileExtension: "", photos: 1, failed: 0),
+            ]) == "formats: HEIC 3, AVIF 1, WebP 1 (1 failed), no extension 1")
+        let hostile = StatusReport.formatLine([
+            ExtensionCount(fileExtension: "x\u{1B}[31m", photos: 1, failed: 0)
+        ])
+        #expect(!hostile.contains("\u{1B}") && hostile.hasPrefix("formats: X"))
+    }
+
     @Test("duplicates compare only vectors of the same weights, and print groups")
     func duplicates() throws {
         let f = try IndexFixture()

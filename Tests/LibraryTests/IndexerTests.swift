@@ -204,6 +204,21 @@ struct IndexerTests {
         #expect(report.skipped.isEmpty)
     }
 
+    @Test("camera raw names are photos, in any letter case; pef and srw are still skipped")
+    func rawFormats() throws {
+        let f = try IndexFixture()
+        for name in [
+            "a.dng", "b.CR2", "c.cr3", "d.NEF", "e.nrw", "f.arw", "g.ORF", "h.rw2", "i.RaF",
+            "j.pef", "k.SRW", "l.mov",
+        ] {
+            f.tree.write(name, "raw \(name)")
+        }
+        let report = try f.index()
+        #expect(report.scanned == 9)
+        #expect(report.skipped == ["pef": 1, "srw": 1])
+        #expect(try f.store.photo(path: f.stored("i.RaF")) != nil)
+    }
+
     @Test("one or three decode threads give the same index, counts and vectors")
     func decodeThreads() throws {
         var results: [(IndexReport, [String: [Float]?], [String])] = []

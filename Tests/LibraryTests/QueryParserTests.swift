@@ -75,6 +75,8 @@ struct QueryParserTests {
                 QueryTerm(.image(path: "~/x.JPG"), weight: -1),
             ])
         #expect(try parse("holiday.jpeg") == [QueryTerm(.image(path: "holiday.jpeg"))])
+        #expect(try parse("IMG_0001.CR3") == [QueryTerm(.image(path: "IMG_0001.CR3"))])
+        #expect(try parse("DSC_2.nef") == [QueryTerm(.image(path: "DSC_2.nef"))])
         #expect(try parse("file:///tmp/p.jpg") == [QueryTerm(.image(path: "file:///tmp/p.jpg"))])
         #expect(try parse("my jpg files") == [QueryTerm(.text("my jpg files"))])
     }

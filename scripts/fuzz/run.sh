@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds and runs the libFuzzer targets for the image pipeline's entry points:
 # the JPEG, PNG, WebP, GIF and TIFF shims (C, with AddressSanitizer and UBSan) and
-# the Swift EXIF reader. Usage: scripts/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
-# Targets: jpeg png webp gif tiff exif (default: all). Seeds come from the committed
+# the Swift EXIF reader and camera RAW preview parser.
+# Usage: scripts/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
+# Targets: jpeg png webp gif tiff exif raw (default: all). Seeds come from the committed
 # fixtures; new crashers land in Tests/ImagingTests/Fixtures/crashers/<target>/.
 set -eu
 SECONDS_PER_TARGET=${1:-300}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-jpeg png webp gif tiff exif}
+TARGETS=${*:-jpeg png webp gif tiff exif raw}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${FUZZ_WORK:-$(mktemp -d)}
 CLANG=${CLANG:-clang}
@@ -43,6 +44,12 @@ for t in $TARGETS; do
             "$ROOT/scripts/fuzz/fuzz_exif.swift" "$ROOT/Sources/Imaging/Metadata/EXIF.swift" \
             -o "$WORK/fuzz_exif"
         cp "$FIX"/exif-seeds/* "$corpus"/ 2>/dev/null || true ;;
+    raw)
+        "$SWIFTC" -O -sanitize=fuzzer,address -parse-as-library \
+            "$ROOT/scripts/fuzz/fuzz_raw.swift" "$ROOT/Sources/Imaging/Decoding/RAW.swift" \
+            "$ROOT/Sources/Imaging/Metadata/EXIF.swift" -o "$WORK/fuzz_raw"
+        find "$FIX/raw" -type f ! -name '*.png' ! -name '*.md' ! -name '*.json' \
+            -exec cp {} "$corpus"/ \; ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
     esac
     echo "== fuzz_$t for ${SECONDS_PER_TARGET}s (work dir $WORK)"

@@ -1,12 +1,16 @@
 /// An image container recognised by its first bytes, never by its file name.
+///
+/// `raw` is a camera RAW read through its embedded preview (`RAW`); a TIFF-structured file
+/// is one when its directories describe a raw sensor image, otherwise it is a `tiff`.
 public enum ImageFormat: String, Equatable, Sendable {
     case jpeg, png
     case gif, webp, bmp, tiff, heif, avif, jpegXL = "jpeg xl"
+    case raw = "camera raw"
 
     /// Whether picseek decodes this format.
     public var isSupported: Bool {
         switch self {
-        case .jpeg, .png, .webp, .gif, .tiff: return true
+        case .jpeg, .png, .webp, .gif, .tiff, .raw: return true
         default: return false
         }
     }
@@ -23,6 +27,7 @@ public enum ImageFormat: String, Equatable, Sendable {
         if starts(Array("GIF8".utf8)) { return .gif }
         if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return .webp }
         if starts(Array("BM".utf8)) && bytes.count >= 26 { return .bmp }
+        if RAW.container(bytes) != nil { return .raw }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
         if starts(Array("ftyp".utf8), at: 4) {
             if starts(Array("avif".utf8), at: 8) || starts(Array("avis".utf8), at: 8) {

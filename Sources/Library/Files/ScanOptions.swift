@@ -22,15 +22,19 @@ public struct ScanOptions: Sendable {
     ]
 
     /// Formats the image pipeline decodes.
-    public static let defaultExtensions: Set<String> = [
+    public static let defaultExtensions = Set([
         "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff",
+    ]).union(rawExtensions)
+
+    /// Camera RAW files, read through their embedded preview JPEG.
+    public static let rawExtensions: Set<String> = [
+        "dng", "cr2", "cr3", "nef", "nrw", "arw", "orf", "rw2", "raf",
     ]
 
     /// Extensions of photo formats the pipeline does not decode: such files are
     /// counted (`ScanResult.skipped`), so the user learns they were left out.
     public static let otherImageExtensions: Set<String> = [
-        "heic", "heif", "avif", "bmp", "jxl",
-        "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf",
+        "heic", "heif", "avif", "bmp", "jxl", "pef", "srw",
     ]
 
     public init() {}

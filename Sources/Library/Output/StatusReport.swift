@@ -12,6 +12,7 @@ public enum StatusReport {
         let s = try store.summary()
         lines.append("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
         lines.append("photos: \(s.photos) (\(s.failed) failed, see picseek errors)")
+        lines.append(formatLine(try store.photoCountsByExtension()))
         if let problem = store.thumbnails.problem {
             lines.append(
                 "thumbnails: unavailable, " + TerminalSafe.escape(problem)
@@ -47,6 +48,56 @@ public enum StatusReport {
             "words in photos: \(text.done) of \(text.done + text.pending) photo contents read"
                 + (text.pending > 0 ? " (picseek index reads the rest)" : ""))
         return lines
+    }
+
+    /// `formats: JPEG 12, RAW 3 (CR2 1, DNG 2), PNG 1 (1 failed)`: the photos by format,
+    /// named from their paths' extensions, most common first; RAW broken down by extension.
+    public static func formatLine(_ counts: [ExtensionCount]) -> String {
+        var groups: [String: (photos: Int, failed: Int, parts: [String: Int])] = [:]
+        for count in counts {
+            let name = formatName(count.fileExtension)
+            var group = groups[name] ?? (0, 0, [:])
+            group.photos += count.photos
+            group.failed += count.failed
+            if ScanOptions.rawExtensions.contains(count.fileExtension) {
+                group.parts[count.fileExtension.uppercased(), default: 0] += count.photos
+            }
+            groups[name] = group
+        }
+        guard !groups.isEmpty else { return "formats: none" }
+        let ordered = groups.sorted {
+            $0.value.photos != $1.value.photos ? $0.value.photos > $1.value.photos : $0.key < $1.key
+        }
+        let items = ordered.map { name, group -> String in
+            var notes: [String] = []
+            if !group.parts.isEmpty {
+                notes.append(
+                    group.parts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                        .joined(separator: ", "))
+            }
+            if group.failed > 0 { notes.append("\(group.failed) failed") }
+            let note = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
+            return "\(TerminalSafe.escape(name)) \(group.photos)" + note
+        }
+        return "formats: " + items.joined(separator: ", ")
+    }
+
+    /// The format a file extension names: "JPEG" for jpg, jpeg, jpe and jfif, "RAW" for every
+    /// camera RAW extension, the extension in capitals for others ("no extension" for none).
+    public static func formatName(_ fileExtension: String) -> String {
+        switch fileExtension {
+        case "jpg", "jpeg", "jpe", "jfif": return "JPEG"
+        case "png": return "PNG"
+        case "heic", "heif", "hif": return "HEIC"
+        case "avif": return "AVIF"
+        case "webp": return "WebP"
+        case "gif": return "GIF"
+        case "tif", "tiff": return "TIFF"
+        case "": return "no extension"
+        default:
+            return ScanOptions.rawExtensions.contains(fileExtension)
+                ? "RAW" : fileExtension.uppercased()
+        }
     }
 
     /// The kernels this CPU runs and whether the bfloat16 image tower is available.
