@@ -33,9 +33,15 @@ func drawDetail(
     let folder = TerminalSafe.escape(hit.folder)
     facts.append(("folder", folder.isEmpty ? "." : folder))
     let pathLines = wrap(path, width: inner.columns)
-    // Text below the preview: name, facts, "path" label and the wrapped path.
+    // The words read in the photo, the query's words highlighted.
+    let wordLines =
+        detail?.words.map {
+            WordsView.detailLines($0, terms: state.highlightedWords, width: inner.columns)
+        } ?? []
+    // Text below the preview: name, facts, "path" label and the wrapped path, then the words.
     let nameLines = wrap(TerminalSafe.escape(hit.fileName), width: inner.columns).count
-    let textRows = nameLines + facts.count + 1 + pathLines.count
+    let wordRows = wordLines.isEmpty ? 0 : 1 + wordLines.count
+    let textRows = nameLines + facts.count + 1 + pathLines.count + wordRows
     let previewRows = min(max(0, inner.rows - textRows - 1), inner.columns / 2 + 1)
     var row = inner.row
     if previewRows >= 3 {
@@ -86,6 +92,15 @@ func drawDetail(
     }
     line("path", state.theme[.hint])
     for part in pathLines { line(part, state.theme[.text]) }
+    guard !wordLines.isEmpty else { return }
+    line("words", state.theme[.hint])
+    let marked = WordsView.highlight(state.theme, over: state.theme[.text])
+    for part in wordLines where row < inner.bottom {
+        WordsView.putLine(
+            part, row: row, column: inner.column, columns: inner.columns,
+            style: state.theme[.text], marked: marked, into: &buffer)
+        row += 1
+    }
 }
 
 /// `text` broken into lines of at most `width` columns (by display width).

@@ -255,6 +255,28 @@ public final class ExplorerRuntime {
                     queue.post(.searchFailed(seq: seq, message: "\(error)"))
                 }
             }
+        case .searchWords(let seq, let query):
+            let limit = options.resultLimit
+            searchSlot.submit {
+                do {
+                    let hits = try backend.searchWords(query, limit: limit)
+                    queue.post(.searchResults(seq: seq, hits: hits))
+                } catch {
+                    queue.post(.searchFailed(seq: seq, message: "\(error)"))
+                }
+            }
+        case .readWords:
+            // After the reindex on the same queue: vectors first, then words.
+            indexer.async {
+                do {
+                    let summary = try backend.readWords { progress in
+                        queue.post(.wordsProgress(progress))
+                    }
+                    queue.post(.wordsFinished(summary))
+                } catch {
+                    queue.post(.wordsFailed("\(error)"))
+                }
+            }
         case .moreLikeThis(let seq, let photoID):
             let limit = options.resultLimit
             searchSlot.submit {

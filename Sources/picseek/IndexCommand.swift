@@ -23,7 +23,8 @@ struct IndexCommand: ParsableCommand {
 
             After the vectors, a second pass reads the words in photos (OCR, Tesseract,
             chi_sim+eng) for `picseek search --text`; photos are searchable by meaning before
-            it finishes. --no-ocr or PICSEEK_OCR=off turns it off; --ocr-only runs only it.
+            it finishes. --no-ocr turns it off for the folders given (remembered; --ocr turns it
+            back on), PICSEEK_OCR=off for every folder; --ocr-only runs only it.
             """)
 
     @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
@@ -73,6 +74,7 @@ struct IndexCommand: ParsableCommand {
         let imagePrecision = try precision.resolve()
         prepareThreads(for: imagePrecision)
         let store = try database.open()
+        try ocr.rememberSwitch(for: roots, store: store)
         if let problem = store.thumbnails.problem {
             printError(
                 "warning: thumbnails not saved: " + TerminalSafe.escape(problem)

@@ -2,6 +2,7 @@ import CLIP
 import ExplorerBackends
 import Foundation
 import Library
+import OCR
 import PicseekCore
 import Store
 
@@ -24,8 +25,20 @@ func makeExplorerBackend(
             let embedder = try loadEmbedder(
                 folder: folder, name: name, imagePrecision: imagePrecision)
             return (embedder, try makePhotoProcessor(for: embedder))
-        })
+        }, words: explorerWordReader())
     return try ExplorerSetup(
         backend: backend, store: store, roots: canonicalRoots, modelChosen: modelPath != nil,
         warn: printError)
+}
+
+/// What reads the words in photos after the explorer's reindex: Tesseract with the languages
+/// of `PICSEEK_OCR_LANGUAGES` (else chi_sim+eng); nil when `PICSEEK_OCR` turns it off.
+func explorerWordReader() -> (() throws -> TextRecognition)? {
+    let environment = ProcessInfo.processInfo.environment
+    guard OCRSettings.isEnabled(disabled: false, environment: environment) else { return nil }
+    let languages = OCRSettings.languages(explicit: nil, environment: environment)
+    return {
+        let recognizer = try TextRecognizer(languages: languages)
+        return { try recognizer.recognize($0) }
+    }
 }
