@@ -112,7 +112,7 @@ public struct OCRBench {
             let check = String(format: "%9.0f  %6d", checkMs, blocks)
             output(
                 name + " " + size + times + cliMs.leftPadded(11) + "   "
-                    + cer.padding(toLength: 8, withPad: " ", startingAt: 0) + check)
+                    + cer.rightPadded(8) + check)
         }
         let count = Double(max(1, truth.count))
         output(
@@ -218,5 +218,9 @@ public struct OCRBench {
 private extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func rightPadded(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

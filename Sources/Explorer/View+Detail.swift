@@ -60,8 +60,15 @@ func drawDetail(
                     background: state.theme[.text])
             }
             if placed || state.graphics == .truecolor {
+                // Pixel modes draw the matched words' boxes on the preview.
+                var marks = 0
+                if placed, let detail, let preview = detail.preview {
+                    marks = WordsView.marksKey(
+                        WordsView.boxes(detail, terms: state.highlightedWords, in: preview))
+                }
                 images.append(
-                    ImagePlacement(photoID: hit.photoID, kind: .preview, rect: previewRect))
+                    ImagePlacement(
+                        photoID: hit.photoID, kind: .preview, rect: previewRect, marks: marks))
             }
         } else {
             buffer.fill(previewRect, "░", style: state.theme[.placeholder])

@@ -110,4 +110,83 @@ enum WordsView {
                 style: isMarked ? marked : style)
         }
     }
+
+    /// A box in a picture's pixels.
+    struct PixelBox: Equatable, Hashable {
+        var x: Int
+        var y: Int
+        var width: Int
+        var height: Int
+    }
+
+    /// The confident words of `detail` that belong to a match of `terms` (the word is in a
+    /// term, or a term is in the word), as boxes in the pixels of `preview` (boxes are stored
+    /// in the upright photo's pixels, the preview is that photo shrunk).
+    static func boxes(_ detail: PhotoDetail, terms: [String], in preview: RGBImage) -> [PixelBox] {
+        guard !terms.isEmpty, let words = detail.words, let meta = detail.metadata,
+            meta.width > 0, meta.height > 0, preview.width > 0, preview.height > 0
+        else { return [] }
+        let sx = Double(preview.width) / Double(meta.width)
+        let sy = Double(preview.height) / Double(meta.height)
+        var out: [PixelBox] = []
+        for word in words.words where word.confidence >= confidentWords {
+            let text = word.text.lowercased()
+            guard !text.isEmpty,
+                terms.contains(where: { $0.contains(text) || text.contains($0) })
+            else { continue }
+            let box = PixelBox(
+                x: Int((Double(word.x) * sx).rounded(.down)),
+                y: Int((Double(word.y) * sy).rounded(.down)),
+                width: max(1, Int((Double(word.width) * sx).rounded(.up))),
+                height: max(1, Int((Double(word.height) * sy).rounded(.up))))
+            if box.x < preview.width, box.y < preview.height { out.append(box) }
+        }
+        return out
+    }
+
+    /// A number for `boxes` that is 0 only when there are none (FNV-1a over the edges).
+    static func marksKey(_ boxes: [PixelBox]) -> Int {
+        guard !boxes.isEmpty else { return 0 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for box in boxes {
+            for value in [box.x, box.y, box.width, box.height] {
+                hash = (hash ^ UInt64(truncatingIfNeeded: value)) &* 0x100_0000_01b3
+            }
+        }
+        let key = Int(truncatingIfNeeded: hash >> 1)
+        return key == 0 ? 1 : key
+    }
+
+    /// The colour of the boxes drawn around matched words: a bright yellow.
+    static let boxColor: [UInt8] = [255, 214, 0]
+
+    /// `image` with a two-pixel frame in `boxColor` around each of `boxes` (clipped).
+    static func drawBoxes(on image: RGBImage, _ boxes: [PixelBox]) -> RGBImage {
+        guard !boxes.isEmpty else { return image }
+        var pixels = image.pixels
+        func set(_ x: Int, _ y: Int) {
+            guard x >= 0, y >= 0, x < image.width, y < image.height else { return }
+            let i = (y * image.width + x) * 3
+            pixels[i] = boxColor[0]
+            pixels[i + 1] = boxColor[1]
+            pixels[i + 2] = boxColor[2]
+        }
+        for box in boxes {
+            let left = box.x - 2, top = box.y - 2
+            let right = box.x + box.width + 1, bottom = box.y + box.height + 1
+            for x in left...right {
+                for t in 0..<2 {
+                    set(x, top + t)
+                    set(x, bottom - t)
+                }
+            }
+            for y in top...bottom {
+                for t in 0..<2 {
+                    set(left + t, y)
+                    set(right - t, y)
+                }
+            }
+        }
+        return RGBImage(width: image.width, height: image.height, pixels: pixels)
+    }
 }

@@ -153,6 +153,45 @@ struct WordSearchTests {
         #expect(!buffer.text.contains("smudge"))
     }
 
+    @Test("in a pixel mode the matched words' boxes are drawn on the detail pane's picture")
+    func wordBoxes() throws {
+        var state = AppState(rows: 22, columns: 90, theme: .monochrome, graphics: .sixel)
+        state.summary = Fixtures.summary
+        Fixtures.send(&state, .keyPressed(.control("f")))
+        Fixtures.send(&state, msgs: Fixtures.typing("营业时间"))
+        Fixtures.send(&state, .keyPressed(.enter))
+        Fixtures.send(&state, .searchResults(seq: state.latestSeq, hits: wordHits()))
+        Fixtures.send(&state, .keyPressed(.enter))
+        // The photo is 400x200; its preview 200x100, white.
+        let white = RGBImage(
+            width: 200, height: 100, pixels: [UInt8](repeating: 255, count: 200 * 100 * 3))
+        Fixtures.send(
+            &state,
+            .detailLoaded(
+                PhotoDetail(
+                    photoID: 1, path: "/photos/station.jpg",
+                    metadata: PhotoMetadata(width: 400, height: 200), preview: white,
+                    words: stationWords)))
+        let placement = try #require(viewFrame(state).images.first { $0.kind == .preview })
+        #expect(placement.marks != 0)
+        let image = try #require(state.image(for: placement))
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+            Array(image.pixels[(y * image.width + x) * 3..<(y * image.width + x) * 3 + 3])
+        }
+        // 营业时间 is at 10,50 80x20 in the photo: 5,25 40x10 in the preview.
+        #expect(pixel(3, 30) == WordsView.boxColor)
+        #expect(pixel(20, 23) == WordsView.boxColor)
+        #expect(pixel(20, 30) == [255, 255, 255])
+        #expect(pixel(150, 80) == [255, 255, 255])
+        // 北京站 did not match: no box around it (10,10 in the photo: 5,5 here).
+        #expect(pixel(20, 3) == [255, 255, 255])
+        // Back to a search by meaning: no words to mark, the picture as it is.
+        Fixtures.send(&state, .keyPressed(.character("w")))
+        let plain = try #require(viewFrame(state).images.first { $0.kind == .preview })
+        #expect(plain.marks == 0)
+        #expect(state.image(for: plain) == white)
+    }
+
     @Test("a text: term typed in a search by meaning is highlighted in the detail pane")
     func textTermHighlight() {
         #expect(SearchWords.terms("receipt text:星巴克", wordSearch: false) == ["星巴克"])
