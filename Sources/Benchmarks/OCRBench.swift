@@ -55,7 +55,7 @@ public struct OCRBench {
         output("tesseract \(TextRecognizer.version), \(languages), median of \(runs)")
         output(
             "image                      pixels      decode ms   library ms   command ms   CER"
-                + "     check ms  blocks")
+                + "           check ms  blocks")
         var withoutCheck = 0.0, withCheck = 0.0
         var skipped: [String] = [], lost: [String] = []
         var latin = (errors: 0, total: 0), cjk = (errors: 0, total: 0)
@@ -109,10 +109,10 @@ public struct OCRBench {
             let times = String(
                 format: "%9.0f  %11.0f  ", Samples(decodeTimes).upperMedian,
                 Samples(readTimes).upperMedian)
-            let check = String(format: "%9.0f  %6d", checkMs, blocks)
+            let check = String(format: "%8.0f  %6d", checkMs, blocks)
             output(
                 name + " " + size + times + cliMs.leftPadded(11) + "   "
-                    + cer.rightPadded(8) + check)
+                    + cer.rightPadded(14) + check)
         }
         let count = Double(max(1, truth.count))
         output(
