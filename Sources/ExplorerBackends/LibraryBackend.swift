@@ -13,7 +13,9 @@ import Store
 /// queue. The search engine (not thread-safe) and the current model are
 /// guarded by `lock`; a reindex runs with the model current when it starts
 /// and writes under the store's writer lock while searches go on (the engine
-/// reloads its matrix when the index generation changes).
+/// reloads its matrix when the index generation changes). The words pass after
+/// a reindex reads one photo at a time and gives way to the next reindex, so
+/// vectors wait at most for the one photo being read.
 public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// A loaded model and what searches with it need.
     public struct LoadedModel {
@@ -31,6 +33,10 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     private var current: LoadedModel
     private let makeRecognizer: (() throws -> TextRecognition)?
     private var recognizer: TextRecognition?
+    /// Held by a reindex and by each photo of the words pass, so the two never write at once.
+    private let writing = NSLock()
+    /// Set while a reindex runs or waits: the words pass stops at its next photo.
+    private var reindexWaiting = false
 
     /// A backend over `store` answering with `embedder`. `roots` are the
     /// folders `r` reindexes (empty: the index's stored roots); `folders`
@@ -73,7 +79,10 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     // MARK: ExplorerBackend
 
     public func summary() throws -> IndexSummary {
-        try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
+        var summary = try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
+        // With reading words off here, none are waiting to be read by this explorer.
+        if makeRecognizer == nil { summary.wordsPending = 0 }
+        return summary
     }
 
     public func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
@@ -114,10 +123,22 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     ) throws -> IndexSummary {
         guard let recognize = try wordReader() else { return try summary() }
         let pass = TextPass(store: store, pipeline: ImagePipeline(), recognize: recognize)
-        _ = try pass.run { counts, _ in
-            progress(WordsProgress(done: counts.done, pending: counts.pending))
+        while !lock.withLock({ reindexWaiting }) {
+            writing.lock()
+            let report: TextPass.Report
+            do {
+                defer { writing.unlock() }
+                report = try pass.run(limit: 1) { counts, current in
+                    // Once before the photo and once at the end: report the first only.
+                    guard current != nil else { return }
+                    progress(WordsProgress(done: counts.done, pending: counts.pending))
+                }
+            }
+            if !report.stoppedAtLimit { break }
         }
-        return try summary()
+        let summary = try summary()
+        progress(WordsProgress(done: summary.wordsRead, pending: summary.wordsPending))
+        return summary
     }
 
     /// The recognizer, made on first use; nil when reading words is off.
@@ -180,6 +201,13 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     ) throws -> IndexSummary {
         let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
+        // Vectors first: a running words pass stops at its next photo.
+        lock.withLock { reindexWaiting = true }
+        writing.lock()
+        defer {
+            writing.unlock()
+            lock.withLock { reindexWaiting = false }
+        }
         let model = self.model
         let indexer = Indexer(
             store: store, embedder: model.embedder, processor: model.processor,

@@ -57,6 +57,7 @@ public final class ExplorerRuntime {
     private let loader = DispatchQueue(label: "picseek.explore.thumbnails")
     private let detailLoader = DispatchQueue(label: "picseek.explore.details")
     private let indexer = DispatchQueue(label: "picseek.explore.reindex")
+    private let wordReader = DispatchQueue(label: "picseek.explore.words")
     private let modelLoader = DispatchQueue(label: "picseek.explore.model")
     /// Asks the backend every 2 s whether the index changed (another process wrote it).
     private let changeWatch = DispatchQueue(label: "picseek.explore.index-changes")
@@ -266,8 +267,8 @@ public final class ExplorerRuntime {
                 }
             }
         case .readWords:
-            // After the reindex on the same queue: vectors first, then words.
-            indexer.async {
+            // Its own queue: the backend gives way to a reindex asked for meanwhile.
+            wordReader.async {
                 do {
                     let summary = try backend.readWords { progress in
                         queue.post(.wordsProgress(progress))
