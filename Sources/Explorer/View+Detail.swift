@@ -14,7 +14,8 @@ func drawDetail(
         row: rect.row, column: rect.column + 2, rows: rect.rows, columns: rect.columns - 3)
     guard let hit = state.selectedHit, inner.columns > 4 else { return }
     let detail = state.details[hit.photoID]
-    var facts: [(String, String)] = [("score", Format.score(hit.score))]
+    // A word search ranks by how well the words match, not by a similarity: no score.
+    var facts: [(String, String)] = hit.snippet == nil ? [("score", Format.score(hit.score))] : []
     if let detail {
         if let meta = detail.metadata {
             facts.append(("pixels", "\(meta.width)×\(meta.height)"))
