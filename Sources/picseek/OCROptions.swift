@@ -47,6 +47,15 @@ struct OCROptions: ParsableArguments {
         }
     }
 
+    /// The options given, as a command line passes them again (the watch service unit).
+    var givenArguments: [String] {
+        var arguments: [String] = []
+        if noOcr { arguments.append("--no-ocr") }
+        if let ocrLanguages { arguments += ["--ocr-languages", ocrLanguages] }
+        if ocrBudget != 10 { arguments += ["--ocr-budget", String(ocrBudget)] }
+        return arguments
+    }
+
     var languages: String {
         OCRSettings.languages(
             explicit: ocrLanguages, environment: ProcessInfo.processInfo.environment)

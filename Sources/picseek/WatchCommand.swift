@@ -114,7 +114,8 @@ struct WatchCommand: ParsableCommand {
             let arguments = try ServiceUnit.watchArguments(
                 executable: executable, database: databasePath, model: model, exclude: exclude,
                 includeHidden: includeHidden, rescanMinutes: rescanMinutes,
-                imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
+                imagePrecision: precision.imagePrecision?.rawValue, folders: paths,
+                ocr: ocr.givenArguments)
             path = try ServiceUnit.install(arguments: arguments, folder: folder)
         } catch {
             throw CLIError("\(error)")
