@@ -214,6 +214,52 @@ struct WordSearchTests {
         #expect(lines[1].marks == [0..<2])
     }
 
+    @Test("a text: term in a search by meaning: tiles show the matched words, detail highlights")
+    func textTermGrid() {
+        var state = Fixtures.state(rows: 14, columns: 90)
+        Fixtures.send(&state, msgs: Fixtures.typing("sign text:营业"))
+        Fixtures.send(&state, .keyPressed(.enter))
+        #expect(state.latestSeq > 0)
+        var hits = wordHits()
+        hits[0].snippet = "北京站 / [营业]时间 9:00-21:00"
+        hits[1].snippet = "…Coffee / [营业]时间 7:00…"
+        Fixtures.send(&state, .searchResults(seq: state.latestSeq, hits: hits))
+        Fixtures.send(&state, .keyPressed(.enter))
+        Fixtures.send(
+            &state,
+            .detailLoaded(
+                PhotoDetail(photoID: 1, path: "/photos/station.jpg", words: stationWords)))
+        let buffer = view(state)
+        #expect(
+            buffer.text == """
+                 picseek ❯ sign text:营业
+                ── 2 results · 1/2 ───────────────────────────────────────────────────────────────────────
+                ▌░░░░░░░░  ░░░░░░░░                                   │ ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+                ▌░░░░░░░░  ░░░░░░░░                                   │ ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+                ▌░░░░░░░░  ░░░░░░░░                                   │ ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+                ▌░░░░░░░░  ░░░░░░░░                                   │
+                ▌[营业]…   [营业]…                                    │ station.jpg
+                                                                      │ folder /photos
+                                                                      │ path
+                                                                      │ /photos/station.jpg
+                                                                      │ words
+                                                                      │ 北京站
+                                                                      │ 营业时间 9:00
+                 test-clip · station.jpg · EN · 120 photos · 2 errors            ? help  / search  q quit
+                """)
+        // Only 营业 is highlighted on the line, not 时间.
+        let row = 12
+        guard let column = (0..<buffer.columns).first(where: { buffer[row, $0].character == "营" })
+        else {
+            Issue.record("no 营 on the words line")
+            return
+        }
+        let marked = WordsView.highlight(state.theme, over: state.theme[.text])
+        #expect(buffer[row, column].style == marked)
+        #expect(buffer[row, column + 2].style == marked)
+        #expect(buffer[row, column + 4].style == state.theme[.text])
+    }
+
     @Test("after a reindex the words are read; the status line shows how far")
     func readingProgress() {
         var state = Fixtures.state(rows: 12, columns: 80)
