@@ -124,6 +124,28 @@ struct LibraryBackendWordsTests {
         #expect(meaning.count == 3 && meaning.allSatisfy { $0.snippet == nil })
     }
 
+    @Test("reading words gives way to a reindex: started while one runs, it reads nothing")
+    func givesWayToReindex() throws {
+        let f = try WordsFixture()
+        let backend = f.backend()
+        let returned = DispatchSemaphore(value: 0)
+        let started = Locked(false)
+        _ = try backend.reindex { _ in
+            guard !started.current else { return }
+            started.update { $0 = true }
+            // Without giving way it would wait for the reindex's lock: this wait would fail.
+            Thread {
+                _ = try? backend.readWords { _ in }
+                returned.signal()
+            }.start()
+            #expect(returned.wait(timeout: .now() + 20) == .success)
+        }
+        #expect(started.current)
+        #expect(f.seen.current.isEmpty)
+        // Once the reindex is done, the words are read.
+        #expect(try backend.readWords { _ in }.wordsRead == 3)
+    }
+
     @Test("with reading words off, nothing is read and the summary has nothing pending")
     func readingOff() throws {
         let f = try WordsFixture()
