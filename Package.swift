@@ -156,7 +156,7 @@ let package = Package(
             name: "ExplorerBackendsTests",
             dependencies: [
                 "ExplorerBackends", "Explorer", "Library", "Store", "PicseekCore",
-                "PicseekTestSupport",
+                "PicseekTestSupport", "Imaging",
             ]),
         // End-to-end runs of the binary, and the reusable tmux harness for them.
         .testTarget(

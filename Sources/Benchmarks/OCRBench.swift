@@ -12,6 +12,11 @@ import PicseekCore
 /// on the same grey pixels (a PGM file). Character error rate: edit distance over the
 /// expected characters, spaces ignored, Latin letters and digits and CJK characters counted
 /// apart.
+///
+/// It also times a text-presence check before recognition: Tesseract's layout analysis alone
+/// (`TextRecognizer.textBlocks`), which would skip recognising photos where it finds no text
+/// block. The last lines compare the time per photo with and without it and name the photos
+/// with expected text it would have skipped.
 public struct OCRBench {
     /// Folder with the images and truth.tsv.
     public var images = "Tests/OCRTests/Fixtures"
@@ -48,13 +53,18 @@ public struct OCRBench {
         let recognizer = try TextRecognizer(languages: languages, budgetMilliseconds: 0)
         let cli = noCli ? nil : Self.findTool("tesseract")
         output("tesseract \(TextRecognizer.version), \(languages), median of \(runs)")
-        output("image                      pixels      decode ms   library ms   command ms   CER")
+        output(
+            "image                      pixels      decode ms   library ms   command ms   CER"
+                + "           check ms  blocks")
+        var withoutCheck = 0.0, withCheck = 0.0
+        var skipped: [String] = [], lost: [String] = []
         var latin = (errors: 0, total: 0), cjk = (errors: 0, total: 0)
         var cliLatin = (errors: 0, total: 0), cliCJK = (errors: 0, total: 0)
         for (file, lines) in truth {
             let path = images + "/" + file
             let data = try ImagePipeline().readFile(path)
-            var decodeTimes: [Double] = [], readTimes: [Double] = []
+            var decodeTimes: [Double] = [], readTimes: [Double] = [], checkTimes: [Double] = []
+            var blocks = 0
             var grey = GreyImage(width: 1, height: 1, pixels: [0])
             var read = ""
             for _ in 0..<runs {
@@ -64,6 +74,17 @@ public struct OCRBench {
                 read = try recognizer.recognize(grey).text()
                 readTimes.append(Date().timeIntervalSince(t1) * 1000)
                 decodeTimes.append(t1.timeIntervalSince(t0) * 1000)
+                let t2 = Date()
+                blocks = recognizer.textBlocks(grey)
+                checkTimes.append(Date().timeIntervalSince(t2) * 1000)
+            }
+            let readMs = Samples(readTimes).upperMedian
+            let checkMs = Samples(checkTimes).upperMedian
+            withoutCheck += readMs
+            withCheck += checkMs + (blocks > 0 ? readMs : 0)
+            if blocks == 0 {
+                skipped.append(file)
+                if !lines.isEmpty { lost.append(file) }
             }
             let expected = lines.joined(separator: "\n")
             let e = Self.errors(expected: expected, read: read)
@@ -88,8 +109,22 @@ public struct OCRBench {
             let times = String(
                 format: "%9.0f  %11.0f  ", Samples(decodeTimes).upperMedian,
                 Samples(readTimes).upperMedian)
-            output(name + " " + size + times + cliMs.leftPadded(11) + "   " + cer)
+            let check = String(format: "%8.0f  %6d", checkMs, blocks)
+            output(
+                name + " " + size + times + cliMs.leftPadded(11) + "   "
+                    + cer.rightPadded(14) + check)
         }
+        let count = Double(max(1, truth.count))
+        output(
+            String(
+                format: "text-presence check (layout analysis): recognition ms per photo, mean: "
+                    + "%.0f without, %.0f with the check", withoutCheck / count, withCheck / count))
+        output(
+            "  skips \(skipped.count) of \(truth.count) photos"
+                + (skipped.isEmpty
+                    ? "" : " (" + skipped.map(TerminalSafe.escape).joined(separator: ", ") + ")")
+                + "; photos with expected text it skips: "
+                + (lost.isEmpty ? "none" : lost.map(TerminalSafe.escape).joined(separator: ", ")))
         func rate(_ v: (errors: Int, total: Int)) -> String {
             guard v.total > 0 else { return "-" }
             let value = Double(v.errors) / Double(v.total)
@@ -183,5 +218,9 @@ public struct OCRBench {
 private extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func rightPadded(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

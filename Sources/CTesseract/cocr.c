@@ -134,6 +134,37 @@ int cocr_recognize(cocr_engine *engine, const unsigned char *pixels, int width, 
     return 0;
 }
 
+int cocr_count_text_blocks(cocr_engine *engine, const unsigned char *pixels, int width,
+                           int height, int stride) {
+    if (engine == NULL || pixels == NULL || width <= 0 || height <= 0 || stride < width) {
+        return -1;
+    }
+    TessBaseAPI *api = engine->api;
+    TessBaseAPISetImage(api, pixels, width, height, 1, stride);
+    TessBaseAPISetSourceResolution(api, 300);
+    int blocks = 0;
+    TessPageIterator *it = TessBaseAPIAnalyseLayout(api);
+    if (it != NULL) {
+        do {
+            switch (TessPageIteratorBlockType(it)) {
+            case PT_FLOWING_TEXT:
+            case PT_HEADING_TEXT:
+            case PT_PULLOUT_TEXT:
+            case PT_VERTICAL_TEXT:
+            case PT_CAPTION_TEXT:
+            case PT_TABLE:
+                blocks += 1;
+                break;
+            default:
+                break;
+            }
+        } while (TessPageIteratorNext(it, RIL_BLOCK));
+        TessPageIteratorDelete(it);
+    }
+    TessBaseAPIClear(api);
+    return blocks;
+}
+
 void cocr_free_words(cocr_word *words, int count) {
     if (words == NULL) return;
     for (int i = 0; i < count; i++) free(words[i].text);

@@ -33,6 +33,20 @@ public struct StatusMessage: Equatable, Sendable {
     }
 }
 
+/// How far reading the words in photos has come.
+public struct WordsProgress: Equatable, Sendable {
+    /// Photo contents read (including those where no word was found).
+    public var done: Int
+    /// Photo contents still to read.
+    public var pending: Int
+
+    /// Creates counts.
+    public init(done: Int, pending: Int) {
+        self.done = done
+        self.pending = pending
+    }
+}
+
 /// Everything the explorer shows, as one value. `update` changes it, `view`
 /// draws it; neither does I/O.
 public struct AppState: Equatable, Sendable {
@@ -86,6 +100,13 @@ public struct AppState: Equatable, Sendable {
     /// Photos done when counts and results were last refreshed during the
     /// running reindex.
     public var refreshedAtDone = 0
+    /// Whether the query is matched against the words read in photos (OCR, as
+    /// `picseek search --text`) instead of by meaning (`w`, Ctrl-F toggle it).
+    public var wordSearch = false
+    /// Whether the explorer's own pass reading words in photos runs (after a reindex).
+    public var readingWords = false
+    /// That pass's counts while it runs: photo contents read and still to read.
+    public var wordsProgress: WordsProgress?
     /// Whether another model is being loaded for searching.
     public var switchingModel = false
     /// The status-line message, if any.
@@ -128,6 +149,12 @@ public struct AppState: Equatable, Sendable {
     /// The current layout.
     public var layout: Layout {
         Layout(rows: rows, columns: columns, detailOpen: detailOpen)
+    }
+
+    /// The words to highlight in recognised text: the query's terms in word search, else its
+    /// `text:` terms.
+    public var highlightedWords: [String] {
+        SearchWords.terms(query.text, wordSearch: wordSearch)
     }
 
     /// The thumbnail to draw for `hit`, if one is available.

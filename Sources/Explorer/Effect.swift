@@ -9,6 +9,9 @@ public enum Effect: Equatable, Sendable {
     /// `.searchResults(seq:hits:)`. Only the latest `seq` matters: the runtime
     /// may drop older jobs that have not started.
     case search(seq: Int, query: String, language: PromptLanguage)
+    /// Photos whose recognised words contain the terms of `query` (as `picseek search
+    /// --text`), best first, each with its snippet; answer `.searchResults(seq:hits:)`.
+    case searchWords(seq: Int, query: String)
     /// Photos similar to `photoID`; answer `.searchResults(seq:hits:)`.
     case moreLikeThis(seq: Int, photoID: Int64)
     /// Load a grid thumbnail; answer `.thumbnailLoaded`.
@@ -18,6 +21,9 @@ public enum Effect: Equatable, Sendable {
     /// Re-scan the index roots in the background; answer `.indexProgress` and
     /// finally `.indexFinished` or `.error`.
     case reindex
+    /// Read the words in photos that have vectors and no text yet, in the background after a
+    /// reindex; answer `.wordsProgress` and finally `.wordsFinished` or `.wordsFailed`.
+    case readWords
     /// Load model `name` and its vectors for searching, off the UI thread;
     /// answer `.modelSwitched` or `.modelSwitchFailed`.
     case switchModel(name: String)

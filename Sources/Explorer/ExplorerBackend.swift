@@ -10,6 +10,12 @@ public protocol ExplorerBackend: AnyObject, Sendable {
     /// Embeds `text` with `language` prompt templates and returns the best
     /// `limit` photos, best first.
     func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit]
+    /// Photos whose recognised words (OCR) contain every term of `query` (a double-quoted
+    /// part is one term), best first, at most `limit`, each hit with its `snippet`.
+    func searchWords(_ query: String, limit: Int) throws -> [Hit]
+    /// Reads the words in photos that have vectors and no text yet, calling `progress` as it
+    /// goes (from the calling thread); returns the new summary. Searches may run meanwhile.
+    func readWords(progress: @escaping @Sendable (WordsProgress) -> Void) throws -> IndexSummary
     /// Photos most similar to `photoID`, best first, without the photo itself.
     func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit]
     /// A small image for the grid (about 64-128 pixels on the long side), or
@@ -34,10 +40,13 @@ public protocol ExplorerBackend: AnyObject, Sendable {
 public enum ExplorerBackendError: Error, Equatable, CustomStringConvertible {
     /// This backend has a single model.
     case modelSwitchingUnsupported
+    /// This backend has no words read in photos.
+    case wordsUnsupported
 
     public var description: String {
         switch self {
         case .modelSwitchingUnsupported: return "this index has a single model"
+        case .wordsUnsupported: return "this index has no words read in photos"
         }
     }
 }
@@ -46,6 +55,18 @@ extension ExplorerBackend {
     /// Backends with one model cannot switch.
     public func switchModel(to name: String) throws -> IndexSummary {
         throw ExplorerBackendError.modelSwitchingUnsupported
+    }
+
+    /// Backends without words in photos cannot search them.
+    public func searchWords(_ query: String, limit: Int) throws -> [Hit] {
+        throw ExplorerBackendError.wordsUnsupported
+    }
+
+    /// Backends without words in photos have none to read.
+    public func readWords(
+        progress: @escaping @Sendable (WordsProgress) -> Void
+    ) throws -> IndexSummary {
+        try summary()
     }
 
     /// Backends that cannot tell never report a change.

@@ -19,12 +19,16 @@ public struct ImagePlacement: Equatable, Hashable, Sendable {
     public var kind: Kind
     /// The cells it may cover; the picture is fitted inside, aspect kept.
     public var rect: Rect
+    /// A number for the boxes of matched words drawn on the picture (0: none); it changes
+    /// when they do, so the runtime caches each version apart.
+    public var marks: Int
 
     /// Creates a placement.
-    public init(photoID: Int64, kind: Kind, rect: Rect) {
+    public init(photoID: Int64, kind: Kind, rect: Rect, marks: Int = 0) {
         self.photoID = photoID
         self.kind = kind
         self.rect = rect
+        self.marks = marks
     }
 }
 
@@ -44,7 +48,11 @@ extension AppState {
         else { return nil }
         switch placement.kind {
         case .thumbnail: return thumbnail(for: hit)
-        case .preview: return details[hit.photoID]?.preview ?? thumbnail(for: hit)
+        case .preview:
+            guard let preview = details[hit.photoID]?.preview else { return thumbnail(for: hit) }
+            guard placement.marks != 0, let detail = details[hit.photoID] else { return preview }
+            return WordsView.drawBoxes(
+                on: preview, WordsView.boxes(detail, terms: highlightedWords, in: preview))
         }
     }
 

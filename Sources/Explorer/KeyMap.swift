@@ -6,6 +6,7 @@ public enum Action: Equatable, Sendable {
     case moveLeft, moveRight, moveUp, moveDown, pageUp, pageDown, first, last
     case toggleDetail, closeDetail, moreLikeThis, openInViewer, copyPath, reindex
     case toggleLanguage, toggleHelp, switchModel, cycleOrder, toggleMark, abort
+    case toggleWordSearch
 }
 
 /// Which key does what, per focus. The help overlay is drawn from `bindings`,
@@ -33,6 +34,7 @@ public enum KeyMap {
         Binding(keys: "y", summary: "copy the path (OSC 52)"),
         Binding(keys: "r", summary: "reindex the folders in the background"),
         Binding(keys: "t Ctrl-T", summary: "prompt language: auto / English / 中文"),
+        Binding(keys: "w Ctrl-F", summary: "search the words in photos (OCR) / by meaning"),
         Binding(keys: "m", summary: "next model with vectors in this index"),
         Binding(keys: "↑ ↓", summary: "query history (in the query line)"),
         Binding(keys: "Ctrl-W Ctrl-U", summary: "delete word / to line start; Ctrl-K: to end"),
@@ -47,6 +49,7 @@ public enum KeyMap {
         switch key {
         case .control("c"): return .abort
         case .control("t"): return .toggleLanguage
+        case .control("f"): return .toggleWordSearch
         case .function(1): return .toggleHelp
         case .tab: return .cycleFocus
         case .backTab: return .cycleFocusBack
@@ -77,6 +80,7 @@ public enum KeyMap {
         case .character("y"): return .copyPath
         case .character("r"): return .reindex
         case .character("t"): return .toggleLanguage
+        case .character("w"): return .toggleWordSearch
         case .character("m"): return .switchModel
         case .character("d"): return .cycleOrder
         case .character(" "): return .toggleMark

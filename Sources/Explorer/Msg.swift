@@ -39,6 +39,12 @@ public enum Msg: Equatable, Sendable {
     case notice(String)
     /// The index changed outside this explorer (`picseek watch` added photos).
     case indexChanged
+    /// Reading the words in photos advanced.
+    case wordsProgress(WordsProgress)
+    /// Reading the words in photos ended; the new summary.
+    case wordsFinished(IndexSummary)
+    /// Reading the words in photos stopped with an error (or is not available).
+    case wordsFailed(String)
     /// Time passed (drives the activity spinner).
     case tick
 }

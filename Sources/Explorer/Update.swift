@@ -74,8 +74,27 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.message = StatusMessage(
             "reindex finished: \(summary.photos) photos, \(summary.errors) errors" + skipped,
             isError: false)
-        // New photos may match: run the current query again.
+        // New photos may match: run the current query again; then read their words.
+        state.readingWords = true
+        state.wordsProgress = nil
+        return rerunSearch(&state) + [.readWords]
+    case .wordsProgress(let progress):
+        state.readingWords = true
+        state.wordsProgress = progress
+        return []
+    case .wordsFinished(let summary):
+        state.readingWords = false
+        state.wordsProgress = nil
+        state.summary = summary
+        // Photos whose words were just read may match a word search (unless the user browses).
+        guard state.wordSearch, state.selection == 0, !state.detailOpen, !state.searching
+        else { return [] }
         return rerunSearch(&state)
+    case .wordsFailed(let text):
+        state.readingWords = false
+        state.wordsProgress = nil
+        setError(&state, "words in photos not read: \(text)")
+        return []
     case .reindexRequested:
         return perform(&state, .reindex)
     case .modelSwitched(let summary):
@@ -109,7 +128,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
         return effects
     case .tick:
-        if state.searching || state.reindexing || state.switchingModel {
+        if state.searching || state.reindexing || state.switchingModel || state.readingWords {
             state.spinner = (state.spinner + 1) % 8
         }
         return []
@@ -210,6 +229,7 @@ private func startSearch(_ state: inout AppState) -> [Effect] {
         return []
     }
     state.searching = true
+    if state.wordSearch { return [.searchWords(seq: state.latestSeq, query: text)] }
     return [.search(seq: state.latestSeq, query: text, language: state.language)]
 }
 
@@ -298,6 +318,13 @@ private func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         if state.source == .text, !state.query.text.trimmingSpaces.isEmpty {
             return startSearch(&state)
         }
+    case .toggleWordSearch:
+        state.wordSearch.toggle()
+        state.message = StatusMessage(
+            state.wordSearch
+                ? "searching the words in photos (OCR); w or Ctrl-F: by meaning"
+                : "searching by meaning", isError: false)
+        if !state.query.text.trimmingSpaces.isEmpty { return startSearch(&state) }
     case .toggleHelp:
         state.helpVisible = true
     case .cycleOrder:

@@ -14,7 +14,8 @@ func drawDetail(
         row: rect.row, column: rect.column + 2, rows: rect.rows, columns: rect.columns - 3)
     guard let hit = state.selectedHit, inner.columns > 4 else { return }
     let detail = state.details[hit.photoID]
-    var facts: [(String, String)] = [("score", Format.score(hit.score))]
+    // A word search ranks by how well the words match, not by a similarity: no score.
+    var facts: [(String, String)] = hit.snippet == nil ? [("score", Format.score(hit.score))] : []
     if let detail {
         if let meta = detail.metadata {
             facts.append(("pixels", "\(meta.width)×\(meta.height)"))
@@ -33,9 +34,15 @@ func drawDetail(
     let folder = TerminalSafe.escape(hit.folder)
     facts.append(("folder", folder.isEmpty ? "." : folder))
     let pathLines = wrap(path, width: inner.columns)
-    // Text below the preview: name, facts, "path" label and the wrapped path.
+    // The words read in the photo, the query's words highlighted.
+    let wordLines =
+        detail?.words.map {
+            WordsView.detailLines($0, terms: state.highlightedWords, width: inner.columns)
+        } ?? []
+    // Text below the preview: name, facts, "path" label and the wrapped path, then the words.
     let nameLines = wrap(TerminalSafe.escape(hit.fileName), width: inner.columns).count
-    let textRows = nameLines + facts.count + 1 + pathLines.count
+    let wordRows = wordLines.isEmpty ? 0 : 1 + wordLines.count
+    let textRows = nameLines + facts.count + 1 + pathLines.count + wordRows
     let previewRows = min(max(0, inner.rows - textRows - 1), inner.columns / 2 + 1)
     var row = inner.row
     if previewRows >= 3 {
@@ -54,8 +61,15 @@ func drawDetail(
                     background: state.theme[.text])
             }
             if placed || state.graphics == .truecolor {
+                // Pixel modes draw the matched words' boxes on the preview.
+                var marks = 0
+                if placed, let detail, let preview = detail.preview {
+                    marks = WordsView.marksKey(
+                        WordsView.boxes(detail, terms: state.highlightedWords, in: preview))
+                }
                 images.append(
-                    ImagePlacement(photoID: hit.photoID, kind: .preview, rect: previewRect))
+                    ImagePlacement(
+                        photoID: hit.photoID, kind: .preview, rect: previewRect, marks: marks))
             }
         } else {
             buffer.fill(previewRect, "░", style: state.theme[.placeholder])
@@ -86,6 +100,15 @@ func drawDetail(
     }
     line("path", state.theme[.hint])
     for part in pathLines { line(part, state.theme[.text]) }
+    guard !wordLines.isEmpty else { return }
+    line("words", state.theme[.hint])
+    let marked = WordsView.highlight(state.theme, over: state.theme[.text])
+    for part in wordLines where row < inner.bottom {
+        WordsView.putLine(
+            part, row: row, column: inner.column, columns: inner.columns,
+            style: state.theme[.text], marked: marked, into: &buffer)
+        row += 1
+    }
 }
 
 /// `text` broken into lines of at most `width` columns (by display width).

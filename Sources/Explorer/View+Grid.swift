@@ -53,17 +53,29 @@ func drawGrid(
             Rect(row: labelRow, column: rect.column, rows: 1, columns: rect.columns),
             style: labelStyle)
         let isMarked = state.marked.contains { $0.photoID == hit.photoID }
-        let score = (isMarked ? "✓" : "") + Format.score(hit.score)
+        // Word search ranks by how well the words match, not by a similarity: no score.
+        let scoreText = hit.snippet == nil ? Format.score(hit.score) : ""
+        let score = (isMarked ? "✓" : "") + scoreText
         let scoreStyle =
             selected
             ? labelStyle
             : (hit.score >= midpoint ? state.theme[.scoreHigh] : state.theme[.scoreLow])
         let used = buffer.put(
             score, row: labelRow, column: rect.column, style: scoreStyle, maxColumns: rect.columns)
-        buffer.put(
-            tileLabel(TerminalSafe.escape(hit.fileName), columns: rect.columns - used - 1),
-            row: labelRow, column: rect.column + used + 1, style: labelStyle,
-            maxColumns: rect.columns - used - 1)
+        if let snippet = hit.snippet {
+            // Word search: the matched words instead of the name (the status line has it).
+            let gap = used > 0 ? 1 : 0
+            let room = rect.columns - used - gap
+            WordsView.putMarked(
+                WordsView.tileSnippet(TerminalSafe.escape(snippet), columns: room),
+                row: labelRow, column: rect.column + used + gap, columns: room, style: labelStyle,
+                marked: WordsView.highlight(state.theme, over: labelStyle), into: &buffer)
+        } else {
+            buffer.put(
+                tileLabel(TerminalSafe.escape(hit.fileName), columns: rect.columns - used - 1),
+                row: labelRow, column: rect.column + used + 1, style: labelStyle,
+                maxColumns: rect.columns - used - 1)
+        }
         if selected {
             let marker = state.focus == .grid ? "▌" : "▏"
             for r in rect.row..<(rect.row + rect.rows) {

@@ -58,7 +58,8 @@ private func drawTooSmall(_ state: AppState, into buffer: inout CellBuffer) {
 private func drawQuery(_ state: AppState, _ layout: Layout, into buffer: inout CellBuffer) {
     let row = layout.query.row
     var column = buffer.put("picseek", row: row, column: 1, style: state.theme[.title]) + 2
-    column += buffer.put("❯ ", row: row, column: column, style: state.theme[.prompt])
+    column += buffer.put(
+        state.wordSearch ? "words ❯ " : "❯ ", row: row, column: column, style: state.theme[.prompt])
     let width = max(1, layout.query.columns - column - 1)
     let focused = state.focus == .query
     let text = state.query.text
@@ -66,8 +67,12 @@ private func drawQuery(_ state: AppState, _ layout: Layout, into buffer: inout C
         let hint: String
         if case .similar(_, let name) = state.source {
             hint = "more like " + TerminalSafe.escape(name)
+        } else if !focused {
+            hint = "press / to search"
+        } else if state.wordSearch {
+            hint = "type words written in your photos (OCR), in English or 中文"
         } else {
-            hint = focused ? "type to search your photos, in English or 中文" : "press / to search"
+            hint = "type to search your photos, in English or 中文"
         }
         buffer.put(
             hint, row: row, column: column, style: state.theme[.placeholder], maxColumns: width)
@@ -103,6 +108,7 @@ private func drawRule(_ state: AppState, _ layout: Layout, into buffer: inout Ce
         label = ""
     } else {
         label = "\(Format.count(state.hits.count)) result\(state.hits.count == 1 ? "" : "s")"
+        if state.wordSearch, state.source == .text { label += " in words" }
         if case .similar(_, let name) = state.source {
             label += " like " + TerminalSafe.escape(name)
         }
@@ -135,6 +141,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         if let eta = progress.eta { text += " ETA " + Format.duration(eta) }
         parts.append(text)
     }
+    if let words = wordsProgressText(state) { parts.append(words) }
     // The selected photo's whole name: grid labels shorten it.
     if state.focus == .grid, let hit = state.selectedHit {
         parts.insert(TerminalSafe.escape(hit.fileName), at: 0)
@@ -177,6 +184,20 @@ private func drawStatus(_ state: AppState, _ layout: Layout, into buffer: inout 
         }
         hints.removeFirst()
     }
+}
+
+/// "reading words 12/340" while words in photos are still being read (by the explorer or by
+/// another process, as the summary tells), else nil.
+func wordsProgressText(_ state: AppState) -> String? {
+    if state.readingWords, let progress = state.wordsProgress, progress.pending > 0 {
+        return "reading words \(progress.done)/\(progress.done + progress.pending)"
+    }
+    if let summary = state.summary, summary.wordsPending > 0 {
+        let total = summary.wordsRead + summary.wordsPending
+        let label = state.readingWords ? "reading words" : "words read"
+        return "\(label) \(summary.wordsRead)/\(total)"
+    }
+    return nil
 }
 
 /// `role`'s foreground over the status line's background.

@@ -13,7 +13,9 @@ import Store
 /// queue. The search engine (not thread-safe) and the current model are
 /// guarded by `lock`; a reindex runs with the model current when it starts
 /// and writes under the store's writer lock while searches go on (the engine
-/// reloads its matrix when the index generation changes).
+/// reloads its matrix when the index generation changes). The words pass after
+/// a reindex reads one photo at a time and gives way to the next reindex, so
+/// vectors wait at most for the one photo being read.
 public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// A loaded model and what searches with it need.
     public struct LoadedModel {
@@ -29,20 +31,30 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     private let encodeThumbnail: ThumbnailEncoder
     private let lock = NSLock()
     private var current: LoadedModel
+    private let makeRecognizer: (() throws -> TextRecognition)?
+    private var recognizer: TextRecognition?
+    /// Held by a reindex and by each photo of the words pass, so the two never write at once.
+    private let writing = NSLock()
+    /// Set while a reindex runs or waits: the words pass stops at its next photo.
+    private var reindexWaiting = false
 
     /// A backend over `store` answering with `embedder`. `roots` are the
     /// folders `r` reindexes (empty: the index's stored roots); `folders`
     /// maps model names (as the index stores them) to loadable folders, and
     /// `load` loads one for a switch. A reindex stores thumbnails made by
-    /// `encodeThumbnail` (JPEG unless a test gives its own).
+    /// `encodeThumbnail` (JPEG unless a test gives its own). After a reindex the words in
+    /// photos are read with the recognizer `words` makes (once, when first needed); nil
+    /// when reading words is off.
     public init(
         store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
         processor: @escaping PhotoProcessor,
         folders: [String: String],
         load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor),
-        encodeThumbnail: @escaping ThumbnailEncoder = JPEG.thumbnailEncoder
+        encodeThumbnail: @escaping ThumbnailEncoder = JPEG.thumbnailEncoder,
+        words: (() throws -> TextRecognition)? = nil
     ) {
         self.store = store
+        self.makeRecognizer = words
         self.encodeThumbnail = encodeThumbnail
         self.roots = roots
         self.folders = folders
@@ -67,14 +79,80 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     // MARK: ExplorerBackend
 
     public func summary() throws -> IndexSummary {
-        try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
+        var summary = try store.summary(model: modelName, roots: roots) { folders[$0] != nil }
+        // With reading words off here, none are waiting to be read by this explorer.
+        if makeRecognizer == nil { summary.wordsPending = 0 }
+        return summary
     }
 
     public func search(text: String, language: PromptLanguage, limit: Int) throws -> [Hit] {
-        var request = SearchRequest(query: .text(text))
+        // `text:` terms match the words in photos, as in `picseek search`.
+        let (rest, words) = TextQuery.split(text)
+        if !words.isEmpty, rest.isEmpty {
+            return try searchWords(TextSearch.phrases(words), limit: limit)
+        }
+        var request = SearchRequest(query: .text(words.isEmpty ? text : rest))
         request.top = limit
         request.language = language
-        return try run(request)
+        guard !words.isEmpty else { return try run(request) }
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try TextSearch.meaning(
+                request, engine: current.engine, store: store, words: words, top: limit
+            ).map { match in
+                var hit = match.hit
+                hit.snippet = match.snippet
+                return hit
+            }
+        } catch SearchError.noVectors {
+            return []
+        }
+    }
+
+    public func searchWords(_ query: String, limit: Int) throws -> [Hit] {
+        try TextSearch.hits(store: store, words: query, folder: nil, top: limit).map {
+            Hit(
+                photoID: $0.photoID, pathBytes: $0.path, score: Float($0.score),
+                snippet: $0.snippet)
+        }
+    }
+
+    public func readWords(
+        progress: @escaping @Sendable (WordsProgress) -> Void
+    ) throws -> IndexSummary {
+        guard let recognize = try wordReader() else { return try summary() }
+        let pass = TextPass(store: store, pipeline: ImagePipeline(), recognize: recognize)
+        while !lock.withLock({ reindexWaiting }) {
+            writing.lock()
+            let report: TextPass.Report
+            do {
+                defer { writing.unlock() }
+                report = try pass.run(limit: 1) { counts, current in
+                    // Once before the photo and once at the end: report the first only.
+                    guard current != nil else { return }
+                    progress(WordsProgress(done: counts.done, pending: counts.pending))
+                }
+            }
+            if !report.stoppedAtLimit { break }
+        }
+        let summary = try summary()
+        progress(WordsProgress(done: summary.wordsRead, pending: summary.wordsPending))
+        return summary
+    }
+
+    /// The recognizer, made on first use; nil when reading words is off.
+    private func wordReader() throws -> TextRecognition? {
+        guard let makeRecognizer else { return nil }
+        lock.lock()
+        let made = recognizer
+        lock.unlock()
+        if let made { return made }
+        let recognize = try makeRecognizer()
+        lock.lock()
+        recognizer = recognize
+        lock.unlock()
+        return recognize
     }
 
     public func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit] {
@@ -108,11 +186,14 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
             metadata = PhotoMetadata(
                 width: width, height: height, takenAt: photo.takenAt, camera: photo.camera)
         }
+        // An index older than words in photos, opened read-only, has none.
+        let words = photo.contentHash.flatMap { try? store.recognizedText(for: $0) }
         return PhotoDetail(
             photoID: photoID, pathBytes: photo.path, metadata: metadata,
             fileSize: photo.size,
             preview: preview(path: photo.path)
-                ?? (try? storedThumbnail(photoID: photoID, scale: 1)))
+                ?? (try? storedThumbnail(photoID: photoID, scale: 1)),
+            words: words)
     }
 
     public func reindex(
@@ -120,6 +201,13 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     ) throws -> IndexSummary {
         let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
+        // Vectors first: a running words pass stops at its next photo.
+        lock.withLock { reindexWaiting = true }
+        writing.lock()
+        defer {
+            writing.unlock()
+            lock.withLock { reindexWaiting = false }
+        }
         let model = self.model
         let indexer = Indexer(
             store: store, embedder: model.embedder, processor: model.processor,

@@ -57,6 +57,7 @@ public final class ExplorerRuntime {
     private let loader = DispatchQueue(label: "picseek.explore.thumbnails")
     private let detailLoader = DispatchQueue(label: "picseek.explore.details")
     private let indexer = DispatchQueue(label: "picseek.explore.reindex")
+    private let wordReader = DispatchQueue(label: "picseek.explore.words")
     private let modelLoader = DispatchQueue(label: "picseek.explore.model")
     /// Asks the backend every 2 s whether the index changed (another process wrote it).
     private let changeWatch = DispatchQueue(label: "picseek.explore.index-changes")
@@ -253,6 +254,28 @@ public final class ExplorerRuntime {
                     queue.post(.searchResults(seq: seq, hits: hits))
                 } catch {
                     queue.post(.searchFailed(seq: seq, message: "\(error)"))
+                }
+            }
+        case .searchWords(let seq, let query):
+            let limit = options.resultLimit
+            searchSlot.submit {
+                do {
+                    let hits = try backend.searchWords(query, limit: limit)
+                    queue.post(.searchResults(seq: seq, hits: hits))
+                } catch {
+                    queue.post(.searchFailed(seq: seq, message: "\(error)"))
+                }
+            }
+        case .readWords:
+            // Its own queue: the backend gives way to a reindex asked for meanwhile.
+            wordReader.async {
+                do {
+                    let summary = try backend.readWords { progress in
+                        queue.post(.wordsProgress(progress))
+                    }
+                    queue.post(.wordsFinished(summary))
+                } catch {
+                    queue.post(.wordsFailed("\(error)"))
                 }
             }
         case .moreLikeThis(let seq, let photoID):

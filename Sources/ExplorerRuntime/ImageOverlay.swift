@@ -41,7 +41,7 @@ public final class ImageOverlay {
             members.flatMap {
                 [
                     $0.photoID, Int64($0.rect.column - rect.column), Int64($0.rect.rows),
-                    Int64($0.rect.columns), $0.kind == .preview ? 1 : 0,
+                    Int64($0.rect.columns), $0.kind == .preview ? 1 : 0, Int64($0.marks),
                 ]
             }
         }
@@ -61,6 +61,7 @@ public final class ImageOverlay {
         var kind: ImagePlacement.Kind
         var columns: Int
         var rows: Int
+        var marks: Int
     }
 
     /// Bytes for one unit: the image, or for kitty the number it was sent as.
@@ -277,7 +278,7 @@ public final class ImageOverlay {
     private func fit(_ placement: ImagePlacement, _ state: AppState) -> Fitted? {
         let key = FitKey(
             photoID: placement.photoID, kind: placement.kind, columns: placement.rect.columns,
-            rows: placement.rect.rows)
+            rows: placement.rect.rows, marks: placement.marks)
         if let hit = fitted[key] { return hit }
         guard let image = state.image(for: placement), image.width > 0, image.height > 0 else {
             return nil

@@ -99,6 +99,18 @@ public final class TextRecognizer {
         return RecognizedText(words: out, languages: languages, timedOut: timedOut != 0)
     }
 
+    /// The number of blocks Tesseract's layout analysis alone (no recognition) takes for
+    /// text in `image`: a text-presence check, measured by `picseek bench ocr` (the pass does
+    /// not use it: it did not pay). The corresponding C function is `cocr_count_text_blocks`.
+    public func textBlocks(_ image: GreyImage) -> Int {
+        image.pixels.withUnsafeBufferPointer { buffer in
+            Int(
+                cocr_count_text_blocks(
+                    engine, buffer.baseAddress, Int32(image.width), Int32(image.height),
+                    Int32(image.width)))
+        }
+    }
+
     private static func string(_ buffer: [CChar]) -> String {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)

@@ -14,27 +14,31 @@ public struct Hit: Equatable, Sendable {
     /// When the photo was taken (EXIF), else modified (local time): "YYYY-MM-DD HH:MM:SS",
     /// sortable as text. The search engine always sets it.
     public var date: String?
+    /// For a search by the words in photos: the matched text around the match, the match in
+    /// [brackets] (raw; escape it before printing); nil for a search by meaning alone.
+    public var snippet: String?
 
     /// Creates a hit from the path's bytes as stored.
     public init(
         photoID: Int64, pathBytes: [UInt8], score: Float, date: String? = nil,
-        thumbnail: RGBImage? = nil
+        thumbnail: RGBImage? = nil, snippet: String? = nil
     ) {
         self.photoID = photoID
         self.pathBytes = pathBytes
         self.score = score
         self.date = date
         self.thumbnail = thumbnail
+        self.snippet = snippet
     }
 
     /// Creates a hit for a UTF-8 path.
     public init(
         photoID: Int64, path: String, score: Float, date: String? = nil,
-        thumbnail: RGBImage? = nil
+        thumbnail: RGBImage? = nil, snippet: String? = nil
     ) {
         self.init(
             photoID: photoID, pathBytes: Array(path.utf8), score: score, date: date,
-            thumbnail: thumbnail)
+            thumbnail: thumbnail, snippet: snippet)
     }
 
     /// The path for display: bytes that are not UTF-8 become U+FFFD (raw; escape it before

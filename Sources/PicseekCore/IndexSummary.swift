@@ -17,6 +17,11 @@ public struct IndexSummary: Equatable, Sendable {
     /// Why the index cannot be written (read-only file or mount, full disk), when it cannot:
     /// the status line says "read-only index" and reindexing is disabled.
     public var readOnlyReason: String?
+    /// Photo contents whose words have been read (OCR), when the index can tell.
+    public var wordsRead = 0
+    /// Photo contents with vectors whose words are still to be read (0 when none are, or
+    /// when reading words is off for their folders).
+    public var wordsPending = 0
 
     /// Creates a summary.
     public init(

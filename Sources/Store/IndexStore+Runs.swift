@@ -26,8 +26,18 @@ extension IndexStore {
             try Row.fetchAll(db, sql: "SELECT * FROM roots ORDER BY path").map {
                 RootRecord(
                     id: $0["id"], path: [UInt8]($0["path"] as Data), addedAt: $0["added_at"],
-                    lastScanAt: $0["last_scan_at"])
+                    lastScanAt: $0["last_scan_at"],
+                    readsWords: ($0["reads_words"] as Int64?).map { $0 != 0 } ?? true)
             }
+        }
+    }
+
+    /// Turns reading the words in photos under the root `path` on or off (remembered).
+    public func setReadsWords(_ on: Bool, root path: [UInt8]) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE roots SET reads_words = ? WHERE path = ?",
+                arguments: [on ? 1 : 0, Data(path)])
         }
     }
 

@@ -18,6 +18,11 @@ extension IndexStore {
             photos: vectors, errors: stored.failed, modelName: model,
             roots: shownRoots.map { String(decoding: $0, as: UTF8.self) }, models: switchable)
         summary.readOnlyReason = readOnlyReason
+        // An index older than words in photos, opened read-only, has none.
+        if let words = try? textProgress() {
+            summary.wordsRead = words.done
+            summary.wordsPending = words.pending
+        }
         return summary
     }
 }

@@ -50,6 +50,7 @@ extension IndexStore {
                     WHERE p.error IS NULL AND p.content_hash IS NOT NULL
                       AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id)
                       AND NOT EXISTS (SELECT 1 FROM ocr_texts t WHERE t.content_hash = p.content_hash)
+                      \(Self.readsWordsClause(db))
                     GROUP BY p.content_hash ORDER BY id LIMIT ?
                     """, arguments: [limit]
             ).map { row in
@@ -70,10 +71,24 @@ extension IndexStore {
                         SELECT DISTINCT p.content_hash AS hash FROM photos p
                         JOIN embeddings e ON e.photo_id = p.id
                         WHERE p.error IS NULL AND p.content_hash IS NOT NULL
+                        \(Self.readsWordsClause(db))
                     ) h LEFT JOIN ocr_texts t ON t.content_hash = h.hash
                     """)
             return TextProgress(done: row?["done"] ?? 0, pending: row?["pending"] ?? 0)
         }
+    }
+
+    /// `AND` a photo `p` is not under a root whose words are not read (nothing for an index
+    /// made before roots had the switch and opened read-only).
+    static func readsWordsClause(_ db: Database) throws -> String {
+        guard try db.columns(in: "roots").contains(where: { $0.name == "reads_words" }) else {
+            return ""
+        }
+        return """
+            AND NOT EXISTS (SELECT 1 FROM roots r WHERE r.reads_words = 0
+                AND (p.path = r.path OR (substr(p.path, 1, length(r.path)) = r.path
+                    AND substr(p.path, length(r.path) + 1, 1) = x'2f')))
+            """
     }
 
     /// Stores what was read from the content `hash` (replacing earlier text) and indexes its

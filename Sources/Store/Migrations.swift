@@ -99,6 +99,14 @@ enum Migrations {
             CREATE VIRTUAL TABLE ocr_fts USING fts5(body, tokenize = 'trigram');
             """
         ),
+        // Whether the words in photos under a root are read (`picseek index DIR --no-ocr`
+        // turns it off for DIR, `--ocr` back on).
+        (
+            "v3-root-ocr",
+            """
+            ALTER TABLE roots ADD COLUMN reads_words INTEGER NOT NULL DEFAULT 1;
+            """
+        ),
     ]
 
     static func migrator() -> DatabaseMigrator {

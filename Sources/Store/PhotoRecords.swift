@@ -113,6 +113,9 @@ public struct RootRecord: Equatable, Sendable {
     public var path: [UInt8]
     public var addedAt: Double
     public var lastScanAt: Double?
+    /// Whether the words in photos under this root are read (OCR); `picseek index DIR
+    /// --no-ocr` turns it off for the root.
+    public var readsWords = true
 }
 
 /// All vectors of one model in one contiguous row-major matrix, with the

@@ -16,7 +16,8 @@ struct IndexCommand: ParsableCommand {
 
             After the vectors, a second pass reads the words in photos (OCR, Tesseract,
             chi_sim+eng) for `picseek search --text`; photos are searchable by meaning before
-            it finishes. --no-ocr or PICSEEK_OCR=off turns it off; --ocr-only runs only it.
+            it finishes. --no-ocr turns it off for the folders given (remembered; --ocr turns it
+            back on), PICSEEK_OCR=off for every folder; --ocr-only runs only it.
             """)
 
     @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
@@ -54,6 +55,7 @@ struct IndexCommand: ParsableCommand {
         let roots = try paths.map { try RawPath.typedFolder($0) }
         let imagePrecision = try precision.prepare()
         let store = try database.open()
+        try ocr.rememberSwitch(for: roots, store: store)
         if let problem = store.thumbnails.problem {
             printError("warning: " + TerminalSafe.escape(Indexer.thumbnailsNotSaved(problem)))
         }

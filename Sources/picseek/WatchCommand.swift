@@ -14,7 +14,8 @@ struct WatchCommand: ParsableCommand {
             inotify and rescans a folder shortly after a photo in it is closed, moved or deleted: \
             new photos are searchable within seconds, bursts (a camera import, an rsync) are \
             handled in batches, and photos still being written wait until they are complete. \
-            Folders created later are watched too. When the inotify watch limit \
+            Folders created later are watched too. The words in new and changed photos are read \
+            after their vectors, between changes (--no-ocr or PICSEEK_OCR=off turns it off). When the inotify watch limit \
             (fs.inotify.max_user_watches) is reached, the watcher says how to raise it and \
             rescans the unwatched folders periodically. A folder that disappears (an unmounted \
             drive) keeps its photos in the index and is rescanned when it comes back. Idle, it \
@@ -45,8 +46,11 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @OptionGroup var ocr: OCROptions
+
     func run() throws {
         guard rescanMinutes > 0 else { throw CLIError("--rescan-minutes must be above 0") }
+        guard !ocr.ocrOnly else { throw CLIError("--ocr-only is for picseek index") }
         if installService {
             try writeService()
             return
@@ -67,7 +71,9 @@ struct WatchCommand: ParsableCommand {
         let indexer = Indexer(
             store: store, embedder: embedder, processor: ImagePipeline.photoProcessor(),
             encodeThumbnail: JPEG.thumbnailEncoder, options: indexOptions)
-        let watcher = try Watcher(indexer: indexer, roots: roots, options: options) {
+        let watcher = try Watcher(
+            indexer: indexer, roots: roots, options: options, textPass: ocr.makePass(store: store)
+        ) {
             WatchEventText.write($0, output: say, error: printError)
         }
         // A signal stops the watch; the exit status is then 128 + the signal.
@@ -81,7 +87,8 @@ struct WatchCommand: ParsableCommand {
             executable: ServiceUnit.executablePath(), database: { try database.path() },
             model: indexing.model, exclude: indexing.exclude,
             includeHidden: indexing.includeHidden, rescanMinutes: rescanMinutes,
-            imagePrecision: precision.imagePrecision?.rawValue, folders: paths)
+            imagePrecision: precision.imagePrecision?.rawValue, folders: paths,
+            ocr: ocr.givenArguments)
         for line in lines { say(line) }
     }
 }

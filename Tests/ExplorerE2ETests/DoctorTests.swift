@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// `picseek doctor` on a sound index (its terminal section: `TerminalReportTests`).
@@ -13,7 +14,9 @@ struct DoctorTests {
         let doctor = try IndexedExploreTests.run(["doctor"], in: sandbox)
         #expect(doctor.status == 0, "\(doctor.output)\(doctor.errors)")
         #expect(doctor.output.contains("  integrity: ok"))
-        #expect(doctor.output.contains("  schema version: 2 (this picseek: 2)"))
+        let version = IndexStore.schemaVersion
+        #expect(version >= 3)
+        #expect(doctor.output.contains("  schema version: \(version) (this picseek: \(version))"))
         #expect(doctor.output.contains("  photos: 12 (0 failed)"))
         #expect(doctor.output.contains("  previews: 12, unused 0, photos without one 0"))
         #expect(doctor.output.contains("no problems found"))

@@ -125,6 +125,21 @@ struct RuntimeLoopTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 >= 1.0 / 60 })
     }
 
+    @Test("Ctrl-F searches the words in photos through the backend; after r the words are read")
+    func wordSearch() throws {
+        let harness = try LoopHarness(columns: 140)
+        defer { harness.stop() }
+        try #require(harness.until("5 photos") != nil)
+        harness.screen.press(.control("f"), .character("c"), .character("a"), .character("t"))
+        try #require(harness.until("words ❯ cat") != nil)
+        try #require(harness.until("[cat]") != nil)
+        #expect(harness.backend.wordSearches.last == "cat")
+        #expect(harness.backend.searches.isEmpty)
+        harness.screen.press(.escape, .character("r"))
+        try #require(harness.until("reading words 1/2") != nil)
+        try #require(harness.until { !$0.text.contains("reading words") } != nil)
+    }
+
     @Test("while a search runs, each 120 ms of the clock turns the activity spinner")
     func spinnerTicks() throws {
         let backend = TestBackend(names: LoopHarness.names)

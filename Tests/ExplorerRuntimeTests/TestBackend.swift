@@ -77,6 +77,36 @@ final class TestBackend: ExplorerBackend, @unchecked Sendable {
         return Array(hits.sorted { $0.score > $1.score }.prefix(limit))
     }
 
+    private var _wordSearches: [String] = []
+
+    /// Word searches received, oldest first.
+    var wordSearches: [String] {
+        lock.wait()
+        defer { lock.signal() }
+        return _wordSearches
+    }
+
+    /// Photos whose name contains `query`, the match as the snippet.
+    func searchWords(_ query: String, limit: Int) throws -> [Hit] {
+        lock.wait()
+        _wordSearches.append(query)
+        lock.signal()
+        return photos.filter { $0.path.lowercased().contains(query.lowercased()) }.map {
+            Hit(photoID: $0.id, path: $0.path, score: 1, snippet: "sign [\(query)] here")
+        }
+    }
+
+    /// Reads the words of two photos, reporting progress before each and at the end.
+    func readWords(progress: @escaping @Sendable (WordsProgress) -> Void) throws -> IndexSummary {
+        for done in 0...2 {
+            progress(WordsProgress(done: done, pending: 2 - done))
+            if done < 2 { usleepMs(60) }
+        }
+        var summary = try summary()
+        summary.wordsRead = 2
+        return summary
+    }
+
     func moreLikeThis(photoID: Int64, limit: Int) throws -> [Hit] {
         photos.filter { $0.id != photoID }.map {
             Hit(photoID: $0.id, path: $0.path, score: 0.9 - Float($0.id) * 0.01)

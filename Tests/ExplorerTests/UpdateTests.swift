@@ -280,7 +280,7 @@ struct UpdateTests {
             &state, .indexFinished(IndexSummary(photos: 140, errors: 2, modelName: "m", roots: [])))
         #expect(!state.reindexing)
         #expect(state.summary?.photos == 140)
-        #expect(finished == [.search(seq: 2, query: "x", language: .english)])
+        #expect(finished == [.search(seq: 2, query: "x", language: .english), .readWords])
         #expect(state.message?.text == "reindex finished: 140 photos, 2 errors")
         var withSkipped = IndexSummary(photos: 140, errors: 2, modelName: "m", roots: [])
         withSkipped.skipped = 3

@@ -123,7 +123,7 @@ struct ViewTests {
 
     @Test("the help overlay lists every key binding")
     func helpOverlay() {
-        var state = Fixtures.state(rows: 23, columns: 70)
+        var state = Fixtures.state(rows: 24, columns: 70)
         Fixtures.send(&state, .keyPressed(.escape), .keyPressed(.character("?")))
         let text = view(state).text
         #expect(
@@ -142,6 +142,7 @@ struct ViewTests {
                    │ y              copy the path (OSC 52)                        │
                    │ r              reindex the folders in the background         │
                    │ t Ctrl-T       prompt language: auto / English / 中文        │
+                   │ w Ctrl-F       search the words in photos (OCR) / by meaning │
                    │ m              next model with vectors in this index         │
                    │ ↑ ↓            query history (in the query line)             │
                    │ Ctrl-W Ctrl-U  delete word / to line start; Ctrl-K: to end   │

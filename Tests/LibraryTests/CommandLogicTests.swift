@@ -58,13 +58,14 @@ struct CommandLogicTests {
         let folder = FileManager.default.temporaryDirectory.path
         let full = try ServiceUnit.watchArguments(
             executable: "/bin/picseek", database: "/d/i", model: "m", exclude: ["*.tmp", "x"],
-            includeHidden: true, rescanMinutes: 2.5, imagePrecision: "bf16", folders: [folder])
+            includeHidden: true, rescanMinutes: 2.5, imagePrecision: "bf16", folders: [folder],
+            ocr: ["--no-ocr", "--ocr-budget", "5.0"])
         let canonical = String(decoding: try RawPath.typedFolder(folder), as: UTF8.self)
         #expect(
             full == [
                 "/bin/picseek", "watch", "--db", "/d/i", "--model", "m", "--exclude", "*.tmp",
                 "--exclude", "x", "--include-hidden", "--rescan-minutes", "2.5",
-                "--image-precision", "bf16", canonical,
+                "--image-precision", "bf16", "--no-ocr", "--ocr-budget", "5.0", canonical,
             ])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import PicseekCore
+import PicseekTestSupport
 import Store
 import Testing
 
@@ -98,6 +99,56 @@ struct TextPassTests {
         #expect(try pass.run(control: control).cancelled)
         #expect(reader.calls.isEmpty)
         #expect(try pass.run().read == 2)
+    }
+
+    @Test("a limit stops the pass after that many photos; the next run goes on")
+    func limit() throws {
+        let f = try IndexFixture()
+        f.tree.write(Array("a.jpg".utf8), try jpeg(width: 16))
+        f.tree.write(Array("b.jpg".utf8), try jpeg(width: 24))
+        _ = try f.index()
+        let reader = FakeReader([16: "alpha", 24: "bravo"])
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { try reader.read($0) }
+        let first = try pass.run(limit: 1)
+        #expect(first.read == 1 && first.stoppedAtLimit)
+        let second = try pass.run(limit: 1)
+        #expect(second.read == 1)
+        let third = try pass.run(limit: 1)
+        #expect(third.read == 0 && !third.stoppedAtLimit)
+        #expect(reader.calls.sorted() == [16, 24])
+    }
+
+    @Test("a root with words turned off is skipped, left out of the counts, and shown in status")
+    func rootSwitch() throws {
+        let f = try IndexFixture()
+        f.tree.write(Array("in/a.jpg".utf8), try jpeg(width: 16))
+        f.tree.write(Array("out/b.jpg".utf8), try jpeg(width: 24))
+        f.tree.write(Array("out2/c.jpg".utf8), try jpeg(width: 32))
+        let inside = f.stored("in")
+        let off = f.stored("out")
+        let indexer = Indexer(
+            store: f.store, embedder: f.embedder, processor: Fakes.processor,
+            encodeThumbnail: Fakes.encodeThumbnail)
+        _ = try indexer.run(roots: [inside, off, f.stored("out2")])
+        try f.store.setReadsWords(false, root: off)
+        #expect(try f.store.roots().map(\.readsWords) == [true, false, true])
+        // "out2" shares the prefix "out" but is another folder: it is still read.
+        #expect(try f.store.textProgress() == TextProgress(done: 0, pending: 2))
+        let reader = FakeReader([16: "alpha", 24: "bravo", 32: "charlie"])
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { try reader.read($0) }
+        #expect(try pass.run().read == 2)
+        #expect(reader.calls.sorted() == [16, 32])
+        let lines = try StatusReport.indexLines(store: f.store)
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  " + RawPath.display(off) + "  (")
+                    && $0.hasSuffix(", words in photos not read (--no-ocr))")
+            })
+        #expect(lines.filter { $0.contains("words in photos not read") }.count == 1)
+        #expect(lines.contains("words in photos: 2 of 2 photo contents read"))
+        // Turned back on, its photo is read by the next pass.
+        try f.store.setReadsWords(true, root: off)
+        #expect(try pass.run().read == 1)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import PicseekCore
 import PicseekTestSupport
 import Store
@@ -24,7 +25,7 @@ final class WatchFixture {
 
     init(
         _ fixture: IndexFixture, options: WatchOptions = WatchFixture.fast(),
-        processor: @escaping PhotoProcessor = Fakes.processor
+        processor: @escaping PhotoProcessor = Fakes.processor, textPass: TextPass? = nil
     ) throws {
         f = fixture
         let indexer = Indexer(
@@ -35,7 +36,9 @@ final class WatchFixture {
         }
         self.root = root
         var events: ((WatchEvent) -> Void)?
-        watcher = try Watcher(indexer: indexer, roots: [root], options: options) { events?($0) }
+        watcher = try Watcher(
+            indexer: indexer, roots: [root], options: options, textPass: textPass
+        ) { events?($0) }
         events = { [unowned self] event in lock.withLock { log.append(event) } }
         let thread = Thread { [watcher, done] in
             do { try watcher.run() } catch { Issue.record("watcher stopped: \(error)") }
@@ -132,6 +135,46 @@ struct WatcherTests {
         f.tree.write("b.jpg", "bravo")
         try w.expectSoon("b.jpg indexed") { try w.indexed("b.jpg") }
         #expect(f.embedder.imageCount == 2)
+    }
+
+    @Test("words of photos added or changed are read after their vectors, by the watcher")
+    func readsWords() throws {
+        let f = try IndexFixture()
+        f.tree.write(Array("a.jpg".utf8), try sampleJPEG(1))
+        let pass = TextPass(store: f.store, pipeline: ImagePipeline()) { image in
+            RecognizedText(
+                words: [
+                    RecognizedWord(
+                        text: "EXIT\(image.height)", confidence: 90, x: 0, y: 0, width: 4,
+                        height: 4, line: 0)
+                ], languages: "fake")
+        }
+        let w = try WatchFixture(f, textPass: pass)
+        defer { w.stop() }
+        try w.waitUntilWatching()
+        try w.expectSoon("a.jpg's words read") { try f.store.textProgress().done == 1 }
+        f.tree.write(Array("b.jpg".utf8), try sampleJPEG(2))
+        try w.expectSoon("b.jpg indexed") { try w.indexed("b.jpg") }
+        try w.expectSoon("b.jpg's words read") {
+            try f.store.textProgress() == TextProgress(done: 2, pending: 0)
+        }
+        #expect(try f.store.searchText("exit32").count == 2)
+        try w.expectSoon("the words reported twice") {
+            w.events.filter {
+                if case .wordsRead = $0 { return true } else { return false }
+            }.count == 2
+        }
+        // b.jpg's vector was stored (and reported) before its words were read.
+        let events = w.events
+        let added = events.lastIndex {
+            if case .updated(let report, _) = $0 { return report.added == 1 } else { return false }
+        }
+        let read = events.lastIndex {
+            if case .wordsRead = $0 { return true } else { return false }
+        }
+        #expect(added != nil && read != nil && (added ?? 0) < (read ?? 0))
+        let lines = w.events.flatMap { WatchEventText.lines($0) }.map(\.text)
+        #expect(lines.contains { $0.hasPrefix("words read in 1 photos, 1 with text") })
     }
 
     @Test("a photo changed in place gets a new vector")

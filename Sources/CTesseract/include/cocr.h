@@ -32,6 +32,11 @@ int cocr_recognize(cocr_engine *engine, const unsigned char *pixels, int width, 
                    int stride, int budget_ms, cocr_word **words, int *count, int *timed_out,
                    char *message, size_t message_size);
 
+/// Tesseract's layout analysis alone (no recognition) of the 8-bit grey image `pixels`:
+/// the number of blocks it takes for text (or tables), 0 for none; -1 for an invalid image.
+int cocr_count_text_blocks(cocr_engine *engine, const unsigned char *pixels, int width,
+                           int height, int stride);
+
 /// Frees what `cocr_recognize` returned.
 void cocr_free_words(cocr_word *words, int count);
 

@@ -23,7 +23,8 @@ public enum StatusReport {
         for root in s.roots {
             let scanned =
                 root.lastScanAt.map { "last scanned " + date($0) } ?? "never fully scanned"
-            lines.append("  \(RawPath.display(root.path))  (\(scanned))")
+            let words = root.readsWords ? "" : ", words in photos not read (--no-ocr)"
+            lines.append("  \(RawPath.display(root.path))  (\(scanned)\(words))")
         }
         lines.append("models:")
         if s.models.isEmpty { lines.append("  none") }

@@ -70,6 +70,8 @@ public enum WatchEventText {
             return [(.error, "warning: the kernel dropped file events; rescanning every folder")]
         case .failed(let message):
             return [(.error, "error: \(TerminalSafe.escape(message))")]
+        case .wordsRead(let report):
+            return [(.output, report.summaryLine)]
         }
     }
 }

@@ -32,6 +32,8 @@ public final class TextPass {
         public var timedOut = 0
         /// True when cancelled before the end; a later pass continues.
         public var cancelled = false
+        /// True when it stopped at its `limit` of photos; more may be waiting.
+        public var stoppedAtLimit = false
         /// Wall time in seconds.
         public var seconds = 0.0
     }
@@ -47,10 +49,11 @@ public final class TextPass {
         self.recognize = recognize
     }
 
-    /// Reads every photo with vectors and no text yet. `progress` gets the counts and the
-    /// photo being read (raw path) before each photo.
+    /// Reads every photo with vectors and no text yet (at most `limit` of them: the watcher
+    /// reads one at a time between changes). `progress` gets the counts and the photo being
+    /// read (raw path) before each photo.
     public func run(
-        control: IndexControl = IndexControl(),
+        control: IndexControl = IndexControl(), limit: Int = .max,
         progress: ((TextProgress, [UInt8]?) -> Void)? = nil
     ) throws -> Report {
         let lock = try store.lockForWriting()
@@ -66,6 +69,10 @@ public final class TextPass {
             for pending in batch {
                 if control.isCancelled {
                     report.cancelled = true
+                    break outer
+                }
+                if report.read + report.failed >= limit {
+                    report.stoppedAtLimit = true
                     break outer
                 }
                 progress?(counts, pending.path)
@@ -89,7 +96,7 @@ public final class TextPass {
                 counts.pending = max(0, counts.pending - 1)
             }
         }
-        try store.pruneTexts()
+        if !report.stoppedAtLimit { try store.pruneTexts() }
         progress?(counts, nil)
         report.seconds = Date().timeIntervalSince(started)
         return report

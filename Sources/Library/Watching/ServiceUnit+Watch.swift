@@ -10,7 +10,7 @@ extension ServiceUnit {
     public static func installWatch(
         environment: [String: String], executable: String?, database: () throws -> String,
         model: String?, exclude: [String], includeHidden: Bool, rescanMinutes: Double,
-        imagePrecision: String?, folders: [String]
+        imagePrecision: String?, folders: [String], ocr: [String] = []
     ) throws -> [String] {
         guard let folder = folder(environment: environment) else {
             throw ServiceInstallError.noFolder
@@ -19,7 +19,7 @@ extension ServiceUnit {
         let arguments = try watchArguments(
             executable: executable, database: database(), model: model, exclude: exclude,
             includeHidden: includeHidden, rescanMinutes: rescanMinutes,
-            imagePrecision: imagePrecision, folders: folders)
+            imagePrecision: imagePrecision, folders: folders, ocr: ocr)
         return instructions(path: try install(arguments: arguments, folder: folder))
     }
 }

@@ -36,10 +36,13 @@ public enum ServiceUnit {
 
     /// The unit's command line for `picseek watch` with these options: `executable`, `watch`,
     /// the database path (so the unit does not depend on the service's environment), then
-    /// the options that differ from their defaults and the folders made canonical.
+    /// the options that differ from their defaults, the reading-words options as given
+    /// (`ocr`: `--no-ocr`, `--ocr-languages L`, `--ocr-budget S`) and the folders made
+    /// canonical.
     public static func watchArguments(
         executable: String, database: String, model: String?, exclude: [String],
-        includeHidden: Bool, rescanMinutes: Double, imagePrecision: String?, folders: [String]
+        includeHidden: Bool, rescanMinutes: Double, imagePrecision: String?, folders: [String],
+        ocr: [String] = []
     ) throws(TypedPathError) -> [String] {
         var arguments = [executable, "watch", "--db", database]
         if let model { arguments += ["--model", model] }
@@ -47,6 +50,7 @@ public enum ServiceUnit {
         if includeHidden { arguments.append("--include-hidden") }
         if rescanMinutes != 10 { arguments += ["--rescan-minutes", String(rescanMinutes)] }
         if let imagePrecision { arguments += ["--image-precision", imagePrecision] }
+        arguments += ocr
         for folder in folders {
             arguments.append(String(decoding: try RawPath.typedFolder(folder), as: UTF8.self))
         }

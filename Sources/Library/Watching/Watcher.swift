@@ -52,6 +52,8 @@ public enum WatchEvent: Sendable {
     case overflow
     /// A rescan failed; the watcher goes on.
     case failed(String)
+    /// The words in photos added or changed were read (all that were waiting).
+    case wordsRead(TextPass.Report)
 }
 
 /// Keeps the index of some roots fresh while it runs, with Linux inotify.
@@ -66,6 +68,7 @@ public enum WatchEvent: Sendable {
 /// the `Indexer`, under the index's writer lock, waiting while another writer has it.
 public final class Watcher: @unchecked Sendable {
     private let indexer: Indexer
+    private let textPass: TextPass?
     private let roots: [[UInt8]]
     private let options: WatchOptions
     private let scanner: FileScanner
@@ -98,15 +101,21 @@ public final class Watcher: @unchecked Sendable {
     private var retryAt = 0.0
     private var waitingReported = false
     private var nextRootCheck = 0.0
+    private var wordsWaiting = true
+    private var wordsReport = TextPass.Report()
 
     /// A watcher of `roots` (canonical absolute paths) writing through `indexer`;
-    /// `notify` is called on the watching thread.
+    /// `notify` is called on the watching thread. With a `textPass`, the words of photos
+    /// are read after their vectors, one photo at a time while no change waits, so reading
+    /// words never holds back the vectors of a photo that arrives (it waits at most for
+    /// the one photo being read).
     public init(
         indexer: Indexer, roots: [[UInt8]], options: WatchOptions = WatchOptions(),
-        notify: @escaping (WatchEvent) -> Void
+        textPass: TextPass? = nil, notify: @escaping (WatchEvent) -> Void
     ) throws {
         guard !roots.isEmpty else { throw WatchError.noFolders }
         self.indexer = indexer
+        self.textPass = textPass
         self.roots = roots
         self.options = options
         self.notify = notify
@@ -164,8 +173,11 @@ public final class Watcher: @unchecked Sendable {
         while !control.isCancelled {
             work(now: Self.now())
             if control.isCancelled { break }
+            readWords(now: Self.now())
+            if control.isCancelled { break }
             let now = Self.now()
-            let timeout = Int32(max(0, min(60_000, (deadline(now: now) - now) * 1000)).rounded(.up))
+            var timeout = Int32(max(0, min(60_000, (deadline(now: now) - now) * 1000)).rounded(.up))
+            if wordsDue(now: now) { timeout = 0 }
             var fds = [
                 pollfd(fd: inotify.descriptor, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
@@ -303,11 +315,46 @@ public final class Watcher: @unchecked Sendable {
 
     private enum Outcome { case done, busy, failed }
 
+    /// Whether a photo's words should be read now: some wait and no change is pending.
+    private func wordsDue(now: Double) -> Bool {
+        textPass != nil && wordsWaiting && changed.isEmpty && fullRescan.isEmpty && now >= retryAt
+    }
+
+    /// Reads the words of one photo when due; reports the totals once none wait.
+    private func readWords(now: Double) {
+        guard let textPass, wordsDue(now: now) else { return }
+        do {
+            let report = try textPass.run(control: control, limit: 1)
+            wordsReport.read += report.read
+            wordsReport.withText += report.withText
+            wordsReport.failed += report.failed
+            wordsReport.timedOut += report.timedOut
+            wordsReport.seconds += report.seconds
+            if report.cancelled { return }
+            if report.read + report.failed == 0 || !report.stoppedAtLimit {
+                wordsWaiting = false
+                if wordsReport.read + wordsReport.failed > 0 { notify(.wordsRead(wordsReport)) }
+                wordsReport = TextPass.Report()
+            }
+        } catch let error as StoreError {
+            if case .busy = error {
+                retryAt = Self.now() + options.busyRetry
+                return
+            }
+            wordsWaiting = false
+            notify(.failed("reading words: " + error.description))
+        } catch {
+            wordsWaiting = false
+            notify(.failed("reading words: \(error)"))
+        }
+    }
+
     /// Runs one rescan, turning a busy index into a later retry.
     private func attempt(full: Bool, _ body: () throws -> IndexReport) -> Outcome {
         do {
             let report = try body()
             waitingReported = false
+            wordsWaiting = true
             if !control.isCancelled { notify(.updated(report, full: full)) }
             return .done
         } catch let error as StoreError {
