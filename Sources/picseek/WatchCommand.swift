@@ -51,6 +51,9 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         guard rescanMinutes > 0 else { throw CLIError("--rescan-minutes must be above 0") }
         guard !ocr.ocrOnly else { throw CLIError("--ocr-only is for picseek index") }
+        guard !ocr.readWordsAgain else {
+            throw CLIError("--ocr is for picseek index: picseek index DIR --ocr reads DIR again")
+        }
         if installService {
             try writeService()
             return
