@@ -24,12 +24,13 @@ public struct ScanOptions: Sendable {
     /// Formats the image pipeline decodes.
     public static let defaultExtensions: Set<String> = [
         "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff",
+        "heic", "heif", "avif",
     ]
 
     /// Extensions of photo formats the pipeline does not decode: such files are
     /// counted (`ScanResult.skipped`), so the user learns they were left out.
     public static let otherImageExtensions: Set<String> = [
-        "heic", "heif", "avif", "bmp", "jxl",
+        "bmp", "jxl",
         "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf",
     ]
 
