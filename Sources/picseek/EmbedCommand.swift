@@ -21,7 +21,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "A text to embed (repeatable).")
     var text: [String] = []
 
-    @Option(name: .long, help: "A photo (JPEG, PNG, WebP, GIF or TIFF) to embed (repeatable).")
+    @Option(
+        name: .long,
+        help: "A photo (JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF) to embed (repeatable).")
     var image: [String] = []
 
     @Flag(name: .long, help: "Print one JSON object per line.")

@@ -76,8 +76,8 @@ struct CommandTextTests {
         #expect(report.summaryLine.hasSuffix("interrupted; rerun to continue (1.2 s)"))
         #expect(
             report.skippedLine
-                == "skipped 4 files in formats picseek does not read (only JPEG, PNG, WebP, GIF "
-                + "and TIFF): .raw 2, .avif 1, .heic 1")
+                == "skipped 4 files in formats picseek does not read (only JPEG, PNG, WebP, GIF, "
+                + "TIFF, HEIC/HEIF and AVIF): .raw 2, .avif 1, .heic 1")
     }
 
     @Test("progress lines show counts, rate, time left and a bar cut to the width")

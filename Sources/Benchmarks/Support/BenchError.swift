@@ -12,6 +12,10 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     case unexpectedRescan(String)
     /// The null model of the rescan benchmark was asked for a vector.
     case embedderCalled
+    /// `bench images` cannot make a photo of this format itself and was given no file.
+    case needsPhoto(format: String)
+    /// The photo given to `bench images` is not of the format asked for (path escaped).
+    case wrongFormat(path: String, expected: String, found: String)
 
     /// The message, lowercase and naming the thing.
     public var description: String {
@@ -22,6 +26,11 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
         case .modelLoad(let path, let reason): return "cannot load model \(path): \(reason)"
         case .unexpectedRescan(let what): return "bench: \(what)"
         case .embedderCalled: return "bench: the embedder must not be called"
+        case .needsPhoto(let format):
+            return "bench images: picseek writes no \(format) files; pass --file with a \(format) "
+                + "photo (scripts/bench_pil_preprocess.py --make \(format) writes one)"
+        case .wrongFormat(let path, let expected, let found):
+            return "bench images: \(path) is \(found), not \(expected)"
         }
     }
 
@@ -29,8 +38,8 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     /// module of their own (with the usage text after it); the others are plain errors.
     public var isUsage: Bool {
         switch self {
-        case .unwritable, .shortWrite, .modelLoad: return true
-        case .unreadable, .unexpectedRescan, .embedderCalled: return false
+        case .unwritable, .shortWrite, .modelLoad, .needsPhoto: return true
+        case .unreadable, .unexpectedRescan, .embedderCalled, .wrongFormat: return false
         }
     }
 }

@@ -54,7 +54,7 @@ public enum QueryParser {
     /// File extensions that make a term an image path.
     public static let imageExtensions = [
         ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
-        ".heic",
+        ".heic", ".heif", ".avif",
     ]
 
     /// Splits `text` into weighted terms.
