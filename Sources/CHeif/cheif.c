@@ -228,57 +228,120 @@ static int config_chroma(const uint8_t *box, size_t n, int av1) {
     }
 }
 
-static int primary_chroma(const uint8_t *data, size_t size, int av1) {
-    const char *config = av1 ? "av1C" : "hvcC";
-    span file = {data, size}, meta, pitm, iprp, ipco, ipma;
-    if (!find_box(file, "meta", &meta) || meta.n < 4) return -1;
+// The boxes both readers need: the item properties, their associations, the item
+// references and the primary item's id.
+typedef struct {
+    span ipco, ipma, iref;
+    uint32_t primary;
+} meta_boxes;
+
+static int read_meta(const uint8_t *data, size_t size, meta_boxes *b) {
+    span file = {data, size}, meta, pitm, iprp;
+    memset(b, 0, sizeof *b);
+    if (!find_box(file, "meta", &meta) || meta.n < 4) return 0;
     meta.p += 4; // full box: version and flags
     meta.n -= 4;
-    if (!find_box(meta, "pitm", &pitm) || pitm.n < 6) return -1;
-    uint32_t primary = pitm.p[0] == 0 ? be(pitm.p + 4, 2)
-                                      : (pitm.n >= 8 ? be(pitm.p + 4, 4) : 0);
-    if (!find_box(meta, "iprp", &iprp) || !find_box(iprp, "ipco", &ipco) ||
-        !find_box(iprp, "ipma", &ipma) || ipma.n < 8) {
-        return -1;
+    if (!find_box(meta, "pitm", &pitm) || pitm.n < 6) return 0;
+    b->primary = pitm.p[0] == 0 ? be(pitm.p + 4, 2) : (pitm.n >= 8 ? be(pitm.p + 4, 4) : 0);
+    if (!find_box(meta, "iprp", &iprp) || !find_box(iprp, "ipco", &b->ipco) ||
+        !find_box(iprp, "ipma", &b->ipma) || b->ipma.n < 8) {
+        return 0;
     }
-    // The av1C flags of property number `index` (1-based), -1 when it is another kind.
-    int first_colour = -1;
-    int flags_of[256];
-    int count = 0;
+    if (!find_box(meta, "iref", &b->iref)) b->iref.n = 0;
+    return 1;
+}
+
+// Property number `index` (1-based) of ipco, as a whole box.
+static int property(span ipco, uint32_t index, span *out) {
     size_t at = 0;
-    while (ipco.n - at >= 8 && count < 256) {
+    for (uint32_t i = 1; ipco.n - at >= 8 && i <= 4096; i++) {
         size_t box = be(ipco.p + at, 4);
-        if (box < 8 || box > ipco.n - at) break;
-        int chroma = -1;
-        if (memcmp(ipco.p + at + 4, config, 4) == 0) {
-            chroma = config_chroma(ipco.p + at, box, av1);
-            if (first_colour < 0 && chroma != heif_chroma_monochrome) first_colour = chroma;
+        if (box < 8 || box > ipco.n - at) return 0;
+        if (i == index) {
+            out->p = ipco.p + at;
+            out->n = box;
+            return 1;
         }
-        flags_of[count++] = chroma;
         at += box;
     }
+    return 0;
+}
+
+// The first property of `type` associated with `item`, as a whole box.
+static int item_property(const meta_boxes *b, uint32_t item, const char *type, span *out) {
+    span ipma = b->ipma;
     int version = ipma.p[0];
     int wide_index = (ipma.p[3] & 1) != 0;
     uint32_t entries = be(ipma.p + 4, 4);
-    at = 8;
+    size_t at = 8;
+    int id_bytes = version < 1 ? 2 : 4, index_bytes = wide_index ? 2 : 1;
     for (uint32_t e = 0; e < entries; e++) {
-        int id_bytes = version < 1 ? 2 : 4;
-        if (ipma.n - at < (size_t)id_bytes + 1) break;
-        uint32_t item = be(ipma.p + at, id_bytes);
+        if (ipma.n - at < (size_t)id_bytes + 1) return 0;
+        uint32_t id = be(ipma.p + at, id_bytes);
         int associations = ipma.p[at + id_bytes];
         at += (size_t)id_bytes + 1;
-        for (int a = 0; a < associations; a++) {
-            int index_bytes = wide_index ? 2 : 1;
-            if (ipma.n - at < (size_t)index_bytes) return first_colour;
-            uint32_t index = be(ipma.p + at, index_bytes) & (wide_index ? 0x7fff : 0x7f);
-            at += (size_t)index_bytes;
-            if (item == primary && index >= 1 && index <= (uint32_t)count &&
-                flags_of[index - 1] >= 0) {
-                return flags_of[index - 1];
+        if (ipma.n - at < (size_t)associations * (size_t)index_bytes) return 0;
+        for (int a = 0; id == item && a < associations; a++) {
+            uint32_t index = be(ipma.p + at + (size_t)a * index_bytes, index_bytes) &
+                             (wide_index ? 0x7fff : 0x7f);
+            span box;
+            if (property(b->ipco, index, &box) && memcmp(box.p + 4, type, 4) == 0) {
+                *out = box;
+                return 1;
             }
         }
+        at += (size_t)associations * (size_t)index_bytes;
     }
-    return first_colour;
+    return 0;
+}
+
+static int primary_chroma(const uint8_t *data, size_t size, int av1) {
+    const char *config = av1 ? "av1C" : "hvcC";
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return -1;
+    span box;
+    if (item_property(&b, b.primary, config, &box)) return config_chroma(box.p, box.n, av1);
+    // A grid: its tiles share a layout; take the first colour configuration.
+    for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
+        if (memcmp(box.p + 4, config, 4) != 0) continue;
+        int chroma = config_chroma(box.p, box.n, av1);
+        if (chroma >= 0 && chroma != heif_chroma_monochrome) return chroma;
+    }
+    return -1;
+}
+
+// The pixels of all tiles of the primary item when it is a grid (its `dimg`
+// references, each tile by its `ispe`), 0 when it is not one or cannot be read.
+// libheif 1.15 decodes every tile whatever the grid's own size says, so a small
+// grid over huge tiles would escape the pixel cap without this count.
+static long long grid_tile_pixels(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
+    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    long long total = 0;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) break;
+        const uint8_t *r = refs.p + at + 8;
+        size_t n = box - 8;
+        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
+            be(r, id_bytes) == b.primary) {
+            uint32_t count = be(r + id_bytes, 2);
+            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
+                span ispe;
+                if (item_property(&b, tile, "ispe", &ispe) && ispe.n >= 20) {
+                    total += (long long)be(ispe.p + 12, 4) * (long long)be(ispe.p + 16, 4);
+                    if (total > (1LL << 40)) return total;
+                }
+            }
+        }
+        at += box;
+    }
+    return total;
 }
 
 // ---- YCbCr to RGB where libheif 1.15 and the reference differ ----------------
@@ -575,6 +638,12 @@ int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                              ispe_w * ispe_h > max_pixels)) {
         copy_msg(msg, "image too large");
         code = CHEIF_ERR_TOO_LARGE;
+    }
+    long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
+    if (tiles > 2 * max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
+                 tiles);
+        code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {
         heif_image_handle_release(handle);

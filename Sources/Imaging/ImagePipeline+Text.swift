@@ -26,6 +26,7 @@ extension ImagePipeline: TextImageDecoding {
         switch format {
         case .jpeg: photo = try decodeJPEGForText(data)
         case .png: photo = try decodePNG(data)
+        case .heif, .avif: photo = try decodeHEIF(data)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
         let upright = photo.image

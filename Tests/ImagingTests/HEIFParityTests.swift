@@ -130,6 +130,21 @@ struct HEIFParityTests {
         #expect(try HEIF.decode(data, maxPixels: 19_200).image.width == 160)
     }
 
+    @Test("a small grid over huge tiles is refused by counting the tiles, before decoding")
+    func gridTileCap() throws {
+        let files = try HostileFilesTests.heifFiles()
+        let bomb = try #require(files.first { $0.0 == "heic-grid-huge-tiles.heic" }?.1)
+        do {
+            _ = try HEIF.decode(bomb)
+            Issue.record("the huge tiles were decoded")
+        } catch {
+            #expect("\(error)".contains("grid tiles add up to 1536000000 pixels"))
+        }
+        // The real grid: six 64x64 tiles (24576 pixels) under a 160x120 image.
+        let grid = try TestSupport.fixture("heif/heic-grid.heic")
+        #expect(try HEIF.decode(grid, maxPixels: 19_200).image.width == 160)
+    }
+
     @Test("HEIC and AVIF are recognised by their ftyp brands, not their names")
     func sniffing() throws {
         let heic = try TestSupport.fixture("heif/heic-plain.heic")

@@ -87,7 +87,8 @@ extension HostileFilesTests {
         files += try heifBreakages(avif, ext: "avif", config: "av1C")
         // Grids: tile references to items that do not exist; every ispe (grid and tiles)
         // claiming 30000x30000 (a bomb: 900 megapixels from 17 kB); an output size at
-        // libheif's own limit; tile data with every seventh byte flipped.
+        // libheif's own limit; small grid over huge tiles; tile data with every seventh
+        // byte flipped.
         var noisy = avif
         let mdat = try boxOffset(avif, "mdat")
         var state: UInt64 = 3
@@ -98,6 +99,17 @@ extension HostileFilesTests {
         var hugeOutput = grid
         let idat = try boxOffset(grid, "idat")
         hugeOutput.replaceSubrange(idat + 8..<idat + 12, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        // Only the tiles' ispe (64x64) claims 16000x16000: the grid's own size stays small.
+        var hugeTiles = grid
+        var at = 0
+        while let i = (at..<(grid.count - 16)).first(where: {
+            Array(grid[$0..<$0 + 4]) == Array("ispe".utf8)
+        }) {
+            if Array(grid[i + 8..<i + 12]) == be32(64) {
+                hugeTiles.replaceSubrange(i + 8..<i + 16, with: be32(16000) + be32(16000))
+            }
+            at = i + 4
+        }
         var corruptTiles = grid
         let gridData = try boxOffset(grid, "mdat")
         for i in stride(from: gridData + 204, to: grid.count - 50, by: 7) {
@@ -115,6 +127,7 @@ extension HostileFilesTests {
                 .tooLarge
             ),
             ("heic-grid-huge-output.heic", hugeOutput, .corrupt),
+            ("heic-grid-huge-tiles.heic", hugeTiles, .corrupt),
             ("heic-grid-corrupt-tiles.heic", corruptTiles, .corrupt),
             ("avif-noise-in-data.avif", noisy, .corrupt),
         ]
