@@ -12,7 +12,8 @@ make_format_fixtures.py), writes HEIC with pillow-heif (plain, a grid of 64x64
 tiles, 10-bit, alpha, 4:4:4, EXIF orientation 6 which pillow-heif stores as an
 `irot` transform, two top-level images), HEIC with heif-enc from a JPEG whose EXIF
 says 6 (no transform, so the tag is the only orientation), and AVIF with
-Pillow's own encoder (plain, alpha, 4:4:4, EXIF orientation 6). For each it writes the reference RGB image,
+Pillow's own encoder (plain, alpha, 4:4:4, EXIF orientation 6). For each it writes
+the reference RGB image,
 `ImageOps.exif_transpose(Image.open(f)).convert("RGB")` at full size with
 `pillow_heif.register_heif_opener()` in effect, as an 8-bit PNG (`<file>.ref.png`).
 Pillow opens AVIF with its own plugin (libavif); pillow-heif opens HEIC.

@@ -95,7 +95,8 @@ static int fill_info(const uint8_t *data, size_t size, struct heif_context *ctx,
     info->bit_depth = heif_image_handle_get_luma_bits_per_pixel(handle);
     heif_brand2 brand = heif_read_main_brand(data, (int)size);
     int generic = brand == heif_fourcc('m', 'i', 'f', '1') ||
-                  brand == heif_fourcc('m', 's', 'f', '1') || brand == heif_fourcc('m', 'i', 'a', 'f');
+                  brand == heif_fourcc('m', 's', 'f', '1') ||
+                  brand == heif_fourcc('m', 'i', 'a', 'f');
     info->avif = brand == heif_fourcc('a', 'v', 'i', 'f') ||
                  brand == heif_fourcc('a', 'v', 'i', 's') ||
                  (generic && heif_has_compatible_brand(data, (int)size, "avif") == 1 &&

@@ -145,6 +145,17 @@ struct HEIFParityTests {
         #expect(try HEIF.decode(grid, maxPixels: 19_200).image.width == 160)
     }
 
+    @Test("the text pass reads HEIC and AVIF upright, at their own size")
+    func textImage() throws {
+        let rotated = try ImagePipeline().textImage(
+            data: try TestSupport.fixture("heif/heic-irot-exif-6.heic"))
+        #expect(rotated.image.width == 64 && rotated.image.height == 96 && rotated.scale == 1)
+        let avif = try ImagePipeline().textImage(
+            data: try TestSupport.fixture("heif/avif-plain.avif"))
+        #expect(avif.image.width == 96 && avif.image.height == 64)
+        #expect(avif.image.pixels.count == 96 * 64)
+    }
+
     @Test("HEIC and AVIF are recognised by their ftyp brands, not their names")
     func sniffing() throws {
         let heic = try TestSupport.fixture("heif/heic-plain.heic")
