@@ -1,11 +1,17 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libheif/heif.h>
+
+// libheif registers its decoders in heif_init; once per process, before any context
+// (the indexer decodes on several threads at once).
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static void init_libheif(void) { heif_init(NULL); }
 
 static void copy_msg(char msg[CHEIF_MSG_LEN], const char *text) {
     if (msg == NULL) return;
@@ -60,6 +66,7 @@ static int open_primary(const uint8_t *data, size_t size, struct heif_context **
                         struct heif_image_handle **handle_out, char msg[CHEIF_MSG_LEN]) {
     *ctx_out = NULL;
     *handle_out = NULL;
+    pthread_once(&init_once, init_libheif);
     struct heif_context *ctx = heif_context_alloc();
     if (ctx == NULL) {
         copy_msg(msg, "out of memory");

@@ -145,6 +145,26 @@ struct HEIFParityTests {
         #expect(try HEIF.decode(grid, maxPixels: 19_200).image.width == 160)
     }
 
+    @Test("decodes on several threads at once give the same pixels as one at a time")
+    func concurrentDecodes() throws {
+        let names = ["heic-grid.heic", "avif-alpha.avif", "heic-10bit.heic", "heic-plain.heic"]
+        let inputs = try names.map { try TestSupport.fixture("heif/" + $0) }
+        let expected = try inputs.map { try HEIF.decode($0).image.pixels }
+        let results = Results(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            results.set(i, try? HEIF.decode(inputs[i % inputs.count]).image.pixels)
+        }
+        for i in 0..<16 { #expect(results.get(i) == expected[i % inputs.count], "run \(i)") }
+    }
+
+    final class Results: @unchecked Sendable {
+        private var values: [[UInt8]?]
+        private let lock = NSLock()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ v: [UInt8]?) { lock.withLock { values[i] = v } }
+        func get(_ i: Int) -> [UInt8]? { lock.withLock { values[i] } }
+    }
+
     @Test("the text pass reads HEIC and AVIF upright, at their own size")
     func textImage() throws {
         let rotated = try ImagePipeline().textImage(
