@@ -352,6 +352,26 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
     return total;
 }
 
+// The largest `ispe` of any item in the file (alpha, depth and gain-map images
+// included), in pixels, with its sides; 0 when there is none. libheif decodes the
+// alpha image with the primary one, at the size it declares.
+static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    long long largest = 0;
+    span box;
+    for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
+        if (memcmp(box.p + 4, "ispe", 4) != 0 || box.n < 20) continue;
+        uint32_t bw = be(box.p + 12, 4), bh = be(box.p + 16, 4);
+        if ((long long)bw * (long long)bh > largest) {
+            largest = (long long)bw * (long long)bh;
+            *w = bw;
+            *h = bh;
+        }
+    }
+    return largest;
+}
+
 // ---- YCbCr to RGB where libheif 1.15 and the reference differ ----------------
 //
 // AVIF: Pillow opens it with libavif, which converts 8-bit YCbCr through libyuv:
@@ -621,9 +641,51 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     return CHEIF_OK;
 }
 
+// A copy of `data` in which every `auxl` item reference is renamed, so that libheif
+// decodes no auxiliary image (alpha, depth, gain map) with the primary one: alpha is
+// dropped anyway, and libheif 1.15 allocates the alpha plane at whatever size the alpha
+// bitstream declares (a fuzzer found a 3.5 kB file asking for 2.8 GB, then a memset of
+// negative size). NULL when there is nothing to rename or no memory.
+static uint8_t *without_aux_refs(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return NULL;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    uint8_t *copy = NULL;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) break;
+        if (memcmp(refs.p + at + 4, "auxl", 4) == 0) {
+            if (copy == NULL) {
+                copy = malloc(size);
+                if (copy == NULL) return NULL;
+                memcpy(copy, data, size);
+            }
+            memcpy(copy + (size_t)(refs.p + at + 4 - data), "xaux", 4);
+        }
+        at += box;
+    }
+    return copy;
+}
+
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
+                      int *width, int *height, cheif_info *info, uint8_t **exif,
+                      size_t *exif_size, char msg[CHEIF_MSG_LEN]);
+
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
+    uint8_t *without_aux = data != NULL && size >= 12 ? without_aux_refs(data, size) : NULL;
+    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels, rgb,
+                          width, height, info, exif, exif_size, msg);
+    if (without_aux != NULL && info != NULL) info->has_alpha = 1;
+    free(without_aux);
+    return code;
+}
+
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
+                      int *width, int *height, cheif_info *info, uint8_t **exif,
+                      size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
     if (rgb == NULL || width == NULL || height == NULL || info == NULL || max_pixels <= 0) {
         copy_msg(msg, "invalid argument");
         return CHEIF_ERR_ARGUMENT;
@@ -648,9 +710,15 @@ int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
         code = CHEIF_ERR_TOO_LARGE;
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
+    uint32_t item_w = 0, item_h = 0;
+    long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
     if (tiles > 2 * max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
                  tiles);
+        code = CHEIF_ERR_DECODE;
+    } else if (item > max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "an image in the file is %ux%u pixels, above the limit",
+                 item_w, item_h);
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {

@@ -58,7 +58,7 @@ extension HostileFilesTests {
             ("\(ext)-cut-mdat.\(ext)", Array(good.prefix(good.count - 200)), .truncated),
             (
                 "\(ext)-huge-dimensions.\(ext)",
-                patchBoxes(good, "ispe", at: 4, with: be32(60000) + be32(60000)), .tooLarge
+                patchBoxes(good, "ispe", at: 4, with: be32(40000) + be32(40000)), .tooLarge
             ),
             (
                 "\(ext)-absurd-dimensions.\(ext)",

@@ -24,16 +24,20 @@
 #define CHEIF_MSG_LEN 200
 
 /// The longest side libheif accepts (its own security limit, set on every
-/// context): wider or taller images are refused while the file is parsed.
-#define CHEIF_MAX_SIDE 65535
+/// context): wider or taller images are refused while the file is parsed. 46340
+/// keeps width * height below 2^31, where libheif 1.15's int arithmetic overflows.
+#define CHEIF_MAX_SIDE 46340
 
 typedef struct {
     int width;          /* pixels, after libheif's transforms */
     int height;         /* pixels, after libheif's transforms */
-    int has_alpha;      /* 1 if the primary image has an alpha auxiliary image */
+    int has_alpha;      /* cheif_read_info: 1 if the primary image has an alpha image;
+                           cheif_decode_rgb: 1 if it has any auxiliary image (alpha,
+                           depth), none of which is decoded */
     int bit_depth;      /* luma bits per sample (8, 10, 12) */
     int avif;           /* 1 if the primary image is AV1-coded (AVIF) */
-    int images;         /* number of top-level images; only the primary is decoded */
+    int images;         /* number of top-level images (cheif_read_info); only the primary
+                           is decoded */
     int matrix;         /* nclx matrix_coefficients, -1 without an nclx profile */
     int full_range;     /* nclx full_range_flag, -1 without an nclx profile */
 } cheif_info;
