@@ -42,6 +42,10 @@ let package = Package(
         .target(
             name: "CTIFF",
             linkerSettings: [.linkedLibrary("tiff")]),
+        // HEIC/HEIF and AVIF through libheif (HEVC by libde265, AV1 by dav1d/aom).
+        .target(
+            name: "CHeif",
+            linkerSettings: [.linkedLibrary("heif")]),
         // libtesseract's C API (OCR); only the OCR module imports it.
         .target(
             name: "CTesseract",
@@ -54,7 +58,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CSIMD"]),
         .target(
             name: "Imaging",
-            dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "PicseekCore"]),
+            dependencies: ["CJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif", "PicseekCore"]),
         .target(name: "OCR", dependencies: ["CTesseract", "PicseekCore"]),
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers", "ModelFiles"]),
         .target(

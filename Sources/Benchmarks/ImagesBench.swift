@@ -6,8 +6,13 @@ import PicseekCore
 #endif
 
 /// `picseek bench images`: times the image pipeline (decode, resize, normalise, thumbnail)
-/// on a generated 24 MP JPEG, one thread.
+/// on a generated 24 MP JPEG, or on a given photo of any format it reads, one thread.
 public struct ImagesBench {
+    /// The container of the timed photo.
+    public enum Format: String, CaseIterable, Sendable {
+        case jpeg, png, webp, gif, tiff, heic, avif
+    }
+
     /// How the model input is made from the photo.
     public enum Mode: String, CaseIterable, Sendable {
         /// Squashed to a square (Chinese-CLIP).
@@ -30,6 +35,10 @@ public struct ImagesBench {
     public var mode: Mode = .squash
     /// Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).
     public var saveJPEG: String?
+    /// The format of the timed photo; every format but JPEG needs `file`.
+    public var photoFormat: Format = .jpeg
+    /// A photo to time instead of the generated JPEG; it must be of `photoFormat`.
+    public var file: String?
     /// Where the report's lines go, one call per line.
     public var output: (String) -> Void = { print($0) }
 
@@ -41,12 +50,84 @@ public struct ImagesBench {
         let spec = PreprocessSpec(
             size: 224, mode: mode == .squash ? .squash : .shortestSideCenterCrop,
             mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)
+        if let file {
+            try runFile(file, spec: spec)
+            return
+        }
+        guard photoFormat == .jpeg else {
+            throw BenchError.needsPhoto(format: photoFormat.rawValue)
+        }
         let image = Self.syntheticPhoto(width: width, height: height)
         let data = try JPEG.encode(image, quality: quality)
         let bpp = Double(data.count * 8) / Double(width * height)
         output(
             "photo: \(width)x\(height) JPEG q\(quality), \(data.count) bytes "
                 + "(\(format(bpp)) bits/pixel), mode \(mode.rawValue)")
+        try runJPEG(data, spec: spec)
+    }
+
+    /// Times the photo at `path`, which must be of `photoFormat`.
+    func runFile(_ path: String, spec: PreprocessSpec) throws {
+        let shown = TerminalSafe.escape(path)
+        let data: [UInt8]
+        do { data = try ImagePipeline().readFile(path) } catch {
+            throw BenchError.unreadable(path: shown)
+        }
+        let found = ImageFormat.sniff(data).flatMap(Self.benchFormat)
+        guard found == photoFormat else {
+            throw BenchError.wrongFormat(
+                path: shown, expected: photoFormat.rawValue,
+                found: found?.rawValue ?? "not an image")
+        }
+        let (_, meta) = try ImagePipeline().thumbnail(data: data)
+        let bpp = Double(data.count * 8) / Double(max(1, meta.width * meta.height))
+        output(
+            "photo: \(shown), \(meta.width)x\(meta.height) \(photoFormat.rawValue), "
+                + "\(data.count) bytes (\(format(bpp)) bits/pixel), mode \(mode.rawValue)")
+        if photoFormat == .jpeg {
+            try runJPEG(data, spec: spec)
+            return
+        }
+        // No scaled decode for these formats: the fast pipeline decodes at full size.
+        let pipeline = ImagePipeline()
+        _ = try pipeline.process(data: data, spec: spec) // warm-up
+        let times = try (0..<runs).map { _ in
+            try time { _ = try pipeline.process(data: data, spec: spec) }
+        }
+        let decodeTimes = try (0..<runs).map { _ in try time { try decodeOnly(data) } }
+        output(
+            "pipeline (full decode): median \(report(times)) per image; "
+                + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
+    }
+
+    /// The benchmark's name for a sniffed container.
+    static func benchFormat(_ sniffed: ImageFormat) -> Format? {
+        switch sniffed {
+        case .jpeg: return .jpeg
+        case .png: return .png
+        case .webp: return .webp
+        case .gif: return .gif
+        case .tiff: return .tiff
+        case .heif: return .heic
+        case .avif: return .avif
+        default: return nil
+        }
+    }
+
+    /// Decodes `data` with the format's own decoder only (no resize, no thumbnail).
+    func decodeOnly(_ data: [UInt8]) throws {
+        switch photoFormat {
+        case .jpeg: _ = try JPEG.decode(data, scale: 1)
+        case .png: _ = try PNG.decode(data)
+        case .webp: _ = try WebP.decode(data)
+        case .gif: _ = try GIF.decode(data)
+        case .tiff: _ = try TIFF.decode(data)
+        case .heic, .avif: _ = try HEIF.decode(data)
+        }
+    }
+
+    /// The JPEG measurements: the DCT-scaled pipeline, then the exact one.
+    func runJPEG(_ data: [UInt8], spec: PreprocessSpec) throws {
         if let saveJPEG {
             try writeFile(saveJPEG, data)
             output("wrote \(TerminalSafe.escape(saveJPEG))")
@@ -100,8 +181,9 @@ public struct ImagesBench {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// Wall-clock and this thread's CPU time of one call, in milliseconds. CPU
-    /// time is the steadier figure on a shared machine.
+    /// Wall-clock and the process's CPU time of one call, in milliseconds. CPU
+    /// time is the steadier figure on a shared machine; it is the whole process's
+    /// because libheif's HEVC decoder (libde265) works on a thread of its own.
     struct Sample {
         var wall: Double
         var cpu: Double
@@ -109,13 +191,13 @@ public struct ImagesBench {
 
     func time(_ body: () throws -> Void) throws -> Sample {
         let clock = ContinuousClock()
-        let cpu0 = BenchClock.threadCPUMilliseconds()
+        let cpu0 = BenchClock.processCPUSeconds()
         let start = clock.now
         try body()
         let (s, atto) = (clock.now - start).components
         return Sample(
             wall: Double(s) * 1000 + Double(atto) / 1e15,
-            cpu: BenchClock.threadCPUMilliseconds() - cpu0)
+            cpu: (BenchClock.processCPUSeconds() - cpu0) * 1000)
     }
 
     func report(_ samples: [Sample]) -> String {

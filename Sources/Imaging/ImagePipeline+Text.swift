@@ -31,6 +31,7 @@ extension ImagePipeline: TextImageDecoding {
             var full = self
             full.exact = true
             photo = try full.decodeRAW(data, spec: nil)
+        case .heif, .avif: photo = try decodeHEIF(data)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
         let upright = photo.image

@@ -87,6 +87,7 @@ public struct ImagePipeline: Sendable {
         case .gif: return try decodeGIF(data)
         case .tiff: return try decodeTIFF(data)
         case .raw: return try decodeRAW(data, spec: spec)
+        case .heif, .avif: return try decodeHEIF(data)
         default: throw .unsupportedFormat(path: nil, format: format.rawValue)
         }
     }
@@ -153,6 +154,23 @@ public struct ImagePipeline: Sendable {
             throw Self.imageError(error)
         }
         return upright(decoded.image, exif: data)
+    }
+
+    /// HEIC/HEIF and AVIF: libheif has applied the container's `irot`/`imir`, so the EXIF
+    /// orientation is not applied again; as pillow-heif resets the tag to 1 when it opens
+    /// a file, the metadata says 1 too (date and camera still come from the `Exif` item).
+    func decodeHEIF(_ data: [UInt8]) throws(ImageError) -> Decoded {
+        let decoded: HEIF.Decoded
+        do { decoded = try HEIF.decode(data, maxPixels: maxPixels) } catch {
+            throw Self.imageError(error)
+        }
+        var exif = decoded.exif.map(EXIFData.parse) ?? EXIFData()
+        exif.orientation = nil
+        return Decoded(
+            image: decoded.image,
+            metadata: Self.metadata(
+                width: decoded.image.width, height: decoded.image.height, exif: exif),
+            scale: 1)
     }
 
     /// `image` turned upright by the EXIF orientation in `exif`, with its metadata.

@@ -144,7 +144,7 @@ struct HostileFilesTests {
                 "photo.webp", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8),
                 .corruptOrTruncated
             ),
-            ("photo.heic", [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], .unsupported),
+            ("photo.heic", [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], .corrupt),
             ("bitmap.bmp", Array("BM".utf8) + [UInt8](repeating: 0, count: 60), .unsupported),
             ("scan.tif", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 0, 0], .corruptOrTruncated),
         ]
@@ -155,6 +155,7 @@ struct HostileFilesTests {
         files += try webpFiles()
         files += try gifFiles()
         files += try tiffFiles()
+        files += try heifFiles()
         return files
     }
 

@@ -72,12 +72,12 @@ struct CommandTextTests {
                 + "7 unchanged (1.2 s)")
         #expect(report.skippedLine == nil)
         report.cancelled = true
-        report.skipped = [".heic": 1, ".raw": 2, ".avif": 1]
+        report.skipped = [".jxl": 1, ".raw": 2, ".bmp": 1]
         #expect(report.summaryLine.hasSuffix("interrupted; rerun to continue (1.2 s)"))
         #expect(
             report.skippedLine
                 == "skipped 4 files in formats picseek does not read (only JPEG, PNG, WebP, GIF, "
-                + "TIFF and camera RAW): .raw 2, .avif 1, .heic 1")
+                + "TIFF, HEIC/HEIF, AVIF and camera RAW): .raw 2, .bmp 1, .jxl 1")
     }
 
     @Test("progress lines show counts, rate, time left and a bar cut to the width")

@@ -181,26 +181,29 @@ struct IndexerTests {
     func otherFormats() throws {
         let f = try IndexFixture()
         f.tree.write("ok.jpg", "ok")
-        f.tree.write("IMG_0001.HEIC", "h")
-        f.tree.write("trip/IMG_0002.heic", "h")
+        f.tree.write("IMG_0001.JXL", "j")
+        f.tree.write("trip/IMG_0002.jxl", "j")
         f.tree.write("drawing.bmp", "b")
         f.tree.write("notes.txt", "t")
         f.tree.write("archive.tar.gz", "z")
         f.tree.write(".hidden/x.bmp", "w")
         let report = try f.index()
         #expect(report.scanned == 1)
-        #expect(report.skipped == ["heic": 2, "bmp": 1])
+        #expect(report.skipped == ["jxl": 2, "bmp": 1])
     }
 
-    @Test("webp and gif names are photos, in any letter case")
+    @Test("webp, gif, heic, heif and avif names are photos, in any letter case")
     func newFormats() throws {
         let f = try IndexFixture()
         f.tree.write("a.webp", "w")
         f.tree.write("B.WEBP", "w")
         f.tree.write("c.gif", "g")
         f.tree.write("d.GiF", "g")
+        f.tree.write("e.HEIC", "h")
+        f.tree.write("f.heif", "h")
+        f.tree.write("g.Avif", "a")
         let report = try f.index()
-        #expect(report.scanned == 4)
+        #expect(report.scanned == 7)
         #expect(report.skipped.isEmpty)
     }
 

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Builds and runs the libFuzzer targets for the image pipeline's entry points:
-# the JPEG, PNG, WebP, GIF and TIFF shims (C, with AddressSanitizer and UBSan) and
+# the JPEG, PNG, WebP, GIF, TIFF and HEIF shims (C, with AddressSanitizer and UBSan) and
 # the Swift EXIF reader and camera RAW preview parser.
 # Usage: scripts/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
-# Targets: jpeg png webp gif tiff exif raw (default: all). Seeds come from the committed
+# Targets: jpeg png webp gif tiff heif exif raw (default: all). Seeds come from the committed
 # fixtures; new crashers land in Tests/ImagingTests/Fixtures/crashers/<target>/.
 set -eu
 SECONDS_PER_TARGET=${1:-300}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-jpeg png webp gif tiff exif raw}
+TARGETS=${*:-jpeg png webp gif tiff heif exif raw}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${FUZZ_WORK:-$(mktemp -d)}
 CLANG=${CLANG:-clang}
@@ -28,17 +28,20 @@ for t in $TARGETS; do
         "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/CPNG/include" \
             "$ROOT/scripts/fuzz/fuzz_png.c" "$ROOT/Sources/CPNG/cpng.c" -lpng16 -o "$WORK/fuzz_png" 2>&1 | grep -v "Cannot export local symbol" || true
         cp "$FIX"/parity/*.png "$corpus"/ 2>/dev/null || true ;;
-    webp|gif|tiff)
+    webp|gif|tiff|heif)
         case $t in
-        webp) dir=CWebP; libs="-lwebpdemux -lwebp"; seeds="*.webp" ;;
-        gif) dir=CGIF; libs="-lgif"; seeds="*.gif" ;;
-        tiff) dir=CTIFF; libs="-ltiff"; seeds="*.tif" ;;
+        webp) dir=CWebP; libs="-lwebpdemux -lwebp"; seeds="formats/*.webp" ;;
+        gif) dir=CGIF; libs="-lgif"; seeds="formats/*.gif" ;;
+        tiff) dir=CTIFF; libs="-ltiff"; seeds="formats/*.tif" ;;
+        heif) dir=CHeif; libs="-lheif"; seeds="heif/*.heic heif/*.avif" ;;
         esac
         # shellcheck disable=SC2086
         "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/$dir/include" \
             "$ROOT/scripts/fuzz/fuzz_$t.c" "$ROOT/Sources/$dir/"*.c $libs -o "$WORK/fuzz_$t" 2>&1 | grep -v "Cannot export local symbol" || true
-        # shellcheck disable=SC2086
-        cp "$FIX"/formats/$seeds "$corpus"/ 2>/dev/null || true ;;
+        for s in $seeds; do
+            # shellcheck disable=SC2086
+            cp "$FIX"/$s "$corpus"/ 2>/dev/null || true
+        done ;;
     exif)
         "$SWIFTC" -O -sanitize=fuzzer,address -parse-as-library \
             "$ROOT/scripts/fuzz/fuzz_exif.swift" "$ROOT/Sources/Imaging/Metadata/EXIF.swift" \

@@ -14,6 +14,10 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     case embedderCalled
     /// Settings the benchmark cannot measure with; the message names them.
     case settings(String)
+    /// `bench images` cannot make a photo of this format itself and was given no file.
+    case needsPhoto(format: String)
+    /// The photo given to `bench images` is not of the format asked for (path escaped).
+    case wrongFormat(path: String, expected: String, found: String)
 
     /// The message, lowercase and naming the thing.
     public var description: String {
@@ -25,6 +29,11 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
         case .unexpectedRescan(let what): return "bench: \(what)"
         case .embedderCalled: return "bench: the embedder must not be called"
         case .settings(let message): return message
+        case .needsPhoto(let format):
+            return "bench images: picseek writes no \(format) files; pass --file with a \(format) "
+                + "photo (scripts/bench_pil_preprocess.py --make \(format) writes one)"
+        case .wrongFormat(let path, let expected, let found):
+            return "bench images: \(path) is \(found), not \(expected)"
         }
     }
 
@@ -32,8 +41,8 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     /// module of their own (with the usage text after it); the others are plain errors.
     public var isUsage: Bool {
         switch self {
-        case .unwritable, .shortWrite, .modelLoad, .settings: return true
-        case .unreadable, .unexpectedRescan, .embedderCalled: return false
+        case .unwritable, .shortWrite, .modelLoad, .settings, .needsPhoto: return true
+        case .unreadable, .unexpectedRescan, .embedderCalled, .wrongFormat: return false
         }
     }
 }

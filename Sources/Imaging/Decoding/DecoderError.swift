@@ -2,7 +2,7 @@ import PicseekCore
 
 /// A format read through one of the C decoder wrappers; its name is what messages say.
 public protocol DecoderFormat: Sendable {
-    /// The format's name in messages: "jpeg", "png", "webp", "gif", "tiff".
+    /// The format's name in messages: "jpeg", "png", "webp", "gif", "tiff", "heif".
     static var name: String { get }
 }
 
@@ -16,6 +16,8 @@ public enum WebPFormat: DecoderFormat { public static let name = "webp" }
 public enum GIFFormat: DecoderFormat { public static let name = "gif" }
 /// TIFF through libtiff (`CTIFF`).
 public enum TIFFFormat: DecoderFormat { public static let name = "tiff" }
+/// HEIC/HEIF and AVIF through libheif (`CHeif`).
+public enum HEIFFormat: DecoderFormat { public static let name = "heif" }
 
 /// Why a JPEG file could not be read or written.
 public typealias JPEGError = DecoderError<JPEGFormat>
@@ -27,6 +29,8 @@ public typealias WebPError = DecoderError<WebPFormat>
 public typealias GIFError = DecoderError<GIFFormat>
 /// Why a TIFF file could not be read.
 public typealias TIFFError = DecoderError<TIFFFormat>
+/// Why a HEIC/HEIF or AVIF file could not be read.
+public typealias HEIFError = DecoderError<HEIFFormat>
 
 /// Why a decoder wrapper failed: the same five cases for every format.
 public enum DecoderError<Format: DecoderFormat>: Error, Equatable, CustomStringConvertible {

@@ -10,7 +10,7 @@ public enum ImageFormat: String, Equatable, Sendable {
     /// Whether picseek decodes this format.
     public var isSupported: Bool {
         switch self {
-        case .jpeg, .png, .webp, .gif, .tiff, .raw: return true
+        case .jpeg, .png, .webp, .gif, .tiff, .heif, .avif, .raw: return true
         default: return false
         }
     }
@@ -29,18 +29,38 @@ public enum ImageFormat: String, Equatable, Sendable {
         if starts(Array("BM".utf8)) && bytes.count >= 26 { return .bmp }
         if RAW.container(bytes) != nil { return .raw }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
-        if starts(Array("ftyp".utf8), at: 4) {
-            if starts(Array("avif".utf8), at: 8) || starts(Array("avis".utf8), at: 8) {
-                return .avif
-            }
-            for brand in ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"]
-            where starts(Array(brand.utf8), at: 8) {
-                return .heif
-            }
-        }
+        if starts(Array("ftyp".utf8), at: 4) { return heifBrand(bytes) }
         if starts([0xFF, 0x0A]) || starts([0x00, 0x00, 0x00, 0x0C, 0x4A, 0x58, 0x4C, 0x20]) {
             return .jpegXL
         }
         return nil
+    }
+
+    /// HEIF-family files by their `ftyp` brands: the main brand, or for the generic
+    /// `mif1`/`msf1`/`miaf` main brands the first AVIF or HEVC compatible brand.
+    static func heifBrand(_ bytes: [UInt8]) -> ImageFormat? {
+        guard bytes.count >= 12 else { return nil }
+        let declared =
+            Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8
+            | Int(bytes[3])
+        let end = min(bytes.count, max(16, declared))
+        func brand(at offset: Int) -> String {
+            String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
+        }
+        let avif: Set = ["avif", "avis"]
+        let hevc: Set = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs"]
+        let generic: Set = ["mif1", "msf1", "miaf", "mif2"]
+        let main = brand(at: 8)
+        if avif.contains(main) { return .avif }
+        if hevc.contains(main) { return .heif }
+        guard generic.contains(main) else { return nil }
+        var offset = 16
+        while offset + 4 <= end {
+            let b = brand(at: offset)
+            if avif.contains(b) { return .avif }
+            if hevc.contains(b) { return .heif }
+            offset += 4
+        }
+        return .heif
     }
 }

@@ -24,6 +24,7 @@ public struct ScanOptions: Sendable {
     /// Formats the image pipeline decodes.
     public static let defaultExtensions = Set([
         "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff",
+        "heic", "heif", "avif",
     ]).union(rawExtensions)
 
     /// Camera RAW files, read through their embedded preview JPEG.
@@ -34,7 +35,7 @@ public struct ScanOptions: Sendable {
     /// Extensions of photo formats the pipeline does not decode: such files are
     /// counted (`ScanResult.skipped`), so the user learns they were left out.
     public static let otherImageExtensions: Set<String> = [
-        "heic", "heif", "avif", "bmp", "jxl", "pef", "srw",
+        "bmp", "jxl", "pef", "srw",
     ]
 
     public init() {}

@@ -23,7 +23,7 @@ extension IndexReport {
         }
         let total = counts.reduce(0) { $0 + $1.value }
         return "skipped \(total) file\(total == 1 ? "" : "s") in formats picseek does not read "
-            + "(only JPEG, PNG, WebP, GIF, TIFF and camera RAW): "
+            + "(only JPEG, PNG, WebP, GIF, TIFF, HEIC/HEIF, AVIF and camera RAW): "
             + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 }

@@ -54,7 +54,8 @@ public enum QueryParser {
     /// File extensions that make a term an image path.
     public static let imageExtensions = [
         ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
-        ".heic", ".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".orf", ".rw2", ".raf",
+        ".heic", ".heif", ".avif", ".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".orf",
+        ".rw2", ".raf",
     ]
 
     /// Splits `text` into weighted terms.

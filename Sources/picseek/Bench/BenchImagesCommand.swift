@@ -1,12 +1,12 @@
 import ArgumentParser
 import Benchmarks
 
-/// `picseek bench images`: time the image pipeline on a generated 24 MP JPEG
-/// (measured by `ImagesBench`).
+/// `picseek bench images`: time the image pipeline on a generated 24 MP JPEG or on a
+/// given photo of any format it reads (measured by `ImagesBench`).
 struct BenchImagesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images",
-        abstract: "Time decode + resize + normalise + thumbnail on a generated JPEG (one thread).")
+        abstract: "Time decode + resize + normalise + thumbnail on a photo (one thread).")
 
     @Option(help: "Width of the generated photo in pixels.")
     var width = 6000
@@ -34,6 +34,20 @@ struct BenchImagesCommand: ParsableCommand {
         help: "Also write the generated JPEG to this path (for scripts/bench_pil_preprocess.py).")
     var saveJPEG: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Format of the timed photo: jpeg (generated unless --file is given), png, webp, gif, "
+                + "tiff, heic or avif (these need --file).")
+    )
+    var format: ImagesBench.Format = .jpeg
+
+    @Option(
+        help: ArgumentHelp(
+            "A photo to time instead of the generated JPEG; it must be of --format "
+                + "(scripts/bench_pil_preprocess.py --make FORMAT writes a 12 MP one).",
+            valueName: "path"))
+    var file: String?
+
     /// The benchmark these options ask for.
     private var bench: ImagesBench {
         var bench = ImagesBench()
@@ -44,6 +58,8 @@ struct BenchImagesCommand: ParsableCommand {
         bench.exactRuns = exactRuns
         bench.mode = mode
         bench.saveJPEG = saveJPEG
+        bench.photoFormat = format
+        bench.file = file
         return bench
     }
 
@@ -57,3 +73,4 @@ struct BenchImagesCommand: ParsableCommand {
 }
 
 extension ImagesBench.Mode: ExpressibleByArgument {}
+extension ImagesBench.Format: ExpressibleByArgument {}

@@ -1,0 +1,798 @@
+// See cheif.h. libheif reports errors through return values; nothing longjmps.
+#include "cheif.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libheif/heif.h>
+
+// libheif registers its decoders in heif_init; once per process, before any context
+// (the indexer decodes on several threads at once).
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static void init_libheif(void) { heif_init(NULL); }
+
+static void copy_msg(char msg[CHEIF_MSG_LEN], const char *text) {
+    if (msg == NULL) return;
+    snprintf(msg, CHEIF_MSG_LEN, "%s", text);
+}
+
+// libheif's messages join capitalised parts ("Invalid input: Unexpected end of
+// file: ..."); ours are lower case, so each part's first letter is lowered.
+static void copy_error(char msg[CHEIF_MSG_LEN], struct heif_error err) {
+    if (msg == NULL) return;
+    snprintf(msg, CHEIF_MSG_LEN, "%s", err.message != NULL ? err.message : "heif error");
+    for (size_t i = 0; msg[i] != 0; i++) {
+        int starts = i == 0 || (i >= 2 && msg[i - 1] == ' ' && msg[i - 2] == ':');
+        int lower = msg[i + 1] == 0 || !(msg[i + 1] >= 'A' && msg[i + 1] <= 'Z');
+        if (starts && lower && msg[i] >= 'A' && msg[i] <= 'Z') msg[i] = (char)(msg[i] - 'A' + 'a');
+    }
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.')) msg[--n] = 0;
+}
+
+// A file over libheif's limits is refused as corrupt: its size is in the message,
+// not in the headers this wrapper could read.
+static int error_code(struct heif_error err) {
+    if (err.subcode == heif_suberror_Security_limit_exceeded) return CHEIF_ERR_DECODE;
+    if (err.code == heif_error_Memory_allocation_error) return CHEIF_ERR_NO_MEMORY;
+    if (err.subcode == heif_suberror_End_of_data) return CHEIF_ERR_TRUNCATED;
+    return CHEIF_ERR_DECODE;
+}
+
+static int check_input(const uint8_t *data, size_t size, char msg[CHEIF_MSG_LEN]) {
+    if (data == NULL || size == 0) {
+        copy_msg(msg, "empty input");
+        return CHEIF_ERR_ARGUMENT;
+    }
+    if (size < 12) {
+        copy_msg(msg, "file ends inside the ftyp box");
+        return CHEIF_ERR_TRUNCATED;
+    }
+    if (memcmp(data + 4, "ftyp", 4) != 0) {
+        copy_msg(msg, "not a heif signature");
+        return CHEIF_ERR_DECODE;
+    }
+    if (size > (size_t)0x7fffffff) {
+        copy_msg(msg, "file too large");
+        return CHEIF_ERR_ARGUMENT;
+    }
+    return CHEIF_OK;
+}
+
+// A context over `data` (not copied) with libheif's limits set, and its primary image.
+static int open_primary(const uint8_t *data, size_t size, struct heif_context **ctx_out,
+                        struct heif_image_handle **handle_out, char msg[CHEIF_MSG_LEN]) {
+    *ctx_out = NULL;
+    *handle_out = NULL;
+    pthread_once(&init_once, init_libheif);
+    struct heif_context *ctx = heif_context_alloc();
+    if (ctx == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    heif_context_set_maximum_image_size_limit(ctx, CHEIF_MAX_SIDE);
+    // Tiles are decoded on the calling thread: the indexer runs one photo per worker.
+    heif_context_set_max_decoding_threads(ctx, 0);
+    struct heif_error err = heif_context_read_from_memory_without_copy(ctx, data, size, NULL);
+    if (err.code != heif_error_Ok) {
+        copy_error(msg, err); // the text belongs to the context: copy it first
+        heif_context_free(ctx);
+        return error_code(err);
+    }
+    struct heif_image_handle *handle = NULL;
+    err = heif_context_get_primary_image_handle(ctx, &handle);
+    if (err.code != heif_error_Ok || handle == NULL) {
+        copy_error(msg, err);
+        heif_context_free(ctx);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    *ctx_out = ctx;
+    *handle_out = handle;
+    return CHEIF_OK;
+}
+
+static int fill_info(const uint8_t *data, size_t size, struct heif_context *ctx,
+                     struct heif_image_handle *handle, cheif_info *info,
+                     char msg[CHEIF_MSG_LEN]) {
+    info->width = heif_image_handle_get_width(handle);
+    info->height = heif_image_handle_get_height(handle);
+    info->has_alpha = heif_image_handle_has_alpha_channel(handle) != 0;
+    info->bit_depth = heif_image_handle_get_luma_bits_per_pixel(handle);
+    heif_brand2 brand = heif_read_main_brand(data, (int)size);
+    int generic = brand == heif_fourcc('m', 'i', 'f', '1') ||
+                  brand == heif_fourcc('m', 's', 'f', '1') ||
+                  brand == heif_fourcc('m', 'i', 'a', 'f');
+    info->avif = brand == heif_fourcc('a', 'v', 'i', 'f') ||
+                 brand == heif_fourcc('a', 'v', 'i', 's') ||
+                 (generic && heif_has_compatible_brand(data, (int)size, "avif") == 1 &&
+                  heif_has_compatible_brand(data, (int)size, "heic") != 1);
+    info->images = heif_context_get_number_of_top_level_images(ctx);
+    info->matrix = -1;
+    info->full_range = -1;
+    struct heif_color_profile_nclx *nclx = NULL;
+    struct heif_error err = heif_image_handle_get_nclx_color_profile(handle, &nclx);
+    if (err.code == heif_error_Ok && nclx != NULL) {
+        info->matrix = (int)nclx->matrix_coefficients;
+        info->full_range = nclx->full_range_flag != 0;
+    }
+    // libheif 1.15 allocates the profile before it checks its values: free it either way.
+    if (nclx != NULL) heif_nclx_color_profile_free(nclx);
+    if (info->width <= 0 || info->height <= 0) {
+        copy_msg(msg, "image has no pixels");
+        return CHEIF_ERR_DECODE;
+    }
+    return CHEIF_OK;
+}
+
+int cheif_read_info(const uint8_t *data, size_t size, cheif_info *info,
+                    char msg[CHEIF_MSG_LEN]) {
+    if (info == NULL) return CHEIF_ERR_ARGUMENT;
+    memset(info, 0, sizeof *info);
+    int code = check_input(data, size, msg);
+    if (code != CHEIF_OK) return code;
+    struct heif_context *ctx = NULL;
+    struct heif_image_handle *handle = NULL;
+    code = open_primary(data, size, &ctx, &handle, msg);
+    if (code != CHEIF_OK) return code;
+    code = fill_info(data, size, ctx, handle, info, msg);
+    heif_image_handle_release(handle);
+    heif_context_free(ctx);
+    return code;
+}
+
+// The first Exif item of `handle` as a TIFF stream: the item starts with a
+// big-endian offset to the TIFF header (usually 6, over "Exif\0\0").
+static void copy_exif(struct heif_image_handle *handle, uint8_t **exif, size_t *exif_size) {
+    if (exif == NULL || exif_size == NULL) return;
+    heif_item_id id = 0;
+    if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) != 1) return;
+    size_t n = heif_image_handle_get_metadata_size(handle, id);
+    if (n < 4 || n > (size_t)64 << 20) return;
+    uint8_t *raw = malloc(n);
+    if (raw == NULL) return;
+    struct heif_error err = heif_image_handle_get_metadata(handle, id, raw);
+    if (err.code != heif_error_Ok) {
+        free(raw);
+        return;
+    }
+    size_t skip = 4 + (((size_t)raw[0] << 24) | ((size_t)raw[1] << 16) |
+                       ((size_t)raw[2] << 8) | (size_t)raw[3]);
+    if (skip >= n) skip = 4;
+    if (n - skip >= 6 && memcmp(raw + skip, "Exif\0\0", 6) == 0) skip += 6;
+    if (skip < n) {
+        uint8_t *copy = malloc(n - skip);
+        if (copy != NULL) {
+            memcpy(copy, raw + skip, n - skip);
+            *exif = copy;
+            *exif_size = n - skip;
+        }
+    }
+    free(raw);
+}
+
+
+
+// ---- The primary AV1 image's chroma layout, read from its av1C property ------
+//
+// libheif 1.15 hands YCbCr back only in the layout it is asked for, so the stored
+// layout is read here: meta > pitm (the primary item), iprp > ipco (properties) and
+// ipma (which item has which), then the av1C flags. Every read is bounds-checked.
+
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+} span;
+
+static uint32_t be(const uint8_t *p, int bytes) {
+    uint32_t v = 0;
+    for (int i = 0; i < bytes; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+// The payload of the first box of `type` directly inside `in`.
+static int find_box(span in, const char *type, span *out) {
+    size_t at = 0;
+    while (in.n - at >= 8) {
+        uint64_t size = be(in.p + at, 4);
+        size_t header = 8;
+        if (size == 1) {
+            if (in.n - at < 16) return 0;
+            size = ((uint64_t)be(in.p + at + 8, 4) << 32) | be(in.p + at + 12, 4);
+            header = 16;
+        } else if (size == 0) {
+            size = in.n - at;
+        }
+        if (size < header || size > in.n - at) return 0;
+        if (memcmp(in.p + at + 4, type, 4) == 0) {
+            out->p = in.p + at + header;
+            out->n = (size_t)size - header;
+            return 1;
+        }
+        at += (size_t)size;
+    }
+    return 0;
+}
+
+// The stored chroma layout of the primary item from its `av1C` or `hvcC`
+// property (`av1` selects which), or from the first colour one when the primary
+// has none (a grid's tiles); -1 if there is none.
+static int config_chroma(const uint8_t *box, size_t n, int av1) {
+    if (av1) {
+        if (n < 11) return -1;
+        int flags = box[10]; // monochrome, subsampling x, subsampling y
+        if (flags & 0x10) return heif_chroma_monochrome;
+        if ((flags & 0x08) && (flags & 0x04)) return heif_chroma_420;
+        if (flags & 0x08) return heif_chroma_422;
+        return heif_chroma_444;
+    }
+    if (n < 8 + 17) return -1;
+    switch (box[8 + 16] & 3) { // chromaFormat
+    case 0: return heif_chroma_monochrome;
+    case 1: return heif_chroma_420;
+    case 2: return heif_chroma_422;
+    default: return heif_chroma_444;
+    }
+}
+
+// The boxes both readers need: the item properties, their associations, the item
+// references and the primary item's id.
+typedef struct {
+    span ipco, ipma, iref;
+    uint32_t primary;
+} meta_boxes;
+
+static int read_meta(const uint8_t *data, size_t size, meta_boxes *b) {
+    span file = {data, size}, meta, pitm, iprp;
+    memset(b, 0, sizeof *b);
+    if (!find_box(file, "meta", &meta) || meta.n < 4) return 0;
+    meta.p += 4; // full box: version and flags
+    meta.n -= 4;
+    if (!find_box(meta, "pitm", &pitm) || pitm.n < 6) return 0;
+    b->primary = pitm.p[0] == 0 ? be(pitm.p + 4, 2) : (pitm.n >= 8 ? be(pitm.p + 4, 4) : 0);
+    if (!find_box(meta, "iprp", &iprp) || !find_box(iprp, "ipco", &b->ipco) ||
+        !find_box(iprp, "ipma", &b->ipma) || b->ipma.n < 8) {
+        return 0;
+    }
+    if (!find_box(meta, "iref", &b->iref)) b->iref.n = 0;
+    return 1;
+}
+
+// Property number `index` (1-based) of ipco, as a whole box.
+static int property(span ipco, uint32_t index, span *out) {
+    size_t at = 0;
+    for (uint32_t i = 1; ipco.n - at >= 8 && i <= 4096; i++) {
+        size_t box = be(ipco.p + at, 4);
+        if (box < 8 || box > ipco.n - at) return 0;
+        if (i == index) {
+            out->p = ipco.p + at;
+            out->n = box;
+            return 1;
+        }
+        at += box;
+    }
+    return 0;
+}
+
+// The first property of `type` associated with `item`, as a whole box.
+static int item_property(const meta_boxes *b, uint32_t item, const char *type, span *out) {
+    span ipma = b->ipma;
+    int version = ipma.p[0];
+    int wide_index = (ipma.p[3] & 1) != 0;
+    uint32_t entries = be(ipma.p + 4, 4);
+    size_t at = 8;
+    int id_bytes = version < 1 ? 2 : 4, index_bytes = wide_index ? 2 : 1;
+    for (uint32_t e = 0; e < entries; e++) {
+        if (ipma.n - at < (size_t)id_bytes + 1) return 0;
+        uint32_t id = be(ipma.p + at, id_bytes);
+        int associations = ipma.p[at + id_bytes];
+        at += (size_t)id_bytes + 1;
+        if (ipma.n - at < (size_t)associations * (size_t)index_bytes) return 0;
+        for (int a = 0; id == item && a < associations; a++) {
+            uint32_t index = be(ipma.p + at + (size_t)a * index_bytes, index_bytes) &
+                             (wide_index ? 0x7fff : 0x7f);
+            span box;
+            if (property(b->ipco, index, &box) && memcmp(box.p + 4, type, 4) == 0) {
+                *out = box;
+                return 1;
+            }
+        }
+        at += (size_t)associations * (size_t)index_bytes;
+    }
+    return 0;
+}
+
+static int primary_chroma(const uint8_t *data, size_t size, int av1) {
+    const char *config = av1 ? "av1C" : "hvcC";
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return -1;
+    span box;
+    if (item_property(&b, b.primary, config, &box)) return config_chroma(box.p, box.n, av1);
+    // A grid: its tiles share a layout; take the first colour configuration.
+    for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
+        if (memcmp(box.p + 4, config, 4) != 0) continue;
+        int chroma = config_chroma(box.p, box.n, av1);
+        if (chroma >= 0 && chroma != heif_chroma_monochrome) return chroma;
+    }
+    return -1;
+}
+
+// The pixels of all tiles of the primary item when it is a grid (its `dimg`
+// references, each tile by its `ispe`), 0 when it is not one or cannot be read.
+// libheif 1.15 decodes every tile whatever the grid's own size says, so a small
+// grid over huge tiles would escape the pixel cap without this count.
+static long long grid_tile_pixels(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
+    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    long long total = 0;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) break;
+        const uint8_t *r = refs.p + at + 8;
+        size_t n = box - 8;
+        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
+            be(r, id_bytes) == b.primary) {
+            uint32_t count = be(r + id_bytes, 2);
+            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
+                span ispe;
+                if (item_property(&b, tile, "ispe", &ispe) && ispe.n >= 20) {
+                    total += (long long)be(ispe.p + 12, 4) * (long long)be(ispe.p + 16, 4);
+                    if (total > (1LL << 40)) return total;
+                }
+            }
+        }
+        at += box;
+    }
+    return total;
+}
+
+// The largest `ispe` of any item in the file (alpha, depth and gain-map images
+// included), in pixels, with its sides; 0 when there is none. libheif decodes the
+// alpha image with the primary one, at the size it declares.
+static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    long long largest = 0;
+    span box;
+    for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
+        if (memcmp(box.p + 4, "ispe", 4) != 0 || box.n < 20) continue;
+        uint32_t bw = be(box.p + 12, 4), bh = be(box.p + 16, 4);
+        if ((long long)bw * (long long)bh > largest) {
+            largest = (long long)bw * (long long)bh;
+            *w = bw;
+            *h = bh;
+        }
+    }
+    return largest;
+}
+
+// ---- YCbCr to RGB where libheif 1.15 and the reference differ ----------------
+//
+// AVIF: Pillow opens it with libavif, which converts 8-bit YCbCr through libyuv:
+// chroma upsampled with centred bilinear weights (3:1 per axis, 9:3:3:1 in two
+// dimensions, rounded, edges clamped), then 6-bit fixed-point coefficients per
+// matrix. libheif's own conversion repeats chroma samples, up to 74/255 away at
+// colour edges, so AVIF is converted here (bit-exact on the fixtures).
+// HEIC above 8 bits: pillow-heif's libheif (1.2x) first cuts each sample to 8 bits
+// (a shift), then converts 8-bit YCbCr with repeated chroma samples; libheif 1.15
+// converts at full depth and shifts after, up to 2/255 away. That order is done
+// here too. Matrices without coefficients here fall back to libheif's conversion.
+
+typedef struct {
+    int ub, ug, vg, vr; // chroma contributions, x64
+    int yg, yb;         // luma scale (x64 x 65536 / 257) and bias
+} yuv_constants;
+
+// The constants for nclx `matrix` and `full_range`, or 0 when there are none.
+static int yuv_constants_for(int matrix, int full_range, yuv_constants *k) {
+    const int limited_yg = 18997, limited_yb = -1160; // 1.164 x 64, -16 x 1.164 x 64 + 32
+    const int full_yg = 16320, full_yb = 32;           // 1.0 x 64, 32
+    switch (matrix) {
+    case 1: // BT.709
+        if (full_range) *k = (yuv_constants){119, 12, 30, 101, full_yg, full_yb};
+        else *k = (yuv_constants){128, 14, 34, 115, limited_yg, limited_yb};
+        return 1;
+    case 2: // unspecified: BT.601, as libavif reads it
+    case 5:
+    case 6: // BT.601
+        if (full_range) *k = (yuv_constants){113, 22, 46, 90, full_yg, full_yb};
+        else *k = (yuv_constants){128, 25, 52, 102, limited_yg, limited_yb};
+        return 1;
+    case 9: // BT.2020 non-constant luminance
+        if (full_range) *k = (yuv_constants){120, 11, 37, 94, full_yg, full_yb};
+        else *k = (yuv_constants){128, 12, 42, 107, 19003, limited_yb};
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static uint8_t clamp8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+// Position `i` of an upsampled axis: the two source samples and the first one's
+// weight (of 4). Output 0 sits on source 0; outputs 2x+1 and 2x+2 lie between
+// sources x and x+1, nearer x and nearer x+1.
+static void up_tap(int i, int src_n, int *a, int *b, int *wa) {
+    if (i == 0) {
+        *a = *b = 0;
+        *wa = 4;
+        return;
+    }
+    int x = (i - 1) / 2;
+    if (x > src_n - 1) x = src_n - 1;
+    *a = x;
+    *b = x + 1 < src_n ? x + 1 : src_n - 1;
+    *wa = ((i - 1) % 2 == 0) ? 3 : 1;
+}
+
+// Kr and Kb of nclx `matrix` for the float conversion (BT.601 when unspecified,
+// as libheif reads it), 0 when there are none.
+static int luma_weights(int matrix, double *kr, double *kb) {
+    switch (matrix) {
+    case 1: *kr = 0.2126; *kb = 0.0722; return 1;
+    case 2:
+    case 5:
+    case 6: *kr = 0.299; *kb = 0.114; return 1;
+    case 9: *kr = 0.2627; *kb = 0.0593; return 1;
+    default: return 0;
+    }
+}
+
+enum conversion { CONVERT_LIBYUV, CONVERT_NEAREST };
+
+typedef struct {
+    enum conversion kind;
+    yuv_constants k; // CONVERT_LIBYUV
+    double r_cr, g_cb, g_cr, b_cb; // CONVERT_NEAREST
+    int full_range;
+} converter;
+
+static uint8_t round8(double v) {
+    v = v + 0.5;
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : (int)v);
+}
+
+// One pixel from 8-bit Y, Cb, Cr.
+static void convert_pixel(const converter *cv, int y, int u, int v, uint8_t *o) {
+    if (cv->kind == CONVERT_LIBYUV) {
+        const yuv_constants *k = &cv->k;
+        int y1 = (int)(((uint32_t)y * 0x0101u * (uint32_t)k->yg) >> 16);
+        int du = u - 128, dv = v - 128;
+        o[0] = clamp8((y1 + k->vr * dv + k->yb) >> 6);
+        o[1] = clamp8((y1 - k->ug * du - k->vg * dv + k->yb) >> 6);
+        o[2] = clamp8((y1 + k->ub * du + k->yb) >> 6);
+        return;
+    }
+    double yy = y, cb = u - 128, cr = v - 128;
+    if (!cv->full_range) {
+        yy = (y - 16) * (255.0 / 219.0);
+        cb *= 255.0 / 224.0;
+        cr *= 255.0 / 224.0;
+    }
+    o[0] = round8(yy + cv->r_cr * cr);
+    o[1] = round8(yy + cv->g_cb * cb + cv->g_cr * cr);
+    o[2] = round8(yy + cv->b_cb * cb);
+}
+
+// Converts 8-bit planes to packed RGB; `sx`/`sy` are 1 where chroma is halved.
+// Without chroma planes (`up` and `vp` NULL: monochrome) both are neutral, 128.
+static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, const uint8_t *vp,
+                       int vs, int cw, int ch, int sx, int sy, int w, int h,
+                       const converter *cv, uint8_t *out) {
+    int bilinear = cv->kind == CONVERT_LIBYUV;
+    for (int r = 0; r < h; r++) {
+        int ya = r, yb = r, wya = 4;
+        if (sy) {
+            if (bilinear) up_tap(r, ch, &ya, &yb, &wya);
+            else ya = yb = r / 2;
+        }
+        const uint8_t *ua = NULL, *ub = NULL, *va = NULL, *vb = NULL;
+        if (up != NULL && vp != NULL) {
+            ua = up + (size_t)ya * us;
+            ub = up + (size_t)yb * us;
+            va = vp + (size_t)ya * vs;
+            vb = vp + (size_t)yb * vs;
+        }
+        const uint8_t *yrow = yp + (size_t)r * ys;
+        uint8_t *o = out + (size_t)r * w * 3;
+        for (int c = 0; c < w; c++) {
+            int u = 128, v = 128;
+            if (ua != NULL && ub != NULL && va != NULL && vb != NULL) {
+                int xa = c, xb = c, wxa = 4;
+                if (sx) {
+                    if (bilinear) up_tap(c, cw, &xa, &xb, &wxa);
+                    else xa = xb = c / 2;
+                }
+                int wxb = 4 - wxa, wyb = 4 - wya;
+                u = (wya * (wxa * ua[xa] + wxb * ua[xb]) + wyb * (wxa * ub[xa] + wxb * ub[xb]) +
+                     8) >> 4;
+                v = (wya * (wxa * va[xa] + wxb * va[xb]) + wyb * (wxa * vb[xa] + wxb * vb[xb]) +
+                     8) >> 4;
+            }
+            convert_pixel(cv, yrow[c], u, v, o + c * 3);
+        }
+    }
+}
+
+// A plane as 8-bit samples: 8-bit planes as they are, deeper ones cut to their
+// top 8 bits. `*copy` receives a buffer to free when one was made.
+static const uint8_t *plane8(const struct heif_image *image, enum heif_channel channel, int w,
+                             int h, int *stride, uint8_t **copy) {
+    *copy = NULL;
+    int s = 0;
+    const uint8_t *p = heif_image_get_plane_readonly(image, channel, &s);
+    int bits = heif_image_get_bits_per_pixel_range(image, channel);
+    if (p == NULL || w <= 0 || h <= 0 || bits < 8 || bits > 16) return NULL;
+    if (bits == 8) {
+        if (s < w) return NULL;
+        *stride = s;
+        return p;
+    }
+    if (s < w * 2) return NULL;
+    uint8_t *out = malloc((size_t)w * (size_t)h);
+    if (out == NULL) return NULL;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *row = p + (size_t)y * (size_t)s;
+        for (int x = 0; x < w; x++) {
+            uint16_t sample;
+            memcpy(&sample, row + (size_t)x * 2, 2);
+            out[(size_t)y * w + x] = (uint8_t)(sample >> (bits - 8));
+        }
+    }
+    *stride = w;
+    *copy = out;
+    return out;
+}
+
+// Decodes `handle` to YCbCr in its stored layout and converts it as the reference
+// does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
+static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
+                          const cheif_info *info, long long max_pixels, uint8_t **rgb,
+                          int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+    converter cv;
+    memset(&cv, 0, sizeof cv);
+    cv.full_range = info->full_range;
+    if (info->avif && info->bit_depth == 8) {
+        cv.kind = CONVERT_LIBYUV;
+        if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &cv.k)) {
+            return -1;
+        }
+    } else if (!info->avif && info->bit_depth > 8) {
+        cv.kind = CONVERT_NEAREST;
+        double kr = 0, kb = 0;
+        int matrix = info->matrix < 0 ? 2 : info->matrix;
+        if (!luma_weights(matrix, &kr, &kb)) return -1;
+        if (info->full_range < 0) cv.full_range = 1;
+        double kg = 1 - kr - kb;
+        cv.r_cr = 2 * (1 - kr);
+        cv.b_cb = 2 * (1 - kb);
+        cv.g_cb = -2 * kb * (1 - kb) / kg;
+        cv.g_cr = -2 * kr * (1 - kr) / kg;
+    } else {
+        return -1;
+    }
+    int stored = primary_chroma(data, size, info->avif);
+    if (stored < 0) return -1;
+    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    if (options == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    struct heif_image *image = NULL;
+    enum heif_colorspace space =
+        stored == heif_chroma_monochrome ? heif_colorspace_monochrome : heif_colorspace_YCbCr;
+    struct heif_error err =
+        heif_decode_image(handle, &image, space, (enum heif_chroma)stored, options);
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || image == NULL) {
+        copy_error(msg, err); // before the caller frees the context that owns the text
+        if (image != NULL) heif_image_release(image);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    enum heif_chroma chroma = heif_image_get_chroma_format(image);
+    int w = heif_image_get_width(image, heif_channel_Y);
+    int h = heif_image_get_height(image, heif_channel_Y);
+    if ((int)chroma != stored || w <= 0 || h <= 0) {
+        heif_image_release(image);
+        return -1;
+    }
+    if ((long long)w * (long long)h > max_pixels) {
+        heif_image_release(image);
+        copy_msg(msg, "image too large");
+        return CHEIF_ERR_TOO_LARGE;
+    }
+    int sx = chroma == heif_chroma_420 || chroma == heif_chroma_422;
+    int sy = chroma == heif_chroma_420;
+    int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
+    int ys = 0, us = 0, vs = 0;
+    uint8_t *ycopy = NULL, *ucopy = NULL, *vcopy = NULL;
+    const uint8_t *yp = plane8(image, heif_channel_Y, w, h, &ys, &ycopy);
+    const uint8_t *up = NULL, *vp = NULL;
+    int ok = yp != NULL;
+    if (ok && chroma != heif_chroma_monochrome) {
+        ok = heif_image_get_width(image, heif_channel_Cb) == cw &&
+             heif_image_get_height(image, heif_channel_Cb) == ch &&
+             heif_image_get_width(image, heif_channel_Cr) == cw &&
+             heif_image_get_height(image, heif_channel_Cr) == ch;
+        if (ok) up = plane8(image, heif_channel_Cb, cw, ch, &us, &ucopy);
+        if (ok && up != NULL) vp = plane8(image, heif_channel_Cr, cw, ch, &vs, &vcopy);
+        ok = ok && up != NULL && vp != NULL;
+    }
+    uint8_t *out = ok ? malloc((size_t)w * (size_t)h * 3) : NULL;
+    if (out != NULL) yuv_to_rgb(yp, ys, up, us, vp, vs, cw, ch, sx, sy, w, h, &cv, out);
+    free(ycopy);
+    free(ucopy);
+    free(vcopy);
+    heif_image_release(image);
+    if (!ok) return -1;
+    if (out == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    *rgb = out;
+    *width = w;
+    *height = h;
+    return CHEIF_OK;
+}
+
+// A copy of `data` in which every `auxl` item reference is renamed, so that libheif
+// decodes no auxiliary image (alpha, depth, gain map) with the primary one: alpha is
+// dropped anyway, and libheif 1.15 allocates the alpha plane at whatever size the alpha
+// bitstream declares (a fuzzer found a 3.5 kB file asking for 2.8 GB, then a memset of
+// negative size). NULL when there is nothing to rename or no memory.
+static uint8_t *without_aux_refs(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return NULL;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    uint8_t *copy = NULL;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) break;
+        if (memcmp(refs.p + at + 4, "auxl", 4) == 0) {
+            if (copy == NULL) {
+                copy = malloc(size);
+                if (copy == NULL) return NULL;
+                memcpy(copy, data, size);
+            }
+            memcpy(copy + (size_t)(refs.p + at + 4 - data), "xaux", 4);
+        }
+        at += box;
+    }
+    return copy;
+}
+
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
+                      int *width, int *height, cheif_info *info, uint8_t **exif,
+                      size_t *exif_size, char msg[CHEIF_MSG_LEN]);
+
+int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
+                     uint8_t **rgb, int *width, int *height, cheif_info *info,
+                     uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
+    uint8_t *without_aux = data != NULL && size >= 12 ? without_aux_refs(data, size) : NULL;
+    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels, rgb,
+                          width, height, info, exif, exif_size, msg);
+    if (without_aux != NULL && info != NULL) info->has_alpha = 1;
+    free(without_aux);
+    return code;
+}
+
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
+                      int *width, int *height, cheif_info *info, uint8_t **exif,
+                      size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
+    if (rgb == NULL || width == NULL || height == NULL || info == NULL || max_pixels <= 0) {
+        copy_msg(msg, "invalid argument");
+        return CHEIF_ERR_ARGUMENT;
+    }
+    *rgb = NULL;
+    if (exif != NULL) *exif = NULL;
+    if (exif_size != NULL) *exif_size = 0;
+    memset(info, 0, sizeof *info);
+    int code = check_input(data, size, msg);
+    if (code != CHEIF_OK) return code;
+    struct heif_context *ctx = NULL;
+    struct heif_image_handle *handle = NULL;
+    code = open_primary(data, size, &ctx, &handle, msg);
+    if (code != CHEIF_OK) return code;
+    code = fill_info(data, size, ctx, handle, info, msg);
+    // Both the transformed size and the coded (ispe) size count against the cap.
+    long long ispe_w = heif_image_handle_get_ispe_width(handle);
+    long long ispe_h = heif_image_handle_get_ispe_height(handle);
+    if (code == CHEIF_OK && ((long long)info->width * (long long)info->height > max_pixels ||
+                             ispe_w * ispe_h > max_pixels)) {
+        copy_msg(msg, "image too large");
+        code = CHEIF_ERR_TOO_LARGE;
+    }
+    long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
+    uint32_t item_w = 0, item_h = 0;
+    long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
+    if (tiles > 2 * max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
+                 tiles);
+        code = CHEIF_ERR_DECODE;
+    } else if (item > max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "an image in the file is %ux%u pixels, above the limit",
+                 item_w, item_h);
+        code = CHEIF_ERR_DECODE;
+    }
+    if (code != CHEIF_OK) {
+        heif_image_handle_release(handle);
+        heif_context_free(ctx);
+        return code;
+    }
+    copy_exif(handle, exif, exif_size);
+
+    // AVIF (8-bit) and deep HEIC are converted here; the rest by libheif.
+    code = decode_own_rgb(data, size, handle, info, max_pixels, rgb, width, height, msg);
+    if (code >= 0) {
+        heif_image_handle_release(handle);
+        heif_context_free(ctx);
+        if (code == CHEIF_OK) {
+            info->width = *width;
+            info->height = *height;
+        }
+        return code;
+    }
+    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    if (options == NULL) {
+        heif_image_handle_release(handle);
+        heif_context_free(ctx);
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    options->ignore_transformations = 0;
+    options->convert_hdr_to_8bit = 1;
+    struct heif_image *image = NULL;
+    struct heif_error err = heif_decode_image(handle, &image, heif_colorspace_RGB,
+                                              heif_chroma_interleaved_RGB, options);
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || image == NULL) {
+        copy_error(msg, err);
+        if (image != NULL) heif_image_release(image);
+        heif_image_handle_release(handle);
+        heif_context_free(ctx);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    heif_image_handle_release(handle);
+    heif_context_free(ctx);
+    int w = heif_image_get_width(image, heif_channel_interleaved);
+    int h = heif_image_get_height(image, heif_channel_interleaved);
+    int stride = 0;
+    const uint8_t *plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
+    if (plane == NULL || w <= 0 || h <= 0 || stride < w * 3 ||
+        heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8) {
+        heif_image_release(image);
+        copy_msg(msg, "decoded image has an unexpected layout");
+        return CHEIF_ERR_DECODE;
+    }
+    if ((long long)w * (long long)h > max_pixels) {
+        heif_image_release(image);
+        copy_msg(msg, "image too large");
+        return CHEIF_ERR_TOO_LARGE;
+    }
+    uint8_t *out = malloc((size_t)w * (size_t)h * 3);
+    if (out == NULL) {
+        heif_image_release(image);
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    for (int y = 0; y < h; y++) {
+        memcpy(out + (size_t)y * (size_t)w * 3, plane + (size_t)y * (size_t)stride,
+               (size_t)w * 3);
+    }
+    heif_image_release(image);
+    info->width = w;
+    info->height = h;
+    *rgb = out;
+    *width = w;
+    *height = h;
+    return CHEIF_OK;
+}
+
+void cheif_free(void *p) { free(p); }

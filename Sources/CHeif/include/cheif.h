@@ -1,0 +1,61 @@
+// cheif: a small front end to libheif for HEIC/HEIF and AVIF files.
+//
+// Decodes the primary image to packed 8-bit RGB the way
+// `Image.open(f).convert("RGB")` does with pillow-heif registered: libheif's
+// default transforms (clean aperture, `irot`, `imir`) applied, grid images
+// assembled from their tiles, 10/12-bit samples reduced to 8 bits by libheif,
+// alpha dropped (each pixel keeps its stored colour). The EXIF item is handed
+// back as TIFF bytes; its orientation is not applied here (nor anywhere:
+// libheif already turned the image).
+// Functions return a CHEIF_* code and, on failure, write a message into `msg`.
+#ifndef CHEIF_H
+#define CHEIF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHEIF_OK 0
+#define CHEIF_ERR_DECODE 1      /* libheif rejected the data; see msg */
+#define CHEIF_ERR_TOO_LARGE 2   /* width*height exceeds max_pixels */
+#define CHEIF_ERR_NO_MEMORY 3
+#define CHEIF_ERR_TRUNCATED 4   /* data ended before the image was complete */
+#define CHEIF_ERR_ARGUMENT 5
+
+#define CHEIF_MSG_LEN 200
+
+/// The longest side libheif accepts (its own security limit, set on every
+/// context): wider or taller images are refused while the file is parsed. 46340
+/// keeps width * height below 2^31, where libheif 1.15's int arithmetic overflows.
+#define CHEIF_MAX_SIDE 46340
+
+typedef struct {
+    int width;          /* pixels, after libheif's transforms */
+    int height;         /* pixels, after libheif's transforms */
+    int has_alpha;      /* cheif_read_info: 1 if the primary image has an alpha image;
+                           cheif_decode_rgb: 1 if it has any auxiliary image (alpha,
+                           depth), none of which is decoded */
+    int bit_depth;      /* luma bits per sample (8, 10, 12) */
+    int avif;           /* 1 if the primary image is AV1-coded (AVIF) */
+    int images;         /* number of top-level images (cheif_read_info); only the primary
+                           is decoded */
+    int matrix;         /* nclx matrix_coefficients, -1 without an nclx profile */
+    int full_range;     /* nclx full_range_flag, -1 without an nclx profile */
+} cheif_info;
+
+/// Reads the container (boxes, item properties) only; no pixels are decoded.
+int cheif_read_info(const uint8_t *data, size_t size, cheif_info *info,
+                    char msg[CHEIF_MSG_LEN]);
+
+/// Decodes the primary image to packed 8-bit RGB. `max_pixels` (> 0) is
+/// checked against the image size from the headers before any pixel buffer is
+/// allocated. On success `*rgb` holds width*height*3 bytes allocated with
+/// malloc; release it with cheif_free. If exif/exif_size are non-NULL and the
+/// image has an `Exif` item, its TIFF stream (the item's offset field and any
+/// "Exif\0\0" prefix skipped) is copied into a malloc'd buffer.
+int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
+                     uint8_t **rgb, int *width, int *height, cheif_info *info,
+                     uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]);
+
+void cheif_free(void *p);
+
+#endif

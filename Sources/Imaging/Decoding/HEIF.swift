@@ -1,0 +1,99 @@
+import CHeif
+import PicseekCore
+
+/// Header facts of a HEIC/HEIF or AVIF file's primary image.
+public struct HEIFInfo: Equatable, Sendable {
+    /// Width in pixels, after the container's transforms.
+    public var width: Int
+    /// Height in pixels, after the container's transforms.
+    public var height: Int
+    /// The primary image has an alpha plane (it is dropped when decoding to RGB).
+    public var hasAlpha: Bool
+    /// Luma bits per sample: 8, 10 or 12 (reduced to 8 when decoding).
+    public var bitDepth: Int
+    /// The file's main brand is `avif` or `avis` (AV1-coded).
+    public var isAVIF: Bool
+    /// Number of top-level images; only the primary one is decoded.
+    public var images: Int
+    /// The nclx profile's matrix coefficients, nil without an nclx profile.
+    public var matrixCoefficients: Int?
+    /// The nclx profile's full-range flag, nil without an nclx profile.
+    public var fullRange: Bool?
+}
+
+/// HEIC/HEIF and AVIF decoding through libheif.
+///
+/// Pixels come out the way `Image.open(f).convert("RGB")` gives them with
+/// pillow-heif registered: the primary image, grids assembled, libheif's
+/// default transforms (`clap`, `irot`, `imir`) applied, 10/12-bit samples
+/// reduced to 8 bits, alpha dropped. The EXIF orientation is not applied
+/// (the transforms already turned the image; pillow-heif resets the tag to 1).
+public enum HEIF {
+    /// Reads the container and the primary image's properties.
+    /// The corresponding C function is `cheif_read_info`.
+    public static func info(_ data: [UInt8]) throws(HEIFError) -> HEIFInfo {
+        var raw = cheif_info()
+        var msg = [CChar](repeating: 0, count: Int(CHEIF_MSG_LEN))
+        let code = data.withUnsafeBufferPointer { buf in
+            cheif_read_info(buf.baseAddress, buf.count, &raw, &msg)
+        }
+        guard code == CHEIF_OK else {
+            throw HEIFError(
+                code: code, message: msg, width: raw.width, height: raw.height, limit: 0)
+        }
+        return HEIFInfo(raw)
+    }
+
+    /// The result of decoding: RGB pixels, the header facts and the EXIF payload.
+    public struct Decoded: Sendable {
+        /// The primary image, transforms applied, 8-bit RGB.
+        public var image: RGBImage
+        /// The primary image's facts.
+        public var info: HEIFInfo
+        /// The `Exif` item's TIFF bytes, if the image has one.
+        public var exif: [UInt8]?
+    }
+
+    /// Decodes the primary image to 8-bit RGB. `maxPixels` is checked against the
+    /// image size from the headers before any pixel memory is allocated.
+    /// The corresponding C function is `cheif_decode_rgb`.
+    public static func decode(
+        _ data: [UInt8], maxPixels: Int = 100_000_000
+    ) throws(HEIFError) -> Decoded {
+        var raw = cheif_info()
+        var msg = [CChar](repeating: 0, count: Int(CHEIF_MSG_LEN))
+        var out: UnsafeMutablePointer<UInt8>?
+        var exif: UnsafeMutablePointer<UInt8>?
+        var exifSize = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
+        let code = data.withUnsafeBufferPointer { buf in
+            cheif_decode_rgb(
+                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
+                &exif, &exifSize, &msg)
+        }
+        defer {
+            cheif_free(out)
+            cheif_free(exif)
+        }
+        guard code == CHEIF_OK, let out else {
+            throw HEIFError(
+                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
+        }
+        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
+        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
+        return Decoded(
+            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
+            info: HEIFInfo(raw), exif: exifBytes)
+    }
+}
+
+extension HEIFInfo {
+    init(_ raw: cheif_info) {
+        self.init(
+            width: Int(raw.width), height: Int(raw.height), hasAlpha: raw.has_alpha != 0,
+            bitDepth: Int(raw.bit_depth), isAVIF: raw.avif != 0, images: Int(raw.images),
+            matrixCoefficients: raw.matrix >= 0 ? Int(raw.matrix) : nil,
+            fullRange: raw.full_range >= 0 ? raw.full_range != 0 : nil)
+    }
+}
