@@ -26,6 +26,9 @@ extension ImagePipeline: TextImageDecoding {
         switch format {
         case .jpeg: photo = try decodeJPEGForText(data)
         case .png: photo = try decodePNG(data)
+        case .webp: photo = try decodeWebP(data)
+        case .gif: photo = try decodeGIF(data)
+        case .tiff: photo = try decodeTIFF(data)
         case .raw:
             // The whole preview: text needs every pixel the file has.
             var full = self
