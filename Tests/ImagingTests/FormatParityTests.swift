@@ -8,23 +8,9 @@ import Testing
 /// with Pillow's `exif_transpose(open(f)).convert("RGB")`; see Fixtures/formats/README.md.
 @Suite("WebP, GIF and TIFF decode like Pillow")
 struct FormatParityTests {
-    struct Manifest: Decodable {
-        struct Entry: Decodable {
-            var file: String
-            var width: Int
-            var height: Int
-            var orientation: Int
-            var camera: String?
-            var takenAt: String?
-            var reference: String
-        }
-        var images: [Entry]
-    }
+    typealias Manifest = TestSupport.Manifest
 
-    static func manifest() throws -> Manifest {
-        try JSONDecoder().decode(
-            Manifest.self, from: Data(try TestSupport.fixture("formats/manifest.json")))
-    }
+    static func manifest() throws -> Manifest { try Manifest.load("formats") }
 
     static func files() throws -> [String] { try manifest().images.map(\.file) }
 

@@ -9,23 +9,9 @@ import Testing
 /// AVIF); see Fixtures/heif/README.md.
 @Suite("HEIC and AVIF decode like Pillow with pillow-heif")
 struct HEIFParityTests {
-    struct Manifest: Decodable {
-        struct Entry: Decodable {
-            var file: String
-            var width: Int
-            var height: Int
-            var orientation: Int
-            var camera: String?
-            var takenAt: String?
-            var reference: String
-        }
-        var images: [Entry]
-    }
+    typealias Manifest = TestSupport.Manifest
 
-    static func manifest() throws -> Manifest {
-        try JSONDecoder().decode(
-            Manifest.self, from: Data(try TestSupport.fixture("heif/manifest.json")))
-    }
+    static func manifest() throws -> Manifest { try Manifest.load("heif") }
 
     static func files() throws -> [String] { try manifest().images.map(\.file) }
 

@@ -10,32 +10,12 @@ import Testing
 /// Fixtures/raw/README.md.
 @Suite("Camera RAW through the embedded preview")
 struct RAWTests {
-    struct Manifest: Decodable {
-        struct Entry: Decodable {
-            var file: String
-            var width: Int
-            var height: Int
-            var orientation: Int
-            var camera: String?
-            var takenAt: String?
-            var reference: String
-        }
-        struct Hostile: Decodable {
-            var file: String
-            var kind: String
-            var phrase: String
-        }
-        var images: [Entry]
-        var hostile: [Hostile]
-    }
+    typealias Manifest = TestSupport.Manifest
 
-    static func manifest() throws -> Manifest {
-        try JSONDecoder().decode(
-            Manifest.self, from: Data(try TestSupport.fixture("raw/manifest.json")))
-    }
+    static func manifest() throws -> Manifest { try Manifest.load("raw") }
 
     static func files() throws -> [String] { try manifest().images.map(\.file) }
-    static func hostileFiles() throws -> [String] { try manifest().hostile.map(\.file) }
+    static func hostileFiles() throws -> [String] { try (manifest().hostile ?? []).map(\.file) }
 
     @Test("each container is recognised by its bytes; a plain tiff stays a tiff")
     func recognition() throws {
@@ -146,7 +126,7 @@ struct RAWTests {
 
     @Test("each hostile file gives one typed error naming its path", arguments: try hostileFiles())
     func hostile(file: String) throws {
-        let entry = try #require(try Self.manifest().hostile.first { $0.file == file })
+        let entry = try #require((try Self.manifest().hostile ?? []).first { $0.file == file })
         let path = try TestSupport.fixtures.appendingPathComponent("raw/" + file).path
         let spec = PreprocessSpec(
             size: 32, mode: .squash, mean: PreprocessSpec.openAIMean, std: PreprocessSpec.openAIStd)

@@ -22,6 +22,34 @@ enum TestSupport {
         [UInt8](try Data(contentsOf: try fixtures.appendingPathComponent(relative)))
     }
 
+    /// A format fixture folder's `manifest.json` (written by the fixture scripts): each photo
+    /// with its upright size, EXIF facts and reference PNG, and the hostile files, if any,
+    /// with the kind and phrase of the error each must give.
+    struct Manifest: Decodable {
+        struct Entry: Decodable {
+            var file: String
+            var width: Int
+            var height: Int
+            var orientation: Int
+            var camera: String?
+            var takenAt: String?
+            var reference: String
+        }
+        struct Hostile: Decodable {
+            var file: String
+            var kind: String
+            var phrase: String
+        }
+        var images: [Entry]
+        var hostile: [Hostile]?
+
+        /// The manifest of `Fixtures/<folder>`.
+        static func load(_ folder: String) throws -> Manifest {
+            try JSONDecoder().decode(
+                Manifest.self, from: Data(try fixture(folder + "/manifest.json")))
+        }
+    }
+
     /// A deterministic pseudo-random RGB image.
     static func noise(width: Int, height: Int, seed: UInt64) -> RGBImage {
         var state = seed &* 6364136223846793005 &+ 1442695040888963407
