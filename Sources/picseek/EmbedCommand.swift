@@ -23,7 +23,8 @@ struct EmbedCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "A photo (JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF or camera RAW) to embed (repeatable)."
+        help:
+            "A photo (JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF or camera RAW) to embed (repeatable)."
     )
     var image: [String] = []
 

@@ -15,12 +15,7 @@ import Store
 func loadModel(
     modelPath: String?, imagePrecision: ImagePrecision = .float32
 ) throws -> (embedder: any Embedder, resolved: ResolvedModel) {
-    let resolved: ResolvedModel
-    do {
-        resolved = try resolveModel(explicit: modelPath)
-    } catch {
-        throw CLIError(error)
-    }
+    let resolved = try CLIError.wrapping { try resolveModel(explicit: modelPath) }
     let model = try ClipModel.load(
         folder: resolved.folder, name: resolved.name, imagePrecision: imagePrecision)
     return (model, resolved)
