@@ -87,14 +87,15 @@ struct CommandReportTests {
         f.tree.write("IMG_9.heic", "hotel")
         _ = try f.index()
         let counts = try f.store.photoCountsByExtension()
-        #expect(counts.count == 7)
+        #expect(counts.count == 8)
         #expect(
             counts.first { $0.fileExtension == "dng" }
                 == ExtensionCount(
                     fileExtension: "dng", photos: 1, failed: 1))
         let lines = try StatusReport.indexLines(store: f.store)
         #expect(
-            lines.contains("formats: RAW 3 (CR2 1, DNG 1, NEF 1; 1 failed), JPEG 2, PNG 1, TIFF 1"),
+            lines.contains(
+                "formats: RAW 3 (CR2 1, DNG 1, NEF 1; 1 failed), JPEG 2, HEIC 1, PNG 1, TIFF 1"),
             "\(lines)")
         #expect(StatusReport.formatLine([]) == "formats: none")
         #expect(
