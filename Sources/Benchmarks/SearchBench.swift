@@ -51,6 +51,14 @@ public struct SearchBench {
         try measure()
     }
 
+    /// Prints the settings line, then takes the sizes from `sizesText` (`--sizes`, checked
+    /// only after that line, as the command always has) and runs the measurements.
+    public mutating func run(sizes sizesText: String) throws {
+        printSettings()
+        sizes = try Self.sizes(parsing: sizesText)
+        try measure()
+    }
+
     /// Makes OpenBLAS single-threaded and prints the first line of the report: the settings,
     /// OpenBLAS and the C kernels in use.
     public func printSettings() {

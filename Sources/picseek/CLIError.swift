@@ -12,4 +12,13 @@ struct CLIError: Error, CustomStringConvertible {
         description = "\(error)".split(separator: "\n", omittingEmptySubsequences: false)
             .map { TerminalSafe.escape(String($0)) }.joined(separator: "\n")
     }
+
+    /// The value of `body`; a library error it throws is wrapped as `CLIError(error)`.
+    static func wrapping<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw CLIError(error)
+        }
+    }
 }

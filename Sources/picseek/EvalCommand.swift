@@ -34,14 +34,8 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var precision: PrecisionOptions
 
     func run() throws {
-        let set: CaptionsFile
-        let matches: [[Int]]
-        do {
-            set = try CaptionsFile(path: captions)
-            matches = try set.matchIndices()
-        } catch {
-            throw CLIError(error)
-        }
+        let set = try CLIError.wrapping { try CaptionsFile(path: captions) }
+        let matches = try CLIError.wrapping { try set.matchIndices() }
         let evaluation = RetrievalEvaluation(set: set, path: captions)
         let pipeline = ImagePipeline(exact: !fast)
         let report = try evaluation.report(matches: matches, json: json) {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Imaging
+import Foundation
 import Library
 import PicseekCore
 
@@ -37,45 +37,36 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         guard batch >= 1 else { throw CLIError("--batch must be at least 1") }
         if ocr.ocrOnly {
-            guard ocr.enabled else {
-                throw CLIError(
-                    "--ocr-only, but reading words is turned off (--no-ocr or PICSEEK_OCR)")
-            }
+            try ocr.request.validateForIndex(environment: ProcessInfo.processInfo.environment)
             let store = try database.open()
             let control = IndexControl()
             let interrupt = InterruptHandler { control.cancel() }
             defer { interrupt.stop() }
-            guard let report = try ocr.runPass(store: store, control: control) else {
-                throw ExitCode(1)
+            guard let pass = try ocr.makePass(store: store) else { throw ExitCode(1) }
+            if try pass.runShowingProgress(control: control, output: { print($0) }).cancelled {
+                throw ExitCode(interrupt.exitStatus)
             }
-            if report.cancelled { throw ExitCode(interrupt.exitStatus) }
             return
         }
         guard !paths.isEmpty else { throw CLIError("give the folders to index") }
         let roots = try paths.map { try RawPath.typedFolder($0) }
         let imagePrecision = try precision.prepare()
         let store = try database.open()
-        try ocr.rememberSwitch(for: roots, store: store)
+        if let readsWords = try ocr.request.folderSwitch() {
+            try TextPass.remember(readsWords: readsWords, roots: roots, store: store)
+        }
         if let problem = store.thumbnails.problem {
             printError("warning: " + TerminalSafe.escape(Indexer.thumbnailsNotSaved(problem)))
         }
-        let embedder = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)
-            .embedder
-        let processor = ImagePipeline.photoProcessor()
-        var options = IndexOptions()
-        options.batchSize = batch
-        options.scan = indexing.scan
-
+        let indexer = try makeIndexer(
+            store: store, indexing: indexing, imagePrecision: imagePrecision, batchSize: batch)
         let control = IndexControl()
         let interrupt = InterruptHandler { control.cancel() }
         defer { interrupt.stop() }
-        let indexer = Indexer(
-            store: store, embedder: embedder, processor: processor,
-            encodeThumbnail: JPEG.thumbnailEncoder, options: options)
         let report = try indexer.runShowingProgress(
             roots: roots, control: control, output: { print($0) }, warn: printError)
-        if !report.cancelled, let text = try ocr.runPass(store: store, control: control),
-            text.cancelled
+        if !report.cancelled, let pass = try ocr.makePass(store: store),
+            try pass.runShowingProgress(control: control, output: { print($0) }).cancelled
         {
             throw ExitCode(interrupt.exitStatus)
         }

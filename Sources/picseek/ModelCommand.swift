@@ -68,14 +68,11 @@ struct ModelCommand: ParsableCommand {
         var name: String?
 
         func run() throws {
-            do {
-                let result = try ModelImporter(library: ModelLibrary()).importModel(
-                    from: source, name: name)
-                for note in result.notes { print(TerminalSafe.escape(note)) }
-                print(ModelReport.installedLine(name: result.name, folder: result.path))
-            } catch {
-                throw CLIError(error)
+            let result = try CLIError.wrapping {
+                try ModelImporter(library: ModelLibrary()).importModel(from: source, name: name)
             }
+            for note in result.notes { print(TerminalSafe.escape(note)) }
+            print(ModelReport.installedLine(name: result.name, folder: result.path))
         }
     }
 
@@ -87,15 +84,12 @@ struct ModelCommand: ParsableCommand {
         var name: String?
 
         func run() throws {
-            do {
+            let lines = try CLIError.wrapping {
                 let resolved = try ModelLibrary().resolve(explicit: name)
                 let model = ModelLibrary().model(for: resolved)
-                for line in try ModelReport.infoLines(model: model, resolved: resolved) {
-                    print(line)
-                }
-            } catch {
-                throw CLIError(error)
+                return try ModelReport.infoLines(model: model, resolved: resolved)
             }
+            for line in lines { print(line) }
         }
     }
 }

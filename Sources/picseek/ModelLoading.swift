@@ -1,6 +1,9 @@
 import CLIP
+import Imaging
+import Library
 import ModelHub
 import PicseekCore
+import Store
 
 /// The one place the CLI obtains its CLIP model, and which model folder it chose.
 ///
@@ -12,13 +15,24 @@ import PicseekCore
 func loadModel(
     modelPath: String?, imagePrecision: ImagePrecision = .float32
 ) throws -> (embedder: any Embedder, resolved: ResolvedModel) {
-    let resolved: ResolvedModel
-    do {
-        resolved = try resolveModel(explicit: modelPath)
-    } catch {
-        throw CLIError(error)
-    }
+    let resolved = try CLIError.wrapping { try resolveModel(explicit: modelPath) }
     let model = try ClipModel.load(
         folder: resolved.folder, name: resolved.name, imagePrecision: imagePrecision)
     return (model, resolved)
+}
+
+/// The `Indexer` that `index` and `watch` run over `store`: the model `indexing` names
+/// (`loadModel`) in `imagePrecision`, the photo pipeline, JPEG thumbnails and the scan rules
+/// of `indexing`.
+func makeIndexer(
+    store: IndexStore, indexing: IndexingOptions, imagePrecision: ImagePrecision,
+    batchSize: Int = IndexOptions().batchSize
+) throws -> Indexer {
+    let model = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)
+    var options = IndexOptions()
+    options.batchSize = batchSize
+    options.scan = indexing.scan
+    return Indexer(
+        store: store, embedder: model.embedder, processor: ImagePipeline.photoProcessor(),
+        encodeThumbnail: JPEG.thumbnailEncoder, options: options)
 }

@@ -23,12 +23,7 @@ struct PrecisionOptions: ParsableArguments {
             precision = imagePrecision
         } else {
             let file = ModelLibrary().configFile
-            let value: String?
-            do {
-                value = try ConfigFile.imagePrecision(path: file)
-            } catch {
-                throw CLIError(error)
-            }
+            let value = try CLIError.wrapping { try ConfigFile.imagePrecision(path: file) }
             let choice = ImagePrecision.configured(value, file: file)
             if let warning = choice.warning { printError(warning) }
             precision = choice.precision

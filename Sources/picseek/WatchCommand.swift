@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Imaging
 import Library
 
 /// `picseek watch [PATH...]`: keep the index fresh while it runs (inotify).
@@ -49,11 +48,8 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var ocr: OCROptions
 
     func run() throws {
-        guard rescanMinutes > 0 else { throw CLIError("--rescan-minutes must be above 0") }
-        guard !ocr.ocrOnly else { throw CLIError("--ocr-only is for picseek index") }
-        guard !ocr.readWordsAgain else {
-            throw CLIError("--ocr is for picseek index: picseek index DIR --ocr reads DIR again")
-        }
+        let options = try WatchOptions(scan: indexing.scan, rescanMinutes: rescanMinutes)
+        try ocr.request.validateForWatch()
         if installService {
             try writeService()
             return
@@ -63,17 +59,8 @@ struct WatchCommand: ParsableCommand {
         var roots = try paths.map { try RawPath.typedFolder($0) }
         if roots.isEmpty { roots = try store.roots().map(\.path) }
         guard !roots.isEmpty else { throw WatchError.noFolders }
-        let imagePrecision = try precision.prepare()
-        let embedder = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)
-            .embedder
-        var indexOptions = IndexOptions()
-        indexOptions.scan = indexing.scan
-        var options = WatchOptions()
-        options.scan = indexing.scan
-        options.rescanInterval = rescanMinutes * 60
-        let indexer = Indexer(
-            store: store, embedder: embedder, processor: ImagePipeline.photoProcessor(),
-            encodeThumbnail: JPEG.thumbnailEncoder, options: indexOptions)
+        let indexer = try makeIndexer(
+            store: store, indexing: indexing, imagePrecision: try precision.prepare())
         let watcher = try Watcher(
             indexer: indexer, roots: roots, options: options, textPass: ocr.makePass(store: store)
         ) {
@@ -91,7 +78,7 @@ struct WatchCommand: ParsableCommand {
             model: indexing.model, exclude: indexing.exclude,
             includeHidden: indexing.includeHidden, rescanMinutes: rescanMinutes,
             imagePrecision: precision.imagePrecision?.rawValue, folders: paths,
-            ocr: ocr.givenArguments)
+            ocr: ocr.request.givenArguments)
         for line in lines { say(line) }
     }
 }

@@ -17,4 +17,14 @@ struct SearchBenchSizesTests {
         #expect(
             SearchBenchError.notACount("x").description == "--sizes: x is not a positive count")
     }
+
+    @Test("the settings line comes before a bad --sizes is reported, and nothing after it")
+    func settingsBeforeSizes() {
+        var lines: [String] = []
+        var bench = SearchBench()
+        bench.output = { lines.append($0) }
+        #expect(throws: SearchBenchError.notACount("x")) { try bench.run(sizes: "x") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("search: top-10, 512-d float32") == true)
+    }
 }

@@ -150,6 +150,19 @@ struct TextPassTests {
         try f.store.setReadsWords(true, root: off)
         #expect(try pass.run().read == 1)
     }
+
+    @Test("remembering a switch adds the folders not indexed yet and sets each one")
+    func rememberSwitch() throws {
+        let f = try IndexFixture()
+        let known = f.stored("known")
+        let fresh = f.stored("new")
+        try f.store.addRoot(known)
+        try TextPass.remember(readsWords: false, roots: [known, fresh], store: f.store)
+        #expect(try f.store.roots().map(\.path) == [known, fresh])
+        #expect(try f.store.roots().map(\.readsWords) == [false, false])
+        try TextPass.remember(readsWords: true, roots: [fresh], store: f.store)
+        #expect(try f.store.roots().map(\.readsWords) == [false, true])
+    }
 }
 
 @Suite("text: query terms")

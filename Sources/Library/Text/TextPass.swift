@@ -151,3 +151,14 @@ extension TextPass {
         return report
     }
 }
+
+extension TextPass {
+    /// Remembers for each of `roots` whether the pass reads its photos (`picseek index DIR
+    /// --no-ocr`: false, `--ocr`: true), adding the roots the index does not have yet.
+    public static func remember(readsWords: Bool, roots: [[UInt8]], store: IndexStore) throws {
+        for root in roots {
+            try store.addRoot(root)
+            try store.setReadsWords(readsWords, root: root)
+        }
+    }
+}

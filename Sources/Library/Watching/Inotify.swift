@@ -126,6 +126,8 @@ public enum WatchError: Error, Equatable, CustomStringConvertible {
     case read(code: Int32)
     /// No folder to watch: the index has no roots and none were given.
     case noFolders
+    /// `--rescan-minutes` is not above 0.
+    case rescanNotPositive
 
     public var description: String {
         switch self {
@@ -141,6 +143,8 @@ public enum WatchError: Error, Equatable, CustomStringConvertible {
         case .noFolders:
             return "no folder to watch: the index has none yet; "
                 + "run picseek watch DIR or picseek index DIR"
+        case .rescanNotPositive:
+            return "--rescan-minutes must be above 0"
         }
     }
 }

@@ -32,6 +32,14 @@ public struct WatchOptions: Sendable {
     public var watchLimit: Int?
 
     public init() {}
+
+    /// Options for `picseek watch`: scanning as `scan` says, unwatched folders rescanned every
+    /// `rescanMinutes` (`--rescan-minutes`); throws when the minutes are not above 0.
+    public init(scan: ScanOptions, rescanMinutes: Double) throws(WatchError) {
+        guard rescanMinutes > 0 else { throw .rescanNotPositive }
+        self.scan = scan
+        rescanInterval = rescanMinutes * 60
+    }
 }
 
 /// What a watcher reports as it works.

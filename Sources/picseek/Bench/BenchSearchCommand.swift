@@ -41,9 +41,6 @@ struct BenchSearchCommand: ParsableCommand {
         bench.rescanFiles = rescanFiles
         bench.dbRows = dbRows
         bench.duplicateRows = duplicateRows
-        // The settings line comes before --sizes is checked, as it always has.
-        bench.printSettings()
-        bench.sizes = try SearchBench.sizes(parsing: sizes)
-        try BenchCommand.reporting { try bench.measure() }
+        try BenchCommand.reporting { try bench.run(sizes: sizes) }
     }
 }
