@@ -31,23 +31,19 @@ public enum GIF {
         _ data: [UInt8], maxPixels: Int = 100_000_000
     ) throws(GIFError) -> Decoded {
         var raw = cgif_info()
-        var msg = [CChar](repeating: 0, count: Int(CGIF_MSG_LEN))
-        var out: UnsafeMutablePointer<UInt8>?
-        var w: Int32 = 0
-        var h: Int32 = 0
-        let code = data.withUnsafeBufferPointer { buf in
-            cgif_decode_rgb(buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw, &msg)
+        let (image, _) = try CResult.decodeRGB(
+            GIFFormat.self, data, info: &raw, limit: maxPixels, ok: CGIF_OK,
+            messageLength: CGIF_MSG_LEN, free: cgif_free,
+            size: { ($0.width, $0.height) }
+        ) { buf, out, info in
+            cgif_decode_rgb(
+                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
+                &info, &out.message)
         }
-        defer { cgif_free(out) }
-        guard code == CGIF_OK, let out else {
-            throw GIFError(
-                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
-        }
-        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = GIFInfo(
             width: Int(raw.width), height: Int(raw.height),
             hasTransparency: raw.has_transparency != 0, isInterlaced: raw.interlaced != 0,
             colors: Int(raw.colors))
-        return Decoded(image: RGBImage(width: Int(w), height: Int(h), pixels: pixels), info: info)
+        return Decoded(image: image, info: info)
     }
 }

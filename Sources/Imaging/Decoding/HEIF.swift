@@ -61,30 +61,17 @@ public enum HEIF {
         _ data: [UInt8], maxPixels: Int = 100_000_000
     ) throws(HEIFError) -> Decoded {
         var raw = cheif_info()
-        var msg = [CChar](repeating: 0, count: Int(CHEIF_MSG_LEN))
-        var out: UnsafeMutablePointer<UInt8>?
-        var exif: UnsafeMutablePointer<UInt8>?
-        var exifSize = 0
-        var w: Int32 = 0
-        var h: Int32 = 0
-        let code = data.withUnsafeBufferPointer { buf in
+        let (image, exif) = try CResult.decodeRGB(
+            HEIFFormat.self, data, info: &raw, limit: maxPixels, ok: CHEIF_OK,
+            messageLength: CHEIF_MSG_LEN, free: cheif_free,
+            size: { ($0.width, $0.height) }
+        ) { buf, out, info in
             cheif_decode_rgb(
-                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
-                &exif, &exifSize, &msg)
+                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
+                &info,
+                &out.exif, &out.exifSize, &out.message)
         }
-        defer {
-            cheif_free(out)
-            cheif_free(exif)
-        }
-        guard code == CHEIF_OK, let out else {
-            throw HEIFError(
-                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
-        }
-        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
-        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
-        return Decoded(
-            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
-            info: HEIFInfo(raw), exif: exifBytes)
+        return Decoded(image: image, info: HEIFInfo(raw), exif: exif)
     }
 }
 

@@ -55,31 +55,17 @@ public enum PNG {
         -> Decoded
     {
         var raw = cpng_info()
-        var msg = [CChar](repeating: 0, count: Int(CPNG_MSG_LEN))
-        var out: UnsafeMutablePointer<UInt8>?
-        var exif: UnsafeMutablePointer<UInt8>?
-        var exifSize = 0
-        var w: Int32 = 0
-        var h: Int32 = 0
-        let code = data.withUnsafeBufferPointer { buf in
+        let (image, exif) = try CResult.decodeRGB(
+            PNGFormat.self, data, info: &raw, limit: maxPixels, ok: CPNG_OK,
+            messageLength: CPNG_MSG_LEN, free: cpng_free,
+            size: { ($0.width, $0.height) }
+        ) { buf, out, info in
             cpng_decode_rgb(
-                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
-                &exif, &exifSize, &msg)
+                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
+                &info,
+                &out.exif, &out.exifSize, &out.message)
         }
-        defer {
-            cpng_free(out)
-            cpng_free(exif)
-        }
-        guard code == CPNG_OK, let out else {
-            throw PNGError(
-                code: code, message: msg, width: raw.width, height: raw.height,
-                limit: maxPixels)
-        }
-        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
-        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
-        return Decoded(
-            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
-            info: PNGInfo(raw), exif: exifBytes)
+        return Decoded(image: image, info: PNGInfo(raw), exif: exif)
     }
 
 }

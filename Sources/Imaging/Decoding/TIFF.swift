@@ -33,23 +33,19 @@ public enum TIFF {
         _ data: [UInt8], maxPixels: Int = 100_000_000
     ) throws(TIFFError) -> Decoded {
         var raw = ctiff_info()
-        var msg = [CChar](repeating: 0, count: Int(CTIFF_MSG_LEN))
-        var out: UnsafeMutablePointer<UInt8>?
-        var w: Int32 = 0
-        var h: Int32 = 0
-        let code = data.withUnsafeBufferPointer { buf in
-            ctiff_decode_rgb(buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw, &msg)
+        let (image, _) = try CResult.decodeRGB(
+            TIFFFormat.self, data, info: &raw, limit: maxPixels, ok: CTIFF_OK,
+            messageLength: CTIFF_MSG_LEN, free: ctiff_free,
+            size: { ($0.width, $0.height) }
+        ) { buf, out, info in
+            ctiff_decode_rgb(
+                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
+                &info, &out.message)
         }
-        defer { ctiff_free(out) }
-        guard code == CTIFF_OK, let out else {
-            throw TIFFError(
-                code: code, message: msg, width: raw.width, height: raw.height, limit: maxPixels)
-        }
-        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
         let info = TIFFInfo(
             width: Int(raw.width), height: Int(raw.height), bitsPerSample: Int(raw.bits_per_sample),
             samplesPerPixel: Int(raw.samples_per_pixel), photometric: Int(raw.photometric),
             isTiled: raw.tiled != 0, orientation: Int(raw.orientation), pages: Int(raw.pages))
-        return Decoded(image: RGBImage(width: Int(w), height: Int(h), pixels: pixels), info: info)
+        return Decoded(image: image, info: info)
     }
 }

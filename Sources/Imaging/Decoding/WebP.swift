@@ -54,31 +54,17 @@ public enum WebP {
         _ data: [UInt8], maxPixels: Int = 100_000_000
     ) throws(WebPError) -> Decoded {
         var raw = cwebp_info()
-        var msg = [CChar](repeating: 0, count: Int(CWEBP_MSG_LEN))
-        var out: UnsafeMutablePointer<UInt8>?
-        var exif: UnsafeMutablePointer<UInt8>?
-        var exifSize = 0
-        var w: Int32 = 0
-        var h: Int32 = 0
-        let code = data.withUnsafeBufferPointer { buf in
+        let (image, exif) = try CResult.decodeRGB(
+            WebPFormat.self, data, info: &raw, limit: maxPixels, ok: CWEBP_OK,
+            messageLength: CWEBP_MSG_LEN, free: cwebp_free,
+            size: { ($0.width, $0.height) }
+        ) { buf, out, info in
             cwebp_decode_rgb(
-                buf.baseAddress, buf.count, Int64(maxPixels), &out, &w, &h, &raw,
-                &exif, &exifSize, &msg)
+                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
+                &info,
+                &out.exif, &out.exifSize, &out.message)
         }
-        defer {
-            cwebp_free(out)
-            cwebp_free(exif)
-        }
-        guard code == CWEBP_OK, let out else {
-            throw WebPError(
-                code: code, message: msg, width: raw.width, height: raw.height,
-                limit: maxPixels)
-        }
-        let pixels = CResult.bytes(out, count: Int(w) * Int(h) * 3)
-        let exifBytes = exif.map { CResult.bytes($0, count: exifSize) }
-        return Decoded(
-            image: RGBImage(width: Int(w), height: Int(h), pixels: pixels),
-            info: WebPInfo(raw), exif: exifBytes)
+        return Decoded(image: image, info: WebPInfo(raw), exif: exif)
     }
 
 }
