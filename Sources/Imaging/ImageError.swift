@@ -49,6 +49,17 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same error with its format named `format` (a decoder that reads several formats,
+    /// such as libheif for HEIC and AVIF, names the one the file is).
+    public func naming(format: String) -> ImageError {
+        switch self {
+        case .corrupt(let p, _, let m): return .corrupt(path: p, format: format, message: m)
+        case .truncated(let p, _, let m): return .truncated(path: p, format: format, message: m)
+        case .outOfMemory(let p, _): return .outOfMemory(path: p, format: format)
+        default: return self
+        }
+    }
+
     /// The reason without the path, lowercase, e.g. "truncated jpeg: premature end of data".
     public var reason: String {
         switch self {

@@ -162,7 +162,9 @@ public struct ImagePipeline: Sendable {
     func decodeHEIF(_ data: [UInt8]) throws(ImageError) -> Decoded {
         let decoded: HEIF.Decoded
         do { decoded = try HEIF.decode(data, maxPixels: maxPixels) } catch {
-            throw Self.imageError(error)
+            // libheif reads both; an AVIF's errors say "avif".
+            let error = Self.imageError(error)
+            throw ImageFormat.sniff(data) == .avif ? error.naming(format: "avif") : error
         }
         var exif = decoded.exif.map(EXIFData.parse) ?? EXIFData()
         exif.orientation = nil

@@ -152,4 +152,24 @@ extension HostileFilesTests {
             }
         }
     }
+
+    @Test("a broken AVIF's error names AVIF, not HEIF (libheif reads both)")
+    func avifNamed() throws {
+        let avif = try T.fixture("heif/avif-plain.avif")
+        do {
+            _ = try ImagePipeline().thumbnail(data: Array(avif.prefix(avif.count * 2 / 3)))
+            Issue.record("a truncated AVIF was accepted")
+        } catch {
+            #expect(
+                error.reason.hasPrefix("truncated avif") || error.reason.hasPrefix("corrupt avif"),
+                "\(error.reason)")
+        }
+        let heic = try T.fixture("heif/heic-plain.heic")
+        do {
+            _ = try ImagePipeline().thumbnail(data: Array(heic.prefix(heic.count * 2 / 3)))
+            Issue.record("a truncated HEIC was accepted")
+        } catch {
+            #expect(error.reason.contains("heif"), "\(error.reason)")
+        }
+    }
 }
