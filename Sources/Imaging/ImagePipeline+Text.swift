@@ -21,21 +21,16 @@ extension ImagePipeline: TextImageDecoding {
     /// from its pixels to the photo's upright pixels (≥ 1).
     public func textImage(data: [UInt8]) throws(ImageError) -> (image: GreyImage, scale: Double) {
         let photo: Decoded
-        guard !data.isEmpty else { throw .empty(path: nil) }
-        guard let format = ImageFormat.sniff(data) else { throw .notAnImage(path: nil) }
-        switch format {
+        switch ImageFormat.sniff(data) {
         case .jpeg: photo = try decodeJPEGForText(data)
-        case .png: photo = try decodePNG(data)
-        case .webp: photo = try decodeWebP(data)
-        case .gif: photo = try decodeGIF(data)
-        case .tiff: photo = try decodeTIFF(data)
         case .raw:
             // The whole preview: text needs every pixel the file has.
             var full = self
             full.exact = true
             photo = try full.decodeRAW(data, spec: nil)
-        case .heif, .avif: photo = try decodeHEIF(data)
-        default: throw .unsupportedFormat(path: nil, format: format.rawValue)
+        default:
+            // Every other format decodes at full size anyway: the indexer's own path.
+            photo = try decode(data, spec: nil)
         }
         let upright = photo.image
         let limit = Self.textLongSide(width: upright.width, height: upright.height)
