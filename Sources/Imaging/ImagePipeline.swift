@@ -71,10 +71,15 @@ public struct ImagePipeline: Sendable {
         var scale: Int
     }
 
+    /// The thumbnail of a decoded photo: box-reduced by whole factors first when it is more
+    /// than twice the thumbnail's size (as Pillow's `thumbnail` does), then bicubic.
     func thumbnail(of image: RGBImage) -> RGBImage {
         let size = Preprocessor.thumbnailSize(
             width: image.width, height: image.height, side: thumbnailSide)
-        return Resampler.resize(image, width: size.width, height: size.height)
+        let factors = Reducer.thumbnailFactors(
+            width: image.width, height: image.height, target: size)
+        let source = Reducer.reduce(image, fx: factors.x, fy: factors.y)
+        return Resampler.resize(source, width: size.width, height: size.height)
     }
 
     func decode(_ data: [UInt8], spec: PreprocessSpec?) throws(ImageError) -> Decoded {
