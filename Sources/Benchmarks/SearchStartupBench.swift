@@ -68,8 +68,8 @@ struct SearchStartupBench {
         }
         guard case .cacheWritten = coldLoading, warmLoading == .cacheOpened else {
             throw BenchError.unexpectedSearch(
-                "the vector cache was not used as expected: cold \(String(describing: coldLoading)), "
-                    + "warm \(String(describing: warmLoading))")
+                "the vector cache was not used as expected: cold "
+                    + "\(String(describing: coldLoading)), warm \(String(describing: warmLoading))")
         }
         let cacheSize =
             model.flatMap { m in
@@ -80,7 +80,8 @@ struct SearchStartupBench {
             String(
                 format: "start-up, %ld photos (%@; index %.0f MB, vector cache %.0f MB), first "
                     + "top-%ld hits with 2 threads: database only %.0f ms, cold (cache written) "
-                    + "%.0f ms, warm (cache opened) median %.0f ms (min %.0f, max %.0f, %ld starts)",
+                    + "%.0f ms, warm (cache opened) median %.0f ms (min %.0f, max %.0f, "
+                    + "%ld starts)",
                 rows, made as NSString, Double(size) / 1e6, Double(cacheSize) / 1e6, top, database,
                 cold, w.median, w.min, w.max, starts))
 

@@ -41,8 +41,9 @@ extension IndexStore {
     }
 
     /// `model`'s vector cache if it is whole and matches the database now: its header names
-    /// this model and the current generation and embedding rows, its checksum holds, and a few
-    /// rows picked at random equal `quantise` applied to their vectors in the database.
+    /// this model, the current generation and the model's first and last embedding row ids,
+    /// its checksums hold, and its first, last and a few random rows equal `quantise` applied
+    /// to their vectors in the database.
     /// Otherwise the problem, and nothing is used. Never writes.
     public func openVectorCache(
         model: ModelRecord, quantise: RowQuantiser
@@ -60,7 +61,9 @@ extension IndexStore {
                 guard length >= VectorCacheHeader.size else {
                     throw VectorCacheProblem.corrupt(path: file, reason: "shorter than its header")
                 }
-                guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED
+                // Populated at once: the checksum reads every page next anyway.
+                let flags = MAP_SHARED | Int32(MAP_POPULATE)
+                guard let p = mmap(nil, length, PROT_READ, flags, fd, 0), p != MAP_FAILED
                 else {
                     throw VectorCacheProblem.unreadable(
                         path: file, reason: "mmap: " + FileRead.errorText(errno))
@@ -124,6 +127,7 @@ extension IndexStore {
         }
         if now != header.stamp { return "the model's vectors differ from when it was made" }
         guard cache.count > 0 else { return nil }
+        // The rows compared: the first, the last and some at random.
         let d = cache.dimension
         var floats = [Float](repeating: 0, count: d)
         var int8 = [Int8](repeating: 0, count: d)
@@ -150,19 +154,20 @@ extension IndexStore {
         return nil
     }
 
-    /// The generation and the count, largest and sum of `model`'s embedding row ids.
+    /// The generation and the smallest and largest of `model`'s embedding row ids.
     static func vectorStamp(model: ModelRecord, db: Database) throws -> VectorCacheStamp {
         let generation =
             try Int64.fetchOne(db, sql: "SELECT value FROM generation WHERE id = 1") ?? 0
-        let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0)
-                FROM embeddings WHERE model_id = ?
-                """, arguments: [model.id])
-        return VectorCacheStamp(
-            generation: generation, embeddings: row?[0] ?? 0, maxID: row?[1] ?? 0,
-            sumIDs: row?[2] ?? 0)
+        // Two statements: SQLite answers a lone min() or max() with one index look-up.
+        let minID =
+            try Int64.fetchOne(
+                db, sql: "SELECT min(id) FROM embeddings WHERE model_id = ?",
+                arguments: [model.id]) ?? 0
+        let maxID =
+            try Int64.fetchOne(
+                db, sql: "SELECT max(id) FROM embeddings WHERE model_id = ?",
+                arguments: [model.id]) ?? 0
+        return VectorCacheStamp(generation: generation, minID: minID, maxID: maxID)
     }
 
     /// Writes `model`'s vector cache from the database (one read transaction, rows streamed
@@ -289,21 +294,34 @@ extension IndexStore {
     }
 
     /// The float32 vectors of `model` for the photos `ids`, by photo id (photos without one
-    /// are left out), read in one transaction.
+    /// are left out), read in one transaction with one statement per 500 ids.
     public func vectors(photoIDs ids: [Int64], model: ModelRecord) throws -> [Int64: [Float]] {
-        try read { db in
+        let d = model.dimension
+        return try read { db in
             var out: [Int64: [Float]] = [:]
-            let statement = try db.cachedStatement(
-                sql: "SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?")
-            for id in ids where out[id] == nil {
-                guard
-                    let blob = try Data.fetchOne(statement, arguments: [id, model.id])
-                else { continue }
-                guard blob.count == model.dimension * 4, let v = VectorCoding.decode(blob) else {
-                    throw StoreError.corruptVector(
-                        photo: id, expectedBytes: model.dimension * 4, foundBytes: blob.count)
+            out.reserveCapacity(ids.count)
+            for chunk in Self.chunks(ids) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT photo_id, vector FROM embeddings
+                        WHERE model_id = ? AND photo_id IN (\(marks))
+                        """, arguments: StatementArguments([model.id] + chunk))
+                while let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    var v = [Float](repeating: 0, count: d)
+                    let found = try row.withUnsafeData(atIndex: 1) { blob -> Int in
+                        guard let blob, blob.count == d * 4 else { return blob?.count ?? 0 }
+                        decodeFloats(blob, into: &v)
+                        return blob.count
+                    }
+                    guard found == d * 4 else {
+                        throw StoreError.corruptVector(
+                            photo: id, expectedBytes: d * 4, foundBytes: found)
+                    }
+                    out[id] = v
                 }
-                out[id] = v
             }
             return out
         }
@@ -313,14 +331,28 @@ extension IndexStore {
     public func photoFacts(ids: [Int64]) throws -> [Int64: PhotoFacts] {
         try read { db in
             var out: [Int64: PhotoFacts] = [:]
-            let statement = try db.cachedStatement(
-                sql: "SELECT path, taken_at, mtime_ns FROM photos WHERE id = ?")
-            for id in ids where out[id] == nil {
-                guard let row = try Row.fetchOne(statement, arguments: [id]) else { continue }
-                out[id] = PhotoFacts(
-                    path: [UInt8](row[0] as Data), takenAt: row[1], mtimeNs: row[2])
+            for chunk in Self.chunks(ids) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: "SELECT id, path, taken_at, mtime_ns FROM photos WHERE id IN (\(marks))",
+                    arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    out[row[0]] = PhotoFacts(
+                        path: try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] },
+                        takenAt: row[2], mtimeNs: row[3])
+                }
             }
             return out
+        }
+    }
+
+    /// `ids` without repeats, in pieces small enough for one statement's parameters.
+    private static func chunks(_ ids: [Int64]) -> [[Int64]] {
+        var seen = Set<Int64>()
+        let distinct = ids.filter { seen.insert($0).inserted }
+        return stride(from: 0, to: distinct.count, by: 500).map {
+            Array(distinct[$0..<min(distinct.count, $0 + 500)])
         }
     }
 

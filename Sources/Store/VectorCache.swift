@@ -19,8 +19,8 @@ public typealias RowQuantiser = (
 /// The file holds a header, the photo id of each row, one scale per row and the int8 rows,
 /// in the order `IndexStore.loadVectors` reads them. The header records the model (id,
 /// dimension, a hash of its fingerprint), what the database looked like when the file was
-/// made (generation, and the count, largest and sum of the model's embedding row ids) and a
-/// checksum of everything after it. `IndexStore.openVectorCache` checks all of it, and a few
+/// made (generation, smallest and largest of the model's embedding row ids) and a checksum
+/// of everything after it. `IndexStore.openVectorCache` checks all of it, and a few
 /// rows against the database, before a cache is used; a file that fails is ignored (and
 /// rebuilt by a writer), never trusted. Float32 vectors stay in the database: the few rows a
 /// search rescores exactly are read from it by photo id.
@@ -144,15 +144,17 @@ public enum VectorCacheError: Error, Equatable, Sendable, CustomStringConvertibl
 }
 
 /// What the database looked like for one model when a cache was made; compared on open.
+///
+/// Each is one B-tree look-up (a count or sum of a million ids would scan an index, about
+/// 0.1 s); rows of a replaced database at the same generation are caught by the rows
+/// compared on open.
 struct VectorCacheStamp: Equatable {
     /// The index generation.
     var generation: Int64
-    /// Number of the model's embedding rows.
-    var embeddings: Int64
-    /// Largest embedding row id (0 when none).
+    /// Smallest embedding row id of the model (0 when none).
+    var minID: Int64
+    /// Largest embedding row id of the model (0 when none).
     var maxID: Int64
-    /// Sum of the embedding row ids, wrapping.
-    var sumIDs: Int64
 }
 
 /// The fixed 128-byte header of a vector cache file, little-endian.
@@ -163,7 +165,8 @@ struct VectorCacheStamp: Equatable {
 /// | 8 | format version (UInt32) |
 /// | 12 | dimension (UInt32) |
 /// | 16 | rows (UInt64) |
-/// | 24 | generation, embedding count, largest embedding id, sum of ids (4 × Int64) |
+/// | 24 | generation, smallest and largest embedding row id of the model (3 × Int64) |
+/// | 48 | zero |
 /// | 56 | model id (Int64) |
 /// | 64 | SHA-256 of the model's fingerprint (32 bytes) |
 /// | 96 | checksum of the bytes after the header (UInt64) |
@@ -215,9 +218,9 @@ struct VectorCacheHeader: Equatable {
         put(UInt32(dimension))
         put(UInt64(rows))
         put(stamp.generation)
-        put(stamp.embeddings)
+        put(stamp.minID)
         put(stamp.maxID)
-        put(stamp.sumIDs)
+        put(Int64(0))
         put(modelID)
         out += fingerprintHash
         put(dataChecksum)
@@ -248,32 +251,37 @@ struct VectorCacheHeader: Equatable {
             VectorCacheHeader(
                 dimension: dimension, rows: Int(rows),
                 stamp: VectorCacheStamp(
-                    generation: get(24, Int64.self), embeddings: get(32, Int64.self),
-                    maxID: get(40, Int64.self), sumIDs: get(48, Int64.self)),
+                    generation: get(24, Int64.self), minID: get(32, Int64.self),
+                    maxID: get(40, Int64.self)),
                 modelID: get(56, Int64.self), fingerprintHash: Array(bytes[64..<96]),
                 dataChecksum: get(96, UInt64.self)))
     }
 }
 
-/// A fast non-cryptographic 64-bit checksum (eight multiply-add lanes over 64-bit words,
-/// then the tail bytes), to tell a damaged or half-written cache file from a whole one.
+/// A fast non-cryptographic 64-bit checksum, to tell a damaged or half-written cache file
+/// from a whole one: Fletcher-style running sums of 64-bit words in eight lanes (additions
+/// only, so the baseline x86-64 build vectorises it and it runs at memory speed), mixed with
+/// the length and the tail bytes at the end.
 enum VectorCacheChecksum {
     /// The checksum of `bytes`.
     static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var lanes = SIMD8<UInt64>(1, 2, 3, 4, 5, 6, 7, 8)
+        var sums = SIMD8<UInt64>(1, 2, 3, 4, 5, 6, 7, 8)
+        var sumsOfSums = SIMD8<UInt64>()
         let count = bytes.count
         var i = 0
         if let base = bytes.baseAddress {
             while i + 64 <= count {
-                let words = base.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt64>.self)
-                lanes = (lanes &+ words) &* prime
-                lanes ^= lanes &>> 29
+                sums &+= base.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt64>.self)
+                sumsOfSums &+= sums
                 i += 64
             }
         }
+        let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
         var h = UInt64(count) &* prime
-        for k in 0..<8 { h = (h ^ lanes[k]) &* prime }
+        for k in 0..<8 {
+            h = (h ^ sums[k]) &* prime
+            h = (h ^ sumsOfSums[k]) &* prime
+        }
         while i < count {
             h = (h ^ UInt64(bytes[i])) &* prime
             i += 1

@@ -76,6 +76,35 @@ struct Int8ScanTests {
         for (a, b) in zip(fast, slow) { #expect(abs(a.score - b.score) < 1e-3) }
     }
 
+    @Test("quantising a row maps its peak to ±127 and every value to the nearest step")
+    func quantiseRow() {
+        let row: [Float] = [0.5, -1.0, 0.25, 0.0039, -0.0040, .nan, 1e-9, -0.999]
+        var out = [Int8](repeating: 9, count: row.count)
+        let scale = row.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { o -> Float in
+                guard let rb = r.baseAddress, let ob = o.baseAddress else { return -1 }
+                return Int8Matrix.quantise(row: rb, dimension: row.count, into: ob)
+            }
+        }
+        #expect(scale == Float(1) / 127)
+        #expect(out == [64, -127, 32, 0, -1, 0, 0, -127])
+        let zeros = [Float](repeating: 0, count: 4)
+        var zeroOut = [Int8](repeating: 5, count: 4)
+        let zeroScale = zeros.withUnsafeBufferPointer { r in
+            zeroOut.withUnsafeMutableBufferPointer { o -> Float in
+                guard let rb = r.baseAddress, let ob = o.baseAddress else { return -1 }
+                return Int8Matrix.quantise(row: rb, dimension: 4, into: ob)
+            }
+        }
+        #expect(zeroScale == 0 && zeroOut == [0, 0, 0, 0])
+        let m = randomRows(rows: 300, dim: 37, seed: 12)
+        let q = Int8Matrix(m, rows: 300, dimension: 37)
+        for i in 0..<m.count {
+            let exact = m[i] / q.scales[i / 37]
+            #expect(abs(Float(q.values[i]) - exact) <= 0.5001)
+        }
+    }
+
     @Test("merging the parts' picks equals one selection over all rows")
     func mergeEqualsSelect() {
         var scores = randomRows(rows: 5000, dim: 1, seed: 8)

@@ -370,3 +370,23 @@ public final class SearchEngine {
         return made
     }
 }
+
+extension SearchEngine {
+    /// Brings the vector cache of every model in `store` up to date (written where missing,
+    /// stale or damaged), so the next search starts without reading the vectors out of the
+    /// database; `picseek index` calls it after a run. Returns a note for each cache that
+    /// could not be written (searches then read the vectors from the index), nothing else.
+    public static func updateVectorCaches(store: IndexStore) throws -> [String] {
+        var notes: [String] = []
+        for model in try store.models() where try store.vectorCount(model: model) > 0 {
+            guard case .failure = store.openVectorCache(model: model, quantise: quantise)
+            else { continue }
+            do {
+                _ = try store.writeVectorCache(model: model, quantise: quantise)
+            } catch {
+                notes.append("note: \(error); searches will read the vectors from the index")
+            }
+        }
+        return notes
+    }
+}
