@@ -150,3 +150,45 @@ struct Int8ScanTests {
         }
     }
 }
+
+@Suite("Int8 query kernel")
+struct Int8DotKernelTests {
+    @Test(
+        "the VNNI kernel equals its scalar twin exactly, tails of rows and columns included",
+        arguments: [(9, 64), (7, 70), (33, 512), (5, 17)])
+    func vnniEqualsScalar(rows: Int, dim: Int) {
+        let m = randomRows(rows: rows, dim: dim, seed: UInt64(rows * dim))
+        let q = Int8Matrix(m, rows: rows, dimension: dim)
+        let query = randomRows(rows: 1, dim: dim, seed: 3)
+        let (q8, scale) = query.withUnsafeBufferPointer { b in
+            b.baseAddress.map { Int8Scan.quantised($0, dim) } ?? ([], 0)
+        }
+        func run(fast: Bool) -> [Float] {
+            var out = [Float](repeating: -9, count: rows)
+            q.values.withUnsafeBufferPointer { v in
+                q.scales.withUnsafeBufferPointer { s in
+                    q8.withUnsafeBufferPointer { qb in
+                        out.withUnsafeMutableBufferPointer { o in
+                            guard let vb = v.baseAddress, let sb = s.baseAddress,
+                                let qp = qb.baseAddress, let ob = o.baseAddress
+                            else { return }
+                            VectorKernels.scoresInt8Dot(
+                                values: vb, scales: sb, rows: rows, dimension: dim, query: qp,
+                                queryScale: scale, out: ob, fast: fast)
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        let slow = run(fast: false)
+        // Against float32: the int8 dot products stay close to the true ones.
+        for r in 0..<rows {
+            var exact: Float = 0
+            for j in 0..<dim { exact += m[r * dim + j] * query[j] }
+            #expect(abs(slow[r] - exact) < 0.02 * Float(dim).squareRoot())
+        }
+        // Without AVX-512 VNNI only the scalar kernel exists (and the scan uses float queries).
+        if VectorKernels.hasInt8Dot { #expect(run(fast: true) == slow) }
+    }
+}
