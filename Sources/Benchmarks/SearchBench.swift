@@ -6,8 +6,9 @@ import PicseekCore
 import Store
 import Tensor
 
-/// `picseek bench search`: brute-force top-k speed of every scoring method, plus a no-change
-/// rescan and the index file size per vector byte.
+/// `picseek bench search`: brute-force top-k speed of every scoring method, start-up time of
+/// a synthetic index on disk with and without its vector cache (`SearchStartupBench`), plus
+/// a no-change rescan and the index file size per vector byte.
 ///
 /// Measures the two ways of scoring that ship (`ScoringMethod`, through `RowScorer`) next to
 /// the ones kept here only for comparison (`ScoreKernel.Method`: OpenBLAS sgemv, the Swift loop,
@@ -27,6 +28,13 @@ public struct SearchBench {
     public var dbRows = 20000
     /// Vectors compared pairwise by the duplicate finder, with 2 threads (0 skips it).
     public var duplicateRows = 20000
+    /// Photos in the synthetic indexes whose start-up is timed (none skips it).
+    public var startupSizes = [100_000, 1_000_000]
+    /// Warm starts timed per size (the median is reported).
+    public var startupRuns = 5
+    /// Where the synthetic indexes of the start-up measurements are kept, and reused when
+    /// there; nil makes them in a temporary folder removed afterwards.
+    public var indexFolder: String?
     /// Where the report's lines go, one call per line.
     public var output: (String) -> Void = { print($0) }
 
@@ -72,6 +80,12 @@ public struct SearchBench {
     public func measure() throws {
         BLAS.threads = 1
         for n in sizes { benchSearch(rows: n) }
+        for n in startupSizes {
+            try SearchStartupBench(
+                rows: n, dim: dim, top: top, repeats: repeats, starts: startupRuns,
+                folder: indexFolder, output: output
+            ).run()
+        }
         if rescanFiles > 0 { try benchRescan(files: rescanFiles) }
         if dbRows > 0 { try benchDatabaseSize(rows: dbRows) }
         if duplicateRows > 0 { benchDuplicates(rows: duplicateRows) }
@@ -167,6 +181,22 @@ public struct SearchBench {
                     n, method.rawValue as NSString, wall.median, Samples(cpuTimes).median,
                     Samples(topTimes).median, wall.min, wall.max, checksum % 10))
         }
+        // What SearchEngine runs, its int8 pass split over 2 threads (`Kernels.threads`).
+        let saved = Kernels.threads
+        Kernels.threads = 2
+        defer { Kernels.threads = saved }
+        var times: [Double] = []
+        for q in 0..<(repeats + 1) {
+            let query = (0..<dim).map { _ in rng.nextFloat() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = quarter.top(top, query: query, include: nil)
+            if q > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        }
+        let two = Samples(times)
+        output(
+            String(
+                format: "  %8d vectors  int8simd, 2 threads  median %7.2f ms  (min %.2f, max %.2f)",
+                n, two.median, two.min, two.max))
     }
 
     // MARK: rescan

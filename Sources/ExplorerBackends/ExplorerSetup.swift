@@ -49,7 +49,9 @@ public struct ExplorerSetup {
         let known = stored.roots
         self.backend = backend
         needsIndexing = roots.contains { !LibraryBackend.isIndexed($0, roots: known) }
-        let answering = try store.summary().models.first { $0.model.name == backend.modelName }
+        // The counts read above still hold (nothing was written); a second summary would
+        // count a large index's rows again.
+        let answering = stored.models.first { $0.model.name == backend.modelName }
         refreshAtStart = !known.isEmpty && (answering?.vectors ?? 0) > 0 && !store.isReadOnly
     }
 }

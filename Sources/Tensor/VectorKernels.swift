@@ -45,6 +45,23 @@ public enum VectorKernels {
         csimd_scores_i8(level, values, scales, rows, dimension, query, out)
     }
 
+    /// Whether `scoresInt8Dot` has its fast version on this CPU (AVX-512 VNNI, `vpdpbusd`).
+    public static let hasInt8Dot = csimd_supports_i8q() != 0
+
+    /// `out[i] = scales[i] * (queryScale * Float(dot(int8 row i, int8 query)))`, the dot
+    /// product summed exactly in Int32. `fast` nil uses the AVX-512 VNNI version when the
+    /// CPU has it; false the scalar one; both give identical results.
+    public static func scoresInt8Dot(
+        values: UnsafePointer<Int8>, scales: UnsafePointer<Float>, rows: Int, dimension: Int,
+        query: UnsafePointer<Int8>, queryScale: Float, out: UnsafeMutablePointer<Float>,
+        fast: Bool? = nil
+    ) {
+        precondition(rows >= 0 && dimension >= 0, "negative matrix shape")
+        let vnni = fast ?? hasInt8Dot
+        precondition(!vnni || hasInt8Dot, "AVX-512 VNNI kernels are not supported by this CPU")
+        csimd_scores_i8q(vnni ? 1 : 0, values, scales, rows, dimension, query, queryScale, out)
+    }
+
     private static func checked(_ level: Level?) -> Int32 {
         guard let level else { return -1 }
         precondition(level.isSupported, "\(level) kernels are not supported by this CPU")

@@ -72,5 +72,7 @@ struct IndexCommand: ParsableCommand {
         }
         if let skipped = report.skippedLine { print(skipped) }
         if report.cancelled { throw ExitCode(interrupt.exitStatus) }
+        // The vector cache, so the next search starts at once.
+        for note in try SearchEngine.updateVectorCaches(store: store) { printError(note) }
     }
 }

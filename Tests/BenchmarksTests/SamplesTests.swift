@@ -80,9 +80,17 @@ struct SearchBenchTests {
         bench.rescanFiles = 0
         bench.dbRows = 0
         bench.duplicateRows = 0
+        bench.startupSizes = [400]
+        bench.startupRuns = 2
         bench.output = { lines.append($0) }
         try bench.run()
-        #expect(lines.count == 1 + ScoreKernel.Method.allCases.count)
+        // Settings, one line per method, the 2-thread int8 line, then start-up and latency.
+        #expect(lines.count == 1 + ScoreKernel.Method.allCases.count + 1 + 2)
+        #expect(lines.dropFirst(7).first?.contains("int8simd, 2 threads  median") == true)
+        let startup = lines.dropFirst(8).first ?? ""
+        #expect(startup.hasPrefix("start-up, 400 photos (made in "), "\(startup)")
+        #expect(startup.contains("database only") && startup.contains("warm (cache opened)"))
+        #expect(lines.last?.contains("400 photos, top-5 with paths: 1 thread median") == true)
         #expect(
             lines.first?.hasPrefix("search: top-5, 16-d float32, 1 thread, median of 2") == true)
         for (line, method) in zip(lines.dropFirst(), ScoreKernel.Method.allCases) {

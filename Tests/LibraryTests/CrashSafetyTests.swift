@@ -166,6 +166,6 @@ struct CrashSafetyTests {
         #expect(lockErrors.isEmpty, "\(lockErrors.prefix(3))")
         #expect(searches > 0)
         #expect(try engine.search(SearchRequest(query: .text("photo-12"))).count == 10)
-        #expect(engine.vectors?.count == 292)
+        #expect(engine.count == 292)
     }
 }

@@ -231,11 +231,11 @@ struct SearchEngineTests {
         let engine = SearchEngine(store: f.store, embedder: f.embedder, templates: .none)
         #expect(try engine.refresh())
         #expect(try !engine.refresh())
-        #expect(engine.vectors?.count == 5)
+        #expect(engine.count == 5)
         f.tree.write("new.jpg", "purple rain")
         _ = try f.index()
         #expect(try engine.refresh())
-        #expect(engine.vectors?.count == 6)
+        #expect(engine.count == 6)
     }
 
     @Test("terms that cancel out and a model without vectors are clear errors")

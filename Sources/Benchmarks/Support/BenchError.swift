@@ -10,6 +10,8 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     case modelLoad(path: String, reason: String)
     /// A rescan of unchanged placeholder files saw something other than expected.
     case unexpectedRescan(String)
+    /// A search of the start-up benchmark answered other than expected.
+    case unexpectedSearch(String)
     /// The null model of the rescan benchmark was asked for a vector.
     case embedderCalled
     /// Settings the benchmark cannot measure with; the message names them.
@@ -27,6 +29,7 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
         case .shortWrite(let path): return "short write to \(path)"
         case .modelLoad(let path, let reason): return "cannot load model \(path): \(reason)"
         case .unexpectedRescan(let what): return "bench: \(what)"
+        case .unexpectedSearch(let what): return "bench search: \(what)"
         case .embedderCalled: return "bench: the embedder must not be called"
         case .settings(let message): return message
         case .needsPhoto(let format):
@@ -42,7 +45,8 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     public var isUsage: Bool {
         switch self {
         case .unwritable, .shortWrite, .modelLoad, .settings, .needsPhoto: return true
-        case .unreadable, .unexpectedRescan, .embedderCalled, .wrongFormat: return false
+        case .unreadable, .unexpectedRescan, .unexpectedSearch, .embedderCalled, .wrongFormat:
+            return false
         }
     }
 }

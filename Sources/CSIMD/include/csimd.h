@@ -35,4 +35,14 @@ void csimd_scores_bf16(int level, const uint16_t *m, size_t rows, size_t d,
 void csimd_scores_i8(int level, const int8_t *m, const float *scales, size_t rows, size_t d,
                      const float *q, float *out);
 
+/// Whether `csimd_scores_i8q` has its fast version here (AVX-512 VNNI).
+int csimd_supports_i8q(void);
+
+/// An int8 matrix (one scale per row) against an int8 query (one scale), in exact int32
+/// sums: out[r] = scales[r] * (qscale * (float)sum_j m[r*d+j] * q[j]). `fast` non-zero
+/// uses the AVX-512 VNNI version (csimd_supports_i8q must say yes), zero the scalar one;
+/// both give identical results.
+void csimd_scores_i8q(int fast, const int8_t *m, const float *scales, size_t rows, size_t d,
+                      const int8_t *q, float qscale, float *out);
+
 #endif

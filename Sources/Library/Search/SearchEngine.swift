@@ -3,8 +3,17 @@ import PicseekCore
 import Store
 import Tensor
 
-/// Answers queries over one model's vectors, held in memory as one
-/// contiguous matrix and reloaded when the index changes.
+/// Answers queries over one model's vectors, reloaded when the index changes.
+///
+/// On an index in a file the vectors are read through the model's vector cache beside it
+/// (`Store.VectorCache`: an int8 copy, memory-mapped, checked against the database on
+/// open): the int8 pass scans the mapping, the few candidate rows are rescored with their
+/// float32 vectors read by id, and paths and dates are read only for the hits (all rows'
+/// only when a search filters by folder or date). A missing, stale or damaged cache is
+/// rebuilt from the database when the index and its folder can be written (even through a
+/// store opened read-only, as `picseek search` opens it); when they cannot (or for an
+/// in-memory index) every vector is loaded into memory as one matrix instead. Both give the
+/// same hits and scores.
 ///
 /// Not thread-safe: use one engine per thread (the explorer keeps one).
 public final class SearchEngine {
@@ -16,35 +25,64 @@ public final class SearchEngine {
     /// How rows are scored. `int8Rescored` by default: `picseek bench search`
     /// measured the C int8 pass (AVX2 here) fastest, ahead of the C and Swift
     /// bf16 passes and OpenBLAS sgemv; it keeps an int8 copy of the matrix
-    /// (+25 % memory) and the final scores are exact float32.
+    /// (+25 % memory) and the final scores are exact float32. With the vector cache the
+    /// int8 pass is always used.
     public let scoring: ScoringMethod
+    /// Whether the vector cache is opened, and written when missing or stale.
+    public let usesVectorCache: Bool
     /// Rows rescored in float32 after the int8 pass.
     public static let rescoreCandidates = Int8RescoredScorer.candidates
 
-    /// The vectors in use; nil until the first search or `refresh()`.
+    /// How the vectors in use were loaded.
+    public enum Loading: Equatable, Sendable {
+        /// From a valid vector cache file.
+        case cacheOpened
+        /// The cache was missing, stale or damaged (the problem) and was written anew.
+        case cacheWritten(after: VectorCacheProblem)
+        /// Every vector from the database into memory; the reason the cache was not used
+        /// (nil when the engine does not use one).
+        case database(cacheNotUsed: String?)
+    }
+
+    /// The vectors in use when held in memory; nil until the first search or `refresh()`, and
+    /// nil while the vector cache answers (`vectorCache`).
     public private(set) var vectors: VectorSet?
+    /// The vector cache in use, if the vectors come from one.
+    public private(set) var vectorCache: VectorCache?
+    /// How the vectors in use were loaded; nil before the first load.
+    public private(set) var loading: Loading?
     private var dates: [String]?
+    private var facts: RowFacts?
     private var scorer: (any RowScorer)?
+    private var scratch: [Float] = []
 
     /// An engine for `embedder`'s model. `processor` turns image terms into
-    /// model input; without it image terms are an error.
+    /// model input; without it image terms are an error. `vectorCache` false keeps every
+    /// vector in memory, read from the database, as before the cache existed.
     public init(
         store: IndexStore, embedder: any Embedder, processor: PhotoProcessor? = nil,
-        templates: PromptTemplates = .standard, scoring: ScoringMethod = .int8Rescored
+        templates: PromptTemplates = .standard, scoring: ScoringMethod = .int8Rescored,
+        vectorCache: Bool = true
     ) {
         self.store = store
         self.embedder = embedder
         self.processor = processor
         self.templates = templates
         self.scoring = scoring
+        self.usesVectorCache = vectorCache
     }
+
+    /// Number of vectors loaded (0 before the first load).
+    public var count: Int { vectorCache?.count ?? vectors?.count ?? 0 }
+
+    private var loadedGeneration: Int64? { vectorCache?.generation ?? vectors?.generation }
 
     /// Loads the vectors if the index changed since they were read (one
     /// small query when it did not). Returns true when it reloaded.
     @discardableResult
     public func refresh() throws -> Bool {
         let generation = try store.generation()
-        if let vectors, vectors.generation == generation { return false }
+        if let loadedGeneration, loadedGeneration == generation { return false }
         let identity = embedder.model
         guard let model = try store.model(named: identity.name) else {
             throw SearchError.noVectors(model: identity.name)
@@ -54,15 +92,55 @@ public final class SearchEngine {
             throw SearchError.fingerprintMismatch(
                 model: model.name, stored: model.fingerprint, loaded: identity.fingerprint)
         }
-        vectors = try store.loadVectors(model: model)
+        vectors = nil
+        vectorCache = nil
         dates = nil
+        facts = nil
         scorer = nil
+        var reason: String?
+        if usesVectorCache, store.vectorCachePath(model: model) != nil {
+            switch store.openVectorCache(model: model, quantise: Self.quantise) {
+            case .success(let cache):
+                use(cache, loading: .cacheOpened)
+                return true
+            case .failure(let problem):
+                do {
+                    let cache = try store.writeVectorCache(model: model, quantise: Self.quantise)
+                    use(cache, loading: .cacheWritten(after: problem))
+                    return true
+                } catch {
+                    reason = "\(problem); \(error)"
+                }
+            }
+        }
+        vectors = try store.loadVectors(model: model)
+        loading = .database(cacheNotUsed: reason)
         return true
+    }
+
+    private func use(_ cache: VectorCache, loading: Loading) {
+        vectorCache = cache
+        self.loading = loading
+        scratch = [Float](repeating: 0, count: cache.count)
+    }
+
+    /// The row quantiser of the vector cache: the one `Int8Matrix` uses.
+    static let quantise: RowQuantiser = { row, count, out in
+        Int8Matrix.quantise(row: row, dimension: count, into: out)
     }
 
     /// Runs a search and returns hits, best first.
     public func search(_ request: SearchRequest) throws -> [Hit] {
         try refresh()
+        if let cache = vectorCache {
+            do {
+                return try search(request, in: cache)
+            } catch SearchError.indexChanged {
+                // Changed between the cache check and reading paths: reload once.
+                try refresh()
+                if let again = vectorCache { return try search(request, in: again) }
+            }
+        }
         guard let set = vectors else { return [] }
         var exclude: Int?
         let query: [Float]
@@ -161,16 +239,124 @@ public final class SearchEngine {
                 photoID: set.ids[pick.index], pathBytes: set.paths[pick.index], score: pick.score,
                 date: rowDates?[pick.index] ?? date(of: pick.index, in: set))
         }
-        if let best = hits.first?.score, let cutoff = request.cutoff {
-            let floor: Float
-            switch cutoff {
-            case .ratio(let r): floor = best > 0 ? best * r : best
-            case .delta(let delta): floor = best - delta
-            }
-            hits = hits.filter { $0.score >= floor }
-        }
+        hits = cut(hits, request.cutoff)
         // Ranked best first already; by date, equal dates by score (every hit has a date).
         return request.order == .score ? hits : request.order.sorted(hits)
+    }
+
+    /// `search` over the vector cache.
+    private func search(_ request: SearchRequest, in cache: VectorCache) throws -> [Hit] {
+        var exclude: Int?
+        let query: [Float]
+        switch request.query {
+        case .text(let text):
+            query = try vector(for: try QueryParser.parse(text), request: request)
+        case .terms(let terms):
+            query = try vector(for: terms, request: request)
+        case .similarTo(let id):
+            guard let row = cache.row(of: id),
+                let v = try store.vectors(photoIDs: [id], model: cache.model)[id]
+            else { throw SearchError.unknownPhoto(id) }
+            query = v
+            exclude = row
+        }
+        return try rank(query, in: cache, request: request, exclude: exclude)
+    }
+
+    /// `rank` over the vector cache: the int8 pass on the mapping, the candidates rescored
+    /// with their float32 vectors from the database, paths and dates read for the hits.
+    func rank(
+        _ query: [Float], in cache: VectorCache, request: SearchRequest, exclude: Int?
+    ) throws -> [Hit] {
+        let n = cache.count
+        let d = cache.dimension
+        guard n > 0, request.top > 0 else { return [] }
+        precondition(query.count == d, "query length does not match the rows")
+        let datesNeeded = request.dates.map { !$0.isUnbounded } ?? false
+        let rows = (request.folder != nil || datesNeeded) ? try rowFacts(cache) : nil
+        let rowDates = datesNeeded ? rows.map(dateStrings) : nil
+        let folder = request.folder
+        let bounds = request.dates
+        let filter: ((Int) -> Bool)?
+        if rows == nil && exclude == nil {
+            filter = nil
+        } else {
+            filter = { i in
+                if i == exclude { return false }
+                if let folder, let rows, !RawPath.isUnder(rows.paths[i], folder) { return false }
+                if let rowDates, let bounds, !bounds.contains(rowDates[i]) { return false }
+                return true
+            }
+        }
+        if scratch.count != n { scratch = [Float](repeating: 0, count: n) }
+        let candidates = query.withUnsafeBufferPointer { q in
+            scratch.withUnsafeMutableBufferPointer { out -> [(index: Int, score: Float)] in
+                guard let q = q.baseAddress, let o = out.baseAddress,
+                    let values = cache.values.baseAddress, let scales = cache.scales.baseAddress
+                else { return [] }
+                return Int8Scan.candidates(
+                    values: values, scales: scales, rows: n, dimension: d, query: q,
+                    count: max(request.top, Self.rescoreCandidates), include: filter,
+                    threads: Kernels.threads, scratch: o)
+            }
+        }
+        let ids = candidates.map { cache.ids[$0.index] }
+        let exact = try store.vectors(photoIDs: ids, model: cache.model)
+        let picked = query.withUnsafeBufferPointer { q -> [(index: Int, score: Float)] in
+            guard let q = q.baseAddress else { return [] }
+            return withExtendedLifetime(exact) {
+                TopK.rescore(
+                    candidates,
+                    row: { row in
+                        exact[cache.ids[row]]?.withUnsafeBufferPointer { $0.baseAddress }
+                    }, dimension: d, query: q, k: request.top)
+            }
+        }
+        let shown = try store.photoFacts(ids: picked.map { cache.ids[$0.index] })
+        var hits: [Hit] = picked.compactMap { pick in
+            let id = cache.ids[pick.index]
+            guard let photo = shown[id] else { return nil }
+            let date =
+                rowDates?[pick.index] ?? photo.takenAt
+                ?? DateBounds.localDate(mtimeNs: photo.mtimeNs)
+            return Hit(photoID: id, pathBytes: photo.path, score: pick.score, date: date)
+        }
+        hits = cut(hits, request.cutoff)
+        return request.order == .score ? hits : request.order.sorted(hits)
+    }
+
+    /// Paths and dates of every row of `cache`, read once per generation.
+    private func rowFacts(_ cache: VectorCache) throws -> RowFacts {
+        if let facts, facts.generation == cache.generation, facts.ids.count == cache.count {
+            return facts
+        }
+        let read = try store.rowFacts(model: cache.model)
+        guard read.generation == cache.generation, read.ids.elementsEqual(cache.ids) else {
+            throw SearchError.indexChanged
+        }
+        facts = read
+        dates = nil
+        return read
+    }
+
+    private func dateStrings(_ rows: RowFacts) -> [String] {
+        if let dates, dates.count == rows.ids.count { return dates }
+        let made = (0..<rows.ids.count).map {
+            rows.takenAt[$0] ?? DateBounds.localDate(mtimeNs: rows.mtimeNs[$0])
+        }
+        dates = made
+        return made
+    }
+
+    /// `hits` without those far below the best one.
+    private func cut(_ hits: [Hit], _ cutoff: ScoreCutoff?) -> [Hit] {
+        guard let best = hits.first?.score, let cutoff else { return hits }
+        let floor: Float
+        switch cutoff {
+        case .ratio(let r): floor = best > 0 ? best * r : best
+        case .delta(let delta): floor = best - delta
+        }
+        return hits.filter { $0.score >= floor }
     }
 
     private func date(of row: Int, in set: VectorSet) -> String {
@@ -182,5 +368,25 @@ public final class SearchEngine {
         let made = (0..<set.count).map { date(of: $0, in: set) }
         dates = made
         return made
+    }
+}
+
+extension SearchEngine {
+    /// Brings the vector cache of every model in `store` up to date (written where missing,
+    /// stale or damaged), so the next search starts without reading the vectors out of the
+    /// database; `picseek index` calls it after a run. Returns a note for each cache that
+    /// could not be written (searches then read the vectors from the index), nothing else.
+    public static func updateVectorCaches(store: IndexStore) throws -> [String] {
+        var notes: [String] = []
+        for model in try store.models() where try store.vectorCount(model: model) > 0 {
+            guard case .failure = store.openVectorCache(model: model, quantise: quantise)
+            else { continue }
+            do {
+                _ = try store.writeVectorCache(model: model, quantise: quantise)
+            } catch {
+                notes.append("note: \(error); searches will read the vectors from the index")
+            }
+        }
+        return notes
     }
 }

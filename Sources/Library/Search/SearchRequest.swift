@@ -55,6 +55,8 @@ public enum SearchError: Error, CustomStringConvertible {
     case zeroQuery
     /// The model returned a vector of the wrong length.
     case wrongDimension(expected: Int, found: Int)
+    /// The index changed between reading its vectors and reading their paths; search again.
+    case indexChanged
 
     public var description: String {
         switch self {
@@ -69,6 +71,7 @@ public enum SearchError: Error, CustomStringConvertible {
         case .zeroQuery: return "the query terms cancel each other out"
         case .wrongDimension(let expected, let found):
             return "model returned \(found) values, expected \(expected)"
+        case .indexChanged: return "the index changed during the search; search again"
         }
     }
 }

@@ -80,8 +80,9 @@ public final class ExactScorer: RowScorer {
 /// best `candidates` rows exactly in float32, so the top k and their scores are the float32
 /// ones whenever the true top k are among the candidates.
 ///
-/// Keeps the float32 matrix and its int8 copy (+25 % memory). Not thread-safe: it reuses one
-/// scratch buffer of `rows` scores.
+/// Keeps the float32 matrix and its int8 copy (+25 % memory). The int8 pass is split over
+/// `Kernels.threads` threads (`Int8Scan`). Not thread-safe: it reuses one scratch buffer of
+/// `rows` scores.
 public final class Int8RescoredScorer: RowScorer {
     /// Rows rescored in float32 after the int8 pass (at least k).
     public static let candidates = 200
@@ -117,7 +118,7 @@ public final class Int8RescoredScorer: RowScorer {
                     else { return [] }
                     return quantised.topK(
                         query: q, exact: m, k: k, candidates: Self.candidates, include: include,
-                        scratch: o)
+                        scratch: o, threads: Kernels.threads)
                 }
             }
         }

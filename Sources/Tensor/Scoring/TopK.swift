@@ -57,14 +57,35 @@ public enum TopK {
         _ picked: [(index: Int, score: Float)], exact: UnsafePointer<Float>, dimension d: Int,
         query: UnsafePointer<Float>, k: Int
     ) -> [(index: Int, score: Float)] {
-        var rescored = picked.map { pick -> (index: Int, score: Float) in
+        rescore(picked, row: { exact + $0 * d }, dimension: d, query: query, k: k)
+    }
+
+    /// The best `k` of `picked` by exact float32 score against the rows `row` returns (`d`
+    /// floats each; a pick whose row is nil is dropped), accumulated as the other `rescore`
+    /// does, so the same rows give the same scores wherever they are held.
+    public static func rescore(
+        _ picked: [(index: Int, score: Float)], row: (Int) -> UnsafePointer<Float>?,
+        dimension d: Int, query: UnsafePointer<Float>, k: Int
+    ) -> [(index: Int, score: Float)] {
+        var rescored = picked.compactMap { pick -> (index: Int, score: Float)? in
+            guard let row = row(pick.index) else { return nil }
             var s: Float = 0
-            let row = exact + pick.index * d
             for j in 0..<d { s += row[j] * query[j] }
             return (pick.index, s)
         }
         rescored.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
         return Array(rescored.prefix(max(0, k)))
+    }
+
+    /// The best `k` of `picks` (distinct indices, from several parts of the rows), best first,
+    /// ties broken by lower index: the same picks `select` makes over all their rows at once.
+    public static func merge(
+        _ picks: [(index: Int, score: Float)], k: Int
+    ) -> [(index: Int, score: Float)] {
+        let sorted = picks.sorted {
+            $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index)
+        }
+        return Array(sorted.prefix(max(0, k)))
     }
 
     /// The naive twin of `select`: filter, sort everything, take k.

@@ -1,12 +1,15 @@
 import ArgumentParser
 import Benchmarks
 
-/// `picseek bench search`: brute-force top-k speed, plus a no-change rescan
-/// and the index file size per vector byte.
+/// `picseek bench search`: brute-force top-k speed, start-up of synthetic indexes with and
+/// without their vector cache, plus a no-change rescan and the index file size per vector
+/// byte.
 struct BenchSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Time top-k search over random vectors, a no-change rescan, and index size.")
+        abstract:
+            "Time top-k search over random vectors, start-up of large synthetic indexes, a "
+            + "no-change rescan, and index size.")
 
     @Option(help: "Comma-separated numbers of vectors.")
     var sizes = "100000,1000000"
@@ -33,6 +36,23 @@ struct BenchSearchCommand: ParsableCommand {
     )
     var duplicateRows = 20000
 
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated numbers of photos in the synthetic indexes whose start-up is "
+                + "timed (an empty list skips it).")
+    )
+    var startupSizes = "100000,1000000"
+
+    @Option(help: "Warm starts timed per start-up size (the median is reported).")
+    var startupRuns = 5
+
+    @Option(
+        help: ArgumentHelp(
+            "Folder where the synthetic indexes are kept and reused (default: a temporary "
+                + "folder, removed afterwards).",
+            valueName: "dir"))
+    var indexDir: String?
+
     func run() throws {
         var bench = SearchBench()
         bench.dim = dim
@@ -41,6 +61,12 @@ struct BenchSearchCommand: ParsableCommand {
         bench.rescanFiles = rescanFiles
         bench.dbRows = dbRows
         bench.duplicateRows = duplicateRows
-        try BenchCommand.reporting { try bench.run(sizes: sizes) }
+        bench.startupRuns = startupRuns
+        bench.indexFolder = indexDir
+        try BenchCommand.reporting {
+            bench.startupSizes =
+                startupSizes.isEmpty ? [] : try SearchBench.sizes(parsing: startupSizes)
+            try bench.run(sizes: sizes)
+        }
     }
 }
