@@ -48,8 +48,7 @@ DEFAULT_VOCAB = os.path.join(REPO, "models", "picseek-demo", "vocab.txt")
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 CONTEXT = 52
-CAPTIONS_PER_SCENE = 4
-PATH_ARGS = ("out", "vocab", "init", "data_cache")  # two English, two Chinese, different templates/subsets
+PATH_ARGS = ("out", "vocab", "init", "data_cache")
 
 
 def model_config(args):
@@ -81,8 +80,11 @@ def to_input_pixels(img, image_size):
 
 
 def _make_chunk(job):
-    """Worker: renders scenes [start, stop) of a seed; returns pixels, scenes, captions."""
-    seed, start, stop, image_size = job
+    """Worker: renders scenes [start, stop) of a seed; returns pixels, scenes, captions.
+
+    Captions alternate English, Chinese; each comes from `scenes.caption_varied` with
+    probability `varied`, else from the original templates (`scenes.caption`)."""
+    seed, start, stop, image_size, per_scene, varied = job
     pixels, recs = [], []
     for i in range(start, stop):
         rng = random.Random(seed * 1_000_003 + i)
@@ -92,16 +94,18 @@ def _make_chunk(job):
             img = scenes.jpeg_roundtrip(img, rng, max_side=rng.choice([None, 128, 160, 200, 256]))
         pixels.append(to_input_pixels(img, image_size))
         caps = []
-        while len(caps) < CAPTIONS_PER_SCENE:
-            en, zh, m = scenes.caption(scene, rng)
+        while len(caps) < per_scene:
+            make = scenes.caption_varied if varied and rng.random() < varied else scenes.caption
+            en, zh, m = make(scene, rng)
             caps.append((en if len(caps) % 2 == 0 else zh, m))
         recs.append((scene, caps))
     return np.stack(pixels), recs
 
 
-def make_dataset(seed, n, image_size, workers, tokenizer):
+def make_dataset(seed, n, image_size, workers, tokenizer, per_scene=4, varied=0.0):
     chunk = 500
-    jobs = [(seed, s, min(n, s + chunk), image_size) for s in range(0, n, chunk)]
+    jobs = [(seed, s, min(n, s + chunk), image_size, per_scene, varied)
+            for s in range(0, n, chunk)]
     if workers > 1:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_make_chunk, jobs)
@@ -110,7 +114,7 @@ def make_dataset(seed, n, image_size, workers, tokenizer):
     pixels = np.concatenate([p for p, _ in parts])
     recs = [r for _, rs in parts for r in rs]
     texts = [c for _, caps in recs for c, _ in caps]
-    ids = tokenize(tokenizer, texts).view(n, CAPTIONS_PER_SCENE, CONTEXT)
+    ids = tokenize(tokenizer, texts).view(n, per_scene, CONTEXT)
     return pixels, recs, ids
 
 
@@ -213,6 +217,11 @@ def main():
     ap.add_argument("--fp16", action="store_true", help="store weights as float16")
     ap.add_argument("--init", help="continue from this saved model folder instead of a fresh "
                     "model (its config wins over the size options)")
+    ap.add_argument("--captions-per-scene", type=int, default=4,
+                    help="captions drawn per scene, alternately English and Chinese")
+    ap.add_argument("--varied", type=float, default=0.0,
+                    help="share of captions from scenes.caption_varied (the rest from the "
+                    "original templates); also used for the validation captions")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
@@ -229,12 +238,14 @@ def main():
     if args.data_cache and os.path.exists(args.data_cache):
         train = torch.load(args.data_cache, weights_only=False)
     else:
-        train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok)
+        train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok,
+                             args.captions_per_scene, args.varied)
         if args.data_cache:
             torch.save(train, args.data_cache)
     if args.data_only:
         return
-    val = make_dataset(args.val_seed, args.val_scenes, args.image_size, args.workers, tok)
+    val = make_dataset(args.val_seed, args.val_scenes, args.image_size, args.workers, tok,
+                       args.captions_per_scene, args.varied)
     t_data = time.time() - t0
     print("data: %d train + %d val scenes in %.0f s" % (args.scenes, args.val_scenes, t_data),
           flush=True)
@@ -275,7 +286,7 @@ def main():
             order, pos = torch.randperm(args.scenes, generator=gen), 0
         idx = order[pos:pos + args.batch]
         pos += args.batch
-        which = torch.randint(0, CAPTIONS_PER_SCENE, (args.batch,), generator=gen)
+        which = torch.randint(0, args.captions_per_scene, (args.batch,), generator=gen)
         batch_ids = ids[idx, which]
         il = idx.tolist()
         wl = which.tolist()
