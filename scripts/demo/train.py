@@ -49,6 +49,8 @@ MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 CONTEXT = 52
 PATH_ARGS = ("out", "vocab", "init", "data_cache")
+VOCAB_SIZE = 21128
+FIRST_WORD_ID = 106  # after [PAD], [unused*], [UNK], [CLS], [SEP], [MASK] and <S>, <T>
 
 
 def model_config(args):
@@ -125,6 +127,26 @@ def tokenize(tokenizer, texts):
         ids = tokenizer.convert_tokens_to_ids(tokenizer.tokenize(t))[:CONTEXT - 2]
         ids = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id]
         out[i, :len(ids)] = torch.tensor(ids)
+    return out
+
+
+def add_noise_tokens(ids, p, gen):
+    """Inserts one or two random WordPiece ids (any ordinary vocab entry, Chinese characters
+    included) at random places of a share `p` of the captions, after [CLS] and before [SEP],
+    so that words the captions never use (the way people pad a search: "please", "我想找")
+    do not throw the text tower off. Captions stay within the context length."""
+    out = ids.clone()
+    for row in range(ids.shape[0]):
+        if torch.rand(1, generator=gen).item() >= p:
+            continue
+        tokens = [t for t in ids[row].tolist() if t != 0]
+        for _ in range(int(torch.randint(1, 3, (1,), generator=gen))):
+            if len(tokens) >= CONTEXT:
+                break
+            at = int(torch.randint(1, len(tokens), (1,), generator=gen))
+            tokens.insert(at, int(torch.randint(FIRST_WORD_ID, VOCAB_SIZE, (1,), generator=gen)))
+        out[row] = 0
+        out[row, :len(tokens)] = torch.tensor(tokens)
     return out
 
 
@@ -222,6 +244,8 @@ def main():
     ap.add_argument("--varied", type=float, default=0.0,
                     help="share of captions from scenes.caption_varied (the rest from the "
                     "original templates); also used for the validation captions")
+    ap.add_argument("--noise-tokens", type=float, default=0.0,
+                    help="share of training captions given one or two random vocab tokens")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
@@ -288,6 +312,8 @@ def main():
         pos += args.batch
         which = torch.randint(0, args.captions_per_scene, (args.batch,), generator=gen)
         batch_ids = ids[idx, which]
+        if args.noise_tokens:
+            batch_ids = add_noise_tokens(batch_ids, args.noise_tokens, gen)
         il = idx.tolist()
         wl = which.tolist()
         # Positives: caption i describes image j by the hit rule (diagonal always true).
