@@ -4,7 +4,8 @@
 Draws simple pictures with PIL (backgrounds, coloured shapes, simple objects) and
 describes each one twice: a structured attribute record (what was drawn) and
 captions in English and Chinese built from several templates each, which mention
-a subset of those attributes.
+a subset of those attributes (`caption`), or phrased in the many ways people type a
+search (`caption_varied`, vocabulary in the tables before it).
 
 Run with the reference virtualenv (PIL, numpy). Deterministic: everything is drawn
 from a `random.Random(seed)` passed in by the caller.
