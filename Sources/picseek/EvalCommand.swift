@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Imaging
 import Library
 
@@ -14,11 +15,21 @@ struct EvalCommand: ParsableCommand {
             (no prompt template), images are ranked by cosine similarity (ties by file order), and \
             a caption is a hit at K when one of its "matches" is among the first K. Languages: \
             "en" and "zh", each when every line has it. The bundled demo model's set is \
-            models/picseek-demo/eval/captions.jsonl.
+            models/picseek-demo/eval/captions.jsonl. Each --queries file is JSONL too, one \
+            query per line and no image: {"en": TEXT, "zh": TEXT, "matches": [PATH, ...]}, \
+            matches naming images of the captions file; its queries are ranked against the \
+            same images and reported after the captions (the demo model's paraphrase set is \
+            models/picseek-demo/eval/paraphrases.jsonl).
             """)
 
     @Option(help: ArgumentHelp("The captions file (JSONL).", valueName: "file"))
     var captions: String
+
+    @Option(
+        help: ArgumentHelp(
+            "A query set (JSONL) ranked against the captions file's images; may be repeated.",
+            valueName: "file"))
+    var queries: [String] = []
 
     @Option(
         help: ArgumentHelp(
@@ -36,9 +47,15 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let set = try CLIError.wrapping { try CaptionsFile(path: captions) }
         let matches = try CLIError.wrapping { try set.matchIndices() }
+        let extra = try queries.map { path in
+            let querySet = try CLIError.wrapping { try QuerySet(path: path) }
+            return RetrievalEvaluation.ExtraQueries(
+                name: (path as NSString).lastPathComponent, set: querySet,
+                matches: try CLIError.wrapping { try querySet.matchIndices(in: set) })
+        }
         let evaluation = RetrievalEvaluation(set: set, path: captions)
         let pipeline = ImagePipeline(exact: !fast)
-        let report = try evaluation.report(matches: matches, json: json) {
+        let report = try evaluation.report(matches: matches, json: json, extra: extra) {
             try loadModel(modelPath: model, imagePrecision: precision.prepare()).embedder
         } process: {
             try pipeline.process(fileAt: $0, spec: $1)

@@ -4,7 +4,8 @@
 Draws simple pictures with PIL (backgrounds, coloured shapes, simple objects) and
 describes each one twice: a structured attribute record (what was drawn) and
 captions in English and Chinese built from several templates each, which mention
-a subset of those attributes.
+a subset of those attributes (`caption`), or phrased in the many ways people type a
+search (`caption_varied`, vocabulary in the tables before it).
 
 Run with the reference virtualenv (PIL, numpy). Deterministic: everything is drawn
 from a `random.Random(seed)` passed in by the caller.
@@ -318,6 +319,429 @@ def _chinese(m, rng):
         else:
             text = rng.choice(["", "画面中有", "图片里有"]) + noun
     return text
+
+
+# ---------------------------------------------------------------- varied captions
+#
+# `caption` above is the original four-English/three-Chinese-template generator; the held-out
+# set in models/picseek-demo/eval/captions.jsonl was written with it and stays as it is.
+# `caption_varied` says the same attributes in the many ways people type a search: synonyms,
+# colours as adjectives and as nouns, shape names with and without "shape", singular and
+# plural, keyword queries, sentences, questions, fragments, and mixed English-Chinese.
+# Every word it can emit is in the tables below (`VARIED_VOCABULARY` lists them by field);
+# the phrases are only ever joined with a space, a comma or (Chinese) nothing, at the
+# boundaries of table entries.
+
+V_COLOUR_EN = {
+    "red": ["red", "scarlet"], "green": ["green"], "blue": ["blue"],
+    "yellow": ["yellow", "golden"], "white": ["white"], "black": ["black", "dark black"],
+    "orange": ["orange"], "purple": ["purple", "violet"],
+}
+V_COLOUR_ZH = {
+    "red": ["红色", "红"], "green": ["绿色", "绿"], "blue": ["蓝色", "蓝"],
+    "yellow": ["黄色", "黄", "金黄色"], "white": ["白色", "白"], "black": ["黑色", "黑"],
+    "orange": ["橙色", "橙", "橘色"], "purple": ["紫色", "紫"],
+}
+# (singular forms, plural forms) per kind.
+V_KIND_EN = {
+    "circle": (["circle", "circle shape", "round shape", "disc", "dot"],
+               ["circles", "circle shapes", "round shapes", "discs", "dots"]),
+    "square": (["square", "square shape", "block"], ["squares", "square shapes", "blocks"]),
+    "triangle": (["triangle", "triangle shape", "triangular shape"],
+                 ["triangles", "triangle shapes", "triangular shapes"]),
+    "star": (["star", "star shape", "five-pointed star"],
+             ["stars", "star shapes", "five-pointed stars"]),
+    "heart": (["heart", "heart shape", "love heart"], ["hearts", "heart shapes", "love hearts"]),
+    "cross": (["cross", "cross shape", "plus sign"], ["crosses", "cross shapes", "plus signs"]),
+    "sun": (["sun", "sunshine"], ["suns"]),
+    "moon": (["moon", "crescent moon"], ["moons"]),
+    "cloud": (["cloud", "white cloud", "fluffy cloud"],
+              ["clouds", "white clouds", "fluffy clouds"]),
+    "house": (["house", "home", "cottage", "building"],
+              ["houses", "homes", "cottages", "buildings"]),
+    "tree": (["tree"], ["trees"]),
+    "car": (["car", "automobile", "vehicle"], ["cars", "automobiles", "vehicles"]),
+    "boat": (["boat", "ship", "sailboat", "sailing boat"],
+             ["boats", "ships", "sailboats", "sailing boats"]),
+    "flower": (["flower", "blossom"], ["flowers", "blossoms"]),
+}
+V_KIND_ZH = {
+    "circle": ["圆形", "圆", "圆圈", "圆点"], "square": ["正方形", "方块", "方形"],
+    "triangle": ["三角形", "三角"], "star": ["五角星", "星星", "星形"],
+    "heart": ["心形", "爱心", "心"], "cross": ["十字", "十字形", "加号"],
+    "sun": ["太阳"], "moon": ["月亮", "弯月"], "cloud": ["云", "云朵", "白云"],
+    "house": ["房子", "房屋", "小屋"], "tree": ["树", "树木"],
+    "car": ["汽车", "车", "小汽车", "轿车"], "boat": ["船", "小船", "帆船"],
+    "flower": ["花", "花朵"],
+}
+V_CLASSIFIER_ZH = {"house": ["座", "栋"], "tree": ["棵"], "car": ["辆"], "boat": ["艘", "条"],
+                   "flower": ["朵"], "cloud": ["朵"]}
+V_COUNT_EN = {1: ["a", "one", "a single"], 2: ["two", "2", "a pair of"], 3: ["three", "3"],
+              4: ["four", "4"]}
+V_COUNT_ZH = {1: ["一"], 2: ["两", "二"], 3: ["三"], 4: ["四"]}
+V_SIZE_EN = {"small": ["small", "little", "tiny"], "large": ["large", "big", "huge"]}
+V_SIZE_ZH = {"small": ["小", "小小的", "很小的"], "large": ["大", "大大的", "很大的"]}
+V_POSITION_EN = {
+    "left": ["on the left", "on the left side", "to the left", "left"],
+    "right": ["on the right", "on the right side", "to the right", "right"],
+    "top": ["at the top", "near the top", "in the upper part", "top"],
+    "bottom": ["at the bottom", "near the bottom", "in the lower part", "bottom"],
+    "centre": ["in the middle", "in the center", "in the centre", "center"],
+}
+V_POSITION_ZH = {
+    "left": ["左边", "左侧", "靠左"], "right": ["右边", "右侧", "靠右"],
+    "top": ["上方", "上面", "顶部"], "bottom": ["下方", "下面", "底部"],
+    "centre": ["中间", "中央", "正中间"],
+}
+# Places as prepositional phrases ("on the sea") and as bare keywords ("sea").
+V_PLACE_EN = {
+    "sky": ["in the sky", "up in the sky", "against the sky"],
+    "grass": ["on the grass", "on the lawn", "on a lawn", "in a field", "on green grass"],
+    "sea": ["on the sea", "on the ocean", "at sea", "on the water"],
+    "desert": ["in the desert", "on the sand", "in a sandy desert"],
+    "snow": ["in the snow", "on snow", "on snowy ground", "in a snowy field"],
+    "room": ["in a room", "indoors", "inside a room", "in an indoor room"],
+}
+V_PLACE_WORD_EN = {"sky": ["sky"], "grass": ["grass", "lawn", "field"], "sea": ["sea", "ocean"],
+                   "desert": ["desert", "sand"], "snow": ["snow", "snowy"],
+                   "room": ["room", "indoor"]}
+V_PLACE_ZH = {"sky": ["天空中", "天上", "空中"], "grass": ["草地上", "草坪上", "草地里"],
+              "sea": ["海上", "海面上", "大海上", "海洋上"], "desert": ["沙漠里", "沙漠中", "沙地上"],
+              "snow": ["雪地上", "雪中", "雪地里"], "room": ["房间里", "室内", "屋子里"]}
+V_PLACE_WORD_ZH = {"sky": ["天空"], "grass": ["草地", "草坪"], "sea": ["大海", "海"],
+                   "desert": ["沙漠"], "snow": ["雪地", "雪"], "room": ["房间", "室内"]}
+V_NIGHT_EN = ["at night", "after dark", "in the dark", "at nighttime", "by night"]
+V_NIGHT_WORD_EN = ["night", "nighttime", "dark"]
+V_DAY_EN = ["during the day", "in the daytime", "by day", "in daylight"]
+V_DAY_WORD_EN = ["day", "daytime"]
+V_NIGHT_SKY_EN = ["in the night sky", "in the dark sky", "in the sky at night"]
+V_NIGHT_ZH = ["夜晚", "夜里", "晚上", "天黑后", "夜间"]
+V_DAY_ZH = ["白天", "白天的"]
+V_NIGHT_SKY_ZH = ["夜空中", "夜晚的天空中", "晚上的天空里"]
+V_BACKDROP_EN = ["background", "backdrop"]
+V_BACKDROP_ON_EN = ["on a", "against a"]
+V_BACKDROP_ZH = ["背景上", "背景中", "底色上"]
+V_PREFIX_EN = ["a picture of", "a photo of", "an image of", "picture of", "photo of",
+               "photos of", "pictures of", "show me", "find", "search for"]
+V_QUESTION_EN = ["any", "where is", "where are", "is there", "are there"]
+V_THERE_EN = {"sing": ["there is"], "plur": ["there are"]}
+V_AND_EN = ["and", "with"]
+V_PREFIX_ZH = ["一张", "找", "搜索", "查找"]
+V_PICTURE_ZH = ["的图片", "的照片", "的画面"]
+V_HAS_ZH = ["有", "画面中有", "图片里有", "照片里有"]
+V_QUESTION_ZH = ["哪里有", "有没有"]
+V_AND_ZH = ["和", "还有"]
+V_PARTICLE_ZH = {"de": "的", "at": "在", "comma": "，", "q": "？", "q_en": "?"}
+V_EMPTY = [""]
+
+VARIED_VOCABULARY = {
+    "colours": (V_COLOUR_EN, V_COLOUR_ZH), "kinds": (V_KIND_EN, V_KIND_ZH, V_CLASSIFIER_ZH),
+    "counts": (V_COUNT_EN, V_COUNT_ZH), "sizes": (V_SIZE_EN, V_SIZE_ZH),
+    "positions": (V_POSITION_EN, V_POSITION_ZH),
+    "places": (V_PLACE_EN, V_PLACE_WORD_EN, V_PLACE_ZH, V_PLACE_WORD_ZH, V_BACKDROP_EN,
+               V_BACKDROP_ON_EN, V_BACKDROP_ZH),
+    "times": (V_NIGHT_EN, V_NIGHT_WORD_EN, V_DAY_EN, V_DAY_WORD_EN, V_NIGHT_SKY_EN, V_NIGHT_ZH,
+              V_DAY_ZH, V_NIGHT_SKY_ZH),
+    "frames": (V_PREFIX_EN, V_QUESTION_EN, V_THERE_EN, V_AND_EN, V_PREFIX_ZH, V_PICTURE_ZH,
+               V_HAS_ZH, V_QUESTION_ZH, V_AND_ZH, V_PARTICLE_ZH),
+}
+
+
+def _mention_varied(scene, rng):
+    """The attributes a varied caption states: like `caption`, plus scene-only and
+    object-only captions and captions that leave the count out."""
+    objs = scene["objects"]
+    main = objs[0]
+    r = rng.random()
+    if r < 0.12:
+        # The place alone ("snow at night", "a red background").
+        m = {"objects": []}
+        m["background"] = scene["background"]
+        if "background_colour" in scene:
+            m["background_colour"] = scene["background_colour"]
+        if "time" in scene and (scene["time"] == "night" or rng.random() < 0.3):
+            m["time"] = scene["time"]
+        if len(objs) > 1 and rng.random() < 0.5:
+            m["objects"].append({"kind": objs[1]["kind"], "count": 1})
+        return m
+    m_main = {"kind": main["kind"]}
+    if main["kind"] in ("sun", "moon") or rng.random() < 0.8:
+        m_main["count"] = main["count"]
+    for field, p in (("colour", 0.75), ("size", 0.5), ("position", 0.4)):
+        if field in main and rng.random() < p:
+            m_main[field] = main[field]
+    m = {"objects": [m_main]}
+    if len(objs) > 1 and rng.random() < 0.6:
+        m["objects"].append({"kind": objs[1]["kind"], "count": 1})
+    if r < 0.25:
+        return m  # the thing alone ("red car", "两辆红色汽车")
+    if rng.random() < 0.7 or len(m_main) <= 2:
+        m["background"] = scene["background"]
+        if "background_colour" in scene:
+            m["background_colour"] = scene["background_colour"]
+        if "time" in scene and (scene["time"] == "night" or rng.random() < 0.3):
+            m["time"] = scene["time"]
+    elif "time" in scene and scene["time"] == "night" and rng.random() < 0.5:
+        m["time"] = "night"
+    return m
+
+
+def _kind_en(o, rng, plural):
+    sing, plur = V_KIND_EN[o["kind"]]
+    return rng.choice(plur if plural else sing)
+
+
+def _noun_varied_en(o, rng, keyword):
+    """An English noun phrase for one mentioned object."""
+    k = o["kind"]
+    count = o.get("count")
+    plural = count is not None and count > 1 or (count is None and rng.random() < 0.5)
+    noun = _kind_en(o, rng, plural)
+    if k in ("sun", "moon"):
+        return noun if keyword else "the " + noun
+    adjs = []
+    if "size" in o:
+        adjs.append(rng.choice(V_SIZE_EN[o["size"]]))
+    colour_after = None
+    if "colour" in o:
+        c = rng.choice(V_COLOUR_EN[o["colour"]])
+        if not keyword and rng.random() < 0.25:
+            colour_after = rng.choice(["in " + c, "coloured " + c, "colored " + c])
+        else:
+            adjs.append(c)
+    words = adjs + [noun]
+    if count is not None and not (keyword and count == 1 and rng.random() < 0.7):
+        art = rng.choice(V_COUNT_EN[count])
+        if art == "a" and words[0][0] in "aeiou":
+            art = "an"
+        words.insert(0, art)
+    elif not keyword and not plural:
+        words.insert(0, "an" if words[0][0] in "aeiou" else "a")
+    elif not keyword and count is None and rng.random() < 0.4:
+        words.insert(0, "some")
+    text = " ".join(words)
+    if colour_after:
+        text += " " + colour_after
+    return text
+
+
+def _where_varied_en(m, rng, keyword):
+    bg, time_ = m.get("background"), m.get("time")
+    if bg is None:
+        if time_ == "night":
+            return rng.choice(V_NIGHT_WORD_EN if keyword else V_NIGHT_EN)
+        return ""
+    if bg == "plain":
+        c = rng.choice(V_COLOUR_EN[m["background_colour"]])
+        if keyword:
+            return c + " " + rng.choice(V_BACKDROP_EN)
+        return rng.choice(V_BACKDROP_ON_EN) + " " + c + " " + rng.choice(V_BACKDROP_EN)
+    if keyword:
+        words = [rng.choice(V_PLACE_WORD_EN[bg])]
+        if time_ == "night":
+            words.insert(rng.randrange(2), rng.choice(V_NIGHT_WORD_EN))
+        elif time_ == "day":
+            words.insert(rng.randrange(2), rng.choice(V_DAY_WORD_EN))
+        return " ".join(words)
+    if bg == "sky" and time_ == "night" and rng.random() < 0.6:
+        return rng.choice(V_NIGHT_SKY_EN)
+    phrase = rng.choice(V_PLACE_EN[bg])
+    if time_ == "night":
+        phrase += " " + rng.choice(V_NIGHT_EN)
+    elif time_ == "day":
+        phrase += " " + rng.choice(V_DAY_EN)
+    return phrase
+
+
+def _scene_only_en(m, rng):
+    """A caption of a place without a main object: "snow at night", "a snowy night"."""
+    bg, time_ = m["background"], m.get("time")
+    extra = ""
+    if m["objects"]:
+        extra = _noun_varied_en(m["objects"][0], rng, False)
+    t = rng.randrange(4)
+    if bg == "plain":
+        c = rng.choice(V_COLOUR_EN[m["background_colour"]])
+        text = rng.choice(["a " + c + " " + rng.choice(V_BACKDROP_EN), c + " " +
+                           rng.choice(V_BACKDROP_EN), "plain " + c + " " +
+                           rng.choice(V_BACKDROP_EN)])
+    elif t == 0:
+        text = _where_varied_en(m, rng, True)
+    elif t == 1 and time_ == "night":
+        text = rng.choice(V_PLACE_WORD_EN[bg]) + " " + rng.choice(V_NIGHT_EN)
+    elif t == 2 and time_:
+        tw = rng.choice(V_NIGHT_WORD_EN if time_ == "night" else V_DAY_WORD_EN)
+        text = "a " + tw + " " + rng.choice(["scene", "view"]) + " " + rng.choice(V_PLACE_EN[bg])
+    else:
+        text = rng.choice(["the", ""]) + " " + rng.choice(V_PLACE_WORD_EN[bg])
+        if time_ == "night":
+            text += " " + rng.choice(V_NIGHT_EN)
+        elif time_ == "day":
+            text += " " + rng.choice(V_DAY_EN)
+    text = text.strip()
+    if extra:
+        text = rng.choice([text + " " + rng.choice(V_AND_EN) + " " + extra,
+                           extra + " " + _where_varied_en(m, rng, False)])
+    if rng.random() < 0.2:
+        text = rng.choice(V_PREFIX_EN) + " " + text
+    return text
+
+
+def _english_varied(m, rng):
+    if not m["objects"]:
+        return _scene_only_en(m, rng)
+    return _plain_en(m, rng)
+
+
+def _plain_en(m, rng):
+    objs = m["objects"]
+    main = objs[0]
+    keyword = rng.random() < 0.22
+    subject = _noun_varied_en(main, rng, keyword)
+    if "position" in main:
+        subject += " " + rng.choice(V_POSITION_EN[main["position"]])
+    if len(objs) > 1:
+        subject += " " + rng.choice(V_AND_EN) + " " + _noun_varied_en(objs[1], rng, keyword)
+    where = _where_varied_en(m, rng, keyword)
+    if keyword:
+        parts = [subject, where] if where else [subject]
+        if where and rng.random() < 0.4:
+            parts.reverse()
+        return " ".join(parts)
+    t = rng.randrange(6)
+    plural = main.get("count", 2) > 1
+    if t == 0 or not where:
+        text = subject + (" " + where if where else "")
+    elif t == 1:
+        text = rng.choice(V_PREFIX_EN) + " " + subject + " " + where
+    elif t == 2:
+        text = rng.choice(V_THERE_EN["plur" if plural else "sing"]) + " " + subject + " " + where
+    elif t == 3:
+        text = where + ", " + subject
+    elif t == 4:
+        q = rng.choice(V_QUESTION_EN)
+        text = q + " " + subject + " " + where + rng.choice(["?", ""])
+    else:
+        text = subject + " " + where
+    if rng.random() < 0.15:
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _noun_varied_zh(o, rng, keyword):
+    k = o["kind"]
+    noun = rng.choice(V_KIND_ZH[k])
+    if k in ("sun", "moon"):
+        return noun
+    adj = ""
+    if "size" in o:
+        adj += rng.choice(V_SIZE_ZH[o["size"]])
+    if "colour" in o:
+        c = rng.choice(V_COLOUR_ZH[o["colour"]])
+        adj = (c + "的" + adj) if adj and rng.random() < 0.5 else (adj + c if adj else c)
+        if rng.random() < 0.3 and not adj.endswith("的"):
+            adj += "的"
+    count = o.get("count")
+    if count is None or (keyword and count == 1 and rng.random() < 0.7):
+        return adj + noun
+    clf = rng.choice(V_CLASSIFIER_ZH.get(k, ["个"]))
+    return rng.choice(V_COUNT_ZH[count]) + clf + adj + noun
+
+
+def _where_varied_zh(m, rng, keyword):
+    bg, time_ = m.get("background"), m.get("time")
+    if bg is None:
+        return rng.choice(V_NIGHT_ZH) if time_ == "night" else ""
+    if bg == "plain":
+        return rng.choice(V_COLOUR_ZH[m["background_colour"]]) + rng.choice(V_BACKDROP_ZH)
+    if keyword:
+        place = rng.choice(V_PLACE_WORD_ZH[bg])
+    elif bg == "sky" and time_ == "night" and rng.random() < 0.6:
+        return rng.choice(V_NIGHT_SKY_ZH)
+    else:
+        place = rng.choice(V_PLACE_ZH[bg])
+    if time_ == "night":
+        place = rng.choice(V_NIGHT_ZH) + rng.choice(["", "的"] if keyword else [""]) + place
+    elif time_ == "day":
+        place = rng.choice(V_DAY_ZH) + place
+    return place
+
+
+def _chinese_varied(m, rng):
+    objs = m["objects"]
+    keyword = rng.random() < 0.22
+    where = _where_varied_zh(m, rng, keyword)
+    if not objs:
+        text = where
+        if rng.random() < 0.3:
+            text = rng.choice(["一张", "找"]) + text + rng.choice(V_PICTURE_ZH)
+        return text or "图片"
+    main = objs[0]
+    noun = _noun_varied_zh(main, rng, keyword)
+    if len(objs) > 1:
+        noun += rng.choice(V_AND_ZH) + _noun_varied_zh(objs[1], rng, keyword)
+    pos = rng.choice(V_POSITION_ZH[main["position"]]) if "position" in main else ""
+    if keyword:
+        parts = [p for p in (where, pos, noun) if p]
+        if rng.random() < 0.4:
+            parts.reverse()
+        return rng.choice([" ", ""]).join(parts)
+    t = rng.randrange(7)
+    if t == 0:
+        text = (where + "，" if where else "") + pos + "有" + noun
+    elif t == 1:
+        text = (where + "的" if where else "") + noun + ("在" + pos if pos else "")
+    elif t == 2:
+        text = rng.choice(V_PREFIX_ZH) + where + pos + "有" + noun + rng.choice(V_PICTURE_ZH)
+    elif t == 3:
+        text = noun + "在" + (where or "") + pos if (where or pos) else rng.choice(V_HAS_ZH) + noun
+    elif t == 4:
+        text = rng.choice(V_QUESTION_ZH) + where + pos + noun + rng.choice(["？", "", "?"])
+    elif t == 5:
+        text = where + rng.choice(V_HAS_ZH) + noun + ("在" + pos if pos else "")
+    else:
+        text = (where + "的" if where else "") + pos + noun
+    return text
+
+
+def _mixed(m, rng):
+    """A mixed English-Chinese caption: one part in each language."""
+    if not m["objects"]:
+        return None
+    keyword = rng.random() < 0.5
+    noun_en = _noun_varied_en(m["objects"][0], rng, True)
+    noun_zh = _noun_varied_zh(m["objects"][0], rng, True)
+    rest = dict(m, objects=[])
+    where_en = _where_varied_en(rest, rng, keyword)
+    where_zh = _where_varied_zh(rest, rng, keyword)
+    if len(m["objects"]) > 1:
+        noun_en += " and " + _noun_varied_en(m["objects"][1], rng, True)
+        noun_zh += "和" + _noun_varied_zh(m["objects"][1], rng, True)
+    if "position" in m["objects"][0]:
+        noun_en += " " + rng.choice(V_POSITION_EN[m["objects"][0]["position"]])
+        noun_zh = rng.choice(V_POSITION_ZH[m["objects"][0]["position"]]) + noun_zh
+    if rng.random() < 0.5:
+        return (where_zh + " " + noun_en).strip()
+    return (noun_zh + " " + where_en).strip()
+
+
+def caption_varied(scene, rng):
+    """Returns (english, chinese, mentioned) in varied phrasings (see the tables above).
+
+    Both languages state the same attributes; one time in ten one of the two is a mixed
+    English-Chinese caption instead.
+    """
+    m = _mention_varied(scene, rng)
+    en = _english_varied(m, rng)
+    zh = _chinese_varied(m, rng)
+    if rng.random() < 0.1:
+        mixed = _mixed(m, rng)
+        if mixed:
+            if rng.random() < 0.5:
+                en = mixed
+            else:
+                zh = mixed
+    return " ".join(en.split()), zh.strip(), m
 
 
 # ---------------------------------------------------------------- hit rule

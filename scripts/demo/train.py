@@ -48,8 +48,9 @@ DEFAULT_VOCAB = os.path.join(REPO, "models", "picseek-demo", "vocab.txt")
 MEAN = (0.48145466, 0.4578275, 0.40821073)
 STD = (0.26862954, 0.26130258, 0.27577711)
 CONTEXT = 52
-CAPTIONS_PER_SCENE = 4
-PATH_ARGS = ("out", "vocab", "init", "data_cache")  # two English, two Chinese, different templates/subsets
+PATH_ARGS = ("out", "vocab", "init", "data_cache")
+VOCAB_SIZE = 21128
+FIRST_WORD_ID = 106  # after [PAD], [unused*], [UNK], [CLS], [SEP], [MASK] and <S>, <T>
 
 
 def model_config(args):
@@ -81,8 +82,11 @@ def to_input_pixels(img, image_size):
 
 
 def _make_chunk(job):
-    """Worker: renders scenes [start, stop) of a seed; returns pixels, scenes, captions."""
-    seed, start, stop, image_size = job
+    """Worker: renders scenes [start, stop) of a seed; returns pixels, scenes, captions.
+
+    Captions alternate English, Chinese; each comes from `scenes.caption_varied` with
+    probability `varied`, else from the original templates (`scenes.caption`)."""
+    seed, start, stop, image_size, per_scene, varied = job
     pixels, recs = [], []
     for i in range(start, stop):
         rng = random.Random(seed * 1_000_003 + i)
@@ -92,16 +96,18 @@ def _make_chunk(job):
             img = scenes.jpeg_roundtrip(img, rng, max_side=rng.choice([None, 128, 160, 200, 256]))
         pixels.append(to_input_pixels(img, image_size))
         caps = []
-        while len(caps) < CAPTIONS_PER_SCENE:
-            en, zh, m = scenes.caption(scene, rng)
+        while len(caps) < per_scene:
+            make = scenes.caption_varied if varied and rng.random() < varied else scenes.caption
+            en, zh, m = make(scene, rng)
             caps.append((en if len(caps) % 2 == 0 else zh, m))
         recs.append((scene, caps))
     return np.stack(pixels), recs
 
 
-def make_dataset(seed, n, image_size, workers, tokenizer):
+def make_dataset(seed, n, image_size, workers, tokenizer, per_scene=4, varied=0.0):
     chunk = 500
-    jobs = [(seed, s, min(n, s + chunk), image_size) for s in range(0, n, chunk)]
+    jobs = [(seed, s, min(n, s + chunk), image_size, per_scene, varied)
+            for s in range(0, n, chunk)]
     if workers > 1:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_make_chunk, jobs)
@@ -110,7 +116,7 @@ def make_dataset(seed, n, image_size, workers, tokenizer):
     pixels = np.concatenate([p for p, _ in parts])
     recs = [r for _, rs in parts for r in rs]
     texts = [c for _, caps in recs for c, _ in caps]
-    ids = tokenize(tokenizer, texts).view(n, CAPTIONS_PER_SCENE, CONTEXT)
+    ids = tokenize(tokenizer, texts).view(n, per_scene, CONTEXT)
     return pixels, recs, ids
 
 
@@ -121,6 +127,26 @@ def tokenize(tokenizer, texts):
         ids = tokenizer.convert_tokens_to_ids(tokenizer.tokenize(t))[:CONTEXT - 2]
         ids = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id]
         out[i, :len(ids)] = torch.tensor(ids)
+    return out
+
+
+def add_noise_tokens(ids, p, gen):
+    """Inserts one or two random WordPiece ids (any ordinary vocab entry, Chinese characters
+    included) at random places of a share `p` of the captions, after [CLS] and before [SEP],
+    so that words the captions never use (the way people pad a search: "please", "我想找")
+    do not throw the text tower off. Captions stay within the context length."""
+    out = ids.clone()
+    for row in range(ids.shape[0]):
+        if torch.rand(1, generator=gen).item() >= p:
+            continue
+        tokens = [t for t in ids[row].tolist() if t != 0]
+        for _ in range(int(torch.randint(1, 3, (1,), generator=gen))):
+            if len(tokens) >= CONTEXT:
+                break
+            at = int(torch.randint(1, len(tokens), (1,), generator=gen))
+            tokens.insert(at, int(torch.randint(FIRST_WORD_ID, VOCAB_SIZE, (1,), generator=gen)))
+        out[row] = 0
+        out[row, :len(tokens)] = torch.tensor(tokens)
     return out
 
 
@@ -213,6 +239,13 @@ def main():
     ap.add_argument("--fp16", action="store_true", help="store weights as float16")
     ap.add_argument("--init", help="continue from this saved model folder instead of a fresh "
                     "model (its config wins over the size options)")
+    ap.add_argument("--captions-per-scene", type=int, default=4,
+                    help="captions drawn per scene, alternately English and Chinese")
+    ap.add_argument("--varied", type=float, default=0.0,
+                    help="share of captions from scenes.caption_varied (the rest from the "
+                    "original templates); also used for the validation captions")
+    ap.add_argument("--noise-tokens", type=float, default=0.0,
+                    help="share of training captions given one or two random vocab tokens")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
@@ -229,12 +262,14 @@ def main():
     if args.data_cache and os.path.exists(args.data_cache):
         train = torch.load(args.data_cache, weights_only=False)
     else:
-        train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok)
+        train = make_dataset(args.seed, args.scenes, args.image_size, args.workers, tok,
+                             args.captions_per_scene, args.varied)
         if args.data_cache:
             torch.save(train, args.data_cache)
     if args.data_only:
         return
-    val = make_dataset(args.val_seed, args.val_scenes, args.image_size, args.workers, tok)
+    val = make_dataset(args.val_seed, args.val_scenes, args.image_size, args.workers, tok,
+                       args.captions_per_scene, args.varied)
     t_data = time.time() - t0
     print("data: %d train + %d val scenes in %.0f s" % (args.scenes, args.val_scenes, t_data),
           flush=True)
@@ -275,8 +310,10 @@ def main():
             order, pos = torch.randperm(args.scenes, generator=gen), 0
         idx = order[pos:pos + args.batch]
         pos += args.batch
-        which = torch.randint(0, CAPTIONS_PER_SCENE, (args.batch,), generator=gen)
+        which = torch.randint(0, args.captions_per_scene, (args.batch,), generator=gen)
         batch_ids = ids[idx, which]
+        if args.noise_tokens:
+            batch_ids = add_noise_tokens(batch_ids, args.noise_tokens, gen)
         il = idx.tolist()
         wl = which.tolist()
         # Positives: caption i describes image j by the hit rule (diagonal always true).

@@ -117,6 +117,8 @@ public enum CaptionsFileError: Error, Equatable, CustomStringConvertible {
     case empty(file: String)
     case badLine(file: String, line: Int, reason: String)
     case unknownMatch(file: String, line: Int, image: String)
+    /// A query set's match that is not an image of the captions file ranked.
+    case unknownGalleryImage(file: String, line: Int, image: String, gallery: String)
     case missingCaption(file: String, line: Int, language: String)
 
     public var description: String {
@@ -126,6 +128,8 @@ public enum CaptionsFileError: Error, Equatable, CustomStringConvertible {
         case .badLine(let f, let n, let reason): return "\(f) line \(n): \(reason)"
         case .unknownMatch(let f, let n, let image):
             return "\(f) line \(n): match \(image) is not the image of any line"
+        case .unknownGalleryImage(let f, let n, let image, let gallery):
+            return "\(f) line \(n): match \(image) is not an image of \(gallery)"
         case .missingCaption(let f, let n, let language):
             return "\(f) line \(n): no \"\(language)\" caption"
         }

@@ -24,6 +24,41 @@ public struct RetrievalEvaluation {
         }
     }
 
+    /// A query set ranked against the captions file's images, with its matches
+    /// (`QuerySet.matchIndices(in:)`).
+    public struct ExtraQueries: Sendable {
+        /// The name the report gives the set (its file name).
+        public var name: String
+        /// The queries.
+        public var set: QuerySet
+        /// For each line, the indices of its matching images in the captions file.
+        public var matches: [[Int]]
+
+        /// The set `set`, called `name`, with `matches`.
+        public init(name: String, set: QuerySet, matches: [[Int]]) {
+            self.name = name
+            self.set = set
+            self.matches = matches
+        }
+    }
+
+    /// Recall@K of one query set, per language.
+    public struct QuerySetResult: Sendable, Equatable {
+        /// The set's name (its file name).
+        public var name: String
+        /// Queries per language.
+        public var queries: Int
+        /// One result per language with a query on every line.
+        public var results: [LanguageResult]
+
+        /// The result of the set `name` with `queries` queries per language.
+        public init(name: String, queries: Int, results: [LanguageResult]) {
+            self.name = name
+            self.queries = queries
+            self.results = results
+        }
+    }
+
     /// The captions file.
     public let set: CaptionsFile
     /// Its path as given (images are relative to its folder); named in messages.
@@ -50,22 +85,55 @@ public struct RetrievalEvaluation {
         return queries
     }
 
-    /// The whole evaluation as its report (`jsonText` or `plainText`): the captions are
-    /// checked first, then `loadEmbedder` gives the model, every image is embedded
-    /// (`process` as in `embedImages`) and each language's captions ranked against them.
+    /// The languages with a query on every line of `extra`, with their queries in file
+    /// order. Throws naming the first language's problem when no language has one everywhere.
+    public static func queries(of extra: QuerySet) throws(EvaluationError)
+        -> [(language: String, texts: [String])]
+    {
+        var queries: [(language: String, texts: [String])] = []
+        for language in languages {
+            if case .success(let texts) = extra.queries(language) {
+                queries.append((language, texts))
+            }
+        }
+        if queries.isEmpty, case .failure(let error) = extra.queries(languages[0]) {
+            throw EvaluationError("no language has a query on every line (\(error))")
+        }
+        return queries
+    }
+
+    /// The whole evaluation as its report (`jsonText` or `plainText`): the captions and the
+    /// `extra` query sets are checked first, then `loadEmbedder` gives the model, every image
+    /// is embedded (`process` as in `embedImages`) and each language's captions, then each
+    /// extra set's queries, ranked against them.
     public func report(
-        matches: [[Int]], json: Bool, loadEmbedder: () throws -> any Embedder,
+        matches: [[Int]], json: Bool, extra: [ExtraQueries] = [],
+        loadEmbedder: () throws -> any Embedder,
         process: (String, PreprocessSpec) throws -> ProcessedPhoto
     ) throws -> String {
         let queries = try queries()
+        let extraQueries = try extra.map { try Self.queries(of: $0.set) }
         let embedder = try loadEmbedder()
         let images = try embedImages(with: embedder, process: process)
         let results = try recall(
             queries: queries, matches: matches, images: images, embedder: embedder)
+        var sets: [QuerySetResult] = []
+        for (one, texts) in zip(extra, extraQueries) {
+            var setResults: [LanguageResult] = []
+            for (language, queryTexts) in texts {
+                setResults.append(
+                    try rank(
+                        language: language, texts: queryTexts,
+                        lineNumbers: one.set.lines.map(\.lineNumber), file: one.set.file,
+                        matches: one.matches, images: images, embedder: embedder))
+            }
+            sets.append(
+                QuerySetResult(name: one.name, queries: one.set.lines.count, results: setResults))
+        }
         let name = embedder.model.name
         return json
-            ? Self.jsonText(model: name, queries: set.lines.count, results: results)
-            : Self.plainText(model: name, images: set.lines.count, results: results)
+            ? Self.jsonText(model: name, queries: set.lines.count, results: results, sets: sets)
+            : Self.plainText(model: name, images: set.lines.count, results: results, sets: sets)
     }
 
     /// Every line's image through the image pipeline (`process`: a photo file's path to the
@@ -111,32 +179,44 @@ public struct RetrievalEvaluation {
     ) throws(EvaluationError) -> [LanguageResult] {
         var results: [LanguageResult] = []
         for (language, texts) in queries {
-            var scores: [[Float]] = []
-            scores.reserveCapacity(texts.count)
-            for (line, text) in zip(set.lines, texts) {
-                let q: [Float]
-                do {
-                    q = try embedder.embedText(text)
-                } catch {
-                    throw EvaluationError(
-                        "\(TerminalSafe.escape(path)) line \(line.lineNumber): "
-                            + "cannot embed the \(language) caption: "
-                            + TerminalSafe.escape("\(error)"))
-                }
-                scores.append(images.map { Self.dot(q, $0) })
-            }
             results.append(
-                LanguageResult(
-                    language: language,
-                    recall: RetrievalRecall.recall(scores: scores, matches: matches, ks: Self.ks)))
+                try rank(
+                    language: language, texts: texts, lineNumbers: set.lines.map(\.lineNumber),
+                    file: path, matches: matches, images: images, embedder: embedder))
         }
         return results
     }
 
-    /// The plain report: the model and counts, then one row of Recall@K per language.
-    public static func plainText(model: String, images: Int, results: [LanguageResult])
-        -> String
-    {
+    /// Recall@K of `texts` (one per line, `lineNumbers` of `file` for messages) against
+    /// `images`.
+    private func rank(
+        language: String, texts: [String], lineNumbers: [Int], file: String, matches: [[Int]],
+        images: [[Float]], embedder: any Embedder
+    ) throws(EvaluationError) -> LanguageResult {
+        var scores: [[Float]] = []
+        scores.reserveCapacity(texts.count)
+        for (number, text) in zip(lineNumbers, texts) {
+            let q: [Float]
+            do {
+                q = try embedder.embedText(text)
+            } catch {
+                throw EvaluationError(
+                    "\(TerminalSafe.escape(file)) line \(number): "
+                        + "cannot embed the \(language) caption: "
+                        + TerminalSafe.escape("\(error)"))
+            }
+            scores.append(images.map { Self.dot(q, $0) })
+        }
+        return LanguageResult(
+            language: language,
+            recall: RetrievalRecall.recall(scores: scores, matches: matches, ks: Self.ks))
+    }
+
+    /// The plain report: the model and counts, then one row of Recall@K per language; then
+    /// for each query set of `sets` its name and count and its rows.
+    public static func plainText(
+        model: String, images: Int, results: [LanguageResult], sets: [QuerySetResult] = []
+    ) -> String {
         var out =
             "model \(TerminalSafe.escape(model)), \(images) images, "
             + "\(images) captions per language\n"
@@ -151,19 +231,41 @@ public struct RetrievalEvaluation {
                 .joined(separator: "  ")
             out += "\n"
         }
+        for one in sets {
+            out += "\(TerminalSafe.escape(one.name)), \(one.queries) queries per language\n"
+            for result in one.results {
+                out += TerminalSafe.escape(result.language)
+                    .padding(toLength: 10, withPad: " ", startingAt: 0)
+                out += ks.map { String(format: "%.4f", result.recall[$0] ?? 0) }
+                    .joined(separator: "  ")
+                out += "\n"
+            }
+        }
         return String(out.dropLast())
     }
 
-    /// The report as one JSON object: `{"model", "queries", "en": {"R@1", "R@5"}, ...}`.
-    public static func jsonText(model: String, queries: Int, results: [LanguageResult])
-        -> String
-    {
+    /// The report as one JSON object: `{"model", "queries", "en": {"R@1", "R@5"}, ...}`,
+    /// and when `sets` has any, `"query_sets": [{"file", "queries", "en": {...}, ...}]`.
+    public static func jsonText(
+        model: String, queries: Int, results: [LanguageResult], sets: [QuerySetResult] = []
+    ) -> String {
         var fields = ["\"model\":\(JSONText.quote(model))", "\"queries\":\(queries)"]
-        for result in results {
-            let inner = ks.map { "\"R@\($0)\":" + String(format: "%.4f", result.recall[$0] ?? 0) }
-            fields.append("\(JSONText.quote(result.language)):{\(inner.joined(separator: ","))}")
+        fields += results.map(languageField)
+        if !sets.isEmpty {
+            let objects = sets.map { one in
+                let inner =
+                    ["\"file\":\(JSONText.quote(one.name))", "\"queries\":\(one.queries)"]
+                    + one.results.map(languageField)
+                return "{" + inner.joined(separator: ",") + "}"
+            }
+            fields.append("\"query_sets\":[" + objects.joined(separator: ",") + "]")
         }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    private static func languageField(_ result: LanguageResult) -> String {
+        let inner = ks.map { "\"R@\($0)\":" + String(format: "%.4f", result.recall[$0] ?? 0) }
+        return "\(JSONText.quote(result.language)):{\(inner.joined(separator: ","))}"
     }
 
     private static func dot(_ a: [Float], _ b: [Float]) -> Float {
