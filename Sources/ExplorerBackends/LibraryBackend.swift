@@ -24,7 +24,7 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         public var engine: SearchEngine
     }
 
-    private let store: IndexStore
+    private let store: any PhotoIndex
     private let roots: [[UInt8]]
     private let folders: [String: String]
     private let load: (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
@@ -46,7 +46,7 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// photos are read with the recognizer `words` makes (once, when first needed); nil
     /// when reading words is off.
     public init(
-        store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
+        store: any PhotoIndex, roots: [[UInt8]], embedder: any Embedder,
         processor: @escaping PhotoProcessor,
         folders: [String: String],
         load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor),

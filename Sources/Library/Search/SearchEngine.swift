@@ -8,7 +8,7 @@ import Tensor
 ///
 /// Not thread-safe: use one engine per thread (the explorer keeps one).
 public final class SearchEngine {
-    let store: IndexStore
+    let store: any PhotoIndex
     let embedder: any Embedder
     let processor: PhotoProcessor?
     /// Prompt templates for text terms.
@@ -29,7 +29,7 @@ public final class SearchEngine {
     /// An engine for `embedder`'s model. `processor` turns image terms into
     /// model input; without it image terms are an error.
     public init(
-        store: IndexStore, embedder: any Embedder, processor: PhotoProcessor? = nil,
+        store: any PhotoIndex, embedder: any Embedder, processor: PhotoProcessor? = nil,
         templates: PromptTemplates = .standard, scoring: ScoringMethod = .int8Rescored
     ) {
         self.store = store
