@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Library
+import ModelHub
 import Store
 
 /// `--db`, shared by every command that opens the index.
@@ -8,14 +9,21 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Index database: a file (default: $PICSEEK_DB, else "
-                + "$XDG_DATA_HOME/picseek/index.sqlite) or a postgresql:// URL.",
+            "Index database: a file or a postgresql:// URL (default: $PICSEEK_DB, else db "
+                + "in config.toml, else $XDG_DATA_HOME/picseek/index.sqlite).",
             valueName: "path-or-url"))
     var db: String?
 
-    /// The resolved database location; a `DatabaseLocationError` prints as its description.
+    /// The resolved database location: `--db`, else `PICSEEK_DB`, else `db = "…"` in
+    /// config.toml, else the default file; a `DatabaseLocationError` prints as its description.
     func path() throws -> String {
-        try DatabaseLocation.require(explicit: db, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        var explicit = db
+        if explicit == nil, (environment["PICSEEK_DB"] ?? "").isEmpty {
+            let file = ModelLibrary().configFile
+            explicit = try CLIError.wrapping { try ConfigFile.load(path: file) }.values["db"]
+        }
+        return try DatabaseLocation.require(explicit: explicit, environment: environment)
     }
 
     /// Opens (creating if needed) the index.

@@ -135,3 +135,89 @@ struct BackendParityTests {
         try indexSearchForget(try IndexOpening.open(url, for: .write))
     }
 }
+
+/// Photos, vectors of every model, thumbnails and words of an index, comparable across
+/// backends (ids differ, so rows are keyed by path).
+private func contents(_ store: any PhotoIndex) throws -> [String] {
+    var lines: [String] = []
+    let models = try store.models()
+    for photo in try store.allPhotos() {
+        var line =
+            "\(RawPath.display(photo.path)) \(photo.size) \(photo.mtimeNs) "
+            + "\(photo.width ?? -1)x\(photo.height ?? -1) \(photo.takenAt ?? "-") "
+            + "\(photo.error ?? "-")"
+        for model in models {
+            line += " \(model.name)=\(try store.vector(photoID: photo.id, model: model) ?? [])"
+        }
+        if let hash = photo.contentHash {
+            line += " thumb=\(try store.thumbnails.get(hash: hash)?.jpeg.count ?? -1)"
+            line += " words=\(try store.recognizedText(for: hash)?.words.map(\.text) ?? [])"
+        }
+        lines.append(line)
+    }
+    return lines + (try store.roots().map { "root \(RawPath.display($0.path)) \($0.readsWords)" })
+}
+
+/// Indexes the parity library into a new SQLite index and reads words for one photo.
+private func sqliteSource() throws -> (ParityLibrary, TempTree) {
+    let (dir, path) = TempTree.databasePath()
+    let lib = try ParityLibrary(store: try IndexStore.open(path: path))
+    _ = try lib.index()
+    let pending = try #require(try lib.store.photosNeedingText(limit: 1).first)
+    try lib.store.putText(
+        RecognizedText(
+            words: [
+                RecognizedWord(
+                    text: "exit", confidence: 95, x: 1, y: 2, width: 3, height: 4, line: 0)
+            ], languages: "eng"), for: pending.contentHash)
+    return (lib, dir)
+}
+
+@Suite("Copying an index")
+struct IndexCopyTests {
+    @Test("SQLite to SQLite: everything arrives, nothing is embedded, a second copy writes nothing")
+    func sqliteToSqlite() throws {
+        let (lib, dir) = try sqliteSource()
+        let (targetDir, target) = TempTree.databasePath()
+        defer { _ = (dir, targetDir) }
+        let embedded = lib.embedder.imageCount
+        let destination = try IndexStore.open(path: target)
+        let report = try IndexCopy.run(from: lib.store, to: destination, batch: 2)
+        #expect(report.vectors == 5)
+        #expect(report.failed == 1)
+        #expect(report.thumbnails == 5)
+        #expect(report.texts == 1)
+        #expect(try contents(destination) == contents(lib.store))
+        #expect(lib.embedder.imageCount == embedded)
+        let again = try IndexCopy.run(from: lib.store, to: destination)
+        #expect(again.vectors == 0 && again.thumbnails == 0 && again.texts == 0)
+        #expect(again.alreadyThere == 5)
+    }
+
+    @Test(
+        "SQLite to PostgreSQL and back: the same photos, vectors, thumbnails and words",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func throughPostgres() throws {
+        let (lib, dir) = try sqliteSource()
+        let (backDir, back) = TempTree.databasePath()
+        defer { _ = (dir, backDir) }
+        let postgres = try IndexOpening.open(try PostgresTestServer.freshDatabase(), for: .write)
+        let first = try IndexCopy.run(from: lib.store, to: postgres, batch: 2)
+        #expect(first.vectors == 5 && first.thumbnails == 5 && first.texts == 1)
+        #expect(try contents(postgres) == contents(lib.store))
+        // A copy that stopped part-way lacks some photos: running it again adds only those.
+        #expect(try postgres.forget(path: lib.stored("2023")) == 4)
+        let resumed = try IndexCopy.run(from: lib.store, to: postgres)
+        #expect(resumed.vectors == 3)
+        #expect(resumed.alreadyThere == 2)
+        #expect(try contents(postgres) == contents(lib.store))
+        let returned = try IndexStore.open(path: back)
+        _ = try IndexCopy.run(from: postgres, to: returned)
+        #expect(try contents(returned) == contents(lib.store))
+        // Search on the copy finds the same photo.
+        let engine = SearchEngine(store: postgres, embedder: lib.embedder, templates: .none)
+        var request = SearchRequest(query: .text("blue sea"))
+        request.top = 1
+        #expect(try engine.search(request).map(\.pathBytes) == [lib.stored("2019/blue sea.jpg")])
+    }
+}

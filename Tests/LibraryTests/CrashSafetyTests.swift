@@ -23,7 +23,7 @@ private func generatePhotos(_ tree: TempTree, count: Int) {
 }
 
 /// Rows and vectors of an index in a comparable form.
-private func snapshot(_ store: IndexStore) throws -> [String] {
+private func snapshot(_ store: any PhotoIndex) throws -> [String] {
     guard let model = try store.models().first else { return [] }
     return try store.allPhotos().map { p in
         let vector = try store.vector(photoID: p.id, model: model) ?? []
@@ -63,13 +63,33 @@ private func spawn(_ exe: String, db: String, root: String, delayMs: Int) throws
 struct CrashSafetyTests {
     @Test("kill -9 at random moments at least 10 times; the resumed index equals a clean run's")
     func killAndResume() throws {
+        let (cleanTree, cleanDB) = TempTree.databasePath()
+        let (killedTree, killedDB) = TempTree.databasePath()
+        defer { _ = (cleanTree, killedTree) }
+        try killAndResume(cleanDB: cleanDB, killedDB: killedDB) { try IndexStore.open(path: $0) }
+        #expect(try IndexStore.open(path: killedDB).integrityCheck() == ["ok"])
+    }
+
+    @Test(
+        "PostgreSQL: kill -9 at random moments at least 10 times; resumed equals a clean run",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func killAndResumePostgres() throws {
+        let cleanDB = try PostgresTestServer.freshDatabase()
+        let killedDB = try PostgresTestServer.freshDatabase()
+        try killAndResume(cleanDB: cleanDB, killedDB: killedDB) {
+            try IndexOpening.open($0, for: .write)
+        }
+    }
+
+    /// Kills the stress indexer writing `killedDB` again and again until one run finishes,
+    /// then compares that index with one clean run into `cleanDB`.
+    private func killAndResume(
+        cleanDB: String, killedDB: String, open: (String) throws -> any PhotoIndex
+    ) throws {
         let exe = try #require(
             stressExecutable(), "picseek-index-stress not built beside the tests")
         let tree = TempTree()
         generatePhotos(tree, count: 300)
-        let (cleanTree, cleanDB) = TempTree.databasePath()
-        let (killedTree, killedDB) = TempTree.databasePath()
-        defer { _ = (cleanTree, killedTree) }
 
         var rng = SeededGenerator.fromEnvironment()
         print(
@@ -112,9 +132,8 @@ struct CrashSafetyTests {
         clean.waitUntilExit()
         #expect(clean.terminationStatus == 0)
 
-        let a = try IndexStore.open(path: cleanDB)
-        let b = try IndexStore.open(path: killedDB)
-        #expect(try b.integrityCheck() == ["ok"])
+        let a = try open(cleanDB)
+        let b = try open(killedDB)
         let rowsA = try snapshot(a)
         let rowsB = try snapshot(b)
         #expect(rowsA.count == 300)
