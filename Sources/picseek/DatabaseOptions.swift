@@ -28,13 +28,19 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens (creating if needed) the index.
     func open() throws -> any PhotoIndex {
-        try IndexOpening.open(path(), for: .write)
+        Self.sayWhenWaiting(try IndexOpening.open(path(), for: .write))
     }
 
     /// Opens the index only if it exists, so read-only commands do not create one, and
     /// opens it for writing (`forget`).
     func openExisting() throws -> any PhotoIndex {
-        try IndexOpening.open(path(), for: .writeExisting)
+        Self.sayWhenWaiting(try IndexOpening.open(path(), for: .writeExisting))
+    }
+
+    /// A PostgreSQL index waits for another machine's indexer: say so on standard error.
+    static func sayWhenWaiting(_ store: any PhotoIndex) -> any PhotoIndex {
+        (store as? PostgresStore)?.lockWaitNotice = { printError($0) }
+        return store
     }
 
     /// Opens an existing index without writing to it (`search`, `status`, `errors`,

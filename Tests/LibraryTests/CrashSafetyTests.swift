@@ -81,6 +81,38 @@ struct CrashSafetyTests {
         }
     }
 
+    @Test(
+        "PostgreSQL: two indexers started at once on one root finish; every photo once",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func twoIndexersPostgres() throws {
+        let exe = try #require(
+            stressExecutable(), "picseek-index-stress not built beside the tests")
+        let tree = TempTree()
+        generatePhotos(tree, count: 200)
+        let url = try PostgresTestServer.freshDatabase()
+        let children = try (0..<2).map { _ in
+            try spawn(exe, db: url, root: tree.rootString, delayMs: 1)
+        }
+        for child in children {
+            child.waitUntilExit()
+            #expect(child.terminationReason == .exit && child.terminationStatus == 0)
+        }
+        let store = try IndexOpening.open(url, for: .read)
+        let photos = try store.allPhotos()
+        #expect(photos.count == 200)
+        #expect(Set(photos.map(\.path)).count == 200)
+        let model = try #require(try store.models().first)
+        let healthy = 200 - (try store.failedPhotos().count)
+        #expect(try store.vectorCount(model: model) == healthy)
+        let runs = try store.runs()
+        #expect(runs.count == 2)
+        #expect(runs.allSatisfy { $0.outcome == "completed" })
+        // Embedded once: the runs took turns and the second found the first's work done.
+        let added: [Int] = runs.map(\.added)
+        #expect(added.reduce(0, +) == healthy)
+        #expect(added.min() == 0)
+    }
+
     /// Kills the stress indexer writing `killedDB` again and again until one run finishes,
     /// then compares that index with one clean run into `cleanDB`.
     private func killAndResume(

@@ -105,17 +105,25 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("one indexer at a time: a second one is told another is writing", needsServer)
+    @Test("one indexer at a time: a second one says it waits, then takes its turn", needsServer)
     func writerLock() throws {
         let url = try PostgresTestServer.freshDatabase()
         let a = try PostgresStore.open(url: url)
         let b = try PostgresStore.open(url: url)
         let held = try #require(try a.lockForWriting())
-        let error = try #require(throws: StoreError.self) { try b.lockForWriting() }
-        #expect(error.description.contains("another indexer"))
+        let state = LockState()
+        b.lockWaitNotice = { state.set(notice: $0) }
+        let thread = Thread {
+            let lock = try? b.lockForWriting()
+            state.set(taken: lock != nil)
+            lock?.release()
+        }
+        thread.start()
+        #expect(poll(seconds: 10) { state.notice != nil })
+        #expect(state.notice?.contains("another indexer is writing") == true)
+        #expect(!state.taken)
         held.release()
-        let again = try #require(try b.lockForWriting())
-        again.release()
+        #expect(poll(seconds: 10) { state.taken })
     }
 
     @Test("a model's other weights are refused; its vectors stay", needsServer)
@@ -186,4 +194,15 @@ struct PostgresStoreTests {
             ], model: model)
         #expect(try store.vectorCount(model: model) == 2)
     }
+}
+
+/// What the waiting indexer's thread saw.
+private final class LockState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seenNotice: String?
+    private var wasTaken = false
+    var notice: String? { lock.withLock { seenNotice } }
+    var taken: Bool { lock.withLock { wasTaken } }
+    func set(notice: String) { lock.withLock { seenNotice = notice } }
+    func set(taken: Bool) { lock.withLock { wasTaken = taken } }
 }

@@ -118,9 +118,15 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
     }
 
     /// Creates the `vector` extension when missing, then applies the migrations this database
-    /// lacks, in one transaction under an advisory lock (two processes may start at once).
+    /// lacks in one transaction, all under an advisory lock (two processes may start at once).
     private func migrate() throws {
         try withConnection { conn in
+            // Two processes opening a new database at once would both create the extension.
+            try conn.execute("SELECT pg_advisory_lock($1)", [.int(Self.migrationLockKey)])
+            defer {
+                _ = try? conn.execute(
+                    "SELECT pg_advisory_unlock($1)", [.int(Self.migrationLockKey)])
+            }
             let vector = try conn.execute(
                 "SELECT count(*) FROM pg_extension WHERE extname = 'vector'")
             if vector.int(0, 0) == 0 {
@@ -131,7 +137,6 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
                 }
             }
             try conn.transaction {
-                try conn.execute("SELECT pg_advisory_xact_lock($1)", [.int(Self.migrationLockKey)])
                 let schema = try conn.execute(
                     "SELECT count(*) FROM pg_namespace WHERE nspname = 'picseek'")
                 if schema.int(0, 0) == 1, try appliedMigrations(conn) == nil {
@@ -167,14 +172,20 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
 
     // MARK: Housekeeping
 
+    /// Hears, once, that `lockForWriting` waits for another indexer (the executable prints it).
+    public var lockWaitNotice: ((String) -> Void)?
+
     /// Takes the database's advisory lock on a connection of its own, held until `release`
     /// or this process ends (the server drops it when the connection closes, even after
-    /// `kill -9`). Throws `StoreError.busy` when another indexer holds it.
+    /// `kill -9`). While another indexer (on any machine) holds it, this waits for it, after
+    /// telling `lockWaitNotice`: indexers take turns, and the later one finds the earlier
+    /// one's photos done, so each photo is indexed once.
     public func lockForWriting() throws -> (any IndexWriteLock)? {
         if let readOnlyReason {
             throw StoreError.readOnly(path: path, reason: readOnlyReason)
         }
-        return try PostgresWriteLock.acquire(url: url, key: Self.writerLockKey)
+        return try PostgresWriteLock.acquire(
+            url: url, key: Self.writerLockKey, notice: lockWaitNotice)
     }
 
     public func generation() throws -> Int64 {
@@ -281,13 +292,17 @@ final class PostgresWriteLock: IndexWriteLock {
         self.key = key
     }
 
-    static func acquire(url: String, key: Int64) throws -> PostgresWriteLock {
+    /// Takes the lock, waiting for its holder when there is one (after telling `notice`).
+    static func acquire(
+        url: String, key: Int64, notice: ((String) -> Void)?
+    ) throws -> PostgresWriteLock {
         let connection = try PostgresConnection(url: url)
         let taken = try connection.execute("SELECT pg_try_advisory_lock($1)", [.int(key)])
-        guard taken.bool(0, 0) == true else {
-            connection.close()
-            throw StoreError.busy(
-                lockPath: "advisory lock \(key) of \(connection.location)", holderPID: nil)
+        if taken.bool(0, 0) != true {
+            notice?(
+                "another indexer is writing \(TerminalSafe.escape(connection.location)); "
+                    + "waiting for it to finish")
+            try connection.execute("SELECT pg_advisory_lock($1)", [.int(key)])
         }
         return PostgresWriteLock(connection: connection, key: key)
     }
