@@ -206,3 +206,30 @@ private final class LockState: @unchecked Sendable {
     func set(notice: String) { lock.withLock { seenNotice = notice } }
     func set(taken: Bool) { lock.withLock { wasTaken = taken } }
 }
+
+@Suite("PostgreSQL status")
+struct PostgresStatusTests {
+    @Test(
+        "status names the machine and process of a run, and tells running from interrupted",
+        needsServer)
+    func whoIndexes() throws {
+        let url = try PostgresTestServer.freshDatabase()
+        let store = try PostgresStore.open(url: url)
+        let lock = try #require(try store.lockForWriting())
+        _ = try store.beginRun(model: nil)
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let reader = try IndexOpening.open(url, for: .read)
+        let running = try #require(try reader.runs().first)
+        #expect(running.indexingNow)
+        #expect(running.host == host && running.processID == Int(pid))
+        let line = try #require(
+            try StatusReport.indexLines(store: reader).first { $0.hasPrefix("last run:") })
+        #expect(line.contains("on \(TerminalSafe.escape(host)) (process \(pid)), indexing now"))
+        // The lock goes with the process (here: released); the run was interrupted.
+        lock.release()
+        #expect(try reader.runs().first?.indexingNow == false)
+        let after = try StatusReport.indexLines(store: reader)
+        #expect(after.contains { $0.contains("did not finish (interrupted)") })
+    }
+}

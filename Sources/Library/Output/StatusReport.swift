@@ -35,10 +35,17 @@ public enum StatusReport {
                     + "\(model.dimension)-d, weights \(weights)]: \(vectors) vectors")
         }
         if let run = s.lastRun {
-            let outcome =
-                run.outcome ?? (run.finishedAt == nil ? "did not finish (interrupted)" : "?")
+            let unfinished = run.indexingNow ? "indexing now" : "did not finish (interrupted)"
+            let outcome = run.outcome ?? (run.finishedAt == nil ? unfinished : "?")
+            // Where the database records it (PostgreSQL): which machine and process.
+            let whose =
+                run.host.map {
+                    " on \(TerminalSafe.escape($0))"
+                        + (run.processID.map { " (process \($0))" } ?? "")
+                }
+                ?? ""
             lines.append(
-                "last run: \(date(run.startedAt)), \(TerminalSafe.escape(outcome)); "
+                "last run: \(date(run.startedAt))\(whose), \(TerminalSafe.escape(outcome)); "
                     + "\(run.added) added, \(run.updated) updated, \(run.moved) moved, "
                     + "\(run.removed) removed, \(run.failed) failed")
         } else {

@@ -62,7 +62,8 @@ enum PostgresMigrations {
                     moved int4 NOT NULL DEFAULT 0,
                     failed int4 NOT NULL DEFAULT 0,
                     host text,
-                    pid int4
+                    pid int4,
+                    lock_pid int4               -- server process holding its writer lock
                 )
                 """,
                 """

@@ -347,16 +347,18 @@ extension PostgresStore {
 
     /// Starts a run record naming this host and process; returns its id.
     public func beginRun(model: ModelRecord?) throws -> Int64 {
-        try write { conn in
+        let lockPID = withLock { lockServerPID }
+        return try write { conn in
             try conn.execute(
                 """
-                INSERT INTO picseek.runs (started_at, model_id, host, pid)
-                VALUES ($1, $2, $3, $4) RETURNING id
+                INSERT INTO picseek.runs (started_at, model_id, host, pid, lock_pid)
+                VALUES ($1, $2, $3, $4, $5) RETURNING id
                 """,
                 [
                     .double(Date().timeIntervalSince1970), model.map { .int($0.id) } ?? .null,
                     .text(ProcessInfo.processInfo.hostName),
                     .int(Int64(ProcessInfo.processInfo.processIdentifier)),
+                    lockPID.map { .int(Int64($0)) } ?? .null,
                 ]
             ).int(0, 0) ?? 0
         }
@@ -383,7 +385,10 @@ extension PostgresStore {
             let rows = try conn.execute(
                 """
                 SELECT r.id, r.started_at, r.finished_at, r.outcome, m.name, r.added, r.updated,
-                       r.removed, r.moved, r.failed
+                       r.removed, r.moved, r.failed, r.host, r.pid,
+                       r.finished_at IS NULL AND EXISTS (
+                           SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'
+                           AND l.granted AND l.pid = r.lock_pid)
                 FROM picseek.runs r LEFT JOIN picseek.models m ON m.id = r.model_id
                 ORDER BY r.id DESC LIMIT $1
                 """, [.int(limit)])
@@ -393,7 +398,9 @@ extension PostgresStore {
                     finishedAt: rows.double(row, 2), outcome: rows.text(row, 3),
                     modelName: rows.text(row, 4), added: Int(rows.int(row, 5) ?? 0),
                     updated: Int(rows.int(row, 6) ?? 0), removed: Int(rows.int(row, 7) ?? 0),
-                    moved: Int(rows.int(row, 8) ?? 0), failed: Int(rows.int(row, 9) ?? 0))
+                    moved: Int(rows.int(row, 8) ?? 0), failed: Int(rows.int(row, 9) ?? 0),
+                    host: rows.text(row, 10), processID: rows.int(row, 11).map { Int($0) },
+                    indexingNow: rows.bool(row, 12) ?? false)
             }
         }
     }

@@ -16,6 +16,9 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
     let connection: PostgresConnection
     let lock = NSRecursiveLock()
     private var thumbnailTable: PostgresThumbnails?
+    /// The server process of this store's latest writer lock, recorded with its runs so
+    /// `status` can tell a run in progress from an interrupted one.
+    var lockServerPID: Int32?
 
     /// The key of the advisory lock an indexer holds ("pics").
     static let writerLockKey: Int64 = 0x7069_6373
@@ -184,8 +187,17 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
         if let readOnlyReason {
             throw StoreError.readOnly(path: path, reason: readOnlyReason)
         }
-        return try PostgresWriteLock.acquire(
+        let lock = try PostgresWriteLock.acquire(
             url: url, key: Self.writerLockKey, notice: lockWaitNotice)
+        withLock { lockServerPID = lock.serverPID }
+        return lock
+    }
+
+    /// Runs `body` under the store's lock.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 
     public func generation() throws -> Int64 {
@@ -291,6 +303,9 @@ final class PostgresWriteLock: IndexWriteLock {
         self.connection = connection
         self.key = key
     }
+
+    /// The server process holding the lock.
+    var serverPID: Int32 { connection.backendPID }
 
     /// Takes the lock, waiting for its holder when there is one (after telling `notice`).
     static func acquire(
