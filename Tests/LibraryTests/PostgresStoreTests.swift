@@ -233,3 +233,51 @@ struct PostgresStatusTests {
         #expect(after.contains { $0.contains("did not finish (interrupted)") })
     }
 }
+
+@Suite("PostgreSQL nearest photos")
+struct PostgresNearestTests {
+    @Test(
+        "exact and HNSW search find the same best photos; the folder filter is applied in SQL",
+        needsServer)
+    func nearest() throws {
+        let store = try PostgresStore.open(url: try PostgresTestServer.freshDatabase())
+        let model = try store.registerModel(
+            name: "m", family: "f", dimension: 8, fingerprint: "w")
+        var rng = SeededGenerator(seed: 5)
+        var changes: [PhotoChange] = []
+        var vectors: [[Float]] = []
+        for i in 0..<300 {
+            var v = (0..<8).map { _ in Float.random(in: -1...1, using: &rng) }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            v = v.map { $0 / norm }
+            vectors.append(v)
+            let path = Array("/p/\(i % 2 == 0 ? "even" : "odd")/\(i).jpg".utf8)
+            changes.append(
+                .embedded(
+                    FileStamp(path: path, size: 1, mtimeNs: 1), hash: SHA256.hash(path),
+                    metadata: PhotoMetadata(width: 1, height: 1), vector: v))
+        }
+        _ = try store.apply(changes, model: model)
+        #expect(try !store.hasVectorIndex(model: model))
+        let exact = try store.nearest(model: model, query: vectors[42], top: 5)
+        try store.buildVectorIndex(model: model)
+        #expect(try store.hasVectorIndex(model: model))
+        let approximate = try store.nearest(
+            model: model, query: vectors[42], top: 5, candidates: 100)
+        #expect(exact.count == 5)
+        #expect(abs(exact[0].score - 1) < 1e-5)
+        #expect(approximate.first?.photoID == exact.first?.photoID)
+        #expect(approximate.map(\.score) == approximate.map(\.score).sorted(by: >))
+        let odd = try store.nearest(
+            model: model, query: vectors[42], top: 5, candidates: 100,
+            folder: Array("/p/odd".utf8))
+        #expect(odd.count == 5)
+        for hit in odd {
+            let path = try #require(try store.photo(id: hit.photoID)).path
+            #expect(path.starts(with: Array("/p/odd/".utf8)))
+        }
+        #expect(throws: StoreError.self) {
+            try store.nearest(model: model, query: [1, 0], top: 1)
+        }
+    }
+}

@@ -206,9 +206,6 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
         }
     }
 
-    /// Nothing to do: PostgreSQL checkpoints by itself.
-    public func checkpoint() throws {}
-
     /// Bytes of the index's tables (with their indexes) and of its thumbnail table.
     public func storageSizes() -> (index: Int64, thumbnails: Int64) {
         let sizes = try? withConnection { conn in
