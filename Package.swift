@@ -171,7 +171,9 @@ let package = Package(
         // End-to-end runs of the binary, and the reusable tmux harness for them.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "PicseekCore", "Imaging", "Store", "Tensor"]),
+            dependencies: [
+                "picseek", "PicseekCore", "Imaging", "Store", "Tensor", "PicseekTestSupport",
+            ]),
         // The installed tree (`make test-install`): runs only when PICSEEK_INSTALLED_PREFIX
         // names a staged install; uses nothing but the files there and system tools.
         .testTarget(name: "InstallTests"),
