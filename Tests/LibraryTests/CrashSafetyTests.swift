@@ -49,12 +49,17 @@ private func stressExecutable() -> String? {
     return nil
 }
 
-private func spawn(_ exe: String, db: String, root: String, delayMs: Int) throws -> Process {
+private func spawn(
+    _ exe: String, db: String, root: String, delayMs: Int, errors: String? = nil
+) throws -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = ["--db", db, "--delay-ms", String(delayMs), root]
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
+    if let errors, FileManager.default.createFile(atPath: errors, contents: nil) {
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+    }
     try p.run()
     return p
 }
@@ -132,7 +137,10 @@ struct CrashSafetyTests {
         var round = 0
         while !finished && attempts < 400 {
             attempts += 1
-            let child = try spawn(exe, db: killedDB, root: tree.rootString, delayMs: 10)
+            let errors = NSTemporaryDirectory() + "picseek-stress-\(getpid())-errors"
+            defer { try? FileManager.default.removeItem(atPath: errors) }
+            let child = try spawn(
+                exe, db: killedDB, root: tree.rootString, delayMs: 10, errors: errors)
             // Start-up takes ~0.1 s in a debug build; kill anywhere after it.
             usleep(UInt32.random(in: 60_000...500_000, using: &rng))
             if child.isRunning {
@@ -141,7 +149,8 @@ struct CrashSafetyTests {
                 if child.terminationReason == .uncaughtSignal { kills += 1 }
             } else {
                 child.waitUntilExit()
-                #expect(child.terminationStatus == 0)
+                let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+                #expect(child.terminationStatus == 0, "\(said)")
                 finished = child.terminationReason == .exit && child.terminationStatus == 0
                 if finished && kills < 10 {
                     // A fast machine finished early: change some photos and keep killing.
