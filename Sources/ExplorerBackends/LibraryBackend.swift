@@ -7,7 +7,7 @@ import Store
 
 /// The explorer's backend over the real index: searches with Library's
 /// `SearchEngine`, reindexes with Library's `Indexer`, reads thumbnails and
-/// photo facts from the `IndexStore`.
+/// photo facts from the index (`PhotoIndex`: SQLite or PostgreSQL).
 ///
 /// Thread safety: the runtime calls each method kind from its own worker
 /// queue. The search engine (not thread-safe) and the current model are
