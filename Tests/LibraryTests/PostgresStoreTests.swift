@@ -279,5 +279,14 @@ struct PostgresNearestTests {
         #expect(throws: StoreError.self) {
             try store.nearest(model: model, query: [1, 0], top: 1)
         }
+        // Loading in chunks (here 7 rows, an uneven split) gives every vector once, in order.
+        let whole = try store.loadVectors(model: model)
+        let chunked = try store.loadVectors(model: model, chunk: 7)
+        #expect(whole.count == 300)
+        #expect(chunked.ids == whole.ids && chunked.matrix == whole.matrix)
+        #expect(chunked.paths == whole.paths)
+        let first = try #require(whole.ids.first)
+        let row = try #require(try store.vector(photoID: first, model: model))
+        #expect(Array(whole.matrix[0..<8]) == row)
     }
 }

@@ -245,36 +245,55 @@ extension PostgresStore {
         }
     }
 
+    /// Rows `loadVectors` asks the server for at a time, so the client never holds more
+    /// than one chunk of pgvector's binary rows beside the matrix it fills.
+    static let vectorChunk = 20_000
+
     /// Every vector of `model` with its photo's id, path, date and mtime, and the generation,
-    /// in one snapshot; vectors arrive in pgvector's binary form.
+    /// in one snapshot; vectors arrive in pgvector's binary form, `vectorChunk` rows at a time.
     public func loadVectors(model: ModelRecord) throws -> VectorSet {
+        try loadVectors(model: model, chunk: Self.vectorChunk)
+    }
+
+    /// `loadVectors`, `chunk` rows per round trip.
+    func loadVectors(model: ModelRecord, chunk: Int) throws -> VectorSet {
         try read { conn in
             let generation =
                 try conn.execute("SELECT value FROM picseek.generation WHERE id = 1").int(0, 0)
                 ?? 0
-            let rows = try conn.execute(
-                """
-                SELECT p.id, p.path, p.taken_at, p.mtime_ns, e.vector
-                FROM \(PostgresMigrations.embeddingsTable(model.id)) e
-                JOIN picseek.photos p ON p.id = e.photo_id ORDER BY e.photo_id
-                """)
+            let table = PostgresMigrations.embeddingsTable(model.id)
+            let total = Int(try conn.execute("SELECT count(*) FROM \(table)").int(0, 0) ?? 0)
             var set = VectorSet(
                 model: model, ids: [], paths: [], takenAt: [], mtimeNs: [], matrix: [],
                 generation: generation)
-            set.ids.reserveCapacity(rows.count)
-            set.paths.reserveCapacity(rows.count)
-            set.matrix.reserveCapacity(rows.count * model.dimension)
-            for row in 0..<rows.count {
-                let id = rows.int(row, 0) ?? 0
-                let found = rows.appendVector(row, 4, to: &set.matrix) ?? 0
-                guard found == model.dimension else {
-                    throw StoreError.corruptVector(
-                        photo: id, expectedBytes: model.dimension * 4, foundBytes: found * 4)
+            set.ids.reserveCapacity(total)
+            set.paths.reserveCapacity(total)
+            set.takenAt.reserveCapacity(total)
+            set.mtimeNs.reserveCapacity(total)
+            set.matrix.reserveCapacity(total * model.dimension)
+            var after = Int64.min
+            while true {
+                let rows = try conn.execute(
+                    """
+                    SELECT p.id, p.path, p.taken_at, p.mtime_ns, e.vector
+                    FROM \(table) e JOIN picseek.photos p ON p.id = e.photo_id
+                    WHERE e.photo_id > $1 ORDER BY e.photo_id LIMIT $2
+                    """, [.int(after), .int(chunk)])
+                for row in 0..<rows.count {
+                    let id = rows.int(row, 0) ?? 0
+                    let found = rows.appendVector(row, 4, to: &set.matrix) ?? 0
+                    guard found == model.dimension else {
+                        throw StoreError.corruptVector(
+                            photo: id, expectedBytes: model.dimension * 4,
+                            foundBytes: found * 4)
+                    }
+                    set.ids.append(id)
+                    set.paths.append(rows.bytes(row, 1) ?? [])
+                    set.takenAt.append(rows.text(row, 2))
+                    set.mtimeNs.append(rows.int(row, 3) ?? 0)
+                    after = id
                 }
-                set.ids.append(id)
-                set.paths.append(rows.bytes(row, 1) ?? [])
-                set.takenAt.append(rows.text(row, 2))
-                set.mtimeNs.append(rows.int(row, 3) ?? 0)
+                if rows.count < chunk { break }
             }
             return set
         }
