@@ -22,6 +22,10 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // libpq, PostgreSQL's client: the PostgreSQL index (Store only).
+        .systemLibrary(
+            name: "CPostgres", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         // No pkgConfig: ncursesw.pc only adds feature macros that SwiftPM
         // rejects; shim.h defines what the wide-character API needs.
         .systemLibrary(
@@ -63,7 +67,9 @@ let package = Package(
         .target(name: "CLIP", dependencies: ["Tensor", "PicseekCore", "Tokenizers", "ModelFiles"]),
         .target(
             name: "Store",
-            dependencies: ["PicseekCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "PicseekCore", "CPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "Cells"),
         // Terminal image encodings from packed RGB: sixel, PNG, iTerm2 inline images.
         .target(name: "Graphics"),
@@ -114,7 +120,7 @@ let package = Package(
 
         // What tests and the stress helper share: temporary trees, the fake model and
         // decoder, seeded random generators, polling with deadlines.
-        .target(name: "PicseekTestSupport", dependencies: ["Library", "PicseekCore"]),
+        .target(name: "PicseekTestSupport", dependencies: ["Library", "Store", "PicseekCore"]),
 
         // MARK: Tests, one target per module.
         .testTarget(name: "PicseekCoreTests", dependencies: ["PicseekCore"]),
@@ -165,7 +171,9 @@ let package = Package(
         // End-to-end runs of the binary, and the reusable tmux harness for them.
         .testTarget(
             name: "ExplorerE2ETests",
-            dependencies: ["picseek", "PicseekCore", "Imaging", "Store", "Tensor"]),
+            dependencies: [
+                "picseek", "PicseekCore", "Imaging", "Store", "Tensor", "PicseekTestSupport",
+            ]),
         // The installed tree (`make test-install`): runs only when PICSEEK_INSTALLED_PREFIX
         // names a staged install; uses nothing but the files there and system tools.
         .testTarget(name: "InstallTests"),

@@ -319,7 +319,7 @@ public struct SearchBench {
 }
 
 /// A small deterministic generator for benchmark data.
-private struct Lcg {
+struct Lcg {
     var state: UInt64
     init(seed: UInt64) { state = seed &* 2_862_933_555_777_941_757 &+ 3_037_000_493 }
     mutating func nextFloat() -> Float {

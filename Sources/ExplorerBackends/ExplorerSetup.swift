@@ -25,7 +25,7 @@ public struct ExplorerSetup {
     /// answers instead (the index was built with it); a failure to load it is passed
     /// to `warn` as one line and the backend's model stays.
     public init(
-        backend: LibraryBackend, store: IndexStore, roots: [[UInt8]], modelChosen: Bool,
+        backend: LibraryBackend, store: any PhotoIndex, roots: [[UInt8]], modelChosen: Bool,
         warn: (String) -> Void
     ) throws {
         let stored = try store.summary()

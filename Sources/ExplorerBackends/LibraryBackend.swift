@@ -7,7 +7,7 @@ import Store
 
 /// The explorer's backend over the real index: searches with Library's
 /// `SearchEngine`, reindexes with Library's `Indexer`, reads thumbnails and
-/// photo facts from the `IndexStore`.
+/// photo facts from the index (`PhotoIndex`: SQLite or PostgreSQL).
 ///
 /// Thread safety: the runtime calls each method kind from its own worker
 /// queue. The search engine (not thread-safe) and the current model are
@@ -24,7 +24,7 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
         public var engine: SearchEngine
     }
 
-    private let store: IndexStore
+    private let store: any PhotoIndex
     private let roots: [[UInt8]]
     private let folders: [String: String]
     private let load: (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor)
@@ -46,7 +46,7 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     /// photos are read with the recognizer `words` makes (once, when first needed); nil
     /// when reading words is off.
     public init(
-        store: IndexStore, roots: [[UInt8]], embedder: any Embedder,
+        store: any PhotoIndex, roots: [[UInt8]], embedder: any Embedder,
         processor: @escaping PhotoProcessor,
         folders: [String: String],
         load: @escaping (_ folder: String, _ name: String) throws -> (any Embedder, PhotoProcessor),

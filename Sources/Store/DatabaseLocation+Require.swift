@@ -13,8 +13,10 @@ extension DatabaseLocation {
     }
 
     /// `path` when an index exists there, else the error saying how to make one (read-only
-    /// commands do not create an index).
+    /// commands do not create an index). A PostgreSQL URL is returned as it is: the server
+    /// says whether the index exists.
     public static func existing(_ path: String) throws(DatabaseLocationError) -> String {
+        if IndexOpening.isPostgres(path) { return path }
         guard FileManager.default.fileExists(atPath: path) else { throw .noIndex(path) }
         return path
     }

@@ -10,11 +10,13 @@ import GRDB
 /// thumbnail database.
 ///
 /// Writers use `BEGIN IMMEDIATE` transactions; readers never block them.
-public final class IndexStore: @unchecked Sendable {
+public final class IndexStore: PhotoIndex, @unchecked Sendable {
     /// Where the database lives, for messages; ":memory:" for tests.
     public let path: String
     /// Small JPEG previews keyed by content hash, in their own file.
-    public let thumbnails: ThumbnailStore
+    public let thumbnailFile: ThumbnailStore
+    /// The thumbnails, as every kind of index has them.
+    public var thumbnails: any ThumbnailKeeping { thumbnailFile }
     let writer: any DatabaseWriter
 
     /// Bytes per database page. 16 KiB pages hold seven 512-d float32 vectors
@@ -32,8 +34,6 @@ public final class IndexStore: @unchecked Sendable {
         case readOnly
     }
 
-    /// Whether this store was opened read-only.
-    public var isReadOnly: Bool { readOnlyReason != nil }
     /// Why this store was opened read-only (a read-only mount, a full disk, no permission,
     /// or a read-only command); nil when it writes.
     public let readOnlyReason: String?
@@ -131,7 +131,7 @@ public final class IndexStore: @unchecked Sendable {
     init(path: String, writer: any DatabaseWriter, thumbnails: ThumbnailStore, readOnly: Bool) {
         self.path = path
         self.writer = writer
-        self.thumbnails = thumbnails
+        self.thumbnailFile = thumbnails
         self.readOnlyReason = readOnly ? Self.writeBlocker(path) : nil
     }
 
@@ -152,6 +152,21 @@ public final class IndexStore: @unchecked Sendable {
 
     /// The highest schema version this build understands.
     public static let schemaVersion = Migrations.all.count
+
+    /// The highest schema version this build understands (`schemaVersion`).
+    public var supportedSchemaVersion: Int { Self.schemaVersion }
+
+    /// Bytes of the index file and of its thumbnail file, each with its `-wal` file.
+    public func storageSizes() -> (index: Int64, thumbnails: Int64) {
+        func size(_ path: String) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
+                .int64Value ?? 0
+        }
+        return (
+            size(path) + size(path + "-wal"),
+            size(thumbnailFile.path) + size(thumbnailFile.path + "-wal")
+        )
+    }
 
     /// Throws `StoreError.foreignDatabase` when the non-empty file at `path` is an SQLite
     /// database of another schema; reads it read-only.
@@ -282,7 +297,7 @@ public final class IndexStore: @unchecked Sendable {
     ///
     /// Throws `StoreError.busy` when another indexer holds it. In-memory
     /// stores return nil: nothing else can reach them.
-    public func lockForWriting() throws -> WriterLock? {
+    public func lockForWriting() throws -> (any IndexWriteLock)? {
         if path == ":memory:" { return nil }
         if isReadOnly {
             throw StoreError.readOnly(path: path, reason: "opened read-only")

@@ -93,6 +93,13 @@ public struct RunRecord: Equatable, Sendable {
     public var removed: Int
     public var moved: Int
     public var failed: Int
+    /// The machine that ran it, where the database records it (PostgreSQL).
+    public var host: String? = nil
+    /// Its process id on that machine, where recorded.
+    public var processID: Int? = nil
+    /// Whether it is still indexing now (it holds the writer lock), where the database can
+    /// tell; an unfinished run that is not is one that was interrupted.
+    public var indexingNow = false
 }
 
 /// Counts of one run, written when it ends.

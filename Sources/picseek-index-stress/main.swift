@@ -1,7 +1,7 @@
 // picseek-index-stress: indexes folders with a fake model so the kill test in
 // LibraryTests can SIGKILL it at random moments and check the index.
 //
-// Usage: picseek-index-stress --db PATH [--delay-ms N] ROOT...
+// Usage: picseek-index-stress --db PATH-OR-URL [--delay-ms N] ROOT...
 //
 // The "model" is honest about what it is: a fixed random projection of a
 // byte histogram, so equal files get equal vectors and a clean run and a
@@ -36,7 +36,7 @@ guard let (dbPath, delayMs, roots) = parse() else {
 }
 
 do {
-    let store = try IndexStore.open(path: dbPath)
+    let store = try IndexOpening.open(dbPath, for: .write)
     var options = IndexOptions()
     options.commitEvery = 16
     options.commitInterval = 0.05

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Library
+import ModelHub
 import Store
 
 /// `--db`, shared by every command that opens the index.
@@ -8,41 +9,49 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Index database file (default: $PICSEEK_DB, else $XDG_DATA_HOME/picseek/index.sqlite).",
-            valueName: "path"))
+            "Index database: a file or a postgresql:// URL (default: $PICSEEK_DB, else db "
+                + "in config.toml, else $XDG_DATA_HOME/picseek/index.sqlite).",
+            valueName: "path-or-url"))
     var db: String?
 
-    /// The resolved database path; a `DatabaseLocationError` prints as its description.
+    /// The resolved database location: `--db`, else `PICSEEK_DB`, else `db = "…"` in
+    /// config.toml, else the default file; a `DatabaseLocationError` prints as its description.
     func path() throws -> String {
-        try DatabaseLocation.require(explicit: db, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        var explicit = db
+        if explicit == nil, (environment["PICSEEK_DB"] ?? "").isEmpty {
+            let file = ModelLibrary().configFile
+            explicit = try CLIError.wrapping { try ConfigFile.load(path: file) }.values["db"]
+        }
+        return try DatabaseLocation.require(explicit: explicit, environment: environment)
     }
 
     /// Opens (creating if needed) the index.
-    func open() throws -> IndexStore {
-        try IndexStore.open(path: path())
+    func open() throws -> any PhotoIndex {
+        Self.sayWhenWaiting(try IndexOpening.open(path(), for: .write))
     }
 
     /// Opens the index only if it exists, so read-only commands do not create one, and
     /// opens it for writing (`forget`).
-    func openExisting() throws -> IndexStore {
-        let path = try existingPath()
-        return try IndexStore.open(path: path)
+    func openExisting() throws -> any PhotoIndex {
+        Self.sayWhenWaiting(try IndexOpening.open(path(), for: .writeExisting))
+    }
+
+    /// A PostgreSQL index waits for another machine's indexer: say so on standard error.
+    static func sayWhenWaiting(_ store: any PhotoIndex) -> any PhotoIndex {
+        (store as? PostgresStore)?.lockWaitNotice = { printError($0) }
+        return store
     }
 
     /// Opens an existing index without writing to it (`search`, `status`, `errors`,
-    /// `duplicates`): `IndexStore.openForReading`.
-    func openForReading() throws -> IndexStore {
-        try IndexStore.openForReading(path: existingPath())
+    /// `duplicates`).
+    func openForReading() throws -> any PhotoIndex {
+        try IndexOpening.open(path(), for: .read)
     }
 
-    /// Opens the index for the explorer: for writing when it can be written, else read-only
-    /// (`IndexStore.openPreferringWrite`).
-    func openPreferringWrite() throws -> IndexStore {
-        try IndexStore.openPreferringWrite(path: path())
-    }
-
-    private func existingPath() throws -> String {
-        try DatabaseLocation.existing(path())
+    /// Opens the index for the explorer: for writing when it can be written, else read-only.
+    func openPreferringWrite() throws -> any PhotoIndex {
+        try IndexOpening.open(path(), for: .preferWrite)
     }
 }
 

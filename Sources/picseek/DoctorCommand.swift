@@ -4,6 +4,8 @@ import Foundation
 import Imaging
 import Library
 import ModelHub
+import PicseekCore
+import Store
 
 /// `picseek doctor [--repair]`: checks the index, its thumbnails, the installed models and
 /// the terminal, and with `--repair` rebuilds what can be rebuilt.
@@ -46,7 +48,15 @@ struct DoctorCommand: ParsableCommand {
             makeThumbnail: { try pipeline.thumbnail(data: $0).0 },
             encodeThumbnail: JPEG.thumbnailEncoder
         ) { library.installed(named: $0) != nil }
-        problems += try doctor.run { print($0) }
+        if IndexOpening.isPostgres(path) {
+            // The checks and repairs are of SQLite files; PostgreSQL keeps its own data sound.
+            print(
+                "index: \(TerminalSafe.escape(PostgresURL.redacted(path))) is a PostgreSQL "
+                    + "database: picseek doctor checks SQLite indexes only (picseek status "
+                    + "shows what it holds)")
+        } else {
+            problems += try doctor.run { print($0) }
+        }
         let models = ModelReport.check(library: library, hashes: hashes)
         for line in models.lines { print(line) }
         problems += models.problems

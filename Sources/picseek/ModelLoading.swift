@@ -25,7 +25,7 @@ func loadModel(
 /// (`loadModel`) in `imagePrecision`, the photo pipeline, JPEG thumbnails and the scan rules
 /// of `indexing`.
 func makeIndexer(
-    store: IndexStore, indexing: IndexingOptions, imagePrecision: ImagePrecision,
+    store: any PhotoIndex, indexing: IndexingOptions, imagePrecision: ImagePrecision,
     batchSize: Int = IndexOptions().batchSize
 ) throws -> Indexer {
     let model = try loadModel(modelPath: indexing.model, imagePrecision: imagePrecision)

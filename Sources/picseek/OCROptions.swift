@@ -44,7 +44,7 @@ struct OCROptions: ParsableArguments {
 
     /// The OCR pass over `store` when enabled; nil when off or when Tesseract cannot start
     /// (a warning says why and what to install).
-    func makePass(store: IndexStore) throws -> TextPass? {
+    func makePass(store: any PhotoIndex) throws -> TextPass? {
         let recognizer = try request.makeRecognizer(
             environment: ProcessInfo.processInfo.environment, warn: printError)
         guard let recognizer else { return nil }

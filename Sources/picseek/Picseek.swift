@@ -10,7 +10,7 @@ struct Picseek: ParsableCommand {
         subcommands: [
             ExploreCommand.self, IndexCommand.self, SearchCommand.self, DuplicatesCommand.self,
             StatusCommand.self, ForgetCommand.self, ErrorsCommand.self, DoctorCommand.self,
-            WatchCommand.self,
+            WatchCommand.self, DbCommand.self,
             EmbedCommand.self, EvalCommand.self, ModelCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)

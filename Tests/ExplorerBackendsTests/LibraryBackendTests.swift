@@ -12,13 +12,14 @@ import Testing
 private final class BackendFixture {
     let tree = TempTree()
     let dbTree: TempTree
-    let store: IndexStore
+    let store: any PhotoIndex
     let root: [UInt8]
 
-    init() throws {
+    /// Over a new SQLite index, or over `store` when given.
+    init(store given: (any PhotoIndex)? = nil) throws {
         let dbPath: String
         (dbTree, dbPath) = TempTree.databasePath()
-        store = try IndexStore.open(path: dbPath)
+        store = try given ?? IndexStore.open(path: dbPath)
         tree.write("a/red car.jpg", "red car")
         tree.write("a/blue sea.jpg", "blue sea")
         tree.write("a/green tree.jpg", "green tree")
@@ -65,6 +66,29 @@ struct LibraryBackendTests {
         let detail = try backend.detail(photoID: hits[0].photoID)
         #expect(detail.pathBytes == hits[0].pathBytes)
         #expect(try backend.indexGeneration() != nil)
+    }
+
+    @Test(
+        "on PostgreSQL: reindex, search, thumbnail, detail and more like this",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func onPostgres() throws {
+        let url = try PostgresTestServer.freshDatabase()
+        let f = try BackendFixture(store: IndexOpening.open(url, for: .preferWrite))
+        let backend = f.backend(model: "fake")
+        #expect(try backend.reindex { _ in }.photos == 3)
+        let hits = try backend.search(text: "red car", language: .english, limit: 2)
+        #expect(hits.count == 2)
+        #expect(RawPath.baseName(hits[0].pathBytes) == Array("red car.jpg".utf8))
+        let thumbnail = try #require(try backend.thumbnail(photoID: hits[0].photoID))
+        #expect(thumbnail.width > 0 && thumbnail.height > 0)
+        #expect(try backend.detail(photoID: hits[0].photoID).pathBytes == hits[0].pathBytes)
+        #expect(try backend.moreLikeThis(photoID: hits[0].photoID, limit: 1).count == 1)
+        // Another machine's explorer: a second connection sees the same photos and pictures.
+        let other = try BackendFixture(store: IndexOpening.open(url, for: .read))
+        let again = try other.backend(model: "fake").search(
+            text: "red car", language: .english, limit: 1)
+        #expect(again.map(\.pathBytes) == [hits[0].pathBytes])
+        #expect(try other.backend(model: "fake").thumbnail(photoID: again[0].photoID) != nil)
     }
 
     @Test("a reindex with no folders given and none stored says how to add one")

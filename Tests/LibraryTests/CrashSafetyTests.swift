@@ -23,7 +23,7 @@ private func generatePhotos(_ tree: TempTree, count: Int) {
 }
 
 /// Rows and vectors of an index in a comparable form.
-private func snapshot(_ store: IndexStore) throws -> [String] {
+private func snapshot(_ store: any PhotoIndex) throws -> [String] {
     guard let model = try store.models().first else { return [] }
     return try store.allPhotos().map { p in
         let vector = try store.vector(photoID: p.id, model: model) ?? []
@@ -49,12 +49,17 @@ private func stressExecutable() -> String? {
     return nil
 }
 
-private func spawn(_ exe: String, db: String, root: String, delayMs: Int) throws -> Process {
+private func spawn(
+    _ exe: String, db: String, root: String, delayMs: Int, errors: String? = nil
+) throws -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = ["--db", db, "--delay-ms", String(delayMs), root]
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
+    if let errors, FileManager.default.createFile(atPath: errors, contents: nil) {
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+    }
     try p.run()
     return p
 }
@@ -63,13 +68,65 @@ private func spawn(_ exe: String, db: String, root: String, delayMs: Int) throws
 struct CrashSafetyTests {
     @Test("kill -9 at random moments at least 10 times; the resumed index equals a clean run's")
     func killAndResume() throws {
+        let (cleanTree, cleanDB) = TempTree.databasePath()
+        let (killedTree, killedDB) = TempTree.databasePath()
+        defer { _ = (cleanTree, killedTree) }
+        try killAndResume(cleanDB: cleanDB, killedDB: killedDB) { try IndexStore.open(path: $0) }
+        #expect(try IndexStore.open(path: killedDB).integrityCheck() == ["ok"])
+    }
+
+    @Test(
+        "PostgreSQL: kill -9 at random moments at least 10 times; resumed equals a clean run",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func killAndResumePostgres() throws {
+        let cleanDB = try PostgresTestServer.freshDatabase()
+        let killedDB = try PostgresTestServer.freshDatabase()
+        try killAndResume(cleanDB: cleanDB, killedDB: killedDB) {
+            try IndexOpening.open($0, for: .write)
+        }
+    }
+
+    @Test(
+        "PostgreSQL: two indexers started at once on one root finish; every photo once",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func twoIndexersPostgres() throws {
+        let exe = try #require(
+            stressExecutable(), "picseek-index-stress not built beside the tests")
+        let tree = TempTree()
+        generatePhotos(tree, count: 200)
+        let url = try PostgresTestServer.freshDatabase()
+        let children = try (0..<2).map { _ in
+            try spawn(exe, db: url, root: tree.rootString, delayMs: 1)
+        }
+        for child in children {
+            child.waitUntilExit()
+            #expect(child.terminationReason == .exit && child.terminationStatus == 0)
+        }
+        let store = try IndexOpening.open(url, for: .read)
+        let photos = try store.allPhotos()
+        #expect(photos.count == 200)
+        #expect(Set(photos.map(\.path)).count == 200)
+        let model = try #require(try store.models().first)
+        let healthy = 200 - (try store.failedPhotos().count)
+        #expect(try store.vectorCount(model: model) == healthy)
+        let runs = try store.runs()
+        #expect(runs.count == 2)
+        #expect(runs.allSatisfy { $0.outcome == "completed" })
+        // Embedded once: the runs took turns and the second found the first's work done.
+        let added: [Int] = runs.map(\.added)
+        #expect(added.reduce(0, +) == healthy)
+        #expect(added.min() == 0)
+    }
+
+    /// Kills the stress indexer writing `killedDB` again and again until one run finishes,
+    /// then compares that index with one clean run into `cleanDB`.
+    private func killAndResume(
+        cleanDB: String, killedDB: String, open: (String) throws -> any PhotoIndex
+    ) throws {
         let exe = try #require(
             stressExecutable(), "picseek-index-stress not built beside the tests")
         let tree = TempTree()
         generatePhotos(tree, count: 300)
-        let (cleanTree, cleanDB) = TempTree.databasePath()
-        let (killedTree, killedDB) = TempTree.databasePath()
-        defer { _ = (cleanTree, killedTree) }
 
         var rng = SeededGenerator.fromEnvironment()
         print(
@@ -80,7 +137,10 @@ struct CrashSafetyTests {
         var round = 0
         while !finished && attempts < 400 {
             attempts += 1
-            let child = try spawn(exe, db: killedDB, root: tree.rootString, delayMs: 10)
+            let errors = NSTemporaryDirectory() + "picseek-stress-\(getpid())-errors"
+            defer { try? FileManager.default.removeItem(atPath: errors) }
+            let child = try spawn(
+                exe, db: killedDB, root: tree.rootString, delayMs: 10, errors: errors)
             // Start-up takes ~0.1 s in a debug build; kill anywhere after it.
             usleep(UInt32.random(in: 60_000...500_000, using: &rng))
             if child.isRunning {
@@ -89,7 +149,8 @@ struct CrashSafetyTests {
                 if child.terminationReason == .uncaughtSignal { kills += 1 }
             } else {
                 child.waitUntilExit()
-                #expect(child.terminationStatus == 0)
+                let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+                #expect(child.terminationStatus == 0, "\(said)")
                 finished = child.terminationReason == .exit && child.terminationStatus == 0
                 if finished && kills < 10 {
                     // A fast machine finished early: change some photos and keep killing.
@@ -112,9 +173,8 @@ struct CrashSafetyTests {
         clean.waitUntilExit()
         #expect(clean.terminationStatus == 0)
 
-        let a = try IndexStore.open(path: cleanDB)
-        let b = try IndexStore.open(path: killedDB)
-        #expect(try b.integrityCheck() == ["ok"])
+        let a = try open(cleanDB)
+        let b = try open(killedDB)
         let rowsA = try snapshot(a)
         let rowsB = try snapshot(b)
         #expect(rowsA.count == 300)

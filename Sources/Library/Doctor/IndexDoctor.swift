@@ -155,7 +155,7 @@ public struct IndexDoctor {
                 emit("  repaired: moved it to \(TerminalSafe.escape(moved)) (kept)")
             }
             store = try IndexStore.open(path: path)
-        } else if let lines = try? store.thumbnails.integrityCheck(), lines != ["ok"] {
+        } else if let lines = try? store.thumbnailFile.integrityCheck(), lines != ["ok"] {
             emit("  integrity: \(lines.count) problem\(lines.count == 1 ? "" : "s")")
             problems += 1
             guard repair else { return problems }
@@ -163,7 +163,7 @@ public struct IndexDoctor {
             emit("  repaired: moved it to \(TerminalSafe.escape(moved)) (kept)")
             store = try IndexStore.open(path: path)
         }
-        let stored = try store.thumbnails.hashes()
+        let stored = try store.thumbnailFile.hashes()
         let used = Set(photos.compactMap { $0.error == nil ? $0.contentHash : nil })
         let unused = stored.subtracting(used).count
         let missing = photos.filter {

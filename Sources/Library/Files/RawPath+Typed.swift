@@ -60,7 +60,7 @@ public enum TypedPathError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-extension IndexStore {
+extension PhotoIndex {
     /// The id of the indexed photo a user typed: its id, else its path (made absolute).
     public func photoID(typed: String) throws -> Int64 {
         if let id = Int64(typed), try photo(id: id) != nil { return id }

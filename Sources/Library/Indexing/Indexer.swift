@@ -15,7 +15,7 @@ import Store
 /// transaction holding rows and vectors together, so a crash (even `kill -9`)
 /// at any moment leaves a consistent index that the next run completes.
 public final class Indexer {
-    let store: IndexStore
+    let store: any PhotoIndex
     let embedder: any Embedder
     let processor: PhotoProcessor
     let encodeThumbnail: ThumbnailEncoder
@@ -27,7 +27,7 @@ public final class Indexer {
     /// An indexer writing to `store` with `embedder`'s model: `processor` decodes photos
     /// and `encodeThumbnail` encodes their thumbnails (the executable passes Imaging's).
     public init(
-        store: IndexStore, embedder: any Embedder, processor: @escaping PhotoProcessor,
+        store: any PhotoIndex, embedder: any Embedder, processor: @escaping PhotoProcessor,
         encodeThumbnail: @escaping ThumbnailEncoder, options: IndexOptions = IndexOptions()
     ) {
         self.store = store

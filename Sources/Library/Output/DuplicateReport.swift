@@ -7,7 +7,7 @@ public enum DuplicateReport {
     ///
     /// Throws `DuplicatesError` when the index holds none, or holds vectors of other weights
     /// under that name.
-    public static func vectors(in store: IndexStore, of identity: EmbedderIdentity) throws
+    public static func vectors(in store: any PhotoIndex, of identity: EmbedderIdentity) throws
         -> VectorSet
     {
         guard let record = try store.model(named: identity.name) else {

@@ -7,7 +7,7 @@ import Tensor
 public enum StatusReport {
     /// The index's path and sizes, photo counts, folders, models and their vectors, the
     /// last run and how many photos' words were read, one line each, escaped.
-    public static func indexLines(store: IndexStore) throws -> [String] {
+    public static func indexLines(store: any PhotoIndex) throws -> [String] {
         var lines: [String] = []
         let s = try store.summary()
         lines.append("index: \(TerminalSafe.escape(store.path)) (\(fileSizes(store)))")
@@ -35,10 +35,17 @@ public enum StatusReport {
                     + "\(model.dimension)-d, weights \(weights)]: \(vectors) vectors")
         }
         if let run = s.lastRun {
-            let outcome =
-                run.outcome ?? (run.finishedAt == nil ? "did not finish (interrupted)" : "?")
+            let unfinished = run.indexingNow ? "indexing now" : "did not finish (interrupted)"
+            let outcome = run.outcome ?? (run.finishedAt == nil ? unfinished : "?")
+            // Where the database records it (PostgreSQL): which machine and process.
+            let whose =
+                run.host.map {
+                    " on \(TerminalSafe.escape($0))"
+                        + (run.processID.map { " (process \($0))" } ?? "")
+                }
+                ?? ""
             lines.append(
-                "last run: \(date(run.startedAt)), \(TerminalSafe.escape(outcome)); "
+                "last run: \(date(run.startedAt))\(whose), \(TerminalSafe.escape(outcome)); "
                     + "\(run.added) added, \(run.updated) updated, \(run.moved) moved, "
                     + "\(run.removed) removed, \(run.failed) failed")
         } else {
@@ -109,14 +116,9 @@ public enum StatusReport {
                 : "no bf16 image tower (needs AVX512_BF16)")
     }
 
-    private static func fileSizes(_ store: IndexStore) -> String {
-        func size(_ path: String) -> Int64 {
-            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?
-                .int64Value ?? 0
-        }
-        let main = size(store.path) + size(store.path + "-wal")
-        let thumbs = size(store.thumbnails.path) + size(store.thumbnails.path + "-wal")
-        return "\(megabytes(main)) index, \(megabytes(thumbs)) thumbnails"
+    private static func fileSizes(_ store: any PhotoIndex) -> String {
+        let sizes = store.storageSizes()
+        return "\(megabytes(sizes.index)) index, \(megabytes(sizes.thumbnails)) thumbnails"
     }
 
     private static func megabytes(_ bytes: Int64) -> String {

@@ -17,7 +17,10 @@ import Tensor
 ///
 /// Not thread-safe: use one engine per thread (the explorer keeps one).
 public final class SearchEngine {
-    let store: IndexStore
+    let store: any PhotoIndex
+    /// The same index when it is an SQLite file (`IndexStore`): only such an index has a
+    /// vector cache beside it; a PostgreSQL index is read through `loadVectors`.
+    private let fileIndex: IndexStore?
     let embedder: any Embedder
     let processor: PhotoProcessor?
     /// Prompt templates for text terms.
@@ -60,11 +63,12 @@ public final class SearchEngine {
     /// model input; without it image terms are an error. `vectorCache` false keeps every
     /// vector in memory, read from the database, as before the cache existed.
     public init(
-        store: IndexStore, embedder: any Embedder, processor: PhotoProcessor? = nil,
+        store: any PhotoIndex, embedder: any Embedder, processor: PhotoProcessor? = nil,
         templates: PromptTemplates = .standard, scoring: ScoringMethod = .int8Rescored,
         vectorCache: Bool = true
     ) {
         self.store = store
+        self.fileIndex = store as? IndexStore
         self.embedder = embedder
         self.processor = processor
         self.templates = templates
@@ -98,14 +102,14 @@ public final class SearchEngine {
         facts = nil
         scorer = nil
         var reason: String?
-        if usesVectorCache, store.vectorCachePath(model: model) != nil {
-            switch store.openVectorCache(model: model, quantise: Self.quantise) {
+        if usesVectorCache, let file = fileIndex, file.vectorCachePath(model: model) != nil {
+            switch file.openVectorCache(model: model, quantise: Self.quantise) {
             case .success(let cache):
                 use(cache, loading: .cacheOpened)
                 return true
             case .failure(let problem):
                 do {
-                    let cache = try store.writeVectorCache(model: model, quantise: Self.quantise)
+                    let cache = try file.writeVectorCache(model: model, quantise: Self.quantise)
                     use(cache, loading: .cacheWritten(after: problem))
                     return true
                 } catch {
@@ -122,6 +126,12 @@ public final class SearchEngine {
         vectorCache = cache
         self.loading = loading
         scratch = [Float](repeating: 0, count: cache.count)
+    }
+
+    /// The file index the vector cache in use belongs to.
+    private func cacheIndex() throws -> IndexStore {
+        guard let fileIndex else { throw SearchError.indexChanged }
+        return fileIndex
     }
 
     /// The row quantiser of the vector cache: the one `Int8Matrix` uses.
@@ -255,7 +265,7 @@ public final class SearchEngine {
             query = try vector(for: terms, request: request)
         case .similarTo(let id):
             guard let row = cache.row(of: id),
-                let v = try store.vectors(photoIDs: [id], model: cache.model)[id]
+                let v = try cacheIndex().vectors(photoIDs: [id], model: cache.model)[id]
             else { throw SearchError.unknownPhoto(id) }
             query = v
             exclude = row
@@ -301,7 +311,7 @@ public final class SearchEngine {
             }
         }
         let ids = candidates.map { cache.ids[$0.index] }
-        let exact = try store.vectors(photoIDs: ids, model: cache.model)
+        let exact = try cacheIndex().vectors(photoIDs: ids, model: cache.model)
         let picked = query.withUnsafeBufferPointer { q -> [(index: Int, score: Float)] in
             guard let q = q.baseAddress else { return [] }
             return withExtendedLifetime(exact) {
@@ -312,7 +322,7 @@ public final class SearchEngine {
                     }, dimension: d, query: q, k: request.top)
             }
         }
-        let shown = try store.photoFacts(ids: picked.map { cache.ids[$0.index] })
+        let shown = try cacheIndex().photoFacts(ids: picked.map { cache.ids[$0.index] })
         var hits: [Hit] = picked.compactMap { pick in
             let id = cache.ids[pick.index]
             guard let photo = shown[id] else { return nil }
@@ -330,7 +340,7 @@ public final class SearchEngine {
         if let facts, facts.generation == cache.generation, facts.ids.count == cache.count {
             return facts
         }
-        let read = try store.rowFacts(model: cache.model)
+        let read = try cacheIndex().rowFacts(model: cache.model)
         guard read.generation == cache.generation, read.ids.elementsEqual(cache.ids) else {
             throw SearchError.indexChanged
         }
@@ -376,7 +386,9 @@ extension SearchEngine {
     /// stale or damaged), so the next search starts without reading the vectors out of the
     /// database; `picseek index` calls it after a run. Returns a note for each cache that
     /// could not be written (searches then read the vectors from the index), nothing else.
-    public static func updateVectorCaches(store: IndexStore) throws -> [String] {
+    /// Only an SQLite file index has such caches: for any other index it does nothing.
+    public static func updateVectorCaches(store index: any PhotoIndex) throws -> [String] {
+        guard let store = index as? IndexStore else { return [] }
         var notes: [String] = []
         for model in try store.models() where try store.vectorCount(model: model) > 0 {
             guard case .failure = store.openVectorCache(model: model, quantise: quantise)

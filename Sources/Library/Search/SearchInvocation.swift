@@ -45,7 +45,7 @@ public struct SearchInvocation {
     /// What a search needs from outside: the index and the model, made only when needed.
     public struct Services {
         /// Opens the index for reading.
-        public var openStore: () throws -> IndexStore
+        public var openStore: () throws -> any PhotoIndex
         /// Loads the model that embeds the query.
         public var loadEmbedder: () throws -> any Embedder
         /// The image pipeline for image terms in the query.
@@ -53,7 +53,7 @@ public struct SearchInvocation {
 
         /// The services from their parts.
         public init(
-            openStore: @escaping () throws -> IndexStore,
+            openStore: @escaping () throws -> any PhotoIndex,
             loadEmbedder: @escaping () throws -> any Embedder,
             makeProcessor: @escaping (any Embedder) throws -> PhotoProcessor
         ) {

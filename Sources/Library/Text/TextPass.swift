@@ -16,7 +16,7 @@ public typealias TextRecognition = (GreyImage) throws -> RecognizedText
 /// moved or duplicated photo keeps it and a changed photo is read again. A photo that cannot
 /// be read is recorded with its error and not retried until its content changes.
 public final class TextPass {
-    let store: IndexStore
+    let store: any PhotoIndex
     let recognize: TextRecognition
     let pipeline: any TextImageDecoding
 
@@ -41,7 +41,7 @@ public final class TextPass {
     /// Creates a pass over `store` that decodes photos with `pipeline` (the executable passes
     /// Imaging's `ImagePipeline`) and reads them with the recognizer `recognize`.
     public init(
-        store: IndexStore, pipeline: any TextImageDecoding,
+        store: any PhotoIndex, pipeline: any TextImageDecoding,
         recognize: @escaping TextRecognition
     ) {
         self.store = store
@@ -155,7 +155,7 @@ extension TextPass {
 extension TextPass {
     /// Remembers for each of `roots` whether the pass reads its photos (`picseek index DIR
     /// --no-ocr`: false, `--ocr`: true), adding the roots the index does not have yet.
-    public static func remember(readsWords: Bool, roots: [[UInt8]], store: IndexStore) throws {
+    public static func remember(readsWords: Bool, roots: [[UInt8]], store: any PhotoIndex) throws {
         for root in roots {
             try store.addRoot(root)
             try store.setReadsWords(readsWords, root: root)

@@ -11,7 +11,7 @@ public enum TextSearch {
     /// Photos whose recognised words match `words`, best first, at most `top`, only under
     /// `folder` when it is given.
     public static func hits(
-        store: IndexStore, words: String, folder: [UInt8]?, top: Int
+        store: any PhotoIndex, words: String, folder: [UInt8]?, top: Int
     ) throws -> [TextHit] {
         var hits = try store.searchText(words, limit: folder == nil ? top : 100_000)
         if let folder {
@@ -21,7 +21,7 @@ public enum TextSearch {
     }
 
     /// The note for a text search that found nothing while photos are still unread, or nil.
-    public static func pendingNote(store: IndexStore) throws -> String? {
+    public static func pendingNote(store: any PhotoIndex) throws -> String? {
         let progress = try store.textProgress()
         guard progress.pending > 0 else { return nil }
         return "no match yet: \(progress.pending) photos have not been read for text "
@@ -31,7 +31,7 @@ public enum TextSearch {
     /// A search by meaning kept to the photos whose words match every `text:` term in
     /// `words`: the best `top` of them in the engine's order, each with its matched snippet.
     public static func meaning(
-        _ request: SearchRequest, engine: SearchEngine, store: IndexStore, words: [String],
+        _ request: SearchRequest, engine: SearchEngine, store: any PhotoIndex, words: [String],
         top: Int
     ) throws -> [(hit: Hit, snippet: String)] {
         let matches = try store.searchText(phrases(words), limit: 100_000)

@@ -53,6 +53,16 @@ struct BenchSearchCommand: ParsableCommand {
             valueName: "dir"))
     var indexDir: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also measure the PostgreSQL index at this URL (an empty database: the bench "
+                + "writes its own photos there): exact and HNSW search, recall, 4 searchers.",
+            valueName: "url"))
+    var db: String?
+
+    @Option(help: "Vectors per data set (random, clustered) for the PostgreSQL measurement.")
+    var dbCount = 100_000
+
     func run() throws {
         var bench = SearchBench()
         bench.dim = dim
@@ -67,6 +77,13 @@ struct BenchSearchCommand: ParsableCommand {
             bench.startupSizes =
                 startupSizes.isEmpty ? [] : try SearchBench.sizes(parsing: startupSizes)
             try bench.run(sizes: sizes)
+        }
+        if let db {
+            var postgres = PostgresSearchBench(url: db)
+            postgres.count = dbCount
+            postgres.dim = dim
+            postgres.top = top
+            try BenchCommand.reporting { try postgres.run() }
         }
     }
 }

@@ -14,7 +14,7 @@ import Store
 /// installed, bundled demo), its image tower in `imagePrecision`
 /// (`ExplorerSetup` chooses the answering model and what to index).
 func makeExplorerBackend(
-    roots: [String], store: IndexStore, modelPath: String?,
+    roots: [String], store: any PhotoIndex, modelPath: String?,
     imagePrecision: ImagePrecision = .float32
 ) throws -> ExplorerSetup {
     let canonicalRoots = try roots.map { try RawPath.typedFolder($0) }
