@@ -22,7 +22,7 @@ public struct EngineBench {
         case xlmRoberta = "xlm-roberta"
     }
 
-    /// Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1).
+    /// Threads of OpenBLAS and of picseek's kernels (with bf16 or int8, OpenBLAS gets 1).
     public var threads = 2
     /// Timed runs per image batch size (median reported).
     public var runs = 5
@@ -36,7 +36,8 @@ public struct EngineBench {
     public var thinMaxRows = Kernels.thinLinearMaxRows
     /// Instruction set of the thin kernel (nil: the best this CPU has).
     public var simd: SIMDLevel?
-    /// Precision of the image tower's Linear layers; bf16 also prints the distance from fp32.
+    /// Precision of the image tower's Linear layers; bf16 and int8 also print the distance
+    /// from fp32.
     public var imagePrecision: ImagePrecision = .float32
     /// A Hugging Face model folder to measure instead of random weights.
     public var model: String?
@@ -64,7 +65,7 @@ public struct EngineBench {
     /// Runs the measurements and prints their lines through `output`.
     public func run() throws {
         Kernels.threads = threads
-        BLAS.threads = imagePrecision == .bfloat16 ? 1 : threads
+        BLAS.threads = imagePrecision == .float32 ? threads : 1
         Kernels.thinLinearMaxRows = thinMaxRows
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
