@@ -60,6 +60,8 @@ public struct EngineBench {
         var textWeightBytes = 0
         var imagesPerSecond: [Int: Double] = [:]
         var cpuMsPerImage: [Int: Double] = [:]
+        /// The smallest cosine between the reduced-precision and float32 image vectors.
+        var imageMinCosine: Double?
     }
 
     /// Runs the measurements and prints their lines through `output`.
@@ -120,7 +122,7 @@ public struct EngineBench {
             }
             : nil
         if json {
-            for r in results { output(jsonLine(r)) }
+            for r in results { output(withImageAccuracy(jsonLine(r), r)) }
             if let ratio, let cpuRatio {
                 output(
                     String(
@@ -164,7 +166,7 @@ public struct EngineBench {
                 let reference = try VisionTower(
                     config: config.vision, projectionDim: config.projectionDim,
                     weights: RandomWeights(seed: 2), names: names)
-                compare(vision, with: reference)
+                result.imageMinCosine = compare(vision, with: reference)
             }
         }
         return result
@@ -225,8 +227,9 @@ public struct EngineBench {
         return pixels
     }
 
-    /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s.
-    private func compare(_ vision: VisionTower, with reference: VisionTower) {
+    /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s and returns
+    /// the smallest cosine between them.
+    private func compare(_ vision: VisionTower, with reference: VisionTower) -> Double {
         let pixels = randomPixels(vision, batch: 8)
         let got = vision.embed(pixels.data, batch: 8), want = reference.embed(pixels.data, batch: 8)
         let cosines = zip(got, want).map { a, b in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
@@ -240,6 +243,15 @@ public struct EngineBench {
                         + "cosine min %.6f, max-abs difference %.2e",
                     vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
         }
+        return Double(cosines.min() ?? 0)
+    }
+
+    /// `line` (a JSON object) with the reduced-precision image tower's smallest cosine to
+    /// float32, when it was measured.
+    private func withImageAccuracy(_ line: String, _ r: Result) -> String {
+        guard let cosine = r.imageMinCosine, line.hasSuffix("}") else { return line }
+        return String(line.dropLast())
+            + String(format: ",\"image_min_cosine_to_fp32\":%.6f}", cosine)
     }
 
     /// Images/s at batch 1 and 8 on fixed pseudo-random pixels.

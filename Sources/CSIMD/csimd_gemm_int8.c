@@ -13,7 +13,7 @@
 #include "csimd_internal.h"
 
 #define PANEL CSIMD_INT8_PANEL
-#define MC_ROWS 48
+#define MC_ROWS CSIMD_INT8_BLOCK_ROWS
 #define MR 12
 
 size_t csimd_int8_row_count(size_t k) { return (k + 3) / 4 * 4; }

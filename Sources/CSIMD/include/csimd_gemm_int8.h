@@ -19,6 +19,9 @@
 /// Outputs per packed panel. Split output ranges between threads at multiples of it.
 #define CSIMD_INT8_PANEL 32
 
+/// Input rows the kernel takes at a time (a block's rows stay in L2 with a panel).
+#define CSIMD_INT8_BLOCK_ROWS 48
+
 /// The largest inner dimension whose sums cannot overflow int32 (255 * 127 * k < 2^31).
 #define CSIMD_INT8_MAX_K 65536
 

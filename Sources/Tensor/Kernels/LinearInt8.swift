@@ -57,8 +57,8 @@ extension Kernels {
     ///
     /// Shapes as in `linear`. Each input row is quantised to bytes with its own scale and
     /// zero point (its range, including 0, in 255 steps) into a scratch buffer; the products
-    /// run in int32 and are scaled back to float32 per row and output. The output columns
-    /// are split over `threads` threads in whole panels. Requires `int8Supported`;
+    /// run in int32 and are scaled back to float32 per row and output. The input rows, then
+    /// the output columns in whole panels, are split over `threads` threads. Requires `int8Supported`;
     /// `accumulate` requires `.identity`. The corresponding C functions are
     /// `csimd_int8_quantize_rows` and `csimd_int8_gemm`.
     public static func linearInt8(
@@ -84,26 +84,48 @@ extension Kernels {
             rowScales.deallocate()
             zeros.deallocate()
         }
-        csimd_int8_quantize_rows(input, rows, k, ldi, quantised, rowScales, zeros)
-
         let panel = Int(CSIMD_INT8_PANEL)
         let panels = (n + panel - 1) / panel
         let parts = max(1, min(threads, panels))
         let shared = Int8Operands(
-            quantised: quantised, rowScales: rowScales, zeros: zeros, output: output)
-        let run = { (part: Int) in
+            input: input, quantised: quantised, rowScales: rowScales, zeros: zeros, bias: bias,
+            output: output)
+        // Rows quantise in parallel, split by rows; then each thread multiplies all rows into
+        // its own whole panels of outputs, a block of rows at a time, and adds the bias and
+        // applies the activation to the block while it is still in cache.
+        let quantiseParts = rows >= 32 * parts ? parts : 1
+        let quantise = { (part: Int) in
+            let first = part * rows / quantiseParts, last = (part + 1) * rows / quantiseParts
+            csimd_int8_quantize_rows(
+                shared.input + first * ldi, last - first, k, ldi,
+                shared.quantised + first * rowCount, shared.rowScales + first,
+                shared.zeros + first)
+        }
+        let block = Int(CSIMD_INT8_BLOCK_ROWS)
+        let multiply = { (part: Int) in
             let begin = part * panels / parts * panel
             let end = min(n, (part + 1) * panels / parts * panel)
-            csimd_int8_gemm(
-                shared.quantised, shared.rowScales, shared.zeros, rows, k, weight.storage,
-                weight.scales, weight.sums, n, begin, end, shared.output, ldo, accumulate ? 1 : 0)
+            for first in stride(from: 0, to: rows, by: block) {
+                let count = min(block, rows - first)
+                csimd_int8_gemm(
+                    shared.quantised + first * rowCount, shared.rowScales + first,
+                    shared.zeros + first, count, k, weight.storage, weight.scales, weight.sums,
+                    n, begin, end, shared.output + first * ldo, ldo, accumulate ? 1 : 0)
+                biasActivation(
+                    shared.output + first * ldo + begin, rows: count, cols: end - begin, ld: ldo,
+                    bias: shared.bias.map { $0 + begin }, activation: activation)
+            }
+        }
+        if quantiseParts == 1 {
+            quantise(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: quantiseParts, execute: quantise)
         }
         if parts == 1 {
-            run(0)
+            multiply(0)
         } else {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: run)
+            DispatchQueue.concurrentPerform(iterations: parts, execute: multiply)
         }
-        biasActivation(output, rows: rows, cols: n, ld: ldo, bias: bias, activation: activation)
     }
 
     /// Naive twin of `linearInt8`: the weight rows and input rows quantised in Swift by the
@@ -174,11 +196,14 @@ extension Kernels {
     }
 }
 
-/// The quantised input, its row scales and zero points, and the output, handed to worker
-/// threads that write disjoint column ranges of the output.
+/// The input, its quantised rows, their scales and zero points, the bias and the output,
+/// handed to worker threads that write disjoint rows of the quantised input and disjoint
+/// column ranges of the output.
 private struct Int8Operands: @unchecked Sendable {
+    let input: UnsafePointer<Float>
     let quantised: UnsafeMutablePointer<UInt8>
     let rowScales: UnsafeMutablePointer<Float>
     let zeros: UnsafeMutablePointer<Int32>
+    let bias: UnsafePointer<Float>?
     let output: UnsafeMutablePointer<Float>
 }
