@@ -144,6 +144,62 @@ VNNI static void quantize_rows_avx512(const float *x, size_t rows, size_t k, siz
     }
 }
 
+// exp(x) as Tensor's `fastExp` computes it (Cephes polynomial, exponent from the bits).
+VNNI INLINE __m512 exp16(__m512 value) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    __m512 shift = _mm512_set1_ps(12582912.0f);  // 1.5 * 2^23: rounds x / ln 2
+    __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), shift);
+    __m512 n = _mm512_sub_ps(t, shift);
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f),
+                               _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x));
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    __m512 y = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
+    __m512i bits = _mm512_slli_epi32(
+        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000)),
+                         _mm512_set1_epi32(127)),
+        23);
+    return _mm512_mul_ps(y, _mm512_castsi512_ps(bits));
+}
+
+// erf(x) as Tensor's `fastErf` computes it (a rational function, absolute error < 2e-7).
+VNNI INLINE __m512 erf16(__m512 value) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(2.77068142495902e-08f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.10102402082508e-06f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-5.69250639462346e-05f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-7.34990630326855e-04f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.95459980854025e-03f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-1.60960333262415e-02f));
+    p = _mm512_mul_ps(p, x);
+    __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-2.13374055278905e-04f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.68282697438203e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-7.37332916720468e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.42647390514189e-02f));
+    return _mm512_div_ps(p, q);
+}
+
+// The activation `kind` (CSIMD_INT8_IDENTITY, _QUICK_GELU or _GELU) of 16 values.
+VNNI INLINE __m512 activate(__m512 v, int kind) {
+    if (kind == CSIMD_INT8_QUICK_GELU) {
+        __m512 e = exp16(_mm512_mul_ps(v, _mm512_set1_ps(-1.702f)));
+        return _mm512_div_ps(v, _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+    }
+    if (kind == CSIMD_INT8_GELU) {
+        __m512 e = erf16(_mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752f)));
+        return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), v),
+                             _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+    }
+    return v;
+}
+
 // Four input bytes as one 32-bit lane pattern.
 INLINE int load_quad(const uint8_t *p) {
     int v;
@@ -152,12 +208,13 @@ INLINE int load_quad(const uint8_t *p) {
 }
 
 // `mr` (constant after inlining) rows times one panel over all `quads` column quads, then
-// the zero points come off, the sums are scaled to float and stored (added to y when
-// accumulating); masks cover a panel cut short by o_end.
+// the zero points come off, the sums are scaled to float, added to y when accumulating,
+// the bias added and the activation applied, and stored; masks cover a panel cut short by
+// o_end.
 VNNI INLINE void tile(const uint8_t *xq, size_t kk, int mr, const int8_t *panel, size_t quads,
                       const float *xscales, const int32_t *zeros, const float *wscales,
-                      const int32_t *sums, float *y, size_t ldy, int accumulate,
-                      __mmask16 mask0, __mmask16 mask1) {
+                      const int32_t *sums, const float *bias, int activation, float *y,
+                      size_t ldy, int accumulate, __mmask16 mask0, __mmask16 mask1) {
     __m512i acc[MR][2];
     for (int r = 0; r < mr; r++) {
         acc[r][0] = _mm512_setzero_si512();
@@ -175,6 +232,8 @@ VNNI INLINE void tile(const uint8_t *xq, size_t kk, int mr, const int8_t *panel,
     __m512 ws0 = _mm512_maskz_loadu_ps(mask0, wscales);
     __m512 ws1 = _mm512_maskz_loadu_ps(mask1, wscales + 16);
     __m512i s0 = _mm512_loadu_si512(sums), s1 = _mm512_loadu_si512(sums + 16);
+    __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
     for (int r = 0; r < mr; r++) {
         __m512i z = _mm512_set1_epi32(zeros[r]);
         __m512 xs = _mm512_set1_ps(xscales[r]);
@@ -186,6 +245,12 @@ VNNI INLINE void tile(const uint8_t *xq, size_t kk, int mr, const int8_t *panel,
             f0 = _mm512_add_ps(_mm512_maskz_loadu_ps(mask0, y + r * ldy), f0);
             f1 = _mm512_add_ps(_mm512_maskz_loadu_ps(mask1, y + r * ldy + 16), f1);
         }
+        if (bias) {
+            f0 = _mm512_add_ps(f0, bias0);
+            f1 = _mm512_add_ps(f1, bias1);
+        }
+        f0 = activate(f0, activation);
+        f1 = activate(f1, activation);
         _mm512_mask_storeu_ps(y + r * ldy, mask0, f0);
         _mm512_mask_storeu_ps(y + r * ldy + 16, mask1, f1);
     }
@@ -193,12 +258,12 @@ VNNI INLINE void tile(const uint8_t *xq, size_t kk, int mr, const int8_t *panel,
 
 #define TILE(ROWS)                                                                         \
     tile(xq + r * kk, kk, ROWS, panel, quads, xscales + r, zeros + r, wscales + o, sums + o, \
-         y + r * ldy + o, ldy, accumulate, mask0, mask1)
+         bias ? bias + o : NULL, activation, y + r * ldy + o, ldy, accumulate, mask0, mask1)
 
 VNNI static void gemm_avx512(const uint8_t *xq, const float *xscales, const int32_t *zeros,
                              size_t rows, size_t k, const int8_t *packed, const float *wscales,
-                             const int32_t *sums, size_t o_begin, size_t o_end, float *y,
-                             size_t ldy, int accumulate) {
+                             const int32_t *sums, const float *bias, int activation,
+                             size_t o_begin, size_t o_end, float *y, size_t ldy, int accumulate) {
     size_t kk = csimd_int8_row_count(k), quads = kk / 4;
     for (size_t m0 = 0; m0 < rows; m0 += MC_ROWS) {
         size_t m1 = rows - m0 < MC_ROWS ? rows : m0 + MC_ROWS;
@@ -249,15 +314,16 @@ void csimd_int8_quantize_rows(const float *x, size_t rows, size_t k, size_t ldx,
 
 void csimd_int8_gemm(const uint8_t *xq, const float *xscales, const int32_t *zeros, size_t rows,
                      size_t k, const int8_t *packed, const float *wscales, const int32_t *sums,
-                     size_t n, size_t o_begin, size_t o_end, float *y, size_t ldy, int accumulate) {
+                     const float *bias, int activation, size_t n, size_t o_begin, size_t o_end,
+                     float *y, size_t ldy, int accumulate) {
     if (o_end > n) o_end = n;
     if (rows == 0 || o_begin >= o_end || k > CSIMD_INT8_MAX_K) return;
 #ifdef CSIMD_X86
     if (csimd_int8_gemm_supported())
-        gemm_avx512(xq, xscales, zeros, rows, k, packed, wscales, sums, o_begin, o_end, y, ldy,
-                    accumulate);
+        gemm_avx512(xq, xscales, zeros, rows, k, packed, wscales, sums, bias, activation,
+                    o_begin, o_end, y, ldy, accumulate);
 #else
-    (void)xq; (void)xscales; (void)zeros; (void)packed; (void)wscales; (void)sums; (void)y;
-    (void)ldy; (void)accumulate;
+    (void)xq; (void)xscales; (void)zeros; (void)packed; (void)wscales; (void)sums; (void)bias;
+    (void)activation; (void)y; (void)ldy; (void)accumulate;
 #endif
 }

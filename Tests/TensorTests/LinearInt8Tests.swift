@@ -115,12 +115,14 @@ struct LinearInt8Tests {
     }
 
     @Test(
-        "threads split whole panels; bias and GELU match at ViT-like sizes",
+        "threads split whole panels; the kernel's bias, GELU and quick GELU match the twin's",
         .enabled(if: Kernels.int8Supported, "this CPU has no AVX-512 VNNI"))
     func threadedWithActivation() {
-        for (rows, inF, outF) in [(197, 768, 3072), (50, 3072, 770)] {
+        for (rows, inF, outF, activation) in [
+            (197, 768, 3072, Activation.gelu), (50, 3072, 770, .quickGELU), (13, 40, 33, .gelu),
+        ] {
             let r = compare(
-                rows: rows, inF: inF, outF: outF, accumulate: false, activation: .gelu,
+                rows: rows, inF: inF, outF: outF, accumulate: false, activation: activation,
                 threads: 3, seed: UInt64(rows * outF))
             #expect(
                 r.diff <= 1e-4 * max(1, r.magnitude),

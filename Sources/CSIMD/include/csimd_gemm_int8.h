@@ -19,6 +19,13 @@
 /// Outputs per packed panel. Split output ranges between threads at multiples of it.
 #define CSIMD_INT8_PANEL 32
 
+/// The activations csimd_int8_gemm applies after the bias.
+#define CSIMD_INT8_IDENTITY 0
+/// x * sigmoid(1.702 x), exp as Tensor's `fastExp`.
+#define CSIMD_INT8_QUICK_GELU 1
+/// 0.5 x (1 + erf(x / sqrt 2)), erf as Tensor's `fastErf`.
+#define CSIMD_INT8_GELU 2
+
 /// Input rows the kernel takes at a time (a block's rows stay in L2 with a panel).
 #define CSIMD_INT8_BLOCK_ROWS 48
 
@@ -50,13 +57,15 @@ void csimd_int8_pack_weights(const float *w, size_t n, size_t k, int8_t *packed,
 void csimd_int8_quantize_rows(const float *x, size_t rows, size_t k, size_t ldx, uint8_t *xq,
                               float *scales, int32_t *zeros);
 
-/// y[r*ldy + o] (=, or += when accumulate) (float)(sum_k xq * wq - zeros[r] * sums[o]) *
-/// (xscales[r] * wscales[o]) for r < rows and o_begin <= o < o_end, where o_begin is a
-/// multiple of CSIMD_INT8_PANEL and o_end is one too or equals n. Inputs come from
-/// csimd_int8_quantize_rows, weights from csimd_int8_pack_weights; k <= CSIMD_INT8_MAX_K.
-/// Needs csimd_int8_gemm_supported().
+/// y[r*ldy + o] = activation(p + bias[o]), where p is (float)(sum_k xq * wq - zeros[r] *
+/// sums[o]) * (xscales[r] * wscales[o]), or y[r*ldy + o] + p when accumulate, for r < rows
+/// and o_begin <= o < o_end, where o_begin is a multiple of CSIMD_INT8_PANEL and o_end is
+/// one too or equals n. `bias` (n floats) may be NULL; `activation` is one of the
+/// CSIMD_INT8_ activations. Inputs come from csimd_int8_quantize_rows, weights from
+/// csimd_int8_pack_weights; k <= CSIMD_INT8_MAX_K. Needs csimd_int8_gemm_supported().
 void csimd_int8_gemm(const uint8_t *xq, const float *xscales, const int32_t *zeros, size_t rows,
                      size_t k, const int8_t *packed, const float *wscales, const int32_t *sums,
-                     size_t n, size_t o_begin, size_t o_end, float *y, size_t ldy, int accumulate);
+                     const float *bias, int activation, size_t n, size_t o_begin, size_t o_end,
+                     float *y, size_t ldy, int accumulate);
 
 #endif

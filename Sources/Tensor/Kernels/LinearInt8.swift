@@ -91,8 +91,8 @@ extension Kernels {
             input: input, quantised: quantised, rowScales: rowScales, zeros: zeros, bias: bias,
             output: output)
         // Rows quantise in parallel, split by rows; then each thread multiplies all rows into
-        // its own whole panels of outputs, a block of rows at a time, and adds the bias and
-        // applies the activation to the block while it is still in cache.
+        // its own whole panels of outputs, a block of rows at a time; the kernel adds the bias
+        // and applies the activation (as `biasActivation` does) while the sums are in registers.
         let quantiseParts = rows >= 32 * parts ? parts : 1
         let quantise = { (part: Int) in
             let first = part * rows / quantiseParts, last = (part + 1) * rows / quantiseParts
@@ -102,6 +102,12 @@ extension Kernels {
                 shared.zeros + first)
         }
         let block = Int(CSIMD_INT8_BLOCK_ROWS)
+        let kind: Int32
+        switch activation {
+        case .identity: kind = CSIMD_INT8_IDENTITY
+        case .quickGELU: kind = CSIMD_INT8_QUICK_GELU
+        case .gelu: kind = CSIMD_INT8_GELU
+        }
         let multiply = { (part: Int) in
             let begin = part * panels / parts * panel
             let end = min(n, (part + 1) * panels / parts * panel)
@@ -110,10 +116,8 @@ extension Kernels {
                 csimd_int8_gemm(
                     shared.quantised + first * rowCount, shared.rowScales + first,
                     shared.zeros + first, count, k, weight.storage, weight.scales, weight.sums,
-                    n, begin, end, shared.output + first * ldo, ldo, accumulate ? 1 : 0)
-                biasActivation(
-                    shared.output + first * ldo + begin, rows: count, cols: end - begin, ld: ldo,
-                    bias: shared.bias.map { $0 + begin }, activation: activation)
+                    shared.bias, kind, n, begin, end, shared.output + first * ldo, ldo,
+                    accumulate ? 1 : 0)
             }
         }
         if quantiseParts == 1 {
