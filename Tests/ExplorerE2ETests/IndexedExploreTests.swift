@@ -301,6 +301,38 @@ struct IndexedExploreTests {
         }
     }
 
+    @Test(
+        "index --image-precision int8 finds the same first photo as fp32, with scores near fp32's")
+    func int8Indexing() throws {
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        let int8Database = sandbox.root + "/int8.sqlite"
+        let int8Run = try Self.run(
+            [
+                "index", "--db", int8Database, "--model", Self.tinyModel, "--image-precision",
+                "int8", sandbox.gallery,
+            ], in: sandbox)
+        guard Kernels.int8Supported else {
+            #expect(
+                int8Run.status != 0 && int8Run.errors.contains("AVX-512 VNNI"),
+                "stderr: \(int8Run.errors)")
+            return
+        }
+        #expect(int8Run.status == 0, "index failed: \(int8Run.errors)")
+        for query in ["a red photo", "stripes", "绿色"] {
+            let want = try Self.searchResults(sandbox, database: sandbox.database, query)
+            let got = try Self.searchResults(sandbox, database: int8Database, query)
+            #expect(got.count == 12)
+            #expect(got.first?.0 == want.first?.0, "\(query): \(got) vs \(want)")
+            let wanted = Dictionary(want, uniquingKeysWith: { a, _ in a })
+            for (path, score) in got {
+                let reference = try #require(wanted[path], "\(query): \(path) missing from fp32")
+                #expect(
+                    abs(score - reference) <= 1e-2, "\(query) \(path): \(score) vs \(reference)")
+            }
+        }
+    }
+
     @Test("duplicates lists a copied photo and its original as one group")
     func duplicates() throws {
         let sandbox = try Sandbox()
