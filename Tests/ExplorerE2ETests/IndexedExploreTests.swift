@@ -255,7 +255,8 @@ struct IndexedExploreTests {
         #expect(refused.status != 0)
         #expect(
             refused.errors.contains(
-                "config.toml: image_precision: expected \"fp32\", \"bf16\" or \"int8\", found half"),
+                "config.toml: image_precision: expected \"fp32\", \"bf16\" or \"int8\", "
+                    + "found half"),
             "stderr: \(refused.errors)")
         try FileManager.default.removeItem(atPath: config + "/config.toml")
 

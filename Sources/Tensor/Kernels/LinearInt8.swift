@@ -57,10 +57,11 @@ extension Kernels {
     ///
     /// Shapes as in `linear`. Each input row is quantised to bytes with its own scale and
     /// zero point (its range, including 0, in 255 steps) into a scratch buffer; the products
-    /// run in int32 and are scaled back to float32 per row and output. The input rows, then
-    /// the output columns in whole panels, are split over `threads` threads. Requires `int8Supported`;
-    /// `accumulate` requires `.identity`. The corresponding C functions are
-    /// `csimd_int8_quantize_rows` and `csimd_int8_gemm`.
+    /// run in int32 and are scaled back to float32 per row and output, then the bias and the
+    /// activation are applied in the kernel. The input rows, then the output columns in
+    /// whole panels, are split over `threads` threads. Requires `int8Supported`; `accumulate`
+    /// requires `.identity`. The corresponding C functions are `csimd_int8_quantize_rows`
+    /// and `csimd_int8_gemm`.
     public static func linearInt8(
         input: UnsafePointer<Float>, rows: Int, ldInput: Int? = nil,
         weight: PackedInt8Weights, bias: UnsafePointer<Float>?,
