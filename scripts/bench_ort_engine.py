@@ -217,9 +217,13 @@ def main():
             rows.append((f"{reduced_name} vs ort int8, batch 8",
                          reduced[label]["images_per_second_batch8"],
                          result["int8_images_per_second_batch8"], True))
+        cosine = (reduced or {}).get(label, {}).get("image_min_cosine_to_fp32")
         for name, s, o, better_high in rows:
             ratio = s / o if better_high else o / s
             print(f"{name:<34}{s:>12.2f}{o:>12.2f}{ratio:>9.2f}x")
+        if cosine is not None:
+            print(f"min cosine to fp32: picseek {reduced_name} {cosine:.5f} (8 images), "
+                  f"ort int8 {result['int8_min_cosine']:.5f} (the timed batch)")
     print("(ratio > 1 means picseek is faster)")
     if reduced_name != "int8":
         print("picseek has no int8 image tower yet: the reduced-precision row compares "

@@ -3,17 +3,22 @@ import Tensor
 
 extension EngineBench {
     /// Throws `BenchError.settings` when the settings cannot be measured on a CPU with
-    /// (`bf16Supported`) or without AVX512_BF16: counts below one, fewer than 3 tokens, a
-    /// negative thin-kernel limit, bf16 without AVX512_BF16, or an instruction set the CPU
+    /// (`bf16Supported`) or without AVX512_BF16 and with or without AVX-512 VNNI
+    /// (`int8Supported`): counts below one, fewer than 3 tokens, a negative thin-kernel limit,
+    /// bf16 without AVX512_BF16, int8 without AVX-512 VNNI, or an instruction set the CPU
     /// lacks.
-    public func validate(bf16Supported: Bool = Kernels.bf16Supported) throws(BenchError) {
+    public func validate(
+        bf16Supported: Bool = Kernels.bf16Supported, int8Supported: Bool = Kernels.int8Supported
+    ) throws(BenchError) {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
             throw .settings(
                 "threads, runs and text-runs must be positive, tokens at least 3, "
                     + "thin-max-rows not negative")
         }
-        guard imagePrecision.isSupported(bf16Supported: bf16Supported) else {
-            throw .settings(ImagePrecision.unsupportedMessage)
+        guard
+            imagePrecision.isSupported(bf16Supported: bf16Supported, int8Supported: int8Supported)
+        else {
+            throw .settings(imagePrecision.unsupportedReason)
         }
         if let simd, !simd.isSupported {
             throw .settings(

@@ -22,7 +22,7 @@ public struct EngineBench {
         case xlmRoberta = "xlm-roberta"
     }
 
-    /// Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1).
+    /// Threads of OpenBLAS and of picseek's kernels (with bf16 or int8, OpenBLAS gets 1).
     public var threads = 2
     /// Timed runs per image batch size (median reported).
     public var runs = 5
@@ -36,7 +36,8 @@ public struct EngineBench {
     public var thinMaxRows = Kernels.thinLinearMaxRows
     /// Instruction set of the thin kernel (nil: the best this CPU has).
     public var simd: SIMDLevel?
-    /// Precision of the image tower's Linear layers; bf16 also prints the distance from fp32.
+    /// Precision of the image tower's Linear layers; bf16 and int8 also print the distance
+    /// from fp32.
     public var imagePrecision: ImagePrecision = .float32
     /// A Hugging Face model folder to measure instead of random weights.
     public var model: String?
@@ -59,12 +60,14 @@ public struct EngineBench {
         var textWeightBytes = 0
         var imagesPerSecond: [Int: Double] = [:]
         var cpuMsPerImage: [Int: Double] = [:]
+        /// The smallest cosine between the reduced-precision and float32 image vectors.
+        var imageMinCosine: Double?
     }
 
     /// Runs the measurements and prints their lines through `output`.
     public func run() throws {
         Kernels.threads = threads
-        BLAS.threads = imagePrecision == .bfloat16 ? 1 : threads
+        BLAS.threads = imagePrecision == .float32 ? threads : 1
         Kernels.thinLinearMaxRows = thinMaxRows
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
@@ -119,7 +122,7 @@ public struct EngineBench {
             }
             : nil
         if json {
-            for r in results { output(jsonLine(r)) }
+            for r in results { output(withImageAccuracy(jsonLine(r), r)) }
             if let ratio, let cpuRatio {
                 output(
                     String(
@@ -163,7 +166,7 @@ public struct EngineBench {
                 let reference = try VisionTower(
                     config: config.vision, projectionDim: config.projectionDim,
                     weights: RandomWeights(seed: 2), names: names)
-                compare(vision, with: reference)
+                result.imageMinCosine = compare(vision, with: reference)
             }
         }
         return result
@@ -224,8 +227,9 @@ public struct EngineBench {
         return pixels
     }
 
-    /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s.
-    private func compare(_ vision: VisionTower, with reference: VisionTower) {
+    /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s and returns
+    /// the smallest cosine between them.
+    private func compare(_ vision: VisionTower, with reference: VisionTower) -> Double {
         let pixels = randomPixels(vision, batch: 8)
         let got = vision.embed(pixels.data, batch: 8), want = reference.embed(pixels.data, batch: 8)
         let cosines = zip(got, want).map { a, b in zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
@@ -239,6 +243,15 @@ public struct EngineBench {
                         + "cosine min %.6f, max-abs difference %.2e",
                     vision.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
         }
+        return Double(cosines.min() ?? 0)
+    }
+
+    /// `line` (a JSON object) with the reduced-precision image tower's smallest cosine to
+    /// float32, when it was measured.
+    private func withImageAccuracy(_ line: String, _ r: Result) -> String {
+        guard let cosine = r.imageMinCosine, line.hasSuffix("}") else { return line }
+        return String(line.dropLast())
+            + String(format: ",\"image_min_cosine_to_fp32\":%.6f}", cosine)
     }
 
     /// Images/s at batch 1 and 8 on fixed pseudo-random pixels.

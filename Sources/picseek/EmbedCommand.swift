@@ -34,8 +34,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Image tower arithmetic: fp32 (the reference's) or bf16 (CPUs with AVX512_BF16).",
-            valueName: "fp32|bf16"))
+            "Image tower arithmetic: fp32 (the reference's), bf16 (CPUs with AVX512_BF16) or "
+                + "int8 (CPUs with AVX-512 VNNI).",
+            valueName: "fp32|bf16|int8"))
     var imagePrecision: ImagePrecision = .float32
 
     func validate() throws {

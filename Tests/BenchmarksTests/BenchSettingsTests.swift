@@ -32,6 +32,18 @@ struct BenchSettingsTests {
         try bench.validate(bf16Supported: true)
     }
 
+    @Test("int8 is refused on a CPU without AVX-512 VNNI, naming it, and accepted on one with it")
+    func engineInt8() throws {
+        var bench = EngineBench()
+        bench.imagePrecision = .int8
+        #expect(
+            throws: BenchError.settings(
+                "--image-precision int8 needs a CPU with AVX-512 VNNI, which this one lacks; "
+                    + "use fp32")
+        ) { try bench.validate(bf16Supported: true, int8Supported: false) }
+        try bench.validate(bf16Supported: false, int8Supported: true)
+    }
+
     @Test("the images benchmark refuses tiny and huge photos and no timed runs")
     func images() throws {
         var bench = ImagesBench()

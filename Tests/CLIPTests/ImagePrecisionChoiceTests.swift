@@ -11,6 +11,29 @@ struct ImagePrecisionChoiceTests {
         #expect(!ImagePrecision.bfloat16.isSupported(bf16Supported: false))
     }
 
+    @Test("int8 runs only on a CPU with AVX-512 VNNI, whatever its bf16 support")
+    func int8Supported() {
+        #expect(ImagePrecision.int8.isSupported(bf16Supported: false, int8Supported: true))
+        #expect(!ImagePrecision.int8.isSupported(bf16Supported: true, int8Supported: false))
+        #expect(ImagePrecision.bfloat16.isSupported(bf16Supported: true, int8Supported: false))
+        #expect(ImagePrecision.int8.unsupportedReason.contains("AVX-512 VNNI"))
+        #expect(ImagePrecision.bfloat16.unsupportedReason.contains("AVX512_BF16"))
+    }
+
+    @Test("int8 in the config file is kept where VNNI runs, else fp32 with a warning naming it")
+    func int8Configured() {
+        let kept = ImagePrecision.configured(
+            "int8", file: "/c/config.toml", bf16Supported: false, int8Supported: true)
+        #expect(kept.precision == .int8 && kept.warning == nil)
+        let fallback = ImagePrecision.configured(
+            "int8", file: "/c/config.toml", bf16Supported: true, int8Supported: false)
+        #expect(fallback.precision == .float32)
+        #expect(
+            fallback.warning
+                == "warning: /c/config.toml asks for image_precision int8, "
+                + "but this CPU lacks AVX-512 VNNI; using fp32")
+    }
+
     @Test("no value in the config file is fp32, without a warning")
     func absent() {
         let choice = ImagePrecision.configured(nil, file: "/c/config.toml", bf16Supported: true)

@@ -45,4 +45,28 @@ struct PipelineEmbeddingTests {
         // Text stays float32.
         #expect(try fp32.embedText("海边的日落") == (try bf16.embedText("海边的日落")))
     }
+
+    @Test(
+        "an int8 image tower is in use when asked for: cosine to the reference vectors >= 0.999",
+        .enabled(if: Kernels.int8Supported, "this CPU has no AVX-512 VNNI"),
+        arguments: Fixture.names
+    )
+    func int8Tower(name: String) throws {
+        let fixture = try Fixture(name)
+        let fp32 = try ClipModel(directory: fixture.directory)
+        let int8 = try ClipModel(directory: fixture.directory, imagePrecision: .int8)
+        #expect(int8.vision.precision == .int8)
+        let pixels = fixture.images.map(\.pixels)
+        let a = try fp32.embedImages(pixels), b = try int8.embedImages(pixels)
+        for (i, (x, y)) in zip(a, b).enumerated() {
+            #expect(maxAbsDiff(x, y) > 0, "image \(i): int8 gave exactly the float32 vector")
+            let c = cosine(y, fixture.images[i].embedding)
+            #expect(c >= 0.999, "\(name) image \(i): cosine \(c)")
+        }
+        // One at a time and batched give the same vectors (rows are quantised one by one).
+        let single = try int8.embedImages([pixels[0]])[0]
+        #expect(maxAbsDiff(single, b[0]) <= 1e-5)
+        // Text stays float32.
+        #expect(try fp32.embedText("海边的日落") == (try int8.embedText("海边的日落")))
+    }
 }

@@ -255,7 +255,8 @@ struct IndexedExploreTests {
         #expect(refused.status != 0)
         #expect(
             refused.errors.contains(
-                "config.toml: image_precision: expected \"fp32\" or \"bf16\", found half"),
+                "config.toml: image_precision: expected \"fp32\", \"bf16\" or \"int8\", "
+                    + "found half"),
             "stderr: \(refused.errors)")
         try FileManager.default.removeItem(atPath: config + "/config.toml")
 
@@ -297,6 +298,38 @@ struct IndexedExploreTests {
             // Scores are printed to 3 decimals.
             for (g, w) in zip(got, want) {
                 #expect(abs(g.1 - w.1) <= 5e-3, "\(query): \(g) vs \(w)")
+            }
+        }
+    }
+
+    @Test(
+        "index --image-precision int8 finds the same first photo as fp32, with scores near fp32's")
+    func int8Indexing() throws {
+        let sandbox = try Sandbox()
+        try Self.index(sandbox)
+        let int8Database = sandbox.root + "/int8.sqlite"
+        let int8Run = try Self.run(
+            [
+                "index", "--db", int8Database, "--model", Self.tinyModel, "--image-precision",
+                "int8", sandbox.gallery,
+            ], in: sandbox)
+        guard Kernels.int8Supported else {
+            #expect(
+                int8Run.status != 0 && int8Run.errors.contains("AVX-512 VNNI"),
+                "stderr: \(int8Run.errors)")
+            return
+        }
+        #expect(int8Run.status == 0, "index failed: \(int8Run.errors)")
+        for query in ["a red photo", "stripes", "绿色"] {
+            let want = try Self.searchResults(sandbox, database: sandbox.database, query)
+            let got = try Self.searchResults(sandbox, database: int8Database, query)
+            #expect(got.count == 12)
+            #expect(got.first?.0 == want.first?.0, "\(query): \(got) vs \(want)")
+            let wanted = Dictionary(want, uniquingKeysWith: { a, _ in a })
+            for (path, score) in got {
+                let reference = try #require(wanted[path], "\(query): \(path) missing from fp32")
+                #expect(
+                    abs(score - reference) <= 1e-2, "\(query) \(path): \(score) vs \(reference)")
             }
         }
     }

@@ -46,7 +46,8 @@ struct ModelReportTests {
         #expect(list.contains("models folder: " + library.modelsDirectory))
     }
 
-    @Test("image_precision is read from config.toml: fp32, bf16, absent, or an error naming it")
+    @Test(
+        "image_precision is read from config.toml: fp32, bf16, int8, absent, or an error naming it")
     func imagePrecisionSetting() throws {
         let root = makeTempDir()
         defer { cleanup(root) }
@@ -54,6 +55,8 @@ struct ModelReportTests {
         #expect(try ConfigFile.imagePrecision(path: path) == nil)
         try writeFile(path, Array("image_precision = \"bf16\"\n".utf8))
         #expect(try ConfigFile.imagePrecision(path: path) == "bf16")
+        try writeFile(path, Array("image_precision = \"int8\"\n".utf8))
+        #expect(try ConfigFile.imagePrecision(path: path) == "int8")
         try writeFile(path, Array("model = \"x\"\n".utf8))
         #expect(try ConfigFile.imagePrecision(path: path) == nil)
         try writeFile(path, Array("image_precision = \"fp16\"\n".utf8))
@@ -62,7 +65,7 @@ struct ModelReportTests {
         }
         #expect(
             error?.description
-                == "\(path): image_precision: expected \"fp32\" or \"bf16\", found fp16")
+                == "\(path): image_precision: expected \"fp32\", \"bf16\" or \"int8\", found fp16")
     }
 
     @Test("loadable folders are keyed by folder name and include the chosen model")

@@ -7,4 +7,9 @@ public enum ImagePrecision: String, Sendable, CaseIterable {
     /// rows and the projection stay float32. docs/benchmarks.md gives the speed and the
     /// distance from float32.
     case bfloat16 = "bf16"
+    /// Weights quantised to int8 per output channel at load, inputs to 8 bits per token on
+    /// each call, sums in int32 (`Kernels.linearInt8`); needs a CPU with AVX-512 VNNI.
+    /// Attention, layer norms, activations and the projection stay float32.
+    /// docs/benchmarks.md gives the speed and the distance from float32.
+    case int8 = "int8"
 }

@@ -10,6 +10,8 @@ struct LinearWeights: @unchecked Sendable {
     private var owner: Tensor?
     /// The weights rounded to bfloat16, when the layer multiplies in bfloat16.
     private(set) var packedBF16: PackedBF16Weights?
+    /// The weights quantised to int8, when the layer multiplies in int8.
+    private(set) var packedInt8: PackedInt8Weights?
 
     /// This layer multiplying in bfloat16 (`Kernels.linearBF16`), however few the rows.
     /// Needs `Kernels.bf16Supported`.
@@ -18,6 +20,24 @@ struct LinearWeights: @unchecked Sendable {
         copy.packedBF16 = PackedBF16Weights(
             weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
         return copy
+    }
+
+    /// This layer multiplying in int8 (`Kernels.linearInt8`), however few the rows.
+    /// Needs `Kernels.int8Supported`.
+    func inInt8() -> LinearWeights {
+        var copy = self
+        copy.packedInt8 = PackedInt8Weights(
+            weight: weight, outFeatures: outFeatures, inFeatures: inFeatures)
+        return copy
+    }
+
+    /// This layer multiplying in `precision`: bfloat16 and int8 pack the weights once here.
+    func multiplying(in precision: ImagePrecision) -> LinearWeights {
+        switch precision {
+        case .float32: self
+        case .bfloat16: inBFloat16()
+        case .int8: inInt8()
+        }
     }
 
     /// Rows `part * out ..< (part + 1) * out` of a fused projection (OpenCLIP
@@ -79,6 +99,14 @@ struct LinearWeights: @unchecked Sendable {
         if let packedBF16 {
             Kernels.linearBF16(
                 input: input, rows: rows, ldInput: ldInput, weight: packedBF16,
+                bias: addBias ? bias : nil,
+                output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
+                threads: Kernels.threads)
+            return
+        }
+        if let packedInt8 {
+            Kernels.linearInt8(
+                input: input, rows: rows, ldInput: ldInput, weight: packedInt8,
                 bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
                 threads: Kernels.threads)

@@ -27,6 +27,8 @@ public final class VisionTower: @unchecked Sendable {
     private let patchWeight: UnsafePointer<Float>
     /// `patchWeight` rounded to bfloat16, in `.bfloat16` precision.
     private let patchPacked: PackedBF16Weights?
+    /// `patchWeight` quantised to int8, in `.int8` precision.
+    private let patchPackedInt8: PackedInt8Weights?
     private let classEmbedding: UnsafePointer<Float>
     private let positions: UnsafePointer<Float>
     private let preNorm: NormWeights
@@ -38,13 +40,14 @@ public final class VisionTower: @unchecked Sendable {
     public let precision: ImagePrecision
 
     /// Resolves every tensor the tower needs from `weights`, checking shapes. With
-    /// `.bfloat16` (which needs `Kernels.bf16Supported`) the blocks' Linear weights are
-    /// also rounded and packed once here.
+    /// `.bfloat16` (which needs `Kernels.bf16Supported`) or `.int8` (`Kernels.int8Supported`)
+    /// the blocks' Linear weights and the patch embedding are also rounded or quantised and
+    /// packed once here.
     public init(
         config: VisionConfig, projectionDim: Int, weights: WeightSource, names: TensorNames,
         precision: ImagePrecision = .float32
     ) throws(WeightsError) {
-        precondition(precision == .float32 || Kernels.bf16Supported, "bfloat16 needs AVX512_BF16")
+        precondition(precision.isSupported(), "this CPU cannot run the \(precision) image tower")
         self.config = config
         self.precision = precision
         outputDimension = projectionDim
@@ -55,6 +58,12 @@ public final class VisionTower: @unchecked Sendable {
         patchPacked =
             precision == .bfloat16
             ? PackedBF16Weights(
+                weight: patchWeight, outFeatures: w,
+                inFeatures: config.channels * config.patchSize * config.patchSize)
+            : nil
+        patchPackedInt8 =
+            precision == .int8
+            ? PackedInt8Weights(
                 weight: patchWeight, outFeatures: w,
                 inFeatures: config.channels * config.patchSize * config.patchSize)
             : nil
@@ -91,14 +100,12 @@ public final class VisionTower: @unchecked Sendable {
                 norm2: try NormWeights(weights, names.visionNorm2(i), width: w, eps: eps),
                 fc1: try LinearWeights(weights, names.visionFC1(i), in: w, out: inter),
                 fc2: try LinearWeights(weights, names.visionFC2(i), in: inter, out: w))
-            if precision == .bfloat16 {
-                block.query = q.inBFloat16()
-                block.key = k.inBFloat16()
-                block.value = v.inBFloat16()
-                block.out = block.out.inBFloat16()
-                block.fc1 = block.fc1.inBFloat16()
-                block.fc2 = block.fc2.inBFloat16()
-            }
+            block.query = q.multiplying(in: precision)
+            block.key = k.multiplying(in: precision)
+            block.value = v.multiplying(in: precision)
+            block.out = block.out.multiplying(in: precision)
+            block.fc1 = block.fc1.multiplying(in: precision)
+            block.fc2 = block.fc2.multiplying(in: precision)
             blocks.append(block)
         }
         self.blocks = blocks
@@ -116,7 +123,7 @@ public final class VisionTower: @unchecked Sendable {
         // (197 rows) at a time against 12-14 in passes of 8; ViT-B/32 ran 43-57 one image
         // (50 rows) at a time and 64-70 five at a time (`picseek bench engine --image-precision bf16`).
         let perPass = max(1, 256 / config.tokens)
-        if precision == .bfloat16 && batch > perPass {
+        if precision != .float32 && batch > perPass {
             return stride(from: 0, to: batch, by: perPass).flatMap {
                 embed(pixels + $0 * pixelsPerImage, batch: min(perPass, batch - $0))
             }
@@ -130,7 +137,7 @@ public final class VisionTower: @unchecked Sendable {
         let context = Tensor(shape: [rows, w])
         let mlp = Tensor(shape: [rows, inter])
         let columns = Tensor(shape: [c.grid * c.grid, c.channels * c.patchSize * c.patchSize])
-        // Heads run in parallel only with a single-threaded OpenBLAS (bfloat16 mode).
+        // Heads run in parallel only with a single-threaded OpenBLAS (bfloat16 and int8).
         let attentionThreads = Kernels.attentionParts(threads: Kernels.threads, heads: c.heads)
         let scores = Tensor(shape: [attentionThreads, n, n])
         let cls = Tensor(shape: [batch, w])
@@ -144,7 +151,8 @@ public final class VisionTower: @unchecked Sendable {
             Kernels.patchEmbedding(
                 image: pixels + b * pixelsPerImage, channels: c.channels, size: c.imageSize,
                 patch: c.patchSize, weight: patchWeight, width: w, output: tokens + w,
-                columns: columns.data, packed: patchPacked, threads: Kernels.threads)
+                columns: columns.data, packed: patchPacked, packedInt8: patchPackedInt8,
+                threads: Kernels.threads)
             tokens.update(from: classEmbedding, count: w)
             for i in 0..<(n * w) { tokens[i] += positions[i] }
         }

@@ -108,12 +108,15 @@ public enum StatusReport {
         }
     }
 
-    /// The kernels this CPU runs and whether the bfloat16 image tower is available.
+    /// The kernels this CPU runs and whether the bfloat16 and int8 image towers are available.
     public static var engineLine: String {
         "engine: \(SIMDLevel.best) kernels, "
             + (Kernels.bf16Supported
                 ? "bf16 image tower available (--image-precision bf16, faster indexing)"
                 : "no bf16 image tower (needs AVX512_BF16)")
+            + (Kernels.int8Supported
+                ? ", int8 image tower available (--image-precision int8, fastest)"
+                : ", no int8 image tower (needs AVX-512 VNNI)")
     }
 
     private static func fileSizes(_ store: any PhotoIndex) -> String {

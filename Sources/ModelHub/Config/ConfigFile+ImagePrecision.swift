@@ -2,9 +2,9 @@ import PicseekCore
 
 extension ConfigFile {
     /// The spellings `image_precision` accepts.
-    public static let imagePrecisionValues = ["fp32", "bf16"]
+    public static let imagePrecisionValues = ["fp32", "bf16", "int8"]
 
-    /// The `image_precision` setting of the config file at `path` (`fp32` or `bf16`), or
+    /// The `image_precision` setting of the config file at `path` (`fp32`, `bf16` or `int8`), or
     /// nil when the file or the setting is absent.
     ///
     /// Throws the file's error when it cannot be read or parsed, and `ConfigValueError` for
@@ -14,7 +14,8 @@ extension ConfigFile {
         guard let value = config.values["image_precision"] else { return nil }
         guard imagePrecisionValues.contains(value) else {
             throw ConfigValueError(
-                "\(TerminalSafe.escape(path)): image_precision: expected \"fp32\" or \"bf16\", "
+                "\(TerminalSafe.escape(path)): image_precision: expected \"fp32\", \"bf16\" "
+                    + "or \"int8\", "
                     + "found \(TerminalSafe.escape(value))")
         }
         return value

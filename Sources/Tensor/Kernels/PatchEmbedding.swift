@@ -7,12 +7,14 @@ extension Kernels {
     /// (row-major patch order) with row stride `ldOutput`. `columns` is scratch space
     /// of at least `(size / patch)² * channels * patch * patch` floats. With `packed`
     /// (`weight` rounded to bfloat16, `[width, channels * patch * patch]`) the product
-    /// runs through `linearBF16` on `threads` threads instead of `sgemm`.
+    /// runs through `linearBF16` on `threads` threads instead of `sgemm`; with `packedInt8`
+    /// (`weight` quantised to int8), through `linearInt8`.
     public static func patchEmbedding(
         image: UnsafePointer<Float>, channels: Int, size: Int, patch: Int,
         weight: UnsafePointer<Float>, width: Int,
         output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
-        columns: UnsafeMutablePointer<Float>, packed: PackedBF16Weights? = nil, threads: Int = 1
+        columns: UnsafeMutablePointer<Float>, packed: PackedBF16Weights? = nil,
+        packedInt8: PackedInt8Weights? = nil, threads: Int = 1
     ) {
         let grid = size / patch
         let patchLength = channels * patch * patch
@@ -34,6 +36,15 @@ extension Kernels {
                 "packed weight shape")
             linearBF16(
                 input: columns, rows: grid * grid, weight: packed, bias: nil,
+                output: output, ldOutput: ldOutput, threads: threads)
+            return
+        }
+        if let packedInt8 {
+            precondition(
+                packedInt8.outFeatures == width && packedInt8.inFeatures == patchLength,
+                "packed weight shape")
+            linearInt8(
+                input: columns, rows: grid * grid, weight: packedInt8, bias: nil,
                 output: output, ldOutput: ldOutput, threads: threads)
             return
         }

@@ -47,8 +47,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Image tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 "
-                + "also prints the distance from fp32.")
+            "Image tower Linear layers in fp32 (default), bf16 (AVX512_BF16 CPUs) or int8 "
+                + "(AVX-512 VNNI CPUs); bf16 and int8 also print the distance from fp32.")
     )
     var imagePrecision: ImagePrecision = .float32
 
