@@ -44,6 +44,10 @@ public struct EngineBench {
     public var textOnly = false
     /// Print the results as JSON objects, one line per model.
     public var json = false
+    /// Pack the text tower's weights (`TextTower`'s default); false measures them in place.
+    public var packText = true
+    /// Print the time of each text-tower stage per query.
+    public var textProfile = false
     /// Where the report's lines go, one call per line.
     public var output: (String) -> Void = { print($0) }
 
@@ -72,6 +76,7 @@ public struct EngineBench {
             output("openblas: \(BLAS.configuration)")
             output("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
             output("image tower Linear layers: \(imagePrecision.rawValue)")
+            output("text tower Linear weights: \(packText ? "packed in panels" : "in place")")
             output("load average before: \(loadAverage())")
         }
         var results: [Result] = []
@@ -150,7 +155,7 @@ public struct EngineBench {
             let text = try TextTower(
                 config: config.text, projectionDim: config.projectionDim,
                 projection: config.textProjection,
-                weights: weights, names: names)
+                weights: weights, names: names, packWeights: packText)
             result = try measureText(
                 text, name: name, ids: ids, weightBytes: weights.allocatedBytes)
         }
@@ -181,6 +186,8 @@ public struct EngineBench {
         }
         let query = [ids.0] + middle + [ids.1]
         for _ in 0..<3 { _ = try tower.embed(ids: query) }
+        if textProfile { tower.profile = TextProfile() }
+        defer { tower.profile = nil }
         var times: [Double] = []
         let cpuStart = BenchClock.processCPUSeconds()
         for _ in 0..<textRuns {
@@ -208,8 +215,19 @@ public struct EngineBench {
             } else {
                 output(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
             }
+            if let profile = tower.profile { printProfile(profile) }
         }
         return result
+    }
+
+    /// Milliseconds per query of each text-tower stage.
+    private func printProfile(_ profile: TextProfile) {
+        let queries = Double(max(profile.queries, 1))
+        for (name, seconds) in zip(TextProfile.stageNames, profile.seconds) {
+            output(
+                "  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + String(format: " %6.2f ms", seconds / queries * 1000))
+        }
     }
 
     /// `batch` images of fixed pseudo-random pixels.

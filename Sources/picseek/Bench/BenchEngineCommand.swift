@@ -61,6 +61,14 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Text tower: use the Linear weights in place (the unpacked thin kernel), to compare.")
+    var unpackedText = false
+
+    @Flag(name: .long, help: "Print where a text query's time goes, by stage.")
+    var textProfile = false
+
     /// The benchmark these options ask for.
     private var bench: EngineBench {
         var bench = EngineBench()
@@ -75,6 +83,8 @@ struct BenchEngineCommand: ParsableCommand {
         bench.model = model
         bench.textOnly = textOnly
         bench.json = json
+        bench.packText = !unpackedText
+        bench.textProfile = textProfile
         return bench
     }
 
