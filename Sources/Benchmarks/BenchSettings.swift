@@ -4,7 +4,7 @@ import Tensor
 extension EngineBench {
     /// Throws `BenchError.settings` when the settings cannot be measured on a CPU with
     /// (`bf16Supported`) or without AVX512_BF16: counts below one, fewer than 3 tokens, a
-    /// negative thin-kernel limit, bf16 without AVX512_BF16, or an instruction set the CPU
+    /// negative thin-kernel limit, bf16 (image or text) without AVX512_BF16, or an instruction set the CPU
     /// lacks.
     public func validate(bf16Supported: Bool = Kernels.bf16Supported) throws(BenchError) {
         guard threads >= 1, runs >= 1, textRuns >= 1, tokens >= 3, thinMaxRows >= 0 else {
@@ -14,6 +14,11 @@ extension EngineBench {
         }
         guard imagePrecision.isSupported(bf16Supported: bf16Supported) else {
             throw .settings(ImagePrecision.unsupportedMessage)
+        }
+        guard textPrecision == .float32 || bf16Supported else {
+            throw .settings(
+                "--text-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32"
+            )
         }
         if let simd, !simd.isSupported {
             throw .settings(

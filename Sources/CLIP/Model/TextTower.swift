@@ -49,16 +49,22 @@ public final class TextTower: @unchecked Sendable {
     private let projectionActivation: Activation
     /// Whether the block weights were packed for few-row products.
     public let packsWeights: Bool
+    /// How the blocks' Linear layers multiply.
+    public let precision: TextPrecision
     /// When set, `embed` adds the time of each stage to it (single-threaded callers only).
     public var profile: TextProfile?
 
     /// Resolves every tensor the tower needs from `weights`, checking shapes; with
     /// `packWeights` (the default) also packs the block weights for few-row products.
+    /// `precision` bfloat16 rounds and packs them for `Kernels.linearBF16` instead (needs
+    /// `Kernels.bf16Supported`; `packWeights` is then ignored).
     public init(
         config: TextConfig, projectionDim: Int, projection kind: ProjectionKind = .linear,
-        weights: WeightSource, names: TensorNames, packWeights: Bool = true
+        weights: WeightSource, names: TensorNames, packWeights: Bool = true,
+        precision: TextPrecision = .float32
     ) throws(WeightsError) {
-        packsWeights = packWeights
+        self.precision = precision
+        packsWeights = packWeights && precision == .float32
         self.config = config
         outputDimension = projectionDim
         source = weights
@@ -84,8 +90,12 @@ public final class TextTower: @unchecked Sendable {
                     outputNorm: try NormWeights(
                         weights, names.textOutputNorm(i), width: w, eps: eps)))
         }
-        if packWeights {
+        if precision == .bfloat16 {
+            blocks = blocks.map(Self.inBFloat16)
+        } else if packWeights {
             blocks = blocks.map(Self.packed)
+        }
+        if precision == .bfloat16 || packWeights {
             for block in blocks {
                 for layer in [
                     block.query, block.key, block.value, block.attentionOut, block.intermediate,
@@ -113,6 +123,15 @@ public final class TextTower: @unchecked Sendable {
             ]
             projectionActivation = activation
         }
+    }
+
+    /// `block` with its Linear layers multiplying in bfloat16.
+    private static func inBFloat16(_ block: Block) -> Block {
+        Block(
+            query: block.query.inBFloat16(), key: block.key.inBFloat16(),
+            value: block.value.inBFloat16(), attentionOut: block.attentionOut.inBFloat16(),
+            attentionNorm: block.attentionNorm, intermediate: block.intermediate.inBFloat16(),
+            output: block.output.inBFloat16(), outputNorm: block.outputNorm)
     }
 
     /// `block` with its Linear weights packed, query, key and value stacked when their

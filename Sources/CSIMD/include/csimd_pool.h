@@ -8,11 +8,12 @@
 
 #include <stddef.h>
 
-/// csimd_linear_packed_f32 over [0, min(o_end, n)) with the output panels split into
-/// `threads` parts: the calling thread runs the first, pool workers (started on first
-/// use, kept for the life of the process) the others. Returns when every part is done.
-/// One product runs in the pool at a time; a caller that finds the pool busy, or asks
-/// for one thread, runs every part itself. Same arguments and results otherwise.
+/// csimd_linear_packed_f32 over all n outputs, the output panels cut into a few chunks
+/// per thread that the calling thread and `threads - 1` pool workers (started on first
+/// use, kept for the life of the process) claim one by one, so a worker that is not
+/// running holds nothing up. Returns when every chunk is done. One product runs in the
+/// pool at a time; a caller that finds the pool busy, or asks for one thread, does the
+/// whole product itself. Results do not depend on the split.
 void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, size_t rows,
                                       size_t k, size_t ldx, const float *packed, size_t n,
                                       float *y, size_t ldy, int accumulate);
