@@ -73,6 +73,7 @@ public struct EngineBench {
         Kernels.threads = threads
         BLAS.threads = imagePrecision == .bfloat16 ? 1 : threads
         Kernels.thinLinearMaxRows = thinMaxRows
+        TextPrecision.current = textPrecision
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
             output("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
@@ -167,7 +168,8 @@ public struct EngineBench {
             if textPrecision != .float32 {
                 let reference = try TextTower(
                     config: config.text, projectionDim: config.projectionDim,
-                    projection: config.textProjection, weights: weights, names: names)
+                    projection: config.textProjection, weights: weights, names: names,
+                    precision: .float32)
                 try compare(text, with: reference, ids: ids)
             }
         }

@@ -5,7 +5,7 @@ public enum TextPrecision: String, Sendable, CaseIterable {
     case float32 = "fp32"
     /// Inputs and weights rounded to bfloat16, sums in float32 (`Kernels.linearBF16`): half
     /// the weight bytes per query; needs a CPU with AVX512_BF16. Embeddings, attention,
-    /// layer norms, pooling and the projection stay float32. Measured so far only by
-    /// `picseek bench engine --text-precision bf16` (docs/benchmarks.md).
+    /// layer norms, pooling and the projection stay float32. docs/benchmarks.md gives the
+    /// speed and the distance from float32.
     case bfloat16 = "bf16"
 }

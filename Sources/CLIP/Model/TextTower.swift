@@ -56,12 +56,13 @@ public final class TextTower: @unchecked Sendable {
 
     /// Resolves every tensor the tower needs from `weights`, checking shapes; with
     /// `packWeights` (the default) also packs the block weights for few-row products.
-    /// `precision` bfloat16 rounds and packs them for `Kernels.linearBF16` instead (needs
-    /// `Kernels.bf16Supported`; `packWeights` is then ignored).
+    /// `precision` (by default `TextPrecision.current`) bfloat16 rounds and packs them for
+    /// `Kernels.linearBF16` instead (needs `Kernels.bf16Supported`; `packWeights` is then
+    /// ignored).
     public init(
         config: TextConfig, projectionDim: Int, projection kind: ProjectionKind = .linear,
         weights: WeightSource, names: TensorNames, packWeights: Bool = true,
-        precision: TextPrecision = .float32
+        precision: TextPrecision = .current
     ) throws(WeightsError) {
         self.precision = precision
         packsWeights = packWeights && precision == .float32
