@@ -89,12 +89,20 @@ public struct EngineBench {
         var results: [Result] = []
         if let model {
             let clip: ClipModel
+            let loadStart = ContinuousClock.now
             do {
                 clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
             } catch {
                 throw BenchError.modelLoad(
                     path: TerminalSafe.escape(model), reason: TerminalSafe.escape(error.description)
                 )
+            }
+            if !json {
+                // Includes packing the text weights (fp32 panels or bf16).
+                output(
+                    String(
+                        format: "model loaded in %.0f ms",
+                        seconds(ContinuousClock.now - loadStart) * 1000))
             }
             let startIDs = clip.config.text.padTokenID == 1 ? (0, 2) : (101, 102)
             var result = try measureText(

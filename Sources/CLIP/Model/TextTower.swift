@@ -91,19 +91,18 @@ public final class TextTower: @unchecked Sendable {
                     outputNorm: try NormWeights(
                         weights, names.textOutputNorm(i), width: w, eps: eps)))
         }
-        if precision == .bfloat16 {
-            blocks = blocks.map(Self.inBFloat16)
-        } else if packWeights {
-            blocks = blocks.map(Self.packed)
-        }
         if precision == .bfloat16 || packWeights {
-            for block in blocks {
+            // Block by block, each block's mapped pages dropped once it is copied, so the
+            // peak resident memory grows by one block's weights, not by all of them.
+            blocks = blocks.map { block in
+                let copied = precision == .bfloat16 ? Self.inBFloat16(block) : Self.packed(block)
                 for layer in [
                     block.query, block.key, block.value, block.attentionOut, block.intermediate,
                     block.output,
                 ] {
                     weights.willNotNeed(layer.weight, count: layer.inFeatures * layer.outFeatures)
                 }
+                return copied
             }
         }
         self.blocks = blocks
