@@ -150,8 +150,6 @@ static void ensure_workers(int count) {
     }
 }
 
-int csimd_pool_workers(void) { return atomic_load(&started); }
-
 void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, size_t rows,
                                       size_t k, size_t ldx, const float *packed, size_t n,
                                       float *y, size_t ldy, int accumulate) {

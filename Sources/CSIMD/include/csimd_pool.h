@@ -18,7 +18,4 @@ void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, si
                                       size_t k, size_t ldx, const float *packed, size_t n,
                                       float *y, size_t ldy, int accumulate);
 
-/// Worker threads the pool has started so far (for tests).
-int csimd_pool_workers(void);
-
 #endif
