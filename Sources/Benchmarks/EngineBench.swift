@@ -98,7 +98,7 @@ public struct EngineBench {
                 )
             }
             if !json {
-                // Includes packing the text weights (fp32 panels or bf16).
+                // The text tower packs its weights on its first query, not here.
                 output(
                     String(
                         format: "model loaded in %.0f ms",

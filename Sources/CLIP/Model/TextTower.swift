@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// The post-LN BERT-style text tower: word + position + token-type-0 embeddings,
@@ -14,7 +15,8 @@ import Tensor
 /// float32 throughout, about twice the speed of the unpacked thin kernel. The packed
 /// copies serve every row count, so a memory-mapped file's pages of those weights are
 /// dropped after packing (`WeightSource.willNotNeed`) and resident memory stays about
-/// the size of the weights.
+/// the size of the weights. Packing happens on the first `embed`, so a process that
+/// loads the model only for its image tower (indexing) never holds the copy.
 public final class TextTower: @unchecked Sendable {
     struct Block {
         let query: LinearWeights
@@ -44,10 +46,14 @@ public final class TextTower: @unchecked Sendable {
     private let positions: UnsafePointer<Float>
     private let tokenType0: UnsafePointer<Float>
     private let embeddingNorm: NormWeights
-    private let blocks: [Block]
+    /// The blocks as loaded (weights in place).
+    private let loadedBlocks: [Block]
+    /// The blocks with packed or bfloat16 copies, made by the first `embed`.
+    private var readyBlocks: [Block]?
+    private let readyLock = NSLock()
     private let projection: [LinearWeights]
     private let projectionActivation: Activation
-    /// Whether the block weights were packed for few-row products.
+    /// Whether the block weights are packed for few-row products (on the first `embed`).
     public let packsWeights: Bool
     /// How the blocks' Linear layers multiply.
     public let precision: TextPrecision
@@ -55,7 +61,8 @@ public final class TextTower: @unchecked Sendable {
     public var profile: TextProfile?
 
     /// Resolves every tensor the tower needs from `weights`, checking shapes; with
-    /// `packWeights` (the default) also packs the block weights for few-row products.
+    /// `packWeights` (the default) the first `embed` packs the block weights for few-row
+    /// products.
     /// `precision` (by default `TextPrecision.current`) bfloat16 rounds and packs them for
     /// `Kernels.linearBF16` instead (needs `Kernels.bf16Supported`; `packWeights` is then
     /// ignored).
@@ -91,21 +98,7 @@ public final class TextTower: @unchecked Sendable {
                     outputNorm: try NormWeights(
                         weights, names.textOutputNorm(i), width: w, eps: eps)))
         }
-        if precision == .bfloat16 || packWeights {
-            // Block by block, each block's mapped pages dropped once it is copied, so the
-            // peak resident memory grows by one block's weights, not by all of them.
-            blocks = blocks.map { block in
-                let copied = precision == .bfloat16 ? Self.inBFloat16(block) : Self.packed(block)
-                for layer in [
-                    block.query, block.key, block.value, block.attentionOut, block.intermediate,
-                    block.output,
-                ] {
-                    weights.willNotNeed(layer.weight, count: layer.inFeatures * layer.outFeatures)
-                }
-                return copied
-            }
-        }
-        self.blocks = blocks
+        loadedBlocks = blocks
         switch kind {
         case .linear:
             projection = [
@@ -123,6 +116,31 @@ public final class TextTower: @unchecked Sendable {
             ]
             projectionActivation = activation
         }
+    }
+
+    /// The blocks `embed` multiplies with: on first use, packed (or rounded to bfloat16)
+    /// block by block, each block's mapped pages dropped once it is copied, so the peak
+    /// resident memory grows by one block's weights, not by all of them.
+    private func blocksForUse() -> [Block] {
+        readyLock.lock()
+        defer { readyLock.unlock() }
+        if let readyBlocks { return readyBlocks }
+        guard precision == .bfloat16 || packsWeights else {
+            readyBlocks = loadedBlocks
+            return loadedBlocks
+        }
+        let ready = loadedBlocks.map { block in
+            let copied = precision == .bfloat16 ? Self.inBFloat16(block) : Self.packed(block)
+            for layer in [
+                block.query, block.key, block.value, block.attentionOut, block.intermediate,
+                block.output,
+            ] {
+                source.willNotNeed(layer.weight, count: layer.inFeatures * layer.outFeatures)
+            }
+            return copied
+        }
+        readyBlocks = ready
+        return ready
     }
 
     /// `block` with its Linear layers multiplying in bfloat16.
@@ -205,6 +223,7 @@ public final class TextTower: @unchecked Sendable {
         embeddingNorm.apply(hidden.data, rows: n, into: hidden.data)
         profile?.lap(0)
 
+        let blocks = blocksForUse()
         for (index, block) in blocks.enumerated() {
             let clsOnly = index == blocks.count - 1 && c.pooling == .cls
             let queries = clsOnly ? 1 : n
