@@ -16,6 +16,11 @@ optimisations): the median latency of a 10-token text query and images/s at batc
 float32, and images/s at batch 8 for the int8 image tower. It also prints the int8 tower's
 minimum cosine to float32 over the timed batch.
 
+With --text-only it skips the image towers and, with --picseek, alternates ORT's text query and
+`picseek bench engine --text-only` for --rounds rounds (the same weights' shapes, the same
+threads), printing each round's medians and ratio: on a shared machine the load changes between
+measurements, and alternating keeps each ratio's two figures close in time.
+
 With --picseek it runs `picseek bench engine --json` with the same threads and family, once in
 float32 and once with --image-precision int8 (or, where picseek has no int8 image tower, says
 so and compares ORT's int8 with picseek's best reduced precision that runs here), and prints
@@ -95,6 +100,56 @@ def timed(fn, runs):
     return statistics.median(times)
 
 
+def text_session_for(text, ids, mask, args, folder):
+    """Exports the text tower and returns a warmed-up ORT session with its feeds."""
+    text_path = os.path.join(folder, "text.onnx")
+    with torch.inference_mode():
+        export(TextTower(text), (ids, mask), ["ids", "mask"],
+               {"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"}},
+               text_path)
+    text_session = session(text_path, args.threads)
+    given = {"ids": ids.numpy(), "mask": mask.numpy()}
+    # A tower that ignores the mask (OpenCLIP's XLM-R text tower) is exported without it.
+    feeds = {i.name: given[i.name] for i in text_session.get_inputs()}
+    for _ in range(3):
+        text_session.run(None, feeds)
+    return text_session, feeds
+
+
+def query_ids(args, start, end):
+    ids = torch.tensor([[start] + torch.randint(672, 7991, (args.tokens - 2,)).tolist() + [end]])
+    return ids, torch.ones_like(ids)
+
+
+def run_text_rounds(build, key, label, args, folder):
+    """Alternates ORT's and picseek's text-query medians for args.rounds rounds."""
+    text, _, (start, end) = build()
+    text = freeze(text)
+    ids, mask = query_ids(args, start, end)
+    text_session, feeds = text_session_for(text, ids, mask, args, folder)
+    print(f"== {label}: text query, {args.tokens} tokens, {args.threads} threads")
+    print(f"{'round':<7}{'picseek ms':>12}{'ort ms':>10}{'ratio':>9}  load")
+    ours, theirs = [], []
+    for round_index in range(args.rounds):
+        ort_ms = 1000 * timed(lambda: text_session.run(None, feeds), args.text_runs)
+        command = [args.picseek, "bench", "engine", "--json", "--text-only", "--threads",
+                   str(args.threads), "--text-runs", str(args.text_runs), "--tokens",
+                   str(args.tokens), "--family", key]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit("picseek bench engine failed: "
+                     + (done.stderr.strip().splitlines() or ["no message"])[0])
+        row = next(json.loads(line) for line in done.stdout.splitlines()
+                   if line.startswith("{") and '"model"' in line)
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+        ours.append(row["text_query_ms"])
+        theirs.append(ort_ms)
+        print(f"{round_index + 1:<7}{ours[-1]:>12.2f}{ort_ms:>10.2f}{ort_ms / ours[-1]:>8.2f}x  {load}")
+    print(f"{'median':<7}{statistics.median(ours):>12.2f}{statistics.median(theirs):>10.2f}"
+          f"{statistics.median(theirs) / statistics.median(ours):>8.2f}x")
+
+
 def measure(build, args, folder):
     text, image, (start, end) = build()
     text, image = freeze(text), freeze(image)
@@ -164,13 +219,27 @@ def main():
     parser.add_argument("--tokens", type=int, default=10)
     parser.add_argument("--family", choices=["all", *FAMILIES], default="all")
     parser.add_argument("--picseek", help="path to the picseek binary to compare against")
+    parser.add_argument("--text-only", action="store_true",
+                        help="only the text query, alternating ORT and picseek (needs --picseek)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating rounds with --text-only")
     args = parser.parse_args()
+    if args.text_only and not args.picseek:
+        parser.error("--text-only needs --picseek")
 
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     # nn.MultiheadAttention's fused inference path (open_clip's ViT) has no ONNX export.
     torch.backends.mha.set_fastpath_enabled(False)
     names = list(FAMILIES) if args.family == "all" else [args.family]
+    if args.text_only:
+        print(f"onnxruntime {ort.__version__}, torch {torch.__version__} (export); ratio > 1 "
+              "means picseek is faster")
+        for key in names:
+            label, build = FAMILIES[key]
+            with tempfile.TemporaryDirectory() as folder:
+                run_text_rounds(build, key, label, args, folder)
+        return
     results = {}
     for key in names:
         label, build = FAMILIES[key]

@@ -5,8 +5,8 @@ extension EngineBench {
     /// Throws `BenchError.settings` when the settings cannot be measured on a CPU with
     /// (`bf16Supported`) or without AVX512_BF16 and with or without AVX-512 VNNI
     /// (`int8Supported`): counts below one, fewer than 3 tokens, a negative thin-kernel limit,
-    /// bf16 without AVX512_BF16, int8 without AVX-512 VNNI, or an instruction set the CPU
-    /// lacks.
+    /// bf16 (image or text) without AVX512_BF16, int8 without AVX-512 VNNI, or an instruction
+    /// set the CPU lacks.
     public func validate(
         bf16Supported: Bool = Kernels.bf16Supported, int8Supported: Bool = Kernels.int8Supported
     ) throws(BenchError) {
@@ -19,6 +19,11 @@ extension EngineBench {
             imagePrecision.isSupported(bf16Supported: bf16Supported, int8Supported: int8Supported)
         else {
             throw .settings(imagePrecision.unsupportedReason)
+        }
+        guard textPrecision == .float32 || bf16Supported else {
+            throw .settings(
+                "--text-precision bf16 needs a CPU with AVX512_BF16, which this one lacks; use fp32"
+            )
         }
         if let simd, !simd.isSupported {
             throw .settings(

@@ -45,6 +45,13 @@ public struct EngineBench {
     public var textOnly = false
     /// Print the results as JSON objects, one line per model.
     public var json = false
+    /// Pack the text tower's weights (`TextTower`'s default); false measures them in place.
+    public var packText = true
+    /// Print the time of each text-tower stage per query.
+    public var textProfile = false
+    /// Precision of the text tower's block Linear layers; bf16 also prints the distance
+    /// from fp32.
+    public var textPrecision: TextPrecision = .float32
     /// Where the report's lines go, one call per line.
     public var output: (String) -> Void = { print($0) }
 
@@ -69,23 +76,36 @@ public struct EngineBench {
         Kernels.threads = threads
         BLAS.threads = imagePrecision == .float32 ? threads : 1
         Kernels.thinLinearMaxRows = thinMaxRows
+        TextPrecision.current = textPrecision
         if let simd { Kernels.thinLinearLevel = simd }
         if !json {
             output("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
             output("openblas: \(BLAS.configuration)")
             output("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
             output("image tower Linear layers: \(imagePrecision.rawValue)")
+            output(
+                "text tower Linear layers: \(textPrecision.rawValue)"
+                    + (textPrecision == .float32
+                        ? (packText ? ", packed in panels" : ", weights in place") : ""))
             output("load average before: \(loadAverage())")
         }
         var results: [Result] = []
         if let model {
             let clip: ClipModel
+            let loadStart = ContinuousClock.now
             do {
                 clip = try ClipModel(directory: model, imagePrecision: imagePrecision)
             } catch {
                 throw BenchError.modelLoad(
                     path: TerminalSafe.escape(model), reason: TerminalSafe.escape(error.description)
                 )
+            }
+            if !json {
+                // The text tower packs its weights on its first query, not here.
+                output(
+                    String(
+                        format: "model loaded in %.0f ms",
+                        seconds(ContinuousClock.now - loadStart) * 1000))
             }
             let startIDs = clip.config.text.padTokenID == 1 ? (0, 2) : (101, 102)
             var result = try measureText(
@@ -153,9 +173,16 @@ public struct EngineBench {
             let text = try TextTower(
                 config: config.text, projectionDim: config.projectionDim,
                 projection: config.textProjection,
-                weights: weights, names: names)
+                weights: weights, names: names, packWeights: packText, precision: textPrecision)
             result = try measureText(
                 text, name: name, ids: ids, weightBytes: weights.allocatedBytes)
+            if textPrecision != .float32 {
+                let reference = try TextTower(
+                    config: config.text, projectionDim: config.projectionDim,
+                    projection: config.textProjection, weights: weights, names: names,
+                    precision: .float32)
+                try compare(text, with: reference, ids: ids)
+            }
         }
         if !textOnly {
             let vision = try VisionTower(
@@ -184,6 +211,8 @@ public struct EngineBench {
         }
         let query = [ids.0] + middle + [ids.1]
         for _ in 0..<3 { _ = try tower.embed(ids: query) }
+        if textProfile { tower.profile = TextProfile() }
+        defer { tower.profile = nil }
         var times: [Double] = []
         let cpuStart = BenchClock.processCPUSeconds()
         for _ in 0..<textRuns {
@@ -211,8 +240,19 @@ public struct EngineBench {
             } else {
                 output(String(format: "peak RSS after text queries: %.1f MB", mb(result.textRSS)))
             }
+            if let profile = tower.profile { printProfile(profile) }
         }
         return result
+    }
+
+    /// Milliseconds per query of each text-tower stage.
+    private func printProfile(_ profile: TextProfile) {
+        let queries = Double(max(profile.queries, 1))
+        for (name, seconds) in zip(TextProfile.stageNames, profile.seconds) {
+            output(
+                "  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + String(format: " %6.2f ms", seconds / queries * 1000))
+        }
     }
 
     /// `batch` images of fixed pseudo-random pixels.
@@ -225,6 +265,33 @@ public struct EngineBench {
             pixels.data[i] = Float(state >> 40) / Float(1 << 24) * 4 - 2
         }
         return pixels
+    }
+
+    /// Prints how far `tower`'s embeddings of 20 random queries of 3 to 40 tokens are from
+    /// `reference`'s.
+    private func compare(_ tower: TextTower, with reference: TextTower, ids: (Int, Int)) throws {
+        var state: UInt64 = 0x5EED
+        var cosines: [Float] = [], maxDiff: Float = 0
+        let upper = min(tower.config.vocabSize, 7991)
+        for query in 0..<20 {
+            let length = 3 + query * 37 / 19
+            let middle = (0..<(length - 2)).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return 672 + Int(state >> 33) % max(1, upper - 672)
+            }
+            let tokens = [ids.0] + middle + [ids.1]
+            let got = try tower.embed(ids: tokens), want = try reference.embed(ids: tokens)
+            cosines.append(zip(got, want).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            maxDiff = max(maxDiff, zip(got, want).map { abs($0 - $1) }.max() ?? 0)
+        }
+        if !json {
+            output(
+                String(
+                    format:
+                        "text %@ vs fp32 embeddings of 20 queries (3-40 tokens): "
+                        + "cosine min %.6f, max-abs difference %.2e",
+                    tower.precision.rawValue, Double(cosines.min() ?? 0), Double(maxDiff)))
+        }
     }
 
     /// Prints how far `vision`'s embeddings of 8 images are from `reference`'s and returns

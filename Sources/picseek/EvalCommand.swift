@@ -44,7 +44,10 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @OptionGroup var textPrecision: TextPrecisionOptions
+
     func run() throws {
+        try textPrecision.prepare()
         let set = try CLIError.wrapping { try CaptionsFile(path: captions) }
         let matches = try CLIError.wrapping { try set.matchIndices() }
         let extra = try queries.map { path in

@@ -92,6 +92,8 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var textPrecision: TextPrecisionOptions
+
     /// The search these options ask for.
     private var invocation: SearchInvocation {
         var search = SearchInvocation()
@@ -122,6 +124,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try textPrecision.prepare()
         let services = SearchInvocation.Services(
             openStore: { try database.openForReading() },
             loadEmbedder: { try loadModel(modelPath: model).embedder },

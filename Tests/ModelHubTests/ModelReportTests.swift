@@ -68,6 +68,23 @@ struct ModelReportTests {
                 == "\(path): image_precision: expected \"fp32\", \"bf16\" or \"int8\", found fp16")
     }
 
+    @Test("text_precision is read from config.toml: bf16, absent, or an error naming it")
+    func textPrecisionSetting() throws {
+        let root = makeTempDir()
+        defer { cleanup(root) }
+        let path = root + "/config.toml"
+        #expect(try ConfigFile.textPrecision(path: path) == nil)
+        try writeFile(path, Array("text_precision = \"bf16\"\n".utf8))
+        #expect(try ConfigFile.textPrecision(path: path) == "bf16")
+        try writeFile(path, Array("text_precision = \"int4\"\n".utf8))
+        let error = #expect(throws: ConfigValueError.self) {
+            try ConfigFile.textPrecision(path: path)
+        }
+        #expect(
+            error?.description
+                == "\(path): text_precision: expected \"fp32\" or \"bf16\", found int4")
+    }
+
     @Test("loadable folders are keyed by folder name and include the chosen model")
     func loadableFolders() throws {
         let root = makeTempDir()

@@ -12,6 +12,18 @@ struct LinearWeights: @unchecked Sendable {
     private(set) var packedBF16: PackedBF16Weights?
     /// The weights quantised to int8, when the layer multiplies in int8.
     private(set) var packedInt8: PackedInt8Weights?
+    /// The weights copied into panels for few-row products (`Kernels.linearPacked`).
+    private(set) var packedF32: PackedF32Weights?
+
+    /// This layer multiplying against a panel-packed float32 copy of its weights, for any
+    /// number of rows (so the original need not stay in memory).
+    func packedForFewRows() -> LinearWeights {
+        var copy = self
+        copy.packedF32 = PackedF32Weights(
+            weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
+            threads: Kernels.threads)
+        return copy
+    }
 
     /// This layer multiplying in bfloat16 (`Kernels.linearBF16`), however few the rows.
     /// Needs `Kernels.bf16Supported`.
@@ -110,6 +122,13 @@ struct LinearWeights: @unchecked Sendable {
                 bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
                 threads: Kernels.threads)
+            return
+        }
+        if let packedF32 {
+            Kernels.linearPacked(
+                input: input, rows: rows, ldInput: ldInput, weight: packedF32,
+                bias: addBias ? bias : nil, output: output, ldOutput: ldOutput,
+                activation: activation, accumulate: accumulate, threads: Kernels.threads)
             return
         }
         Kernels.linear(

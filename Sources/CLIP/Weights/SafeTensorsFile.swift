@@ -162,4 +162,21 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
         converted[name] = out
         return UnsafePointer(out)
     }
+
+    /// Drops the whole pages of `count` floats at `pointer` from memory when they lie in
+    /// the mapped file (read-only and private, so they are read from the file again if
+    /// touched); converted copies stay.
+    /// The corresponding C function is `madvise`.
+    public func willNotNeed(_ pointer: UnsafePointer<Float>, count: Int) {
+        guard let base, count > 0 else { return }
+        let start = UInt(bitPattern: pointer), end = start + UInt(count * 4)
+        let fileStart = UInt(bitPattern: base), fileEnd = fileStart + UInt(fileSize)
+        guard start >= fileStart, end <= fileEnd else { return }
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (start + page - 1) / page * page, last = end / page * page
+        guard last > first, let address = UnsafeMutableRawPointer(bitPattern: first) else {
+            return
+        }
+        _ = madvise(address, Int(last - first), MADV_DONTNEED)
+    }
 }

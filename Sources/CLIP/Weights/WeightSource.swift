@@ -9,4 +9,13 @@ public protocol WeightSource: AnyObject, Sendable {
     func contains(_ name: String) -> Bool
     /// The shape stored for tensor `name`, if it exists.
     func shape(of name: String) -> [Int]?
+    /// Says that the `count` floats at `pointer` (from `floats`) will not be read for a
+    /// while (a model keeps its own copy): a memory-mapped file lets the system drop those
+    /// pages from memory, to be read from the file again if touched. Data stays valid.
+    func willNotNeed(_ pointer: UnsafePointer<Float>, count: Int)
+}
+
+extension WeightSource {
+    /// Does nothing: the data stays in memory.
+    public func willNotNeed(_ pointer: UnsafePointer<Float>, count: Int) {}
 }

@@ -61,6 +61,22 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the results as JSON objects, one line per model.")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Text tower: use the Linear weights in place (the unpacked thin kernel), to compare.")
+    var unpackedText = false
+
+    @Flag(name: .long, help: "Print where a text query's time goes, by stage.")
+    var textProfile = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Text tower Linear layers in fp32 (default) or bf16 (AVX512_BF16 CPUs); bf16 also "
+                + "prints the distance from fp32.")
+    )
+    var textPrecision: TextPrecision = .float32
+
     /// The benchmark these options ask for.
     private var bench: EngineBench {
         var bench = EngineBench()
@@ -75,6 +91,9 @@ struct BenchEngineCommand: ParsableCommand {
         bench.model = model
         bench.textOnly = textOnly
         bench.json = json
+        bench.packText = !unpackedText
+        bench.textProfile = textProfile
+        bench.textPrecision = textPrecision
         return bench
     }
 
@@ -88,6 +107,8 @@ struct BenchEngineCommand: ParsableCommand {
 }
 
 extension EngineBench.Family: ExpressibleByArgument {}
+
+extension TextPrecision: ExpressibleByArgument {}
 
 extension SIMDLevel: ExpressibleByArgument {
     public init?(argument: String) {

@@ -57,6 +57,8 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @OptionGroup var textPrecision: TextPrecisionOptions
+
     @Flag(help: "End each printed path of a marked photo with a NUL byte instead of a newline.")
     var print0 = false
 
@@ -67,6 +69,7 @@ struct ExploreCommand: ParsableCommand {
         // Everything that can fail plainly (index, folders, model) fails here,
         // before the screen is taken over.
         let imagePrecision = try precision.prepare()
+        try textPrecision.prepare()
         let setup = try makeExplorerBackend(
             roots: paths, store: try database.openPreferringWrite(), modelPath: model,
             imagePrecision: imagePrecision)
