@@ -221,3 +221,56 @@ struct IndexCopyTests {
         #expect(try engine.search(request).map(\.pathBytes) == [lib.stored("2019/blue sea.jpg")])
     }
 }
+
+@Suite("Searching in PostgreSQL")
+struct PostgresSearchTests {
+    @Test(
+        "with its HNSW index the engine searches in the database and finds what SQLite finds",
+        .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func hnswMatchesSQLite() throws {
+        let (lib, dir) = try sqliteSource()
+        defer { _ = dir }
+        let postgres = try #require(
+            try IndexOpening.open(try PostgresTestServer.freshDatabase(), for: .write)
+                as? PostgresStore)
+        _ = try IndexCopy.run(from: lib.store, to: postgres)
+        let model = try #require(try postgres.model(named: lib.embedder.model.name))
+        try postgres.buildVectorIndex(model: model)
+
+        let inDatabase = SearchEngine(store: postgres, embedder: lib.embedder, templates: .none)
+        let inFile = SearchEngine(store: lib.store, embedder: lib.embedder, templates: .none)
+        try inDatabase.refresh()
+        #expect(inDatabase.loading == .searchedInDatabase)
+        #expect(inDatabase.vectors == nil)
+        #expect(inDatabase.count == 5)
+
+        func paths(_ engine: SearchEngine, _ request: SearchRequest) throws -> [[UInt8]] {
+            try engine.search(request).map(\.pathBytes)
+        }
+        var plain = SearchRequest(query: .text("red car"))
+        plain.top = 3
+        #expect(try paths(inDatabase, plain) == paths(inFile, plain))
+        #expect(try paths(inDatabase, plain).first == lib.stored("2019/red car.jpg"))
+        let scores = try inDatabase.search(plain).map(\.score)
+        let exact = try inFile.search(plain).map(\.score)
+        #expect(zip(scores, exact).allSatisfy { abs($0 - $1) < 1e-5 })
+
+        var folder = SearchRequest(query: .text("red car"))
+        folder.folder = lib.stored("2023")
+        #expect(try paths(inDatabase, folder) == paths(inFile, folder))
+        #expect(try paths(inDatabase, folder).allSatisfy { $0.starts(with: lib.stored("2023")) })
+
+        // By a stored photo: the photo itself is left out.
+        let photo = try #require(try postgres.photo(path: lib.stored("2019/blue sea.jpg")))
+        var similar = SearchRequest(query: .similarTo(photoID: photo.id))
+        similar.top = 2
+        let found = try paths(inDatabase, similar)
+        #expect(found.count == 2 && !found.contains(lib.stored("2019/blue sea.jpg")))
+
+        // Date bounds are scored in memory, with the same result.
+        var dated = SearchRequest(query: .text("red car"))
+        dated.dates = try DateBounds(since: "2023-01-01", until: nil)
+        #expect(try paths(inDatabase, dated) == paths(inFile, dated))
+        #expect(try inDatabase.search(dated).count == 3)
+    }
+}

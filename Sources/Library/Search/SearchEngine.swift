@@ -21,6 +21,14 @@ public final class SearchEngine {
     /// The same index when it is an SQLite file (`IndexStore`): only such an index has a
     /// vector cache beside it; a PostgreSQL index is read through `loadVectors`.
     private let fileIndex: IndexStore?
+    /// The same index when it is in PostgreSQL: once a model has its HNSW index there
+    /// (`PostgresStore.checkpoint` builds it after a run), searches run in the database,
+    /// `rescoreCandidates` approximate neighbours re-ranked exactly, without reading every
+    /// vector over the connection.
+    private let database: PostgresStore?
+    /// The model searched in the database, and the generation it was checked at; nil while
+    /// the vectors are read into memory instead.
+    private var inDatabase: (model: ModelRecord, generation: Int64, count: Int)?
     let embedder: any Embedder
     let processor: PhotoProcessor?
     /// Prompt templates for text terms.
@@ -45,6 +53,8 @@ public final class SearchEngine {
         /// Every vector from the database into memory; the reason the cache was not used
         /// (nil when the engine does not use one).
         case database(cacheNotUsed: String?)
+        /// Nothing loaded: searches run in PostgreSQL through the model's HNSW index.
+        case searchedInDatabase
     }
 
     /// The vectors in use when held in memory; nil until the first search or `refresh()`, and
@@ -69,6 +79,7 @@ public final class SearchEngine {
     ) {
         self.store = store
         self.fileIndex = store as? IndexStore
+        self.database = store as? PostgresStore
         self.embedder = embedder
         self.processor = processor
         self.templates = templates
@@ -77,9 +88,11 @@ public final class SearchEngine {
     }
 
     /// Number of vectors loaded (0 before the first load).
-    public var count: Int { vectorCache?.count ?? vectors?.count ?? 0 }
+    public var count: Int { vectorCache?.count ?? inDatabase?.count ?? vectors?.count ?? 0 }
 
-    private var loadedGeneration: Int64? { vectorCache?.generation ?? vectors?.generation }
+    private var loadedGeneration: Int64? {
+        vectorCache?.generation ?? inDatabase?.generation ?? vectors?.generation
+    }
 
     /// Loads the vectors if the index changed since they were read (one
     /// small query when it did not). Returns true when it reloaded.
@@ -98,9 +111,15 @@ public final class SearchEngine {
         }
         vectors = nil
         vectorCache = nil
+        inDatabase = nil
         dates = nil
         facts = nil
         scorer = nil
+        if let database, try database.hasVectorIndex(model: model) {
+            inDatabase = (model, generation, try database.vectorCount(model: model))
+            loading = .searchedInDatabase
+            return true
+        }
         var reason: String?
         if usesVectorCache, let file = fileIndex, file.vectorCachePath(model: model) != nil {
             switch file.openVectorCache(model: model, quantise: Self.quantise) {
@@ -151,21 +170,41 @@ public final class SearchEngine {
                 if let again = vectorCache { return try search(request, in: again) }
             }
         }
+        if let database, let searched = inDatabase {
+            if request.dates.map({ !$0.isUnbounded }) ?? false {
+                // Date bounds are not in the vector tables: such searches score in memory.
+                if vectors?.generation != searched.generation {
+                    vectors = try store.loadVectors(model: searched.model)
+                    dates = nil
+                    scorer = nil
+                }
+            } else {
+                return try search(request, in: database, model: searched.model)
+            }
+        }
         guard let set = vectors else { return [] }
-        var exclude: Int?
-        let query: [Float]
-        switch request.query {
-        case .text(let text):
-            query = try vector(for: try QueryParser.parse(text), request: request)
-        case .terms(let terms):
-            query = try vector(for: terms, request: request)
-        case .similarTo(let id):
-            guard let row = set.ids.firstIndex(of: id) else { throw SearchError.unknownPhoto(id) }
+        let (query, exclude) = try queryVector(request) { id in
+            guard let row = set.ids.firstIndex(of: id) else { return nil }
             let d = set.model.dimension
-            query = Array(set.matrix[(row * d)..<((row + 1) * d)])
-            exclude = row
+            return (Array(set.matrix[(row * d)..<((row + 1) * d)]), row)
         }
         return rank(query, in: set, request: request, exclude: exclude)
+    }
+
+    /// The query vector of `request`, and for a search by a stored photo the row to leave
+    /// out; `stored` gives a photo id's vector and row, or nil when the photo has none.
+    private func queryVector(
+        _ request: SearchRequest, stored: (Int64) throws -> ([Float], Int)?
+    ) throws -> (query: [Float], exclude: Int?) {
+        switch request.query {
+        case .text(let text):
+            return (try vector(for: try QueryParser.parse(text), request: request), nil)
+        case .terms(let terms):
+            return (try vector(for: terms, request: request), nil)
+        case .similarTo(let id):
+            guard let (vector, row) = try stored(id) else { throw SearchError.unknownPhoto(id) }
+            return (vector, row)
+        }
     }
 
     /// The unit query vector for weighted terms: Σ weight × unit(term), normalised.
@@ -254,21 +293,42 @@ public final class SearchEngine {
         return request.order == .score ? hits : request.order.sorted(hits)
     }
 
+    /// `search` in PostgreSQL: `rescoreCandidates` (or `top`, if more) neighbours from the
+    /// HNSW index, under the folder when one is asked for, re-ranked by exact distance; the
+    /// photos of the hits read in one query.
+    private func search(
+        _ request: SearchRequest, in database: PostgresStore, model: ModelRecord
+    ) throws -> [Hit] {
+        guard request.top > 0 else { return [] }
+        var similarTo: Int64?
+        let (query, _) = try queryVector(request) { id in
+            similarTo = id
+            return try database.vector(photoID: id, model: model).map { ($0, 0) }
+        }
+        let asked = request.top + (similarTo == nil ? 0 : 1)
+        // pgvector's `hnsw.ef_search` stops at 1000: asked for more, the scan is exact.
+        let candidates = asked > 1000 ? nil : max(asked, Self.rescoreCandidates)
+        let nearest = try database.nearest(
+            model: model, query: query, top: asked, candidates: candidates,
+            folder: request.folder
+        ).filter { $0.photoID != similarTo }.prefix(request.top)
+        let photos = try database.photos(ids: nearest.map(\.photoID))
+        var hits: [Hit] = nearest.compactMap { near in
+            guard let photo = photos[near.photoID] else { return nil }
+            let date = photo.takenAt ?? DateBounds.localDate(mtimeNs: photo.mtimeNs)
+            return Hit(photoID: near.photoID, pathBytes: photo.path, score: near.score, date: date)
+        }
+        hits = cut(hits, request.cutoff)
+        return request.order == .score ? hits : request.order.sorted(hits)
+    }
+
     /// `search` over the vector cache.
     private func search(_ request: SearchRequest, in cache: VectorCache) throws -> [Hit] {
-        var exclude: Int?
-        let query: [Float]
-        switch request.query {
-        case .text(let text):
-            query = try vector(for: try QueryParser.parse(text), request: request)
-        case .terms(let terms):
-            query = try vector(for: terms, request: request)
-        case .similarTo(let id):
+        let (query, exclude) = try queryVector(request) { id in
             guard let row = cache.row(of: id),
                 let v = try cacheIndex().vectors(photoIDs: [id], model: cache.model)[id]
-            else { throw SearchError.unknownPhoto(id) }
-            query = v
-            exclude = row
+            else { return nil }
+            return (v, row)
         }
         return try rank(query, in: cache, request: request, exclude: exclude)
     }

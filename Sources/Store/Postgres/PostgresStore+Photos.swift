@@ -171,6 +171,23 @@ extension PostgresStore {
         try photos(where: "id = $1", [.int(id)]).first
     }
 
+    /// The rows with these ids (those that exist), keyed by id, in one query.
+    public func photos(ids: [Int64]) throws -> [Int64: StoredPhoto] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+        return try withConnection { conn in
+            let rows = try conn.execute(
+                "SELECT \(photoColumns) FROM picseek.photos WHERE id = ANY($1::bigint[])",
+                [.text(list)])
+            var out: [Int64: StoredPhoto] = [:]
+            for row in 0..<rows.count {
+                let photo = Self.storedPhoto(rows, row)
+                out[photo.id] = photo
+            }
+            return out
+        }
+    }
+
     public func allPhotos() throws -> [StoredPhoto] {
         try photos(where: "true ORDER BY path", [])
     }
