@@ -86,6 +86,7 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction.
+    @discardableResult
     func write<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try withConnection { conn in try conn.transaction { try body(conn) } }
     }
