@@ -35,6 +35,17 @@ struct ReducerTests {
         #expect(Reducer.thumbnailFactors(width: 10000, height: 3, target: (256, 1)) == (19, 1))
     }
 
+    @Test("a photo more than twice the thumbnail's size is box-reduced before the bicubic pass")
+    func thumbnailReducesFirst() {
+        let image = TestSupport.noise(width: 1200, height: 900, seed: 7)
+        let thumb = ImagePipeline(thumbnailSide: 256).thumbnail(of: image)
+        let reduced = Reducer.reduce(image, fx: 2, fy: 2)
+        let fromReduced = thumb == Resampler.resize(reduced, width: 256, height: 192)
+        let fromFull = thumb == Resampler.resize(image, width: 256, height: 192)
+        #expect(fromReduced)
+        #expect(!fromFull)
+    }
+
     @Test("a large photo's thumbnail stays within a few levels of the bicubic-only one")
     func closeToBicubic() {
         let image = TestSupport.gradient(width: 2400, height: 1600)
