@@ -54,7 +54,10 @@ struct ExploreBackendTests {
         let deadline = Date().addingTimeInterval(60)
         repeat {
             screen = try session.capture()
-            found = screen.contains("\(count) results") && !screen.contains("searching")
+            // The grid's tiles too, not only the status line's count.
+            found =
+                screen.contains("\(count) results") && !screen.contains("searching")
+                && !rankedNames(screen).isEmpty
             if found { break }
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
