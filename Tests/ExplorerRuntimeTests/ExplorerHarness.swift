@@ -61,7 +61,7 @@ final class ExplorerHarness: @unchecked Sendable {
 
     /// Reads output until `condition` holds for the screen, or `seconds` pass.
     @discardableResult
-    func waitFor(seconds: Double = 5, _ condition: (VTScreen) -> Bool) -> Bool {
+    func waitFor(seconds: Double = 30, _ condition: (VTScreen) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let bytes = pty.drain(timeoutMs: 30)
@@ -74,12 +74,12 @@ final class ExplorerHarness: @unchecked Sendable {
 
     /// Waits for text anywhere on the screen.
     @discardableResult
-    func waitFor(_ text: String, seconds: Double = 5) -> Bool {
+    func waitFor(_ text: String, seconds: Double = 30) -> Bool {
         waitFor(seconds: seconds) { $0.text.contains(text) }
     }
 
     /// Waits for the runtime to return; false on timeout.
-    func waitForExit(seconds: Int = 5) -> Bool {
+    func waitForExit(seconds: Int = 30) -> Bool {
         let ok = finished.wait(timeout: .now() + .seconds(seconds)) == .success
         let bytes = pty.drain(timeoutMs: 50)
         output += bytes
