@@ -199,7 +199,8 @@ public final class LibraryBackend: ExplorerBackend, @unchecked Sendable {
     public func reindex(
         progress: @escaping @Sendable (IndexProgress) -> Void
     ) throws -> IndexSummary {
-        let targets = roots.isEmpty ? try store.roots().map(\.path) : roots
+        let targets =
+            roots.isEmpty ? try store.roots().filter { $0.isMountedHere }.map(\.path) : roots
         guard !targets.isEmpty else { throw LibraryBackendError.noRoots }
         // Vectors first: a running words pass stops at its next photo.
         lock.withLock { reindexWaiting = true }

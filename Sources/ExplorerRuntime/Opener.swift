@@ -26,6 +26,9 @@ public struct Opener {
         guard let program = command.first else { return }
         let shownPath = String(decoding: path, as: UTF8.self)
         guard !path.contains(0) else { throw OpenerError.badPath(shownPath) }
+        if let root = Self.unmountedRoot(path) {
+            throw OpenerError.notMounted(root: root, path: shownPath)
+        }
         var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) }
         argv.append(Self.cString(path))
         argv.append(nil)
@@ -66,6 +69,16 @@ public struct Opener {
         }
     }
 
+    /// The root name of a photo whose named root is not mounted on this machine: the index
+    /// hands its path over as `name:relative` instead of an absolute path.
+    static func unmountedRoot(_ path: [UInt8]) -> String? {
+        guard let first = path.first, first != UInt8(ascii: "/"),
+            let colon = path.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+            !path[..<colon].contains(UInt8(ascii: "/"))
+        else { return nil }
+        return String(decoding: path[..<colon], as: UTF8.self)
+    }
+
     /// A malloc'ed NUL-terminated copy of `bytes`, freed like `strdup`'s result.
     private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
         guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
@@ -87,6 +100,8 @@ public enum OpenerError: Error, CustomStringConvertible {
     case spawn(program: String, message: String)
     /// The stored path cannot be passed as an argument.
     case badPath(String)
+    /// The photo's named root is not mounted on this machine.
+    case notMounted(root: String, path: String)
 
     /// The message shown in the status line.
     public var description: String {
@@ -97,6 +112,9 @@ public enum OpenerError: Error, CustomStringConvertible {
             return "cannot start \(program): \(message)"
         case .badPath(let path):
             return "cannot open \(path): the stored path contains a NUL byte"
+        case .notMounted(let root, let path):
+            return "cannot open \(path): the root \(root) is not mounted on this machine "
+                + "(picseek index --root-name \(root) FOLDER records where it is)"
         }
     }
 }

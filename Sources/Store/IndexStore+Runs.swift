@@ -11,6 +11,18 @@ extension IndexStore {
         }
     }
 
+    /// Named roots are kept by PostgreSQL indexes only: throws `RootNameError.unsupported`
+    /// (after checking the name).
+    public func addRoot(_ path: [UInt8], name: String) throws {
+        try RootPaths.validate(name: name)
+        throw RootNameError.unsupported(location: self.path)
+    }
+
+    /// Named roots are kept by PostgreSQL indexes only: throws `RootNameError.unsupported`.
+    public func recordMount(root name: String, host: String, path: [UInt8]) throws {
+        throw RootNameError.unsupported(location: self.path)
+    }
+
     /// Notes that `path` was fully scanned now.
     public func markScanned(root path: [UInt8]) throws {
         try write { db in

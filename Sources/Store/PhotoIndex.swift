@@ -99,6 +99,14 @@ public protocol PhotoIndex: AnyObject, Sendable {
     // Roots and runs
     /// Records `path` (raw bytes) as an indexed root, if it is not one yet.
     func addRoot(_ path: [UInt8]) throws
+    /// Makes the folder `path` this machine's mount of the named root `name` (see
+    /// `RootPaths`), turning what is indexed under it into paths relative to the root.
+    ///
+    /// - Throws: `RootNameError` for a bad name, a folder that is another root's here, or an
+    ///   index that cannot keep names (SQLite).
+    func addRoot(_ path: [UInt8], name: String) throws
+    /// Records that `host` mounts the named root `name` at `path` (for `picseek db copy`).
+    func recordMount(root name: String, host: String, path: [UInt8]) throws
     /// Notes that `path` was fully scanned now.
     func markScanned(root path: [UInt8]) throws
     /// Every indexed root, by path.

@@ -123,6 +123,14 @@ public struct RootRecord: Equatable, Sendable {
     /// Whether the words in photos under this root are read (OCR); `picseek index DIR
     /// --no-ocr` turns it off for the root.
     public var readsWords = true
+    /// The root's name when it is a named root (`picseek index --root-name NAME DIR`); its
+    /// `path` is then this machine's mount point, or `NAME:` where it is not mounted.
+    public var name: String? = nil
+    /// Every machine's mount point of a named root, by host.
+    public var mounts: [RootMount] = []
+
+    /// Whether this machine can scan the root: not a named root it does not mount.
+    public var isMountedHere: Bool { RootPaths.unmountedRoot(path) == nil }
 }
 
 /// All vectors of one model in one contiguous row-major matrix, with the

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Library
 import PicseekCore
+import Store
 
 /// `picseek index PATH...`: add folders to the index and bring it up to date.
 struct IndexCommand: ParsableCommand {
@@ -18,12 +19,24 @@ struct IndexCommand: ParsableCommand {
             chi_sim+eng) for `picseek search --text`; photos are searchable by meaning before
             it finishes. --no-ocr turns it off for the folders given (remembered; --ocr turns it
             back on), PICSEEK_OCR=off for every folder; --ocr-only runs only it.
+
+            --root-name NAME (PostgreSQL indexes) names the folder given as a root that several
+            machines mount at different places: its photos are stored relative to it, and each
+            machine's mount point is recorded (PICSEEK_HOST overrides the machine's name). Run it
+            once on each machine with that machine's folder; later runs of `picseek index
+            FOLDER` keep the name.
             """)
 
     @Argument(help: ArgumentHelp("Folders to index.", valueName: "path"))
     var paths: [String] = []
 
     @OptionGroup var indexing: IndexingOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Name the folder as a root shared by several machines (PostgreSQL indexes).",
+            valueName: "name"))
+    var rootName: String?
 
     @Option(help: "Images per model call.")
     var batch = 8
@@ -50,8 +63,15 @@ struct IndexCommand: ParsableCommand {
         }
         guard !paths.isEmpty else { throw CLIError("give the folders to index") }
         let roots = try paths.map { try RawPath.typedFolder($0) }
+        if let rootName {
+            guard roots.count == 1 else { throw CLIError("--root-name names one folder") }
+            try RootPaths.validate(name: rootName)
+        }
         let imagePrecision = try precision.prepare()
         let store = try database.open()
+        if let rootName, let root = roots.first {
+            try Indexer.nameRoot(root, name: rootName, store: store)
+        }
         if let readsWords = try ocr.request.folderSwitch() {
             try TextPass.remember(readsWords: readsWords, roots: roots, store: store)
         }

@@ -57,7 +57,7 @@ struct WatchCommand: ParsableCommand {
         // Without folders there must be an index to take them from: do not create one.
         let store = try paths.isEmpty ? database.openExisting() : database.open()
         var roots = try paths.map { try RawPath.typedFolder($0) }
-        if roots.isEmpty { roots = try store.roots().map(\.path) }
+        if roots.isEmpty { roots = try store.roots().filter { $0.isMountedHere }.map(\.path) }
         guard !roots.isEmpty else { throw WatchError.noFolders }
         let indexer = try makeIndexer(
             store: store, indexing: indexing, imagePrecision: try precision.prepare())

@@ -4,7 +4,8 @@ import Store
 
 /// Copies an index into another, in either direction between SQLite and PostgreSQL, without
 /// embedding anything again: folders, photos with their facts and errors, every model's
-/// vectors, thumbnails and the words read in photos (`picseek db copy`).
+/// vectors, thumbnails and the words read in photos (`picseek db copy`); named roots keep
+/// their names and every machine's mount points.
 ///
 /// Resumable: the destination is written in batches of one transaction each, and what it
 /// already holds (same path, size, time and content with the model's vector) is skipped, so a
@@ -44,7 +45,17 @@ public enum IndexCopy {
         progress: ((Int) -> Void)? = nil
     ) throws -> Report {
         var report = Report()
-        for root in try source.roots() {
+        let roots = try source.roots()
+        // Named roots and every machine's mount points first, so the destination stores the
+        // photos under them relative to their root, as the source does.
+        for root in roots {
+            guard let name = root.name else { continue }
+            for mount in root.mounts {
+                try destination.recordMount(root: name, host: mount.host, path: mount.path)
+            }
+            if root.mounts.isEmpty { try destination.addRoot(RootPaths.rootKey(name)) }
+        }
+        for root in roots {
             try destination.addRoot(root.path)
             try destination.setReadsWords(root.readsWords, root: root.path)
             if root.lastScanAt != nil { try destination.markScanned(root: root.path) }
@@ -60,7 +71,8 @@ public enum IndexCopy {
             report.models += 1
             let vectors = try source.loadVectors(model: model)
             let there = try destination.photoStates(
-                under: [[UInt8(ascii: "/")]], modelID: target.id)
+                under: [[UInt8(ascii: "/")]] + roots.filter { $0.name != nil }.map(\.path),
+                modelID: target.id)
             var pending: [PhotoChange] = []
             for (row, id) in vectors.ids.enumerated() {
                 guard let photo = byID[id], let hash = photo.contentHash else { continue }

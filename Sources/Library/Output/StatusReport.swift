@@ -7,6 +7,26 @@ import Tensor
 public enum StatusReport {
     /// The index's path and sizes, photo counts, folders, models and their vectors, the
     /// last run and how many photos' words were read, one line each, escaped.
+    /// The lines of a named root: its name and this machine's mount point (or that it is not
+    /// mounted here), then every other machine's mount point.
+    static func namedRootLines(
+        _ root: RootRecord, name: String, details: String,
+        host: String = RootPaths.currentHost()
+    ) -> [String] {
+        let shownName = TerminalSafe.escape(name)
+        let here =
+            root.mounts.first { $0.host == host }
+            .map { "mounted here (\(TerminalSafe.escape(host))) at \(RawPath.display($0.path))" }
+            ?? "not mounted on this machine (\(TerminalSafe.escape(host)))"
+        var lines = ["  \(shownName): \(here)  (\(details))"]
+        for mount in root.mounts where mount.host != host {
+            lines.append(
+                "    \(shownName) on \(TerminalSafe.escape(mount.host)): "
+                    + RawPath.display(mount.path))
+        }
+        return lines
+    }
+
     public static func indexLines(store: any PhotoIndex) throws -> [String] {
         var lines: [String] = []
         let s = try store.summary()
@@ -24,7 +44,11 @@ public enum StatusReport {
             let scanned =
                 root.lastScanAt.map { "last scanned " + date($0) } ?? "never fully scanned"
             let words = root.readsWords ? "" : ", words in photos not read (--no-ocr)"
-            lines.append("  \(RawPath.display(root.path))  (\(scanned)\(words))")
+            guard let name = root.name else {
+                lines.append("  \(RawPath.display(root.path))  (\(scanned)\(words))")
+                continue
+            }
+            lines.append(contentsOf: namedRootLines(root, name: name, details: scanned + words))
         }
         lines.append("models:")
         if s.models.isEmpty { lines.append("  none") }

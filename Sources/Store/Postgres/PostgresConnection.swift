@@ -152,7 +152,13 @@ final class PostgresConnection {
             PQreset(connection)
             if PQstatus(connection) != CONNECTION_OK {
                 let message = String(cString: PQerrorMessage(connection))
-                throw PostgresError.classifyConnect(message, location: location)
+                // The server was there a moment ago (stopped or restarting, network cut): say
+                // that the connection was lost, and that what was in flight was rolled back.
+                switch PostgresError.classifyConnect(message, location: location) {
+                case .unreachable:
+                    throw PostgresError.connectionLost(location: location, detail: message)
+                case let other: throw other
+                }
             }
             _ = try? run("SET client_min_messages = warning", [], connection)
         }

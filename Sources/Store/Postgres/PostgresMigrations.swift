@@ -8,7 +8,9 @@
 ///   `vector(d)` column of the model's dimension (made by `registerModel`);
 /// - thumbnails are a table of the index (`thumbnails`), so clients on other machines see them;
 /// - recognised text keeps its normalised body in `ocr_texts.body`, matched by substring;
-/// - runs record the host and process that ran them, for `picseek status`.
+/// - runs record the host and process that ran them, for `picseek status`;
+/// - roots may have a name (`v2-named-roots`): their photos are stored relative to the root
+///   (`RootPaths`) and each machine's mount point is a row of `root_mounts`.
 enum PostgresMigrations {
     /// Each entry is one schema version: (identifier, statements).
     static let all: [(String, [String])] = [
@@ -95,7 +97,23 @@ enum PostgresMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "v2-named-roots",
+            [
+                // A named root's stored path is `name:`; its photos' are `name:relative`.
+                "ALTER TABLE picseek.roots ADD COLUMN name text UNIQUE",
+                """
+                CREATE TABLE picseek.root_mounts (
+                    root_id int8 NOT NULL REFERENCES picseek.roots (id) ON DELETE CASCADE,
+                    host text NOT NULL,
+                    path bytea NOT NULL,
+                    PRIMARY KEY (root_id, host),
+                    UNIQUE (host, path)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The table of one model's vectors (the id is the store's own integer, never user text).

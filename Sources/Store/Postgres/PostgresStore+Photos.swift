@@ -11,22 +11,25 @@ extension PostgresStore {
         under roots: [[UInt8]], modelID: Int64
     ) throws -> [[UInt8]: PhotoState] {
         let table = PostgresMigrations.embeddingsTable(modelID)
+        let paths = self.paths
         return try read { conn in
             var out: [[UInt8]: PhotoState] = [:]
             for root in roots {
-                let (low, high) = underBounds(root)
-                let rows = try conn.execute(
-                    """
-                    SELECT p.id, p.path, p.size, p.mtime_ns, p.content_hash,
-                           p.error IS NOT NULL, e.photo_id IS NOT NULL
-                    FROM picseek.photos p LEFT JOIN \(table) e ON e.photo_id = p.id
-                    WHERE p.path >= $1 AND p.path < $2
-                    """, [.bytes([UInt8](low)), .bytes([UInt8](high))])
-                for row in 0..<rows.count {
-                    out[rows.bytes(row, 1) ?? []] = PhotoState(
-                        id: rows.int(row, 0) ?? 0, size: rows.int(row, 2) ?? 0,
-                        mtimeNs: rows.int(row, 3) ?? 0, contentHash: rows.bytes(row, 4),
-                        failed: rows.bool(row, 5) ?? false, embedded: rows.bool(row, 6) ?? false)
+                for (low, high) in paths.storedRanges(under: root) {
+                    let rows = try conn.execute(
+                        """
+                        SELECT p.id, p.path, p.size, p.mtime_ns, p.content_hash,
+                               p.error IS NOT NULL, e.photo_id IS NOT NULL
+                        FROM picseek.photos p LEFT JOIN \(table) e ON e.photo_id = p.id
+                        WHERE p.path >= $1 AND p.path < $2
+                        """, [.bytes(low), .bytes(high)])
+                    for row in 0..<rows.count {
+                        out[paths.local(rows.bytes(row, 1) ?? [])] = PhotoState(
+                            id: rows.int(row, 0) ?? 0, size: rows.int(row, 2) ?? 0,
+                            mtimeNs: rows.int(row, 3) ?? 0, contentHash: rows.bytes(row, 4),
+                            failed: rows.bool(row, 5) ?? false, embedded: rows.bool(row, 6) ?? false
+                        )
+                    }
                 }
             }
             return out
@@ -50,16 +53,36 @@ extension PostgresStore {
     public func apply(_ changes: [PhotoChange], model: ModelRecord) throws -> [ChangeOutcome] {
         guard !changes.isEmpty else { return [] }
         let now = Date().timeIntervalSince1970
+        let paths = self.paths
         return try write { conn in
             let modelIDs = try models(conn).map(\.id)
             var outcomes: [ChangeOutcome] = []
             outcomes.reserveCapacity(changes.count)
             for change in changes {
-                outcomes.append(
-                    try apply(change, model: model, modelIDs: modelIDs, now: now, conn: conn))
+                var outcome = try apply(
+                    Self.stored(change, paths), model: model, modelIDs: modelIDs, now: now,
+                    conn: conn)
+                if case .reused(let source) = outcome {
+                    outcome = .reused(source: paths.local(source))
+                }
+                outcomes.append(outcome)
             }
             try bumpGeneration(conn)
             return outcomes
+        }
+    }
+
+    /// `change` with its path in stored form.
+    private static func stored(_ change: PhotoChange, _ paths: RootPaths) -> PhotoChange {
+        func stamp(_ s: FileStamp) -> FileStamp {
+            FileStamp(path: paths.stored(s.path), size: s.size, mtimeNs: s.mtimeNs)
+        }
+        switch change {
+        case .embedded(let s, let hash, let metadata, let vector):
+            return .embedded(stamp(s), hash: hash, metadata: metadata, vector: vector)
+        case .reused(let s, let hash): return .reused(stamp(s), hash: hash)
+        case .failed(let s, let hash, let error): return .failed(stamp(s), hash: hash, error: error)
+        case .removed(let path): return .removed(path: paths.stored(path))
         }
     }
 
@@ -164,7 +187,7 @@ extension PostgresStore {
     }
 
     public func photo(path: [UInt8]) throws -> StoredPhoto? {
-        try photos(where: "path = $1", [.bytes(path)]).first
+        try photos(where: "path = $1", [.bytes(paths.stored(path))]).first
     }
 
     public func photo(id: Int64) throws -> StoredPhoto? {
@@ -175,13 +198,15 @@ extension PostgresStore {
     public func photos(ids: [Int64]) throws -> [Int64: StoredPhoto] {
         guard !ids.isEmpty else { return [:] }
         let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+        let paths = self.paths
         return try withConnection { conn in
             let rows = try conn.execute(
                 "SELECT \(photoColumns) FROM picseek.photos WHERE id = ANY($1::bigint[])",
                 [.text(list)])
             var out: [Int64: StoredPhoto] = [:]
             for row in 0..<rows.count {
-                let photo = Self.storedPhoto(rows, row)
+                var photo = Self.storedPhoto(rows, row)
+                photo.path = paths.local(photo.path)
                 out[photo.id] = photo
             }
             return out
@@ -197,10 +222,15 @@ extension PostgresStore {
     }
 
     private func photos(where clause: String, _ parameters: [PGValue]) throws -> [StoredPhoto] {
-        try withConnection { conn in
+        let paths = self.paths
+        return try withConnection { conn in
             let rows = try conn.execute(
                 "SELECT \(photoColumns) FROM picseek.photos WHERE \(clause)", parameters)
-            return (0..<rows.count).map { Self.storedPhoto(rows, $0) }
+            return (0..<rows.count).map {
+                var photo = Self.storedPhoto(rows, $0)
+                photo.path = paths.local(photo.path)
+                return photo
+            }
         }
     }
 
@@ -248,15 +278,12 @@ extension PostgresStore {
     }
 
     public func forget(path: [UInt8]) throws -> Int {
-        let (low, high) = underBounds(path)
-        let bounds: [PGValue] = [.bytes(path), .bytes([UInt8](low)), .bytes([UInt8](high))]
+        let (under, bounds) = underClause(path, first: 1)
         return try write { conn in
             let removed = try conn.execute(
-                "DELETE FROM picseek.photos WHERE path = $1 OR (path >= $2 AND path < $3)",
-                bounds
+                "DELETE FROM picseek.photos WHERE \(under)", bounds
             ).changed
-            try conn.execute(
-                "DELETE FROM picseek.roots WHERE path = $1 OR (path >= $2 AND path < $3)", bounds)
+            try conn.execute("DELETE FROM picseek.roots WHERE \(under)", bounds)
             try bumpGeneration(conn)
             return removed
         }
@@ -274,7 +301,8 @@ extension PostgresStore {
 
     /// `loadVectors`, `chunk` rows per round trip.
     func loadVectors(model: ModelRecord, chunk: Int) throws -> VectorSet {
-        try read { conn in
+        let paths = self.paths
+        return try read { conn in
             let generation =
                 try conn.execute("SELECT value FROM picseek.generation WHERE id = 1").int(0, 0)
                 ?? 0
@@ -305,7 +333,7 @@ extension PostgresStore {
                             foundBytes: found * 4)
                     }
                     set.ids.append(id)
-                    set.paths.append(rows.bytes(row, 1) ?? [])
+                    set.paths.append(paths.local(rows.bytes(row, 1) ?? []))
                     set.takenAt.append(rows.text(row, 2))
                     set.mtimeNs.append(rows.int(row, 3) ?? 0)
                     after = id
@@ -339,48 +367,6 @@ extension PostgresStore {
 
     // MARK: Roots and runs
 
-    public func addRoot(_ path: [UInt8]) throws {
-        try write { conn in
-            try conn.execute(
-                """
-                INSERT INTO picseek.roots (path, added_at) VALUES ($1, $2)
-                ON CONFLICT (path) DO NOTHING
-                """, [.bytes(path), .double(Date().timeIntervalSince1970)])
-        }
-    }
-
-    public func markScanned(root path: [UInt8]) throws {
-        try write { conn in
-            try conn.execute(
-                "UPDATE picseek.roots SET last_scan_at = $1 WHERE path = $2",
-                [.double(Date().timeIntervalSince1970), .bytes(path)])
-        }
-    }
-
-    public func roots() throws -> [RootRecord] {
-        try withConnection { conn in
-            let rows = try conn.execute(
-                """
-                SELECT id, path, added_at, last_scan_at, reads_words FROM picseek.roots
-                ORDER BY path
-                """)
-            return (0..<rows.count).map { row in
-                RootRecord(
-                    id: rows.int(row, 0) ?? 0, path: rows.bytes(row, 1) ?? [],
-                    addedAt: rows.double(row, 2) ?? 0, lastScanAt: rows.double(row, 3),
-                    readsWords: rows.bool(row, 4) ?? true)
-            }
-        }
-    }
-
-    public func setReadsWords(_ on: Bool, root path: [UInt8]) throws {
-        try write { conn in
-            try conn.execute(
-                "UPDATE picseek.roots SET reads_words = $1 WHERE path = $2",
-                [.bool(on), .bytes(path)])
-        }
-    }
-
     /// Starts a run record naming this host and process; returns its id.
     public func beginRun(model: ModelRecord?) throws -> Int64 {
         let lockPID = withLock { lockServerPID }
@@ -392,7 +378,7 @@ extension PostgresStore {
                 """,
                 [
                     .double(Date().timeIntervalSince1970), model.map { .int($0.id) } ?? .null,
-                    .text(ProcessInfo.processInfo.hostName),
+                    .text(host),
                     .int(Int64(ProcessInfo.processInfo.processIdentifier)),
                     lockPID.map { .int(Int64($0)) } ?? .null,
                 ]

@@ -15,11 +15,23 @@ extension PostgresStore {
     private static let readsWordsClause = """
         AND NOT EXISTS (SELECT 1 FROM picseek.roots r WHERE NOT r.reads_words
             AND (p.path = r.path OR (substring(p.path FROM 1 FOR length(r.path)) = r.path
-                AND substring(p.path FROM length(r.path) + 1 FOR 1) = '\\x2f'::bytea)))
+                AND (r.name IS NOT NULL
+                    OR substring(p.path FROM length(r.path) + 1 FOR 1) = '\\x2f'::bytea))))
         """
 
+    /// `AND` photo `p` can be read on this machine: an absolute path, or under a named root
+    /// mounted here (the host is parameter `$host`).
+    private static func readableHereClause(host: String) -> String {
+        """
+        AND (get_byte(p.path, 0) = 47 OR EXISTS (SELECT 1 FROM picseek.root_mounts m
+            JOIN picseek.roots r ON r.id = m.root_id WHERE m.host = \(host)
+            AND substring(p.path FROM 1 FOR length(r.path)) = r.path))
+        """
+    }
+
     public func photosNeedingText(limit: Int) throws -> [PendingText] {
-        try read { conn in
+        let paths = self.paths
+        return try read { conn in
             let rows = try conn.execute(
                 """
                 SELECT min(p.id), (array_agg(p.path ORDER BY p.id))[1], p.content_hash
@@ -29,11 +41,12 @@ extension PostgresStore {
                   AND NOT EXISTS (SELECT 1 FROM picseek.ocr_texts t
                                   WHERE t.content_hash = p.content_hash)
                   \(Self.readsWordsClause)
+                  \(Self.readableHereClause(host: "$2"))
                 GROUP BY p.content_hash ORDER BY 1 LIMIT $1
-                """, [.int(limit)])
+                """, [.int(limit), .text(host)])
             return (0..<rows.count).map { row in
                 PendingText(
-                    photoID: rows.int(row, 0) ?? 0, path: rows.bytes(row, 1) ?? [],
+                    photoID: rows.int(row, 0) ?? 0, path: paths.local(rows.bytes(row, 1) ?? []),
                     contentHash: rows.bytes(row, 2) ?? [])
             }
         }
@@ -126,11 +139,12 @@ extension PostgresStore {
         }
         parameters.append(.int(limit))
         sql += " ORDER BY p.path LIMIT $\(parameters.count)"
+        let paths = self.paths
         return try withConnection { conn in
             let rows = try conn.execute(sql, parameters)
             return (0..<rows.count).map { row in
                 TextHit(
-                    photoID: rows.int(row, 0) ?? 0, path: rows.bytes(row, 1) ?? [],
+                    photoID: rows.int(row, 0) ?? 0, path: paths.local(rows.bytes(row, 1) ?? []),
                     snippet: OCRText.snippet(rows.text(row, 2) ?? "", terms: terms),
                     score: Double(terms.count))
             }

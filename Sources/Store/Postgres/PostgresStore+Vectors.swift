@@ -71,7 +71,7 @@ extension PostgresStore {
         var parameters: [PGValue] = [.vector(query)]
         var filter = ""
         if let folder {
-            let (low, high) = underBounds(folder)
+            let (low, high) = storedFolderBounds(folder)
             parameters += [.bytes([UInt8](low)), .bytes([UInt8](high))]
             filter = """
                 WHERE e.photo_id IN (SELECT id FROM picseek.photos

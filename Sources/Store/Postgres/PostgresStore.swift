@@ -19,6 +19,10 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
     /// The server process of this store's latest writer lock, recorded with its runs so
     /// `status` can tell a run in progress from an interrupted one.
     var lockServerPID: Int32?
+    /// This machine's name, as its mounts of named roots and its runs are recorded.
+    public let host: String
+    /// This machine's mounts of named roots (read with `reloadMounts`).
+    var rootPaths = RootPaths()
 
     /// The key of the advisory lock an indexer holds ("pics").
     static let writerLockKey: Int64 = 0x7069_6373
@@ -38,25 +42,30 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
         return table
     }
 
-    init(url: String, connection: PostgresConnection, readOnly: Bool) {
+    init(url: String, connection: PostgresConnection, readOnly: Bool, host: String) {
         self.url = url
         self.path = connection.location
         self.connection = connection
         self.readOnlyReason = readOnly ? "it was opened read-only" : nil
+        self.host = host
     }
 
     /// Connects to the database at `url` and prepares it for `purpose`: commands that write
     /// create or upgrade the schema (and the `vector` extension when it is missing and may be
-    /// created); reading commands never write and need an index there already.
+    /// created); reading commands never write and need an index there already. `host` names
+    /// this machine for its mounts of named roots and its runs (default: `PICSEEK_HOST`, else
+    /// the host name).
     ///
     /// - Throws: `PostgresError` (server unreachable, login refused, no such database, no
     ///   pgvector, no index yet), `StoreError.newerSchema` for an index of a newer picseek.
     public static func open(
-        url: String, purpose: IndexOpening.Purpose = .write
+        url: String, purpose: IndexOpening.Purpose = .write,
+        host: String = RootPaths.currentHost()
     ) throws -> PostgresStore {
         let connection = try PostgresConnection(url: url)
         try connection.execute("SET search_path = picseek, public")
-        let store = PostgresStore(url: url, connection: connection, readOnly: purpose == .read)
+        let store = PostgresStore(
+            url: url, connection: connection, readOnly: purpose == .read, host: host)
         switch purpose {
         case .write, .preferWrite:
             try store.migrate()
@@ -75,6 +84,7 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
             }
             try connection.execute("SET default_transaction_read_only = on")
         }
+        try store.withConnection { conn in try store.reloadMounts(conn) }
         return store
     }
 
