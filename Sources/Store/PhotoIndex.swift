@@ -25,6 +25,23 @@ extension ThumbnailStore: ThumbnailKeeping {}
 public protocol IndexWriteLock: AnyObject {
     /// Gives the right up.
     func release()
+    /// Whether other indexers may hold the right at the same time (PostgreSQL indexers do),
+    /// sharing the work through `claim(folder:wait:)`.
+    var sharesWork: Bool { get }
+    /// Claims the photos directly in `folder` (a local path) for this indexer until
+    /// `unclaim`; false when another indexer has them and `wait` is false.
+    func claim(folder: [UInt8], wait: Bool) throws -> Bool
+    /// Gives a claimed folder back.
+    func unclaim(folder: [UInt8])
+}
+
+extension IndexWriteLock {
+    /// Only one indexer at a time, by default.
+    public var sharesWork: Bool { false }
+    /// Every folder is this indexer's when it holds the only right.
+    public func claim(folder: [UInt8], wait: Bool) throws -> Bool { true }
+    /// Nothing to give back.
+    public func unclaim(folder: [UInt8]) {}
 }
 
 extension WriterLock: IndexWriteLock {}
@@ -46,6 +63,10 @@ public protocol PhotoIndex: AnyObject, Sendable {
 
     /// Takes the right to index into this database; nil when nothing else can reach it.
     func lockForWriting() throws -> (any IndexWriteLock)?
+    /// Takes the right an indexer needs: on PostgreSQL one that indexers on several machines
+    /// hold at once, sharing the work by folder (`IndexWriteLock.claim`); elsewhere
+    /// `lockForWriting`'s.
+    func lockForIndexing() throws -> (any IndexWriteLock)?
     /// A counter that grows whenever photos or vectors change.
     func generation() throws -> Int64
     /// Makes the database's logs small again after a run, where it has such a step.
@@ -139,6 +160,9 @@ public protocol PhotoIndex: AnyObject, Sendable {
 }
 
 extension PhotoIndex {
+    /// `lockForWriting`, where the database has no shared indexing.
+    public func lockForIndexing() throws -> (any IndexWriteLock)? { try lockForWriting() }
+
     /// Whether this index was opened read-only.
     public var isReadOnly: Bool { readOnlyReason != nil }
 

@@ -13,7 +13,8 @@ struct IndexCommand: ParsableCommand {
         discussion: """
             Skips hidden folders and junk (.git, node_modules, @eaDir, .thumbnails, __MACOSX,
             .Trash*, lost+found, …). Safe to interrupt (Ctrl-C or even kill -9): the next run
-            continues where this one stopped. Only one indexer may write an index at a time.
+            continues where this one stopped. Only one indexer may write an SQLite index at a
+            time; indexers on several machines share the work of a PostgreSQL index by folder.
 
             After the vectors, a second pass reads the words in photos (OCR, Tesseract,
             chi_sim+eng) for `picseek search --text`; photos are searchable by meaning before

@@ -102,7 +102,7 @@ public final class Indexer {
         _ targets: [ScanTarget], unsettled: Set<[UInt8]>, report initial: IndexReport,
         control: IndexControl, progress: ((IndexProgress) -> Void)?
     ) throws -> IndexReport {
-        let lock = try store.lockForWriting()
+        let lock = try store.lockForIndexing()
         defer { lock?.release() }
         let started = Date()
         let identity = embedder.model
@@ -116,7 +116,7 @@ public final class Indexer {
         do {
             let cancelled = try runBody(
                 targets: targets, unsettled: unsettled, model: model, control: control,
-                report: &report, progress: progress)
+                lock: lock, report: &report, progress: progress)
             report.cancelled = cancelled
             counts.added = report.added + report.duplicates
             counts.updated = report.updated
@@ -167,7 +167,8 @@ public final class Indexer {
 
     private func runBody(
         targets: [ScanTarget], unsettled: Set<[UInt8]>, model: ModelRecord,
-        control: IndexControl, report: inout IndexReport, progress: ((IndexProgress) -> Void)?
+        control: IndexControl, lock: (any IndexWriteLock)?, report: inout IndexReport,
+        progress: ((IndexProgress) -> Void)?
     ) throws -> Bool {
         var status = IndexProgress(
             phase: .scanning, scanned: 0, done: 0, total: 0, failed: 0, reused: 0, rate: 0,
@@ -241,7 +242,13 @@ public final class Indexer {
             indexer: self, model: model, control: control, progress: progress,
             missingPaths: missingPaths, rootDevices: Self.devices(of: scannedRoots),
             status: status, started: Date())
-        var retry = try pass.run(work, reusable: reusable, report: &report)
+        var retry: [FileStamp]
+        if let lock, lock.sharesWork {
+            retry = try runSharing(
+                work, lock: lock, pass: &pass, reusable: reusable, model: model, report: &report)
+        } else {
+            retry = try pass.run(work, reusable: reusable, report: &report)
+        }
         if !retry.isEmpty && !pass.cancelled {
             // Content we hoped to copy vanished meanwhile: embed it after all.
             retry = try pass.run(retry, reusable: [], report: &report)
@@ -272,5 +279,49 @@ public final class Indexer {
         status.current = nil
         progress?(status)
         return false
+    }
+
+    /// Embeds `work` folder by folder, each claimed from the indexers sharing the database
+    /// (`IndexWriteLock.claim`): folders another indexer holds are done last, after waiting
+    /// for it; before a claimed folder is embedded, what was committed meanwhile is left out,
+    /// so every photo is embedded once whichever indexer gets to it.
+    private func runSharing(
+        _ work: [FileStamp], lock: any IndexWriteLock, pass: inout Pass,
+        reusable: Set<[UInt8]>, model: ModelRecord, report: inout IndexReport
+    ) throws -> [FileStamp] {
+        var byFolder: [[UInt8]: [FileStamp]] = [:]
+        for file in work {
+            var folder = file.path
+            while let last = folder.last, last != UInt8(ascii: "/") { folder.removeLast() }
+            if folder.count > 1 { folder.removeLast() }
+            byFolder[folder, default: []].append(file)
+        }
+        let folders = byFolder.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var retry: [FileStamp] = []
+        var later: [[UInt8]] = []
+        for wait in [false, true] {
+            for folder in wait ? later : folders {
+                if pass.cancelled { return retry }
+                guard try lock.claim(folder: folder, wait: wait) else {
+                    later.append(folder)
+                    continue
+                }
+                defer { lock.unclaim(folder: folder) }
+                let files = byFolder[folder] ?? []
+                let now = try store.photoStates(under: [folder], modelID: model.id)
+                let left = files.filter { file in
+                    guard let state = now[file.path] else { return true }
+                    return
+                        !(state.size == file.size && state.mtimeNs == file.mtimeNs
+                        && (state.embedded || state.failed))
+                }
+                report.unchanged += files.count - left.count
+                pass.status.total -= files.count - left.count
+                if !left.isEmpty {
+                    retry += try pass.run(left, reusable: reusable, report: &report)
+                }
+            }
+        }
+        return retry
     }
 }

@@ -204,6 +204,21 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
         return lock
     }
 
+    /// Takes the indexers' shared advisory lock on a connection of its own: indexers on
+    /// several machines hold it at once and share the work by folder (`claim`), while
+    /// `lockForWriting`'s holders (`forget`, `db copy`, naming a root, the words pass) wait
+    /// for them all and they for it.
+    public func lockForIndexing() throws -> (any IndexWriteLock)? {
+        if let readOnlyReason {
+            throw StoreError.readOnly(path: path, reason: readOnlyReason)
+        }
+        let lock = try PostgresWriteLock.acquire(
+            url: url, key: Self.writerLockKey, notice: lockWaitNotice, shared: true,
+            paths: paths)
+        withLock { lockServerPID = lock.serverPID }
+        return lock
+    }
+
     /// Runs `body` under the store's lock.
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -302,14 +317,50 @@ public final class PostgresStore: PhotoIndex, @unchecked Sendable {
     }
 }
 
-/// The advisory lock of one indexer, on a connection of its own.
+/// The advisory lock of one indexer, on a connection of its own: exclusive, or shared by
+/// indexers that claim folders (session advisory locks on the same connection).
 final class PostgresWriteLock: IndexWriteLock {
     private let connection: PostgresConnection
     private let key: Int64
+    private let shared: Bool
+    private let paths: RootPaths
 
-    private init(connection: PostgresConnection, key: Int64) {
+    private init(connection: PostgresConnection, key: Int64, shared: Bool, paths: RootPaths) {
         self.connection = connection
         self.key = key
+        self.shared = shared
+        self.paths = paths
+    }
+
+    var sharesWork: Bool { shared }
+
+    /// The first key of folder claims (the second is the folder's hash): "picf".
+    static let claimSpace: Int64 = 0x7069_6366
+
+    /// A 31-bit FNV-1a hash of the folder's stored path, the same on every machine.
+    static func claimKey(_ stored: [UInt8]) -> Int64 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in stored { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int64(hash & 0x7FFF_FFFF)
+    }
+
+    func claim(folder: [UInt8], wait: Bool) throws -> Bool {
+        let parameters: [PGValue] = [
+            .int(Self.claimSpace), .int(Self.claimKey(paths.stored(folder))),
+        ]
+        if wait {
+            try connection.execute("SELECT pg_advisory_lock($1::int4, $2::int4)", parameters)
+            return true
+        }
+        return try connection.execute(
+            "SELECT pg_try_advisory_lock($1::int4, $2::int4)", parameters
+        ).bool(0, 0) == true
+    }
+
+    func unclaim(folder: [UInt8]) {
+        _ = try? connection.execute(
+            "SELECT pg_advisory_unlock($1::int4, $2::int4)",
+            [.int(Self.claimSpace), .int(Self.claimKey(paths.stored(folder)))])
     }
 
     /// The server process holding the lock.
@@ -317,21 +368,25 @@ final class PostgresWriteLock: IndexWriteLock {
 
     /// Takes the lock, waiting for its holder when there is one (after telling `notice`).
     static func acquire(
-        url: String, key: Int64, notice: ((String) -> Void)?
+        url: String, key: Int64, notice: ((String) -> Void)?, shared: Bool = false,
+        paths: RootPaths = RootPaths()
     ) throws -> PostgresWriteLock {
         let connection = try PostgresConnection(url: url)
-        let taken = try connection.execute("SELECT pg_try_advisory_lock($1)", [.int(key)])
+        let kind = shared ? "_shared" : ""
+        let taken = try connection.execute(
+            "SELECT pg_try_advisory_lock\(kind)($1)", [.int(key)])
         if taken.bool(0, 0) != true {
             notice?(
                 "another indexer is writing \(TerminalSafe.escape(connection.location)); "
                     + "waiting for it to finish")
-            try connection.execute("SELECT pg_advisory_lock($1)", [.int(key)])
+            try connection.execute("SELECT pg_advisory_lock\(kind)($1)", [.int(key)])
         }
-        return PostgresWriteLock(connection: connection, key: key)
+        return PostgresWriteLock(connection: connection, key: key, shared: shared, paths: paths)
     }
 
     func release() {
-        _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [.int(key)])
+        let kind = shared ? "_shared" : ""
+        _ = try? connection.execute("SELECT pg_advisory_unlock\(kind)($1)", [.int(key)])
         connection.close()
     }
 }
