@@ -45,9 +45,6 @@ public final class VisionTower: @unchecked Sendable {
     /// When set, `embed` adds the time of each stage to it (for `picseek bench engine`).
     public var profile: ImageProfile?
 
-    /// Whether the blocks' Linear layers multiply in picseek's own kernels (bfloat16, int8,
-    /// or float32 where `Kernels.useF32Gemm` was set at load) rather than OpenBLAS.
-    public let usesOwnKernels: Bool
     /// Whether attention runs fused in float32 on picseek's kernels (`Kernels.attention`'s
     /// `fused`), where `Kernels.useF32Gemm` was set at load; else per head on OpenBLAS.
     let fusedAttention: Bool
@@ -63,7 +60,6 @@ public final class VisionTower: @unchecked Sendable {
         precondition(precision.isSupported(), "this CPU cannot run the \(precision) image tower")
         self.config = config
         self.precision = precision
-        usesOwnKernels = precision.usesOwnKernels()
         fusedAttention = Kernels.useF32Gemm
         outputDimension = projectionDim
         source = weights
@@ -144,8 +140,11 @@ public final class VisionTower: @unchecked Sendable {
         // fewer images' activations stay in cache: ViT-B/16 ran 15-17 images/s one image
         // (197 rows) at a time against 12-14 in passes of 8; ViT-B/32 ran 43-57 one image
         // (50 rows) at a time and 64-70 five at a time (`picseek bench engine --image-precision bf16`).
+        // float32 on picseek's GEMM is the other way round: ViT-B/16 at batch 8 took 323-326 ms
+        // of CPU per image in one pass against 340-348 one image at a time (ViT-B/32: the same
+        // either way), so it keeps the whole batch in one pass.
         let perPass = max(1, 256 / config.tokens)
-        if usesOwnKernels && batch > perPass {
+        if precision != .float32 && batch > perPass {
             return stride(from: 0, to: batch, by: perPass).flatMap {
                 embed(pixels + $0 * pixelsPerImage, batch: min(perPass, batch - $0))
             }
