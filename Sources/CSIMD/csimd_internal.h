@@ -82,6 +82,35 @@ CSIMD_TARGET_BF16 CSIMD_INLINE __m256i csimd_f32x16_to_bf16(__m512 v) {
     return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
 }
 
+// MARK: register-tile drivers shared by the packed-panel kernels
+
+/// Declares `mask0` and `mask1`, the lanes of a 32-output panel's two 16-lane halves that
+/// hold outputs, for a panel with `valid` (1 to 32, or more for a whole panel) outputs.
+#define CSIMD_PANEL_MASKS(valid, mask0, mask1)                                                \
+    __mmask16 mask0 = (valid) >= 16 ? 0xFFFF : (__mmask16)((1u << (valid)) - 1u);            \
+    __mmask16 mask1 = (valid) >= 32  ? 0xFFFF                                                \
+                      : (valid) > 16 ? (__mmask16)((1u << ((valid) - 16)) - 1u)              \
+                                     : 0
+
+/// Expands TILE(n) for n = min(left, 12) as a constant, so that a tile function with up to
+/// 12 rows inlines once per row count (its loops over rows unrolled, accumulators in
+/// registers).
+#define CSIMD_TILE_UP_TO_12(left, TILE)                                                       \
+    switch ((left) >= 12 ? 12 : (left)) {                                                     \
+    case 12: TILE(12); break;                                                                 \
+    case 11: TILE(11); break;                                                                 \
+    case 10: TILE(10); break;                                                                 \
+    case 9: TILE(9); break;                                                                   \
+    case 8: TILE(8); break;                                                                   \
+    case 7: TILE(7); break;                                                                   \
+    case 6: TILE(6); break;                                                                   \
+    case 5: TILE(5); break;                                                                   \
+    case 4: TILE(4); break;                                                                   \
+    case 3: TILE(3); break;                                                                   \
+    case 2: TILE(2); break;                                                                   \
+    default: TILE(1); break;                                                                  \
+    }
+
 // MARK: activations in GEMM epilogues (AVX-512)
 
 /// The activations the GEMM epilogues apply (csimd_gemm_int8.h and csimd_gemm_f32.h give
