@@ -22,7 +22,8 @@ public struct EngineBench {
         case xlmRoberta = "xlm-roberta"
     }
 
-    /// Threads of OpenBLAS and of picseek's kernels (with bf16 or int8, OpenBLAS gets 1).
+    /// Threads of OpenBLAS and of picseek's kernels (OpenBLAS gets 1 where the image tower
+    /// multiplies in picseek's kernels: bf16, int8, and fp32 on CPUs with AVX-512F).
     public var threads = 2
     /// Timed runs per image batch size (median reported).
     public var runs = 5
@@ -49,6 +50,11 @@ public struct EngineBench {
     public var packText = true
     /// Print the time of each text-tower stage per query.
     public var textProfile = false
+    /// Print the time of each image-tower stage per image (wall and CPU), at each batch size.
+    public var imageProfile = false
+    /// Keep a float32 image tower on OpenBLAS `sgemm` (with its own threads) instead of
+    /// picseek's float32 GEMM, to compare the two in one binary.
+    public var openBLASImages = false
     /// Precision of the text tower's block Linear layers; bf16 also prints the distance
     /// from fp32.
     public var textPrecision: TextPrecision = .float32
@@ -74,7 +80,8 @@ public struct EngineBench {
     /// Runs the measurements and prints their lines through `output`.
     public func run() throws {
         Kernels.threads = threads
-        BLAS.threads = imagePrecision == .float32 ? threads : 1
+        if openBLASImages { Kernels.useF32Gemm = false }
+        BLAS.threads = imagePrecision.usesOwnKernels() ? 1 : threads
         Kernels.thinLinearMaxRows = thinMaxRows
         TextPrecision.current = textPrecision
         if let simd { Kernels.thinLinearLevel = simd }
@@ -82,7 +89,10 @@ public struct EngineBench {
             output("threads: \(Kernels.threads) (picseek kernels), \(BLAS.threads) (OpenBLAS)")
             output("openblas: \(BLAS.configuration)")
             output("thin linear: up to \(thinMaxRows) rows, \(Kernels.thinLinearLevel)")
-            output("image tower Linear layers: \(imagePrecision.rawValue)")
+            output(
+                "image tower Linear layers: \(imagePrecision.rawValue)"
+                    + (imagePrecision == .float32
+                        ? (Kernels.useF32Gemm ? ", picseek's GEMM" : ", OpenBLAS sgemm") : ""))
             output(
                 "text tower Linear layers: \(textPrecision.rawValue)"
                     + (textPrecision == .float32
@@ -326,6 +336,8 @@ public struct EngineBench {
         for batch in [1, 8] {
             let pixels = randomPixels(vision, batch: batch)
             _ = vision.embed(pixels.data, batch: batch)
+            if imageProfile { vision.profile = ImageProfile() }
+            defer { vision.profile = nil }
             var times: [Double] = []
             let cpuStart = BenchClock.processCPUSeconds()
             for _ in 0..<runs {
@@ -345,7 +357,23 @@ public struct EngineBench {
                             "images batch %d: %.2f images/s (median of %d, %.0f ms per batch; "
                             + "CPU time %.0f ms per image)",
                         batch, perSecond, runs, Samples(times).median * 1000, cpuPerImage))
+                if let profile = vision.profile { printProfile(profile) }
             }
+        }
+    }
+
+    /// Milliseconds per image of each image-tower stage, wall and process CPU time.
+    private func printProfile(_ profile: ImageProfile) {
+        let images = Double(max(profile.images, 1))
+        let total = profile.cpuSeconds.reduce(0, +)
+        for (index, name) in ImageProfile.stageNames.enumerated() {
+            let cpu = profile.cpuSeconds[index]
+            output(
+                "  " + name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %7.2f ms wall, %7.2f ms CPU (%4.1f%%)",
+                        profile.seconds[index] / images * 1000, cpu / images * 1000,
+                        total > 0 ? cpu / total * 100 : 0))
         }
     }
 

@@ -16,6 +16,8 @@
 #define MC_ROWS 48
 #define MR 12
 
+_Static_assert(MR == 12, "CSIMD_TILE_UP_TO_12 expands tiles of up to 12 rows");
+
 uint16_t csimd_bf16_round(float value) { return csimd_f32_to_bf16(value); }
 
 size_t csimd_bf16_row_count(size_t k) { return (k + 1) / 2 * 2; }
@@ -112,25 +114,10 @@ BF16 static void gemm_avx512(const uint16_t *xb, size_t rows, size_t k, const ui
         for (size_t o = o_begin; o < o_end; o += PANEL) {
             const uint16_t *panel = packed + o / PANEL * pairs * PANEL * 2;
             size_t valid = o_end - o < PANEL ? o_end - o : PANEL;
-            __mmask16 mask0 = valid >= 16 ? 0xFFFF : (__mmask16)((1u << valid) - 1u);
-            __mmask16 mask1 = valid >= 32 ? 0xFFFF
-                            : valid > 16 ? (__mmask16)((1u << (valid - 16)) - 1u) : 0;
+            CSIMD_PANEL_MASKS(valid, mask0, mask1);
             for (size_t r = m0; r < m1;) {
                 size_t left = m1 - r;
-                switch (left >= MR ? MR : left) {
-                case 12: TILE(12); break;
-                case 11: TILE(11); break;
-                case 10: TILE(10); break;
-                case 9: TILE(9); break;
-                case 8: TILE(8); break;
-                case 7: TILE(7); break;
-                case 6: TILE(6); break;
-                case 5: TILE(5); break;
-                case 4: TILE(4); break;
-                case 3: TILE(3); break;
-                case 2: TILE(2); break;
-                default: TILE(1); break;
-                }
+                CSIMD_TILE_UP_TO_12(left, TILE)
                 r += left >= MR ? MR : left;
             }
         }

@@ -16,6 +16,13 @@
 #define MC_ROWS CSIMD_INT8_BLOCK_ROWS
 #define MR 12
 
+_Static_assert(MR == 12, "CSIMD_TILE_UP_TO_12 expands tiles of up to 12 rows");
+
+_Static_assert(CSIMD_INT8_IDENTITY == CSIMD_ACTIVATION_IDENTITY &&
+                   CSIMD_INT8_QUICK_GELU == CSIMD_ACTIVATION_QUICK_GELU &&
+                   CSIMD_INT8_GELU == CSIMD_ACTIVATION_GELU,
+               "the int8 activations are the shared epilogue's");
+
 size_t csimd_int8_row_count(size_t k) { return (k + 3) / 4 * 4; }
 
 size_t csimd_int8_packed_count(size_t n, size_t k) {
@@ -144,62 +151,6 @@ VNNI static void quantize_rows_avx512(const float *x, size_t rows, size_t k, siz
     }
 }
 
-// exp(x) as Tensor's `fastExp` computes it (Cephes polynomial, exponent from the bits).
-VNNI INLINE __m512 exp16(__m512 value) {
-    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    __m512 shift = _mm512_set1_ps(12582912.0f);  // 1.5 * 2^23: rounds x / ln 2
-    __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), shift);
-    __m512 n = _mm512_sub_ps(t, shift);
-    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f),
-                               _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x));
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    __m512 y = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
-    __m512i bits = _mm512_slli_epi32(
-        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000)),
-                         _mm512_set1_epi32(127)),
-        23);
-    return _mm512_mul_ps(y, _mm512_castsi512_ps(bits));
-}
-
-// erf(x) as Tensor's `fastErf` computes it (a rational function, absolute error < 2e-7).
-VNNI INLINE __m512 erf16(__m512 value) {
-    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
-    __m512 x2 = _mm512_mul_ps(x, x);
-    __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(2.77068142495902e-08f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.10102402082508e-06f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-5.69250639462346e-05f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-7.34990630326855e-04f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.95459980854025e-03f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-1.60960333262415e-02f));
-    p = _mm512_mul_ps(p, x);
-    __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-2.13374055278905e-04f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.68282697438203e-03f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-7.37332916720468e-03f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.42647390514189e-02f));
-    return _mm512_div_ps(p, q);
-}
-
-// The activation `kind` (CSIMD_INT8_IDENTITY, _QUICK_GELU or _GELU) of 16 values.
-VNNI INLINE __m512 activate(__m512 v, int kind) {
-    if (kind == CSIMD_INT8_QUICK_GELU) {
-        __m512 e = exp16(_mm512_mul_ps(v, _mm512_set1_ps(-1.702f)));
-        return _mm512_div_ps(v, _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
-    }
-    if (kind == CSIMD_INT8_GELU) {
-        __m512 e = erf16(_mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752f)));
-        return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), v),
-                             _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
-    }
-    return v;
-}
-
 // Four input bytes as one 32-bit lane pattern.
 INLINE int load_quad(const uint8_t *p) {
     int v;
@@ -249,8 +200,8 @@ VNNI INLINE void tile(const uint8_t *xq, size_t kk, int mr, const int8_t *panel,
             f0 = _mm512_add_ps(f0, bias0);
             f1 = _mm512_add_ps(f1, bias1);
         }
-        f0 = activate(f0, activation);
-        f1 = activate(f1, activation);
+        f0 = csimd_activate16(f0, activation);
+        f1 = csimd_activate16(f1, activation);
         _mm512_mask_storeu_ps(y + r * ldy, mask0, f0);
         _mm512_mask_storeu_ps(y + r * ldy + 16, mask1, f1);
     }
@@ -270,25 +221,10 @@ VNNI static void gemm_avx512(const uint8_t *xq, const float *xscales, const int3
         for (size_t o = o_begin; o < o_end; o += PANEL) {
             const int8_t *panel = packed + o / PANEL * quads * PANEL * 4;
             size_t valid = o_end - o < PANEL ? o_end - o : PANEL;
-            __mmask16 mask0 = valid >= 16 ? 0xFFFF : (__mmask16)((1u << valid) - 1u);
-            __mmask16 mask1 = valid >= 32 ? 0xFFFF
-                            : valid > 16 ? (__mmask16)((1u << (valid - 16)) - 1u) : 0;
+            CSIMD_PANEL_MASKS(valid, mask0, mask1);
             for (size_t r = m0; r < m1;) {
                 size_t left = m1 - r;
-                switch (left >= MR ? MR : left) {
-                case 12: TILE(12); break;
-                case 11: TILE(11); break;
-                case 10: TILE(10); break;
-                case 9: TILE(9); break;
-                case 8: TILE(8); break;
-                case 7: TILE(7); break;
-                case 6: TILE(6); break;
-                case 5: TILE(5); break;
-                case 4: TILE(4); break;
-                case 3: TILE(3); break;
-                case 2: TILE(2); break;
-                default: TILE(1); break;
-                }
+                CSIMD_TILE_UP_TO_12(left, TILE)
                 r += left >= MR ? MR : left;
             }
         }

@@ -82,6 +82,99 @@ CSIMD_TARGET_BF16 CSIMD_INLINE __m256i csimd_f32x16_to_bf16(__m512 v) {
     return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
 }
 
+// MARK: register-tile drivers shared by the packed-panel kernels
+
+/// Declares `mask0` and `mask1`, the lanes of a 32-output panel's two 16-lane halves that
+/// hold outputs, for a panel with `valid` (1 to 32, or more for a whole panel) outputs.
+#define CSIMD_PANEL_MASKS(valid, mask0, mask1)                                                \
+    __mmask16 mask0 = (valid) >= 16 ? 0xFFFF : (__mmask16)((1u << (valid)) - 1u);            \
+    __mmask16 mask1 = (valid) >= 32  ? 0xFFFF                                                \
+                      : (valid) > 16 ? (__mmask16)((1u << ((valid) - 16)) - 1u)              \
+                                     : 0
+
+/// Expands TILE(n) for n = min(left, 12) as a constant, so that a tile function with up to
+/// 12 rows inlines once per row count (its loops over rows unrolled, accumulators in
+/// registers).
+#define CSIMD_TILE_UP_TO_12(left, TILE)                                                       \
+    switch ((left) >= 12 ? 12 : (left)) {                                                     \
+    case 12: TILE(12); break;                                                                 \
+    case 11: TILE(11); break;                                                                 \
+    case 10: TILE(10); break;                                                                 \
+    case 9: TILE(9); break;                                                                   \
+    case 8: TILE(8); break;                                                                   \
+    case 7: TILE(7); break;                                                                   \
+    case 6: TILE(6); break;                                                                   \
+    case 5: TILE(5); break;                                                                   \
+    case 4: TILE(4); break;                                                                   \
+    case 3: TILE(3); break;                                                                   \
+    case 2: TILE(2); break;                                                                   \
+    default: TILE(1); break;                                                                  \
+    }
+
+// MARK: activations in GEMM epilogues (AVX-512)
+
+/// The activations the GEMM epilogues apply (csimd_gemm_int8.h and csimd_gemm_f32.h give
+/// them public names with these values).
+#define CSIMD_ACTIVATION_IDENTITY 0
+#define CSIMD_ACTIVATION_QUICK_GELU 1
+#define CSIMD_ACTIVATION_GELU 2
+
+/// exp(x) as Tensor's `fastExp` computes it (Cephes polynomial, exponent from the bits).
+CSIMD_TARGET_AVX512F CSIMD_INLINE __m512 csimd_exp16(__m512 value) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    __m512 shift = _mm512_set1_ps(12582912.0f);  // 1.5 * 2^23: rounds x / ln 2
+    __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), shift);
+    __m512 n = _mm512_sub_ps(t, shift);
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f),
+                               _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x));
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    __m512 y = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
+    __m512i bits = _mm512_slli_epi32(
+        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000)),
+                         _mm512_set1_epi32(127)),
+        23);
+    return _mm512_mul_ps(y, _mm512_castsi512_ps(bits));
+}
+
+/// erf(x) as Tensor's `fastErf` computes it (a rational function, absolute error < 2e-7).
+CSIMD_TARGET_AVX512F CSIMD_INLINE __m512 csimd_erf16(__m512 value) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(value, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(2.77068142495902e-08f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.10102402082508e-06f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-5.69250639462346e-05f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-7.34990630326855e-04f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.95459980854025e-03f));
+    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-1.60960333262415e-02f));
+    p = _mm512_mul_ps(p, x);
+    __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-2.13374055278905e-04f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.68282697438203e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-7.37332916720468e-03f));
+    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.42647390514189e-02f));
+    return _mm512_div_ps(p, q);
+}
+
+/// The activation `kind` (a CSIMD_ACTIVATION_ value) of 16 values.
+CSIMD_TARGET_AVX512F CSIMD_INLINE __m512 csimd_activate16(__m512 v, int kind) {
+    if (kind == CSIMD_ACTIVATION_QUICK_GELU) {
+        __m512 e = csimd_exp16(_mm512_mul_ps(v, _mm512_set1_ps(-1.702f)));
+        return _mm512_div_ps(v, _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+    }
+    if (kind == CSIMD_ACTIVATION_GELU) {
+        __m512 e = csimd_erf16(_mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752f)));
+        return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), v),
+                             _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+    }
+    return v;
+}
+
 #endif  // CSIMD_X86
 
 #endif

@@ -1,7 +1,7 @@
 // The worker pool behind csimd_pool.h.
 //
-// One product at a time (a mutex the caller holds for the whole product). The
-// output panels are cut into a few chunks per thread, and the caller and the
+// One product at a time, thin or many-row (a mutex the caller holds for the whole
+// product). The output panels are cut into a few chunks per thread, and the caller and the
 // workers claim chunks one by one from a 64-bit word that holds the product's
 // generation, the next chunk and the chunk count; a claim is a compare-and-swap
 // that only succeeds for the current generation. So a worker that is not running
@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "csimd_gemm_f32.h"
 #include "csimd_linear_packed.h"
 
 #ifdef __linux__
@@ -47,6 +48,7 @@
 #define WAIT_SPINS 2000
 
 typedef struct {
+    int gemm;  // csimd_gemm_f32 (with bias and activation) instead of the thin kernel
     int level;
     const float *x;
     size_t rows, k, ldx;
@@ -55,6 +57,8 @@ typedef struct {
     float *y;
     size_t ldy;
     int accumulate;
+    const float *bias;
+    int activation;
     size_t panels, chunks;
 } job_t;
 
@@ -74,6 +78,11 @@ static atomic_int started;
 static void run_chunk(const job_t *j, size_t chunk) {
     size_t begin = chunk * j->panels / j->chunks * CSIMD_F32_PANEL;
     size_t end = (chunk + 1) * j->panels / j->chunks * CSIMD_F32_PANEL;
+    if (j->gemm) {
+        csimd_gemm_f32(j->x, j->rows, j->k, j->ldx, j->packed, j->bias, j->activation, j->n,
+                       begin, end, j->y, j->ldy, j->accumulate);
+        return;
+    }
     csimd_linear_packed_f32(j->level, j->x, j->rows, j->k, j->ldx, j->packed, j->n, begin, end,
                             j->y, j->ldy, j->accumulate);
 }
@@ -150,19 +159,22 @@ static void ensure_workers(int count) {
     }
 }
 
-void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, size_t rows,
-                                      size_t k, size_t ldx, const float *packed, size_t n,
-                                      float *y, size_t ldy, int accumulate) {
-    size_t panels = (n + CSIMD_F32_PANEL - 1) / CSIMD_F32_PANEL;
+// Runs `next` (its panels and chunks not yet set) on `threads` threads, or all of it on
+// the calling thread when one thread is asked for, there is one chunk, or the pool is busy.
+static void run_parallel(int threads, job_t next) {
+    size_t panels = (next.n + CSIMD_F32_PANEL - 1) / CSIMD_F32_PANEL;
     size_t chunks = (size_t)(threads < 1 ? 1 : threads) * CHUNKS_PER_THREAD;
     if (chunks > panels) chunks = panels;
     if (chunks > FIELD_MASK) chunks = FIELD_MASK;
+    next.panels = panels;
+    next.chunks = 1;
     if (threads <= 1 || chunks <= 1 || pthread_mutex_trylock(&job_lock) != 0) {
-        csimd_linear_packed_f32(level, x, rows, k, ldx, packed, n, 0, n, y, ldy, accumulate);
+        run_chunk(&next, 0);
         return;
     }
     ensure_workers(threads - 1);
-    job = (job_t){level, x, rows, k, ldx, packed, n, y, ldy, accumulate, panels, chunks};
+    next.chunks = chunks;
+    job = next;
     atomic_store(&done, 0);
     unsigned gen = atomic_load(&generation) + 1;
     atomic_store(&claim, ((uint64_t)(gen & 0xFFFFFFu) << GEN_SHIFT) | (uint64_t)chunks);
@@ -178,4 +190,21 @@ void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, si
         }
     }
     pthread_mutex_unlock(&job_lock);
+}
+
+void csimd_linear_packed_f32_parallel(int threads, int level, const float *x, size_t rows,
+                                      size_t k, size_t ldx, const float *packed, size_t n,
+                                      float *y, size_t ldy, int accumulate) {
+    run_parallel(threads, (job_t){.gemm = 0, .level = level, .x = x, .rows = rows, .k = k,
+                                  .ldx = ldx, .packed = packed, .n = n, .y = y, .ldy = ldy,
+                                  .accumulate = accumulate});
+}
+
+void csimd_gemm_f32_parallel(int threads, const float *x, size_t rows, size_t k, size_t ldx,
+                             const float *packed, const float *bias, int activation, size_t n,
+                             float *y, size_t ldy, int accumulate) {
+    run_parallel(threads, (job_t){.gemm = 1, .x = x, .rows = rows, .k = k, .ldx = ldx,
+                                  .packed = packed, .n = n, .y = y, .ldy = ldy,
+                                  .accumulate = accumulate, .bias = bias,
+                                  .activation = activation});
 }

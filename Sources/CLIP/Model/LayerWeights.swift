@@ -14,6 +14,8 @@ struct LinearWeights: @unchecked Sendable {
     private(set) var packedInt8: PackedInt8Weights?
     /// The weights copied into panels for few-row products (`Kernels.linearPacked`).
     private(set) var packedF32: PackedF32Weights?
+    /// Whether `packedF32` multiplies through the many-row GEMM (`Kernels.linearPackedGemm`).
+    private(set) var manyRows = false
 
     /// This layer multiplying against a panel-packed float32 copy of its weights, for any
     /// number of rows (so the original need not stay in memory).
@@ -22,6 +24,15 @@ struct LinearWeights: @unchecked Sendable {
         copy.packedF32 = PackedF32Weights(
             weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
             threads: Kernels.threads)
+        return copy
+    }
+
+    /// This layer multiplying in float32 against a panel-packed copy of its weights through
+    /// the many-row GEMM (`Kernels.linearPackedGemm`, bias and activation in its epilogue),
+    /// however few the rows. Needs `Kernels.f32GemmSupported`.
+    func packedForManyRows() -> LinearWeights {
+        var copy = packedForFewRows()
+        copy.manyRows = true
         return copy
     }
 
@@ -43,10 +54,12 @@ struct LinearWeights: @unchecked Sendable {
         return copy
     }
 
-    /// This layer multiplying in `precision`: bfloat16 and int8 pack the weights once here.
+    /// This layer multiplying in `precision`: bfloat16 and int8 pack the weights once here,
+    /// and so does float32 where the many-row float32 GEMM runs (`Kernels.useF32Gemm`;
+    /// elsewhere float32 multiplies through OpenBLAS in place).
     func multiplying(in precision: ImagePrecision) -> LinearWeights {
         switch precision {
-        case .float32: self
+        case .float32: Kernels.useF32Gemm ? packedForManyRows() : self
         case .bfloat16: inBFloat16()
         case .int8: inInt8()
         }
@@ -122,6 +135,13 @@ struct LinearWeights: @unchecked Sendable {
                 bias: addBias ? bias : nil,
                 output: output, ldOutput: ldOutput, activation: activation, accumulate: accumulate,
                 threads: Kernels.threads)
+            return
+        }
+        if let packedF32, manyRows {
+            Kernels.linearPackedGemm(
+                input: input, rows: rows, ldInput: ldInput, weight: packedF32,
+                bias: addBias ? bias : nil, output: output, ldOutput: ldOutput,
+                activation: activation, accumulate: accumulate, threads: Kernels.threads)
             return
         }
         if let packedF32 {

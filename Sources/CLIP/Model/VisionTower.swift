@@ -29,6 +29,9 @@ public final class VisionTower: @unchecked Sendable {
     private let patchPacked: PackedBF16Weights?
     /// `patchWeight` quantised to int8, in `.int8` precision.
     private let patchPackedInt8: PackedInt8Weights?
+    /// `patchWeight` packed in float32 panels, in `.float32` precision where
+    /// `Kernels.useF32Gemm`.
+    private let patchPackedF32: PackedF32Weights?
     private let classEmbedding: UnsafePointer<Float>
     private let positions: UnsafePointer<Float>
     private let preNorm: NormWeights
@@ -38,6 +41,13 @@ public final class VisionTower: @unchecked Sendable {
 
     /// How the blocks' Linear layers multiply.
     public let precision: ImagePrecision
+
+    /// When set, `embed` adds the time of each stage to it (for `picseek bench engine`).
+    public var profile: ImageProfile?
+
+    /// Whether attention runs fused in float32 on picseek's kernels (`Kernels.attention`'s
+    /// `fused`), where `Kernels.useF32Gemm` was set at load; else per head on OpenBLAS.
+    let fusedAttention: Bool
 
     /// Resolves every tensor the tower needs from `weights`, checking shapes. With
     /// `.bfloat16` (which needs `Kernels.bf16Supported`) or `.int8` (`Kernels.int8Supported`)
@@ -50,6 +60,7 @@ public final class VisionTower: @unchecked Sendable {
         precondition(precision.isSupported(), "this CPU cannot run the \(precision) image tower")
         self.config = config
         self.precision = precision
+        fusedAttention = Kernels.useF32Gemm
         outputDimension = projectionDim
         source = weights
         let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
@@ -66,6 +77,13 @@ public final class VisionTower: @unchecked Sendable {
             ? PackedInt8Weights(
                 weight: patchWeight, outFeatures: w,
                 inFeatures: config.channels * config.patchSize * config.patchSize)
+            : nil
+        patchPackedF32 =
+            precision == .float32 && Kernels.useF32Gemm
+            ? PackedF32Weights(
+                weight: patchWeight, outFeatures: w,
+                inFeatures: config.channels * config.patchSize * config.patchSize,
+                threads: Kernels.threads)
             : nil
         classEmbedding = try weights.floats(names.classEmbedding, shape: [w])
         positions = try weights.floats(names.visionPositions, shape: [config.tokens, w])
@@ -122,6 +140,9 @@ public final class VisionTower: @unchecked Sendable {
         // fewer images' activations stay in cache: ViT-B/16 ran 15-17 images/s one image
         // (197 rows) at a time against 12-14 in passes of 8; ViT-B/32 ran 43-57 one image
         // (50 rows) at a time and 64-70 five at a time (`picseek bench engine --image-precision bf16`).
+        // float32 on picseek's GEMM is the other way round: ViT-B/16 at batch 8 took 323-326 ms
+        // of CPU per image in one pass against 340-348 one image at a time (ViT-B/32: the same
+        // either way), so it keeps the whole batch in one pass.
         let perPass = max(1, 256 / config.tokens)
         if precision != .float32 && batch > perPass {
             return stride(from: 0, to: batch, by: perPass).flatMap {
@@ -135,16 +156,26 @@ public final class VisionTower: @unchecked Sendable {
         let normed = Tensor(shape: [rows, w])
         let qkv = Tensor(shape: [rows, 3 * w])
         let context = Tensor(shape: [rows, w])
-        let mlp = Tensor(shape: [rows, inter])
+        // The MLP's rows one cache line longer than its width: 3072 floats (12 KB) apart, a
+        // GEMM tile's 12 rows would share L1 sets (the down projection ran at 50 instead of
+        // 55 G multiply-adds/s per core).
+        let ldMLP = inter + 16
+        let mlp = Tensor(shape: [rows, ldMLP])
         let columns = Tensor(shape: [c.grid * c.grid, c.channels * c.patchSize * c.patchSize])
-        // Heads run in parallel only with a single-threaded OpenBLAS (bfloat16 and int8).
-        let attentionThreads = Kernels.attentionParts(threads: Kernels.threads, heads: c.heads)
+        // Heads run in parallel with the fused attention (no OpenBLAS), else only with a
+        // single-threaded OpenBLAS (bfloat16 and int8).
+        let attentionThreads =
+            fusedAttention
+            ? max(1, min(Kernels.threads, c.heads))
+            : Kernels.attentionParts(threads: Kernels.threads, heads: c.heads)
         let scores = Tensor(shape: [attentionThreads, n, n])
         let cls = Tensor(shape: [batch, w])
         let clsNormed = Tensor(shape: [batch, w])
         let clsContext = Tensor(shape: [batch, w])
         let clsMLP = Tensor(shape: [batch, inter])
 
+        let profile = self.profile
+        profile?.start(images: batch)
         // Embeddings: [class, patches...] + positions, then ln_pre.
         for b in 0..<batch {
             let tokens = hidden.row(b * n)
@@ -152,31 +183,42 @@ public final class VisionTower: @unchecked Sendable {
                 image: pixels + b * pixelsPerImage, channels: c.channels, size: c.imageSize,
                 patch: c.patchSize, weight: patchWeight, width: w, output: tokens + w,
                 columns: columns.data, packed: patchPacked, packedInt8: patchPackedInt8,
-                threads: Kernels.threads)
+                packedF32: patchPackedF32, threads: Kernels.threads)
             tokens.update(from: classEmbedding, count: w)
             for i in 0..<(n * w) { tokens[i] += positions[i] }
         }
         preNorm.apply(hidden.data, rows: rows, into: hidden.data)
+        profile?.lap(0)
 
         for (index, block) in blocks.enumerated() {
             let last = index == blocks.count - 1
             block.norm1.apply(hidden.data, rows: rows, into: normed.data)
+            profile?.lap(1)
             block.key.apply(normed.data, rows: rows, into: qkv.data + w, ldOutput: 3 * w)
             block.value.apply(normed.data, rows: rows, into: qkv.data + 2 * w, ldOutput: 3 * w)
             if !last {
                 block.query.apply(normed.data, rows: rows, into: qkv.data, ldOutput: 3 * w)
+                profile?.lap(2)
                 for b in 0..<batch {
                     let base = qkv.row(b * n)
                     Kernels.attention(
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: context.row(b * n), ldo: w, queries: n, keys: n,
                         heads: c.heads, headDim: c.headDim, scores: scores.data,
-                        threads: attentionThreads)
+                        threads: attentionThreads, fused: fusedAttention)
                 }
+                profile?.lap(3)
                 block.out.apply(context.data, rows: rows, into: hidden.data, accumulate: true)
+                profile?.lap(4)
                 block.norm2.apply(hidden.data, rows: rows, into: normed.data)
-                block.fc1.apply(normed.data, rows: rows, into: mlp.data, activation: c.activation)
-                block.fc2.apply(mlp.data, rows: rows, into: hidden.data, accumulate: true)
+                profile?.lap(1)
+                block.fc1.apply(
+                    normed.data, rows: rows, into: mlp.data, ldOutput: ldMLP,
+                    activation: c.activation)
+                profile?.lap(5)
+                block.fc2.apply(
+                    mlp.data, rows: rows, ldInput: ldMLP, into: hidden.data, accumulate: true)
+                profile?.lap(6)
             } else {
                 // Only the class token (row 0 of each image) is needed from here on.
                 block.query.apply(
@@ -187,7 +229,7 @@ public final class VisionTower: @unchecked Sendable {
                         q: base, ldq: 3 * w, k: base + w, ldk: 3 * w, v: base + 2 * w, ldv: 3 * w,
                         output: clsContext.row(b), ldo: w, queries: 1, keys: n,
                         heads: c.heads, headDim: c.headDim, scores: scores.data,
-                        threads: attentionThreads)
+                        threads: attentionThreads, fused: fusedAttention)
                     cls.row(b).update(from: hidden.row(b * n), count: w)
                 }
                 block.out.apply(clsContext.data, rows: batch, into: cls.data, accumulate: true)
@@ -195,6 +237,7 @@ public final class VisionTower: @unchecked Sendable {
                 block.fc1.apply(
                     clsNormed.data, rows: batch, into: clsMLP.data, activation: c.activation)
                 block.fc2.apply(clsMLP.data, rows: batch, into: cls.data, accumulate: true)
+                profile?.lap(2) // the last block: mostly its key and value products
             }
         }
         if blocks.isEmpty {
@@ -203,9 +246,11 @@ public final class VisionTower: @unchecked Sendable {
         postNorm.apply(cls.data, rows: batch, into: clsNormed.data)
         let out = Tensor(shape: [batch, outputDimension])
         projection.apply(clsNormed.data, rows: batch, into: out.data)
-        return (0..<batch).map { b in
+        let vectors = (0..<batch).map { b in
             Kernels.l2Normalize(out.row(b), count: outputDimension)
             return Array(UnsafeBufferPointer(start: out.row(b), count: outputDimension))
         }
+        profile?.lap(7)
+        return vectors
     }
 }

@@ -1,3 +1,4 @@
+import CSIMD
 import Dispatch
 
 extension Kernels {
@@ -16,13 +17,28 @@ extension Kernels {
     /// multi-threaded OpenBLAS contend for its pool: ViT-B/16 fell from 16.8 to 4.8
     /// images/s.) `scores` is scratch space of at least `min(threads, heads) * queries * keys`
     /// floats.
+    ///
+    /// With `fused` (which needs `f32GemmSupported`, and is ignored with a `keyMask`) each
+    /// head runs in `csimd_attention_f32` instead: keys and values packed once, then per 48
+    /// query rows the scores, their softmax and the product with the values while the
+    /// scores are in cache, all in float32 on `linearPackedGemm`'s register tiles, without
+    /// OpenBLAS, so the heads split over up to `threads` threads whatever `BLAS.threads`
+    /// is; it keeps its packed operands in its own scratch, not in `scores`.
     public static func attention(
         q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int,
         v: UnsafePointer<Float>, ldv: Int,
         output: UnsafeMutablePointer<Float>, ldo: Int,
         queries: Int, keys: Int, heads: Int, headDim: Int,
-        keyMask: UnsafePointer<Bool>? = nil, scores: UnsafeMutablePointer<Float>, threads: Int = 1
+        keyMask: UnsafePointer<Bool>? = nil, scores: UnsafeMutablePointer<Float>, threads: Int = 1,
+        fused: Bool = false
     ) {
+        if fused && keyMask == nil {
+            precondition(f32GemmSupported, "this CPU has no AVX-512F")
+            attentionFused(
+                q: q, ldq: ldq, k: k, ldk: ldk, v: v, ldv: ldv, output: output, ldo: ldo,
+                queries: queries, keys: keys, heads: heads, headDim: headDim, threads: threads)
+            return
+        }
         let parts = max(1, min(threads, heads))
         if parts > 1 {
             let p = AttentionPointers(q: q, k: k, v: v, output: output, scores: scores)
@@ -57,6 +73,36 @@ extension Kernels {
                 m: queries, n: headDim, k: keys,
                 a: scores, lda: keys, b: v + offset, ldb: ldv,
                 c: output + offset, ldc: ldo)
+        }
+    }
+
+    /// `attention`'s fused path: the heads split over up to `threads` threads, each with
+    /// its own scratch, each head one call of `csimd_attention_f32`.
+    private static func attentionFused(
+        q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int,
+        v: UnsafePointer<Float>, ldv: Int, output: UnsafeMutablePointer<Float>, ldo: Int,
+        queries: Int, keys: Int, heads: Int, headDim: Int, threads: Int
+    ) {
+        let parts = max(1, min(threads, heads))
+        let each = csimd_attention_f32_scratch(keys, headDim)
+        let scratch = UnsafeMutableRawPointer.allocate(
+            byteCount: parts * each * MemoryLayout<Float>.stride, alignment: 64
+        ).bindMemory(to: Float.self, capacity: parts * each)
+        defer { UnsafeMutableRawPointer(scratch).deallocate() }
+        let p = AttentionPointers(q: q, k: k, v: v, output: output, scores: scratch)
+        let scale = 1 / Float(headDim).squareRoot()
+        let run = { (part: Int) in
+            for h in (part * heads / parts)..<((part + 1) * heads / parts) {
+                let offset = h * headDim
+                csimd_attention_f32(
+                    p.q + offset, ldq, p.k + offset, ldk, p.v + offset, ldv, p.output + offset,
+                    ldo, queries, keys, headDim, scale, p.scores + part * each)
+            }
+        }
+        if parts == 1 {
+            run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: run)
         }
     }
 

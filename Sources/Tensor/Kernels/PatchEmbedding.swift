@@ -8,13 +8,15 @@ extension Kernels {
     /// of at least `(size / patch)² * channels * patch * patch` floats. With `packed`
     /// (`weight` rounded to bfloat16, `[width, channels * patch * patch]`) the product
     /// runs through `linearBF16` on `threads` threads instead of `sgemm`; with `packedInt8`
-    /// (`weight` quantised to int8), through `linearInt8`.
+    /// (`weight` quantised to int8), through `linearInt8`; with `packedF32` (`weight` packed
+    /// in float32 panels), through `linearPackedGemm`.
     public static func patchEmbedding(
         image: UnsafePointer<Float>, channels: Int, size: Int, patch: Int,
         weight: UnsafePointer<Float>, width: Int,
         output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
         columns: UnsafeMutablePointer<Float>, packed: PackedBF16Weights? = nil,
-        packedInt8: PackedInt8Weights? = nil, threads: Int = 1
+        packedInt8: PackedInt8Weights? = nil, packedF32: PackedF32Weights? = nil,
+        threads: Int = 1
     ) {
         let grid = size / patch
         let patchLength = channels * patch * patch
@@ -45,6 +47,15 @@ extension Kernels {
                 "packed weight shape")
             linearInt8(
                 input: columns, rows: grid * grid, weight: packedInt8, bias: nil,
+                output: output, ldOutput: ldOutput, threads: threads)
+            return
+        }
+        if let packedF32 {
+            precondition(
+                packedF32.outFeatures == width && packedF32.inFeatures == patchLength,
+                "packed weight shape")
+            linearPackedGemm(
+                input: columns, rows: grid * grid, weight: packedF32, bias: nil,
                 output: output, ldOutput: ldOutput, threads: threads)
             return
         }

@@ -13,8 +13,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Threads of OpenBLAS and of picseek's kernels (with bf16, OpenBLAS gets 1; see "
-                + "--image-precision).")
+            "Threads of OpenBLAS and of picseek's kernels (OpenBLAS gets 1 where the image "
+                + "tower runs on picseek's kernels: bf16, int8, and fp32 on AVX-512 CPUs unless "
+                + "--openblas-fp32).")
     )
     var threads = 2
 
@@ -69,6 +70,16 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(name: .long, help: "Print where a text query's time goes, by stage.")
     var textProfile = false
 
+    @Flag(name: .long, help: "Print where an image's time goes, by stage (wall and CPU time).")
+    var imageProfile = false
+
+    @Flag(
+        name: .customLong("openblas-fp32"),
+        help: ArgumentHelp(
+            "fp32 image tower: multiply through OpenBLAS sgemm instead of picseek's GEMM, "
+                + "to compare."))
+    var openBLASImages = false
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -93,6 +104,8 @@ struct BenchEngineCommand: ParsableCommand {
         bench.json = json
         bench.packText = !unpackedText
         bench.textProfile = textProfile
+        bench.imageProfile = imageProfile
+        bench.openBLASImages = openBLASImages
         bench.textPrecision = textPrecision
         return bench
     }
