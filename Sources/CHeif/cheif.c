@@ -1,5 +1,6 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
+#include "cheif_hevc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -9,9 +10,23 @@
 #include <libheif/heif.h>
 
 // libheif registers its decoders in heif_init; once per process, before any context
-// (the indexer decodes on several threads at once).
+// (the indexer decodes on several threads at once). HEVC goes to libavcodec (cheif_hevc.h)
+// unless a decode asks for libde265 by name.
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static void init_libheif(void) { heif_init(NULL); }
+static void init_libheif(void) {
+    heif_init(NULL);
+    heif_register_decoder_plugin(cheif_hevc_plugin());
+}
+
+// Decoding options naming the HEVC decoder `hevc` asks for (NULL: libheif's choice by
+// priority, libavcodec); AV1 is left to libheif's choice.
+static struct heif_decoding_options *decoding_options(const cheif_info *info, int hevc) {
+    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    if (options != NULL && !info->avif && hevc == CHEIF_HEVC_LIBDE265) {
+        options->decoder_id = CHEIF_HEVC_LIBDE265_ID;
+    }
+    return options;
+}
 
 static void copy_msg(char msg[CHEIF_MSG_LEN], const char *text) {
     if (msg == NULL) return;
@@ -553,8 +568,8 @@ static const uint8_t *plane8(const struct heif_image *image, enum heif_channel c
 // Decodes `handle` to YCbCr in its stored layout and converts it as the reference
 // does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
 static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
-                          const cheif_info *info, long long max_pixels, uint8_t **rgb,
-                          int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+                          const cheif_info *info, long long max_pixels, int hevc,
+                          uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
     converter cv;
     memset(&cv, 0, sizeof cv);
     cv.full_range = info->full_range;
@@ -579,7 +594,7 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     }
     int stored = primary_chroma(data, size, info->avif);
     if (stored < 0) return -1;
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    struct heif_decoding_options *options = decoding_options(info, hevc);
     if (options == NULL) {
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
@@ -668,23 +683,35 @@ static uint8_t *without_aux_refs(const uint8_t *data, size_t size) {
     return copy;
 }
 
-static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
-                      int *width, int *height, cheif_info *info, uint8_t **exif,
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, int hevc,
+                      uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]);
 
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
+    return cheif_decode_rgb_using(data, size, max_pixels, CHEIF_HEVC_LIBAVCODEC, rgb, width,
+                                  height, info, exif, exif_size, msg);
+}
+
+int cheif_decode_rgb_using(const uint8_t *data, size_t size, long long max_pixels,
+                           int hevc_decoder, uint8_t **rgb, int *width, int *height,
+                           cheif_info *info, uint8_t **exif, size_t *exif_size,
+                           char msg[CHEIF_MSG_LEN]) {
+    if (hevc_decoder != CHEIF_HEVC_LIBAVCODEC && hevc_decoder != CHEIF_HEVC_LIBDE265) {
+        copy_msg(msg, "invalid argument");
+        return CHEIF_ERR_ARGUMENT;
+    }
     uint8_t *without_aux = data != NULL && size >= 12 ? without_aux_refs(data, size) : NULL;
-    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels, rgb,
-                          width, height, info, exif, exif_size, msg);
+    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels,
+                          hevc_decoder, rgb, width, height, info, exif, exif_size, msg);
     if (without_aux != NULL && info != NULL) info->has_alpha = 1;
     free(without_aux);
     return code;
 }
 
-static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
-                      int *width, int *height, cheif_info *info, uint8_t **exif,
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, int hevc,
+                      uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
     if (rgb == NULL || width == NULL || height == NULL || info == NULL || max_pixels <= 0) {
         copy_msg(msg, "invalid argument");
@@ -727,9 +754,12 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
         return code;
     }
     copy_exif(handle, exif, exif_size);
+    // No coded picture above the cap is allocated by libavcodec either (a stream may declare
+    // a size other than its item's ispe).
+    cheif_hevc_set_max_pixels(max_pixels);
 
     // AVIF (8-bit) and deep HEIC are converted here; the rest by libheif.
-    code = decode_own_rgb(data, size, handle, info, max_pixels, rgb, width, height, msg);
+    code = decode_own_rgb(data, size, handle, info, max_pixels, hevc, rgb, width, height, msg);
     if (code >= 0) {
         heif_image_handle_release(handle);
         heif_context_free(ctx);
@@ -739,7 +769,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
         }
         return code;
     }
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    struct heif_decoding_options *options = decoding_options(info, hevc);
     if (options == NULL) {
         heif_image_handle_release(handle);
         heif_context_free(ctx);

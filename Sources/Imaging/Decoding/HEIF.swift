@@ -54,25 +54,40 @@ public enum HEIF {
         public var exif: [UInt8]?
     }
 
+    /// The HEVC decoder libheif runs for HEIC images (AVIF's AV1 decoder is libheif's choice).
+    public enum HEVCDecoder: Sendable, CaseIterable {
+        /// libavcodec's, through picseek's libheif decoder plugin: the default.
+        case libavcodec
+        /// libheif's own libde265 plugin: the same pixels, more CPU time on Debian 12.
+        case libde265
+    }
+
     /// Decodes the primary image to 8-bit RGB. `maxPixels` is checked against the
     /// image size from the headers before any pixel memory is allocated.
-    /// The corresponding C function is `cheif_decode_rgb`.
+    /// `hevcDecoder` picks the HEVC decoder (both give the same pixels).
+    /// The corresponding C function is `cheif_decode_rgb_using`.
     public static func decode(
-        _ data: [UInt8], maxPixels: Int = 100_000_000
+        _ data: [UInt8], maxPixels: Int = 100_000_000, hevcDecoder: HEVCDecoder = .libavcodec
     ) throws(HEIFError) -> Decoded {
+        let hevc = hevcDecoder == .libavcodec ? CHEIF_HEVC_LIBAVCODEC : CHEIF_HEVC_LIBDE265
         var raw = cheif_info()
         let (image, exif) = try CResult.decodeRGB(
             HEIFFormat.self, data, info: &raw, limit: maxPixels, ok: CHEIF_OK,
             messageLength: CHEIF_MSG_LEN, free: cheif_free,
             size: { ($0.width, $0.height) }
         ) { buf, out, info in
-            cheif_decode_rgb(
-                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
-                &info,
-                &out.exif, &out.exifSize, &out.message)
+            cheif_decode_rgb_using(
+                buf.baseAddress, buf.count, Int64(maxPixels), hevc, &out.rgb, &out.width,
+                &out.height, &info, &out.exif, &out.exifSize, &out.message)
         }
         return Decoded(image: image, info: HEIFInfo(raw), exif: exif)
     }
+}
+
+extension HEIF {
+    /// HEVC pictures libavcodec has decoded for libheif in this process (a grid's tiles count
+    /// one each). The corresponding C function is `cheif_hevc_avcodec_pictures`.
+    public static var libavcodecPictures: Int { Int(cheif_hevc_avcodec_pictures()) }
 }
 
 extension HEIFInfo {
