@@ -687,6 +687,9 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
                       uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]);
 
+// Set by cheif_test_conversion: libheif converts even where the plugin would.
+static _Thread_local int libheif_converts = 0;
+
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
@@ -778,9 +781,19 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     }
     options->ignore_transformations = 0;
     options->convert_hdr_to_8bit = 1;
+    // 8-bit images come back as libheif's planar RGB (which it makes of every decoded picture
+    // anyway), interleaved below; a single coded HEVC picture is converted to RGB by the
+    // decoder plugin as libheif would (cheif_hevc.h), so libheif converts nothing.
+    int planar = info->bit_depth == 8;
+    if (planar && !info->avif && tiles == 0 && hevc == CHEIF_HEVC_LIBAVCODEC &&
+        !libheif_converts) {
+        cheif_hevc_set_rgb_output(1, info->matrix, info->full_range);
+    }
     struct heif_image *image = NULL;
-    struct heif_error err = heif_decode_image(handle, &image, heif_colorspace_RGB,
-                                              heif_chroma_interleaved_RGB, options);
+    struct heif_error err =
+        heif_decode_image(handle, &image, heif_colorspace_RGB,
+                          planar ? heif_chroma_444 : heif_chroma_interleaved_RGB, options);
+    cheif_hevc_set_rgb_output(0, -1, -1);
     heif_decoding_options_free(options);
     if (err.code != heif_error_Ok || image == NULL) {
         copy_error(msg, err);
@@ -791,12 +804,28 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     }
     heif_image_handle_release(handle);
     heif_context_free(ctx);
-    int w = heif_image_get_width(image, heif_channel_interleaved);
-    int h = heif_image_get_height(image, heif_channel_interleaved);
-    int stride = 0;
-    const uint8_t *plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
-    if (plane == NULL || w <= 0 || h <= 0 || stride < w * 3 ||
-        heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8) {
+    enum heif_channel first = planar ? heif_channel_R : heif_channel_interleaved;
+    int w = heif_image_get_width(image, first);
+    int h = heif_image_get_height(image, first);
+    const uint8_t *planes[3] = {NULL, NULL, NULL};
+    int strides[3] = {0, 0, 0};
+    int ok = w > 0 && h > 0;
+    if (planar) {
+        static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                      heif_channel_B};
+        for (int c = 0; c < 3 && ok; c++) {
+            planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
+            ok = planes[c] != NULL && strides[c] >= w &&
+                 heif_image_get_width(image, channels[c]) == w &&
+                 heif_image_get_height(image, channels[c]) == h &&
+                 heif_image_get_bits_per_pixel_range(image, channels[c]) == 8;
+        }
+    } else {
+        planes[0] = heif_image_get_plane_readonly(image, heif_channel_interleaved, &strides[0]);
+        ok = ok && planes[0] != NULL && strides[0] >= w * 3 &&
+             heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) == 8;
+    }
+    if (!ok) {
         heif_image_release(image);
         copy_msg(msg, "decoded image has an unexpected layout");
         return CHEIF_ERR_DECODE;
@@ -813,8 +842,19 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         return CHEIF_ERR_NO_MEMORY;
     }
     for (int y = 0; y < h; y++) {
-        memcpy(out + (size_t)y * (size_t)w * 3, plane + (size_t)y * (size_t)stride,
-               (size_t)w * 3);
+        uint8_t *o = out + (size_t)y * (size_t)w * 3;
+        if (!planar) {
+            memcpy(o, planes[0] + (size_t)y * (size_t)strides[0], (size_t)w * 3);
+            continue;
+        }
+        const uint8_t *r = planes[0] + (size_t)y * (size_t)strides[0];
+        const uint8_t *g = planes[1] + (size_t)y * (size_t)strides[1];
+        const uint8_t *b = planes[2] + (size_t)y * (size_t)strides[2];
+        for (int x = 0; x < w; x++) {
+            o[3 * x] = r[x];
+            o[3 * x + 1] = g[x];
+            o[3 * x + 2] = b[x];
+        }
     }
     heif_image_release(image);
     info->width = w;
@@ -826,3 +866,28 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
 }
 
 void cheif_free(void *p) { free(p); }
+
+long long cheif_test_conversion(const uint8_t *data, size_t size, uint64_t seed) {
+    uint8_t *out[2] = {NULL, NULL};
+    int w[2] = {0, 0}, h[2] = {0, 0};
+    cheif_info info;
+    char msg[CHEIF_MSG_LEN];
+    cheif_hevc_set_test_fill(seed);
+    for (int k = 0; k < 2; k++) {
+        libheif_converts = k == 0;
+        if (cheif_decode_rgb(data, size, 100000000, &out[k], &w[k], &h[k], &info, NULL, NULL,
+                             msg) != CHEIF_OK) {
+            w[k] = -1;
+        }
+    }
+    libheif_converts = 0;
+    cheif_hevc_set_test_fill(0);
+    long long differing = -1;
+    if (w[0] > 0 && w[0] == w[1] && h[0] == h[1]) {
+        differing = 0;
+        for (size_t i = 0; i < (size_t)w[0] * (size_t)h[0] * 3; i++) differing += out[0][i] != out[1][i];
+    }
+    free(out[0]);
+    free(out[1]);
+    return differing;
+}

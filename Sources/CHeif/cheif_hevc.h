@@ -26,4 +26,27 @@ const struct heif_decoder_plugin *cheif_hevc_plugin(void);
 /// limit is per thread.
 void cheif_hevc_set_max_pixels(long long max_pixels);
 
+/// From now on, on the calling thread, 8-bit pictures come back as RGB 4:4:4 planes instead of
+/// YCbCr when `active` is 1: converted exactly as libheif 1.15 converts them (its float
+/// `Op_YCbCr_to_RGB<uint8_t>`, chroma samples repeated), so that libheif has nothing left to
+/// convert (it turns every decoded picture into planar RGB, and that conversion was a seventh
+/// of a 12 MP decode). `matrix` and `full_range` are the container's nclx profile, which
+/// libheif prefers to the stream's; -1 when it has none (the stream's VUI is used, as libheif
+/// does). Matrices other than BT.601 and BT.709, and deeper pictures, stay YCbCr for libheif.
+/// Only for images libheif decodes from one coded picture (no grid, whose tiles carry their
+/// own profiles); 0 turns it off.
+void cheif_hevc_set_rgb_output(int active, int matrix, int full_range);
+
+/// The tests' random planes: from now on, on the calling thread, every decoded 8-bit picture
+/// is replaced by pseudo-random samples from `seed` before it is handed on (0: off).
+void cheif_hevc_set_test_fill(uint64_t seed);
+
+/// libheif 1.15's YCbCr to RGB conversion of one 8-bit picture, as the plugin does it:
+/// `sx`/`sy` 1 where chroma is halved on that axis, `kr`/`kb` the matrix's luma weights.
+/// Exposed for the tests, which compare it with libheif's own on random planes.
+void cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
+                             const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
+                             float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
+                             uint8_t *b, int bs);
+
 #endif

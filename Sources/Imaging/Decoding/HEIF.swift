@@ -88,6 +88,39 @@ extension HEIF {
     /// HEVC pictures libavcodec has decoded for libheif in this process (a grid's tiles count
     /// one each). The corresponding C function is `cheif_hevc_avcodec_pictures`.
     public static var libavcodecPictures: Int { Int(cheif_hevc_avcodec_pictures()) }
+
+    /// 8-bit YCbCr planes (chroma `sx`/`sy` halved where 1) to R, G and B planes with libheif
+    /// 1.15's conversion as the HEVC plugin does it (`naive`: its plain twin); nil for a
+    /// matrix other than 1, 5 or 6. For the tests. The corresponding C function is
+    /// `cheif_ycbcr_to_rgb`.
+    static func convertYCbCr(
+        y: [UInt8], cb: [UInt8], cr: [UInt8], width: Int, height: Int, sx: Int, sy: Int,
+        matrix: Int, fullRange: Bool, naive: Bool
+    ) -> [UInt8]? {
+        guard [1, 5, 6].contains(matrix) else { return nil }
+        let cw = (width + sx) >> sx, ch = (height + sy) >> sy
+        precondition(y.count == width * height && cb.count == cw * ch && cr.count == cw * ch)
+        var out = [UInt8](repeating: 0, count: width * height * 3)
+        let n = width * height
+        out.withUnsafeMutableBufferPointer { o in
+            guard let base = o.baseAddress else { return }
+            cheif_ycbcr_to_rgb(
+                y, Int32(width), cb, Int32(cw), cr, Int32(cw), Int32(width), Int32(height),
+                Int32(sx), Int32(sy), Int32(matrix), fullRange ? 1 : 0, naive ? 1 : 0, base,
+                Int32(width), base + n, Int32(width), base + 2 * n, Int32(width))
+        }
+        return out
+    }
+
+    /// Decodes a HEIC of one coded picture twice with that picture replaced by random planes
+    /// from `seed`: converted by libheif, then by the plugin; the number of samples that
+    /// differ, nil if a decode failed. The corresponding C function is `cheif_test_conversion`.
+    static func conversionDifferences(_ data: [UInt8], seed: UInt64) -> Int? {
+        let n = data.withUnsafeBufferPointer {
+            cheif_test_conversion($0.baseAddress, $0.count, seed)
+        }
+        return n < 0 ? nil : Int(n)
+    }
 }
 
 extension HEIFInfo {
