@@ -18,14 +18,11 @@ static void init_libheif(void) {
     heif_register_decoder_plugin(cheif_hevc_plugin());
 }
 
-// Decoding options naming the HEVC decoder `hevc` asks for (NULL: libheif's choice by
-// priority, libavcodec); AV1 is left to libheif's choice.
-static struct heif_decoding_options *decoding_options(const cheif_info *info, int hevc) {
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
-    if (options != NULL && !info->avif && hevc == CHEIF_HEVC_LIBDE265) {
-        options->decoder_id = CHEIF_HEVC_LIBDE265_ID;
-    }
-    return options;
+// Decoding options; which HEVC decoder runs is the plugin's thread-local switch
+// (cheif_hevc_set_enabled), which reaches a grid's tiles too (libheif 1.15 does not pass
+// `decoder_id` on to them).
+static struct heif_decoding_options *decoding_options(void) {
+    return heif_decoding_options_alloc();
 }
 
 static void copy_msg(char msg[CHEIF_MSG_LEN], const char *text) {
@@ -367,6 +364,46 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
     return total;
 }
 
+// The nclx profile every tile of the primary grid shares, as libheif converts tiles: the
+// tile's own `colr` nclx, or the stream's (-1) when it has none. 1 when all tiles agree (or
+// the primary is no grid: then `*matrix`/`*full_range` are left alone), 0 otherwise (mixed
+// profiles, an ICC `colr` first, an unreadable reference list).
+static int tiles_nclx(const uint8_t *data, size_t size, int *matrix, int *full_range) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return 1;
+    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    int seen = 0;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) return 0;
+        const uint8_t *r = refs.p + at + 8;
+        size_t n = box - 8;
+        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
+            be(r, id_bytes) == b.primary) {
+            uint32_t count = be(r + id_bytes, 2);
+            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
+                int m = -1, f = -1;
+                span colr;
+                if (item_property(&b, tile, "colr", &colr)) {
+                    if (colr.n < 19 || memcmp(colr.p + 8, "nclx", 4) != 0) return 0;
+                    m = (int)be(colr.p + 16, 2);
+                    f = (colr.p[18] & 0x80) != 0;
+                }
+                if (seen && (m != *matrix || f != *full_range)) return 0;
+                *matrix = m;
+                *full_range = f;
+                seen = 1;
+            }
+        }
+        at += box;
+    }
+    return 1;
+}
+
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
 // included), in pixels, with its sides; 0 when there is none. libheif decodes the
 // alpha image with the primary one, at the size it declares.
@@ -594,7 +631,7 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     }
     int stored = primary_chroma(data, size, info->avif);
     if (stored < 0) return -1;
-    struct heif_decoding_options *options = decoding_options(info, hevc);
+    struct heif_decoding_options *options = decoding_options();
     if (options == NULL) {
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
@@ -706,8 +743,10 @@ int cheif_decode_rgb_using(const uint8_t *data, size_t size, long long max_pixel
         return CHEIF_ERR_ARGUMENT;
     }
     uint8_t *without_aux = data != NULL && size >= 12 ? without_aux_refs(data, size) : NULL;
+    cheif_hevc_set_enabled(hevc_decoder == CHEIF_HEVC_LIBAVCODEC);
     int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels,
                           hevc_decoder, rgb, width, height, info, exif, exif_size, msg);
+    cheif_hevc_set_enabled(1);
     if (without_aux != NULL && info != NULL) info->has_alpha = 1;
     free(without_aux);
     return code;
@@ -772,7 +811,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         }
         return code;
     }
-    struct heif_decoding_options *options = decoding_options(info, hevc);
+    struct heif_decoding_options *options = decoding_options();
     if (options == NULL) {
         heif_image_handle_release(handle);
         heif_context_free(ctx);
@@ -782,12 +821,14 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     options->ignore_transformations = 0;
     options->convert_hdr_to_8bit = 1;
     // 8-bit images come back as libheif's planar RGB (which it makes of every decoded picture
-    // anyway), interleaved below; a single coded HEVC picture is converted to RGB by the
-    // decoder plugin as libheif would (cheif_hevc.h), so libheif converts nothing.
+    // anyway), interleaved below; HEVC pictures (a grid's tiles too, when they share one
+    // profile) are converted to RGB by the decoder plugin as libheif would (cheif_hevc.h), so
+    // libheif converts nothing.
     int planar = info->bit_depth == 8;
-    if (planar && !info->avif && tiles == 0 && hevc == CHEIF_HEVC_LIBAVCODEC &&
-        !libheif_converts) {
-        cheif_hevc_set_rgb_output(1, info->matrix, info->full_range);
+    int matrix = info->matrix, full_range = info->full_range;
+    if (planar && !info->avif && hevc == CHEIF_HEVC_LIBAVCODEC && !libheif_converts &&
+        tiles_nclx(data, size, &matrix, &full_range)) {
+        cheif_hevc_set_rgb_output(1, matrix, full_range);
     }
     struct heif_image *image = NULL;
     struct heif_error err =

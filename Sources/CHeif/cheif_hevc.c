@@ -66,8 +66,13 @@ static const char *plugin_name(void) { return "libavcodec HEVC decoder"; }
 // libavcodec logs to stderr by default; a corrupt photo must not write over the terminal.
 static void init_plugin(void) { av_log_set_level(AV_LOG_QUIET); }
 
+// 0 on a thread that asked for libde265 (cheif_hevc_set_enabled): libheif then takes it.
+static _Thread_local int disabled_here = 0;
+
+void cheif_hevc_set_enabled(int enabled) { disabled_here = !enabled; }
+
 static int does_support_format(enum heif_compression_format format) {
-    return format == heif_compression_HEVC ? PRIORITY : 0;
+    return format == heif_compression_HEVC && !disabled_here ? PRIORITY : 0;
 }
 
 static struct heif_error new_decoder(void **out) {

@@ -12,13 +12,15 @@
 #include <libheif/heif.h>
 #include <libheif/heif_plugin.h>
 
-/// The name libheif knows the plugin by (`heif_decoding_options.decoder_id`).
+/// The name libheif knows the plugin by.
 #define CHEIF_HEVC_AVCODEC_ID "picseek-avcodec"
-/// libheif's own libde265 plugin's name.
-#define CHEIF_HEVC_LIBDE265_ID "libde265"
 
 /// The plugin; register it with `heif_register_decoder_plugin` after `heif_init`.
 const struct heif_decoder_plugin *cheif_hevc_plugin(void);
+
+/// 0: libheif passes over the plugin on the calling thread from now on (libde265 decodes);
+/// 1 (the default): the plugin decodes HEVC.
+void cheif_hevc_set_enabled(int enabled);
 
 /// The largest picture (width * height) the plugin decodes on the calling thread from now
 /// on; larger ones are refused before libavcodec allocates them. libheif runs its decoders
@@ -33,8 +35,8 @@ void cheif_hevc_set_max_pixels(long long max_pixels);
 /// of a 12 MP decode). `matrix` and `full_range` are the container's nclx profile, which
 /// libheif prefers to the stream's; -1 when it has none (the stream's VUI is used, as libheif
 /// does). Matrices other than BT.601 and BT.709, and deeper pictures, stay YCbCr for libheif.
-/// Only for images libheif decodes from one coded picture (no grid, whose tiles carry their
-/// own profiles); 0 turns it off.
+/// For a grid the profile must be every tile's (libheif converts each tile with its own);
+/// 0 turns it off.
 void cheif_hevc_set_rgb_output(int active, int matrix, int full_range);
 
 /// The tests' random planes: from now on, on the calling thread, every decoded 8-bit picture

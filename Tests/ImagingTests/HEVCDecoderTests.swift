@@ -99,6 +99,7 @@ struct HEVCDecoderTests {
             ("BT.709 full", try Self.withNCLX(bt709, matrix: 1, fullRange: true)),
             ("BT.709 limited from the stream", Self.withoutColr(bt709)),
             ("4:4:4", try TestSupport.fixture("heif/heic-444.heic")),
+            ("a 3x2 grid, tile by tile", try TestSupport.fixture("heif/heic-grid.heic")),
         ]
         for (name, data) in cases {
             for seed: UInt64 in [1, 2, 3] {
