@@ -99,6 +99,8 @@ def heic_files():
            lambda f: rgb(88, 56, 110).save(
                f, "HEIF", quality=90, matrix_coefficients=1, full_range_flag=0,
                color_primaries=1, transfer_characteristics=1), {})
+    # Odd sides: libheif codes 72x48 and crops with a `clap` box.
+    yield "heic-odd-size.heic", lambda f: rgb(71, 47, 111).save(f, "HEIF", quality=90), {}
 
 
 def avif_files():
@@ -156,7 +158,8 @@ numpy {numpy}, heif-enc {heif_enc}.
   stores as an `irot` transform and keeps in the EXIF), two top-level images (the
   primary is decoded), BT.709 limited range (`heic-bt709-limited.heic`: an nclx profile,
   in the `colr` box and the stream's VUI, other than pillow-heif's default BT.601 full
-  range). `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG whose EXIF says 6:
+  range), 71x47 (`heic-odd-size.heic`: coded as 72x48, cut by a `clap` box).
+  `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG whose EXIF says 6:
   no transform, and pillow-heif resets the tag to 1, so the image stays as stored.
 - `avif-*.avif`: written by Pillow's AVIF plugin (plain, alpha, 4:4:4, EXIF
   orientation 6). No 10-bit AVIF: Pillow writes 8-bit only, and Debian's heif-enc

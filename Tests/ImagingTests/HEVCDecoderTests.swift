@@ -100,6 +100,7 @@ struct HEVCDecoderTests {
             ("BT.709 limited from the stream", Self.withoutColr(bt709)),
             ("4:4:4", try TestSupport.fixture("heif/heic-444.heic")),
             ("a 3x2 grid, tile by tile", try TestSupport.fixture("heif/heic-grid.heic")),
+            ("71x47, cut by clap", try TestSupport.fixture("heif/heic-odd-size.heic")),
         ]
         for (name, data) in cases {
             for seed: UInt64 in [1, 2, 3] {
