@@ -46,10 +46,12 @@ let package = Package(
         .target(
             name: "CTIFF",
             linkerSettings: [.linkedLibrary("tiff")]),
-        // HEIC/HEIF and AVIF through libheif (HEVC by libde265, AV1 by dav1d/aom).
+        // HEIC/HEIF and AVIF through libheif (HEVC by libavcodec, AV1 by dav1d/aom).
         .target(
             name: "CHeif",
-            linkerSettings: [.linkedLibrary("heif")]),
+            linkerSettings: [
+                .linkedLibrary("heif"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
+            ]),
         // libtesseract's C API (OCR); only the OCR module imports it.
         .target(
             name: "CTesseract",

@@ -9,7 +9,9 @@ benchmark writes:
 
 Other formats (pillow-heif in the virtualenv for HEIC; Pillow reads AVIF itself):
 `--make FORMAT OUT` writes a generated 4000x3000 (12 MP) photo of that format
-(jpeg, png, webp, gif, tiff, heic, avif), and `--picseek BIN` also runs
+(jpeg, png, webp, gif, tiff, heic, avif; `heic-photo`: a photo-like HEIC instead, the
+gallery's coffee photo upscaled bicubic with sigma 2 noise, pillow-heif quality 80, as
+phone photos compress; `heic-photo-grid`: the same in 512x512 tiles, iPhone style), and `--picseek BIN` also runs
 `BIN bench images --format FORMAT --file PHOTO` on the same file and prints both
 medians and their ratio:
 
@@ -100,10 +102,26 @@ def synthetic(width=4000, height=3000, seed=20261204):
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
 
 
+def photo_like(width=4000, height=3000, seed=20261204):
+    """The sample gallery's coffee photo upscaled, with sigma 2 sensor-like noise."""
+    import os
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sample-gallery",
+                       "photo-coffee.jpg")
+    im = Image.open(src).convert("RGB").resize((width, height), Image.BICUBIC)
+    noisy = np.asarray(im).astype(np.float32) + np.random.default_rng(seed).normal(
+        0, 2, (height, width, 3))
+    return Image.fromarray(np.clip(noisy + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
 def make(fmt, path):
-    im = synthetic()
-    if fmt == "heic" and pillow_heif is None:
+    if fmt.startswith("heic") and pillow_heif is None:
         raise SystemExit("--make heic needs pillow-heif in this virtualenv")
+    if fmt in ("heic-photo", "heic-photo-grid"):
+        pillow_heif.options.GRID_TILE_SIZE = 512 if fmt == "heic-photo-grid" else 0
+        photo_like().save(path, format="HEIF", quality=80)
+        print(f"wrote {path}: 4000x3000 {fmt}")
+        return
+    im = synthetic()
     options = {"jpeg": dict(format="JPEG", quality=90), "png": dict(format="PNG"),
                "webp": dict(format="WEBP", quality=90), "gif": dict(format="GIF"),
                "tiff": dict(format="TIFF"), "heic": dict(format="HEIF", quality=90),

@@ -93,6 +93,14 @@ def heic_files():
         first, second = rgb(64, 48, 108), rgb(32, 32, 109)
         first.save(f, "HEIF", quality=90, save_all=True, append_images=[second])
     yield "heic-two-images.heic", two, {}
+    # A non-default nclx profile: BT.709 matrix, limited range (pillow-heif writes BT.601
+    # full range unless told otherwise).
+    yield ("heic-bt709-limited.heic",
+           lambda f: rgb(88, 56, 110).save(
+               f, "HEIF", quality=90, matrix_coefficients=1, full_range_flag=0,
+               color_primaries=1, transfer_characteristics=1), {})
+    # Odd sides: libheif codes 72x48 and crops with a `clap` box.
+    yield "heic-odd-size.heic", lambda f: rgb(71, 47, 111).save(f, "HEIF", quality=90), {}
 
 
 def avif_files():
@@ -148,9 +156,11 @@ numpy {numpy}, heif-enc {heif_enc}.
 - `heic-*.heic`: written by pillow-heif: 4:2:0 8-bit, a grid of 64x64 tiles (3x2, the
   last column and row cut), 10-bit, alpha, 4:4:4, EXIF orientation 6 (which pillow-heif
   stores as an `irot` transform and keeps in the EXIF), two top-level images (the
-  primary is decoded). `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG
-  whose EXIF says 6: no transform, and pillow-heif resets the tag to 1, so the image
-  stays as stored.
+  primary is decoded), BT.709 limited range (`heic-bt709-limited.heic`: an nclx profile,
+  in the `colr` box and the stream's VUI, other than pillow-heif's default BT.601 full
+  range), 71x47 (`heic-odd-size.heic`: coded as 72x48, cut by a `clap` box).
+  `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG whose EXIF says 6:
+  no transform, and pillow-heif resets the tag to 1, so the image stays as stored.
 - `avif-*.avif`: written by Pillow's AVIF plugin (plain, alpha, 4:4:4, EXIF
   orientation 6). No 10-bit AVIF: Pillow writes 8-bit only, and Debian's heif-enc
   (libaom 3.6) aborts on 10-bit input.

@@ -98,6 +98,15 @@ public struct ImagesBench {
         output(
             "pipeline (full decode): median \(report(times)) per image; "
                 + "decode alone \(report(decodeTimes)) (\(runs) runs, one thread)")
+        if photoFormat == .heic {
+            // The same decode with libheif's own HEVC decoder, for comparison.
+            let de265Times = try (0..<runs).map { _ in
+                try time { _ = try HEIF.decode(data, hevcDecoder: .libde265) }
+            }
+            output(
+                "decode alone with libde265 instead of libavcodec: median "
+                    + "\(report(de265Times)) (\(runs) runs)")
+        }
     }
 
     /// The benchmark's name for a sniffed container.

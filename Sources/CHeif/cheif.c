@@ -1,5 +1,6 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
+#include "cheif_hevc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -9,9 +10,20 @@
 #include <libheif/heif.h>
 
 // libheif registers its decoders in heif_init; once per process, before any context
-// (the indexer decodes on several threads at once).
+// (the indexer decodes on several threads at once). HEVC goes to libavcodec (cheif_hevc.h)
+// unless a decode asks for libde265 by name.
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static void init_libheif(void) { heif_init(NULL); }
+static void init_libheif(void) {
+    heif_init(NULL);
+    heif_register_decoder_plugin(cheif_hevc_plugin());
+}
+
+// Decoding options; which HEVC decoder runs is the plugin's thread-local switch
+// (cheif_hevc_set_enabled), which reaches a grid's tiles too (libheif 1.15 does not pass
+// `decoder_id` on to them).
+static struct heif_decoding_options *decoding_options(void) {
+    return heif_decoding_options_alloc();
+}
 
 static void copy_msg(char msg[CHEIF_MSG_LEN], const char *text) {
     if (msg == NULL) return;
@@ -352,6 +364,46 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
     return total;
 }
 
+// The nclx profile every tile of the primary grid shares, as libheif converts tiles: the
+// tile's own `colr` nclx, or the stream's (-1) when it has none. 1 when all tiles agree (or
+// the primary is no grid: then `*matrix`/`*full_range` are left alone), 0 otherwise (mixed
+// profiles, an ICC `colr` first, an unreadable reference list).
+static int tiles_nclx(const uint8_t *data, size_t size, int *matrix, int *full_range) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return 1;
+    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    int seen = 0;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) return 0;
+        const uint8_t *r = refs.p + at + 8;
+        size_t n = box - 8;
+        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
+            be(r, id_bytes) == b.primary) {
+            uint32_t count = be(r + id_bytes, 2);
+            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
+                int m = -1, f = -1;
+                span colr;
+                if (item_property(&b, tile, "colr", &colr)) {
+                    if (colr.n < 19 || memcmp(colr.p + 8, "nclx", 4) != 0) return 0;
+                    m = (int)be(colr.p + 16, 2);
+                    f = (colr.p[18] & 0x80) != 0;
+                }
+                if (seen && (m != *matrix || f != *full_range)) return 0;
+                *matrix = m;
+                *full_range = f;
+                seen = 1;
+            }
+        }
+        at += box;
+    }
+    return 1;
+}
+
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
 // included), in pixels, with its sides; 0 when there is none. libheif decodes the
 // alpha image with the primary one, at the size it declares.
@@ -553,8 +605,8 @@ static const uint8_t *plane8(const struct heif_image *image, enum heif_channel c
 // Decodes `handle` to YCbCr in its stored layout and converts it as the reference
 // does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
 static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
-                          const cheif_info *info, long long max_pixels, uint8_t **rgb,
-                          int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+                          const cheif_info *info, long long max_pixels, int hevc,
+                          uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
     converter cv;
     memset(&cv, 0, sizeof cv);
     cv.full_range = info->full_range;
@@ -579,7 +631,7 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     }
     int stored = primary_chroma(data, size, info->avif);
     if (stored < 0) return -1;
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    struct heif_decoding_options *options = decoding_options();
     if (options == NULL) {
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
@@ -668,23 +720,40 @@ static uint8_t *without_aux_refs(const uint8_t *data, size_t size) {
     return copy;
 }
 
-static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
-                      int *width, int *height, cheif_info *info, uint8_t **exif,
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, int hevc,
+                      uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]);
+
+// Set by cheif_test_conversion: libheif converts even where the plugin would.
+static _Thread_local int libheif_converts = 0;
 
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
+    return cheif_decode_rgb_using(data, size, max_pixels, CHEIF_HEVC_LIBAVCODEC, rgb, width,
+                                  height, info, exif, exif_size, msg);
+}
+
+int cheif_decode_rgb_using(const uint8_t *data, size_t size, long long max_pixels,
+                           int hevc_decoder, uint8_t **rgb, int *width, int *height,
+                           cheif_info *info, uint8_t **exif, size_t *exif_size,
+                           char msg[CHEIF_MSG_LEN]) {
+    if (hevc_decoder != CHEIF_HEVC_LIBAVCODEC && hevc_decoder != CHEIF_HEVC_LIBDE265) {
+        copy_msg(msg, "invalid argument");
+        return CHEIF_ERR_ARGUMENT;
+    }
     uint8_t *without_aux = data != NULL && size >= 12 ? without_aux_refs(data, size) : NULL;
-    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels, rgb,
-                          width, height, info, exif, exif_size, msg);
+    cheif_hevc_set_enabled(hevc_decoder == CHEIF_HEVC_LIBAVCODEC);
+    int code = decode_rgb(without_aux != NULL ? without_aux : data, size, max_pixels,
+                          hevc_decoder, rgb, width, height, info, exif, exif_size, msg);
+    cheif_hevc_set_enabled(1);
     if (without_aux != NULL && info != NULL) info->has_alpha = 1;
     free(without_aux);
     return code;
 }
 
-static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, uint8_t **rgb,
-                      int *width, int *height, cheif_info *info, uint8_t **exif,
+static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, int hevc,
+                      uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]) {
     if (rgb == NULL || width == NULL || height == NULL || info == NULL || max_pixels <= 0) {
         copy_msg(msg, "invalid argument");
@@ -727,9 +796,12 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
         return code;
     }
     copy_exif(handle, exif, exif_size);
+    // No coded picture above the cap is allocated by libavcodec either (a stream may declare
+    // a size other than its item's ispe).
+    cheif_hevc_set_max_pixels(max_pixels);
 
     // AVIF (8-bit) and deep HEIC are converted here; the rest by libheif.
-    code = decode_own_rgb(data, size, handle, info, max_pixels, rgb, width, height, msg);
+    code = decode_own_rgb(data, size, handle, info, max_pixels, hevc, rgb, width, height, msg);
     if (code >= 0) {
         heif_image_handle_release(handle);
         heif_context_free(ctx);
@@ -739,7 +811,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
         }
         return code;
     }
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    struct heif_decoding_options *options = decoding_options();
     if (options == NULL) {
         heif_image_handle_release(handle);
         heif_context_free(ctx);
@@ -748,9 +820,21 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
     }
     options->ignore_transformations = 0;
     options->convert_hdr_to_8bit = 1;
+    // 8-bit images come back as libheif's planar RGB (which it makes of every decoded picture
+    // anyway), interleaved below; HEVC pictures (a grid's tiles too, when they share one
+    // profile) are converted to RGB by the decoder plugin as libheif would (cheif_hevc.h), so
+    // libheif converts nothing.
+    int planar = info->bit_depth == 8;
+    int matrix = info->matrix, full_range = info->full_range;
+    if (planar && !info->avif && hevc == CHEIF_HEVC_LIBAVCODEC && !libheif_converts &&
+        tiles_nclx(data, size, &matrix, &full_range)) {
+        cheif_hevc_set_rgb_output(1, matrix, full_range);
+    }
     struct heif_image *image = NULL;
-    struct heif_error err = heif_decode_image(handle, &image, heif_colorspace_RGB,
-                                              heif_chroma_interleaved_RGB, options);
+    struct heif_error err =
+        heif_decode_image(handle, &image, heif_colorspace_RGB,
+                          planar ? heif_chroma_444 : heif_chroma_interleaved_RGB, options);
+    cheif_hevc_set_rgb_output(0, -1, -1);
     heif_decoding_options_free(options);
     if (err.code != heif_error_Ok || image == NULL) {
         copy_error(msg, err);
@@ -761,12 +845,28 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
     }
     heif_image_handle_release(handle);
     heif_context_free(ctx);
-    int w = heif_image_get_width(image, heif_channel_interleaved);
-    int h = heif_image_get_height(image, heif_channel_interleaved);
-    int stride = 0;
-    const uint8_t *plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
-    if (plane == NULL || w <= 0 || h <= 0 || stride < w * 3 ||
-        heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) != 8) {
+    enum heif_channel first = planar ? heif_channel_R : heif_channel_interleaved;
+    int w = heif_image_get_width(image, first);
+    int h = heif_image_get_height(image, first);
+    const uint8_t *planes[3] = {NULL, NULL, NULL};
+    int strides[3] = {0, 0, 0};
+    int ok = w > 0 && h > 0;
+    if (planar) {
+        static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                      heif_channel_B};
+        for (int c = 0; c < 3 && ok; c++) {
+            planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
+            ok = planes[c] != NULL && strides[c] >= w &&
+                 heif_image_get_width(image, channels[c]) == w &&
+                 heif_image_get_height(image, channels[c]) == h &&
+                 heif_image_get_bits_per_pixel_range(image, channels[c]) == 8;
+        }
+    } else {
+        planes[0] = heif_image_get_plane_readonly(image, heif_channel_interleaved, &strides[0]);
+        ok = ok && planes[0] != NULL && strides[0] >= w * 3 &&
+             heif_image_get_bits_per_pixel_range(image, heif_channel_interleaved) == 8;
+    }
+    if (!ok) {
         heif_image_release(image);
         copy_msg(msg, "decoded image has an unexpected layout");
         return CHEIF_ERR_DECODE;
@@ -783,8 +883,19 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
         return CHEIF_ERR_NO_MEMORY;
     }
     for (int y = 0; y < h; y++) {
-        memcpy(out + (size_t)y * (size_t)w * 3, plane + (size_t)y * (size_t)stride,
-               (size_t)w * 3);
+        uint8_t *o = out + (size_t)y * (size_t)w * 3;
+        if (!planar) {
+            memcpy(o, planes[0] + (size_t)y * (size_t)strides[0], (size_t)w * 3);
+            continue;
+        }
+        const uint8_t *r = planes[0] + (size_t)y * (size_t)strides[0];
+        const uint8_t *g = planes[1] + (size_t)y * (size_t)strides[1];
+        const uint8_t *b = planes[2] + (size_t)y * (size_t)strides[2];
+        for (int x = 0; x < w; x++) {
+            o[3 * x] = r[x];
+            o[3 * x + 1] = g[x];
+            o[3 * x + 2] = b[x];
+        }
     }
     heif_image_release(image);
     info->width = w;
@@ -796,3 +907,28 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, ui
 }
 
 void cheif_free(void *p) { free(p); }
+
+long long cheif_test_conversion(const uint8_t *data, size_t size, uint64_t seed) {
+    uint8_t *out[2] = {NULL, NULL};
+    int w[2] = {0, 0}, h[2] = {0, 0};
+    cheif_info info;
+    char msg[CHEIF_MSG_LEN];
+    cheif_hevc_set_test_fill(seed);
+    for (int k = 0; k < 2; k++) {
+        libheif_converts = k == 0;
+        if (cheif_decode_rgb(data, size, 100000000, &out[k], &w[k], &h[k], &info, NULL, NULL,
+                             msg) != CHEIF_OK) {
+            w[k] = -1;
+        }
+    }
+    libheif_converts = 0;
+    cheif_hevc_set_test_fill(0);
+    long long differing = -1;
+    if (w[0] > 0 && w[0] == w[1] && h[0] == h[1]) {
+        differing = 0;
+        for (size_t i = 0; i < (size_t)w[0] * (size_t)h[0] * 3; i++) differing += out[0][i] != out[1][i];
+    }
+    free(out[0]);
+    free(out[1]);
+    return differing;
+}

@@ -33,7 +33,7 @@ for t in $TARGETS; do
         webp) dir=CWebP; libs="-lwebpdemux -lwebp"; seeds="formats/*.webp" ;;
         gif) dir=CGIF; libs="-lgif"; seeds="formats/*.gif" ;;
         tiff) dir=CTIFF; libs="-ltiff"; seeds="formats/*.tif" ;;
-        heif) dir=CHeif; libs="-lheif"; seeds="heif/*.heic heif/*.avif" ;;
+        heif) dir=CHeif; libs="-lheif -lavcodec -lavutil"; seeds="heif/*.heic heif/*.avif" ;;
         esac
         # shellcheck disable=SC2086
         "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$ROOT/Sources/$dir/include" \

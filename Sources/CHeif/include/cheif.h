@@ -3,7 +3,8 @@
 // Decodes the primary image to packed 8-bit RGB the way
 // `Image.open(f).convert("RGB")` does with pillow-heif registered: libheif's
 // default transforms (clean aperture, `irot`, `imir`) applied, grid images
-// assembled from their tiles, 10/12-bit samples reduced to 8 bits by libheif,
+// assembled from their tiles (HEVC decoded by libavcodec, see cheif_hevc.h),
+// 10/12-bit samples reduced to 8 bits by libheif,
 // alpha dropped (each pixel keeps its stored colour). The EXIF item is handed
 // back as TIFF bytes; its orientation is not applied here (nor anywhere:
 // libheif already turned the image).
@@ -55,6 +56,35 @@ int cheif_read_info(const uint8_t *data, size_t size, cheif_info *info,
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]);
+
+/// Which HEVC decoder libheif runs for HEIC images (AV1 is always libheif's choice).
+#define CHEIF_HEVC_LIBAVCODEC 0 /* libavcodec's, the default: same pixels, less CPU time */
+#define CHEIF_HEVC_LIBDE265 1   /* libheif's own libde265 plugin */
+
+/// cheif_decode_rgb with the HEVC decoder chosen: CHEIF_HEVC_LIBAVCODEC (what
+/// cheif_decode_rgb uses) or CHEIF_HEVC_LIBDE265.
+int cheif_decode_rgb_using(const uint8_t *data, size_t size, long long max_pixels,
+                           int hevc_decoder, uint8_t **rgb, int *width, int *height,
+                           cheif_info *info, uint8_t **exif, size_t *exif_size,
+                           char msg[CHEIF_MSG_LEN]);
+
+/// How many HEVC pictures (grid tiles count one each) libavcodec has decoded for libheif in
+/// this process: tests check with it that HEIC goes through libavcodec.
+long long cheif_hevc_avcodec_pictures(void);
+
+/// libheif 1.15's conversion of 8-bit YCbCr planes to planar RGB (float, chroma samples
+/// repeated) as the HEVC plugin does it, for nclx `matrix` 1, 5 or 6 (others: nothing is
+/// written); `sx`/`sy` 1 where chroma is halved; `naive` 1 runs the plain per-pixel twin
+/// instead of the SSE2 rows. For the tests.
+void cheif_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs, const uint8_t *cr,
+                        int crs, int w, int h, int sx, int sy, int matrix, int full_range,
+                        int naive, uint8_t *r, int rs, uint8_t *g, int gs, uint8_t *b, int bs);
+
+/// For the tests: decodes a HEIC of one coded picture twice with that picture replaced by
+/// pseudo-random 8-bit planes from `seed` (not 0), once converted to RGB by libheif 1.15 and
+/// once by the decoder plugin's own conversion; returns how many samples differ, -1 if a
+/// decode failed.
+long long cheif_test_conversion(const uint8_t *data, size_t size, uint64_t seed);
 
 void cheif_free(void *p);
 

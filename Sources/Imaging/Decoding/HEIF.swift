@@ -54,24 +54,72 @@ public enum HEIF {
         public var exif: [UInt8]?
     }
 
+    /// The HEVC decoder libheif runs for HEIC images (AVIF's AV1 decoder is libheif's choice).
+    public enum HEVCDecoder: Sendable, CaseIterable {
+        /// libavcodec's, through picseek's libheif decoder plugin: the default.
+        case libavcodec
+        /// libheif's own libde265 plugin: the same pixels, more CPU time on Debian 12.
+        case libde265
+    }
+
     /// Decodes the primary image to 8-bit RGB. `maxPixels` is checked against the
     /// image size from the headers before any pixel memory is allocated.
-    /// The corresponding C function is `cheif_decode_rgb`.
+    /// `hevcDecoder` picks the HEVC decoder (both give the same pixels).
+    /// The corresponding C function is `cheif_decode_rgb_using`.
     public static func decode(
-        _ data: [UInt8], maxPixels: Int = 100_000_000
+        _ data: [UInt8], maxPixels: Int = 100_000_000, hevcDecoder: HEVCDecoder = .libavcodec
     ) throws(HEIFError) -> Decoded {
+        let hevc = hevcDecoder == .libavcodec ? CHEIF_HEVC_LIBAVCODEC : CHEIF_HEVC_LIBDE265
         var raw = cheif_info()
         let (image, exif) = try CResult.decodeRGB(
             HEIFFormat.self, data, info: &raw, limit: maxPixels, ok: CHEIF_OK,
             messageLength: CHEIF_MSG_LEN, free: cheif_free,
             size: { ($0.width, $0.height) }
         ) { buf, out, info in
-            cheif_decode_rgb(
-                buf.baseAddress, buf.count, Int64(maxPixels), &out.rgb, &out.width, &out.height,
-                &info,
-                &out.exif, &out.exifSize, &out.message)
+            cheif_decode_rgb_using(
+                buf.baseAddress, buf.count, Int64(maxPixels), hevc, &out.rgb, &out.width,
+                &out.height, &info, &out.exif, &out.exifSize, &out.message)
         }
         return Decoded(image: image, info: HEIFInfo(raw), exif: exif)
+    }
+}
+
+extension HEIF {
+    /// HEVC pictures libavcodec has decoded for libheif in this process (a grid's tiles count
+    /// one each). The corresponding C function is `cheif_hevc_avcodec_pictures`.
+    public static var libavcodecPictures: Int { Int(cheif_hevc_avcodec_pictures()) }
+
+    /// 8-bit YCbCr planes (chroma `sx`/`sy` halved where 1) to R, G and B planes with libheif
+    /// 1.15's conversion as the HEVC plugin does it (`naive`: its plain twin); nil for a
+    /// matrix other than 1, 5 or 6. For the tests. The corresponding C function is
+    /// `cheif_ycbcr_to_rgb`.
+    static func convertYCbCr(
+        y: [UInt8], cb: [UInt8], cr: [UInt8], width: Int, height: Int, sx: Int, sy: Int,
+        matrix: Int, fullRange: Bool, naive: Bool
+    ) -> [UInt8]? {
+        guard [1, 5, 6].contains(matrix) else { return nil }
+        let cw = (width + sx) >> sx, ch = (height + sy) >> sy
+        precondition(y.count == width * height && cb.count == cw * ch && cr.count == cw * ch)
+        var out = [UInt8](repeating: 0, count: width * height * 3)
+        let n = width * height
+        out.withUnsafeMutableBufferPointer { o in
+            guard let base = o.baseAddress else { return }
+            cheif_ycbcr_to_rgb(
+                y, Int32(width), cb, Int32(cw), cr, Int32(cw), Int32(width), Int32(height),
+                Int32(sx), Int32(sy), Int32(matrix), fullRange ? 1 : 0, naive ? 1 : 0, base,
+                Int32(width), base + n, Int32(width), base + 2 * n, Int32(width))
+        }
+        return out
+    }
+
+    /// Decodes a HEIC of one coded picture twice with that picture replaced by random planes
+    /// from `seed`: converted by libheif, then by the plugin; the number of samples that
+    /// differ, nil if a decode failed. The corresponding C function is `cheif_test_conversion`.
+    static func conversionDifferences(_ data: [UInt8], seed: UInt64) -> Int? {
+        let n = data.withUnsafeBufferPointer {
+            cheif_test_conversion($0.baseAddress, $0.count, seed)
+        }
+        return n < 0 ? nil : Int(n)
     }
 }
 
