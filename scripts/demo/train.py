@@ -150,6 +150,43 @@ def add_noise_tokens(ids, p, gen):
     return out
 
 
+def look_alike_key(scene):
+    """Scenes with the same key look alike at a glance: as many shapes of one colour on the
+    same background, or objects on one background. `--hard-negatives` fills part of each
+    batch with such pairs; their captions differ mostly in the kind of shape, so the model
+    cannot tell them apart by colour, count or background alone."""
+    first = scene["objects"][0]
+    if first["kind"] in scenes.SHAPES:
+        return ("shapes", first["colour"], first["count"], scene["background"])
+    return ("objects", scene["background"])
+
+
+def resize_input(model, image_size):
+    """A copy of `model` whose vision tower takes `image_size` pixels a side: the learned
+    position embeddings of the patch grid are resampled bicubically to the new grid (as when
+    fine-tuning a ViT at a higher resolution); the class position and all weights are kept."""
+    vision = model.config.vision_config
+    old = vision.image_size // vision.patch_size
+    new = image_size // vision.patch_size
+    if new * vision.patch_size != image_size:
+        sys.exit("--resize-input %d is not a multiple of the patch size %d"
+                 % (image_size, vision.patch_size))
+    state = model.state_dict()
+    key = "vision_model.embeddings.position_embedding.weight"
+    pos = state[key]
+    grid = pos[1:].reshape(1, old, old, -1).permute(0, 3, 1, 2)
+    grid = F.interpolate(grid, size=(new, new), mode="bicubic", align_corners=False)
+    state[key] = torch.cat([pos[:1], grid.permute(0, 2, 3, 1).reshape(new * new, -1)])
+    cfg = model.config
+    cfg.vision_config.image_size = image_size
+    resized = ChineseCLIPModel(cfg)
+    state = {k: v for k, v in state.items() if not k.endswith("position_ids")}
+    missing, unexpected = resized.load_state_dict(state, strict=False)
+    if unexpected or any(not k.endswith("position_ids") for k in missing):
+        sys.exit("resizing the input lost weights: %s %s" % (missing, unexpected))
+    return resized
+
+
 def normalise(pixels_u8):
     x = torch.from_numpy(pixels_u8).float().div_(255.0).permute(0, 3, 1, 2)
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
@@ -239,6 +276,9 @@ def main():
     ap.add_argument("--fp16", action="store_true", help="store weights as float16")
     ap.add_argument("--init", help="continue from this saved model folder instead of a fresh "
                     "model (its config wins over the size options)")
+    ap.add_argument("--resize-input", type=int, help="with --init: fine-tune at this input size "
+                    "(pixels a side); the learned patch positions are resampled bicubically to "
+                    "the new patch grid")
     ap.add_argument("--captions-per-scene", type=int, default=4,
                     help="captions drawn per scene, alternately English and Chinese")
     ap.add_argument("--varied", type=float, default=0.0,
@@ -246,11 +286,25 @@ def main():
                     "original templates); also used for the validation captions")
     ap.add_argument("--noise-tokens", type=float, default=0.0,
                     help="share of training captions given one or two random vocab tokens")
+    ap.add_argument("--hard-negatives", type=float, default=0.0,
+                    help="share of each batch drawn as look-alikes of the rest (a shape "
+                    "scene's partner has as many shapes of the same colour on the same "
+                    "background, an object scene's the same background), so that the kind of "
+                    "shape must decide (at most 0.5)")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
     args = ap.parse_args()
 
+    if not 0 <= args.hard_negatives <= 0.5:
+        sys.exit("--hard-negatives must be between 0 and 0.5")
+    if args.resize_input:
+        if not args.init:
+            sys.exit("--resize-input needs --init")
+        args.image_size = args.resize_input
+    elif args.init:
+        with open(os.path.join(args.init, "config.json")) as f:
+            args.image_size = json.load(f)["vision_config"]["image_size"]
     t0 = time.time()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -276,6 +330,8 @@ def main():
 
     if args.init:
         model = ChineseCLIPModel.from_pretrained(args.init).float()
+        if args.image_size != model.config.vision_config.image_size:
+            model = resize_input(model, args.image_size)
         cfg = model.config
     else:
         cfg = model_config(args)
@@ -297,6 +353,11 @@ def main():
 
     pixels, recs, ids = train
     gen = torch.Generator().manual_seed(args.seed)
+    look_alikes = {}
+    for i, (scene, _) in enumerate(recs):
+        look_alikes.setdefault(look_alike_key(scene), []).append(i)
+    partners = int(args.batch * args.hard_negatives)
+    anchors = args.batch - partners
     # Paths are reduced to their last component: the log is committed with the model.
     logged = {k: os.path.basename(os.path.normpath(v)) if k in PATH_ARGS and v else v
               for k, v in vars(args).items()}
@@ -306,10 +367,16 @@ def main():
     pos = 0
     model.train()
     for step in range(args.steps):
-        if pos + args.batch > args.scenes:
+        if pos + anchors > args.scenes:
             order, pos = torch.randperm(args.scenes, generator=gen), 0
-        idx = order[pos:pos + args.batch]
-        pos += args.batch
+        idx = order[pos:pos + anchors]
+        pos += anchors
+        if partners:
+            picks = []
+            for a in idx[:partners].tolist():
+                group = look_alikes[look_alike_key(recs[a][0])]
+                picks.append(group[int(torch.randint(len(group), (1,), generator=gen))])
+            idx = torch.cat([idx, torch.tensor(picks, dtype=idx.dtype)])
         which = torch.randint(0, args.captions_per_scene, (args.batch,), generator=gen)
         batch_ids = ids[idx, which]
         if args.noise_tokens:
