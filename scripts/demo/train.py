@@ -150,6 +150,11 @@ def add_noise_tokens(ids, p, gen):
     return out
 
 
+# What `--aux-kind` and `--aux-text` predict: the kind of the first object.
+AUX_KINDS = sorted(set(scenes.SHAPES) | {"house", "tree", "car", "flower", "boat", "cloud",
+                                          "sun", "moon"})
+
+
 def look_alike_key(scene):
     """Scenes with the same key look alike at a glance: as many shapes of one colour on the
     same background, or objects on one background. `--hard-negatives` fills part of each
@@ -194,13 +199,14 @@ def normalise(pixels_u8):
     return (x - mean) / std
 
 
-def encode_text(model, ids):
+def encode_text(model, ids, raw=False):
+    """L2-normalised text embeddings (`raw`: before the normalisation)."""
     # Pad positions are masked out, so dropping the all-pad tail changes nothing.
     ids = ids[:, :max(1, int((ids != 0).sum(1).max()))]
     mask = (ids != 0).long()
-    out = model.get_text_features(input_ids=ids, attention_mask=mask,
-                                  token_type_ids=torch.zeros_like(ids))
-    return F.normalize(_features(out), dim=-1)
+    out = _features(model.get_text_features(input_ids=ids, attention_mask=mask,
+                                            token_type_ids=torch.zeros_like(ids)))
+    return out if raw else F.normalize(out, dim=-1)
 
 
 def encode_image(model, pixels):
@@ -291,6 +297,13 @@ def main():
                     "scene's partner has as many shapes of the same colour on the same "
                     "background, an object scene's the same background), so that the kind of "
                     "shape must decide (at most 0.5)")
+    ap.add_argument("--aux-kind", type=float, default=0.0,
+                    help="weight of an auxiliary loss during training only: linear heads on the "
+                    "image embedding predict the kind and the count of the scene's first object "
+                    "(the heads are not saved; the model keeps its architecture)")
+    ap.add_argument("--aux-text", type=float, default=0.0,
+                    help="the same on the text side: heads on the caption embedding predict the "
+                    "kind and the count of the first object the caption states")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
@@ -338,8 +351,14 @@ def main():
         model = ChineseCLIPModel(cfg)
     n_params = sum(p.numel() for p in model.parameters())
     print("params: %.2f M" % (n_params / 1e6), flush=True)
+    heads = torch.nn.ModuleDict({
+        "kind": torch.nn.Linear(cfg.projection_dim, len(AUX_KINDS)),
+        "count": torch.nn.Linear(cfg.projection_dim, 4),
+        "text_kind": torch.nn.Linear(cfg.projection_dim, len(AUX_KINDS)),
+        "text_count": torch.nn.Linear(cfg.projection_dim, 4)})
     decay, no_decay = [], []
-    for name, p in model.named_parameters():
+    aux = list(heads.named_parameters()) if args.aux_kind or args.aux_text else []
+    for name, p in list(model.named_parameters()) + aux:
         (no_decay if p.ndim < 2 or "embedding" in name or "logit_scale" in name else decay).append(p)
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd},
                              {"params": no_decay, "weight_decay": 0.0}],
@@ -388,16 +407,35 @@ def main():
                                for i, w in zip(il, wl)], dtype=torch.float32)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        img = encode_image(model, normalise(pixels[idx.numpy()]))
-        txt = encode_text(model, batch_ids)
+        features = _features(model.get_image_features(pixel_values=normalise(
+            pixels[idx.numpy()])))
+        img = F.normalize(features, dim=-1)
+        text_features = encode_text(model, batch_ids, raw=True)
+        txt = F.normalize(text_features, dim=-1)
         scale = model.logit_scale.exp()
         logits = scale * txt @ img.T
         loss_t = -(target / target.sum(1, keepdim=True) * logits.log_softmax(1)).sum(1).mean()
         loss_i = -(target.T / target.T.sum(1, keepdim=True) * logits.T.log_softmax(1)).sum(1).mean()
         loss = (loss_t + loss_i) / 2
+        if args.aux_kind:
+            first = [recs[i][0]["objects"][0] for i in il]
+            kinds = torch.tensor([AUX_KINDS.index(o["kind"]) for o in first])
+            counts = torch.tensor([o["count"] - 1 for o in first])
+            loss = loss + args.aux_kind * (F.cross_entropy(heads["kind"](features), kinds)
+                                           + F.cross_entropy(heads["count"](features), counts))
+        if args.aux_text:
+            said = [(recs[i][1][w][1]["objects"] or [{}])[0] for i, w in zip(il, wl)]
+            kinds = torch.tensor([AUX_KINDS.index(o["kind"]) if "kind" in o else -100
+                                  for o in said])
+            counts = torch.tensor([o["count"] - 1 if "count" in o else -100 for o in said])
+            loss = loss + args.aux_text * sum(
+                F.cross_entropy(heads[name](text_features), target, ignore_index=-100)
+                for name, target in (("text_kind", kinds), ("text_count", counts))
+                if (target >= 0).any())
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(list(model.parameters()) + list(heads.parameters()),
+                                       1.0)
         opt.step()
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
