@@ -150,6 +150,48 @@ def add_noise_tokens(ids, p, gen):
     return out
 
 
+# What `--aux-kind` and `--aux-text` predict: the kind of the first object.
+AUX_KINDS = sorted(set(scenes.SHAPES) | {"house", "tree", "car", "flower", "boat", "cloud",
+                                          "sun", "moon"})
+
+
+def look_alike_key(scene):
+    """Scenes with the same key look alike at a glance: as many shapes of one colour on the
+    same background, or objects on one background. `--hard-negatives` fills part of each
+    batch with such pairs; their captions differ mostly in the kind of shape, so the model
+    cannot tell them apart by colour, count or background alone."""
+    first = scene["objects"][0]
+    if first["kind"] in scenes.SHAPES:
+        return ("shapes", first["colour"], first["count"], scene["background"])
+    return ("objects", scene["background"])
+
+
+def resize_input(model, image_size):
+    """A copy of `model` whose vision tower takes `image_size` pixels a side: the learned
+    position embeddings of the patch grid are resampled bicubically to the new grid (as when
+    fine-tuning a ViT at a higher resolution); the class position and all weights are kept."""
+    vision = model.config.vision_config
+    old = vision.image_size // vision.patch_size
+    new = image_size // vision.patch_size
+    if new * vision.patch_size != image_size:
+        sys.exit("--resize-input %d is not a multiple of the patch size %d"
+                 % (image_size, vision.patch_size))
+    state = model.state_dict()
+    key = "vision_model.embeddings.position_embedding.weight"
+    pos = state[key]
+    grid = pos[1:].reshape(1, old, old, -1).permute(0, 3, 1, 2)
+    grid = F.interpolate(grid, size=(new, new), mode="bicubic", align_corners=False)
+    state[key] = torch.cat([pos[:1], grid.permute(0, 2, 3, 1).reshape(new * new, -1)])
+    cfg = model.config
+    cfg.vision_config.image_size = image_size
+    resized = ChineseCLIPModel(cfg)
+    state = {k: v for k, v in state.items() if not k.endswith("position_ids")}
+    missing, unexpected = resized.load_state_dict(state, strict=False)
+    if unexpected or any(not k.endswith("position_ids") for k in missing):
+        sys.exit("resizing the input lost weights: %s %s" % (missing, unexpected))
+    return resized
+
+
 def normalise(pixels_u8):
     x = torch.from_numpy(pixels_u8).float().div_(255.0).permute(0, 3, 1, 2)
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
@@ -157,13 +199,14 @@ def normalise(pixels_u8):
     return (x - mean) / std
 
 
-def encode_text(model, ids):
+def encode_text(model, ids, raw=False):
+    """L2-normalised text embeddings (`raw`: before the normalisation)."""
     # Pad positions are masked out, so dropping the all-pad tail changes nothing.
     ids = ids[:, :max(1, int((ids != 0).sum(1).max()))]
     mask = (ids != 0).long()
-    out = model.get_text_features(input_ids=ids, attention_mask=mask,
-                                  token_type_ids=torch.zeros_like(ids))
-    return F.normalize(_features(out), dim=-1)
+    out = _features(model.get_text_features(input_ids=ids, attention_mask=mask,
+                                            token_type_ids=torch.zeros_like(ids)))
+    return out if raw else F.normalize(out, dim=-1)
 
 
 def encode_image(model, pixels):
@@ -239,6 +282,9 @@ def main():
     ap.add_argument("--fp16", action="store_true", help="store weights as float16")
     ap.add_argument("--init", help="continue from this saved model folder instead of a fresh "
                     "model (its config wins over the size options)")
+    ap.add_argument("--resize-input", type=int, help="with --init: fine-tune at this input size "
+                    "(pixels a side); the learned patch positions are resampled bicubically to "
+                    "the new patch grid")
     ap.add_argument("--captions-per-scene", type=int, default=4,
                     help="captions drawn per scene, alternately English and Chinese")
     ap.add_argument("--varied", type=float, default=0.0,
@@ -246,11 +292,32 @@ def main():
                     "original templates); also used for the validation captions")
     ap.add_argument("--noise-tokens", type=float, default=0.0,
                     help="share of training captions given one or two random vocab tokens")
+    ap.add_argument("--hard-negatives", type=float, default=0.0,
+                    help="share of each batch drawn as look-alikes of the rest (a shape "
+                    "scene's partner has as many shapes of the same colour on the same "
+                    "background, an object scene's the same background), so that the kind of "
+                    "shape must decide (at most 0.5)")
+    ap.add_argument("--aux-kind", type=float, default=0.0,
+                    help="weight of an auxiliary loss during training only: linear heads on the "
+                    "image embedding predict the kind and the count of the scene's first object "
+                    "(the heads are not saved; the model keeps its architecture)")
+    ap.add_argument("--aux-text", type=float, default=0.0,
+                    help="the same on the text side: heads on the caption embedding predict the "
+                    "kind and the count of the first object the caption states")
     ap.add_argument("--data-cache", help="load the generated training data from this file if "
                     "it exists, else generate it and save it there")
     ap.add_argument("--data-only", action="store_true", help="only generate --data-cache")
     args = ap.parse_args()
 
+    if not 0 <= args.hard_negatives <= 0.5:
+        sys.exit("--hard-negatives must be between 0 and 0.5")
+    if args.resize_input:
+        if not args.init:
+            sys.exit("--resize-input needs --init")
+        args.image_size = args.resize_input
+    elif args.init:
+        with open(os.path.join(args.init, "config.json")) as f:
+            args.image_size = json.load(f)["vision_config"]["image_size"]
     t0 = time.time()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -276,14 +343,22 @@ def main():
 
     if args.init:
         model = ChineseCLIPModel.from_pretrained(args.init).float()
+        if args.image_size != model.config.vision_config.image_size:
+            model = resize_input(model, args.image_size)
         cfg = model.config
     else:
         cfg = model_config(args)
         model = ChineseCLIPModel(cfg)
     n_params = sum(p.numel() for p in model.parameters())
     print("params: %.2f M" % (n_params / 1e6), flush=True)
+    heads = torch.nn.ModuleDict({
+        "kind": torch.nn.Linear(cfg.projection_dim, len(AUX_KINDS)),
+        "count": torch.nn.Linear(cfg.projection_dim, 4),
+        "text_kind": torch.nn.Linear(cfg.projection_dim, len(AUX_KINDS)),
+        "text_count": torch.nn.Linear(cfg.projection_dim, 4)})
     decay, no_decay = [], []
-    for name, p in model.named_parameters():
+    aux = list(heads.named_parameters()) if args.aux_kind or args.aux_text else []
+    for name, p in list(model.named_parameters()) + aux:
         (no_decay if p.ndim < 2 or "embedding" in name or "logit_scale" in name else decay).append(p)
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd},
                              {"params": no_decay, "weight_decay": 0.0}],
@@ -297,6 +372,11 @@ def main():
 
     pixels, recs, ids = train
     gen = torch.Generator().manual_seed(args.seed)
+    look_alikes = {}
+    for i, (scene, _) in enumerate(recs):
+        look_alikes.setdefault(look_alike_key(scene), []).append(i)
+    partners = int(args.batch * args.hard_negatives)
+    anchors = args.batch - partners
     # Paths are reduced to their last component: the log is committed with the model.
     logged = {k: os.path.basename(os.path.normpath(v)) if k in PATH_ARGS and v else v
               for k, v in vars(args).items()}
@@ -306,10 +386,16 @@ def main():
     pos = 0
     model.train()
     for step in range(args.steps):
-        if pos + args.batch > args.scenes:
+        if pos + anchors > args.scenes:
             order, pos = torch.randperm(args.scenes, generator=gen), 0
-        idx = order[pos:pos + args.batch]
-        pos += args.batch
+        idx = order[pos:pos + anchors]
+        pos += anchors
+        if partners:
+            picks = []
+            for a in idx[:partners].tolist():
+                group = look_alikes[look_alike_key(recs[a][0])]
+                picks.append(group[int(torch.randint(len(group), (1,), generator=gen))])
+            idx = torch.cat([idx, torch.tensor(picks, dtype=idx.dtype)])
         which = torch.randint(0, args.captions_per_scene, (args.batch,), generator=gen)
         batch_ids = ids[idx, which]
         if args.noise_tokens:
@@ -321,16 +407,35 @@ def main():
                                for i, w in zip(il, wl)], dtype=torch.float32)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        img = encode_image(model, normalise(pixels[idx.numpy()]))
-        txt = encode_text(model, batch_ids)
+        features = _features(model.get_image_features(pixel_values=normalise(
+            pixels[idx.numpy()])))
+        img = F.normalize(features, dim=-1)
+        text_features = encode_text(model, batch_ids, raw=True)
+        txt = F.normalize(text_features, dim=-1)
         scale = model.logit_scale.exp()
         logits = scale * txt @ img.T
         loss_t = -(target / target.sum(1, keepdim=True) * logits.log_softmax(1)).sum(1).mean()
         loss_i = -(target.T / target.T.sum(1, keepdim=True) * logits.T.log_softmax(1)).sum(1).mean()
         loss = (loss_t + loss_i) / 2
+        if args.aux_kind:
+            first = [recs[i][0]["objects"][0] for i in il]
+            kinds = torch.tensor([AUX_KINDS.index(o["kind"]) for o in first])
+            counts = torch.tensor([o["count"] - 1 for o in first])
+            loss = loss + args.aux_kind * (F.cross_entropy(heads["kind"](features), kinds)
+                                           + F.cross_entropy(heads["count"](features), counts))
+        if args.aux_text:
+            said = [(recs[i][1][w][1]["objects"] or [{}])[0] for i, w in zip(il, wl)]
+            kinds = torch.tensor([AUX_KINDS.index(o["kind"]) if "kind" in o else -100
+                                  for o in said])
+            counts = torch.tensor([o["count"] - 1 if "count" in o else -100 for o in said])
+            loss = loss + args.aux_text * sum(
+                F.cross_entropy(heads[name](text_features), target, ignore_index=-100)
+                for name, target in (("text_kind", kinds), ("text_count", counts))
+                if (target >= 0).any())
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(list(model.parameters()) + list(heads.parameters()),
+                                       1.0)
         opt.step()
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
