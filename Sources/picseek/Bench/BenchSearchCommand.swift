@@ -60,8 +60,20 @@ struct BenchSearchCommand: ParsableCommand {
             valueName: "url"))
     var db: String?
 
-    @Option(help: "Vectors per data set (random, clustered) for the PostgreSQL measurement.")
-    var dbCount = 100_000
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated numbers of vectors per data set (random, clustered) for the "
+                + "PostgreSQL measurement."))
+    var dbCount = "100000"
+
+    @Option(
+        help: ArgumentHelp(
+            "Empty placeholder files for the no-change rescan on SQLite and PostgreSQL (0 "
+                + "skips it)."))
+    var dbRescanFiles = 100_000
+
+    @Option(help: "HNSW candidate counts measured (comma-separated) for the PostgreSQL index.")
+    var dbCandidates = "40,100,200,400"
 
     func run() throws {
         var bench = SearchBench()
@@ -80,10 +92,14 @@ struct BenchSearchCommand: ParsableCommand {
         }
         if let db {
             var postgres = PostgresSearchBench(url: db)
-            postgres.count = dbCount
             postgres.dim = dim
             postgres.top = top
-            try BenchCommand.reporting { try postgres.run() }
+            try BenchCommand.reporting {
+                postgres.counts = try SearchBench.sizes(parsing: dbCount)
+                postgres.candidates = try SearchBench.sizes(parsing: dbCandidates)
+                postgres.rescanFiles = dbRescanFiles
+                try postgres.run()
+            }
         }
     }
 }
