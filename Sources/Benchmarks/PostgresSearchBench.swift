@@ -21,6 +21,8 @@ public struct PostgresSearchBench {
     public var url: String
     /// Vectors per data set, one measurement per entry.
     public var counts = [100_000]
+    /// The data sets measured, in order.
+    public var kinds: [SyntheticVectors.Kind] = [.clustered, .random]
     /// Vector dimension.
     public var dim = 512
     /// Results per query.
@@ -58,7 +60,7 @@ public struct PostgresSearchBench {
                 + TerminalSafe.escape(store.path))
         let photos = try store.syntheticPhotos(folder: Self.folder, count: counts.max() ?? 0)
         for count in counts {
-            for kind in [SyntheticVectors.Kind.clustered, .random] {
+            for kind in kinds {
                 try measure(
                     store: store, data: SyntheticVectors(kind: kind, dimension: dim),
                     photoIDs: Array(photos.prefix(count)))

@@ -345,12 +345,16 @@ struct Lcg {
 public enum SearchBenchError: Error, Equatable, CustomStringConvertible {
     /// A `--sizes` entry that is not a positive count.
     case notACount(String)
+    /// A `--db-data` entry that is not a data set of `SyntheticVectors`.
+    case notADataSet(String)
 
     /// The message, naming the entry (escaped for the terminal).
     public var description: String {
         switch self {
         case .notACount(let part):
             "--sizes: \(TerminalSafe.escape(part)) is not a positive count"
+        case .notADataSet(let part):
+            "--db-data: \(TerminalSafe.escape(part)) is not clustered or random"
         }
     }
 }

@@ -48,4 +48,16 @@ struct SyntheticVectorsTests {
         #expect(clustered.best > 0.6)
         #expect(random.best < 0.4)
     }
+
+    @Test("--db-data takes data set names, comma-separated, and names a wrong one")
+    func dataSets() throws {
+        #expect(
+            try SyntheticVectors.Kind.list(parsing: "random, clustered") == [.random, .clustered])
+        #expect(throws: SearchBenchError.notADataSet("flat")) {
+            try SyntheticVectors.Kind.list(parsing: "clustered,flat")
+        }
+        #expect(
+            SearchBenchError.notADataSet("flat").description
+                == "--db-data: flat is not clustered or random")
+    }
 }

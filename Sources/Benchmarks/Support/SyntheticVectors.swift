@@ -16,9 +16,20 @@ import Foundation
 /// queries (which lowers every score alike and does not change the order).
 public struct SyntheticVectors: Sendable {
     /// The two data sets.
-    public enum Kind: String, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
         case random, clustered
         public var description: String { rawValue }
+
+        /// The data sets named in `text`, comma-separated (`--db-data`).
+        public static func list(parsing text: String) throws(SearchBenchError) -> [Kind] {
+            try text.split(separator: ",").map { part throws(SearchBenchError) -> Kind in
+                let name = part.trimmingCharacters(in: .whitespaces)
+                guard let kind = Kind(rawValue: name) else {
+                    throw SearchBenchError.notADataSet(name)
+                }
+                return kind
+            }
+        }
     }
 
     /// Which data set.

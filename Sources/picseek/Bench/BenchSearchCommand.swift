@@ -66,6 +66,9 @@ struct BenchSearchCommand: ParsableCommand {
                 + "PostgreSQL measurement."))
     var dbCount = "100000"
 
+    @Option(help: "Data sets for the PostgreSQL measurement (comma-separated).")
+    var dbData = "clustered,random"
+
     @Option(
         help: ArgumentHelp(
             "Empty placeholder files for the no-change rescan on SQLite and PostgreSQL (0 "
@@ -98,6 +101,7 @@ struct BenchSearchCommand: ParsableCommand {
                 postgres.counts = try SearchBench.sizes(parsing: dbCount)
                 postgres.candidates = try SearchBench.sizes(parsing: dbCandidates)
                 postgres.rescanFiles = dbRescanFiles
+                postgres.kinds = try SyntheticVectors.Kind.list(parsing: dbData)
                 try postgres.run()
             }
         }
