@@ -84,7 +84,10 @@ public struct PostgresSearchBench {
         let count = photoIDs.count
         let name = "\(data.kind) \(count)"
         let model = try store.registerModel(
-            name: "bench-\(data.kind)-\(dim)-\(count)", family: "bench", dimension: dim,
+            name: "bench-\(data.kind)-\(dim)-\(count)"
+                + (parameters == .standard
+                    ? "" : "-m\(parameters.m)-efc\(parameters.efConstruction)"),
+            family: "bench", dimension: dim,
             fingerprint: "\(data.kind) m\(parameters.m) efc\(parameters.efConstruction)")
         if try store.vectorCount(model: model) != count {
             if try store.vectorCount(model: model) > 0 {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Store
 
 /// `picseek bench search`: brute-force top-k speed, start-up of synthetic indexes with and
 /// without their vector cache, plus a no-change rescan and the index file size per vector
@@ -66,6 +67,12 @@ struct BenchSearchCommand: ParsableCommand {
                 + "PostgreSQL measurement."))
     var dbCount = "100000"
 
+    @Option(help: "HNSW neighbours per node (m) of the PostgreSQL bench indexes.")
+    var dbM = HNSWParameters.standard.m
+
+    @Option(help: "HNSW ef_construction of the PostgreSQL bench indexes.")
+    var dbEfConstruction = HNSWParameters.standard.efConstruction
+
     @Option(help: "Data sets for the PostgreSQL measurement (comma-separated).")
     var dbData = "clustered,random"
 
@@ -102,6 +109,7 @@ struct BenchSearchCommand: ParsableCommand {
                 postgres.candidates = try SearchBench.sizes(parsing: dbCandidates)
                 postgres.rescanFiles = dbRescanFiles
                 postgres.kinds = try SyntheticVectors.Kind.list(parsing: dbData)
+                postgres.parameters = HNSWParameters(m: dbM, efConstruction: dbEfConstruction)
                 try postgres.run()
             }
         }
