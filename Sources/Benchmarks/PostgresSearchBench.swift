@@ -5,15 +5,24 @@ import Store
 import Tensor
 
 /// `picseek bench search --db URL`: the PostgreSQL index's search, beside the in-memory
-/// scoring the SQLite index uses: loading `count` vectors of `dim` floats (random, and
-/// clustered around 100 centres), building the HNSW index, then top-`top` latency of the exact
-/// scan and of HNSW with exact re-ranking at several candidate counts, their recall@`top`
-/// against the exact answer, and queries per second of 4 searchers at once.
+/// scoring the SQLite index uses (printed by `SearchBench` in the same run).
+///
+/// For each size and data set (`random`: unit vectors uniform on the sphere, queries too;
+/// `clustered`: CLIP-like, see `SyntheticVectors`) it loads the vectors (binary `COPY`), builds
+/// the HNSW index, then times the exact scan and HNSW with exact re-ranking at several
+/// candidate counts, and reports recall@`top` against the exact answer twice: the share of the
+/// exact top `top` found, and the share of results within 1 % of the exact `top`-th distance
+/// (the "ε-recall" of ANN benchmarks, which does not count swaps between near-ties that no
+/// approximate search can order). Then a search bounded by date (in SQL, about a tenth of the
+/// photos), 4 searchers at once (latency per search and queries per second), and a
+/// no-change rescan of `rescanFiles` files on SQLite and on PostgreSQL.
 public struct PostgresSearchBench {
     /// The database to write the bench photos into (it must hold no other photos).
     public var url: String
-    /// Vectors per data set.
-    public var count = 100_000
+    /// Vectors per data set, one measurement per entry.
+    public var counts = [100_000]
+    /// The data sets measured, in order.
+    public var kinds: [SyntheticVectors.Kind] = [.clustered, .random]
     /// Vector dimension.
     public var dim = 512
     /// Results per query.
@@ -21,7 +30,12 @@ public struct PostgresSearchBench {
     /// Queries per measurement.
     public var queries = 50
     /// HNSW candidate counts (`hnsw.ef_search`) to measure.
-    public var candidates = [40, 100, 200]
+    public var candidates = [40, 100, 200, 400]
+    /// The HNSW graph built.
+    public var parameters = HNSWParameters.standard
+    /// Empty placeholder files for the no-change rescan, timed on SQLite and on PostgreSQL
+    /// (0 skips it).
+    public var rescanFiles = 100_000
     /// Where the report's lines go.
     public var output: (String) -> Void = { print($0) }
 
@@ -41,137 +55,206 @@ public struct PostgresSearchBench {
             throw PostgresBenchError.notEmpty(store.path)
         }
         output(
-            "postgres search: \(count) vectors of \(dim) floats, top \(top), \(queries) queries, "
+            "postgres search: \(dim)-d vectors, top \(top), \(queries) queries, HNSW m "
+                + "\(parameters.m) ef_construction \(parameters.efConstruction), "
                 + TerminalSafe.escape(store.path))
-        for clustered in [false, true] {
-            try measure(store: store, clustered: clustered)
+        let photos = try store.syntheticPhotos(folder: Self.folder, count: counts.max() ?? 0)
+        for count in counts {
+            for kind in kinds {
+                try measure(
+                    store: store, data: SyntheticVectors(kind: kind, dimension: dim),
+                    photoIDs: Array(photos.prefix(count)))
+            }
+        }
+        if rescanFiles > 0 {
+            var files = SearchBench()
+            files.output = output
+            try files.rescan(files: rescanFiles, label: "rescan, SQLite") { dir in
+                try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
+            }
+            try files.rescan(
+                files: rescanFiles, label: "rescan, PostgreSQL", open: { _ in store },
+                forget: { index, root in _ = try index.forget(path: root) })
         }
     }
 
-    private func measure(store: PostgresStore, clustered: Bool) throws {
-        let name = clustered ? "clustered" : "random"
-        var rng = Lcg(seed: clustered ? 7 : 3)
-        let vectors = makeVectors(clustered: clustered, rng: &rng, n: count)
+    private func measure(
+        store: PostgresStore, data: SyntheticVectors, photoIDs: [Int64]
+    ) throws {
+        let count = photoIDs.count
+        let name = "\(data.kind) \(count)"
         let model = try store.registerModel(
-            name: "bench-\(name)-\(dim)", family: "bench", dimension: dim, fingerprint: name)
-        let loaded = try store.vectorCount(model: model)
-        if loaded < count {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var batch: [PhotoChange] = []
-            for i in loaded..<count {
-                let path = Array(String(format: "\(Self.folder)/%07d.jpg", i).utf8)
-                batch.append(
-                    .embedded(
-                        FileStamp(path: path, size: 1, mtimeNs: 1), hash: SHA256.hash(path),
-                        metadata: PhotoMetadata(width: 1, height: 1),
-                        vector: Array(vectors[(i * dim)..<((i + 1) * dim)])))
-                if batch.count == 1000 || i == count - 1 {
-                    _ = try store.apply(batch, model: model)
-                    batch.removeAll(keepingCapacity: true)
-                }
+            name: "bench-\(data.kind)-\(dim)-\(count)"
+                + (parameters == .standard
+                    ? "" : "-m\(parameters.m)-efc\(parameters.efConstruction)"),
+            family: "bench", dimension: dim,
+            fingerprint: "\(data.kind) m\(parameters.m) efc\(parameters.efConstruction)")
+        if try store.vectorCount(model: model) != count {
+            if try store.vectorCount(model: model) > 0 {
+                throw PostgresBenchError.partlyLoaded(model.name)
+            }
+            let wall = BenchClock.monotonicSeconds()
+            let cpu = BenchClock.processCPUSeconds()
+            try store.copyVectors(model: model, photoIDs: photoIDs) { position, out in
+                data.vector(position, into: &out)
             }
             output(
                 String(
-                    format: "  %@: loaded %d vectors in %.1f s", name, count - loaded,
-                    seconds(since: start)))
+                    format: "  %@: made and loaded %d vectors (binary COPY) in %.1f s "
+                        + "(client CPU %.1f s)", name, count, BenchClock.monotonicSeconds() - wall,
+                    BenchClock.processCPUSeconds() - cpu))
         }
         if try !store.hasVectorIndex(model: model) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try store.buildVectorIndex(model: model)
+            let wall = BenchClock.monotonicSeconds()
+            try store.buildVectorIndex(model: model, parameters: parameters)
             output(
                 String(
-                    format: "  %@: HNSW index (m 16, ef_construction 64) built in %.1f s", name,
-                    seconds(since: start)))
+                    format: "  %@: HNSW index built in %.1f s", name,
+                    BenchClock.monotonicSeconds() - wall))
         }
-        // Queries: stored vectors with noise, as a photo's near duplicates would be.
-        var queryRNG = Lcg(seed: 99)
-        let queryVectors = (0..<queries).map { _ -> [Float] in
-            // nextFloat is in [-1, 1].
-            let row = min(Int((queryRNG.nextFloat() + 1) * 0.5 * Float(count)), count - 1)
-            var q = (0..<dim).map { vectors[row * dim + $0] + 0.05 * queryRNG.nextFloat() }
-            let norm = q.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            q = q.map { $0 / norm }
-            return q
-        }
-        var exact: [[Int64]] = []
+        let queryVectors = (0..<queries).map { data.query($0) }
+        var exact: [[NearestPhoto]] = []
+        var ties: [Double] = []
         var times: [Double] = []
         for q in queryVectors {
-            let start = DispatchTime.now().uptimeNanoseconds
-            exact.append(try store.nearest(model: model, query: q, top: top).map(\.photoID))
-            times.append(seconds(since: start) * 1000)
+            let start = BenchClock.monotonicSeconds()
+            // 3 × top, to count the near-ties of the top-th.
+            let wide = try store.nearest(model: model, query: q, top: 3 * top)
+            times.append((BenchClock.monotonicSeconds() - start) * 1000)
+            exact.append(Array(wide.prefix(top)))
+            let limit = (1 - (exact.last?.last?.score ?? 0)) * 1.01 + 1e-6
+            ties.append(Double(wide.filter { 1 - $0.score <= limit }.count))
         }
-        output(String(format: "  %@: exact scan: median %.1f ms", name, Samples(times).median))
+        output(
+            String(
+                format: "  %@: exact scan: median %.1f ms; vectors within 1%% of the %dth "
+                    + "distance: median %.0f, max %.0f", name, Samples(times).median, top,
+                Samples(ties).median, Samples(ties).max))
         for ef in candidates {
-            var recall = 0.0
+            var recall = Recall()
             times = []
             for (i, q) in queryVectors.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = BenchClock.monotonicSeconds()
                 let found = try store.nearest(model: model, query: q, top: top, candidates: ef)
-                times.append(seconds(since: start) * 1000)
-                recall +=
-                    Double(Set(found.map(\.photoID)).intersection(exact[i]).count)
-                    / Double(max(exact[i].count, 1))
+                times.append((BenchClock.monotonicSeconds() - start) * 1000)
+                recall.add(found: found, exact: exact[i])
             }
             output(
                 String(
-                    format:
-                        "  %@: HNSW ef_search %d + exact re-rank: median %.2f ms, recall@%d %.3f",
-                    name, ef, Samples(times).median, top, recall / Double(queries)))
+                    format: "  %@: HNSW %d candidates + exact re-rank: median %.2f ms, "
+                        + "recall@%d %.3f, within 1%% of the %dth distance %.3f",
+                    name, ef, Samples(times).median, top, recall.exact, top, top,
+                    recall.epsilon))
         }
-        try concurrent(model: model, queries: queryVectors, label: name)
+        let ef = candidates.contains(200) ? 200 : candidates[candidates.count / 2]
+        try dated(
+            store: store, model: model, queries: queryVectors, ef: ef, label: name, count: count)
+        try concurrent(model: model, queries: queryVectors, ef: ef, label: name)
     }
 
-    /// Queries per second of 4 searchers, each on its own connection, at the middle
-    /// candidate count.
-    private func concurrent(model: ModelRecord, queries: [[Float]], label: String) throws {
-        let ef = candidates[candidates.count / 2]
+    /// A search bounded by date, in SQL: the newest tenth of the photos (`syntheticPhotos`
+    /// gives photo n the time 2015-01-01 + n × 5 min, UTC).
+    private func dated(
+        store: PostgresStore, model: ModelRecord, queries: [[Float]], ef: Int, label: String,
+        count: Int
+    ) throws {
+        var seconds = time_t(1_420_070_400 + (count - count / 10) * 300)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let since = String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d", Int(parts.tm_year) + 1900,
+            Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+            Int(parts.tm_sec))
+        let range = PhotoDateRange(since: since, above: nil, timeZone: "UTC")
+        var exactTimes: [Double] = []
+        var times: [Double] = []
+        var recall = Recall()
+        var short = 0
+        for q in queries {
+            var start = BenchClock.monotonicSeconds()
+            let exact = try store.nearest(model: model, query: q, top: top, dates: range)
+            exactTimes.append((BenchClock.monotonicSeconds() - start) * 1000)
+            start = BenchClock.monotonicSeconds()
+            let found = try store.nearest(
+                model: model, query: q, top: top, candidates: ef, dates: range)
+            times.append((BenchClock.monotonicSeconds() - start) * 1000)
+            if found.count < top { short += 1 }
+            recall.add(found: found, exact: exact)
+        }
+        output(
+            String(
+                format:
+                    "  %@: newest tenth by date (in SQL): exact median %.1f ms; HNSW %d candidates, "
+                    + "iterative scan: median %.2f ms, recall@%d %.3f, %d of %d short of %d",
+                label, Samples(exactTimes).median, ef, Samples(times).median, top,
+                recall.exact, short, queries.count, top))
+    }
+
+    /// Latency per search and queries per second of 4 searchers, each on its own connection.
+    private func concurrent(
+        model: ModelRecord, queries: [[Float]], ef: Int, label: String
+    ) throws {
         let stores = try (0..<4).map { _ in try PostgresStore.open(url: url, purpose: .read) }
         let failures = Failures()
-        let start = DispatchTime.now().uptimeNanoseconds
+        let latencies = Failures()
+        let start = BenchClock.monotonicSeconds()
         DispatchQueue.concurrentPerform(iterations: stores.count) { worker in
+            var mine: [Double] = []
             for q in queries {
+                let begin = BenchClock.monotonicSeconds()
                 do {
                     _ = try stores[worker].nearest(model: model, query: q, top: top, candidates: ef)
                 } catch {
                     failures.add("\(error)")
                 }
+                mine.append((BenchClock.monotonicSeconds() - begin) * 1000)
             }
+            latencies.add(times: mine)
         }
-        let elapsed = seconds(since: start)
+        let elapsed = BenchClock.monotonicSeconds() - start
         if let first = failures.first { throw PostgresBenchError.searcherFailed(first) }
         output(
             String(
-                format: "  %@: 4 searchers at once (ef_search %d): %.0f queries/s",
-                label, ef, Double(4 * queries.count) / elapsed))
-    }
-
-    private func makeVectors(clustered: Bool, rng: inout Lcg, n: Int) -> [Float] {
-        let centres = clustered ? (0..<(100 * dim)).map { _ in rng.nextFloat() - 0.5 } : []
-        var out = [Float]()
-        out.reserveCapacity(n * dim)
-        for i in 0..<n {
-            var v = (0..<dim).map { _ in rng.nextFloat() - 0.5 }
-            if clustered {
-                let c = (i * 7919) % 100
-                for d in 0..<dim { v[d] = centres[c * dim + d] + 0.25 * v[d] }
-            }
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            out.append(contentsOf: v.map { $0 / norm })
-        }
-        return out
-    }
-
-    private func seconds(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                format: "  %@: 4 searchers at once (HNSW %d candidates): median %.1f ms per "
+                    + "search, %.0f searches/s", label, ef, Samples(latencies.times).median,
+                Double(4 * queries.count) / elapsed))
     }
 }
 
-/// Errors seen by the concurrent searchers.
+/// Recall of approximate answers against exact ones, summed over queries.
+private struct Recall {
+    private var found = 0.0
+    private var close = 0.0
+    private var queries = 0
+
+    /// Adds one query's approximate (`found`) and exact answers.
+    mutating func add(found approximate: [NearestPhoto], exact: [NearestPhoto]) {
+        queries += 1
+        guard let last = exact.last else { return }
+        let truth = Set(exact.map(\.photoID))
+        found +=
+            Double(approximate.filter { truth.contains($0.photoID) }.count)
+            / Double(exact.count)
+        // Cosine distance within 1 % of the exact k-th (the scores are exact: re-ranked).
+        let limit = (1 - last.score) * 1.01 + 1e-6
+        close += Double(approximate.filter { 1 - $0.score <= limit }.count) / Double(exact.count)
+    }
+
+    /// Mean share of the exact answer found.
+    var exact: Double { queries == 0 ? 0 : found / Double(queries) }
+    /// Mean share of results within 1 % of the exact k-th distance.
+    var epsilon: Double { queries == 0 ? 0 : close / Double(queries) }
+}
+
+/// Errors and latencies gathered from the concurrent searchers.
 private final class Failures: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [String] = []
+    private var samples: [Double] = []
     func add(_ message: String) { lock.withLock { messages.append(message) } }
+    func add(times: [Double]) { lock.withLock { samples += times } }
     var first: String? { lock.withLock { messages.first } }
+    var times: [Double] { lock.withLock { samples } }
 }
 
 /// Why the PostgreSQL search bench stopped.
@@ -180,6 +263,8 @@ public enum PostgresBenchError: Error, CustomStringConvertible, Equatable {
     case notEmpty(String)
     /// One of the concurrent searchers failed.
     case searcherFailed(String)
+    /// A bench model holds some but not all of its vectors (an interrupted load).
+    case partlyLoaded(String)
 
     public var description: String {
         switch self {
@@ -187,6 +272,9 @@ public enum PostgresBenchError: Error, CustomStringConvertible, Equatable {
             "\(TerminalSafe.escape(location)) holds photos that are not the bench's: give the "
                 + "bench an empty database"
         case .searcherFailed(let message): "a concurrent searcher failed: \(message)"
+        case .partlyLoaded(let model):
+            "bench model \(TerminalSafe.escape(model)) holds part of its vectors: give the "
+                + "bench an empty database"
         }
     }
 }

@@ -220,6 +220,18 @@ public struct SearchBench {
     }
 
     private func benchRescan(files: Int) throws {
+        try rescan(files: files, label: "rescan") { dir in
+            try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
+        }
+    }
+
+    /// Times a no-change rescan of `files` empty placeholder files (made in a temporary
+    /// folder) in the index `open` gives for that folder; `forget` runs afterwards, to
+    /// take the placeholders out of an index that outlives the folder.
+    func rescan(
+        files: Int, label: String, open: (URL) throws -> any PhotoIndex,
+        forget: (any PhotoIndex, [UInt8]) throws -> Void = { _, _ in }
+    ) throws {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("picseek-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -234,11 +246,12 @@ public struct SearchBench {
                 atPath: folder.appendingPathComponent(String(format: "p%06d.jpg", i)).path,
                 contents: nil)
         }
-        let store = try IndexStore.open(path: dir.appendingPathComponent("index.sqlite").path)
+        let store = try open(dir)
         let indexer = Indexer(
             store: store, embedder: NullEmbedder(), processor: { _, _ in throw Placeholder() },
             encodeThumbnail: JPEG.thumbnailEncoder)
         let root = RawPath.bytes(photos.path)
+        defer { try? forget(store, root) }
         let first = try indexer.run(roots: [root])
         guard first.failed == files else {
             throw BenchError.unexpectedRescan(
@@ -258,8 +271,8 @@ public struct SearchBench {
         output(
             String(
                 format:
-                    "rescan: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
-                files, median, median * 1000 / Double(files), first.seconds))
+                    "%@: %d unchanged files, median %.0f ms (%.1f µs/file); first run %.1f s",
+                label, files, median, median * 1000 / Double(files), first.seconds))
     }
 
     // MARK: database size
@@ -332,12 +345,16 @@ struct Lcg {
 public enum SearchBenchError: Error, Equatable, CustomStringConvertible {
     /// A `--sizes` entry that is not a positive count.
     case notACount(String)
+    /// A `--db-data` entry that is not a data set of `SyntheticVectors`.
+    case notADataSet(String)
 
     /// The message, naming the entry (escaped for the terminal).
     public var description: String {
         switch self {
         case .notACount(let part):
             "--sizes: \(TerminalSafe.escape(part)) is not a positive count"
+        case .notADataSet(let part):
+            "--db-data: \(TerminalSafe.escape(part)) is not clustered or random"
         }
     }
 }

@@ -267,10 +267,19 @@ struct PostgresSearchTests {
         let found = try paths(inDatabase, similar)
         #expect(found.count == 2 && !found.contains(lib.stored("2019/blue sea.jpg")))
 
-        // Date bounds are scored in memory, with the same result.
+        // Date bounds are applied in SQL too (no vector is read into memory), with the same
+        // result, alone and with the folder filter.
         var dated = SearchRequest(query: .text("red car"))
         dated.dates = try DateBounds(since: "2023-01-01", until: nil)
         #expect(try paths(inDatabase, dated) == paths(inFile, dated))
         #expect(try inDatabase.search(dated).count == 3)
+        #expect(inDatabase.vectors == nil)
+        dated.dates = try DateBounds(since: "2019", until: "2019-12")
+        dated.folder = lib.stored("2019")
+        #expect(try paths(inDatabase, dated) == paths(inFile, dated))
+        #expect(try paths(inDatabase, dated).count == 2)
+        dated.folder = lib.stored("2023")
+        #expect(try inDatabase.search(dated).isEmpty && inFile.search(dated).isEmpty)
+        #expect(inDatabase.vectors == nil)
     }
 }

@@ -29,6 +29,8 @@ public final class SearchEngine {
     /// The model searched in the database, and the generation it was checked at; nil while
     /// the vectors are read into memory instead.
     private var inDatabase: (model: ModelRecord, generation: Int64, count: Int)?
+    /// `databaseTimeZone`'s answer, once checked.
+    private var checkedTimeZone: String??
     let embedder: any Embedder
     let processor: PhotoProcessor?
     /// Prompt templates for text terms.
@@ -171,15 +173,20 @@ public final class SearchEngine {
             }
         }
         if let database, let searched = inDatabase {
-            if request.dates.map({ !$0.isUnbounded }) ?? false {
-                // Date bounds are not in the vector tables: such searches score in memory.
-                if vectors?.generation != searched.generation {
-                    vectors = try store.loadVectors(model: searched.model)
-                    dates = nil
-                    scorer = nil
-                }
-            } else {
-                return try search(request, in: database, model: searched.model)
+            let bounds = request.dates.flatMap { $0.isUnbounded ? nil : $0 }
+            if bounds == nil {
+                return try search(request, in: database, model: searched.model, dates: nil)
+            } else if let bounds, let zone = try databaseTimeZone(database) {
+                let range = PhotoDateRange(
+                    since: bounds.since, above: bounds.until.map { $0 + "\u{7F}" },
+                    timeZone: zone)
+                return try search(request, in: database, model: searched.model, dates: range)
+            } else if vectors?.generation != searched.generation {
+                // The server reads modification times in another time zone than this
+                // process: date-bounded searches score in memory.
+                vectors = try store.loadVectors(model: searched.model)
+                dates = nil
+                scorer = nil
             }
         }
         guard let set = vectors else { return [] }
@@ -293,11 +300,28 @@ public final class SearchEngine {
         return request.order == .score ? hits : request.order.sorted(hits)
     }
 
+    /// This process's time zone when PostgreSQL reads modification times in it as
+    /// `DateBounds.localDate` does (checked once, on dates in several years and seasons), so
+    /// date bounds can be applied in SQL; nil when it does not.
+    private func databaseTimeZone(_ database: PostgresStore) throws -> String? {
+        if let checked = checkedTimeZone { return checked }
+        let zone = TimeZone.current.identifier
+        let seconds: [Int64] = [
+            0, 1_000_000_000, 1_200_000_000, 1_560_000_000, 1_704_067_200, 1_719_792_000,
+        ]
+        let mtimes = seconds.map { $0 * 1_000_000_000 + 999_999_999 }
+        let server = try database.localDates(mtimes: mtimes, timeZone: zone)
+        let agrees = server == mtimes.map { DateBounds.localDate(mtimeNs: $0) }
+        checkedTimeZone = .some(agrees ? zone : nil)
+        return agrees ? zone : nil
+    }
+
     /// `search` in PostgreSQL: `rescoreCandidates` (or `top`, if more) neighbours from the
-    /// HNSW index, under the folder when one is asked for, re-ranked by exact distance; the
-    /// photos of the hits read in one query.
+    /// HNSW index, under the folder and within the dates when asked for (both in SQL),
+    /// re-ranked by exact distance; the photos of the hits read in one query.
     private func search(
-        _ request: SearchRequest, in database: PostgresStore, model: ModelRecord
+        _ request: SearchRequest, in database: PostgresStore, model: ModelRecord,
+        dates: PhotoDateRange?
     ) throws -> [Hit] {
         guard request.top > 0 else { return [] }
         var similarTo: Int64?
@@ -310,7 +334,7 @@ public final class SearchEngine {
         let candidates = asked > 1000 ? nil : max(asked, Self.rescoreCandidates)
         let nearest = try database.nearest(
             model: model, query: query, top: asked, candidates: candidates,
-            folder: request.folder
+            folder: request.folder, dates: dates
         ).filter { $0.photoID != similarTo }.prefix(request.top)
         let photos = try database.photos(ids: nearest.map(\.photoID))
         var hits: [Hit] = nearest.compactMap { near in

@@ -242,6 +242,61 @@ final class PostgresConnection {
             location: location, sqlState: state ?? "", message: message, sql: sql)
     }
 
+    /// Runs `sql`, a `COPY … FROM STDIN`, sending what `next` returns until it returns nil
+    /// (the data in the format the statement names); returns the rows copied.
+    @discardableResult
+    func copyIn(_ sql: String, _ next: () throws -> [UInt8]?) throws -> Int {
+        let connection = try ensureOpen()
+        guard let started = PQexec(connection, sql) else {
+            throw PostgresError.connectionLost(
+                location: location, detail: String(cString: PQerrorMessage(connection)))
+        }
+        let status = PQresultStatus(started)
+        PQclear(started)
+        guard status == PGRES_COPY_IN else {
+            // Not in copy mode: run it again the ordinary way for its typed error.
+            try execute(sql)
+            return 0
+        }
+        var failure: Error?
+        do {
+            while let chunk = try next() {
+                let sent = chunk.withUnsafeBytes { bytes in
+                    PQputCopyData(
+                        connection, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                        Int32(bytes.count))
+                }
+                if sent != 1 { break }
+            }
+        } catch {
+            failure = error
+        }
+        PQputCopyEnd(connection, failure == nil ? nil : "picseek stopped the copy")
+        var copied = 0
+        var message: String?
+        var state: String?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if message == nil {
+                message = String(cString: PQresultErrorMessage(result))
+                state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map {
+                    String(cString: $0)
+                }
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if let message {
+            if PQstatus(connection) != CONNECTION_OK || state?.hasPrefix("08") == true {
+                throw PostgresError.connectionLost(location: location, detail: message)
+            }
+            throw PostgresError.statement(
+                location: location, sqlState: state ?? "", message: message, sql: sql)
+        }
+        return copied
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
         try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")

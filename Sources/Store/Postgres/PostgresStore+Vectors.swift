@@ -1,4 +1,5 @@
 import Foundation
+import PicseekCore
 
 /// A photo and its cosine similarity to a query.
 public struct NearestPhoto: Equatable, Sendable {
@@ -8,10 +9,54 @@ public struct NearestPhoto: Equatable, Sendable {
     public var score: Float
 }
 
+/// The shape of a model's HNSW graph, fixed when the index is built.
+public struct HNSWParameters: Equatable, Sendable {
+    /// Neighbours kept per node and layer (pgvector's `m`).
+    public var m: Int
+    /// Candidates examined while linking each vector (pgvector's `ef_construction`).
+    public var efConstruction: Int
+
+    /// A graph of `m` neighbours per node built with `efConstruction` candidates.
+    public init(m: Int, efConstruction: Int) {
+        self.m = m
+        self.efConstruction = efConstruction
+    }
+
+    /// The defaults, chosen with `picseek bench search --db` (docs/benchmarks.md): on 1M
+    /// CLIP-like clustered vectors with 200 candidates re-ranked exactly, m 24 and
+    /// ef_construction 128 found 0.976 of the exact top 10 (0.996 with 400 candidates)
+    /// against m 16 and ef_construction 64's 0.962 (0.980), for a build 1.75× as long and an
+    /// index of the same size.
+    public static let standard = HNSWParameters(m: 24, efConstruction: 128)
+}
+
+/// A date range on the photos' dates, "YYYY-MM-DD HH:MM:SS" strings: the EXIF date when a
+/// photo has one, else its modification time as local time in `timeZone`.
+public struct PhotoDateRange: Equatable, Sendable {
+    /// Lowest date kept (compared as bytes, so a prefix such as "2024-05" works).
+    public var since: String?
+    /// Dates above this are left out (compared as bytes: pass the highest string kept).
+    public var above: String?
+    /// The time zone modification times are read in, as PostgreSQL names it
+    /// (an IANA name such as "Europe/Berlin").
+    public var timeZone: String
+
+    /// A range from `since` up to `above` (both optional) with times read in `timeZone`.
+    public init(since: String?, above: String?, timeZone: String) {
+        self.since = since
+        self.above = above
+        self.timeZone = timeZone
+    }
+}
+
 extension PostgresStore {
     /// Models get an HNSW index once they hold this many vectors (an exact scan of fewer is
     /// fast enough, and building after a bulk load is far quicker than growing it row by row).
     public static let vectorIndexThreshold = 10_000
+
+    /// The most graph entries one filtered HNSW search visits (pgvector's
+    /// `hnsw.max_scan_tuples`) before it gives up and the search is run exactly instead.
+    public static let filteredScanLimit = 40_000
 
     private static func vectorIndexName(_ modelID: Int64) -> String {
         "embeddings_m\(modelID)_hnsw"
@@ -29,16 +74,30 @@ extension PostgresStore {
 
     /// Builds the HNSW index (cosine) of `model`'s vectors when missing; pgvector keeps it up
     /// to date on every later insert.
-    public func buildVectorIndex(model: ModelRecord) throws {
+    ///
+    /// The build gets `maintenance_work_mem` for the whole graph (from the vector count and
+    /// dimension, between 64 MB and 4 GB): a graph that outgrows it is built far slower.
+    public func buildVectorIndex(
+        model: ModelRecord, parameters: HNSWParameters = .standard
+    ) throws {
+        let count = try vectorCount(model: model)
+        // Per vector: its floats, m × 2 neighbour slots of 6 bytes on layer 0, headers.
+        let perVector = model.dimension * 4 + parameters.m * 12 + 64
+        let megabytes = min(max((count * perVector * 5 / 4) >> 20, 64), 4096)
         try withConnection { conn in
-            try conn.execute("SET maintenance_work_mem = '512MB'")
+            try conn.execute(
+                "SELECT set_config('maintenance_work_mem', $1, false)",
+                [
+                    .text("\(megabytes)MB")
+                ])
+            defer { _ = try? conn.execute("RESET maintenance_work_mem") }
             try conn.execute(
                 """
                 CREATE INDEX IF NOT EXISTS \(Self.vectorIndexName(model.id))
                 ON \(PostgresMigrations.embeddingsTable(model.id))
-                USING hnsw (vector vector_cosine_ops) WITH (m = 16, ef_construction = 64)
+                USING hnsw (vector vector_cosine_ops)
+                WITH (m = \(parameters.m), ef_construction = \(parameters.efConstruction))
                 """)
-            try conn.execute("RESET maintenance_work_mem")
         }
     }
 
@@ -53,32 +112,81 @@ extension PostgresStore {
         }
     }
 
-    /// The `top` photos nearest to `query` among `model`'s vectors (under `folder` when
-    /// given), best first.
+    /// The local dates PostgreSQL gives `mtimes` (ns since the epoch) in `timeZone`, as the
+    /// date filter of `nearest` reads them; nil when the server does not know the zone.
+    public func localDates(mtimes: [Int64], timeZone: String) throws -> [String]? {
+        try withConnection { conn in
+            let known = try conn.execute(
+                "SELECT count(*) FROM pg_timezone_names WHERE name = $1", [.text(timeZone)])
+            guard (known.int(0, 0) ?? 0) > 0 else { return nil }
+            return try mtimes.map { mtime in
+                try conn.execute(
+                    "SELECT \(Self.dateExpression(mtime: "$1::int8", zone: "$2"))",
+                    [.int(mtime), .text(timeZone)]
+                ).text(0, 0) ?? ""
+            }
+        }
+    }
+
+    /// SQL for a modification time's local date, "YYYY-MM-DD HH:MM:SS", whole seconds
+    /// truncated towards zero as `localtime_r` of `mtime_ns / 1e9` gives them.
+    private static func dateExpression(mtime: String, zone: String) -> String {
+        """
+        to_char(to_timestamp(\(mtime) / 1000000000) AT TIME ZONE \(zone), \
+        'YYYY-MM-DD HH24:MI:SS')
+        """
+    }
+
+    /// The `top` photos nearest to `query` among `model`'s vectors (under `folder` and within
+    /// `dates` when given), best first.
     ///
     /// With `candidates` nil the scan is exact. Otherwise the HNSW index yields `candidates`
-    /// approximate neighbours (`hnsw.ef_search`, iterative scans when filtered), which are
-    /// then re-ranked by their exact distance.
+    /// approximate neighbours (`hnsw.ef_search`, at most 1000), which are then re-ranked by
+    /// their exact distance. Filters are applied in SQL; the index is read with pgvector's
+    /// iterative scan, so a filtered search keeps walking the graph until it has its
+    /// candidates. One that still finds fewer than `top` (a filter that keeps few photos, far
+    /// apart in the graph) is run again exactly.
     public func nearest(
         model: ModelRecord, query: [Float], top: Int, candidates: Int? = nil,
-        folder: [UInt8]? = nil
+        folder: [UInt8]? = nil, dates: PhotoDateRange? = nil
     ) throws -> [NearestPhoto] {
         guard query.count == model.dimension else {
             throw StoreError.wrongDimension(
                 model: model.name, expected: model.dimension, found: query.count)
         }
+        guard top > 0 else { return [] }
         let table = PostgresMigrations.embeddingsTable(model.id)
         var parameters: [PGValue] = [.vector(query)]
-        var filter = ""
+        var conditions: [String] = []
         if let folder {
             let (low, high) = storedFolderBounds(folder)
             parameters += [.bytes([UInt8](low)), .bytes([UInt8](high))]
-            filter = """
-                WHERE e.photo_id IN (SELECT id FROM picseek.photos
-                                     WHERE path >= $2 AND path < $3)
-                """
+            conditions.append(
+                "p.path >= $\(parameters.count - 1) AND p.path < $\(parameters.count)")
         }
-        parameters.append(.int(candidates ?? top))
+        if let dates, dates.since != nil || dates.above != nil {
+            parameters.append(.text(dates.timeZone))
+            let date = """
+                (COALESCE(p.taken_at, \
+                \(Self.dateExpression(mtime: "p.mtime_ns", zone: "$\(parameters.count)"))) \
+                COLLATE "C")
+                """
+            if let since = dates.since {
+                parameters.append(.text(since))
+                conditions.append("\(date) >= $\(parameters.count)")
+            }
+            if let above = dates.above {
+                parameters.append(.text(above))
+                conditions.append("\(date) <= $\(parameters.count)")
+            }
+        }
+        let filter =
+            conditions.isEmpty
+            ? ""
+            : "JOIN picseek.photos p ON p.id = e.photo_id WHERE "
+                + conditions.joined(separator: " AND ")
+        let ef = candidates.map { min(max($0, top), 1000) }
+        parameters.append(.int(ef ?? top))
         let limit = "$\(parameters.count)"
         parameters.append(.int(top))
         let sql = """
@@ -87,21 +195,114 @@ extension PostgresStore {
                 ORDER BY e.vector <=> $1 LIMIT \(limit)
             ) c ORDER BY distance, photo_id LIMIT $\(parameters.count)
             """
-        return try withConnection { conn in
-            try conn.transaction(readOnly: true) {
-                if let candidates {
-                    try conn.execute(
-                        "SELECT set_config('hnsw.ef_search', $1, true)", [.int(candidates)])
-                    try conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-                } else {
-                    try conn.execute("SET LOCAL enable_indexscan = off")
-                }
-                let rows = try conn.execute(sql, parameters)
-                return (0..<rows.count).map { row in
-                    NearestPhoto(
-                        photoID: rows.int(row, 0) ?? 0, score: Float(rows.double(row, 1) ?? 0))
+        func run(approximate: Bool) throws -> [NearestPhoto] {
+            try withConnection { conn in
+                try conn.transaction(readOnly: true) {
+                    if approximate, let ef {
+                        try conn.execute(
+                            "SELECT set_config('hnsw.ef_search', $1, true)", [.int(ef)])
+                        try conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                        try conn.execute(
+                            "SELECT set_config('hnsw.max_scan_tuples', $1, true)",
+                            [.int(Self.filteredScanLimit)])
+                    } else {
+                        try conn.execute("SET LOCAL enable_indexscan = off")
+                    }
+                    let rows = try conn.execute(sql, parameters)
+                    return (0..<rows.count).map { row in
+                        NearestPhoto(
+                            photoID: rows.int(row, 0) ?? 0,
+                            score: Float(rows.double(row, 1) ?? 0))
+                    }
                 }
             }
+        }
+        let found = try run(approximate: ef != nil)
+        if ef != nil, !conditions.isEmpty, found.count < top {
+            return try run(approximate: false)
+        }
+        return found
+    }
+
+    /// The ids of `count` placeholder photos under `folder`, in number order, made where
+    /// missing: named by number (8 digits), one every 5 minutes from 2015 on as modification
+    /// time, no content. `picseek bench search --db` gives them synthetic vectors
+    /// (`copyVectors`).
+    public func syntheticPhotos(folder: String, count: Int) throws -> [Int64] {
+        let prefix = Array((folder + "/").utf8)
+        let (low, high) = underBounds(Array(folder.utf8))
+        let bounds: [PGValue] = [.bytes([UInt8](low)), .bytes([UInt8](high))]
+        return try write { conn in
+            let have = Int(
+                try conn.execute(
+                    "SELECT count(*) FROM picseek.photos WHERE path >= $1 AND path < $2", bounds
+                ).int(0, 0) ?? 0)
+            if have < count {
+                try conn.execute(
+                    """
+                    INSERT INTO picseek.photos (path, size, mtime_ns, width, height, indexed_at)
+                    SELECT $1 || convert_to(lpad(i::text, 8, '0') || '.jpg', 'UTF8'), 1,
+                           (1420070400 + i * 300) * 1000000000, 1, 1, 0
+                    FROM generate_series($2::int8, $3::int8) i
+                    """, [.bytes(prefix), .int(have), .int(count - 1)])
+                try bumpGeneration(conn)
+            }
+            let rows = try conn.execute(
+                """
+                SELECT id FROM picseek.photos WHERE path >= $1 AND path < $2
+                ORDER BY path LIMIT $3
+                """, bounds + [.int(count)])
+            return (0..<rows.count).map { rows.int($0, 0) ?? 0 }
+        }
+    }
+
+    /// Stores a vector of `model` for each of `photoIDs` (the one `vector` writes for its
+    /// position in the list), sent with one binary `COPY`: a million 512-d vectors in
+    /// seconds. The photos must have no vector of `model` yet.
+    public func copyVectors(
+        model: ModelRecord, photoIDs: [Int64],
+        vector: (_ position: Int, _ into: inout [Float]) -> Void
+    ) throws {
+        let table = PostgresMigrations.embeddingsTable(model.id)
+        let d = model.dimension
+        let rowBytes = 24 + 4 * d
+        var floats = [Float](repeating: 0, count: d)
+        var row = 0
+        var started = false
+        try write { conn in
+            try conn.copyIn("COPY \(table) (photo_id, vector) FROM STDIN WITH (FORMAT binary)") {
+                guard row < photoIDs.count || !started else { return nil }
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(19 + 1000 * rowBytes + 2)
+                func append<T: FixedWidthInteger>(_ value: T) {
+                    withUnsafeBytes(of: value.bigEndian) { chunk.append(contentsOf: $0) }
+                }
+                if !started {
+                    // Signature, flags, header extension length.
+                    chunk += Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0]
+                    append(Int32(0))
+                    append(Int32(0))
+                    started = true
+                }
+                let end = min(row + 1000, photoIDs.count)
+                while row < end {
+                    vector(row, &floats)
+                    append(Int16(2))
+                    append(Int32(8))
+                    append(photoIDs[row])
+                    append(Int32(4 + 4 * d))
+                    append(Int16(d))
+                    append(Int16(0))
+                    for value in floats { append(value.bitPattern) }
+                    row += 1
+                }
+                if row == photoIDs.count {
+                    append(Int16(-1))
+                    row += 1 // past the end: the next call ends the copy
+                }
+                return chunk
+            }
+            try bumpGeneration(conn)
         }
     }
 }

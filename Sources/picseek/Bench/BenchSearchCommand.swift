@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Store
 
 /// `picseek bench search`: brute-force top-k speed, start-up of synthetic indexes with and
 /// without their vector cache, plus a no-change rescan and the index file size per vector
@@ -60,8 +61,29 @@ struct BenchSearchCommand: ParsableCommand {
             valueName: "url"))
     var db: String?
 
-    @Option(help: "Vectors per data set (random, clustered) for the PostgreSQL measurement.")
-    var dbCount = 100_000
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated numbers of vectors per data set (random, clustered) for the "
+                + "PostgreSQL measurement."))
+    var dbCount = "100000"
+
+    @Option(help: "HNSW neighbours per node (m) of the PostgreSQL bench indexes.")
+    var dbM = HNSWParameters.standard.m
+
+    @Option(help: "HNSW ef_construction of the PostgreSQL bench indexes.")
+    var dbEfConstruction = HNSWParameters.standard.efConstruction
+
+    @Option(help: "Data sets for the PostgreSQL measurement (comma-separated).")
+    var dbData = "clustered,random"
+
+    @Option(
+        help: ArgumentHelp(
+            "Empty placeholder files for the no-change rescan on SQLite and PostgreSQL (0 "
+                + "skips it)."))
+    var dbRescanFiles = 100_000
+
+    @Option(help: "HNSW candidate counts measured (comma-separated) for the PostgreSQL index.")
+    var dbCandidates = "40,100,200,400"
 
     func run() throws {
         var bench = SearchBench()
@@ -80,10 +102,16 @@ struct BenchSearchCommand: ParsableCommand {
         }
         if let db {
             var postgres = PostgresSearchBench(url: db)
-            postgres.count = dbCount
             postgres.dim = dim
             postgres.top = top
-            try BenchCommand.reporting { try postgres.run() }
+            try BenchCommand.reporting {
+                postgres.counts = try SearchBench.sizes(parsing: dbCount)
+                postgres.candidates = try SearchBench.sizes(parsing: dbCandidates)
+                postgres.rescanFiles = dbRescanFiles
+                postgres.kinds = try SyntheticVectors.Kind.list(parsing: dbData)
+                postgres.parameters = HNSWParameters(m: dbM, efConstruction: dbEfConstruction)
+                try postgres.run()
+            }
         }
     }
 }
