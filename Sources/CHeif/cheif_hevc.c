@@ -252,17 +252,17 @@ void cheif_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs, co
                            full_range, r, rs, g, gs, b, bs);
         return;
     }
-    cheif_hevc_ycbcr_to_rgb(y, ys, cb, cbs, cr, crs, w, h, sx, sy, kr, kb, full_range, r, rs, g,
-                            gs, b, bs);
+    (void)cheif_hevc_ycbcr_to_rgb(y, ys, cb, cbs, cr, crs, w, h, sx, sy, kr, kb, full_range, r,
+                                  rs, g, gs, b, bs);
 }
 
-void cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
-                             const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
-                             float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
-                             uint8_t *b, int bs) {
+int cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
+                            const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
+                            float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
+                            uint8_t *b, int bs) {
     coefficients k = coefficients_for(kr, kb);
     float *cbf = malloc(sizeof(float) * (size_t)w * 2);
-    if (cbf == NULL) return;
+    if (cbf == NULL) return 0;
     float *crf = cbf + w;
     int expanded = -1;
     for (int row = 0; row < h; row++) {
@@ -277,6 +277,7 @@ void cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cb
                     b + (size_t)row * (size_t)bs);
     }
     free(cbf);
+    return 1;
 }
 
 // The frame as libheif's planar RGB, when the request and the picture allow it: 8-bit
@@ -305,10 +306,16 @@ static int to_heif_rgb(const AVFrame *frame, const AVPixFmtDescriptor *desc, int
             return 1;
         }
     }
-    cheif_hevc_ycbcr_to_rgb(frame->data[0], frame->linesize[0], frame->data[1],
-                            frame->linesize[1], frame->data[2], frame->linesize[2], w, h,
-                            desc->log2_chroma_w, desc->log2_chroma_h, kr, kb, full_range,
-                            planes[0], strides[0], planes[1], strides[1], planes[2], strides[2]);
+    if (!cheif_hevc_ycbcr_to_rgb(frame->data[0], frame->linesize[0], frame->data[1],
+                                 frame->linesize[1], frame->data[2], frame->linesize[2], w, h,
+                                 desc->log2_chroma_w, desc->log2_chroma_h, kr, kb, full_range,
+                                 planes[0], strides[0], planes[1], strides[1], planes[2],
+                                 strides[2])) {
+        heif_image_release(*out);
+        *out = NULL;
+        *err = failure(heif_suberror_Unspecified, "out of memory converting the picture");
+        return 1;
+    }
     *err = ok();
     return 1;
 }

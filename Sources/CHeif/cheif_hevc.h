@@ -45,10 +45,11 @@ void cheif_hevc_set_test_fill(uint64_t seed);
 
 /// libheif 1.15's YCbCr to RGB conversion of one 8-bit picture, as the plugin does it:
 /// `sx`/`sy` 1 where chroma is halved on that axis, `kr`/`kb` the matrix's luma weights.
-/// Exposed for the tests, which compare it with libheif's own on random planes.
-void cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
-                             const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
-                             float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
-                             uint8_t *b, int bs);
+/// Exposed for the tests, which compare it with libheif's own on random planes. Returns 0
+/// (nothing converted) when its row buffer cannot be allocated, else 1.
+int cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
+                            const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
+                            float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
+                            uint8_t *b, int bs);
 
 #endif
