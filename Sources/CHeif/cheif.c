@@ -615,6 +615,13 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
         if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &cv.k)) {
             return -1;
         }
+        // libheif 1.15 hands YCbCr back in its default profile, BT.601 full range: a picture
+        // stored in any other one comes back converted to RGB and then to that profile, so
+        // its planes are read with that profile's constants.
+        if (!(info->full_range == 1 && (info->matrix == 5 || info->matrix == 6))) {
+            cv.full_range = 1;
+            if (!yuv_constants_for(6, 1, &cv.k)) return -1;
+        }
     } else if (!info->avif && info->bit_depth > 8) {
         cv.kind = CONVERT_NEAREST;
         double kr = 0, kb = 0;
