@@ -114,11 +114,12 @@ struct LinearBF16Tests {
         }
         var fast = [Float](repeating: 0, count: grid * grid * width), slow = fast
         var columns = [Float](repeating: 0, count: grid * grid * length)
-        Kernels.patchEmbedding(
-            image: image, channels: c, size: size, patch: patch, weight: weight,
-            width: width, output: &fast, columns: &columns,
-            packed: PackedBF16Weights(weight: weight, outFeatures: width, inFeatures: length),
-            threads: 2)
+        Kernels.patchColumns(
+            image: image, channels: c, size: size, patch: patch, columns: &columns)
+        Kernels.linearBF16(
+            input: columns, rows: grid * grid,
+            weight: PackedBF16Weights(weight: weight, outFeatures: width, inFeatures: length),
+            bias: nil, output: &fast, threads: 2)
         Kernels.patchEmbeddingNaive(
             image: rounded(image), channels: c, size: size, patch: patch,
             weight: rounded(weight), width: width, output: &slow)

@@ -160,11 +160,12 @@ struct LinearInt8Tests {
         let image = rng.array(c * size * size), weight = rng.array(width * length)
         var fast = [Float](repeating: 0, count: grid * grid * width), slow = fast
         var columns = [Float](repeating: 0, count: grid * grid * length)
-        Kernels.patchEmbedding(
-            image: image, channels: c, size: size, patch: patch, weight: weight,
-            width: width, output: &fast, columns: &columns,
-            packedInt8: PackedInt8Weights(weight: weight, outFeatures: width, inFeatures: length),
-            threads: 2)
+        Kernels.patchColumns(
+            image: image, channels: c, size: size, patch: patch, columns: &columns)
+        Kernels.linearInt8(
+            input: columns, rows: grid * grid,
+            weight: PackedInt8Weights(weight: weight, outFeatures: width, inFeatures: length),
+            bias: nil, output: &fast, threads: 2)
         // The same patches as rows, through the twin.
         var patches = [Float](repeating: 0, count: grid * grid * length)
         for gy in 0..<grid {

@@ -17,6 +17,14 @@ struct LinearWeights: @unchecked Sendable {
     /// Whether `packedF32` multiplies through the many-row GEMM (`Kernels.linearPackedGemm`).
     private(set) var manyRows = false
 
+    /// A bias-free layer over weights already in memory, `[outFeatures, inFeatures]`.
+    init(weight: UnsafePointer<Float>, inFeatures: Int, outFeatures: Int) {
+        self.weight = weight
+        bias = nil
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+    }
+
     /// This layer multiplying against a panel-packed float32 copy of its weights, for any
     /// number of rows (so the original need not stay in memory).
     func packedForFewRows() -> LinearWeights {

@@ -24,14 +24,9 @@ public final class VisionTower: @unchecked Sendable {
     /// Length of the output vectors.
     public let outputDimension: Int
     private let source: WeightSource
-    private let patchWeight: UnsafePointer<Float>
-    /// `patchWeight` rounded to bfloat16, in `.bfloat16` precision.
-    private let patchPacked: PackedBF16Weights?
-    /// `patchWeight` quantised to int8, in `.int8` precision.
-    private let patchPackedInt8: PackedInt8Weights?
-    /// `patchWeight` packed in float32 panels, in `.float32` precision where
-    /// `Kernels.useF32Gemm`.
-    private let patchPackedF32: PackedF32Weights?
+    /// The patch embedding as a bias-free linear layer over each patch's values
+    /// (`Kernels.patchColumns`), multiplying in the tower's precision.
+    private let patch: LinearWeights
     private let classEmbedding: UnsafePointer<Float>
     private let positions: UnsafePointer<Float>
     private let preNorm: NormWeights
@@ -64,27 +59,12 @@ public final class VisionTower: @unchecked Sendable {
         outputDimension = projectionDim
         source = weights
         let w = config.hiddenSize, eps = config.layerNormEps, inter = config.intermediateSize
-        patchWeight = try weights.floats(
+        let patchWeight = try weights.floats(
             names.patchEmbedding, shape: [w, config.channels, config.patchSize, config.patchSize])
-        patchPacked =
-            precision == .bfloat16
-            ? PackedBF16Weights(
-                weight: patchWeight, outFeatures: w,
-                inFeatures: config.channels * config.patchSize * config.patchSize)
-            : nil
-        patchPackedInt8 =
-            precision == .int8
-            ? PackedInt8Weights(
-                weight: patchWeight, outFeatures: w,
-                inFeatures: config.channels * config.patchSize * config.patchSize)
-            : nil
-        patchPackedF32 =
-            precision == .float32 && Kernels.useF32Gemm
-            ? PackedF32Weights(
-                weight: patchWeight, outFeatures: w,
-                inFeatures: config.channels * config.patchSize * config.patchSize,
-                threads: Kernels.threads)
-            : nil
+        patch = LinearWeights(
+            weight: patchWeight, inFeatures: config.channels * config.patchSize * config.patchSize,
+            outFeatures: w
+        ).multiplying(in: precision)
         classEmbedding = try weights.floats(names.classEmbedding, shape: [w])
         positions = try weights.floats(names.visionPositions, shape: [config.tokens, w])
         preNorm = try NormWeights(weights, names.preNorm, width: w, eps: eps)
@@ -179,11 +159,10 @@ public final class VisionTower: @unchecked Sendable {
         // Embeddings: [class, patches...] + positions, then ln_pre.
         for b in 0..<batch {
             let tokens = hidden.row(b * n)
-            Kernels.patchEmbedding(
+            Kernels.patchColumns(
                 image: pixels + b * pixelsPerImage, channels: c.channels, size: c.imageSize,
-                patch: c.patchSize, weight: patchWeight, width: w, output: tokens + w,
-                columns: columns.data, packed: patchPacked, packedInt8: patchPackedInt8,
-                packedF32: patchPackedF32, threads: Kernels.threads)
+                patch: c.patchSize, columns: columns.data)
+            patch.apply(columns.data, rows: c.grid * c.grid, into: tokens + w)
             tokens.update(from: classEmbedding, count: w)
             for i in 0..<(n * w) { tokens[i] += positions[i] }
         }

@@ -1,22 +1,12 @@
 extension Kernels {
-    /// Patch embedding of a square planar image as one GEMM (im2col + `sgemm`).
-    ///
-    /// Equivalent to `Conv2d(channels → width, kernel = stride = patch, no bias)`:
-    /// `image` is `channels × size × size` planar; `weight` is `[width, channels, patch,
-    /// patch]` contiguous; `output` receives `(size / patch)²` rows of `width` values
-    /// (row-major patch order) with row stride `ldOutput`. `columns` is scratch space
-    /// of at least `(size / patch)² * channels * patch * patch` floats. With `packed`
-    /// (`weight` rounded to bfloat16, `[width, channels * patch * patch]`) the product
-    /// runs through `linearBF16` on `threads` threads instead of `sgemm`; with `packedInt8`
-    /// (`weight` quantised to int8), through `linearInt8`; with `packedF32` (`weight` packed
-    /// in float32 panels), through `linearPackedGemm`.
-    public static func patchEmbedding(
+    /// The patches of a square planar image as rows (im2col): `image` is
+    /// `channels × size × size` planar; `columns` receives `(size / patch)²` rows (row-major
+    /// patch order) of `channels * patch * patch` values, each patch's channels then rows.
+    /// A patch embedding is these rows times the `[width, channels * patch * patch]` weight,
+    /// through whichever linear kernel the weights are packed for.
+    public static func patchColumns(
         image: UnsafePointer<Float>, channels: Int, size: Int, patch: Int,
-        weight: UnsafePointer<Float>, width: Int,
-        output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
-        columns: UnsafeMutablePointer<Float>, packed: PackedBF16Weights? = nil,
-        packedInt8: PackedInt8Weights? = nil, packedF32: PackedF32Weights? = nil,
-        threads: Int = 1
+        columns: UnsafeMutablePointer<Float>
     ) {
         let grid = size / patch
         let patchLength = channels * patch * patch
@@ -32,33 +22,24 @@ extension Kernels {
                 }
             }
         }
-        if let packed {
-            precondition(
-                packed.outFeatures == width && packed.inFeatures == patchLength,
-                "packed weight shape")
-            linearBF16(
-                input: columns, rows: grid * grid, weight: packed, bias: nil,
-                output: output, ldOutput: ldOutput, threads: threads)
-            return
-        }
-        if let packedInt8 {
-            precondition(
-                packedInt8.outFeatures == width && packedInt8.inFeatures == patchLength,
-                "packed weight shape")
-            linearInt8(
-                input: columns, rows: grid * grid, weight: packedInt8, bias: nil,
-                output: output, ldOutput: ldOutput, threads: threads)
-            return
-        }
-        if let packedF32 {
-            precondition(
-                packedF32.outFeatures == width && packedF32.inFeatures == patchLength,
-                "packed weight shape")
-            linearPackedGemm(
-                input: columns, rows: grid * grid, weight: packedF32, bias: nil,
-                output: output, ldOutput: ldOutput, threads: threads)
-            return
-        }
+    }
+
+    /// Patch embedding of a square planar image as one GEMM (`patchColumns` + `sgemm`).
+    ///
+    /// Equivalent to `Conv2d(channels → width, kernel = stride = patch, no bias)`:
+    /// `image` is `channels × size × size` planar; `weight` is `[width, channels, patch,
+    /// patch]` contiguous; `output` receives `(size / patch)²` rows of `width` values
+    /// (row-major patch order) with row stride `ldOutput`. `columns` is scratch space
+    /// of at least `(size / patch)² * channels * patch * patch` floats.
+    public static func patchEmbedding(
+        image: UnsafePointer<Float>, channels: Int, size: Int, patch: Int,
+        weight: UnsafePointer<Float>, width: Int,
+        output: UnsafeMutablePointer<Float>, ldOutput: Int? = nil,
+        columns: UnsafeMutablePointer<Float>
+    ) {
+        let grid = size / patch
+        let patchLength = channels * patch * patch
+        patchColumns(image: image, channels: channels, size: size, patch: patch, columns: columns)
         BLAS.sgemm(
             m: grid * grid, n: width, k: patchLength,
             a: columns, lda: patchLength, b: weight, ldb: patchLength, transB: true,
