@@ -36,7 +36,7 @@ struct OpenerTests {
 
         let messages = Messages()
         try Opener(command: ["rm", "--"]).open(path) { messages.add($0) }
-        for _ in 0..<100 where Self.exists(path) { usleep(50_000) }
+        for _ in 0..<600 where Self.exists(path) { usleep(50_000) }
         #expect(!Self.exists(path), "rm did not receive the exact path")
         usleep(100_000)
         #expect(messages.all.isEmpty)
@@ -46,7 +46,7 @@ struct OpenerTests {
     func failures() throws {
         let messages = Messages()
         try Opener(command: ["false"]).open(Array("/photos/a.jpg".utf8)) { messages.add($0) }
-        for _ in 0..<100 where messages.all.isEmpty { usleep(50_000) }
+        for _ in 0..<600 where messages.all.isEmpty { usleep(50_000) }
         #expect(messages.all == ["false failed (exit status 1) for /photos/a.jpg"])
 
         #expect(throws: OpenerError.self) {
