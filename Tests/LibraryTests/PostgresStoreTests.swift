@@ -290,3 +290,65 @@ struct PostgresNearestTests {
         #expect(Array(whole.matrix[0..<8]) == row)
     }
 }
+
+@Suite("PostgreSQL wide models")
+struct PostgresWideModelTests {
+    @Test(
+        "wide models: halfvec index past 2,000 dimensions, none past 4,000; float32 scores",
+        needsServer, arguments: [2048, 4096])
+    func wide(dimension: Int) throws {
+        let store = try PostgresStore.open(url: try PostgresTestServer.freshDatabase())
+        let model = try store.registerModel(
+            name: "wide", family: "f", dimension: dimension, fingerprint: "w")
+        var rng = SeededGenerator(seed: 11)
+        var changes: [PhotoChange] = []
+        var vectors: [[Float]] = []
+        let indexed = dimension <= VectorIndexOperand.halfvecLimit
+        for i in 0..<(indexed ? 1000 : 200) {
+            var v = (0..<dimension).map { _ in Float.random(in: -1...1, using: &rng) }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            v = v.map { $0 / norm }
+            vectors.append(v)
+            let path = Array("/w/\(i).jpg".utf8)
+            changes.append(
+                .embedded(
+                    FileStamp(path: path, size: 1, mtimeNs: 1), hash: SHA256.hash(path),
+                    metadata: PhotoMetadata(width: 1, height: 1), vector: v))
+        }
+        _ = try store.apply(changes, model: model)
+        let exact = try store.nearest(model: model, query: vectors[7], top: 5)
+        try store.buildVectorIndex(model: model)
+        #expect(try store.hasVectorIndex(model: model) == indexed)
+        let approximate = try store.nearest(
+            model: model, query: vectors[7], top: 5, candidates: 5)
+        #expect(approximate.count == 5)
+        #expect(approximate.first?.photoID == exact.first?.photoID)
+        // Every score is the float32 cosine (a 16-bit one is off by about 1e-4): the query's
+        // own photo scores 1.
+        #expect(abs((approximate.first?.score ?? 0) - 1) < 1e-6)
+        for hit in approximate {
+            let v = try #require(try store.vector(photoID: hit.photoID, model: model))
+            let cosine = zip(v, vectors[7]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(abs(hit.score - cosine) < 1e-5)
+        }
+        if !indexed {
+            #expect(approximate == exact)
+            return
+        }
+        // The index can serve the order the search asks for (on a table this small the planner
+        // may prefer to sort it whole, so that plan is ruled out here).
+        let operand = try #require(VectorIndexOperand(dimension: dimension))
+        let plan = try store.withConnection { conn in
+            try conn.transaction(readOnly: true) {
+                try conn.execute("SET LOCAL enable_seqscan = off")
+                let rows = try conn.execute(
+                    """
+                    EXPLAIN SELECT photo_id FROM \(PostgresMigrations.embeddingsTable(model.id)) e
+                    ORDER BY \(operand.distance(column: "e.vector", parameter: "$1")) LIMIT 5
+                    """, [.vector(vectors[7])])
+                return (0..<rows.count).compactMap { rows.text($0, 0) }.joined(separator: "\n")
+            }
+        }
+        #expect(plan.contains("Index Scan using embeddings_m\(model.id)_hnsw"), "\(plan)")
+    }
+}

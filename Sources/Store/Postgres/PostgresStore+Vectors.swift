@@ -49,6 +49,48 @@ public struct PhotoDateRange: Equatable, Sendable {
     }
 }
 
+/// What pgvector's HNSW index of a model's vectors is built on, which depends on the model's
+/// dimension: the `vector` column itself up to 2,000 dimensions, the column as `halfvec`
+/// (16-bit floats) up to 4,000, and nothing above (those models are searched exactly).
+/// The column keeps float32 either way, and candidates are re-ranked by their exact distance.
+enum VectorIndexOperand: Equatable {
+    case vector
+    case halfvec(dimension: Int)
+
+    /// pgvector's limits for HNSW: `vector` up to 2,000 dimensions, `halfvec` up to 4,000.
+    static let vectorLimit = 2000
+    static let halfvecLimit = 4000
+
+    /// The operand for a model of `dimension`, nil when no HNSW index can hold it.
+    init?(dimension: Int) {
+        if dimension <= Self.vectorLimit {
+            self = .vector
+        } else if dimension <= Self.halfvecLimit {
+            self = .halfvec(dimension: dimension)
+        } else {
+            return nil
+        }
+    }
+
+    /// The indexed expression and its operator class.
+    var indexed: String {
+        switch self {
+        case .vector: "vector vector_cosine_ops"
+        case .halfvec(let d): "(vector::halfvec(\(d))) halfvec_cosine_ops"
+        }
+    }
+
+    /// The cosine distance between `column` and `parameter` in the index's terms, so that an
+    /// `ORDER BY` of it can be read from the index.
+    func distance(column: String, parameter: String) -> String {
+        switch self {
+        case .vector: "\(column) <=> \(parameter)"
+        case .halfvec(let d):
+            "\(column)::halfvec(\(d)) <=> (\(parameter)::vector)::halfvec(\(d))"
+        }
+    }
+}
+
 extension PostgresStore {
     /// Models get an HNSW index once they hold this many vectors (an exact scan of fewer is
     /// fast enough, and building after a bulk load is far quicker than growing it row by row).
@@ -73,16 +115,19 @@ extension PostgresStore {
     }
 
     /// Builds the HNSW index (cosine) of `model`'s vectors when missing; pgvector keeps it up
-    /// to date on every later insert.
+    /// to date on every later insert. Models of more than 2,000 dimensions are indexed as
+    /// `halfvec`; above 4,000 there is no index (`VectorIndexOperand`) and nothing is built.
     ///
     /// The build gets `maintenance_work_mem` for the whole graph (from the vector count and
     /// dimension, between 64 MB and 4 GB): a graph that outgrows it is built far slower.
     public func buildVectorIndex(
         model: ModelRecord, parameters: HNSWParameters = .standard
     ) throws {
+        guard let operand = VectorIndexOperand(dimension: model.dimension) else { return }
         let count = try vectorCount(model: model)
         // Per vector: its floats, m × 2 neighbour slots of 6 bytes on layer 0, headers.
-        let perVector = model.dimension * 4 + parameters.m * 12 + 64
+        let scalarBytes = operand == .vector ? 4 : 2
+        let perVector = model.dimension * scalarBytes + parameters.m * 12 + 64
         let megabytes = min(max((count * perVector * 5 / 4) >> 20, 64), 4096)
         try withConnection { conn in
             try conn.execute(
@@ -95,7 +140,7 @@ extension PostgresStore {
                 """
                 CREATE INDEX IF NOT EXISTS \(Self.vectorIndexName(model.id))
                 ON \(PostgresMigrations.embeddingsTable(model.id))
-                USING hnsw (vector vector_cosine_ops)
+                USING hnsw (\(operand.indexed))
                 WITH (m = \(parameters.m), ef_construction = \(parameters.efConstruction))
                 """)
         }
@@ -106,6 +151,7 @@ extension PostgresStore {
     public func checkpoint() throws {
         guard readOnlyReason == nil else { return }
         for model in try models() where try !hasVectorIndex(model: model) {
+            guard VectorIndexOperand(dimension: model.dimension) != nil else { continue }
             if try vectorCount(model: model) >= Self.vectorIndexThreshold {
                 try buildVectorIndex(model: model)
             }
@@ -189,12 +235,20 @@ extension PostgresStore {
         parameters.append(.int(ef ?? top))
         let limit = "$\(parameters.count)"
         parameters.append(.int(top))
-        let sql = """
+        // The candidates come in the index's order (for `halfvec`, its 16-bit distance); the
+        // result is ordered by the exact float32 distance.
+        let indexOrder = VectorIndexOperand(dimension: model.dimension).map {
+            $0.distance(column: "e.vector", parameter: "$1")
+        }
+        func sql(approximate: Bool) -> String {
+            """
             SELECT photo_id, 1 - distance FROM (
                 SELECT e.photo_id, e.vector <=> $1 AS distance FROM \(table) e \(filter)
-                ORDER BY e.vector <=> $1 LIMIT \(limit)
+                ORDER BY \(approximate ? indexOrder ?? "e.vector <=> $1" : "e.vector <=> $1")
+                LIMIT \(limit)
             ) c ORDER BY distance, photo_id LIMIT $\(parameters.count)
             """
+        }
         func run(approximate: Bool) throws -> [NearestPhoto] {
             try withConnection { conn in
                 try conn.transaction(readOnly: true) {
@@ -208,7 +262,7 @@ extension PostgresStore {
                     } else {
                         try conn.execute("SET LOCAL enable_indexscan = off")
                     }
-                    let rows = try conn.execute(sql, parameters)
+                    let rows = try conn.execute(sql(approximate: approximate), parameters)
                     return (0..<rows.count).map { row in
                         NearestPhoto(
                             photoID: rows.int(row, 0) ?? 0,
