@@ -1,3 +1,4 @@
+import CSIMD
 import Foundation
 
 /// The element-wise non-linearity after a linear layer.
@@ -10,7 +11,33 @@ public enum Activation: String, Sendable, Equatable {
     case gelu
 }
 
+extension Activation {
+    /// The activation's number in the C kernels that apply it while the sums are in
+    /// registers (`CSIMD_F32_*` and `CSIMD_INT8_*` in their headers: the same numbers).
+    var kernelKind: Int32 {
+        switch self {
+        case .identity: CSIMD_F32_IDENTITY
+        case .quickGELU: CSIMD_F32_QUICK_GELU
+        case .gelu: CSIMD_F32_GELU
+        }
+    }
+}
+
 extension Kernels {
+    /// The checked shape of a packed-weight product (`linearPacked`, `linearPackedGemm`,
+    /// `linearBF16`, `linearInt8`): inner and output sizes and the row strides, or nil when
+    /// there are no rows and nothing to do.
+    static func packedShape(
+        rows: Int, inFeatures: Int, outFeatures: Int, ldInput: Int?, ldOutput: Int?,
+        activation: Activation, accumulate: Bool
+    ) -> (k: Int, n: Int, ldi: Int, ldo: Int)? {
+        precondition(
+            !accumulate || activation == .identity, "cannot accumulate through an activation")
+        precondition(rows >= 0, "negative row count")
+        if rows == 0 { return nil }
+        return (inFeatures, outFeatures, ldInput ?? inFeatures, ldOutput ?? outFeatures)
+    }
+
     /// Adds `bias` (if any) to every row of `x` (`rows` × `cols`, row stride `ld`) and applies
     /// `activation`, in one pass over memory.
     public static func biasActivation(

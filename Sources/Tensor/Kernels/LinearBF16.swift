@@ -52,12 +52,12 @@ extension Kernels {
         activation: Activation = .identity, accumulate: Bool = false, threads: Int = 1
     ) {
         precondition(bf16Supported, "this CPU has no AVX512_BF16")
-        precondition(
-            !accumulate || activation == .identity, "cannot accumulate through an activation")
-        precondition(rows >= 0, "negative row count")
-        if rows == 0 { return }
-        let k = weight.inFeatures, n = weight.outFeatures
-        let ldi = ldInput ?? k, ldo = ldOutput ?? n
+        guard
+            case let (k, n, ldi, ldo)? = packedShape(
+                rows: rows, inFeatures: weight.inFeatures, outFeatures: weight.outFeatures,
+                ldInput: ldInput, ldOutput: ldOutput, activation: activation,
+                accumulate: accumulate)
+        else { return }
         let rowCount = csimd_bf16_row_count(k)
         let scratch = UnsafeMutablePointer<UInt16>.allocate(capacity: rows * rowCount)
         defer { scratch.deallocate() }

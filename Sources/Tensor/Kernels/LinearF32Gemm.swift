@@ -31,22 +31,17 @@ extension Kernels {
         activation: Activation = .identity, accumulate: Bool = false, threads: Int = 1
     ) {
         precondition(f32GemmSupported, "this CPU has no AVX-512F")
-        precondition(
-            !accumulate || activation == .identity, "cannot accumulate through an activation")
-        precondition(rows >= 0, "negative row count")
-        if rows == 0 { return }
-        let k = weight.inFeatures, n = weight.outFeatures
-        let ldi = ldInput ?? k, ldo = ldOutput ?? n
+        guard
+            case let (k, n, ldi, ldo)? = packedShape(
+                rows: rows, inFeatures: weight.inFeatures, outFeatures: weight.outFeatures,
+                ldInput: ldInput, ldOutput: ldOutput, activation: activation,
+                accumulate: accumulate)
+        else { return }
         let panels = (n + PackedF32Weights.panelWidth - 1) / PackedF32Weights.panelWidth
         let parts = rows * k * n >= thinParallelMinimum ? max(1, min(threads, panels)) : 1
-        let kind: Int32
-        switch activation {
-        case .identity: kind = CSIMD_F32_IDENTITY
-        case .quickGELU: kind = CSIMD_F32_QUICK_GELU
-        case .gelu: kind = CSIMD_F32_GELU
-        }
         csimd_gemm_f32_parallel(
-            Int32(parts), input, rows, k, ldi, weight.storage, bias, kind, n, output, ldo,
+            Int32(parts), input, rows, k, ldi, weight.storage, bias, activation.kernelKind, n,
+            output, ldo,
             accumulate ? 1 : 0)
     }
 

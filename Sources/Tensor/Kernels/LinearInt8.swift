@@ -69,12 +69,12 @@ extension Kernels {
         activation: Activation = .identity, accumulate: Bool = false, threads: Int = 1
     ) {
         precondition(int8Supported, "this CPU has no AVX-512 VNNI")
-        precondition(
-            !accumulate || activation == .identity, "cannot accumulate through an activation")
-        precondition(rows >= 0, "negative row count")
-        if rows == 0 { return }
-        let k = weight.inFeatures, n = weight.outFeatures
-        let ldi = ldInput ?? k, ldo = ldOutput ?? n
+        guard
+            case let (k, n, ldi, ldo)? = packedShape(
+                rows: rows, inFeatures: weight.inFeatures, outFeatures: weight.outFeatures,
+                ldInput: ldInput, ldOutput: ldOutput, activation: activation,
+                accumulate: accumulate)
+        else { return }
         let rowCount = csimd_int8_row_count(k)
         let quantised = UnsafeMutableRawPointer.allocate(byteCount: rows * rowCount, alignment: 64)
             .bindMemory(to: UInt8.self, capacity: rows * rowCount)
@@ -103,12 +103,6 @@ extension Kernels {
                 shared.zeros + first)
         }
         let block = Int(CSIMD_INT8_BLOCK_ROWS)
-        let kind: Int32
-        switch activation {
-        case .identity: kind = CSIMD_INT8_IDENTITY
-        case .quickGELU: kind = CSIMD_INT8_QUICK_GELU
-        case .gelu: kind = CSIMD_INT8_GELU
-        }
         let multiply = { (part: Int) in
             let begin = part * panels / parts * panel
             let end = min(n, (part + 1) * panels / parts * panel)
@@ -117,7 +111,8 @@ extension Kernels {
                 csimd_int8_gemm(
                     shared.quantised + first * rowCount, shared.rowScales + first,
                     shared.zeros + first, count, k, weight.storage, weight.scales, weight.sums,
-                    shared.bias, kind, n, begin, end, shared.output + first * ldo, ldo,
+                    shared.bias, activation.kernelKind, n, begin, end, shared.output + first * ldo,
+                    ldo,
                     accumulate ? 1 : 0)
             }
         }

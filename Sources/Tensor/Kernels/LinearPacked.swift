@@ -99,12 +99,12 @@ extension Kernels {
     ) {
         let level = level ?? thinLinearLevel
         precondition(level.isSupported, "SIMD level \(level) is not supported by this CPU")
-        precondition(
-            !accumulate || activation == .identity, "cannot accumulate through an activation")
-        precondition(rows >= 0, "negative row count")
-        if rows == 0 { return }
-        let k = weight.inFeatures, n = weight.outFeatures
-        let ldi = ldInput ?? k, ldo = ldOutput ?? n
+        guard
+            case let (k, n, ldi, ldo)? = packedShape(
+                rows: rows, inFeatures: weight.inFeatures, outFeatures: weight.outFeatures,
+                ldInput: ldInput, ldOutput: ldOutput, activation: activation,
+                accumulate: accumulate)
+        else { return }
         let panels = (n + PackedF32Weights.panelWidth - 1) / PackedF32Weights.panelWidth
         let work = rows * k * n
         let parts = work >= thinParallelMinimum ? max(1, min(threads, panels)) : 1
