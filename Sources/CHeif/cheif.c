@@ -1,5 +1,6 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
+#include "cheif_av1.h"
 #include "cheif_hevc.h"
 
 #include <pthread.h>
@@ -11,12 +12,16 @@
 
 // libheif registers its decoders in heif_init; once per process, before any context
 // (the indexer decodes on several threads at once). HEVC goes to libavcodec (cheif_hevc.h)
-// unless a decode asks for libde265 by name.
+// unless a decode asks for libde265 by name; AV1 to libdav1d through libavcodec (cheif_av1.h)
+// unless the thread asked for libheif's own plugins.
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void init_libheif(void) {
     heif_init(NULL);
     heif_register_decoder_plugin(cheif_hevc_plugin());
+    heif_register_decoder_plugin(cheif_av1_plugin());
 }
+
+void cheif_use_av1_decoder(int decoder) { cheif_av1_set_enabled(decoder != CHEIF_AV1_LIBHEIF); }
 
 // Decoding options; which HEVC decoder runs is the plugin's thread-local switch
 // (cheif_hevc_set_enabled), which reaches a grid's tiles too (libheif 1.15 does not pass
@@ -560,6 +565,9 @@ static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, con
                 if (sx) {
                     if (bilinear) up_tap(c, cw, &xa, &xb, &wxa);
                     else xa = xb = c / 2;
+                    // libyuv ends every upsampled row on the last chroma sample itself,
+                    // odd widths included (columns only: rows follow up_tap).
+                    if (bilinear && c == w - 1) xa = xb = cw - 1;
                 }
                 int wxb = 4 - wxa, wyb = 4 - wya;
                 u = (wya * (wxa * ua[xa] + wxb * ua[xb]) + wyb * (wxa * ub[xa] + wxb * ub[xb]) +
@@ -602,6 +610,119 @@ static const uint8_t *plane8(const struct heif_image *image, enum heif_channel c
     return out;
 }
 
+// The primary item's `irot` angle in quarter turns anticlockwise, 0 without one.
+static int primary_rotation(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    span box;
+    if (!read_meta(data, size, &b) || !item_property(&b, b.primary, "irot", &box) || box.n < 9) {
+        return 0;
+    }
+    return box.p[8] & 3;
+}
+
+// The chroma samples of a plane that holds them repeated (cheif_av1.h): the one at the
+// top-left pixel of each block. NULL when out of memory.
+static uint8_t *chroma_samples(const uint8_t *p, int stride, int cw, int ch, int sx, int sy) {
+    uint8_t *out = malloc((size_t)cw * (size_t)ch);
+    if (out == NULL) return NULL;
+    for (int y = 0; y < ch; y++) {
+        const uint8_t *row = p + (size_t)y * ((size_t)stride << sy);
+        uint8_t *o = out + (size_t)y * (size_t)cw;
+        if (!sx) {
+            memcpy(o, row, (size_t)cw);
+            continue;
+        }
+        for (int x = 0; x < cw; x++) o[x] = row[2 * x];
+    }
+    return out;
+}
+
+// AVIF (8-bit) through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
+// transforms and grid assembly, converted as libavif does with the file's own matrix and
+// range (the sequence header's when the container has no nclx). Returns CHEIF_OK, an error,
+// or -1 when the plugin did not hand back every picture so (another decoder ran, or a
+// picture's layout or depth is not the av1C's): the caller then takes another way.
+static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image_handle *handle,
+                             const cheif_info *info, int stored, long long max_pixels,
+                             uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+    struct heif_decoding_options *options = decoding_options();
+    if (options == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    struct heif_image *image = NULL;
+    cheif_av1_begin_stored((enum heif_chroma)stored);
+    struct heif_error err =
+        heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
+    cheif_av1_stored_stats st = cheif_av1_end_stored();
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || image == NULL) {
+        copy_error(msg, err); // before the caller frees the context that owns the text
+        if (image != NULL) heif_image_release(image);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    converter cv;
+    memset(&cv, 0, sizeof cv);
+    cv.kind = CONVERT_LIBYUV;
+    int matrix = info->matrix, full_range = info->full_range;
+    if (matrix < 0) { // no nclx in the container: the sequence header's, as libavif reads it
+        matrix = st.mixed ? -1 : st.matrix;
+        full_range = st.full_range;
+    }
+    int w = heif_image_get_width(image, heif_channel_R);
+    int h = heif_image_get_height(image, heif_channel_R);
+    int ok = st.stored > 0 && st.other == 0 && yuv_constants_for(matrix, full_range, &cv.k) &&
+             w > 0 && h > 0;
+    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                  heif_channel_B};
+    const uint8_t *planes[3] = {NULL, NULL, NULL};
+    int strides[3] = {0, 0, 0};
+    for (int c = 0; c < 3 && ok; c++) {
+        planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
+        ok = planes[c] != NULL && strides[c] >= w &&
+             heif_image_get_width(image, channels[c]) == w &&
+             heif_image_get_height(image, channels[c]) == h &&
+             heif_image_get_bits_per_pixel_range(image, channels[c]) == 8;
+    }
+    if (!ok) {
+        heif_image_release(image);
+        return -1;
+    }
+    if ((long long)w * (long long)h > max_pixels) {
+        heif_image_release(image);
+        copy_msg(msg, "image too large");
+        return CHEIF_ERR_TOO_LARGE;
+    }
+    int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
+    int sy = stored == heif_chroma_420;
+    if (stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) { // turned a quarter
+        sx = 0;
+        sy = 1;
+    }
+    int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
+    uint8_t *up = NULL, *vp = NULL;
+    int mono = stored == heif_chroma_monochrome;
+    if (!mono) {
+        up = chroma_samples(planes[1], strides[1], cw, ch, sx, sy);
+        vp = up != NULL ? chroma_samples(planes[2], strides[2], cw, ch, sx, sy) : NULL;
+    }
+    uint8_t *out = mono || vp != NULL ? malloc((size_t)w * (size_t)h * 3) : NULL;
+    if (out != NULL) {
+        yuv_to_rgb(planes[0], strides[0], up, cw, vp, cw, cw, ch, sx, sy, w, h, &cv, out);
+    }
+    free(up);
+    free(vp);
+    heif_image_release(image);
+    if (out == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    *rgb = out;
+    *width = w;
+    *height = h;
+    return CHEIF_OK;
+}
+
 // Decodes `handle` to YCbCr in its stored layout and converts it as the reference
 // does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
 static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
@@ -611,6 +732,14 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     memset(&cv, 0, sizeof cv);
     cv.full_range = info->full_range;
     if (info->avif && info->bit_depth == 8) {
+        int stored = primary_chroma(data, size, 1);
+        if (stored >= 0 && cheif_av1_is_enabled()) {
+            int code = decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
+                                         height, msg);
+            if (code >= 0) return code;
+        }
+        // libheif's own AV1 plugins, or a picture the plugin left as YCbCr: the planes come
+        // back only after libheif's trip through RGB.
         cv.kind = CONVERT_LIBYUV;
         if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &cv.k)) {
             return -1;
