@@ -434,8 +434,9 @@ static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uin
 // AVIF: Pillow opens it with libavif, which converts 8-bit YCbCr through libyuv:
 // chroma upsampled with centred bilinear weights (3:1 per axis, 9:3:3:1 in two
 // dimensions, rounded, edges clamped), then 6-bit fixed-point coefficients per
-// matrix. libheif's own conversion repeats chroma samples, up to 74/255 away at
-// colour edges, so AVIF is converted here (bit-exact on the fixtures).
+// matrix; 10/12-bit samples are first cut to 8 bits (a shift). libheif's own conversion
+// repeats chroma samples, up to 74/255 away at colour edges, so AVIF is converted here
+// (bit-exact on the fixtures).
 // HEIC above 8 bits: pillow-heif's libheif (1.2x) first cuts each sample to 8 bits
 // (a shift), then converts 8-bit YCbCr with repeated chroma samples; libheif 1.15
 // converts at full depth and shifts after, up to 2/255 away. That order is done
@@ -620,28 +621,38 @@ static int primary_rotation(const uint8_t *data, size_t size) {
     return box.p[8] & 3;
 }
 
-// The chroma samples of a plane that holds them repeated (cheif_av1.h): the one at the
-// top-left pixel of each block. NULL when out of memory.
-static uint8_t *chroma_samples(const uint8_t *p, int stride, int cw, int ch, int sx, int sy) {
+// The chroma samples of a plane that holds them repeated (cheif_av1.h), as 8-bit samples: the
+// one at the top-left pixel of each block; 16-bit ones (`bits` above 8) cut to their top 8
+// bits. NULL when out of memory.
+static uint8_t *chroma_samples(const uint8_t *p, int stride, int cw, int ch, int sx, int sy,
+                               int bits) {
     uint8_t *out = malloc((size_t)cw * (size_t)ch);
     if (out == NULL) return NULL;
     for (int y = 0; y < ch; y++) {
         const uint8_t *row = p + (size_t)y * ((size_t)stride << sy);
         uint8_t *o = out + (size_t)y * (size_t)cw;
-        if (!sx) {
+        if (bits == 8 && !sx) {
             memcpy(o, row, (size_t)cw);
-            continue;
+        } else if (bits == 8) {
+            for (int x = 0; x < cw; x++) o[x] = row[2 * x];
+        } else {
+            for (int x = 0; x < cw; x++) {
+                uint16_t v;
+                memcpy(&v, row + ((size_t)x << sx) * 2, 2);
+                v >>= bits - 8;
+                o[x] = (uint8_t)(v > 255 ? 255 : v);
+            }
         }
-        for (int x = 0; x < cw; x++) o[x] = row[2 * x];
     }
     return out;
 }
 
-// AVIF (8-bit) through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
+// AVIF through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
 // transforms and grid assembly, converted as libavif does with the file's own matrix and
-// range (the sequence header's when the container has no nclx). Returns CHEIF_OK, an error,
-// or -1 when the plugin did not hand back every picture so (another decoder ran, or a
-// picture's layout or depth is not the av1C's): the caller then takes another way.
+// range (the sequence header's when the container has no nclx), deeper ones cut to 8 bits.
+// Returns CHEIF_OK, an error, or -1 when the plugin did not hand back every picture so
+// (another decoder ran, or a picture's layout or depth is not the av1C's): the caller then
+// takes another way.
 static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image_handle *handle,
                              const cheif_info *info, int stored, long long max_pixels,
                              uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
@@ -651,7 +662,7 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         return CHEIF_ERR_NO_MEMORY;
     }
     struct heif_image *image = NULL;
-    cheif_av1_begin_stored((enum heif_chroma)stored);
+    cheif_av1_begin_stored((enum heif_chroma)stored, info->bit_depth);
     struct heif_error err =
         heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
     cheif_av1_stored_stats st = cheif_av1_end_stored();
@@ -664,6 +675,7 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     converter cv;
     memset(&cv, 0, sizeof cv);
     cv.kind = CONVERT_LIBYUV;
+    int bits = info->bit_depth;
     int matrix = info->matrix, full_range = info->full_range;
     if (matrix < 0) { // no nclx in the container: the sequence header's, as libavif reads it
         matrix = st.mixed ? -1 : st.matrix;
@@ -671,6 +683,7 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     }
     int w = heif_image_get_width(image, heif_channel_R);
     int h = heif_image_get_height(image, heif_channel_R);
+    size_t bytes = bits > 8 ? 2 : 1;
     int ok = st.stored > 0 && st.other == 0 && yuv_constants_for(matrix, full_range, &cv.k) &&
              w > 0 && h > 0;
     static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
@@ -679,10 +692,10 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     int strides[3] = {0, 0, 0};
     for (int c = 0; c < 3 && ok; c++) {
         planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
-        ok = planes[c] != NULL && strides[c] >= w &&
+        ok = planes[c] != NULL && strides[c] >= w * (int)bytes &&
              heif_image_get_width(image, channels[c]) == w &&
              heif_image_get_height(image, channels[c]) == h &&
-             heif_image_get_bits_per_pixel_range(image, channels[c]) == 8;
+             heif_image_get_bits_per_pixel_range(image, channels[c]) == bits;
     }
     if (!ok) {
         heif_image_release(image);
@@ -700,16 +713,18 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         sy = 1;
     }
     int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
-    uint8_t *up = NULL, *vp = NULL;
+    // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit conversion.
+    int ys = strides[0];
+    uint8_t *ycopy = NULL, *up = NULL, *vp = NULL;
+    const uint8_t *yp = plane8(image, heif_channel_R, w, h, &ys, &ycopy);
     int mono = stored == heif_chroma_monochrome;
-    if (!mono) {
-        up = chroma_samples(planes[1], strides[1], cw, ch, sx, sy);
-        vp = up != NULL ? chroma_samples(planes[2], strides[2], cw, ch, sx, sy) : NULL;
+    if (yp != NULL && !mono) {
+        up = chroma_samples(planes[1], strides[1], cw, ch, sx, sy, bits);
+        vp = up != NULL ? chroma_samples(planes[2], strides[2], cw, ch, sx, sy, bits) : NULL;
     }
-    uint8_t *out = mono || vp != NULL ? malloc((size_t)w * (size_t)h * 3) : NULL;
-    if (out != NULL) {
-        yuv_to_rgb(planes[0], strides[0], up, cw, vp, cw, cw, ch, sx, sy, w, h, &cv, out);
-    }
+    uint8_t *out = yp != NULL && (mono || vp != NULL) ? malloc((size_t)w * (size_t)h * 3) : NULL;
+    if (out != NULL) yuv_to_rgb(yp, ys, up, cw, vp, cw, cw, ch, sx, sy, w, h, &cv, out);
+    free(ycopy);
     free(up);
     free(vp);
     heif_image_release(image);
@@ -731,6 +746,13 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     converter cv;
     memset(&cv, 0, sizeof cv);
     cv.full_range = info->full_range;
+    if (info->avif && (info->bit_depth == 10 || info->bit_depth == 12)) {
+        // Deeper AVIF: only through the plugin's stored planes; else libheif converts.
+        int stored = primary_chroma(data, size, 1);
+        if (stored < 0 || !cheif_av1_is_enabled()) return -1;
+        return decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
+                                 height, msg);
+    }
     if (info->avif && info->bit_depth == 8) {
         int stored = primary_chroma(data, size, 1);
         if (stored >= 0 && cheif_av1_is_enabled()) {
@@ -936,7 +958,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     // a size other than its item's ispe).
     cheif_hevc_set_max_pixels(max_pixels);
 
-    // AVIF (8-bit) and deep HEIC are converted here; the rest by libheif.
+    // AVIF and deep HEIC are converted here; the rest by libheif.
     code = decode_own_rgb(data, size, handle, info, max_pixels, hevc, rgb, width, height, msg);
     if (code >= 0) {
         heif_image_handle_release(handle);

@@ -28,7 +28,7 @@ struct HEIFParityTests {
             "heic-plain", "heic-grid", "heic-10bit", "heic-alpha", "heic-444", "heic-irot-exif-6",
             "heic-exif-6-no-irot", "heic-two-images", "avif-plain", "avif-alpha", "avif-444",
             "avif-exif-6", "avif-limited-range", "avif-444-limited", "avif-bt709-limited",
-            "avif-odd-size", "avif-grid", "avif-monochrome",
+            "avif-odd-size", "avif-grid", "avif-monochrome", "avif-10bit-420", "avif-12bit-444",
         ] {
             #expect(files.contains { $0.contains(needle) }, "no fixture for \(needle)")
         }
@@ -57,15 +57,16 @@ struct HEIFParityTests {
     }
 
     @Test(
-        "AVIF in every profile (limited range, BT.709, 4:4:4, grid) is bit-exact with libavif",
+        "AVIF in every profile and depth (limited range, BT.709, 10 and 12 bits, grid) is bit-exact",
         arguments: [
             "avif-limited-range.avif", "avif-444-limited.avif", "avif-bt709-limited.avif",
-            "avif-grid.avif",
+            "avif-grid.avif", "avif-10bit-420.avif", "avif-12bit-444.avif",
         ])
     func avifProfiles(file: String) throws {
         // libheif 1.15's own AV1 plugins give these planes back only after a trip through RGB
-        // into BT.601 full range (3 to 9/255 away); picseek's plugin hands over the stored
-        // ones, converted here with the file's own matrix and range.
+        // into BT.601 full range (3 to 9/255 away), and deeper ones converted before they are
+        // cut to 8 bits (up to 69/255); picseek's plugin hands over the stored ones, cut to 8
+        // bits and converted here with the file's own matrix and range, as libavif does.
         let ours = try ImagePipeline(exact: true).decode(
             try TestSupport.fixture("heif/" + file), spec: nil
         ).image

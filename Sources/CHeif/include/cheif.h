@@ -5,7 +5,7 @@
 // default transforms (clean aperture, `irot`, `imir`) applied, grid images
 // assembled from their tiles (HEVC decoded by libavcodec, see cheif_hevc.h; AV1 by
 // libdav1d, see cheif_av1.h),
-// 10/12-bit samples reduced to 8 bits by libheif,
+// 10/12-bit samples reduced to 8 bits (AVIF's cut before the conversion, as libavif does),
 // alpha dropped (each pixel keeps its stored colour). The EXIF item is handed
 // back as TIFF bytes; its orientation is not applied here (nor anywhere:
 // libheif already turned the image).
