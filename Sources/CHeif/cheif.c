@@ -256,7 +256,7 @@ static int config_chroma(const uint8_t *box, size_t n, int av1) {
 // The boxes both readers need: the item properties, their associations, the item
 // references and the primary item's id.
 typedef struct {
-    span ipco, ipma, iref;
+    span ipco, ipma, iref, iinf, iloc, idat; // the last four empty when missing
     uint32_t primary;
 } meta_boxes;
 
@@ -273,6 +273,9 @@ static int read_meta(const uint8_t *data, size_t size, meta_boxes *b) {
         return 0;
     }
     if (!find_box(meta, "iref", &b->iref)) b->iref.n = 0;
+    if (!find_box(meta, "iinf", &b->iinf)) b->iinf.n = 0;
+    if (!find_box(meta, "iloc", &b->iloc)) b->iloc.n = 0;
+    if (!find_box(meta, "idat", &b->idat)) b->idat.n = 0;
     return 1;
 }
 
@@ -407,6 +410,100 @@ static int tiles_nclx(const uint8_t *data, size_t size, int *matrix, int *full_r
         at += box;
     }
     return 1;
+}
+
+// Up to 8 bytes, big-endian.
+static uint64_t be64(const uint8_t *p, int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+// Whether the primary item's type (its `infe` entry) is `type`.
+static int primary_is(const meta_boxes *b, const char *type) {
+    span in = b->iinf;
+    if (in.n < 6) return 0;
+    size_t at = in.p[0] == 0 ? 6 : 8; // full box, then a 16- or 32-bit entry count
+    while (at <= in.n && in.n - at >= 8) {
+        size_t box = be(in.p + at, 4);
+        if (box < 8 || box > in.n - at) return 0;
+        const uint8_t *e = in.p + at + 8;
+        size_t n = box - 8;
+        int version = n >= 1 ? e[0] : 0;
+        int id_bytes = version == 3 ? 4 : 2;
+        if (memcmp(in.p + at + 4, "infe", 4) == 0 && version >= 2 &&
+            n >= 4 + (size_t)id_bytes + 2 + 4 && be(e + 4, id_bytes) == b->primary) {
+            return memcmp(e + 4 + id_bytes + 2, type, 4) == 0;
+        }
+        at += box;
+    }
+    return 0;
+}
+
+// Up to `cap` bytes of the primary item's data, its extents joined, from the file
+// (construction method 0) or `idat` (1), as `iloc` places them; how many were copied.
+static size_t primary_data(const uint8_t *data, size_t size, const meta_boxes *b, uint8_t *out,
+                           size_t cap) {
+    span l = b->iloc;
+    if (l.n < 8 || l.p[0] > 2) return 0;
+    int version = l.p[0];
+    int off_size = l.p[4] >> 4, len_size = l.p[4] & 15, base_size = l.p[5] >> 4;
+    int index_size = version >= 1 ? l.p[5] & 15 : 0;
+    if (off_size > 8 || len_size > 8 || base_size > 8 || index_size > 8) return 0;
+    size_t at = 6, id_bytes = version < 2 ? 2 : 4;
+    if (l.n - at < id_bytes) return 0;
+    uint32_t count = be(l.p + at, (int)id_bytes);
+    at += id_bytes;
+    size_t extent_bytes = (size_t)index_size + (size_t)off_size + (size_t)len_size;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t head = id_bytes + (version >= 1 ? 2 : 0) + 2 + (size_t)base_size + 2;
+        if (l.n - at < head) return 0;
+        uint32_t id = be(l.p + at, (int)id_bytes);
+        int method = version >= 1 ? l.p[at + id_bytes + 1] & 15 : 0;
+        const uint8_t *rest = l.p + at + head - (size_t)base_size - 2;
+        uint64_t base = be64(rest, base_size);
+        uint32_t extents = be(rest + base_size, 2);
+        at += head;
+        if (extent_bytes > 0 && (l.n - at) / extent_bytes < extents) return 0;
+        if (id != b->primary) {
+            at += (size_t)extents * extent_bytes;
+            continue;
+        }
+        const uint8_t *src = method == 0 ? data : method == 1 ? b->idat.p : NULL;
+        size_t avail = method == 0 ? size : method == 1 ? b->idat.n : 0;
+        size_t got = 0;
+        for (uint32_t e = 0; e < extents && got < cap && src != NULL; e++) {
+            const uint8_t *x = l.p + at + (size_t)e * extent_bytes + index_size;
+            uint64_t start = base + be64(x, off_size), len = be64(x + off_size, len_size);
+            if (start < base || start >= avail) break;
+            size_t n = (size_t)(avail - start);
+            if (len > 0 && len < n) n = (size_t)len; // 0: to the end
+            if (n > cap - got) n = cap - got;
+            memcpy(out + got, src + start, n);
+            got += n;
+        }
+        return got;
+    }
+    return 0;
+}
+
+// The canvas the primary item declares when it is a grid or an overlay (its ImageGrid or
+// ImageOverlay data), in pixels, with its sides; 0 otherwise or when unreadable. libheif
+// 1.15 allocates that canvas whatever the item's `ispe` says.
+static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    int grid = primary_is(&b, "grid");
+    if (!grid && !primary_is(&b, "iovl")) return 0;
+    uint8_t d[32];
+    size_t n = primary_data(data, size, &b, d, sizeof d);
+    size_t at = grid ? 4 : 10; // version, flags, then rows and columns or the fill colour
+    int wide = n >= 2 && (d[1] & 1);
+    size_t side = wide ? 4 : 2;
+    if (n < at + 2 * side) return 0;
+    *w = be(d + at, (int)side);
+    *h = be(d + at + side, (int)side);
+    return (long long)*w * (long long)*h;
 }
 
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
@@ -937,8 +1034,9 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         code = CHEIF_ERR_TOO_LARGE;
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
-    uint32_t item_w = 0, item_h = 0;
+    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0;
     long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
+    long long canvas = code == CHEIF_OK ? canvas_pixels(data, size, &canvas_w, &canvas_h) : 0;
     if (tiles > 2 * max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
                  tiles);
@@ -946,6 +1044,10 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     } else if (item > max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "an image in the file is %ux%u pixels, above the limit",
                  item_w, item_h);
+        code = CHEIF_ERR_DECODE;
+    } else if (canvas > max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "the grid declares %ux%u pixels, above the limit",
+                 canvas_w, canvas_h);
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {

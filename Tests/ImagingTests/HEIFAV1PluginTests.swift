@@ -91,6 +91,25 @@ struct HEIFAV1PluginTests {
         #expect(try HEIF.decode(lying, maxPixels: 10_000).image.width == 96)
     }
 
+    @Test("a grid canvas above the cap is refused from its grid data, whatever its ispe says")
+    func gridCanvasAboveCap() throws {
+        // avif-grid's grid data (in idat: version, flags, rows, columns, 16-bit sides) now
+        // declares 20000x20000; libheif 1.15 would allocate that canvas (1.2 GB).
+        let good = try TestSupport.fixture("heif/avif-grid.avif")
+        let at = try HostileFilesTests.boxOffset(good, "idat")
+        #expect(Array(good[at + 8..<at + 12]) == [0, 160, 0, 120])
+        var huge = good
+        huge.replaceSubrange(at + 8..<at + 12, with: [0x4E, 0x20, 0x4E, 0x20])
+        do {
+            _ = try HEIF.decode(huge)
+            Issue.record("a 20000x20000 canvas passed a cap of 100 megapixels")
+        } catch {
+            #expect(error.description.contains("grid declares 20000x20000"), "\(error)")
+        }
+        // The good grid passes a cap of exactly its own size.
+        #expect(try HEIF.decode(good, maxPixels: 19_200).image.width == 160)
+    }
+
     @Test("a picture whose layout is not its av1C's is left to libheif's conversion")
     func layoutMismatch() throws {
         // avif-plain is 4:2:0; its av1C now says 4:4:4 (the subsampling flags cleared).

@@ -167,6 +167,12 @@ extension HostileFilesTests {
                 patchBoxes(grid, "ispe", at: 4, with: be32(30000) + be32(30000)), .tooLarge
             ),
             ("avif-grid-huge-tiles.avif", hugeTiles, .corrupt),
+            (
+                // The grid data (idat: version, flags, rows, columns, then 16-bit sides)
+                // declares a 20000x20000 canvas; every ispe stays small.
+                "avif-grid-huge-canvas.avif",
+                patchBoxes(grid, "idat", at: 4, with: [0x4E, 0x20, 0x4E, 0x20]), .corrupt
+            ),
             ("avif-grid-corrupt-tiles.avif", corruptTiles, .corrupt),
             ("avif-claims-monochrome.avif", claimsMonochrome, .corrupt),
         ]
