@@ -338,6 +338,13 @@ static int primary_chroma(const uint8_t *data, size_t size, int av1) {
     return -1;
 }
 
+// w * h from 32-bit sides a file declares, saturated at 2^62 (the product of two such
+// sides can pass a long long).
+static long long area(uint32_t w, uint32_t h) {
+    uint64_t a = (uint64_t)w * (uint64_t)h;
+    return a > (1ULL << 62) ? 1LL << 62 : (long long)a;
+}
+
 // The pixels of all tiles of the primary item when it is a grid (its `dimg`
 // references, each tile by its `ispe`), 0 when it is not one or cannot be read.
 // libheif 1.15 decodes every tile whatever the grid's own size says, so a small
@@ -362,7 +369,7 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
                 uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
                 span ispe;
                 if (item_property(&b, tile, "ispe", &ispe) && ispe.n >= 20) {
-                    total += (long long)be(ispe.p + 12, 4) * (long long)be(ispe.p + 16, 4);
+                    total += area(be(ispe.p + 12, 4), be(ispe.p + 16, 4));
                     if (total > (1LL << 40)) return total;
                 }
             }
@@ -503,7 +510,7 @@ static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, ui
     if (n < at + 2 * side) return 0;
     *w = be(d + at, (int)side);
     *h = be(d + at + side, (int)side);
-    return (long long)*w * (long long)*h;
+    return area(*w, *h);
 }
 
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
@@ -517,8 +524,8 @@ static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uin
     for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
         if (memcmp(box.p + 4, "ispe", 4) != 0 || box.n < 20) continue;
         uint32_t bw = be(box.p + 12, 4), bh = be(box.p + 16, 4);
-        if ((long long)bw * (long long)bh > largest) {
-            largest = (long long)bw * (long long)bh;
+        if (area(bw, bh) > largest) {
+            largest = area(bw, bh);
             *w = bw;
             *h = bh;
         }
