@@ -11,7 +11,8 @@ Other formats (pillow-heif in the virtualenv for HEIC; Pillow reads AVIF itself)
 `--make FORMAT OUT` writes a generated 4000x3000 (12 MP) photo of that format
 (jpeg, png, webp, gif, tiff, heic, avif; `heic-photo`: a photo-like HEIC instead, the
 gallery's coffee photo upscaled bicubic with sigma 2 noise, pillow-heif quality 80, as
-phone photos compress; `heic-photo-grid`: the same in 512x512 tiles, iPhone style), and `--picseek BIN` also runs
+phone photos compress; `heic-photo-grid`: the same in 512x512 tiles, iPhone style;
+`avif-photo`: the same photo as AVIF, Pillow's encoder, quality 80), and `--picseek BIN` also runs
 `BIN bench images --format FORMAT --file PHOTO` on the same file and prints both
 medians and their ratio:
 
@@ -116,6 +117,10 @@ def photo_like(width=4000, height=3000, seed=20261204):
 def make(fmt, path):
     if fmt.startswith("heic") and pillow_heif is None:
         raise SystemExit("--make heic needs pillow-heif in this virtualenv")
+    if fmt == "avif-photo":
+        photo_like().save(path, format="AVIF", quality=80)
+        print(f"wrote {path}: 4000x3000 {fmt}")
+        return
     if fmt in ("heic-photo", "heic-photo-grid"):
         pillow_heif.options.GRID_TILE_SIZE = 512 if fmt == "heic-photo-grid" else 0
         photo_like().save(path, format="HEIF", quality=80)

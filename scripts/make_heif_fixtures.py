@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Generate the HEIC/HEIF and AVIF decoding fixtures for Tests/ImagingTests/Fixtures/heif.
 
-Run with a virtualenv holding Pillow, pillow-heif and numpy, and with `heif-enc`
-(Debian's libheif-examples) on PATH for the files pillow-heif cannot write:
+Run with a virtualenv holding Pillow, pillow-heif, numpy and imagecodecs (10- and 12-bit
+AVIF, which Pillow does not write), and with `heif-enc` (Debian's libheif-examples) on PATH
+for the files pillow-heif cannot write:
 
-    python3 -m venv <venv> && <venv>/bin/pip install pillow pillow-heif numpy
+    python3 -m venv <venv> && <venv>/bin/pip install pillow pillow-heif numpy imagecodecs
     <venv>/bin/python scripts/make_heif_fixtures.py
 
 It draws small seeded photo-like scenes (the same generator as
@@ -12,7 +13,10 @@ make_format_fixtures.py), writes HEIC with pillow-heif (plain, a grid of 64x64
 tiles, 10-bit, alpha, 4:4:4, EXIF orientation 6 which pillow-heif stores as an
 `irot` transform, two top-level images), HEIC with heif-enc from a JPEG whose EXIF
 says 6 (no transform, so the tag is the only orientation), and AVIF with
-Pillow's own encoder (plain, alpha, 4:4:4, EXIF orientation 6). For each it writes
+Pillow's own encoder (plain, alpha, 4:4:4, EXIF orientation 6, limited range, BT.709
+limited range by a patched `colr` box, odd sides, a grid it puts together from
+Pillow-coded tiles), heif-enc (monochrome) and imagecodecs (10-bit 4:2:0, 12-bit 4:4:4).
+For each it writes
 the reference RGB image,
 `ImageOps.exif_transpose(Image.open(f)).convert("RGB")` at full size with
 `pillow_heif.register_heif_opener()` in effect, as an 8-bit PNG (`<file>.ref.png`).
@@ -22,10 +26,12 @@ Pillow opens AVIF with its own plugin (libavif); pillow-heif opens HEIC.
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
 
+import imagecodecs
 import numpy as np
 import PIL
 import pillow_heif
@@ -113,6 +119,148 @@ def avif_files():
                f, "AVIF", quality=90, exif=exif_bytes(6, "Samsung", "SM-S918B",
                                                       "2024:03:04 05:06:07")),
            {"camera": "Samsung SM-S918B", "takenAt": "2024-03-04 05:06:07"})
+    # Limited range, which libheif 1.15's own AV1 plugins hand back only through RGB.
+    yield ("avif-limited-range.avif",
+           lambda f: gradient(96, 64).save(f, "AVIF", quality=95, range="limited"), {})
+    yield ("avif-444-limited.avif",
+           lambda f: rgb(72, 48, 205).save(f, "AVIF", quality=90, subsampling="4:4:4",
+                                           range="limited"), {})
+
+    def bt709(f):
+        # Pillow writes BT.601; the colr box is made to say BT.709 limited range, which
+        # every decoder then reads the samples with.
+        buf = io.BytesIO()
+        rgb(88, 56, 206).save(buf, "AVIF", quality=90, range="limited")
+        f.write(with_nclx(buf.getvalue(), 1, 1, 1, 0))
+    yield "avif-bt709-limited.avif", bt709, {}
+    # Odd sides: the last chroma column covers one pixel.
+    yield "avif-odd-size.avif", lambda f: rgb(71, 47, 207).save(f, "AVIF", quality=90), {}
+    yield ("avif-grid.avif",
+           lambda f: f.write(grid_avif(rgb(160, 120, 208), 64, quality=90)), {})
+    # 10 and 12 bits (imagecodecs' libavif): libavif cuts them to 8 bits before converting.
+    for bits, sub, seed in ((10, "420", 210), (12, "444", 211)):
+        yield (f"avif-{bits}bit-{sub}.avif",
+               lambda f, bits=bits, sub=sub, seed=seed: f.write(imagecodecs.avif_encode(
+                   deep(80, 56, seed) >> (16 - bits), level=90, bitspersample=bits,
+                   pixelformat=sub)), {})
+    yield ("avif-monochrome.avif",
+           heif_enc(["-A", "-q", "90"], ("in.png", lambda p: rgb(80, 48, 209).convert(
+               "L").save(p))), {})
+
+
+def gradient(w, h):
+    """A smooth gradient: red across, green down, blue their mean."""
+    y, x = np.mgrid[0:h, 0:w]
+    r = x * 255 // max(w - 1, 1)
+    g = y * 255 // max(h - 1, 1)
+    return Image.fromarray(np.dstack([r, g, (r + g) // 2]).astype(np.uint8), "RGB")
+
+
+def boxes(data, start=0, end=None):
+    """The boxes directly inside data[start:end]: (type, payload start, payload end)."""
+    end = len(data) if end is None else end
+    while start + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[start:start + 8])
+        yield kind.decode("latin-1"), start + 8, start + size
+        start += size
+
+
+def find(data, path, start=0, end=None):
+    """The payload (start, end) of the box at `path` ("meta/iprp/ipco"); full boxes skip 4."""
+    for kind, a, b in boxes(data, start, end):
+        if kind == path[0]:
+            if kind in ("meta", "iloc", "ipma", "iref", "pitm", "iinf"):
+                a += 4
+            return (a, b) if len(path) == 1 else find(data, path[1:], a, b)
+    raise ValueError("no box " + "/".join(path))
+
+
+def box(kind, payload):
+    return struct.pack(">I", 8 + len(payload)) + kind.encode() + payload
+
+
+def full_box(kind, version, flags, payload):
+    return box(kind, bytes([version]) + flags.to_bytes(3, "big") + payload)
+
+
+def single_item(avif):
+    """The coded data and the av1C, pixi and colr properties of a one-item AVIF."""
+    a, b = find(avif, ["meta", "iloc"])
+    sizes = avif[a]  # version 0: offset and length sizes (4 bits each), then base offset
+    assert avif[a - 4] == 0 and sizes == 0x44 and avif[a + 1] >> 4 == 0, "unexpected iloc"
+    count = struct.unpack(">H", avif[a + 2:a + 4])[0]
+    assert count == 1, "more than one item"
+    _, _, extents = struct.unpack(">HHH", avif[a + 4:a + 10])
+    data = b""
+    for e in range(extents):
+        off, length = struct.unpack(">II", avif[a + 10 + 8 * e:a + 18 + 8 * e])
+        data += avif[off:off + length]
+    a, b = find(avif, ["meta", "iprp", "ipco"])
+    props = {kind: avif[p - 8:q] for kind, p, q in boxes(avif, a, b)}
+    return data, props["av1C"], props["pixi"], props["colr"]
+
+
+def grid_avif(image, tile, quality):
+    """`image` as an AVIF grid of `tile`-sized tiles (the last column and row cut), each
+    tile coded by Pillow's AVIF plugin: Pillow writes no grids, so the container is put
+    together here (hidden av01 tiles, a `grid` primary item in `idat`, `dimg` references)."""
+    w, h = image.size
+    cols, rows = -(-w // tile), -(-h // tile)
+    padded = Image.new("RGB", (cols * tile, rows * tile))
+    padded.paste(image, (0, 0))
+    # The pad repeats the last column and row, as an encoder would.
+    arr = np.asarray(padded).copy()
+    arr[:, w:] = arr[:, w - 1:w]
+    arr[h:, :] = arr[h - 1:h, :]
+    padded = Image.fromarray(arr)
+    coded = []
+    for r in range(rows):
+        for c in range(cols):
+            buf = io.BytesIO()
+            padded.crop((c * tile, r * tile, (c + 1) * tile, (r + 1) * tile)).save(
+                buf, "AVIF", quality=quality)
+            coded.append(single_item(buf.getvalue()))
+    n = len(coded)
+    ispe = lambda a, b: full_box("ispe", 0, 0, struct.pack(">II", a, b))  # noqa: E731
+    props = [ispe(w, h), ispe(tile, tile), coded[0][2], coded[0][3]] + [c[1] for c in coded]
+    ipco = box("ipco", b"".join(props))
+    assoc = [struct.pack(">HB", 1, 3) + bytes([1, 3, 4])]
+    for i in range(n):  # each tile: its ispe, pixi, colr and (essential) av1C
+        assoc.append(struct.pack(">HB", 2 + i, 4) + bytes([2, 3, 4, 0x80 | (5 + i)]))
+    ipma = full_box("ipma", 0, 0, struct.pack(">I", 1 + n) + b"".join(assoc))
+    infe = [full_box("infe", 2, 0, struct.pack(">HH", 1, 0) + b"grid" + b"\0")]
+    infe += [full_box("infe", 2, 1, struct.pack(">HH", 2 + i, 0) + b"av01" + b"\0")
+             for i in range(n)]
+    iinf = full_box("iinf", 0, 0, struct.pack(">H", 1 + n) + b"".join(infe))
+    iref = full_box("iref", 0, 0, box("dimg", struct.pack(">HH", 1, n) + b"".join(
+        struct.pack(">H", 2 + i) for i in range(n))))
+    idat = box("idat", struct.pack(">BBBBHH", 0, 0, rows - 1, cols - 1, w, h))
+    hdlr = full_box("hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
+    pitm = full_box("pitm", 0, 0, struct.pack(">H", 1))
+    ftyp = box("ftyp", b"avif" + b"\0" * 4 + b"avifmif1miaf")
+
+    def iloc(mdat_at):
+        items = [struct.pack(">HHHHII", 1, 1, 0, 1, 0, 8)]  # the grid, in idat
+        at = mdat_at
+        for i, c in enumerate(coded):
+            items.append(struct.pack(">HHHHII", 2 + i, 0, 0, 1, at, len(c[0])))
+            at += len(c[0])
+        return full_box("iloc", 1, 0, bytes([0x44, 0x00]) + struct.pack(">H", 1 + n) +
+                        b"".join(items))
+
+    def meta(mdat_at):
+        return full_box("meta", 0, 0, hdlr + pitm + iloc(mdat_at) + iinf + iref +
+                        box("iprp", ipco + ipma) + idat)
+
+    mdat_at = len(ftyp) + len(meta(0)) + 8
+    return ftyp + meta(mdat_at) + box("mdat", b"".join(c[0] for c in coded))
+
+
+def with_nclx(avif, primaries, transfer, matrix, full_range):
+    """`avif` with its `colr` nclx box saying the given profile (the coded samples stay)."""
+    at = avif.index(b"colrnclx") + 8
+    return (avif[:at] + struct.pack(">HHHB", primaries, transfer, matrix, 0x80 * full_range) +
+            avif[at + 7:])
 
 
 def main():
@@ -144,14 +292,16 @@ def main():
                               pillow_heif=pillow_heif.__version__,
                               libheif=pillow_heif.libheif_version(),
                               avif=features.version("avif"), seed=SEED,
+                              imagecodecs=imagecodecs.__version__,
                               heif_enc=enc.strip() or "unknown"))
 
 
 README = """# HEIC/HEIF and AVIF decoding fixtures
 
-Generated by `scripts/make_heif_fixtures.py` (Pillow, pillow-heif, numpy, heif-enc). Seed {seed}.
+Generated by `scripts/make_heif_fixtures.py` (Pillow, pillow-heif, numpy, imagecodecs,
+heif-enc). Seed {seed}.
 Versions: Pillow {pillow} (libavif {avif}), pillow-heif {pillow_heif} (libheif {libheif}),
-numpy {numpy}, heif-enc {heif_enc}.
+numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
 
 - `heic-*.heic`: written by pillow-heif: 4:2:0 8-bit, a grid of 64x64 tiles (3x2, the
   last column and row cut), 10-bit, alpha, 4:4:4, EXIF orientation 6 (which pillow-heif
@@ -162,8 +312,19 @@ numpy {numpy}, heif-enc {heif_enc}.
   `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG whose EXIF says 6:
   no transform, and pillow-heif resets the tag to 1, so the image stays as stored.
 - `avif-*.avif`: written by Pillow's AVIF plugin (plain, alpha, 4:4:4, EXIF
-  orientation 6). No 10-bit AVIF: Pillow writes 8-bit only, and Debian's heif-enc
-  (libaom 3.6) aborts on 10-bit input.
+  orientation 6), and in profiles other than BT.601 full range, which libheif 1.15's
+  own AV1 plugins hand back only after a trip through RGB: limited range
+  (`avif-limited-range.avif`, a 96x64 gradient, red across, green down, blue their
+  mean, `quality=95`; `avif-444-limited.avif`, 4:4:4) and BT.709 limited range
+  (`avif-bt709-limited.avif`: coded by Pillow in limited range, its `colr` box then
+  made to say BT.709, which every decoder reads the samples with). `avif-odd-size.avif`
+  is 71x47 (the last chroma column covers one pixel). `avif-grid.avif` is a 160x120
+  grid of 64x64 tiles (3x2, the last column and row cut), each tile coded by Pillow and
+  the container put together by the script (Pillow writes no grids).
+  `avif-monochrome.avif` (4:0:0) is written by heif-enc from a greyscale PNG.
+  `avif-10bit-420.avif` and `avif-12bit-444.avif` are written by imagecodecs (Pillow
+  writes 8-bit only, and Debian's heif-enc, libaom 3.6, aborts on 10-bit input); Pillow's
+  libavif cuts their samples to 8 bits (a shift) before its 8-bit conversion.
 - `*.ref.png`: `ImageOps.exif_transpose(Image.open(f)).convert("RGB")` at full size
   with `pillow_heif.register_heif_opener()` in effect (alpha dropped). Pillow opens
   AVIF with its own plugin (libavif), HEIC with pillow-heif.

@@ -1,5 +1,6 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
+#include "cheif_av1.h"
 #include "cheif_hevc.h"
 
 #include <pthread.h>
@@ -11,12 +12,16 @@
 
 // libheif registers its decoders in heif_init; once per process, before any context
 // (the indexer decodes on several threads at once). HEVC goes to libavcodec (cheif_hevc.h)
-// unless a decode asks for libde265 by name.
+// unless a decode asks for libde265 by name; AV1 to libdav1d through libavcodec (cheif_av1.h)
+// unless the thread asked for libheif's own plugins.
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void init_libheif(void) {
     heif_init(NULL);
     heif_register_decoder_plugin(cheif_hevc_plugin());
+    heif_register_decoder_plugin(cheif_av1_plugin());
 }
+
+void cheif_use_av1_decoder(int decoder) { cheif_av1_set_enabled(decoder != CHEIF_AV1_LIBHEIF); }
 
 // Decoding options; which HEVC decoder runs is the plugin's thread-local switch
 // (cheif_hevc_set_enabled), which reaches a grid's tiles too (libheif 1.15 does not pass
@@ -251,7 +256,7 @@ static int config_chroma(const uint8_t *box, size_t n, int av1) {
 // The boxes both readers need: the item properties, their associations, the item
 // references and the primary item's id.
 typedef struct {
-    span ipco, ipma, iref;
+    span ipco, ipma, iref, iinf, iloc, idat; // the last four empty when missing
     uint32_t primary;
 } meta_boxes;
 
@@ -268,6 +273,9 @@ static int read_meta(const uint8_t *data, size_t size, meta_boxes *b) {
         return 0;
     }
     if (!find_box(meta, "iref", &b->iref)) b->iref.n = 0;
+    if (!find_box(meta, "iinf", &b->iinf)) b->iinf.n = 0;
+    if (!find_box(meta, "iloc", &b->iloc)) b->iloc.n = 0;
+    if (!find_box(meta, "idat", &b->idat)) b->idat.n = 0;
     return 1;
 }
 
@@ -330,6 +338,13 @@ static int primary_chroma(const uint8_t *data, size_t size, int av1) {
     return -1;
 }
 
+// w * h from 32-bit sides a file declares, saturated at 2^62 (the product of two such
+// sides can pass a long long).
+static long long area(uint32_t w, uint32_t h) {
+    uint64_t a = (uint64_t)w * (uint64_t)h;
+    return a > (1ULL << 62) ? 1LL << 62 : (long long)a;
+}
+
 // The pixels of all tiles of the primary item when it is a grid (its `dimg`
 // references, each tile by its `ispe`), 0 when it is not one or cannot be read.
 // libheif 1.15 decodes every tile whatever the grid's own size says, so a small
@@ -354,7 +369,7 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
                 uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
                 span ispe;
                 if (item_property(&b, tile, "ispe", &ispe) && ispe.n >= 20) {
-                    total += (long long)be(ispe.p + 12, 4) * (long long)be(ispe.p + 16, 4);
+                    total += area(be(ispe.p + 12, 4), be(ispe.p + 16, 4));
                     if (total > (1LL << 40)) return total;
                 }
             }
@@ -404,6 +419,100 @@ static int tiles_nclx(const uint8_t *data, size_t size, int *matrix, int *full_r
     return 1;
 }
 
+// Up to 8 bytes, big-endian.
+static uint64_t be64(const uint8_t *p, int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+// Whether the primary item's type (its `infe` entry) is `type`.
+static int primary_is(const meta_boxes *b, const char *type) {
+    span in = b->iinf;
+    if (in.n < 6) return 0;
+    size_t at = in.p[0] == 0 ? 6 : 8; // full box, then a 16- or 32-bit entry count
+    while (at <= in.n && in.n - at >= 8) {
+        size_t box = be(in.p + at, 4);
+        if (box < 8 || box > in.n - at) return 0;
+        const uint8_t *e = in.p + at + 8;
+        size_t n = box - 8;
+        int version = n >= 1 ? e[0] : 0;
+        int id_bytes = version == 3 ? 4 : 2;
+        if (memcmp(in.p + at + 4, "infe", 4) == 0 && version >= 2 &&
+            n >= 4 + (size_t)id_bytes + 2 + 4 && be(e + 4, id_bytes) == b->primary) {
+            return memcmp(e + 4 + id_bytes + 2, type, 4) == 0;
+        }
+        at += box;
+    }
+    return 0;
+}
+
+// Up to `cap` bytes of the primary item's data, its extents joined, from the file
+// (construction method 0) or `idat` (1), as `iloc` places them; how many were copied.
+static size_t primary_data(const uint8_t *data, size_t size, const meta_boxes *b, uint8_t *out,
+                           size_t cap) {
+    span l = b->iloc;
+    if (l.n < 8 || l.p[0] > 2) return 0;
+    int version = l.p[0];
+    int off_size = l.p[4] >> 4, len_size = l.p[4] & 15, base_size = l.p[5] >> 4;
+    int index_size = version >= 1 ? l.p[5] & 15 : 0;
+    if (off_size > 8 || len_size > 8 || base_size > 8 || index_size > 8) return 0;
+    size_t at = 6, id_bytes = version < 2 ? 2 : 4;
+    if (l.n - at < id_bytes) return 0;
+    uint32_t count = be(l.p + at, (int)id_bytes);
+    at += id_bytes;
+    size_t extent_bytes = (size_t)index_size + (size_t)off_size + (size_t)len_size;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t head = id_bytes + (version >= 1 ? 2 : 0) + 2 + (size_t)base_size + 2;
+        if (l.n - at < head) return 0;
+        uint32_t id = be(l.p + at, (int)id_bytes);
+        int method = version >= 1 ? l.p[at + id_bytes + 1] & 15 : 0;
+        const uint8_t *rest = l.p + at + head - (size_t)base_size - 2;
+        uint64_t base = be64(rest, base_size);
+        uint32_t extents = be(rest + base_size, 2);
+        at += head;
+        if (extent_bytes > 0 && (l.n - at) / extent_bytes < extents) return 0;
+        if (id != b->primary) {
+            at += (size_t)extents * extent_bytes;
+            continue;
+        }
+        const uint8_t *src = method == 0 ? data : method == 1 ? b->idat.p : NULL;
+        size_t avail = method == 0 ? size : method == 1 ? b->idat.n : 0;
+        size_t got = 0;
+        for (uint32_t e = 0; e < extents && got < cap && src != NULL; e++) {
+            const uint8_t *x = l.p + at + (size_t)e * extent_bytes + index_size;
+            uint64_t start = base + be64(x, off_size), len = be64(x + off_size, len_size);
+            if (start < base || start >= avail) break;
+            size_t n = (size_t)(avail - start);
+            if (len > 0 && len < n) n = (size_t)len; // 0: to the end
+            if (n > cap - got) n = cap - got;
+            memcpy(out + got, src + start, n);
+            got += n;
+        }
+        return got;
+    }
+    return 0;
+}
+
+// The canvas the primary item declares when it is a grid or an overlay (its ImageGrid or
+// ImageOverlay data), in pixels, with its sides; 0 otherwise or when unreadable. libheif
+// 1.15 allocates that canvas whatever the item's `ispe` says.
+static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    int grid = primary_is(&b, "grid");
+    if (!grid && !primary_is(&b, "iovl")) return 0;
+    uint8_t d[32];
+    size_t n = primary_data(data, size, &b, d, sizeof d);
+    size_t at = grid ? 4 : 10; // version, flags, then rows and columns or the fill colour
+    int wide = n >= 2 && (d[1] & 1);
+    size_t side = wide ? 4 : 2;
+    if (n < at + 2 * side) return 0;
+    *w = be(d + at, (int)side);
+    *h = be(d + at + side, (int)side);
+    return area(*w, *h);
+}
+
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
 // included), in pixels, with its sides; 0 when there is none. libheif decodes the
 // alpha image with the primary one, at the size it declares.
@@ -415,8 +524,8 @@ static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uin
     for (uint32_t i = 1; property(b.ipco, i, &box); i++) {
         if (memcmp(box.p + 4, "ispe", 4) != 0 || box.n < 20) continue;
         uint32_t bw = be(box.p + 12, 4), bh = be(box.p + 16, 4);
-        if ((long long)bw * (long long)bh > largest) {
-            largest = (long long)bw * (long long)bh;
+        if (area(bw, bh) > largest) {
+            largest = area(bw, bh);
             *w = bw;
             *h = bh;
         }
@@ -429,8 +538,9 @@ static long long largest_item(const uint8_t *data, size_t size, uint32_t *w, uin
 // AVIF: Pillow opens it with libavif, which converts 8-bit YCbCr through libyuv:
 // chroma upsampled with centred bilinear weights (3:1 per axis, 9:3:3:1 in two
 // dimensions, rounded, edges clamped), then 6-bit fixed-point coefficients per
-// matrix. libheif's own conversion repeats chroma samples, up to 74/255 away at
-// colour edges, so AVIF is converted here (bit-exact on the fixtures).
+// matrix; 10/12-bit samples are first cut to 8 bits (a shift). libheif's own conversion
+// repeats chroma samples, up to 74/255 away at colour edges, so AVIF is converted here
+// (bit-exact on the fixtures).
 // HEIC above 8 bits: pillow-heif's libheif (1.2x) first cuts each sample to 8 bits
 // (a shift), then converts 8-bit YCbCr with repeated chroma samples; libheif 1.15
 // converts at full depth and shifts after, up to 2/255 away. That order is done
@@ -560,6 +670,9 @@ static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, con
                 if (sx) {
                     if (bilinear) up_tap(c, cw, &xa, &xb, &wxa);
                     else xa = xb = c / 2;
+                    // libyuv ends every upsampled row on the last chroma sample itself,
+                    // odd widths included (columns only: rows follow up_tap).
+                    if (bilinear && c == w - 1) xa = xb = cw - 1;
                 }
                 int wxb = 4 - wxa, wyb = 4 - wya;
                 u = (wya * (wxa * ua[xa] + wxb * ua[xb]) + wyb * (wxa * ub[xa] + wxb * ub[xb]) +
@@ -602,6 +715,133 @@ static const uint8_t *plane8(const struct heif_image *image, enum heif_channel c
     return out;
 }
 
+// The primary item's `irot` angle in quarter turns anticlockwise, 0 without one.
+static int primary_rotation(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    span box;
+    if (!read_meta(data, size, &b) || !item_property(&b, b.primary, "irot", &box) || box.n < 9) {
+        return 0;
+    }
+    return box.p[8] & 3;
+}
+
+// The chroma samples of a plane that holds them repeated (cheif_av1.h), as 8-bit samples: the
+// one at the top-left pixel of each block; 16-bit ones (`bits` above 8) cut to their top 8
+// bits. NULL when out of memory.
+static uint8_t *chroma_samples(const uint8_t *p, int stride, int cw, int ch, int sx, int sy,
+                               int bits) {
+    uint8_t *out = malloc((size_t)cw * (size_t)ch);
+    if (out == NULL) return NULL;
+    for (int y = 0; y < ch; y++) {
+        const uint8_t *row = p + (size_t)y * ((size_t)stride << sy);
+        uint8_t *o = out + (size_t)y * (size_t)cw;
+        if (bits == 8 && !sx) {
+            memcpy(o, row, (size_t)cw);
+        } else if (bits == 8) {
+            for (int x = 0; x < cw; x++) o[x] = row[2 * x];
+        } else {
+            for (int x = 0; x < cw; x++) {
+                uint16_t v;
+                memcpy(&v, row + ((size_t)x << sx) * 2, 2);
+                v >>= bits - 8;
+                o[x] = (uint8_t)(v > 255 ? 255 : v);
+            }
+        }
+    }
+    return out;
+}
+
+// AVIF through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
+// transforms and grid assembly, converted as libavif does with the file's own matrix and
+// range (the sequence header's when the container has no nclx), deeper ones cut to 8 bits.
+// Returns CHEIF_OK, an error, or -1 when the plugin did not hand back every picture so
+// (another decoder ran, or a picture's layout or depth is not the av1C's): the caller then
+// takes another way.
+static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image_handle *handle,
+                             const cheif_info *info, int stored, long long max_pixels,
+                             uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+    struct heif_decoding_options *options = decoding_options();
+    if (options == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    struct heif_image *image = NULL;
+    cheif_av1_begin_stored((enum heif_chroma)stored, info->bit_depth);
+    struct heif_error err =
+        heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
+    cheif_av1_stored_stats st = cheif_av1_end_stored();
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || image == NULL) {
+        copy_error(msg, err); // before the caller frees the context that owns the text
+        if (image != NULL) heif_image_release(image);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    converter cv;
+    memset(&cv, 0, sizeof cv);
+    cv.kind = CONVERT_LIBYUV;
+    int bits = info->bit_depth;
+    int matrix = info->matrix, full_range = info->full_range;
+    if (matrix < 0) { // no nclx in the container: the sequence header's, as libavif reads it
+        matrix = st.mixed ? -1 : st.matrix;
+        full_range = st.full_range;
+    }
+    int w = heif_image_get_width(image, heif_channel_R);
+    int h = heif_image_get_height(image, heif_channel_R);
+    size_t bytes = bits > 8 ? 2 : 1;
+    int ok = st.stored > 0 && st.other == 0 && yuv_constants_for(matrix, full_range, &cv.k) &&
+             w > 0 && h > 0;
+    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                  heif_channel_B};
+    const uint8_t *planes[3] = {NULL, NULL, NULL};
+    int strides[3] = {0, 0, 0};
+    for (int c = 0; c < 3 && ok; c++) {
+        planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
+        ok = planes[c] != NULL && strides[c] >= w * (int)bytes &&
+             heif_image_get_width(image, channels[c]) == w &&
+             heif_image_get_height(image, channels[c]) == h &&
+             heif_image_get_bits_per_pixel_range(image, channels[c]) == bits;
+    }
+    if (!ok) {
+        heif_image_release(image);
+        return -1;
+    }
+    if ((long long)w * (long long)h > max_pixels) {
+        heif_image_release(image);
+        copy_msg(msg, "image too large");
+        return CHEIF_ERR_TOO_LARGE;
+    }
+    int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
+    int sy = stored == heif_chroma_420;
+    if (stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) { // turned a quarter
+        sx = 0;
+        sy = 1;
+    }
+    int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
+    // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit conversion.
+    int ys = strides[0];
+    uint8_t *ycopy = NULL, *up = NULL, *vp = NULL;
+    const uint8_t *yp = plane8(image, heif_channel_R, w, h, &ys, &ycopy);
+    int mono = stored == heif_chroma_monochrome;
+    if (yp != NULL && !mono) {
+        up = chroma_samples(planes[1], strides[1], cw, ch, sx, sy, bits);
+        vp = up != NULL ? chroma_samples(planes[2], strides[2], cw, ch, sx, sy, bits) : NULL;
+    }
+    uint8_t *out = yp != NULL && (mono || vp != NULL) ? malloc((size_t)w * (size_t)h * 3) : NULL;
+    if (out != NULL) yuv_to_rgb(yp, ys, up, cw, vp, cw, cw, ch, sx, sy, w, h, &cv, out);
+    free(ycopy);
+    free(up);
+    free(vp);
+    heif_image_release(image);
+    if (out == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    *rgb = out;
+    *width = w;
+    *height = h;
+    return CHEIF_OK;
+}
+
 // Decodes `handle` to YCbCr in its stored layout and converts it as the reference
 // does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
 static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
@@ -610,7 +850,22 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
     converter cv;
     memset(&cv, 0, sizeof cv);
     cv.full_range = info->full_range;
+    if (info->avif && (info->bit_depth == 10 || info->bit_depth == 12)) {
+        // Deeper AVIF: only through the plugin's stored planes; else libheif converts.
+        int stored = primary_chroma(data, size, 1);
+        if (stored < 0 || !cheif_av1_is_enabled()) return -1;
+        return decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
+                                 height, msg);
+    }
     if (info->avif && info->bit_depth == 8) {
+        int stored = primary_chroma(data, size, 1);
+        if (stored >= 0 && cheif_av1_is_enabled()) {
+            int code = decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
+                                         height, msg);
+            if (code >= 0) return code;
+        }
+        // libheif's own AV1 plugins, or a picture the plugin left as YCbCr: the planes come
+        // back only after libheif's trip through RGB.
         cv.kind = CONVERT_LIBYUV;
         if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &cv.k)) {
             return -1;
@@ -786,8 +1041,9 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         code = CHEIF_ERR_TOO_LARGE;
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
-    uint32_t item_w = 0, item_h = 0;
+    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0;
     long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
+    long long canvas = code == CHEIF_OK ? canvas_pixels(data, size, &canvas_w, &canvas_h) : 0;
     if (tiles > 2 * max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
                  tiles);
@@ -795,6 +1051,10 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     } else if (item > max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "an image in the file is %ux%u pixels, above the limit",
                  item_w, item_h);
+        code = CHEIF_ERR_DECODE;
+    } else if (canvas > max_pixels) {
+        snprintf(msg, CHEIF_MSG_LEN, "the grid declares %ux%u pixels, above the limit",
+                 canvas_w, canvas_h);
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {
@@ -807,7 +1067,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     // a size other than its item's ispe).
     cheif_hevc_set_max_pixels(max_pixels);
 
-    // AVIF (8-bit) and deep HEIC are converted here; the rest by libheif.
+    // AVIF and deep HEIC are converted here; the rest by libheif.
     code = decode_own_rgb(data, size, handle, info, max_pixels, hevc, rgb, width, height, msg);
     if (code >= 0) {
         heif_image_handle_release(handle);

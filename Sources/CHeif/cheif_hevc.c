@@ -3,6 +3,7 @@
 #pragma STDC FP_CONTRACT OFF
 #include "cheif_hevc.h"
 #include "cheif.h"
+#include "cheif_avcodec.h"
 
 #include <limits.h>
 #include <stdatomic.h>
@@ -23,6 +24,8 @@
 static _Thread_local long long max_pixels_here = 0;
 
 void cheif_hevc_set_max_pixels(long long max_pixels) { max_pixels_here = max_pixels; }
+
+long long cheif_avcodec_max_pixels(void) { return max_pixels_here; }
 
 static atomic_llong pictures_decoded = 0;
 
@@ -46,25 +49,28 @@ long long cheif_hevc_avcodec_pictures(void) { return atomic_load(&pictures_decod
 
 static const char kSuccess[] = "Success";
 
-static struct heif_error ok(void) {
+struct heif_error cheif_plugin_ok(void) {
     return (struct heif_error){heif_error_Ok, heif_suberror_Unspecified, kSuccess};
 }
 
-static struct heif_error failure(enum heif_suberror_code sub, const char *message) {
+struct heif_error cheif_plugin_failure(enum heif_suberror_code sub, const char *message) {
     return (struct heif_error){heif_error_Decoder_plugin_error, sub, message};
+}
+
+static struct heif_error ok(void) { return cheif_plugin_ok(); }
+
+static struct heif_error failure(enum heif_suberror_code sub, const char *message) {
+    return cheif_plugin_failure(sub, message);
 }
 
 // The item's NAL units as an Annex B stream (each length prefix replaced by a start
 // code), padded as libavcodec requires.
-typedef struct {
-    uint8_t *stream;
-    size_t size, capacity;
-} decoder;
+typedef cheif_stream decoder;
 
 static const char *plugin_name(void) { return "libavcodec HEVC decoder"; }
 
 // libavcodec logs to stderr by default; a corrupt photo must not write over the terminal.
-static void init_plugin(void) { av_log_set_level(AV_LOG_QUIET); }
+void cheif_avcodec_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
 
 // 0 on a thread that asked for libde265 (cheif_hevc_set_enabled): libheif then takes it.
 static _Thread_local int disabled_here = 0;
@@ -75,22 +81,21 @@ static int does_support_format(enum heif_compression_format format) {
     return format == heif_compression_HEVC && !disabled_here ? PRIORITY : 0;
 }
 
-static struct heif_error new_decoder(void **out) {
+struct heif_error cheif_stream_new(void **out) {
     decoder *d = calloc(1, sizeof *d);
     if (d == NULL) return failure(heif_suberror_Unspecified, "out of memory");
     *out = d;
     return ok();
 }
 
-static void free_decoder(void *raw) {
+void cheif_stream_free(void *raw) {
     decoder *d = raw;
     if (d == NULL) return;
     free(d->stream);
     free(d);
 }
 
-// Room for `more` bytes and libavcodec's padding after them (the stream stays below 2 GB).
-static int reserve(decoder *d, size_t more) {
+int cheif_stream_reserve(cheif_stream *d, size_t more) {
     size_t pad = AV_INPUT_BUFFER_PADDING_SIZE;
     if (more > (size_t)INT_MAX - pad - d->size) return 0;
     size_t need = d->size + more + pad;
@@ -114,7 +119,9 @@ static struct heif_error push_data(void *raw, const void *data, size_t size) {
                    ((size_t)p[at + 2] << 8) | (size_t)p[at + 3];
         at += 4;
         if (n > size - at) return failure(heif_suberror_End_of_data, "nal unit past the data");
-        if (!reserve(d, n + 4)) return failure(heif_suberror_Unspecified, "out of memory");
+        if (!cheif_stream_reserve(d, n + 4)) {
+            return failure(heif_suberror_Unspecified, "out of memory");
+        }
         static const uint8_t start[4] = {0, 0, 0, 1};
         memcpy(d->stream + d->size, start, 4);
         memcpy(d->stream + d->size + 4, p + at, n);
@@ -335,47 +342,52 @@ static void fill_frame(AVFrame *frame, const AVPixFmtDescriptor *desc, uint64_t 
     }
 }
 
-// The frame's planes copied into a new libheif image: monochrome or YCbCr 4:2:0, 4:2:2 or
-// 4:4:4, 8 to 16 bits (deeper samples stored in 16 bits, little-endian, as libheif's).
-static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) {
+const AVPixFmtDescriptor *cheif_frame_layout(const AVFrame *frame, int *bits,
+                                              enum heif_chroma *chroma,
+                                              struct heif_error *err) {
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get((enum AVPixelFormat)frame->format);
     if (desc == NULL || (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_BE |
                                         AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
                                         AV_PIX_FMT_FLAG_HWACCEL)) != 0 ||
         (desc->nb_components != 1 && desc->nb_components != 3)) {
-        return failure(heif_suberror_Unsupported_color_conversion, "unsupported pixel format");
+        *err = failure(heif_suberror_Unsupported_color_conversion, "unsupported pixel format");
+        return NULL;
     }
     int mono = desc->nb_components == 1;
-    int bits = desc->comp[0].depth;
-    int bytes = bits > 8 ? 2 : 1;
-    enum heif_chroma chroma = heif_chroma_monochrome;
+    *bits = desc->comp[0].depth;
+    int bytes = *bits > 8 ? 2 : 1;
+    *chroma = heif_chroma_monochrome;
     if (!mono) {
-        if (desc->log2_chroma_w == 1 && desc->log2_chroma_h == 1) chroma = heif_chroma_420;
-        else if (desc->log2_chroma_w == 1 && desc->log2_chroma_h == 0) chroma = heif_chroma_422;
-        else if (desc->log2_chroma_w == 0 && desc->log2_chroma_h == 0) chroma = heif_chroma_444;
-        else return failure(heif_suberror_Unsupported_color_conversion, "unsupported chroma");
+        if (desc->log2_chroma_w == 1 && desc->log2_chroma_h == 1) *chroma = heif_chroma_420;
+        else if (desc->log2_chroma_w == 1 && desc->log2_chroma_h == 0) *chroma = heif_chroma_422;
+        else if (desc->log2_chroma_w == 0 && desc->log2_chroma_h == 0) *chroma = heif_chroma_444;
+        else {
+            *err = failure(heif_suberror_Unsupported_color_conversion, "unsupported chroma");
+            return NULL;
+        }
     }
     for (int c = 0; c < desc->nb_components; c++) {
-        if (desc->comp[c].plane != c || desc->comp[c].depth != bits ||
-            desc->comp[c].step != bytes || bits > 16) {
-            return failure(heif_suberror_Unsupported_color_conversion, "unsupported samples");
+        if (desc->comp[c].plane != c || desc->comp[c].depth != *bits ||
+            desc->comp[c].step != bytes || *bits > 16) {
+            *err = failure(heif_suberror_Unsupported_color_conversion, "unsupported samples");
+            return NULL;
         }
     }
+    if (frame->width <= 0 || frame->height <= 0) {
+        *err = failure(heif_suberror_Invalid_image_size, "empty picture");
+        return NULL;
+    }
+    *err = ok();
+    return desc;
+}
+
+struct heif_error cheif_frame_to_ycbcr(const AVFrame *frame, const AVPixFmtDescriptor *desc,
+                                       int bits, enum heif_chroma chroma,
+                                       struct heif_image **out) {
+    int mono = desc->nb_components == 1;
+    int bytes = bits > 8 ? 2 : 1;
     int w = frame->width, h = frame->height;
-    if (w <= 0 || h <= 0) return failure(heif_suberror_Invalid_image_size, "empty picture");
-    struct heif_error err;
-    if (request_here.fill_seed != 0 && bits == 8 && av_frame_make_writable(frame) >= 0) {
-        fill_frame(frame, desc, request_here.fill_seed);
-    }
-    if (request_here.active && !mono && bits == 8) {
-        int matrix = request_here.matrix, full = request_here.full_range;
-        if (matrix < 0) { // no nclx in the container: the stream's, as libheif takes it
-            matrix = (int)frame->colorspace;
-            full = frame->color_range == AVCOL_RANGE_JPEG;
-        }
-        if (to_heif_rgb(frame, desc, matrix, full, out, &err)) return err;
-    }
-    err = heif_image_create(
+    struct heif_error err = heif_image_create(
         w, h, mono ? heif_colorspace_monochrome : heif_colorspace_YCbCr, chroma, out);
     if (err.code != heif_error_Ok) return err;
     static const enum heif_channel channels[3] = {heif_channel_Y, heif_channel_Cb,
@@ -400,8 +412,8 @@ static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) 
                    (size_t)pw * (size_t)bytes);
         }
     }
-    // The stream's own colour description (VUI), as libheif's libde265 plugin sets it; a
-    // `colr` box in the container takes its place.
+    // The stream's own colour description (VUI, or AV1's sequence header), as libheif's own
+    // plugins set it; a `colr` box in the container takes its place.
     struct heif_color_profile_nclx *nclx = heif_nclx_color_profile_alloc();
     if (nclx != NULL) {
         // Values outside H.273's tables keep libheif's "unspecified"; libde265's plugin
@@ -417,25 +429,43 @@ static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) 
     return ok();
 }
 
-// Decodes the pushed stream on the calling thread and returns its first picture.
-static struct heif_error decode_image(void *raw, struct heif_image **out) {
-    decoder *d = raw;
-    *out = NULL;
+// The frame as a libheif image: YCbCr (or monochrome) planes as stored, or RGB where
+// cheif_hevc_set_rgb_output asks for it.
+static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) {
+    int bits = 0;
+    enum heif_chroma chroma = heif_chroma_monochrome;
+    struct heif_error err;
+    const AVPixFmtDescriptor *desc = cheif_frame_layout(frame, &bits, &chroma, &err);
+    if (desc == NULL) return err;
+    int mono = desc->nb_components == 1;
+    if (request_here.fill_seed != 0 && bits == 8 && av_frame_make_writable(frame) >= 0) {
+        fill_frame(frame, desc, request_here.fill_seed);
+    }
+    if (request_here.active && !mono && bits == 8) {
+        int matrix = request_here.matrix, full = request_here.full_range;
+        if (matrix < 0) { // no nclx in the container: the stream's, as libheif takes it
+            matrix = (int)frame->colorspace;
+            full = frame->color_range == AVCOL_RANGE_JPEG;
+        }
+        if (to_heif_rgb(frame, desc, matrix, full, out, &err)) return err;
+    }
+    return cheif_frame_to_ycbcr(frame, desc, bits, chroma, out);
+}
+
+struct heif_error cheif_avcodec_decode(const AVCodec *codec, cheif_stream *d, AVFrame *frame,
+                                       const char *none) {
     if (d->size == 0) return failure(heif_suberror_End_of_data, "no coded data");
+    if (codec == NULL) return failure(heif_suberror_Unsupported_codec, "no decoder in libavcodec");
     memset(d->stream + d->size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
-    const AVCodec *codec = avcodec_find_decoder(AV_CODEC_ID_HEVC);
-    if (codec == NULL) return failure(heif_suberror_Unsupported_codec, "no hevc decoder");
     AVCodecContext *ctx = avcodec_alloc_context3(codec);
     AVPacket *packet = av_packet_alloc();
-    AVFrame *frame = av_frame_alloc();
     struct heif_error result = failure(heif_suberror_Unspecified, "out of memory");
-    if (ctx == NULL || packet == NULL || frame == NULL) goto done;
+    if (ctx == NULL || packet == NULL) goto done;
     ctx->thread_count = 1; // one photo per indexing thread
-    if (max_pixels_here > 0) {
-        ctx->max_pixels = max_pixels_here < INT_MAX ? max_pixels_here : INT_MAX;
-    }
+    long long max_pixels = cheif_avcodec_max_pixels();
+    if (max_pixels > 0) ctx->max_pixels = max_pixels < INT_MAX ? max_pixels : INT_MAX;
     if (avcodec_open2(ctx, codec, NULL) < 0) {
-        result = failure(heif_suberror_Unspecified, "hevc decoder did not start");
+        result = failure(heif_suberror_Unspecified, "decoder did not start");
         goto done;
     }
     packet->data = d->stream;
@@ -443,20 +473,27 @@ static struct heif_error decode_image(void *raw, struct heif_image **out) {
     int code = avcodec_send_packet(ctx, packet);
     if (code >= 0) code = avcodec_send_packet(ctx, NULL); // end of stream: flush
     code = avcodec_receive_frame(ctx, frame);
-    if (code < 0) {
-        result = failure(heif_suberror_Unspecified, "hevc data decoded to no picture");
-        goto done;
-    }
-    result = to_heif_image(frame, out);
-    if (result.code == heif_error_Ok) atomic_fetch_add(&pictures_decoded, 1);
+    result = code < 0 ? failure(heif_suberror_Unspecified, none) : ok();
 done:
-    av_frame_free(&frame);
     av_packet_free(&packet);
     avcodec_free_context(&ctx);
     return result;
 }
 
-static void set_strict_decoding(void *raw, int flag) {
+// Decodes the pushed stream on the calling thread and returns its first picture.
+static struct heif_error decode_image(void *raw, struct heif_image **out) {
+    *out = NULL;
+    AVFrame *frame = av_frame_alloc();
+    if (frame == NULL) return failure(heif_suberror_Unspecified, "out of memory");
+    struct heif_error result = cheif_avcodec_decode(avcodec_find_decoder(AV_CODEC_ID_HEVC), raw,
+                                                    frame, "hevc data decoded to no picture");
+    if (result.code == heif_error_Ok) result = to_heif_image(frame, out);
+    if (result.code == heif_error_Ok) atomic_fetch_add(&pictures_decoded, 1);
+    av_frame_free(&frame);
+    return result;
+}
+
+void cheif_plugin_strict(void *raw, int flag) {
     (void)raw;
     (void)flag;
 }
@@ -464,14 +501,14 @@ static void set_strict_decoding(void *raw, int flag) {
 static const struct heif_decoder_plugin plugin = {
     3,
     plugin_name,
-    init_plugin,
+    cheif_avcodec_quiet,
     NULL,
     does_support_format,
-    new_decoder,
-    free_decoder,
+    cheif_stream_new,
+    cheif_stream_free,
     push_data,
     decode_image,
-    set_strict_decoding,
+    cheif_plugin_strict,
     CHEIF_HEVC_AVCODEC_ID,
 };
 

@@ -131,7 +131,51 @@ extension HostileFilesTests {
             ("heic-grid-corrupt-tiles.heic", corruptTiles, .corrupt),
             ("avif-noise-in-data.avif", noisy, .corrupt),
         ]
+        files += try avifGridFiles()
         return files
+    }
+
+    /// Broken AVIF grids, and a picture whose av1C claims another layout: the AV1 plugin's
+    /// ways (tiles decoded one by one, stored planes checked against the av1C).
+    static func avifGridFiles() throws -> [(String, [UInt8], Kind)] {
+        let grid = try T.fixture("heif/avif-grid.avif")
+        // Only the tiles' ispe (64x64) claims 16000x16000: the grid's own size stays small.
+        var hugeTiles = grid
+        var at = 0
+        while let i = (at..<(grid.count - 16)).first(where: {
+            Array(grid[$0..<$0 + 4]) == Array("ispe".utf8)
+        }) {
+            if Array(grid[i + 8..<i + 12]) == be32(64) {
+                hugeTiles.replaceSubrange(i + 8..<i + 16, with: be32(16000) + be32(16000))
+            }
+            at = i + 4
+        }
+        var corruptTiles = grid
+        let mdat = try boxOffset(grid, "mdat")
+        for i in stride(from: mdat + 204, to: grid.count - 50, by: 7) { corruptTiles[i] ^= 0x5A }
+        var claimsMonochrome = try T.fixture("heif/avif-plain.avif")
+        claimsMonochrome[try boxOffset(claimsMonochrome, "av1C") + 6] |= 0x10
+        return [
+            (
+                // The six tile references (2 bytes each) point at items that do not exist.
+                "avif-grid-missing-tiles.avif",
+                patchBoxes(grid, "dimg", at: 4, with: [UInt8](repeating: 0x77, count: 12)),
+                .corrupt
+            ),
+            (
+                "avif-grid-bomb.avif",
+                patchBoxes(grid, "ispe", at: 4, with: be32(30000) + be32(30000)), .tooLarge
+            ),
+            ("avif-grid-huge-tiles.avif", hugeTiles, .corrupt),
+            (
+                // The grid data (idat: version, flags, rows, columns, then 16-bit sides)
+                // declares a 20000x20000 canvas; every ispe stays small.
+                "avif-grid-huge-canvas.avif",
+                patchBoxes(grid, "idat", at: 4, with: [0x4E, 0x20, 0x4E, 0x20]), .corrupt
+            ),
+            ("avif-grid-corrupt-tiles.avif", corruptTiles, .corrupt),
+            ("avif-claims-monochrome.avif", claimsMonochrome, .corrupt),
+        ]
     }
 
     @Test("every hostile HEIC and AVIF names the file and says what is wrong in lower case")

@@ -3,8 +3,9 @@
 // Decodes the primary image to packed 8-bit RGB the way
 // `Image.open(f).convert("RGB")` does with pillow-heif registered: libheif's
 // default transforms (clean aperture, `irot`, `imir`) applied, grid images
-// assembled from their tiles (HEVC decoded by libavcodec, see cheif_hevc.h),
-// 10/12-bit samples reduced to 8 bits by libheif,
+// assembled from their tiles (HEVC decoded by libavcodec, see cheif_hevc.h; AV1 by
+// libdav1d, see cheif_av1.h),
+// 10/12-bit samples reduced to 8 bits (AVIF's cut before the conversion, as libavif does),
 // alpha dropped (each pixel keeps its stored colour). The EXIF item is handed
 // back as TIFF bytes; its orientation is not applied here (nor anywhere:
 // libheif already turned the image).
@@ -57,7 +58,7 @@ int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
                      uint8_t **exif, size_t *exif_size, char msg[CHEIF_MSG_LEN]);
 
-/// Which HEVC decoder libheif runs for HEIC images (AV1 is always libheif's choice).
+/// Which HEVC decoder libheif runs for HEIC images (AV1: cheif_use_av1_decoder).
 #define CHEIF_HEVC_LIBAVCODEC 0 /* libavcodec's, the default: same pixels, less CPU time */
 #define CHEIF_HEVC_LIBDE265 1   /* libheif's own libde265 plugin */
 
@@ -71,6 +72,18 @@ int cheif_decode_rgb_using(const uint8_t *data, size_t size, long long max_pixel
 /// How many HEVC pictures (grid tiles count one each) libavcodec has decoded for libheif in
 /// this process: tests check with it that HEIC goes through libavcodec.
 long long cheif_hevc_avcodec_pictures(void);
+
+/// Which AV1 decoder libheif runs for AVIF images on the calling thread from now on.
+#define CHEIF_AV1_DAV1D 0   /* picseek's plugin (libdav1d), the default: the stored planes */
+#define CHEIF_AV1_LIBHEIF 1 /* libheif's own dav1d/aom plugin, whose planes come back only
+                               after a trip through RGB */
+
+/// Chooses the AV1 decoder for the calling thread: CHEIF_AV1_DAV1D or CHEIF_AV1_LIBHEIF.
+void cheif_use_av1_decoder(int decoder);
+
+/// How many AV1 pictures (grid tiles count one each) picseek's plugin has decoded in this
+/// process: tests check with it that AVIF goes through it.
+long long cheif_av1_pictures(void);
 
 /// libheif 1.15's conversion of 8-bit YCbCr planes to planar RGB (float, chroma samples
 /// repeated) as the HEVC plugin does it, for nclx `matrix` 1, 5 or 6 (others: nothing is

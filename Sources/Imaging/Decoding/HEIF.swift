@@ -54,7 +54,7 @@ public enum HEIF {
         public var exif: [UInt8]?
     }
 
-    /// The HEVC decoder libheif runs for HEIC images (AVIF's AV1 decoder is libheif's choice).
+    /// The HEVC decoder libheif runs for HEIC images (AVIF's: `AV1Decoder`).
     public enum HEVCDecoder: Sendable, CaseIterable {
         /// libavcodec's, through picseek's libheif decoder plugin: the default.
         case libavcodec
@@ -62,14 +62,29 @@ public enum HEIF {
         case libde265
     }
 
+    /// The AV1 decoder libheif runs for AVIF images.
+    public enum AV1Decoder: Sendable, CaseIterable {
+        /// libdav1d, through picseek's libheif decoder plugin: the default. The stored
+        /// planes reach picseek's conversion, exact with libavif in every profile.
+        case dav1dPlugin
+        /// libheif's own dav1d/aom plugin, whose planes come back only after a trip through
+        /// RGB (exact for BT.601 full range only).
+        case libheif
+    }
+
     /// Decodes the primary image to 8-bit RGB. `maxPixels` is checked against the
     /// image size from the headers before any pixel memory is allocated.
-    /// `hevcDecoder` picks the HEVC decoder (both give the same pixels).
-    /// The corresponding C function is `cheif_decode_rgb_using`.
+    /// `hevcDecoder` picks the HEVC decoder (both give the same pixels), `av1Decoder` the AV1
+    /// one. The corresponding C functions are `cheif_decode_rgb_using` and
+    /// `cheif_use_av1_decoder`.
     public static func decode(
-        _ data: [UInt8], maxPixels: Int = 100_000_000, hevcDecoder: HEVCDecoder = .libavcodec
+        _ data: [UInt8], maxPixels: Int = 100_000_000, hevcDecoder: HEVCDecoder = .libavcodec,
+        av1Decoder: AV1Decoder = .dav1dPlugin
     ) throws(HEIFError) -> Decoded {
         let hevc = hevcDecoder == .libavcodec ? CHEIF_HEVC_LIBAVCODEC : CHEIF_HEVC_LIBDE265
+        // The choice holds for the calling thread, where the decode below runs.
+        cheif_use_av1_decoder(av1Decoder == .dav1dPlugin ? CHEIF_AV1_DAV1D : CHEIF_AV1_LIBHEIF)
+        defer { cheif_use_av1_decoder(CHEIF_AV1_DAV1D) }
         var raw = cheif_info()
         let (image, exif) = try CResult.decodeRGB(
             HEIFFormat.self, data, info: &raw, limit: maxPixels, ok: CHEIF_OK,
@@ -88,6 +103,10 @@ extension HEIF {
     /// HEVC pictures libavcodec has decoded for libheif in this process (a grid's tiles count
     /// one each). The corresponding C function is `cheif_hevc_avcodec_pictures`.
     public static var libavcodecPictures: Int { Int(cheif_hevc_avcodec_pictures()) }
+
+    /// AV1 pictures picseek's plugin has decoded for libheif in this process (a grid's tiles
+    /// count one each). The corresponding C function is `cheif_av1_pictures`.
+    public static var av1PluginPictures: Int { Int(cheif_av1_pictures()) }
 
     /// 8-bit YCbCr planes (chroma `sx`/`sy` halved where 1) to R, G and B planes with libheif
     /// 1.15's conversion as the HEVC plugin does it (`naive`: its plain twin); nil for a
