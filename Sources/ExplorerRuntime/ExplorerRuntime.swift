@@ -208,7 +208,8 @@ public final class ExplorerRuntime {
         switch state.graphics {
         case .sixel:
             return ImageOverlay(
-                method: .sixel(colorRegisters: capabilities.sixelColorRegisters ?? 256), cell: cell)
+                method: .sixel(colorRegisters: capabilities.sixelColorRegisters ?? 256), cell: cell,
+                sixelMaximum: capabilities.sixelMaximum)
         case .kitty where !state.kittyPlaceholders:
             return ImageOverlay(method: .kittyDirect, cell: cell)
         case .iterm2:

@@ -74,6 +74,10 @@ public final class ImageOverlay {
     public let method: Method
     /// The size of one cell in pixels.
     public let cell: PixelSize
+    /// The largest sixel image the terminal draws (XTSMGRAPHICS; xterm's default is
+    /// 1000×1000 and it drops a larger one whole): rows of thumbnails are sent as several
+    /// images no wider, and a picture is fitted within it. Nil when the terminal did not say.
+    public let sixelMaximum: PixelSize?
     private var shown: [Unit] = []
     private var fitted: [FitKey: Fitted] = [:]
     private var fittedOrder: [FitKey] = []
@@ -85,10 +89,12 @@ public final class ImageOverlay {
     private var pendingTransmits: [UInt8] = []
     private var sixelEncoder = SixelEncoder()
 
-    /// Creates an overlay drawing with `method` for cells of `cell` pixels.
-    public init(method: Method, cell: PixelSize) {
+    /// Creates an overlay drawing with `method` for cells of `cell` pixels; sixel images
+    /// stay within `sixelMaximum` when it is given.
+    public init(method: Method, cell: PixelSize, sixelMaximum: PixelSize? = nil) {
         self.method = method
         self.cell = cell
+        self.sixelMaximum = sixelMaximum
     }
 
     /// How many images are encoded and cached.
@@ -178,15 +184,35 @@ public final class ImageOverlay {
                 units.append(Unit(rect: placement.rect, members: [placement]))
             }
         }
-        for (_, members) in rows.sorted(by: { $0.key < $1.key }) {
-            let left = members.map(\.rect.column).min() ?? 0
-            let right = members.map(\.rect.right).max() ?? 0
-            let height = members.map(\.rect.rows).max() ?? 0
-            let rect = Rect(
-                row: members[0].rect.row, column: left, rows: height, columns: right - left)
-            units.append(Unit(rect: rect, members: members))
+        for (_, row) in rows.sorted(by: { $0.key < $1.key }) {
+            for members in sixelImages(row.sorted { $0.rect.column < $1.rect.column }) {
+                let left = members.map(\.rect.column).min() ?? 0
+                let right = members.map(\.rect.right).max() ?? 0
+                let height = members.map(\.rect.rows).max() ?? 0
+                let rect = Rect(
+                    row: members[0].rect.row, column: left, rows: height, columns: right - left)
+                units.append(Unit(rect: rect, members: members))
+            }
         }
         return units
+    }
+
+    /// A row of tiles (left to right) cut into runs that each make an image no wider than
+    /// `sixelMaximum` (a tile wider than that alone is one run; `fit` keeps its picture
+    /// within the limit).
+    private func sixelImages(_ row: [ImagePlacement]) -> [[ImagePlacement]] {
+        guard let limit = sixelMaximum?.width else { return row.isEmpty ? [] : [row] }
+        var runs: [[ImagePlacement]] = []
+        for placement in row {
+            if let first = runs.last?.first,
+                (placement.rect.right - first.rect.column) * cell.width <= limit
+            {
+                runs[runs.count - 1].append(placement)
+            } else {
+                runs.append([placement])
+            }
+        }
+        return runs
     }
 
     /// Kitty placement numbers: one per screen position.
@@ -225,20 +251,33 @@ public final class ImageOverlay {
 
     private func make(_ unit: Unit, _ state: AppState) -> Encoded? {
         if case .sixel(let registers) = method {
-            var pieces: [SixelPiece] = []
+            // Each picture at its cell inside the unit; the image starts at the first
+            // picture's cell (a cursor move gets there) and ends with the last, so it is
+            // no larger than its pictures (and `sixelMaximum`).
+            var cells: [(fit: Fitted, column: Int, row: Int)] = []
             for member in unit.members {
                 guard let fit = fit(member, state) else { continue }
-                pieces.append(
-                    SixelPiece(
-                        pixels: fit.pixels, width: fit.width, height: fit.height,
-                        x: (member.rect.column - unit.rect.column + fit.columnOffset) * cell.width,
-                        y: (member.rect.row - unit.rect.row + fit.rowOffset) * cell.height))
+                cells.append(
+                    (
+                        fit, member.rect.column - unit.rect.column + fit.columnOffset,
+                        member.rect.row - unit.rect.row + fit.rowOffset
+                    ))
             }
-            guard !pieces.isEmpty else { return nil }
+            guard let left = cells.map(\.column).min(), let top = cells.map(\.row).min()
+            else { return nil }
+            let pieces = cells.map { c in
+                SixelPiece(
+                    pixels: c.fit.pixels, width: c.fit.width, height: c.fit.height,
+                    x: (c.column - left) * cell.width, y: (c.row - top) * cell.height)
+            }
+            var move = ""
+            if top > 0 { move += "\u{1B}[\(top)B" }
+            if left > 0 { move += "\u{1B}[\(left)C" }
             let bytes = sixelEncoder.encodeComposite(
-                pieces, width: unit.rect.columns * cell.width, height: unit.rect.rows * cell.height,
+                pieces, width: pieces.map { $0.x + $0.width }.max() ?? 0,
+                height: pieces.map { $0.y + $0.height }.max() ?? 0,
                 colors: max(2, min(256, registers)))
-            return Encoded(bytes: bytes, kittyID: nil)
+            return Encoded(bytes: Array(move.utf8) + bytes, kittyID: nil)
         }
         guard let placement = unit.members.first, let image = state.image(for: placement) else {
             return nil
@@ -284,8 +323,12 @@ public final class ImageOverlay {
             return nil
         }
         let rect = placement.rect
-        let boxWidth = rect.columns * cell.width
-        let boxHeight = rect.rows * cell.height
+        var boxWidth = rect.columns * cell.width
+        var boxHeight = rect.rows * cell.height
+        if case .sixel = method, let limit = sixelMaximum {
+            boxWidth = min(boxWidth, limit.width)
+            boxHeight = min(boxHeight, limit.height)
+        }
         guard boxWidth > 0, boxHeight > 0 else { return nil }
         var width = boxWidth
         var height = max(1, (image.height * boxWidth + image.width / 2) / image.width)

@@ -77,6 +77,56 @@ struct ImageOverlayTests {
         #expect(String(decoding: overlay.finish(), as: UTF8.self) == KittyGraphics.deleteAll)
     }
 
+    /// The width and height of every sixel image in `bytes` (its raster attributes).
+    static func sixelSizes(_ bytes: [UInt8]) -> [PixelSize] {
+        String(decoding: bytes, as: UTF8.self).components(separatedBy: "q\"1;1;").dropFirst()
+            .compactMap { rest in
+                let numbers = rest.prefix { $0.isNumber || $0 == ";" }.split(separator: ";")
+                guard numbers.count >= 2, let w = Int(numbers[0]), let h = Int(numbers[1])
+                else { return nil }
+                return PixelSize(width: w, height: h)
+            }
+    }
+
+    @Test("sixel: a row wider than the terminal's largest image is sent as several, each within it")
+    func sixelMaximum() {
+        let state = Self.state(.sixel, hits: 9)
+        let frame = viewFrame(state)
+        let cell = PixelSize(width: 8, height: 16)
+        let unlimited = ImageOverlay(method: .sixel(colorRegisters: 256), cell: cell)
+        let whole = Self.sixelSizes(
+            unlimited.paint(
+                frame.images, state: state, previous: nil, current: frame.buffer,
+                repaintedAll: true))
+        #expect(whole.count == 2)
+        let widest = whole.map(\.width).max() ?? 0
+        // A limit below the widest row: that row is cut into more images, none over the limit,
+        // and every thumbnail is still drawn.
+        let limit = PixelSize(width: widest / 2, height: 1000)
+        let limited = ImageOverlay(
+            method: .sixel(colorRegisters: 256), cell: cell, sixelMaximum: limit)
+        let sizes = Self.sixelSizes(
+            limited.paint(
+                frame.images, state: state, previous: nil, current: frame.buffer,
+                repaintedAll: true))
+        #expect(sizes.count > whole.count)
+        #expect(sizes.allSatisfy { $0.width <= limit.width && $0.height <= limit.height })
+        #expect(limited.cachedCount == sizes.count)
+        // The detail pane's picture is fitted within the limit too.
+        var detail = state
+        detail.detailOpen = true
+        let pane = viewFrame(detail)
+        let small = PixelSize(width: 40, height: 32)
+        let tight = ImageOverlay(
+            method: .sixel(colorRegisters: 256), cell: cell, sixelMaximum: small)
+        let paneSizes = Self.sixelSizes(
+            tight.paint(
+                pane.images, state: detail, previous: nil, current: pane.buffer,
+                repaintedAll: true))
+        #expect(!paneSizes.isEmpty)
+        #expect(paneSizes.allSatisfy { $0.width <= small.width && $0.height <= small.height })
+    }
+
     @Test("the help overlay and the detail pane change what is placed")
     func helpAndDetail() {
         var state = Self.state(.sixel, hits: 3)
