@@ -135,6 +135,13 @@ def avif_files():
     yield "avif-bt709-limited.avif", bt709, {}
     # Odd sides: the last chroma column covers one pixel.
     yield "avif-odd-size.avif", lambda f: rgb(71, 47, 207).save(f, "AVIF", quality=90), {}
+    # The same turned by an `irot`, and 4:2:2 turned (its chroma halves the other axis after
+    # the turn).
+    yield ("avif-odd-size-irot.avif",
+           lambda f: rgb(71, 47, 212).save(f, "AVIF", quality=90, exif=exif_bytes(6)), {})
+    yield ("avif-422-irot.avif",
+           lambda f: rgb(72, 48, 213).save(f, "AVIF", quality=90, subsampling="4:2:2",
+                                           exif=exif_bytes(6)), {})
     yield ("avif-grid.avif",
            lambda f: f.write(grid_avif(rgb(160, 120, 208), 64, quality=90)), {})
     # 10 and 12 bits (imagecodecs' libavif): libavif cuts them to 8 bits before converting.
@@ -318,7 +325,10 @@ numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
   mean, `quality=95`; `avif-444-limited.avif`, 4:4:4) and BT.709 limited range
   (`avif-bt709-limited.avif`: coded by Pillow in limited range, its `colr` box then
   made to say BT.709, which every decoder reads the samples with). `avif-odd-size.avif`
-  is 71x47 (the last chroma column covers one pixel). `avif-grid.avif` is a 160x120
+  is 71x47 (the last chroma column covers one pixel); `avif-odd-size-irot.avif` is the
+  same turned by an `irot` (EXIF orientation 6 on saving), and `avif-422-irot.avif` a
+  turned 4:2:2 picture: libavif converts in the coded orientation and Pillow turns the
+  RGB picture after, which picseek does too. `avif-grid.avif` is a 160x120
   grid of 64x64 tiles (3x2, the last column and row cut), each tile coded by Pillow and
   the container put together by the script (Pillow writes no grids).
   `avif-monochrome.avif` (4:0:0) is written by heif-enc from a greyscale PNG.

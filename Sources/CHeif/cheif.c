@@ -725,6 +725,42 @@ static int primary_rotation(const uint8_t *data, size_t size) {
     return box.p[8] & 3;
 }
 
+// The quarter turns (anticlockwise) of the primary item's `irot` when it is its only
+// transform, 0 with none, -1 when it also has a `clap` or an `imir` (those are left to
+// libheif). Pillow reads AVIF with libavif, which converts YCbCr in the coded orientation;
+// Pillow then turns the RGB picture (the `irot` as an EXIF orientation). Turning first
+// changes which luma pixels share a chroma sample along an axis of odd length.
+static int own_rotation(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    span box;
+    if (!read_meta(data, size, &b)) return -1;
+    if (item_property(&b, b.primary, "clap", &box) || item_property(&b, b.primary, "imir", &box)) {
+        return -1;
+    }
+    if (!item_property(&b, b.primary, "irot", &box)) return 0;
+    return box.n >= 9 ? box.p[8] & 3 : -1;
+}
+
+// Packed RGB `in` (w x h) turned `turns` quarter turns anticlockwise into a new buffer;
+// `*ow`/`*oh` receive its size. NULL when out of memory.
+static uint8_t *rotate_rgb(const uint8_t *in, int w, int h, int turns, int *ow, int *oh) {
+    int nw = turns & 1 ? h : w, nh = turns & 1 ? w : h;
+    uint8_t *out = malloc((size_t)w * (size_t)h * 3);
+    if (out == NULL) return NULL;
+    for (int y = 0; y < nh; y++) {
+        for (int x = 0; x < nw; x++) {
+            int sx = x, sy = y; // the source pixel of (x, y)
+            if (turns == 1) sx = w - 1 - y, sy = x;
+            else if (turns == 2) sx = w - 1 - x, sy = h - 1 - y;
+            else if (turns == 3) sx = y, sy = h - 1 - x;
+            memcpy(out + ((size_t)y * nw + x) * 3, in + ((size_t)sy * w + sx) * 3, 3);
+        }
+    }
+    *ow = nw;
+    *oh = nh;
+    return out;
+}
+
 // The chroma samples of a plane that holds them repeated (cheif_av1.h), as 8-bit samples: the
 // one at the top-left pixel of each block; 16-bit ones (`bits` above 8) cut to their top 8
 // bits. NULL when out of memory.
@@ -765,6 +801,9 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
     }
+    // A lone `irot` is applied here after the conversion, as the reference does.
+    int turns = own_rotation(data, size);
+    if (turns >= 0) options->ignore_transformations = 1;
     struct heif_image *image = NULL;
     cheif_av1_begin_stored((enum heif_chroma)stored, info->bit_depth);
     struct heif_error err =
@@ -812,8 +851,8 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     }
     int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
     int sy = stored == heif_chroma_420;
-    if (stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) { // turned a quarter
-        sx = 0;
+    if (turns < 0 && stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) {
+        sx = 0; // turned a quarter by libheif
         sy = 1;
     }
     int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
@@ -832,6 +871,11 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     free(up);
     free(vp);
     heif_image_release(image);
+    if (out != NULL && turns > 0) {
+        uint8_t *turned = rotate_rgb(out, w, h, turns, &w, &h);
+        free(out);
+        out = turned;
+    }
     if (out == NULL) {
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
