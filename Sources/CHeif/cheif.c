@@ -725,6 +725,16 @@ static int primary_rotation(const uint8_t *data, size_t size) {
     return box.p[8] & 3;
 }
 
+// Whether a decoded `image` of w x h passes the pixel cap; if so it is released and `msg` says
+// so (the caller returns CHEIF_ERR_TOO_LARGE).
+static int over_cap(struct heif_image *image, int w, int h, long long max_pixels,
+                    char msg[CHEIF_MSG_LEN]) {
+    if ((long long)w * (long long)h <= max_pixels) return 0;
+    heif_image_release(image);
+    copy_msg(msg, "image too large");
+    return 1;
+}
+
 // The quarter turns (anticlockwise) of the primary item's `irot` when it is its only
 // transform, 0 with none, -1 when it also has a `clap` or an `imir` (those are left to
 // libheif). Pillow reads AVIF with libavif, which converts YCbCr in the coded orientation;
@@ -844,11 +854,7 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         heif_image_release(image);
         return -1;
     }
-    if ((long long)w * (long long)h > max_pixels) {
-        heif_image_release(image);
-        copy_msg(msg, "image too large");
-        return CHEIF_ERR_TOO_LARGE;
-    }
+    if (over_cap(image, w, h, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
     int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
     int sy = stored == heif_chroma_420;
     if (turns < 0 && stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) {
@@ -960,11 +966,7 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
         heif_image_release(image);
         return -1;
     }
-    if ((long long)w * (long long)h > max_pixels) {
-        heif_image_release(image);
-        copy_msg(msg, "image too large");
-        return CHEIF_ERR_TOO_LARGE;
-    }
+    if (over_cap(image, w, h, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
     int sx = chroma == heif_chroma_420 || chroma == heif_chroma_422;
     int sy = chroma == heif_chroma_420;
     int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
@@ -1182,11 +1184,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         copy_msg(msg, "decoded image has an unexpected layout");
         return CHEIF_ERR_DECODE;
     }
-    if ((long long)w * (long long)h > max_pixels) {
-        heif_image_release(image);
-        copy_msg(msg, "image too large");
-        return CHEIF_ERR_TOO_LARGE;
-    }
+    if (over_cap(image, w, h, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
     uint8_t *out = malloc((size_t)w * (size_t)h * 3);
     if (out == NULL) {
         heif_image_release(image);

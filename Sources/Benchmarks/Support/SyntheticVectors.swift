@@ -48,7 +48,7 @@ public struct SyntheticVectors: Sendable {
     public init(kind: Kind, dimension: Int) {
         self.kind = kind
         self.dimension = dimension
-        var rng = VectorRNG(seed: kind == .random ? 3 : 7)
+        var rng = SplitMix(seed: kind == .random ? 3 : 7)
         guard kind == .clustered else {
             centres = []
             scales = []
@@ -84,11 +84,11 @@ public struct SyntheticVectors: Sendable {
 
     /// Writes vector number `n` into `out` (`dimension` long).
     public func vector(_ n: Int, into out: inout [Float]) {
-        var rng = VectorRNG(seed: UInt64(n) &* 0x9E37_79B9 &+ (kind == .random ? 11 : 13))
+        var rng = SplitMix(seed: UInt64(n) &* 0x9E37_79B9 &+ (kind == .random ? 11 : 13))
         if kind == .random {
             for d in 0..<dimension { out[d] = rng.normal() }
         } else {
-            let c = cluster(rng.uniform())
+            let c = cluster(rng.unit())
             for d in 0..<dimension {
                 let spread: Float = rng.normal() * scales[c * dimension + d]
                 out[d] = centres[c * dimension + d] + spread
@@ -99,12 +99,12 @@ public struct SyntheticVectors: Sendable {
 
     /// Query number `n`.
     public func query(_ n: Int) -> [Float] {
-        var rng = VectorRNG(seed: UInt64(n) &+ 0xBEEF_0000)
+        var rng = SplitMix(seed: UInt64(n) &+ 0xBEEF_0000)
         var out: [Float]
         if kind == .random {
             out = (0..<dimension).map { _ in rng.normal() }
         } else {
-            let c = cluster(rng.uniform())
+            let c = cluster(rng.unit())
             out = [Float](repeating: 0, count: dimension)
             for d in 0..<dimension {
                 let spread: Float = 0.8 * rng.normal() * scales[c * dimension + d]
@@ -139,26 +139,15 @@ public struct SyntheticVectors: Sendable {
     }
 }
 
-/// SplitMix64 with normal draws: small, fast, and the same stream for the same seed everywhere.
-struct VectorRNG {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+/// Normal draws for the synthetic vectors: the same stream for the same seed everywhere.
+extension SplitMix {
+    /// A generator for the synthetic vectors: `seed` as its state.
+    init(seed: UInt64) { self.init(state: seed) }
 
     /// Standard normal (Box–Muller).
     mutating func normal() -> Float {
-        let u = max(uniform(), 1e-300)
-        let v = uniform()
+        let u = max(unit(), 1e-300)
+        let v = unit()
         return Float((-2 * log(u)).squareRoot() * cos(2 * .pi * v))
     }
 }
