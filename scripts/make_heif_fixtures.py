@@ -82,6 +82,15 @@ def heic_files():
         heif = pillow_heif.from_bytes(mode="RGB;16", size=(80, 56), data=px.tobytes())
         heif.save(f, quality=90)
     yield "heic-10bit.heic", ten_bit, {}
+
+    def ten_bit_chroma(chroma, seed):
+        def write(f):
+            px = deep(80, 56, seed)
+            heif = pillow_heif.from_bytes(mode="RGB;16", size=(80, 56), data=px.tobytes())
+            heif.save(f, quality=90, chroma=chroma)
+        return write
+    yield "heic-10bit-444.heic", ten_bit_chroma(444, 124), {}
+    yield "heic-10bit-422.heic", ten_bit_chroma(422, 125), {}
     yield "heic-alpha.heic", lambda f: rgba(64, 48, 104).save(f, "HEIF", quality=90), {}
     yield ("heic-444.heic",
            lambda f: rgb(72, 48, 105).save(f, "HEIF", quality=90, chroma=444), {})
@@ -105,8 +114,75 @@ def heic_files():
            lambda f: rgb(88, 56, 110).save(
                f, "HEIF", quality=90, matrix_coefficients=1, full_range_flag=0,
                color_primaries=1, transfer_characteristics=1), {})
+    yield ("heic-bt2020.heic",
+           lambda f: rgb(88, 56, 127).save(
+               f, "HEIF", quality=90, matrix_coefficients=9, full_range_flag=1,
+               color_primaries=9, transfer_characteristics=1), {})
     # Odd sides: libheif codes 72x48 and crops with a `clap` box.
     yield "heic-odd-size.heic", lambda f: rgb(71, 47, 111).save(f, "HEIF", quality=90), {}
+    # Odd sides turned or mirrored: every EXIF orientation, which pillow-heif writes as
+    # `irot`/`imir` after the `clap`. Its libheif (1.2x) makes a 4:2:0 or 4:2:2 picture
+    # 4:4:4 (bilinear chroma) before a transform that would split a chroma sample's pixels.
+    for o in range(2, 9):
+        yield (f"heic-odd-size-exif-{o}.heic",
+               lambda f, o=o: rgb(71, 47, 110 + o).save(f, "HEIF", quality=90,
+                                                        exif=exif_bytes(o)), {})
+    yield ("heic-422-irot.heic",
+           lambda f: rgb(72, 48, 119).save(f, "HEIF", quality=90, chroma=422,
+                                           exif=exif_bytes(6)), {})
+    yield ("heic-422-odd-size-exif-3.heic",
+           lambda f: rgb(71, 47, 120).save(f, "HEIF", quality=90, chroma=422,
+                                           exif=exif_bytes(3)), {})
+
+    # 4:2:2 of odd width turned 180 degrees: libheif 1.2x turns the halved chroma plane as it
+    # is (it goes to 4:4:4 first only for an odd height), so chroma moves by a pixel.
+    yield ("heic-422-odd-width-exif-3.heic",
+           lambda f: rgb(71, 48, 123).save(f, "HEIF", quality=90, chroma=422,
+                                           exif=exif_bytes(3)), {})
+
+    def odd_crop(f):
+        # A `clap` that starts at column 1 and row 1 (69x45 from the coded 72x64; offsets
+        # -1/2 and -17/2), then the `irot`: libheif 1.2x goes to 4:4:4 before such a crop.
+        buf = io.BytesIO()
+        rgb(71, 47, 122).save(buf, "HEIF", quality=90, exif=exif_bytes(6))
+        data = buf.getvalue()
+        at = data.index(b"clap") + 4
+        fields = struct.pack(">IIIIiIiI", 69, 1, 45, 1, -1, 2, -17, 2)
+        f.write(data[:at] + fields + data[at + len(fields):])
+    yield "heic-clap-odd-offset.heic", odd_crop, {}
+
+    def ten_bit_turned(f):
+        px = deep(71, 47, 121)
+        heif = pillow_heif.from_bytes(mode="RGB;16", size=(71, 47), data=px.tobytes())
+        heif.save(f, quality=90, exif=exif_bytes(6))
+    yield "heic-10bit-odd-size-irot.heic", ten_bit_turned, {}
+
+    def ten_bit_mirrored(f):
+        # An `imir` on a 10-bit picture: libheif 1.15 mirrors 8-bit pictures only.
+        px = deep(80, 56, 126)
+        heif = pillow_heif.from_bytes(mode="RGB;16", size=(80, 56), data=px.tobytes())
+        heif.save(f, quality=90, exif=exif_bytes(2))
+    yield "heic-10bit-exif-2.heic", ten_bit_mirrored, {}
+
+    # Profiles other than pillow-heif's default BT.601 full range, where libheif 1.15 hands
+    # YCbCr back only after a trip through RGB: deeper, and turned at odd sides.
+    def ten_bit_bt709(f):
+        px = deep(80, 56, 128)
+        heif = pillow_heif.from_bytes(mode="RGB;16", size=(80, 56), data=px.tobytes())
+        heif.save(f, quality=90, matrix_coefficients=1, full_range_flag=0, color_primaries=1,
+                  transfer_characteristics=1)
+    yield "heic-10bit-bt709-limited.heic", ten_bit_bt709, {}
+
+    def ten_bit_bt709_turned(f):
+        px = deep(71, 47, 130)
+        heif = pillow_heif.from_bytes(mode="RGB;16", size=(71, 47), data=px.tobytes())
+        heif.save(f, quality=90, matrix_coefficients=1, full_range_flag=0, color_primaries=1,
+                  transfer_characteristics=1, exif=exif_bytes(6))
+    yield "heic-10bit-bt709-limited-odd-size-irot.heic", ten_bit_bt709_turned, {}
+    yield ("heic-bt709-limited-odd-size-irot.heic",
+           lambda f: rgb(71, 47, 129).save(
+               f, "HEIF", quality=90, matrix_coefficients=1, full_range_flag=0,
+               color_primaries=1, transfer_characteristics=1, exif=exif_bytes(6)), {})
 
 
 def avif_files():
@@ -133,6 +209,9 @@ def avif_files():
         rgb(88, 56, 206).save(buf, "AVIF", quality=90, range="limited")
         f.write(with_nclx(buf.getvalue(), 1, 1, 1, 0))
     yield "avif-bt709-limited.avif", bt709, {}
+    # BT.2020 (matrix 9, full range), the colr box likewise patched.
+    yield ("avif-bt2020.avif",
+           lambda f: f.write(with_nclx(avif_bytes(rgb(88, 56, 220)), 9, 1, 9, 1)), {})
     # Odd sides: the last chroma column covers one pixel.
     yield "avif-odd-size.avif", lambda f: rgb(71, 47, 207).save(f, "AVIF", quality=90), {}
     # The same turned by an `irot`, and 4:2:2 turned (its chroma halves the other axis after
@@ -142,6 +221,11 @@ def avif_files():
     yield ("avif-422-irot.avif",
            lambda f: rgb(72, 48, 213).save(f, "AVIF", quality=90, subsampling="4:2:2",
                                            exif=exif_bytes(6)), {})
+    # Mirrored (EXIF 2 and 4: an `imir`), and turned then mirrored (5 and 7), at odd sides.
+    for o in (2, 4, 5, 7):
+        yield (f"avif-odd-size-exif-{o}.avif",
+               lambda f, o=o: rgb(71, 47, 212 + o).save(f, "AVIF", quality=90,
+                                                        exif=exif_bytes(o)), {})
     yield ("avif-grid.avif",
            lambda f: f.write(grid_avif(rgb(160, 120, 208), 64, quality=90)), {})
     # 10 and 12 bits (imagecodecs' libavif): libavif cuts them to 8 bits before converting.
@@ -150,6 +234,17 @@ def avif_files():
                lambda f, bits=bits, sub=sub, seed=seed: f.write(imagecodecs.avif_encode(
                    deep(80, 56, seed) >> (16 - bits), level=90, bitspersample=bits,
                    pixelformat=sub)), {})
+    # 10-bit, odd sides, turned and mirrored (EXIF 5 as Pillow writes it: irot 1, imir 0).
+    yield ("avif-10bit-odd-size-exif-5.avif",
+           lambda f: f.write(transformed_avif(imagecodecs.avif_encode(
+               deep(71, 47, 218) >> 6, level=90, bitspersample=10, pixelformat="420"),
+               [box("irot", bytes([1])), box("imir", bytes([0]))])), {})
+    # A `clap` (64x40 of 72x48) and an `irot`: Pillow's libavif applies no clean aperture,
+    # so the reference is the whole coded picture, turned.
+    yield ("avif-clap-irot.avif",
+           lambda f: f.write(transformed_avif(avif_bytes(rgb(72, 48, 219)), [
+               box("clap", struct.pack(">IIIIiIiI", 64, 1, 40, 1, 0, 1, 0, 1)),
+               box("irot", bytes([3]))])), {})
     yield ("avif-monochrome.avif",
            heif_enc(["-A", "-q", "90"], ("in.png", lambda p: rgb(80, 48, 209).convert(
                "L").save(p))), {})
@@ -263,6 +358,38 @@ def grid_avif(image, tile, quality):
     return ftyp + meta(mdat_at) + box("mdat", b"".join(c[0] for c in coded))
 
 
+def avif_bytes(image):
+    buf = io.BytesIO()
+    image.save(buf, "AVIF", quality=90)
+    return buf.getvalue()
+
+
+def transformed_avif(avif, transforms):
+    """A one-item AVIF rebuilt with `transforms` (whole `irot`/`imir` boxes) among the
+    primary item's properties, after its own (imagecodecs writes no transforms)."""
+    data, av1c, pixi, colr = single_item(avif)
+    a, b = find(avif, ["meta", "iprp", "ipco"])
+    ispe = next(avif[p - 8:q] for kind, p, q in boxes(avif, a, b) if kind == "ispe")
+    props = [ispe, pixi, colr, av1c] + transforms
+    ipco = box("ipco", b"".join(props))
+    # ispe, pixi, colr, then the essential av1C and transforms.
+    indices = [1, 2, 3] + [0x80 | i for i in range(4, len(props) + 1)]
+    ipma = full_box("ipma", 0, 0, struct.pack(">IHB", 1, 1, len(indices)) + bytes(indices))
+    iinf = full_box("iinf", 0, 0, struct.pack(">H", 1) + full_box(
+        "infe", 2, 0, struct.pack(">HH", 1, 0) + b"av01" + b"\0"))
+    hdlr = full_box("hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
+    pitm = full_box("pitm", 0, 0, struct.pack(">H", 1))
+    ftyp = box("ftyp", b"avif" + b"\0" * 4 + b"avifmif1miaf")
+
+    def meta(mdat_at):
+        iloc = full_box("iloc", 0, 0, bytes([0x44, 0x00]) + struct.pack(
+            ">HHHHII", 1, 1, 0, 1, mdat_at, len(data)))
+        return full_box("meta", 0, 0, hdlr + pitm + iloc + iinf + box("iprp", ipco + ipma))
+
+    mdat_at = len(ftyp) + len(meta(0)) + 8
+    return ftyp + meta(mdat_at) + box("mdat", data)
+
+
 def with_nclx(avif, primaries, transfer, matrix, full_range):
     """`avif` with its `colr` nclx box saying the given profile (the coded samples stay)."""
     at = avif.index(b"colrnclx") + 8
@@ -315,7 +442,15 @@ numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
   stores as an `irot` transform and keeps in the EXIF), two top-level images (the
   primary is decoded), BT.709 limited range (`heic-bt709-limited.heic`: an nclx profile,
   in the `colr` box and the stream's VUI, other than pillow-heif's default BT.601 full
-  range), 71x47 (`heic-odd-size.heic`: coded as 72x48, cut by a `clap` box).
+  range), BT.2020, 71x47 (`heic-odd-size.heic`: coded as 72x48, cut by a `clap` box).
+  `heic-odd-size-exif-2` to `-8` are 71x47 in every other EXIF orientation, which
+  pillow-heif writes as `irot`/`imir` after the `clap`; `heic-422-irot.heic`,
+  `heic-422-odd-size-exif-3.heic` and `heic-422-odd-width-exif-3.heic` are 4:2:2 turned;
+  `heic-clap-odd-offset.heic` has its `clap` patched to start at column 1 and row 1;
+  `heic-10bit-444.heic`, `heic-10bit-422.heic`, `heic-10bit-odd-size-irot.heic` and
+  `heic-10bit-exif-2.heic` (mirrored) are deeper. libheif 1.2x makes a 4:2:0 or 4:2:2
+  picture 4:4:4 (bilinear chroma) before a transform that would split the pixels sharing a
+  chroma sample, and converts 4:2:2 and 4:4:4 above 8 bits at full depth before cutting.
   `heic-exif-6-no-irot.heic` is written by heif-enc from a JPEG whose EXIF says 6:
   no transform, and pillow-heif resets the tag to 1, so the image stays as stored.
 - `avif-*.avif`: written by Pillow's AVIF plugin (plain, alpha, 4:4:4, EXIF
@@ -328,7 +463,12 @@ numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
   is 71x47 (the last chroma column covers one pixel); `avif-odd-size-irot.avif` is the
   same turned by an `irot` (EXIF orientation 6 on saving), and `avif-422-irot.avif` a
   turned 4:2:2 picture: libavif converts in the coded orientation and Pillow turns the
-  RGB picture after, which picseek does too. `avif-grid.avif` is a 160x120
+  RGB picture after, which picseek does too; `avif-odd-size-exif-2`, `-4`, `-5` and `-7`
+  are mirrored (`imir`) and turned, and `avif-10bit-odd-size-exif-5.avif` a 10-bit one
+  (imagecodecs' picture with an `irot` and an `imir` added by the script).
+  `avif-clap-irot.avif` has a `clap` (64x40 of 72x48) and an `irot`: libavif applies no
+  clean aperture, so the reference is the whole picture, turned. `avif-bt2020.avif` has
+  its `colr` box made to say BT.2020 (matrix 9, full range). `avif-grid.avif` is a 160x120
   grid of 64x64 tiles (3x2, the last column and row cut), each tile coded by Pillow and
   the container put together by the script (Pillow writes no grids).
   `avif-monochrome.avif` (4:0:0) is written by heif-enc from a greyscale PNG.

@@ -1,8 +1,11 @@
 // See cheif.h. libheif reports errors through return values; nothing longjmps.
 #include "cheif.h"
 #include "cheif_av1.h"
+#include "cheif_avcodec.h"
 #include "cheif_hevc.h"
+#include "cheif_transform.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,8 +298,9 @@ static int property(span ipco, uint32_t index, span *out) {
     return 0;
 }
 
-// The first property of `type` associated with `item`, as a whole box.
-static int item_property(const meta_boxes *b, uint32_t item, const char *type, span *out) {
+// Property `n` (from 0) of those associated with `item`, in the order ipma lists them, as a
+// whole box; 0 past the last one or when unreadable.
+static int item_property_at(const meta_boxes *b, uint32_t item, int n, span *out) {
     span ipma = b->ipma;
     int version = ipma.p[0];
     int wide_index = (ipma.p[3] & 1) != 0;
@@ -309,16 +313,25 @@ static int item_property(const meta_boxes *b, uint32_t item, const char *type, s
         int associations = ipma.p[at + id_bytes];
         at += (size_t)id_bytes + 1;
         if (ipma.n - at < (size_t)associations * (size_t)index_bytes) return 0;
-        for (int a = 0; id == item && a < associations; a++) {
-            uint32_t index = be(ipma.p + at + (size_t)a * index_bytes, index_bytes) &
+        if (id == item && n < associations) {
+            uint32_t index = be(ipma.p + at + (size_t)n * index_bytes, index_bytes) &
                              (wide_index ? 0x7fff : 0x7f);
-            span box;
-            if (property(b->ipco, index, &box) && memcmp(box.p + 4, type, 4) == 0) {
-                *out = box;
-                return 1;
-            }
+            return property(b->ipco, index, out);
         }
+        if (id == item) n -= associations; // an item listed twice: its entries in turn
         at += (size_t)associations * (size_t)index_bytes;
+    }
+    return 0;
+}
+
+// The first property of `type` associated with `item`, as a whole box.
+static int item_property(const meta_boxes *b, uint32_t item, const char *type, span *out) {
+    span box;
+    for (int n = 0; n < 256 && item_property_at(b, item, n, &box); n++) {
+        if (memcmp(box.p + 4, type, 4) == 0) {
+            *out = box;
+            return 1;
+        }
     }
     return 0;
 }
@@ -606,54 +619,24 @@ static int luma_weights(int matrix, double *kr, double *kb) {
     }
 }
 
-enum conversion { CONVERT_LIBYUV, CONVERT_NEAREST };
-
-typedef struct {
-    enum conversion kind;
-    yuv_constants k; // CONVERT_LIBYUV
-    double r_cr, g_cb, g_cr, b_cb; // CONVERT_NEAREST
-    int full_range;
-} converter;
-
-static uint8_t round8(double v) {
-    v = v + 0.5;
-    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : (int)v);
+// One pixel from 8-bit Y, Cb, Cr, as libyuv converts it.
+static void convert_pixel(const yuv_constants *k, int y, int u, int v, uint8_t *o) {
+    int y1 = (int)(((uint32_t)y * 0x0101u * (uint32_t)k->yg) >> 16);
+    int du = u - 128, dv = v - 128;
+    o[0] = clamp8((y1 + k->vr * dv + k->yb) >> 6);
+    o[1] = clamp8((y1 - k->ug * du - k->vg * dv + k->yb) >> 6);
+    o[2] = clamp8((y1 + k->ub * du + k->yb) >> 6);
 }
 
-// One pixel from 8-bit Y, Cb, Cr.
-static void convert_pixel(const converter *cv, int y, int u, int v, uint8_t *o) {
-    if (cv->kind == CONVERT_LIBYUV) {
-        const yuv_constants *k = &cv->k;
-        int y1 = (int)(((uint32_t)y * 0x0101u * (uint32_t)k->yg) >> 16);
-        int du = u - 128, dv = v - 128;
-        o[0] = clamp8((y1 + k->vr * dv + k->yb) >> 6);
-        o[1] = clamp8((y1 - k->ug * du - k->vg * dv + k->yb) >> 6);
-        o[2] = clamp8((y1 + k->ub * du + k->yb) >> 6);
-        return;
-    }
-    double yy = y, cb = u - 128, cr = v - 128;
-    if (!cv->full_range) {
-        yy = (y - 16) * (255.0 / 219.0);
-        cb *= 255.0 / 224.0;
-        cr *= 255.0 / 224.0;
-    }
-    o[0] = round8(yy + cv->r_cr * cr);
-    o[1] = round8(yy + cv->g_cb * cb + cv->g_cr * cr);
-    o[2] = round8(yy + cv->b_cb * cb);
-}
-
-// Converts 8-bit planes to packed RGB; `sx`/`sy` are 1 where chroma is halved.
+// Converts 8-bit planes to packed RGB as libyuv does (chroma upsampled bilinearly);
+// `sx`/`sy` are 1 where chroma is halved.
 // Without chroma planes (`up` and `vp` NULL: monochrome) both are neutral, 128.
 static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, const uint8_t *vp,
                        int vs, int cw, int ch, int sx, int sy, int w, int h,
-                       const converter *cv, uint8_t *out) {
-    int bilinear = cv->kind == CONVERT_LIBYUV;
+                       const yuv_constants *k, uint8_t *out) {
     for (int r = 0; r < h; r++) {
         int ya = r, yb = r, wya = 4;
-        if (sy) {
-            if (bilinear) up_tap(r, ch, &ya, &yb, &wya);
-            else ya = yb = r / 2;
-        }
+        if (sy) up_tap(r, ch, &ya, &yb, &wya);
         const uint8_t *ua = NULL, *ub = NULL, *va = NULL, *vb = NULL;
         if (up != NULL && vp != NULL) {
             ua = up + (size_t)ya * us;
@@ -668,11 +651,10 @@ static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, con
             if (ua != NULL && ub != NULL && va != NULL && vb != NULL) {
                 int xa = c, xb = c, wxa = 4;
                 if (sx) {
-                    if (bilinear) up_tap(c, cw, &xa, &xb, &wxa);
-                    else xa = xb = c / 2;
+                    up_tap(c, cw, &xa, &xb, &wxa);
                     // libyuv ends every upsampled row on the last chroma sample itself,
                     // odd widths included (columns only: rows follow up_tap).
-                    if (bilinear && c == w - 1) xa = xb = cw - 1;
+                    if (c == w - 1) xa = xb = cw - 1;
                 }
                 int wxb = 4 - wxa, wyb = 4 - wya;
                 u = (wya * (wxa * ua[xa] + wxb * ua[xb]) + wyb * (wxa * ub[xa] + wxb * ub[xb]) +
@@ -680,7 +662,7 @@ static void yuv_to_rgb(const uint8_t *yp, int ys, const uint8_t *up, int us, con
                 v = (wya * (wxa * va[xa] + wxb * va[xb]) + wyb * (wxa * vb[xa] + wxb * vb[xb]) +
                      8) >> 4;
             }
-            convert_pixel(cv, yrow[c], u, v, o + c * 3);
+            convert_pixel(k, yrow[c], u, v, o + c * 3);
         }
     }
 }
@@ -735,20 +717,40 @@ static int over_cap(struct heif_image *image, int w, int h, long long max_pixels
     return 1;
 }
 
-// The quarter turns (anticlockwise) of the primary item's `irot` when it is its only
-// transform, 0 with none, -1 when it also has a `clap` or an `imir` (those are left to
-// libheif). Pillow reads AVIF with libavif, which converts YCbCr in the coded orientation;
-// Pillow then turns the RGB picture (the `irot` as an EXIF orientation). Turning first
-// changes which luma pixels share a chroma sample along an axis of odd length.
-static int own_rotation(const uint8_t *data, size_t size) {
+// The primary item's `clap`, `irot` and `imir`, in the order it lists them (libheif
+// applies them in that order): how many (at most `max`), -1 when one is unreadable.
+static int primary_transforms(const uint8_t *data, size_t size, cheif_transform *t, int max) {
     meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    int count = 0;
     span box;
-    if (!read_meta(data, size, &b)) return -1;
-    if (item_property(&b, b.primary, "clap", &box) || item_property(&b, b.primary, "imir", &box)) {
-        return -1;
+    for (int i = 0; i < 256 && item_property_at(&b, b.primary, i, &box); i++) {
+        cheif_transform x;
+        memset(&x, 0, sizeof x);
+        if (memcmp(box.p + 4, "clap", 4) == 0) {
+            if (box.n < 8 + 32) return -1;
+            x.kind = CHEIF_CROP;
+            for (int f = 0; f < 8; f++) {
+                uint32_t v = be(box.p + 8 + 4 * f, 4);
+                // The offsets' numerators are signed.
+                x.clap[f] = (f == 4 || f == 6) ? (int64_t)(int32_t)v : (int64_t)v;
+            }
+        } else if (memcmp(box.p + 4, "irot", 4) == 0) {
+            if (box.n < 9) return -1;
+            x.kind = CHEIF_TURN;
+            x.turns = box.p[8] & 3;
+            if (x.turns == 0) continue;
+        } else if (memcmp(box.p + 4, "imir", 4) == 0) {
+            if (box.n < 9) return -1;
+            x.kind = CHEIF_MIRROR;
+            x.left_right = box.p[8] & 1;
+        } else {
+            continue;
+        }
+        if (count == max) return -1;
+        t[count++] = x;
     }
-    if (!item_property(&b, b.primary, "irot", &box)) return 0;
-    return box.n >= 9 ? box.p[8] & 3 : -1;
+    return count;
 }
 
 // Packed RGB `in` (w x h) turned `turns` quarter turns anticlockwise into a new buffer;
@@ -771,30 +773,69 @@ static uint8_t *rotate_rgb(const uint8_t *in, int w, int h, int turns, int *ow, 
     return out;
 }
 
-// The chroma samples of a plane that holds them repeated (cheif_av1.h), as 8-bit samples: the
-// one at the top-left pixel of each block; 16-bit ones (`bits` above 8) cut to their top 8
-// bits. NULL when out of memory.
-static uint8_t *chroma_samples(const uint8_t *p, int stride, int cw, int ch, int sx, int sy,
-                               int bits) {
-    uint8_t *out = malloc((size_t)cw * (size_t)ch);
-    if (out == NULL) return NULL;
-    for (int y = 0; y < ch; y++) {
-        const uint8_t *row = p + (size_t)y * ((size_t)stride << sy);
-        uint8_t *o = out + (size_t)y * (size_t)cw;
-        if (bits == 8 && !sx) {
-            memcpy(o, row, (size_t)cw);
-        } else if (bits == 8) {
-            for (int x = 0; x < cw; x++) o[x] = row[2 * x];
-        } else {
-            for (int x = 0; x < cw; x++) {
-                uint16_t v;
-                memcpy(&v, row + ((size_t)x << sx) * 2, 2);
-                v >>= bits - 8;
-                o[x] = (uint8_t)(v > 255 ? 255 : v);
+// Packed RGB `rgb` (w x h) after `n` turns and mirrors, in order; `*w`/`*h` follow the
+// turns. Frees `rgb` and returns the result, NULL when out of memory.
+static uint8_t *transform_rgb(uint8_t *rgb, int *w, int *h, const cheif_transform *t, int n) {
+    for (int i = 0; i < n && rgb != NULL; i++) {
+        if (t[i].kind == CHEIF_TURN) {
+            uint8_t *turned = rotate_rgb(rgb, *w, *h, t[i].turns, w, h);
+            free(rgb);
+            rgb = turned;
+            continue;
+        }
+        size_t row = (size_t)*w * 3;
+        for (int y = 0; t[i].kind == CHEIF_MIRROR && y < (t[i].left_right ? *h : *h / 2); y++) {
+            uint8_t *a = rgb + (size_t)y * row, s[3];
+            uint8_t *b = t[i].left_right ? a : rgb + (size_t)(*h - 1 - y) * row;
+            for (int x = 0; x < (t[i].left_right ? *w / 2 : *w); x++) {
+                uint8_t *p = a + (size_t)x * 3;
+                uint8_t *q = b + (t[i].left_right ? (size_t)(*w - 1 - x) : (size_t)x) * 3;
+                memcpy(s, p, 3);
+                memcpy(p, q, 3);
+                memcpy(q, s, 3);
             }
         }
     }
-    return out;
+    return rgb;
+}
+
+// A picture decoded with its stored planes in RGB clothing (cheif_avcodec.h), w x h: `*ycc`
+// receives them at their depth, Y from R and each chroma sample from the top-left pixel of
+// its block in G and B (none when `mono`), chroma halved along `sx`/`sy`. 1 on success, 0
+// when the image does not have that layout, -1 when out of memory (`*ycc` then holds what
+// was read, to free).
+static int read_stored(const struct heif_image *image, int bits, int sx, int sy, int mono,
+                       cheif_ycc *ycc) {
+    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                  heif_channel_B};
+    int w = heif_image_get_width(image, heif_channel_R);
+    int h = heif_image_get_height(image, heif_channel_R);
+    *ycc = (cheif_ycc){{NULL, NULL, NULL}, w, h, sx, sy, bits, 0, 0, 1};
+    size_t bytes = bits > 8 ? 2 : 1;
+    if (w <= 0 || h <= 0) return 0;
+    for (int c = 0; c < (mono ? 1 : 3); c++) {
+        int stride = 0;
+        const uint8_t *p = heif_image_get_plane_readonly(image, channels[c], &stride);
+        if (p == NULL || stride < w * (int)bytes || heif_image_get_width(image, channels[c]) != w ||
+            heif_image_get_height(image, channels[c]) != h ||
+            heif_image_get_bits_per_pixel_range(image, channels[c]) != bits) {
+            return 0;
+        }
+        int xs = c ? sx : 0, ys = c ? sy : 0;
+        int pw = xs ? (w + 1) / 2 : w, ph = ys ? (h + 1) / 2 : h;
+        ycc->plane[c] = malloc((size_t)pw * (size_t)ph * 2);
+        if (ycc->plane[c] == NULL) return -1;
+        for (int y = 0; y < ph; y++) {
+            const uint8_t *row = p + ((size_t)y << ys) * (size_t)stride;
+            uint16_t *o = ycc->plane[c] + (size_t)y * (size_t)pw;
+            for (int x = 0; x < pw; x++) {
+                size_t at = ((size_t)x << xs) * bytes;
+                if (bytes == 1) o[x] = row[at];
+                else memcpy(&o[x], row + at, 2);
+            }
+        }
+    }
+    return 1;
 }
 
 // AVIF through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
@@ -811,77 +852,80 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
     }
-    // A lone `irot` is applied here after the conversion, as the reference does.
-    int turns = own_rotation(data, size);
-    if (turns >= 0) options->ignore_transformations = 1;
+    // Transforms are applied here after the conversion, as the reference does: libavif
+    // converts in the coded orientation and Pillow then applies `irot` and `imir` as an EXIF
+    // orientation (turning first changes which pixels share a chroma sample along an axis of
+    // odd length); neither applies a `clap`, so the whole coded picture is shown.
+    cheif_transform t[8];
+    int n = primary_transforms(data, size, t, 8);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i].kind != CHEIF_CROP) t[kept++] = t[i];
+    }
+    if (n >= 0) {
+        n = kept;
+        options->ignore_transformations = 1;
+    }
     struct heif_image *image = NULL;
-    cheif_av1_begin_stored((enum heif_chroma)stored, info->bit_depth);
+    cheif_stored_begin((enum heif_chroma)stored, info->bit_depth);
     struct heif_error err =
         heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
-    cheif_av1_stored_stats st = cheif_av1_end_stored();
+    cheif_stored_stats st = cheif_stored_end();
     heif_decoding_options_free(options);
     if (err.code != heif_error_Ok || image == NULL) {
         copy_error(msg, err); // before the caller frees the context that owns the text
         if (image != NULL) heif_image_release(image);
         return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
     }
-    converter cv;
-    memset(&cv, 0, sizeof cv);
-    cv.kind = CONVERT_LIBYUV;
+    yuv_constants k;
     int bits = info->bit_depth;
     int matrix = info->matrix, full_range = info->full_range;
     if (matrix < 0) { // no nclx in the container: the sequence header's, as libavif reads it
         matrix = st.mixed ? -1 : st.matrix;
         full_range = st.full_range;
     }
-    int w = heif_image_get_width(image, heif_channel_R);
-    int h = heif_image_get_height(image, heif_channel_R);
-    size_t bytes = bits > 8 ? 2 : 1;
-    int ok = st.stored > 0 && st.other == 0 && yuv_constants_for(matrix, full_range, &cv.k) &&
-             w > 0 && h > 0;
-    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
-                                                  heif_channel_B};
-    const uint8_t *planes[3] = {NULL, NULL, NULL};
-    int strides[3] = {0, 0, 0};
-    for (int c = 0; c < 3 && ok; c++) {
-        planes[c] = heif_image_get_plane_readonly(image, channels[c], &strides[c]);
-        ok = planes[c] != NULL && strides[c] >= w * (int)bytes &&
-             heif_image_get_width(image, channels[c]) == w &&
-             heif_image_get_height(image, channels[c]) == h &&
-             heif_image_get_bits_per_pixel_range(image, channels[c]) == bits;
-    }
-    if (!ok) {
+    if (st.stored == 0 || st.other != 0 || !yuv_constants_for(matrix, full_range, &k)) {
         heif_image_release(image);
         return -1;
     }
-    if (over_cap(image, w, h, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
+    int w = heif_image_get_width(image, heif_channel_R);
+    int h = heif_image_get_height(image, heif_channel_R);
+    if (w > 0 && h > 0 && over_cap(image, w, h, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
     int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
     int sy = stored == heif_chroma_420;
-    if (turns < 0 && stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) {
+    if (n < 0 && stored == heif_chroma_422 && (primary_rotation(data, size) & 1)) {
         sx = 0; // turned a quarter by libheif
         sy = 1;
     }
-    int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
-    // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit conversion.
-    int ys = strides[0];
-    uint8_t *ycopy = NULL, *up = NULL, *vp = NULL;
-    const uint8_t *yp = plane8(image, heif_channel_R, w, h, &ys, &ycopy);
     int mono = stored == heif_chroma_monochrome;
-    if (yp != NULL && !mono) {
-        up = chroma_samples(planes[1], strides[1], cw, ch, sx, sy, bits);
-        vp = up != NULL ? chroma_samples(planes[2], strides[2], cw, ch, sx, sy, bits) : NULL;
-    }
-    uint8_t *out = yp != NULL && (mono || vp != NULL) ? malloc((size_t)w * (size_t)h * 3) : NULL;
-    if (out != NULL) yuv_to_rgb(yp, ys, up, cw, vp, cw, cw, ch, sx, sy, w, h, &cv, out);
-    free(ycopy);
-    free(up);
-    free(vp);
+    cheif_ycc ycc;
+    int read = read_stored(image, bits, sx, sy, mono, &ycc);
     heif_image_release(image);
-    if (out != NULL && turns > 0) {
-        uint8_t *turned = rotate_rgb(out, w, h, turns, &w, &h);
-        free(out);
-        out = turned;
+    uint8_t *out = NULL;
+    if (read == 1) {
+        // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit
+        // conversion; then converted as libavif does.
+        int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
+        size_t sizes[3] = {(size_t)w * (size_t)h, (size_t)cw * (size_t)ch,
+                           (size_t)cw * (size_t)ch};
+        uint8_t *p8[3] = {NULL, NULL, NULL};
+        int ok = 1;
+        for (int c = 0; c < 3 && ok; c++) {
+            if (ycc.plane[c] == NULL) continue;
+            p8[c] = malloc(sizes[c]);
+            ok = p8[c] != NULL;
+            for (size_t i = 0; ok && i < sizes[c]; i++) {
+                unsigned v = ycc.plane[c][i] >> (bits - 8);
+                p8[c][i] = (uint8_t)(v > 255 ? 255 : v);
+            }
+        }
+        out = ok ? malloc(sizes[0] * 3) : NULL;
+        if (out != NULL) yuv_to_rgb(p8[0], w, p8[1], cw, p8[2], cw, cw, ch, sx, sy, w, h, &k, out);
+        for (int c = 0; c < 3; c++) free(p8[c]);
     }
+    cheif_ycc_free(&ycc);
+    if (read == 0) return -1;
+    if (out != NULL && n > 0) out = transform_rgb(out, &w, &h, t, n);
     if (out == NULL) {
         copy_msg(msg, "out of memory");
         return CHEIF_ERR_NO_MEMORY;
@@ -892,56 +936,201 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     return CHEIF_OK;
 }
 
+// `ycc` converted to packed RGB as pillow-heif's libheif (1.2x) converts HEIC. Deeper
+// full-range 4:2:0 is first cut to 8 bits (in place: `ycc` holds the cut samples after), as
+// libheif then takes its integer 4:2:0 conversion; 8-bit pictures are converted as the HEVC
+// plugin converts them (cheif_hevc.h); the rest through libheif's float Op_YCbCr_to_RGB at
+// their own depth (Cb and Cr centred, limited range scaled by 1.1689 for luma less its
+// offset and 1.1429 for chroma, chroma repeated where halved, rounded and clamped), each
+// result then cut to its top 8 bits. NULL when out of memory.
+static uint8_t *libheif_to_rgb(cheif_ycc *ycc) {
+    int w = ycc->w, h = ycc->h, cw = ycc->sx ? (w + 1) / 2 : w, ch = ycc->sy ? (h + 1) / 2 : h;
+    int bits = ycc->bits, full_range = ycc->full_range;
+    float kr = ycc->kr, kb = ycc->kb;
+    size_t n = (size_t)w * (size_t)h, cn = (size_t)cw * (size_t)ch;
+    if (bits > 8 && ycc->sx && ycc->sy && full_range) {
+        for (int c = 0; c < 3; c++) {
+            for (size_t i = 0; ycc->plane[c] != NULL && i < (c ? cn : n); i++) {
+                ycc->plane[c][i] = (uint16_t)(ycc->plane[c][i] >> (bits - 8));
+            }
+        }
+        bits = 8;
+    }
+    uint8_t *out = malloc(n * 3);
+    if (out == NULL) return NULL;
+    if (bits == 8) {
+        // 8-bit planes, and planar RGB from the plugin's conversion, interleaved after.
+        uint8_t *buf = malloc(n * 4 + cn * 2);
+        int ok = buf != NULL;
+        uint8_t *p8[3] = {buf, buf + n, buf + n + cn}, *planar = buf + n + 2 * cn;
+        for (int c = 0; c < 3 && ok; c++) {
+            for (size_t i = 0; i < (c ? cn : n); i++) {
+                // Monochrome: neutral chroma.
+                p8[c][i] = ycc->plane[c] != NULL ? (uint8_t)ycc->plane[c][i] : 128;
+            }
+        }
+        ok = ok && cheif_hevc_ycbcr_to_rgb(p8[0], w, p8[1], cw, p8[2], cw, w, h, ycc->sx,
+                                           ycc->sy, kr, kb, full_range, planar, w, planar + n,
+                                           w, planar + 2 * n, w);
+        for (size_t i = 0; ok && i < n; i++) {
+            for (int c = 0; c < 3; c++) out[i * 3 + (size_t)c] = planar[(size_t)c * n + i];
+        }
+        free(buf);
+        if (!ok) {
+            free(out);
+            return NULL;
+        }
+        return out;
+    }
+    float r_cr = 2 * (-kr + 1), b_cb = 2 * (-kb + 1);
+    float g_cb = 2 * kb * (-kb + 1) / (kb + kr - 1);
+    float g_cr = 2 * kr * (-kr + 1) / (kb + kr - 1);
+    long top = (1L << bits) - 1;
+    int half = 1 << (bits - 1), shift = bits - 8;
+    float offset = (float)(16 << shift);
+    for (int y = 0; y < h; y++) {
+        const uint16_t *yrow = ycc->plane[0] + (size_t)y * (size_t)w;
+        size_t crow = (size_t)(y >> ycc->sy) * (size_t)cw;
+        for (int x = 0; x < w; x++) {
+            float yv = yrow[x], cb = 0, cr = 0;
+            if (ycc->plane[1] != NULL && ycc->plane[2] != NULL) {
+                cb = (float)(ycc->plane[1][crow + (size_t)(x >> ycc->sx)] - half);
+                cr = (float)(ycc->plane[2][crow + (size_t)(x >> ycc->sx)] - half);
+            }
+            if (!full_range) {
+                yv = (yv - offset) * 1.1689f;
+                cb = cb * 1.1429f;
+                cr = cr * 1.1429f;
+            }
+            float rgb[3] = {yv + r_cr * cr, yv + g_cb * cb + g_cr * cr, yv + b_cb * cb};
+            for (int c = 0; c < 3; c++) {
+                long v = (long)(rgb[c] + 0.5f);
+                v = v < 0 ? 0 : v > top ? top : v;
+                out[((size_t)y * (size_t)w + (size_t)x) * 3 + (size_t)c] = (uint8_t)(v >> shift);
+            }
+        }
+    }
+    return out;
+}
+
+// Set by the tests (cheif_test_conversion, cheif_test_libheif_converts): libheif converts and
+// transforms even where picseek would.
+static _Thread_local int libheif_converts = 0;
+
+// HEIC as pillow-heif's libheif (1.2x) decodes it, wherever picseek's HEVC plugin does not
+// already convert it so: a deeper picture (1.2x converts 4:4:4 and 4:2:2 at full depth), a
+// crop, turn or mirror that 1.2x applies otherwise than libheif 1.15 (cheif_transform.h), or
+// a grid whose tiles differ in profile (1.15 would convert those itself, in float, where
+// 1.2x takes an integer conversion for 4:2:0). The plugin hands back the stored planes
+// (cheif_avcodec.h) untransformed; they are transformed here as 1.2x does, then converted
+// as it does, with the container's profile, else the stream's, else BT.601 full range.
+// CHEIF_OK, an error, or -1 when the plugin converts it, libde265 decodes, or the image is
+// not one this reads.
+static int decode_heic_own(const uint8_t *data, size_t size, struct heif_image_handle *handle,
+                           const cheif_info *info, long long max_pixels, int hevc,
+                           uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
+    cheif_transform t[8];
+    int n = primary_transforms(data, size, t, 8);
+    int stored = primary_chroma(data, size, 0);
+    if (n < 0 || stored < 0 || hevc != CHEIF_HEVC_LIBAVCODEC || libheif_converts) return -1;
+    int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
+    int sy = stored == heif_chroma_420;
+    // Whether any step differs, from the coded size (which the decoded picture has).
+    int w = heif_image_handle_get_ispe_width(handle), h = heif_image_handle_get_ispe_height(handle);
+    int differs = 0;
+    for (int i = 0; i < n && differs == 0 && w > 0 && h > 0; i++) {
+        differs = cheif_transform_differs(&t[i], sx, sy, &w, &h);
+    }
+    int matrix = info->matrix, full_range = info->full_range;
+    int plugin_converts = info->bit_depth == 8 && tiles_nclx(data, size, &matrix, &full_range);
+    // Invalid crops are left to libheif to report.
+    if (differs < 0 || (differs == 0 && plugin_converts)) return -1;
+    struct heif_decoding_options *options = decoding_options();
+    if (options == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    options->ignore_transformations = 1;
+    struct heif_image *image = NULL;
+    cheif_stored_begin((enum heif_chroma)stored, info->bit_depth);
+    struct heif_error err =
+        heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
+    cheif_stored_stats st = cheif_stored_end();
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || image == NULL) {
+        copy_error(msg, err); // before the caller frees the context that owns the text
+        if (image != NULL) heif_image_release(image);
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    matrix = info->matrix;
+    full_range = info->full_range;
+    if (matrix < 0) { // no nclx in the container: the stream's (tiles of one profile only)
+        matrix = st.mixed ? -2 : st.matrix;
+        full_range = st.full_range;
+    }
+    double kr = 0, kb = 0;
+    int bits = info->bit_depth;
+    if (st.stored == 0 || st.other != 0 || matrix == -2 ||
+        !luma_weights(matrix < 0 ? 2 : matrix, &kr, &kb)) {
+        heif_image_release(image);
+        return -1;
+    }
+    int iw = heif_image_get_width(image, heif_channel_R);
+    int ih = heif_image_get_height(image, heif_channel_R);
+    if (iw > 0 && ih > 0 && over_cap(image, iw, ih, max_pixels, msg)) return CHEIF_ERR_TOO_LARGE;
+    cheif_ycc ycc;
+    int read = read_stored(image, bits, sx, sy, stored == heif_chroma_monochrome, &ycc);
+    heif_image_release(image);
+    ycc.kr = (float)kr;
+    ycc.kb = (float)kb;
+    ycc.full_range = full_range != 0; // unsaid (-1): full
+    int code = read == 1 ? cheif_ycc_transform(&ycc, t, n) : -1;
+    uint8_t *out = code == 0 ? libheif_to_rgb(&ycc) : NULL;
+    *width = ycc.w;
+    *height = ycc.h;
+    cheif_ycc_free(&ycc);
+    if (read == 0) return -1;
+    if (out == NULL) {
+        copy_msg(msg, code == -2 ? "invalid clean aperture (clap)" : "out of memory");
+        return code == -2 ? CHEIF_ERR_DECODE : CHEIF_ERR_NO_MEMORY;
+    }
+    *rgb = out;
+    return CHEIF_OK;
+}
+
 // Decodes `handle` to YCbCr in its stored layout and converts it as the reference
 // does; returns CHEIF_OK, an error, or -1 when this image is left to libheif.
 static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_handle *handle,
                           const cheif_info *info, long long max_pixels, int hevc,
                           uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
-    converter cv;
-    memset(&cv, 0, sizeof cv);
-    cv.full_range = info->full_range;
-    if (info->avif && (info->bit_depth == 10 || info->bit_depth == 12)) {
+    if (!info->avif) {
+        return decode_heic_own(data, size, handle, info, max_pixels, hevc, rgb, width, height,
+                               msg);
+    }
+    if (info->bit_depth == 10 || info->bit_depth == 12) {
         // Deeper AVIF: only through the plugin's stored planes; else libheif converts.
         int stored = primary_chroma(data, size, 1);
         if (stored < 0 || !cheif_av1_is_enabled()) return -1;
         return decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
                                  height, msg);
     }
-    if (info->avif && info->bit_depth == 8) {
-        int stored = primary_chroma(data, size, 1);
-        if (stored >= 0 && cheif_av1_is_enabled()) {
-            int code = decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
-                                         height, msg);
-            if (code >= 0) return code;
-        }
-        // libheif's own AV1 plugins, or a picture the plugin left as YCbCr: the planes come
-        // back only after libheif's trip through RGB.
-        cv.kind = CONVERT_LIBYUV;
-        if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &cv.k)) {
-            return -1;
-        }
-        // libheif 1.15 hands YCbCr back in its default profile, BT.601 full range: a picture
-        // stored in any other one comes back converted to RGB and then to that profile, so
-        // its planes are read with that profile's constants.
-        if (!(info->full_range == 1 && (info->matrix == 5 || info->matrix == 6))) {
-            cv.full_range = 1;
-            if (!yuv_constants_for(6, 1, &cv.k)) return -1;
-        }
-    } else if (!info->avif && info->bit_depth > 8) {
-        cv.kind = CONVERT_NEAREST;
-        double kr = 0, kb = 0;
-        int matrix = info->matrix < 0 ? 2 : info->matrix;
-        if (!luma_weights(matrix, &kr, &kb)) return -1;
-        if (info->full_range < 0) cv.full_range = 1;
-        double kg = 1 - kr - kb;
-        cv.r_cr = 2 * (1 - kr);
-        cv.b_cb = 2 * (1 - kb);
-        cv.g_cb = -2 * kb * (1 - kb) / kg;
-        cv.g_cr = -2 * kr * (1 - kr) / kg;
-    } else {
-        return -1;
+    if (info->bit_depth != 8) return -1;
+    int stored = primary_chroma(data, size, 1);
+    if (stored >= 0 && cheif_av1_is_enabled()) {
+        int code = decode_av1_stored(data, size, handle, info, stored, max_pixels, rgb, width,
+                                     height, msg);
+        if (code >= 0) return code;
     }
-    int stored = primary_chroma(data, size, info->avif);
+    // libheif's own AV1 plugins, or a picture the plugin left as YCbCr: the planes come
+    // back only after libheif's trip through RGB.
+    yuv_constants k;
+    if (info->matrix < 0 || !yuv_constants_for(info->matrix, info->full_range, &k)) return -1;
+    // libheif 1.15 hands YCbCr back in its default profile, BT.601 full range: a picture
+    // stored in any other one comes back converted to RGB and then to that profile, so
+    // its planes are read with that profile's constants.
+    if (!(info->full_range == 1 && (info->matrix == 5 || info->matrix == 6))) {
+        (void)yuv_constants_for(6, 1, &k);
+    }
     if (stored < 0) return -1;
     struct heif_decoding_options *options = decoding_options();
     if (options == NULL) {
@@ -985,7 +1174,7 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
         ok = ok && up != NULL && vp != NULL;
     }
     uint8_t *out = ok ? malloc((size_t)w * (size_t)h * 3) : NULL;
-    if (out != NULL) yuv_to_rgb(yp, ys, up, us, vp, vs, cw, ch, sx, sy, w, h, &cv, out);
+    if (out != NULL) yuv_to_rgb(yp, ys, up, us, vp, vs, cw, ch, sx, sy, w, h, &k, out);
     free(ycopy);
     free(ucopy);
     free(vcopy);
@@ -1032,8 +1221,6 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
                       uint8_t **rgb, int *width, int *height, cheif_info *info, uint8_t **exif,
                       size_t *exif_size, char msg[CHEIF_MSG_LEN]);
 
-// Set by cheif_test_conversion: libheif converts even where the plugin would.
-static _Thread_local int libheif_converts = 0;
 
 int cheif_decode_rgb(const uint8_t *data, size_t size, long long max_pixels,
                      uint8_t **rgb, int *width, int *height, cheif_info *info,
@@ -1232,12 +1419,17 @@ long long cheif_test_conversion(const uint8_t *data, size_t size, uint64_t seed)
     }
     libheif_converts = 0;
     cheif_hevc_set_test_fill(0);
-    long long differing = -1;
+    long long largest = -1;
     if (w[0] > 0 && w[0] == w[1] && h[0] == h[1]) {
-        differing = 0;
-        for (size_t i = 0; i < (size_t)w[0] * (size_t)h[0] * 3; i++) differing += out[0][i] != out[1][i];
+        largest = 0;
+        for (size_t i = 0; i < (size_t)w[0] * (size_t)h[0] * 3; i++) {
+            int d = abs((int)out[0][i] - (int)out[1][i]);
+            if (d > largest) largest = d;
+        }
     }
     free(out[0]);
     free(out[1]);
-    return differing;
+    return largest;
 }
+
+void cheif_test_libheif_converts(int on) { libheif_converts = on != 0; }

@@ -53,4 +53,39 @@ struct heif_error cheif_frame_to_ycbcr(const AVFrame *frame, const AVPixFmtDescr
                                        int bits, enum heif_chroma chroma,
                                        struct heif_image **out);
 
+// ---- Stored planes in RGB clothing ----
+//
+// libheif 1.15 turns every coded picture it gets from a plugin into RGB (or monochrome)
+// before its transforms and grid assembly, whatever was asked for, and a caller asking for
+// YCbCr in another profile than BT.601 full range gets that RGB converted again: the stored
+// samples never come back. So, when a thread asks for them (cheif_stored_begin), pictures
+// come back as a 4:4:4 "RGB" image (at their own depth) whose R, G and B planes hold Y, Cb
+// and Cr, each chroma sample repeated over the pixels it covers: libheif leaves RGB alone,
+// turns and crops the three planes alike and pastes grid tiles, and the caller converts the
+// result itself (cheif.c).
+
+/// What the calling thread's pictures were while it asked for stored planes.
+typedef struct {
+    long long stored;   /* pictures handed back as stored planes */
+    long long other;    /* pictures handed back as YCbCr (another depth or layout) */
+    int matrix;         /* the first picture's matrix_coefficients (from the stream) */
+    int full_range;     /* and its colour range (unsaid: full); -1 before any picture */
+    int mixed;          /* 1 when a later picture's matrix or range differed */
+} cheif_stored_stats;
+
+/// From now on, on the calling thread, pictures in `chroma` and of `bits` per sample (what the
+/// item's configuration declares) come back as stored planes in RGB clothing; others as
+/// YCbCr.
+void cheif_stored_begin(enum heif_chroma chroma, int bits);
+
+/// Ends cheif_stored_begin on the calling thread and says what was decoded since.
+cheif_stored_stats cheif_stored_end(void);
+
+/// For the plugins: `frame` as a libheif image, stored planes in RGB clothing where the
+/// calling thread asked for them and the frame has the layout asked for, else YCbCr as
+/// stored (cheif_frame_to_ycbcr); counted in the thread's stats while it asks.
+struct heif_error cheif_frame_to_image(const AVFrame *frame, const AVPixFmtDescriptor *desc,
+                                       int bits, enum heif_chroma chroma,
+                                       struct heif_image **out);
+
 #endif

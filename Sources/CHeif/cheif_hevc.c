@@ -6,6 +6,7 @@
 #include "cheif_avcodec.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,13 +154,15 @@ static coefficients coefficients_for(float kr, float kb) {
     return c;
 }
 
-// libheif's Kr and Kb for nclx `matrix` (BT.709; BT.601 as 5 and 6), 0 for the rest, which
-// stay with libheif.
+// libheif's Kr and Kb for nclx `matrix` (BT.709; BT.601 as 5 and 6, and for unspecified, 2;
+// BT.2020 non-constant luminance), 0 for the rest, which stay with libheif.
 static int luma_weights(int matrix, float *kr, float *kb) {
     switch (matrix) {
     case 1: *kr = 0.2126f; *kb = 0.0722f; return 1;
+    case 2:
     case 5:
     case 6: *kr = 0.299f; *kb = 0.114f; return 1;
+    case 9: *kr = 0.2627f; *kb = 0.0593f; return 1;
     default: return 0;
     }
 }
@@ -219,6 +222,63 @@ static void convert_row(const uint8_t *y, const float *cbf, const float *crf, in
     }
 }
 
+// ---- 8-bit full-range 4:2:0: libheif 1.2x's integer conversion --------------------------
+//
+// For 8-bit full-range 4:2:0, pillow-heif's libheif (1.2x) takes its integer
+// Op_YCbCr420_to_RGB24 instead of the float one: the coefficients times 256, rounded; for
+// each chroma sample the offsets (coefficient x (sample - 128) + 128) >> 8, an arithmetic
+// shift; R, G and B are luma plus their offset, clamped to 0..255. Up to 1/255 from the
+// float result, so phone photos (4:2:0, full range) decode bit-exact with it.
+
+typedef struct {
+    int r_cr, g_cb, g_cr, b_cb;
+} fixed_coefficients;
+
+static fixed_coefficients fixed_for(coefficients k) {
+    fixed_coefficients f = {(int)lroundf(256 * k.r_cr), (int)lroundf(256 * k.g_cb),
+                            (int)lroundf(256 * k.g_cr), (int)lroundf(256 * k.b_cb)};
+    return f;
+}
+
+static uint8_t clamp8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+// The offsets of one chroma row of 4:2:0, one per pixel (each sample serves two).
+static void expand_offsets(const uint8_t *cb, const uint8_t *cr, int w, fixed_coefficients f,
+                           int16_t *ro, int16_t *go, int16_t *bo) {
+    for (int x = 0; x < w; x++) {
+        int u = cb[x >> 1] - 128, v = cr[x >> 1] - 128;
+        ro[x] = (int16_t)((f.r_cr * v + 128) >> 8);
+        go[x] = (int16_t)((f.g_cb * u + f.g_cr * v + 128) >> 8);
+        bo[x] = (int16_t)((f.b_cb * u + 128) >> 8);
+    }
+}
+
+// One row by the integer conversion: luma plus each pixel's offsets, clamped.
+static void convert_row_fixed(const uint8_t *y, const int16_t *ro, const int16_t *go,
+                              const int16_t *bo, int w, uint8_t *r, uint8_t *g, uint8_t *b) {
+    int x = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    for (; x + 16 <= w; x += 16) {
+        __m128i bytes = _mm_loadu_si128((const __m128i *)(y + x));
+        __m128i lo = _mm_unpacklo_epi8(bytes, zero), hi = _mm_unpackhi_epi8(bytes, zero);
+        const int16_t *offsets[3] = {ro, go, bo};
+        uint8_t *outs[3] = {r, g, b};
+        for (int c = 0; c < 3; c++) {
+            __m128i a = _mm_add_epi16(lo, _mm_loadu_si128((const __m128i *)(offsets[c] + x)));
+            __m128i d = _mm_add_epi16(hi, _mm_loadu_si128((const __m128i *)(offsets[c] + x + 8)));
+            // The saturating pack clamps to 0..255.
+            _mm_storeu_si128((__m128i *)(outs[c] + x), _mm_packus_epi16(a, d));
+        }
+    }
+#endif
+    for (; x < w; x++) {
+        r[x] = clamp8(y[x] + ro[x]);
+        g[x] = clamp8(y[x] + go[x]);
+        b[x] = clamp8(y[x] + bo[x]);
+    }
+}
+
 // The chroma of one row, centred and scaled, repeated to one sample per pixel.
 static void expand_chroma(const uint8_t *c, int w, int sx, int full, float *out) {
     for (int x = 0; x < w; x++) {
@@ -232,8 +292,18 @@ static void ycbcr_to_rgb_naive(const uint8_t *y, int ys, const uint8_t *cb, int 
                                const uint8_t *cr, int crs, int w, int h, int sx, int sy,
                                coefficients k, int full, uint8_t *r, int rs, uint8_t *g, int gs,
                                uint8_t *b, int bs) {
+    fixed_coefficients f = fixed_for(k);
     for (int row = 0; row < h; row++) {
         for (int x = 0; x < w; x++) {
+            if (sx && sy && full) {
+                int yv = y[(size_t)row * ys + x];
+                int u = cb[(size_t)(row >> 1) * cbs + (x >> 1)] - 128;
+                int v = cr[(size_t)(row >> 1) * crs + (x >> 1)] - 128;
+                r[(size_t)row * rs + x] = clamp8(yv + ((f.r_cr * v + 128) >> 8));
+                g[(size_t)row * gs + x] = clamp8(yv + ((f.g_cb * u + f.g_cr * v + 128) >> 8));
+                b[(size_t)row * bs + x] = clamp8(yv + ((f.b_cb * u + 128) >> 8));
+                continue;
+            }
             float yv = (float)y[(size_t)row * ys + x];
             float u = (float)(cb[(size_t)(row >> sy) * cbs + (x >> sx)] - 128);
             float v = (float)(cr[(size_t)(row >> sy) * crs + (x >> sx)] - 128);
@@ -268,6 +338,22 @@ int cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs
                             float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
                             uint8_t *b, int bs) {
     coefficients k = coefficients_for(kr, kb);
+    if (sx && sy && full_range) {
+        int16_t *offsets = malloc(sizeof(int16_t) * (size_t)w * 3);
+        if (offsets == NULL) return 0;
+        int16_t *ro = offsets, *go = offsets + w, *bo = offsets + 2 * (size_t)w;
+        for (int row = 0; row < h; row++) {
+            if (row % 2 == 0) { // a chroma row serves two luma rows
+                expand_offsets(cb + (size_t)(row / 2) * (size_t)cbs,
+                               cr + (size_t)(row / 2) * (size_t)crs, w, fixed_for(k), ro, go, bo);
+            }
+            convert_row_fixed(y + (size_t)row * (size_t)ys, ro, go, bo, w,
+                              r + (size_t)row * (size_t)rs, g + (size_t)row * (size_t)gs,
+                              b + (size_t)row * (size_t)bs);
+        }
+        free(offsets);
+        return 1;
+    }
     float *cbf = malloc(sizeof(float) * (size_t)w * 2);
     if (cbf == NULL) return 0;
     float *crf = cbf + w;
@@ -422,15 +508,103 @@ struct heif_error cheif_frame_to_ycbcr(const AVFrame *frame, const AVPixFmtDescr
         (void)heif_nclx_color_profile_set_transfer_characteristics(nclx,
                                                                    (uint16_t)frame->color_trc);
         (void)heif_nclx_color_profile_set_matrix_coefficients(nclx, (uint16_t)frame->colorspace);
-        nclx->full_range_flag = frame->color_range == AVCOL_RANGE_JPEG;
+        // A stream that does not say is full range, as libheif reads it.
+        nclx->full_range_flag = frame->color_range != AVCOL_RANGE_MPEG;
         heif_image_set_nclx_color_profile(*out, nclx);
         heif_nclx_color_profile_free(nclx);
     }
     return ok();
 }
 
-// The frame as a libheif image: YCbCr (or monochrome) planes as stored, or RGB where
-// cheif_hevc_set_rgb_output asks for it.
+// cheif_stored_begin's request and what came of it, per thread.
+static _Thread_local int stored_active = 0;
+static _Thread_local enum heif_chroma stored_chroma = heif_chroma_undefined;
+static _Thread_local int stored_bits = 8;
+static _Thread_local cheif_stored_stats stats_here = {0, 0, -1, -1, 0};
+
+void cheif_stored_begin(enum heif_chroma chroma, int bits) {
+    stored_active = 1;
+    stored_chroma = chroma;
+    stored_bits = bits;
+    stats_here = (cheif_stored_stats){0, 0, -1, -1, 0};
+}
+
+cheif_stored_stats cheif_stored_end(void) {
+    stored_active = 0;
+    return stats_here;
+}
+
+// The frame as a 4:4:4 image whose R, G and B planes are Y, Cb and Cr at the stored depth
+// (deeper samples in 16 bits, as libheif's), each chroma sample repeated over the pixels it
+// covers (mid-grey for monochrome: neutral chroma).
+static struct heif_error to_stored_planes(const AVFrame *frame, const AVPixFmtDescriptor *desc,
+                                          int bits, struct heif_image **out) {
+    int w = frame->width, h = frame->height;
+    struct heif_error err = heif_image_create(w, h, heif_colorspace_RGB, heif_chroma_444, out);
+    if (err.code != heif_error_Ok) return err;
+    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                  heif_channel_B};
+    int sx = desc->log2_chroma_w, sy = desc->log2_chroma_h;
+    size_t bytes = bits > 8 ? 2 : 1;
+    uint16_t grey = (uint16_t)(128u << (bits - 8));
+    for (int c = 0; c < 3; c++) {
+        err = heif_image_add_plane(*out, channels[c], w, h, bits);
+        int stride = 0;
+        uint8_t *dst = err.code == heif_error_Ok ? heif_image_get_plane(*out, channels[c], &stride)
+                                                 : NULL;
+        int present = c < desc->nb_components;
+        const uint8_t *src = present ? frame->data[c] : NULL;
+        int need = (c == 0 ? w : AV_CEIL_RSHIFT(w, sx)) * (int)bytes;
+        if (dst == NULL || (present && (src == NULL || frame->linesize[c] < need))) {
+            heif_image_release(*out);
+            *out = NULL;
+            return err.code != heif_error_Ok
+                       ? err
+                       : failure(heif_suberror_Unspecified, "picture plane missing");
+        }
+        for (int y = 0; y < h; y++) {
+            uint8_t *d = dst + (size_t)y * (size_t)stride;
+            int row = c == 0 ? y : y >> sy;
+            const uint8_t *s = present ? src + (size_t)row * (size_t)frame->linesize[c] : NULL;
+            if (s != NULL && (c == 0 || sx == 0)) {
+                memcpy(d, s, (size_t)w * bytes);
+            } else if (s != NULL && bytes == 1) {
+                for (int x = 0; x < w; x++) d[x] = s[x >> 1];
+            } else if (s != NULL) {
+                for (int x = 0; x < w; x++) memcpy(d + 2 * (size_t)x, s + 2 * (size_t)(x >> 1), 2);
+            } else if (bytes == 1) {
+                memset(d, grey, (size_t)w);
+            } else {
+                for (int x = 0; x < w; x++) memcpy(d + 2 * (size_t)x, &grey, 2);
+            }
+        }
+    }
+    return ok();
+}
+
+struct heif_error cheif_frame_to_image(const AVFrame *frame, const AVPixFmtDescriptor *desc,
+                                       int bits, enum heif_chroma chroma,
+                                       struct heif_image **out) {
+    int stored = stored_active && bits == stored_bits && chroma == stored_chroma;
+    struct heif_error result = stored ? to_stored_planes(frame, desc, bits, out)
+                                      : cheif_frame_to_ycbcr(frame, desc, bits, chroma, out);
+    if (result.code == heif_error_Ok && stored_active) {
+        cheif_stored_stats *st = &stats_here;
+        int matrix = (int)frame->colorspace, full = frame->color_range != AVCOL_RANGE_MPEG;
+        if (st->stored + st->other == 0) {
+            st->matrix = matrix;
+            st->full_range = full;
+        } else if (st->matrix != matrix || st->full_range != full) {
+            st->mixed = 1;
+        }
+        if (stored) st->stored++;
+        else st->other++;
+    }
+    return result;
+}
+
+// The frame as a libheif image: YCbCr (or monochrome) planes as stored, stored planes in RGB
+// clothing (cheif_stored_begin), or RGB where cheif_hevc_set_rgb_output asks for it.
 static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) {
     int bits = 0;
     enum heif_chroma chroma = heif_chroma_monochrome;
@@ -445,11 +619,11 @@ static struct heif_error to_heif_image(AVFrame *frame, struct heif_image **out) 
         int matrix = request_here.matrix, full = request_here.full_range;
         if (matrix < 0) { // no nclx in the container: the stream's, as libheif takes it
             matrix = (int)frame->colorspace;
-            full = frame->color_range == AVCOL_RANGE_JPEG;
+            full = frame->color_range != AVCOL_RANGE_MPEG;
         }
         if (to_heif_rgb(frame, desc, matrix, full, out, &err)) return err;
     }
-    return cheif_frame_to_ycbcr(frame, desc, bits, chroma, out);
+    return cheif_frame_to_image(frame, desc, bits, chroma, out);
 }
 
 struct heif_error cheif_avcodec_decode(const AVCodec *codec, cheif_stream *d, AVFrame *frame,

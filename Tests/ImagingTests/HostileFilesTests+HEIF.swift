@@ -132,6 +132,16 @@ extension HostileFilesTests {
             ("avif-noise-in-data.avif", noisy, .corrupt),
         ]
         files += try avifGridFiles()
+        // Clean apertures on a picture that picseek crops and turns itself (odd sides and an
+        // irot, cheif_transform.h): fractions over zero, and a crop of no pixels.
+        let turned = try T.fixture("heif/heic-odd-size-exif-6.heic")
+        let clap = { (fields: [UInt32]) in
+            patchBoxes(turned, "clap", at: 0, with: fields.flatMap(be32))
+        }
+        files += [
+            ("heic-clap-zero-denominators.heic", clap([71, 0, 47, 0, 0, 0, 0, 0]), .corrupt),
+            ("heic-clap-no-pixels.heic", clap([0, 1, 0, 1, 0, 1, 0, 1]), .corrupt),
+        ]
         return files
     }
 

@@ -85,19 +85,24 @@ void cheif_use_av1_decoder(int decoder);
 /// process: tests check with it that AVIF goes through it.
 long long cheif_av1_pictures(void);
 
-/// libheif 1.15's conversion of 8-bit YCbCr planes to planar RGB (float, chroma samples
-/// repeated) as the HEVC plugin does it, for nclx `matrix` 1, 5 or 6 (others: nothing is
-/// written); `sx`/`sy` 1 where chroma is halved; `naive` 1 runs the plain per-pixel twin
-/// instead of the SSE2 rows. For the tests.
+/// The HEVC plugin's conversion of 8-bit YCbCr planes to planar RGB, libheif 1.2x's (float,
+/// chroma samples repeated; integer for full-range 4:2:0), for nclx `matrix` 1, 2, 5, 6 or 9
+/// (others: nothing is written); `sx`/`sy` 1 where chroma is halved; `naive` 1 runs the plain
+/// per-pixel twin instead of the SSE2 rows. For the tests.
 void cheif_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs, const uint8_t *cr,
                         int crs, int w, int h, int sx, int sy, int matrix, int full_range,
                         int naive, uint8_t *r, int rs, uint8_t *g, int gs, uint8_t *b, int bs);
 
 /// For the tests: decodes a HEIC of one coded picture twice with that picture replaced by
 /// pseudo-random 8-bit planes from `seed` (not 0), once converted to RGB by libheif 1.15 and
-/// once by the decoder plugin's own conversion; returns how many samples differ, -1 if a
-/// decode failed.
+/// once by the decoder plugin's own conversion; returns the largest difference between their
+/// samples, -1 if a decode failed.
 long long cheif_test_conversion(const uint8_t *data, size_t size, uint64_t seed);
+
+/// For the tests: 1 from now on, on the calling thread, leaves every conversion and transform
+/// to libheif 1.15 (as with libde265, whose pictures picseek cannot take as stored), so that
+/// two HEVC decoders can be compared by their pixels; 0 (the default) ends it.
+void cheif_test_libheif_converts(int on);
 
 void cheif_free(void *p);
 

@@ -108,15 +108,14 @@ extension HEIF {
     /// count one each). The corresponding C function is `cheif_av1_pictures`.
     public static var av1PluginPictures: Int { Int(cheif_av1_pictures()) }
 
-    /// 8-bit YCbCr planes (chroma `sx`/`sy` halved where 1) to R, G and B planes with libheif
-    /// 1.15's conversion as the HEVC plugin does it (`naive`: its plain twin); nil for a
-    /// matrix other than 1, 5 or 6. For the tests. The corresponding C function is
-    /// `cheif_ycbcr_to_rgb`.
+    /// 8-bit YCbCr planes (chroma `sx`/`sy` halved where 1) to R, G and B planes with the
+    /// HEVC plugin's conversion (`naive`: its plain twin); nil for a matrix other than 1, 2,
+    /// 5, 6 or 9. For the tests. The corresponding C function is `cheif_ycbcr_to_rgb`.
     static func convertYCbCr(
         y: [UInt8], cb: [UInt8], cr: [UInt8], width: Int, height: Int, sx: Int, sy: Int,
         matrix: Int, fullRange: Bool, naive: Bool
     ) -> [UInt8]? {
-        guard [1, 5, 6].contains(matrix) else { return nil }
+        guard [1, 2, 5, 6, 9].contains(matrix) else { return nil }
         let cw = (width + sx) >> sx, ch = (height + sy) >> sy
         precondition(y.count == width * height && cb.count == cw * ch && cr.count == cw * ch)
         var out = [UInt8](repeating: 0, count: width * height * 3)
@@ -131,9 +130,21 @@ extension HEIF {
         return out
     }
 
+    /// `decode(data, hevcDecoder: decoder)` with every conversion and transform left to
+    /// libheif 1.15, whichever decoder decodes: two decoders compared by their pixels. For
+    /// the tests. The corresponding C function is `cheif_test_libheif_converts`.
+    static func decodeConvertedByLibheif(_ data: [UInt8], hevcDecoder: HEVCDecoder)
+        throws(HEIFError) -> Decoded
+    {
+        cheif_test_libheif_converts(1)
+        defer { cheif_test_libheif_converts(0) }
+        return try decode(data, hevcDecoder: hevcDecoder)
+    }
+
     /// Decodes a HEIC of one coded picture twice with that picture replaced by random planes
-    /// from `seed`: converted by libheif, then by the plugin; the number of samples that
-    /// differ, nil if a decode failed. The corresponding C function is `cheif_test_conversion`.
+    /// from `seed`: converted by libheif 1.15, then by the plugin; the largest difference
+    /// between their samples, nil if a decode failed. The corresponding C function is
+    /// `cheif_test_conversion`.
     static func conversionDifferences(_ data: [UInt8], seed: UInt64) -> Int? {
         let n = data.withUnsafeBufferPointer {
             cheif_test_conversion($0.baseAddress, $0.count, seed)
