@@ -439,31 +439,33 @@ static uint64_t be64(const uint8_t *p, int bytes) {
     return v;
 }
 
-// Whether the primary item's type (its `infe` entry) is `type`.
-static int primary_is(const meta_boxes *b, const char *type) {
+// Item `n` (from 0) of the `infe` entries (version 2 or 3): its id and type; 0 past the last
+// one or when unreadable.
+static int nth_item(const meta_boxes *b, int n, uint32_t *id, const uint8_t **type) {
     span in = b->iinf;
     if (in.n < 6) return 0;
     size_t at = in.p[0] == 0 ? 6 : 8; // full box, then a 16- or 32-bit entry count
+    int seen = 0;
     while (at <= in.n && in.n - at >= 8) {
         size_t box = be(in.p + at, 4);
         if (box < 8 || box > in.n - at) return 0;
         const uint8_t *e = in.p + at + 8;
-        size_t n = box - 8;
-        int version = n >= 1 ? e[0] : 0;
+        size_t len = box - 8;
+        int version = len >= 1 ? e[0] : 0;
         int id_bytes = version == 3 ? 4 : 2;
         if (memcmp(in.p + at + 4, "infe", 4) == 0 && version >= 2 &&
-            n >= 4 + (size_t)id_bytes + 2 + 4 && be(e + 4, id_bytes) == b->primary) {
-            return memcmp(e + 4 + id_bytes + 2, type, 4) == 0;
+            len >= 4 + (size_t)id_bytes + 2 + 4 && seen++ == n) {
+            *id = be(e + 4, id_bytes);
+            *type = e + 4 + id_bytes + 2;
+            return 1;
         }
         at += box;
     }
     return 0;
 }
 
-// Up to `cap` bytes of the primary item's data, its extents joined, from the file
-// (construction method 0) or `idat` (1), as `iloc` places them; how many were copied.
-static size_t primary_data(const uint8_t *data, size_t size, const meta_boxes *b, uint8_t *out,
-                           size_t cap) {
+static size_t item_data(const uint8_t *data, size_t size, const meta_boxes *b, uint32_t item,
+                        uint8_t *out, size_t cap) {
     span l = b->iloc;
     if (l.n < 8 || l.p[0] > 2) return 0;
     int version = l.p[0];
@@ -485,7 +487,7 @@ static size_t primary_data(const uint8_t *data, size_t size, const meta_boxes *b
         uint32_t extents = be(rest + base_size, 2);
         at += head;
         if (extent_bytes > 0 && (l.n - at) / extent_bytes < extents) return 0;
-        if (id != b->primary) {
+        if (id != item) {
             at += (size_t)extents * extent_bytes;
             continue;
         }
@@ -507,23 +509,35 @@ static size_t primary_data(const uint8_t *data, size_t size, const meta_boxes *b
     return 0;
 }
 
-// The canvas the primary item declares when it is a grid or an overlay (its ImageGrid or
-// ImageOverlay data), in pixels, with its sides; 0 otherwise or when unreadable. libheif
-// 1.15 allocates that canvas whatever the item's `ispe` says.
-static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h) {
+// The largest canvas a grid or an overlay item declares (its ImageGrid or ImageOverlay
+// data), the primary or one nested in it, in pixels, with its sides and whether it is an
+// overlay; 0 when there is none or none is readable. libheif 1.15 allocates that canvas
+// whatever the item's `ispe` says.
+static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, uint32_t *h,
+                               int *overlay) {
     meta_boxes b;
     if (!read_meta(data, size, &b)) return 0;
-    int grid = primary_is(&b, "grid");
-    if (!grid && !primary_is(&b, "iovl")) return 0;
-    uint8_t d[32];
-    size_t n = primary_data(data, size, &b, d, sizeof d);
-    size_t at = grid ? 4 : 10; // version, flags, then rows and columns or the fill colour
-    int wide = n >= 2 && (d[1] & 1);
-    size_t side = wide ? 4 : 2;
-    if (n < at + 2 * side) return 0;
-    *w = be(d + at, (int)side);
-    *h = be(d + at + side, (int)side);
-    return area(*w, *h);
+    long long largest = 0;
+    uint32_t id = 0;
+    const uint8_t *type = NULL;
+    for (int i = 0; i < 65536 && nth_item(&b, i, &id, &type); i++) {
+        int grid = memcmp(type, "grid", 4) == 0;
+        if (!grid && memcmp(type, "iovl", 4) != 0) continue;
+        uint8_t d[32];
+        size_t n = item_data(data, size, &b, id, d, sizeof d);
+        size_t at = grid ? 4 : 10; // version, flags, then rows and columns or the fill colour
+        int wide = n >= 2 && (d[1] & 1);
+        size_t side = wide ? 4 : 2;
+        if (n < at + 2 * side) continue;
+        uint32_t cw = be(d + at, (int)side), ch = be(d + at + side, (int)side);
+        if (area(cw, ch) > largest) {
+            largest = area(cw, ch);
+            *w = cw;
+            *h = ch;
+            *overlay = !grid;
+        }
+    }
+    return largest;
 }
 
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
@@ -838,6 +852,34 @@ static int read_stored(const struct heif_image *image, int bits, int sx, int sy,
     return 1;
 }
 
+// `handle` decoded through picseek's plugins with its stored planes in RGB clothing
+// (cheif_avcodec.h) for pictures in `stored` chroma at `bits`; libheif's transforms left out
+// when `untransformed`. CHEIF_OK with `*image` (to release) and what the plugins handed back
+// in `*st`, else an error.
+static int decode_stored(struct heif_image_handle *handle, int stored, int bits,
+                         int untransformed, struct heif_image **image, cheif_stored_stats *st,
+                         char msg[CHEIF_MSG_LEN]) {
+    *image = NULL;
+    struct heif_decoding_options *options = decoding_options();
+    if (options == NULL) {
+        copy_msg(msg, "out of memory");
+        return CHEIF_ERR_NO_MEMORY;
+    }
+    options->ignore_transformations = untransformed != 0;
+    cheif_stored_begin((enum heif_chroma)stored, bits);
+    struct heif_error err =
+        heif_decode_image(handle, image, heif_colorspace_RGB, heif_chroma_444, options);
+    *st = cheif_stored_end();
+    heif_decoding_options_free(options);
+    if (err.code != heif_error_Ok || *image == NULL) {
+        copy_error(msg, err); // before the caller frees the context that owns the text
+        if (*image != NULL) heif_image_release(*image);
+        *image = NULL;
+        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
+    }
+    return CHEIF_OK;
+}
+
 // AVIF through picseek's AV1 plugin: the stored planes (cheif_av1.h), after libheif's
 // transforms and grid assembly, converted as libavif does with the file's own matrix and
 // range (the sequence header's when the container has no nclx), deeper ones cut to 8 bits.
@@ -847,11 +889,6 @@ static int read_stored(const struct heif_image *image, int bits, int sx, int sy,
 static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image_handle *handle,
                              const cheif_info *info, int stored, long long max_pixels,
                              uint8_t **rgb, int *width, int *height, char msg[CHEIF_MSG_LEN]) {
-    struct heif_decoding_options *options = decoding_options();
-    if (options == NULL) {
-        copy_msg(msg, "out of memory");
-        return CHEIF_ERR_NO_MEMORY;
-    }
     // Transforms are applied here after the conversion, as the reference does: libavif
     // converts in the coded orientation and Pillow then applies `irot` and `imir` as an EXIF
     // orientation (turning first changes which pixels share a chroma sample along an axis of
@@ -862,21 +899,11 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
     for (int i = 0; i < n; i++) {
         if (t[i].kind != CHEIF_CROP) t[kept++] = t[i];
     }
-    if (n >= 0) {
-        n = kept;
-        options->ignore_transformations = 1;
-    }
+    if (n >= 0) n = kept;
     struct heif_image *image = NULL;
-    cheif_stored_begin((enum heif_chroma)stored, info->bit_depth);
-    struct heif_error err =
-        heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
-    cheif_stored_stats st = cheif_stored_end();
-    heif_decoding_options_free(options);
-    if (err.code != heif_error_Ok || image == NULL) {
-        copy_error(msg, err); // before the caller frees the context that owns the text
-        if (image != NULL) heif_image_release(image);
-        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
-    }
+    cheif_stored_stats st;
+    int code = decode_stored(handle, stored, info->bit_depth, n >= 0, &image, &st, msg);
+    if (code != CHEIF_OK) return code;
     yuv_constants k;
     int bits = info->bit_depth;
     int matrix = info->matrix, full_range = info->full_range;
@@ -1045,23 +1072,10 @@ static int decode_heic_own(const uint8_t *data, size_t size, struct heif_image_h
     int plugin_converts = info->bit_depth == 8 && tiles_nclx(data, size, &matrix, &full_range);
     // Invalid crops are left to libheif to report.
     if (differs < 0 || (differs == 0 && plugin_converts)) return -1;
-    struct heif_decoding_options *options = decoding_options();
-    if (options == NULL) {
-        copy_msg(msg, "out of memory");
-        return CHEIF_ERR_NO_MEMORY;
-    }
-    options->ignore_transformations = 1;
     struct heif_image *image = NULL;
-    cheif_stored_begin((enum heif_chroma)stored, info->bit_depth);
-    struct heif_error err =
-        heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_444, options);
-    cheif_stored_stats st = cheif_stored_end();
-    heif_decoding_options_free(options);
-    if (err.code != heif_error_Ok || image == NULL) {
-        copy_error(msg, err); // before the caller frees the context that owns the text
-        if (image != NULL) heif_image_release(image);
-        return err.code == heif_error_Ok ? CHEIF_ERR_DECODE : error_code(err);
-    }
+    cheif_stored_stats st;
+    int decoded = decode_stored(handle, stored, info->bit_depth, 1, &image, &st, msg);
+    if (decoded != CHEIF_OK) return decoded;
     matrix = info->matrix;
     full_range = info->full_range;
     if (matrix < 0) { // no nclx in the container: the stream's (tiles of one profile only)
@@ -1275,8 +1289,10 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
     uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0;
+    int overlay = 0;
     long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
-    long long canvas = code == CHEIF_OK ? canvas_pixels(data, size, &canvas_w, &canvas_h) : 0;
+    long long canvas =
+        code == CHEIF_OK ? canvas_pixels(data, size, &canvas_w, &canvas_h, &overlay) : 0;
     if (tiles > 2 * max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "grid tiles add up to %lld pixels, above twice the limit",
                  tiles);
@@ -1286,8 +1302,8 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
                  item_w, item_h);
         code = CHEIF_ERR_DECODE;
     } else if (canvas > max_pixels) {
-        snprintf(msg, CHEIF_MSG_LEN, "the grid declares %ux%u pixels, above the limit",
-                 canvas_w, canvas_h);
+        snprintf(msg, CHEIF_MSG_LEN, "%s declares %ux%u pixels, above the limit",
+                 overlay ? "an overlay" : "a grid", canvas_w, canvas_h);
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {
