@@ -813,41 +813,71 @@ static uint8_t *transform_rgb(uint8_t *rgb, int *w, int *h, const cheif_transfor
     return rgb;
 }
 
-// A picture decoded with its stored planes in RGB clothing (cheif_avcodec.h), w x h: `*ycc`
-// receives them at their depth, Y from R and each chroma sample from the top-left pixel of
-// its block in G and B (none when `mono`), chroma halved along `sx`/`sy`. 1 on success, 0
+// Plane `c` (R, G or B) of a picture decoded with its stored planes in RGB clothing
+// (cheif_avcodec.h), when it is w x h of `bits` per sample; its stride in `*stride`. NULL
+// when the picture does not have that layout.
+static const uint8_t *stored_plane(const struct heif_image *image, int c, int bits, int w,
+                                   int h, int *stride) {
+    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
+                                                  heif_channel_B};
+    const uint8_t *p = heif_image_get_plane_readonly(image, channels[c], stride);
+    int bytes = bits > 8 ? 2 : 1;
+    if (p == NULL || *stride < w * bytes || heif_image_get_width(image, channels[c]) != w ||
+        heif_image_get_height(image, channels[c]) != h ||
+        heif_image_get_bits_per_pixel_range(image, channels[c]) != bits) {
+        return NULL;
+    }
+    return p;
+}
+
+// The samples of a stored plane `p` (8-bit, or 16-bit when `bits` is above 8) at every
+// (1 << xs)th column of every (1 << ys)th row, pw x ph of them (the chroma sample of each
+// block sits in its top-left pixel): as they are into `o16`, or cut to their top 8 bits
+// into `o8`.
+static void pick_samples(const uint8_t *p, int stride, int bits, int pw, int ph, int xs,
+                         int ys, uint16_t *o16, uint8_t *o8) {
+    int shift = bits > 8 ? bits - 8 : 0;
+    for (int y = 0; y < ph; y++) {
+        const uint8_t *row = p + ((size_t)y << ys) * (size_t)stride;
+        size_t at = (size_t)y * (size_t)pw;
+        if (bits == 8 && o8 != NULL && xs == 0) {
+            memcpy(o8 + at, row, (size_t)pw);
+        } else if (bits == 8) {
+            for (int x = 0; x < pw; x++) {
+                if (o8 != NULL) o8[at + (size_t)x] = row[(size_t)x << xs];
+                else o16[at + (size_t)x] = row[(size_t)x << xs];
+            }
+        } else {
+            for (int x = 0; x < pw; x++) {
+                uint16_t v;
+                memcpy(&v, row + ((size_t)x << xs) * 2, 2);
+                unsigned cut = (unsigned)v >> shift;
+                if (o8 != NULL) o8[at + (size_t)x] = (uint8_t)(cut > 255 ? 255 : cut);
+                else o16[at + (size_t)x] = v;
+            }
+        }
+    }
+}
+
+// A picture decoded with its stored planes in RGB clothing, w x h: `*ycc` receives them at
+// their depth (none for chroma when `mono`), chroma halved along `sx`/`sy`. 1 on success, 0
 // when the image does not have that layout, -1 when out of memory (`*ycc` then holds what
 // was read, to free).
 static int read_stored(const struct heif_image *image, int bits, int sx, int sy, int mono,
                        cheif_ycc *ycc) {
-    static const enum heif_channel channels[3] = {heif_channel_R, heif_channel_G,
-                                                  heif_channel_B};
     int w = heif_image_get_width(image, heif_channel_R);
     int h = heif_image_get_height(image, heif_channel_R);
     *ycc = (cheif_ycc){{NULL, NULL, NULL}, w, h, sx, sy, bits, 0, 0, 1};
-    size_t bytes = bits > 8 ? 2 : 1;
     if (w <= 0 || h <= 0) return 0;
     for (int c = 0; c < (mono ? 1 : 3); c++) {
         int stride = 0;
-        const uint8_t *p = heif_image_get_plane_readonly(image, channels[c], &stride);
-        if (p == NULL || stride < w * (int)bytes || heif_image_get_width(image, channels[c]) != w ||
-            heif_image_get_height(image, channels[c]) != h ||
-            heif_image_get_bits_per_pixel_range(image, channels[c]) != bits) {
-            return 0;
-        }
+        const uint8_t *p = stored_plane(image, c, bits, w, h, &stride);
+        if (p == NULL) return 0;
         int xs = c ? sx : 0, ys = c ? sy : 0;
         int pw = xs ? (w + 1) / 2 : w, ph = ys ? (h + 1) / 2 : h;
         ycc->plane[c] = malloc((size_t)pw * (size_t)ph * 2);
         if (ycc->plane[c] == NULL) return -1;
-        for (int y = 0; y < ph; y++) {
-            const uint8_t *row = p + ((size_t)y << ys) * (size_t)stride;
-            uint16_t *o = ycc->plane[c] + (size_t)y * (size_t)pw;
-            for (int x = 0; x < pw; x++) {
-                size_t at = ((size_t)x << xs) * bytes;
-                if (bytes == 1) o[x] = row[at];
-                else memcpy(&o[x], row + at, 2);
-            }
-        }
+        pick_samples(p, stride, bits, pw, ph, xs, ys, ycc->plane[c], NULL);
     }
     return 1;
 }
@@ -924,34 +954,35 @@ static int decode_av1_stored(const uint8_t *data, size_t size, struct heif_image
         sx = 0; // turned a quarter by libheif
         sy = 1;
     }
+    // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit conversion;
+    // then converted as libavif does. 8-bit luma is read where it lies.
     int mono = stored == heif_chroma_monochrome;
-    cheif_ycc ycc;
-    int read = read_stored(image, bits, sx, sy, mono, &ycc);
-    heif_image_release(image);
-    uint8_t *out = NULL;
-    if (read == 1) {
-        // Deeper samples are cut to 8 bits first, as libavif does before its 8-bit
-        // conversion; then converted as libavif does.
-        int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
-        size_t sizes[3] = {(size_t)w * (size_t)h, (size_t)cw * (size_t)ch,
-                           (size_t)cw * (size_t)ch};
-        uint8_t *p8[3] = {NULL, NULL, NULL};
-        int ok = 1;
-        for (int c = 0; c < 3 && ok; c++) {
-            if (ycc.plane[c] == NULL) continue;
-            p8[c] = malloc(sizes[c]);
-            ok = p8[c] != NULL;
-            for (size_t i = 0; ok && i < sizes[c]; i++) {
-                unsigned v = ycc.plane[c][i] >> (bits - 8);
-                p8[c][i] = (uint8_t)(v > 255 ? 255 : v);
-            }
+    int cw = sx ? (w + 1) / 2 : w, ch = sy ? (h + 1) / 2 : h;
+    uint8_t *p8[3] = {NULL, NULL, NULL};
+    const uint8_t *yp = NULL;
+    int ys = w, layout = w > 0 && h > 0, ok = 1;
+    for (int c = 0; c < (mono ? 1 : 3) && layout && ok; c++) {
+        int stride = 0;
+        const uint8_t *p = stored_plane(image, c, bits, w, h, &stride);
+        layout = p != NULL;
+        if (layout && c == 0 && bits == 8) {
+            yp = p;
+            ys = stride;
+            continue;
         }
-        out = ok ? malloc(sizes[0] * 3) : NULL;
-        if (out != NULL) yuv_to_rgb(p8[0], w, p8[1], cw, p8[2], cw, cw, ch, sx, sy, w, h, &k, out);
-        for (int c = 0; c < 3; c++) free(p8[c]);
+        int pw = c ? cw : w, ph = c ? ch : h;
+        p8[c] = layout ? malloc((size_t)pw * (size_t)ph) : NULL;
+        ok = !layout || p8[c] != NULL;
+        if (p8[c] != NULL) {
+            pick_samples(p, stride, bits, pw, ph, c ? sx : 0, c ? sy : 0, NULL, p8[c]);
+        }
+        if (c == 0) yp = p8[0];
     }
-    cheif_ycc_free(&ycc);
-    if (read == 0) return -1;
+    uint8_t *out = layout && ok ? malloc((size_t)w * (size_t)h * 3) : NULL;
+    if (out != NULL) yuv_to_rgb(yp, ys, p8[1], cw, p8[2], cw, cw, ch, sx, sy, w, h, &k, out);
+    heif_image_release(image);
+    for (int c = 0; c < 3; c++) free(p8[c]);
+    if (!layout) return -1;
     if (out != NULL && n > 0) out = transform_rgb(out, &w, &h, t, n);
     if (out == NULL) {
         copy_msg(msg, "out of memory");
