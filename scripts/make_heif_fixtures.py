@@ -151,6 +151,12 @@ def heic_files():
         f.write(data[:at] + fields + data[at + len(fields):])
     yield "heic-clap-odd-offset.heic", odd_crop, {}
 
+    def overlay(f):
+        buf = io.BytesIO()
+        rgb(64, 64, 131).save(buf, "HEIF", quality=90)
+        f.write(overlay_heic(buf.getvalue(), (100, 80), (20, 10), (0x8000, 0x4000, 0x2000, 0xFFFF)))
+    yield "heic-overlay.heic", overlay, {}
+
     def ten_bit_turned(f):
         px = deep(71, 47, 121)
         heif = pillow_heif.from_bytes(mode="RGB;16", size=(71, 47), data=px.tobytes())
@@ -390,6 +396,52 @@ def transformed_avif(avif, transforms):
     return ftyp + meta(mdat_at) + box("mdat", data)
 
 
+def single_heic(heic):
+    """The coded data and the properties (whole boxes by type) of a one-item HEIC as
+    pillow-heif writes it (iloc version 0, 4-byte offsets, lengths and base offset)."""
+    a, b = find(heic, ["meta", "iloc"])
+    assert heic[a - 4] == 0 and heic[a] == 0x44 and heic[a + 1] >> 4 == 4, "unexpected iloc"
+    count = struct.unpack(">H", heic[a + 2:a + 4])[0]
+    assert count == 1, "more than one item"
+    _, _, base, extents = struct.unpack(">HHIH", heic[a + 4:a + 14])
+    data = b""
+    for e in range(extents):
+        off, length = struct.unpack(">II", heic[a + 14 + 8 * e:a + 22 + 8 * e])
+        data += heic[base + off:base + off + length]
+    a, b = find(heic, ["meta", "iprp", "ipco"])
+    return data, {kind: heic[p - 8:q] for kind, p, q in boxes(heic, a, b)}
+
+
+def overlay_heic(tile, canvas, offset, fill):
+    """A HEIC whose primary item is an overlay (`iovl`): `canvas` (w, h) filled with `fill`
+    (16-bit R, G, B, A) and the one-item HEIC `tile` placed at `offset` (x, y)."""
+    data, props = single_heic(tile)
+    ispe = lambda a, b: full_box("ispe", 0, 0, struct.pack(">II", a, b))  # noqa: E731
+    tile_props = [props["hvcC"], props["ispe"], props["colr"]]
+    ipco = box("ipco", b"".join([ispe(*canvas)] + tile_props))
+    ipma = full_box("ipma", 0, 0, struct.pack(">I", 2) + struct.pack(">HB", 1, 1) + bytes([1]) +
+                    struct.pack(">HB", 2, 3) + bytes([0x82, 3, 4]))
+    infe = [full_box("infe", 2, 0, struct.pack(">HH", 1, 0) + b"iovl" + b"\0"),
+            full_box("infe", 2, 1, struct.pack(">HH", 2, 0) + b"hvc1" + b"\0")]
+    iinf = full_box("iinf", 0, 0, struct.pack(">H", 2) + b"".join(infe))
+    iref = full_box("iref", 0, 0, box("dimg", struct.pack(">HHH", 1, 1, 2)))
+    overlay = struct.pack(">BB4HHHhh", 0, 0, *fill, *canvas, *offset)
+    idat = box("idat", overlay)
+    hdlr = full_box("hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
+    pitm = full_box("pitm", 0, 0, struct.pack(">H", 1))
+    ftyp = box("ftyp", b"heic" + b"\0" * 4 + b"mif1heic")
+
+    def meta(mdat_at):
+        iloc = full_box("iloc", 1, 0, bytes([0x44, 0x00]) + struct.pack(">H", 2) +
+                        struct.pack(">HHHHII", 1, 1, 0, 1, 0, len(overlay)) +
+                        struct.pack(">HHHHII", 2, 0, 0, 1, mdat_at, len(data)))
+        return full_box("meta", 0, 0, hdlr + pitm + iloc + iinf + iref +
+                        box("iprp", ipco + ipma) + idat)
+
+    mdat_at = len(ftyp) + len(meta(0)) + 8
+    return ftyp + meta(mdat_at) + box("mdat", data)
+
+
 def with_nclx(avif, primaries, transfer, matrix, full_range):
     """`avif` with its `colr` nclx box saying the given profile (the coded samples stay)."""
     at = avif.index(b"colrnclx") + 8
@@ -447,6 +499,9 @@ numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
   pillow-heif writes as `irot`/`imir` after the `clap`; `heic-422-irot.heic`,
   `heic-422-odd-size-exif-3.heic` and `heic-422-odd-width-exif-3.heic` are 4:2:2 turned;
   `heic-clap-odd-offset.heic` has its `clap` patched to start at column 1 and row 1;
+  `heic-overlay.heic` is an overlay (`iovl`, put together by the script: a 64x64 picture
+  at (20, 10) on a 100x80 canvas of one fill colour), whose pictures libheif 1.2x converts
+  with its float conversion before composing them;
   `heic-10bit-444.heic`, `heic-10bit-422.heic`, `heic-10bit-odd-size-irot.heic` and
   `heic-10bit-exif-2.heic` (mirrored) are deeper. libheif 1.2x makes a 4:2:0 or 4:2:2
   picture 4:4:4 (bilinear chroma) before a transform that would split the pixels sharing a

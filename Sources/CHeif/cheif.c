@@ -464,6 +464,19 @@ static int nth_item(const meta_boxes *b, int n, uint32_t *id, const uint8_t **ty
     return 0;
 }
 
+// Whether the primary item is an overlay (`iovl`): libheif composes its pictures in RGB,
+// so they are left to its RGB (picseek's stored planes would meet an RGB fill colour).
+static int primary_is_overlay(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b)) return 0;
+    uint32_t id = 0;
+    const uint8_t *type = NULL;
+    for (int i = 0; i < 65536 && nth_item(&b, i, &id, &type); i++) {
+        if (id == b.primary) return memcmp(type, "iovl", 4) == 0;
+    }
+    return 0;
+}
+
 static size_t item_data(const uint8_t *data, size_t size, const meta_boxes *b, uint32_t item,
                         uint8_t *out, size_t cap) {
     span l = b->iloc;
@@ -1028,8 +1041,8 @@ static uint8_t *libheif_to_rgb(cheif_ycc *ycc) {
             }
         }
         ok = ok && cheif_hevc_ycbcr_to_rgb(p8[0], w, p8[1], cw, p8[2], cw, w, h, ycc->sx,
-                                           ycc->sy, kr, kb, full_range, planar, w, planar + n,
-                                           w, planar + 2 * n, w);
+                                           ycc->sy, kr, kb, full_range, 1, planar, w,
+                                           planar + n, w, planar + 2 * n, w);
         for (size_t i = 0; ok && i < n; i++) {
             for (int c = 0; c < 3; c++) out[i * 3 + (size_t)c] = planar[(size_t)c * n + i];
         }
@@ -1090,7 +1103,10 @@ static int decode_heic_own(const uint8_t *data, size_t size, struct heif_image_h
     cheif_transform t[8];
     int n = primary_transforms(data, size, t, 8);
     int stored = primary_chroma(data, size, 0);
-    if (n < 0 || stored < 0 || hevc != CHEIF_HEVC_LIBAVCODEC || libheif_converts) return -1;
+    if (n < 0 || stored < 0 || hevc != CHEIF_HEVC_LIBAVCODEC || libheif_converts ||
+        primary_is_overlay(data, size)) {
+        return -1;
+    }
     int sx = stored == heif_chroma_420 || stored == heif_chroma_422;
     int sy = stored == heif_chroma_420;
     // Whether any step differs, from the coded size (which the decoded picture has).
@@ -1152,6 +1168,8 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
         return decode_heic_own(data, size, handle, info, max_pixels, hevc, rgb, width, height,
                                msg);
     }
+    // An overlay's pictures are composed by libheif in RGB, with its fill colour.
+    if (primary_is_overlay(data, size)) return -1;
     if (info->bit_depth == 10 || info->bit_depth == 12) {
         // Deeper AVIF: only through the plugin's stored planes; else libheif converts.
         int stored = primary_chroma(data, size, 1);
@@ -1375,13 +1393,13 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     int matrix = info->matrix, full_range = info->full_range;
     if (planar && !info->avif && hevc == CHEIF_HEVC_LIBAVCODEC && !libheif_converts &&
         tiles_nclx(data, size, &matrix, &full_range)) {
-        cheif_hevc_set_rgb_output(1, matrix, full_range);
+        cheif_hevc_set_rgb_output(1, matrix, full_range, !primary_is_overlay(data, size));
     }
     struct heif_image *image = NULL;
     struct heif_error err =
         heif_decode_image(handle, &image, heif_colorspace_RGB,
                           planar ? heif_chroma_444 : heif_chroma_interleaved_RGB, options);
-    cheif_hevc_set_rgb_output(0, -1, -1);
+    cheif_hevc_set_rgb_output(0, -1, -1, 1);
     heif_decoding_options_free(options);
     if (err.code != heif_error_Ok || image == NULL) {
         copy_error(msg, err);

@@ -32,16 +32,17 @@ static atomic_llong pictures_decoded = 0;
 
 // cheif_hevc_set_rgb_output's request, and the tests' random planes (cheif_hevc_set_test_fill).
 typedef struct {
-    int active, matrix, full_range;
+    int active, matrix, full_range, fixed420;
     uint64_t fill_seed;
 } rgb_request;
 
-static _Thread_local rgb_request request_here = {0, -1, -1, 0};
+static _Thread_local rgb_request request_here = {0, -1, -1, 1, 0};
 
-void cheif_hevc_set_rgb_output(int active, int matrix, int full_range) {
+void cheif_hevc_set_rgb_output(int active, int matrix, int full_range, int fixed420) {
     request_here.active = active;
     request_here.matrix = matrix;
     request_here.full_range = full_range;
+    request_here.fixed420 = fixed420;
 }
 
 void cheif_hevc_set_test_fill(uint64_t seed) { request_here.fill_seed = seed; }
@@ -329,16 +330,16 @@ void cheif_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs, co
                            full_range, r, rs, g, gs, b, bs);
         return;
     }
-    (void)cheif_hevc_ycbcr_to_rgb(y, ys, cb, cbs, cr, crs, w, h, sx, sy, kr, kb, full_range, r,
-                                  rs, g, gs, b, bs);
+    (void)cheif_hevc_ycbcr_to_rgb(y, ys, cb, cbs, cr, crs, w, h, sx, sy, kr, kb, full_range, 1,
+                                  r, rs, g, gs, b, bs);
 }
 
 int cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
                             const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
-                            float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
-                            uint8_t *b, int bs) {
+                            float kb, int full_range, int fixed420, uint8_t *r, int rs,
+                            uint8_t *g, int gs, uint8_t *b, int bs) {
     coefficients k = coefficients_for(kr, kb);
-    if (sx && sy && full_range) {
+    if (sx && sy && full_range && fixed420) {
         int16_t *offsets = malloc(sizeof(int16_t) * (size_t)w * 3);
         if (offsets == NULL) return 0;
         int16_t *ro = offsets, *go = offsets + w, *bo = offsets + 2 * (size_t)w;
@@ -402,6 +403,7 @@ static int to_heif_rgb(const AVFrame *frame, const AVPixFmtDescriptor *desc, int
     if (!cheif_hevc_ycbcr_to_rgb(frame->data[0], frame->linesize[0], frame->data[1],
                                  frame->linesize[1], frame->data[2], frame->linesize[2], w, h,
                                  desc->log2_chroma_w, desc->log2_chroma_h, kr, kb, full_range,
+                                 request_here.fixed420,
                                  planes[0], strides[0], planes[1], strides[1], planes[2],
                                  strides[2])) {
         heif_image_release(*out);

@@ -36,20 +36,23 @@ void cheif_hevc_set_max_pixels(long long max_pixels);
 /// libheif prefers to the stream's; -1 when it has none (the stream's VUI is used, as libheif
 /// does). Matrices other than BT.601 and BT.709, and deeper pictures, stay YCbCr for libheif.
 /// For a grid the profile must be every tile's (libheif converts each tile with its own);
-/// 0 turns it off.
-void cheif_hevc_set_rgb_output(int active, int matrix, int full_range);
+/// 0 turns it off. `fixed420` 1 takes libheif 1.2x's integer conversion for full-range
+/// 4:2:0 (what pillow-heif's libheif does for a picture and a grid), 0 the float one (what it
+/// does for the pictures of an overlay, which it composes in planar RGB).
+void cheif_hevc_set_rgb_output(int active, int matrix, int full_range, int fixed420);
 
 /// The tests' random planes: from now on, on the calling thread, every decoded 8-bit picture
 /// is replaced by pseudo-random samples from `seed` before it is handed on (0: off).
 void cheif_hevc_set_test_fill(uint64_t seed);
 
-/// libheif 1.15's YCbCr to RGB conversion of one 8-bit picture, as the plugin does it:
-/// `sx`/`sy` 1 where chroma is halved on that axis, `kr`/`kb` the matrix's luma weights.
-/// Exposed for the tests, which compare it with libheif's own on random planes. Returns 0
-/// (nothing converted) when its row buffer cannot be allocated, else 1.
+/// libheif's YCbCr to RGB conversion of one 8-bit picture, as the plugin does it (the float
+/// one, or with `fixed420` libheif 1.2x's integer one for full-range 4:2:0): `sx`/`sy` 1
+/// where chroma is halved on that axis, `kr`/`kb` the matrix's luma weights. picseek's own
+/// HEIC path converts with it too; the tests compare it with libheif's on random planes.
+/// Returns 0 (nothing converted) when its row buffer cannot be allocated, else 1.
 int cheif_hevc_ycbcr_to_rgb(const uint8_t *y, int ys, const uint8_t *cb, int cbs,
                             const uint8_t *cr, int crs, int w, int h, int sx, int sy, float kr,
-                            float kb, int full_range, uint8_t *r, int rs, uint8_t *g, int gs,
-                            uint8_t *b, int bs);
+                            float kb, int full_range, int fixed420, uint8_t *r, int rs,
+                            uint8_t *g, int gs, uint8_t *b, int bs);
 
 #endif
