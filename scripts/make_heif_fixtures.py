@@ -35,7 +35,7 @@ import imagecodecs
 import numpy as np
 import PIL
 import pillow_heif
-from PIL import Image, ImageOps, features
+from PIL import Image, ImageCms, ImageOps, features
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_format_fixtures import exif_bytes, rgb, rgba, scene  # noqa: E402
@@ -76,6 +76,17 @@ def heic_files():
         finally:
             pillow_heif.options.GRID_TILE_SIZE = 0
     yield "heic-grid.heic", grid, {}
+
+    def icc_grid(f):
+        # As an iPhone writes it: a grid with an ICC `colr` box and no nclx one (the matrix
+        # and range then come from the stream). Neither side applies the profile.
+        icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        pillow_heif.options.GRID_TILE_SIZE = 64
+        try:
+            rgb(160, 120, 132).save(f, "HEIF", quality=90, icc_profile=icc)
+        finally:
+            pillow_heif.options.GRID_TILE_SIZE = 0
+    yield "heic-icc-grid.heic", icc_grid, {}
 
     def ten_bit(f):
         px = deep(80, 56, 103)
@@ -490,7 +501,8 @@ Versions: Pillow {pillow} (libavif {avif}), pillow-heif {pillow_heif} (libheif {
 numpy {numpy}, imagecodecs {imagecodecs}, heif-enc {heif_enc}.
 
 - `heic-*.heic`: written by pillow-heif: 4:2:0 8-bit, a grid of 64x64 tiles (3x2, the
-  last column and row cut), 10-bit, alpha, 4:4:4, EXIF orientation 6 (which pillow-heif
+  last column and row cut; `heic-icc-grid.heic` again with an ICC `colr` box and no nclx,
+  as iPhones write them), 10-bit, alpha, 4:4:4, EXIF orientation 6 (which pillow-heif
   stores as an `irot` transform and keeps in the EXIF), two top-level images (the
   primary is decoded), BT.709 limited range (`heic-bt709-limited.heic`: an nclx profile,
   in the `colr` box and the stream's VUI, other than pillow-heif's default BT.601 full

@@ -553,6 +553,39 @@ static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, ui
     return largest;
 }
 
+// The first item a `dimg` reference (a grid's tiles, an overlay's pictures) points to that
+// has no `infe` entry, 0 when every one has. libheif 1.15 asserts (aborts) on such an
+// overlay instead of reporting it.
+static uint32_t missing_dimg_target(const uint8_t *data, size_t size) {
+    meta_boxes b;
+    if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
+    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
+    span refs = {b.iref.p + 4, b.iref.n - 4};
+    size_t at = 0;
+    while (refs.n - at >= 8) {
+        size_t box = be(refs.p + at, 4);
+        if (box < 8 || box > refs.n - at) return 0;
+        const uint8_t *r = refs.p + at + 8;
+        size_t n = box - 8;
+        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2) {
+            uint32_t count = be(r + id_bytes, 2);
+            for (uint32_t i = 0; i < count && n >= (size_t)id_bytes + 2 + (i + 1) * id_bytes;
+                 i++) {
+                uint32_t target = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
+                uint32_t id = 0;
+                const uint8_t *type = NULL;
+                int found = 0;
+                for (int k = 0; k < 65536 && !found && nth_item(&b, k, &id, &type); k++) {
+                    found = id == target;
+                }
+                if (!found) return target != 0 ? target : UINT32_MAX;
+            }
+        }
+        at += box;
+    }
+    return 0;
+}
+
 // The largest `ispe` of any item in the file (alpha, depth and gain-map images
 // included), in pixels, with its sides; 0 when there is none. libheif decodes the
 // alpha image with the primary one, at the size it declares.
@@ -1337,7 +1370,7 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         code = CHEIF_ERR_TOO_LARGE;
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
-    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0;
+    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0, missing = 0;
     int overlay = 0;
     long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
     long long canvas =
@@ -1353,6 +1386,10 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
     } else if (canvas > max_pixels) {
         snprintf(msg, CHEIF_MSG_LEN, "%s declares %ux%u pixels, above the limit",
                  overlay ? "an overlay" : "a grid", canvas_w, canvas_h);
+        code = CHEIF_ERR_DECODE;
+    } else if (code == CHEIF_OK && (missing = missing_dimg_target(data, size)) != 0) {
+        snprintf(msg, CHEIF_MSG_LEN, "a grid or overlay uses item %u, which the file lacks",
+                 missing);
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {

@@ -33,7 +33,7 @@ struct HEIFParityTests {
             "heic-odd-size-exif-2", "heic-odd-size-exif-5", "heic-odd-size-exif-6",
             "heic-odd-size-exif-8", "heic-422-irot", "heic-422-odd-width-exif-3",
             "heic-clap-odd-offset", "heic-10bit-odd-size-irot", "heic-10bit-exif-2",
-            "heic-10bit-444", "heic-10bit-422", "heic-bt2020", "heic-overlay",
+            "heic-10bit-444", "heic-10bit-422", "heic-bt2020", "heic-overlay", "heic-icc-grid",
             "avif-odd-size-exif-2",
             "avif-odd-size-exif-7", "avif-10bit-odd-size-exif-5", "avif-clap-irot", "avif-bt2020",
         ] {
