@@ -553,10 +553,20 @@ static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, ui
     return largest;
 }
 
+// Whether an item type is one libheif 1.15 decodes as an image.
+static int image_type(const uint8_t *type) {
+    static const char *known[] = {"hvc1", "av01", "grid", "iovl", "iden", "jpeg"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (memcmp(type, known[i], 4) == 0) return 1;
+    }
+    return 0;
+}
+
 // The first item a `dimg` reference (a grid's tiles, an overlay's pictures) points to that
-// has no `infe` entry, 0 when every one has. libheif 1.15 asserts (aborts) on such an
+// the file does not describe as an image (no `infe` entry, or a type that is none), 0 when
+// every one is; `*missing` says which of the two. libheif 1.15 asserts (aborts) on such an
 // overlay instead of reporting it.
-static uint32_t missing_dimg_target(const uint8_t *data, size_t size) {
+static uint32_t bad_dimg_target(const uint8_t *data, size_t size, int *missing) {
     meta_boxes b;
     if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
     int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
@@ -578,7 +588,10 @@ static uint32_t missing_dimg_target(const uint8_t *data, size_t size) {
                 for (int k = 0; k < 65536 && !found && nth_item(&b, k, &id, &type); k++) {
                     found = id == target;
                 }
-                if (!found) return target != 0 ? target : UINT32_MAX;
+                if (!found || !image_type(type)) {
+                    *missing = !found;
+                    return target != 0 ? target : UINT32_MAX;
+                }
             }
         }
         at += box;
@@ -1370,8 +1383,8 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         code = CHEIF_ERR_TOO_LARGE;
     }
     long long tiles = code == CHEIF_OK ? grid_tile_pixels(data, size) : 0;
-    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0, missing = 0;
-    int overlay = 0;
+    uint32_t item_w = 0, item_h = 0, canvas_w = 0, canvas_h = 0, bad = 0;
+    int overlay = 0, missing = 0;
     long long item = code == CHEIF_OK ? largest_item(data, size, &item_w, &item_h) : 0;
     long long canvas =
         code == CHEIF_OK ? canvas_pixels(data, size, &canvas_w, &canvas_h, &overlay) : 0;
@@ -1387,9 +1400,9 @@ static int decode_rgb(const uint8_t *data, size_t size, long long max_pixels, in
         snprintf(msg, CHEIF_MSG_LEN, "%s declares %ux%u pixels, above the limit",
                  overlay ? "an overlay" : "a grid", canvas_w, canvas_h);
         code = CHEIF_ERR_DECODE;
-    } else if (code == CHEIF_OK && (missing = missing_dimg_target(data, size)) != 0) {
-        snprintf(msg, CHEIF_MSG_LEN, "a grid or overlay uses item %u, which the file lacks",
-                 missing);
+    } else if (code == CHEIF_OK && (bad = bad_dimg_target(data, size, &missing)) != 0) {
+        snprintf(msg, CHEIF_MSG_LEN, "a grid or overlay uses item %u, %s", bad,
+                 missing ? "which the file lacks" : "which is not an image");
         code = CHEIF_ERR_DECODE;
     }
     if (code != CHEIF_OK) {

@@ -4,8 +4,10 @@
 // length-prefixed NAL units) to the decoder plugin with the highest priority. Debian 12's
 // libde265 1.0.11 has no AVX2 code; libavcodec's HEVC decoder decodes the same pictures,
 // bit for bit (HEVC decoding is exactly specified), in about 70% of its CPU time. This
-// plugin is registered once, above libde265's priority; libheif keeps everything else:
-// the container, grids, transforms, colour conversion.
+// plugin is registered once, above libde265's priority. libheif keeps the container, grids
+// and overlays; the plugin converts 8-bit pictures to RGB as pillow-heif's libheif does
+// (cheif_hevc_set_rgb_output), or hands back the stored planes for picseek to transform and
+// convert itself (cheif_stored_begin in cheif_avcodec.h).
 #ifndef CHEIF_HEVC_H
 #define CHEIF_HEVC_H
 
@@ -29,12 +31,13 @@ void cheif_hevc_set_enabled(int enabled);
 void cheif_hevc_set_max_pixels(long long max_pixels);
 
 /// From now on, on the calling thread, 8-bit pictures come back as RGB 4:4:4 planes instead of
-/// YCbCr when `active` is 1: converted exactly as libheif 1.15 converts them (its float
-/// `Op_YCbCr_to_RGB<uint8_t>`, chroma samples repeated), so that libheif has nothing left to
-/// convert (it turns every decoded picture into planar RGB, and that conversion was a seventh
-/// of a 12 MP decode). `matrix` and `full_range` are the container's nclx profile, which
-/// libheif prefers to the stream's; -1 when it has none (the stream's VUI is used, as libheif
-/// does). Matrices other than BT.601 and BT.709, and deeper pictures, stay YCbCr for libheif.
+/// YCbCr when `active` is 1: converted exactly as libheif converts them (its float
+/// `Op_YCbCr_to_RGB<uint8_t>`, chroma samples repeated, or see `fixed420`), so that libheif
+/// has nothing left to convert (it turns every decoded picture into planar RGB, and that
+/// conversion was a seventh of a 12 MP decode). `matrix` and `full_range` are the
+/// container's nclx profile, which libheif prefers to the stream's; -1 when it has none (the
+/// stream's VUI is used, as libheif does; a range it does not state is full). Matrices other
+/// than BT.601, BT.709 and BT.2020, and deeper pictures, stay YCbCr for libheif.
 /// For a grid the profile must be every tile's (libheif converts each tile with its own);
 /// 0 turns it off. `fixed420` 1 takes libheif 1.2x's integer conversion for full-range
 /// 4:2:0 (what pillow-heif's libheif does for a picture and a grid), 0 the float one (what it
