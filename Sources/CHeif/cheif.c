@@ -336,6 +336,43 @@ static int item_property(const meta_boxes *b, uint32_t item, const char *type, s
     return 0;
 }
 
+// One reference of the `iref` box, as libheif 1.15 reads them: each starts with a box header
+// whose type libheif takes and whose size it does not use (a 64-bit size or a `uuid` type
+// lengthen the header), then the referring item, a 16-bit count and the items referred to,
+// each reference right after the one before. Reading them by their sizes would miss
+// references libheif sees.
+typedef struct {
+    const uint8_t *type; // in the file's bytes
+    uint32_t from, count;
+    const uint8_t *to; // `count` item ids of `id_bytes` each
+    int id_bytes;
+} reference;
+
+// The reference at `*at` (start at 0), and `*at` moved past it; 0 after the last one.
+static int next_reference(const meta_boxes *b, size_t *at, reference *r) {
+    span s = b->iref;
+    if (s.n < 4) return 0;
+    int id_bytes = s.p[0] == 0 ? 2 : 4;
+    if (*at < 4) *at = 4; // version and flags
+    if (s.n - *at < 8) return 0;
+    size_t header = 8;
+    if (be(s.p + *at, 4) == 1) header += 8;
+    if (memcmp(s.p + *at + 4, "uuid", 4) == 0) header += 16;
+    if (s.n - *at < header + (size_t)id_bytes + 2) return 0;
+    const uint8_t *f = s.p + *at + header;
+    uint32_t count = be(f + id_bytes, 2);
+    size_t len = header + (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes;
+    if (s.n - *at < len) return 0;
+    *r = (reference){s.p + *at + 4, be(f, id_bytes), count, f + id_bytes + 2, id_bytes};
+    *at += len;
+    return 1;
+}
+
+// Item `i` of the items a reference refers to.
+static uint32_t referred(const reference *r, uint32_t i) {
+    return be(r->to + (size_t)i * (size_t)r->id_bytes, r->id_bytes);
+}
+
 static int primary_chroma(const uint8_t *data, size_t size, int av1) {
     const char *config = av1 ? "av1C" : "hvcC";
     meta_boxes b;
@@ -364,30 +401,19 @@ static long long area(uint32_t w, uint32_t h) {
 // grid over huge tiles would escape the pixel cap without this count.
 static long long grid_tile_pixels(const uint8_t *data, size_t size) {
     meta_boxes b;
-    if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
-    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
-    span refs = {b.iref.p + 4, b.iref.n - 4};
-    size_t at = 0;
+    if (!read_meta(data, size, &b)) return 0;
     long long total = 0;
-    while (refs.n - at >= 8) {
-        size_t box = be(refs.p + at, 4);
-        if (box < 8 || box > refs.n - at) break;
-        const uint8_t *r = refs.p + at + 8;
-        size_t n = box - 8;
-        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
-            be(r, id_bytes) == b.primary) {
-            uint32_t count = be(r + id_bytes, 2);
-            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
-            for (uint32_t i = 0; i < count; i++) {
-                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
-                span ispe;
-                if (item_property(&b, tile, "ispe", &ispe) && ispe.n >= 20) {
-                    total += area(be(ispe.p + 12, 4), be(ispe.p + 16, 4));
-                    if (total > (1LL << 40)) return total;
-                }
+    size_t at = 0;
+    reference r;
+    while (next_reference(&b, &at, &r)) {
+        if (memcmp(r.type, "dimg", 4) != 0 || r.from != b.primary) continue;
+        for (uint32_t i = 0; i < r.count; i++) {
+            span ispe;
+            if (item_property(&b, referred(&r, i), "ispe", &ispe) && ispe.n >= 20) {
+                total += area(be(ispe.p + 12, 4), be(ispe.p + 16, 4));
+                if (total > (1LL << 40)) return total;
             }
         }
-        at += box;
     }
     return total;
 }
@@ -398,36 +424,25 @@ static long long grid_tile_pixels(const uint8_t *data, size_t size) {
 // profiles, an ICC `colr` first, an unreadable reference list).
 static int tiles_nclx(const uint8_t *data, size_t size, int *matrix, int *full_range) {
     meta_boxes b;
-    if (!read_meta(data, size, &b) || b.iref.n < 4) return 1;
-    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
-    span refs = {b.iref.p + 4, b.iref.n - 4};
-    size_t at = 0;
+    if (!read_meta(data, size, &b)) return 1;
     int seen = 0;
-    while (refs.n - at >= 8) {
-        size_t box = be(refs.p + at, 4);
-        if (box < 8 || box > refs.n - at) return 0;
-        const uint8_t *r = refs.p + at + 8;
-        size_t n = box - 8;
-        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2 &&
-            be(r, id_bytes) == b.primary) {
-            uint32_t count = be(r + id_bytes, 2);
-            if (n < (size_t)id_bytes + 2 + (size_t)count * (size_t)id_bytes) return 0;
-            for (uint32_t i = 0; i < count; i++) {
-                uint32_t tile = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
-                int m = -1, f = -1;
-                span colr;
-                if (item_property(&b, tile, "colr", &colr)) {
-                    if (colr.n < 19 || memcmp(colr.p + 8, "nclx", 4) != 0) return 0;
-                    m = (int)be(colr.p + 16, 2);
-                    f = (colr.p[18] & 0x80) != 0;
-                }
-                if (seen && (m != *matrix || f != *full_range)) return 0;
-                *matrix = m;
-                *full_range = f;
-                seen = 1;
+    size_t at = 0;
+    reference r;
+    while (next_reference(&b, &at, &r)) {
+        if (memcmp(r.type, "dimg", 4) != 0 || r.from != b.primary) continue;
+        for (uint32_t i = 0; i < r.count; i++) {
+            int m = -1, f = -1;
+            span colr;
+            if (item_property(&b, referred(&r, i), "colr", &colr)) {
+                if (colr.n < 19 || memcmp(colr.p + 8, "nclx", 4) != 0) return 0;
+                m = (int)be(colr.p + 16, 2);
+                f = (colr.p[18] & 0x80) != 0;
             }
+            if (seen && (m != *matrix || f != *full_range)) return 0;
+            *matrix = m;
+            *full_range = f;
+            seen = 1;
         }
-        at += box;
     }
     return 1;
 }
@@ -568,33 +583,23 @@ static int image_type(const uint8_t *type) {
 // overlay instead of reporting it.
 static uint32_t bad_dimg_target(const uint8_t *data, size_t size, int *missing) {
     meta_boxes b;
-    if (!read_meta(data, size, &b) || b.iref.n < 4) return 0;
-    int id_bytes = b.iref.p[0] == 0 ? 2 : 4;
-    span refs = {b.iref.p + 4, b.iref.n - 4};
+    if (!read_meta(data, size, &b)) return 0;
     size_t at = 0;
-    while (refs.n - at >= 8) {
-        size_t box = be(refs.p + at, 4);
-        if (box < 8 || box > refs.n - at) return 0;
-        const uint8_t *r = refs.p + at + 8;
-        size_t n = box - 8;
-        if (memcmp(refs.p + at + 4, "dimg", 4) == 0 && n >= (size_t)id_bytes + 2) {
-            uint32_t count = be(r + id_bytes, 2);
-            for (uint32_t i = 0; i < count && n >= (size_t)id_bytes + 2 + (i + 1) * id_bytes;
-                 i++) {
-                uint32_t target = be(r + id_bytes + 2 + (size_t)i * id_bytes, id_bytes);
-                uint32_t id = 0;
-                const uint8_t *type = NULL;
-                int found = 0;
-                for (int k = 0; k < 65536 && !found && nth_item(&b, k, &id, &type); k++) {
-                    found = id == target;
-                }
-                if (!found || !image_type(type)) {
-                    *missing = !found;
-                    return target != 0 ? target : UINT32_MAX;
-                }
+    reference r;
+    while (next_reference(&b, &at, &r)) {
+        if (memcmp(r.type, "dimg", 4) != 0) continue;
+        for (uint32_t i = 0; i < r.count; i++) {
+            uint32_t target = referred(&r, i), id = 0;
+            const uint8_t *type = NULL;
+            int found = 0;
+            for (int k = 0; k < 65536 && !found && nth_item(&b, k, &id, &type); k++) {
+                found = id == target;
+            }
+            if (!found || !image_type(type)) {
+                *missing = !found;
+                return target != 0 ? target : UINT32_MAX;
             }
         }
-        at += box;
     }
     return 0;
 }
@@ -1306,22 +1311,18 @@ static int decode_own_rgb(const uint8_t *data, size_t size, struct heif_image_ha
 // negative size). NULL when there is nothing to rename or no memory.
 static uint8_t *without_aux_refs(const uint8_t *data, size_t size) {
     meta_boxes b;
-    if (!read_meta(data, size, &b) || b.iref.n < 4) return NULL;
-    span refs = {b.iref.p + 4, b.iref.n - 4};
-    size_t at = 0;
+    if (!read_meta(data, size, &b)) return NULL;
     uint8_t *copy = NULL;
-    while (refs.n - at >= 8) {
-        size_t box = be(refs.p + at, 4);
-        if (box < 8 || box > refs.n - at) break;
-        if (memcmp(refs.p + at + 4, "auxl", 4) == 0) {
-            if (copy == NULL) {
-                copy = malloc(size);
-                if (copy == NULL) return NULL;
-                memcpy(copy, data, size);
-            }
-            memcpy(copy + (size_t)(refs.p + at + 4 - data), "xaux", 4);
+    size_t at = 0;
+    reference r;
+    while (next_reference(&b, &at, &r)) {
+        if (memcmp(r.type, "auxl", 4) != 0) continue;
+        if (copy == NULL) {
+            copy = malloc(size);
+            if (copy == NULL) return NULL;
+            memcpy(copy, data, size);
         }
-        at += box;
+        memcpy(copy + (size_t)(r.type - data), "xaux", 4);
     }
     return copy;
 }
