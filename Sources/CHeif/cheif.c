@@ -568,9 +568,9 @@ static long long canvas_pixels(const uint8_t *data, size_t size, uint32_t *w, ui
     return largest;
 }
 
-// Whether an item type is one libheif 1.15 decodes as an image.
+// Whether an item type is one libheif 1.15 makes an image of (its `item_type_is_image`).
 static int image_type(const uint8_t *type) {
-    static const char *known[] = {"hvc1", "av01", "grid", "iovl", "iden", "jpeg"};
+    static const char *known[] = {"hvc1", "av01", "grid", "iovl", "iden"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (memcmp(type, known[i], 4) == 0) return 1;
     }
