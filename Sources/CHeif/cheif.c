@@ -61,6 +61,8 @@ static int error_code(struct heif_error err) {
     return CHEIF_ERR_DECODE;
 }
 
+static int repeated_meta_box(const uint8_t *data, size_t size);
+
 static int check_input(const uint8_t *data, size_t size, char msg[CHEIF_MSG_LEN]) {
     if (data == NULL || size == 0) {
         copy_msg(msg, "empty input");
@@ -96,6 +98,10 @@ static int check_input(const uint8_t *data, size_t size, char msg[CHEIF_MSG_LEN]
     }
     if (metas > 1) {
         copy_msg(msg, "the file has more than one meta box");
+        return CHEIF_ERR_DECODE;
+    }
+    if (repeated_meta_box(data, size)) {
+        copy_msg(msg, "the meta box repeats a box it may hold once");
         return CHEIF_ERR_DECODE;
     }
     return CHEIF_OK;
@@ -300,6 +306,34 @@ static int read_meta(const uint8_t *data, size_t size, meta_boxes *b) {
     if (!find_box(meta, "iloc", &b->iloc)) b->iloc.n = 0;
     if (!find_box(meta, "idat", &b->idat)) b->idat.n = 0;
     return 1;
+}
+
+// Whether `meta` (or its `iprp`) holds one of the boxes cheif.c reads twice: it reads the
+// first, and libheif may read another.
+static int repeated_meta_box(const uint8_t *data, size_t size) {
+    span file = {data, size}, meta, iprp;
+    if (!find_box(file, "meta", &meta) || meta.n < 4) return 0;
+    meta.p += 4;
+    meta.n -= 4;
+    static const char *once[] = {"pitm", "iinf", "iref", "iloc", "iprp", "idat"};
+    static const char *once_in_iprp[] = {"ipco", "ipma"};
+    span in[2] = {meta, {NULL, 0}};
+    if (find_box(meta, "iprp", &iprp)) in[1] = iprp;
+    for (int level = 0; level < 2; level++) {
+        int n_types = level == 0 ? 6 : 2;
+        for (int t = 0; t < n_types; t++) {
+            const char *type = level == 0 ? once[t] : once_in_iprp[t];
+            int seen = 0;
+            for (size_t at = 0; in[level].n - at >= 8;) {
+                size_t box = be(in[level].p + at, 4);
+                if (box < 8 || box > in[level].n - at) break;
+                seen += memcmp(in[level].p + at + 4, type, 4) == 0;
+                at += box;
+            }
+            if (seen > 1) return 1;
+        }
+    }
+    return 0;
 }
 
 // Property number `index` (1-based) of ipco, as a whole box.
