@@ -534,17 +534,23 @@ static int nth_item(const meta_boxes *b, int n, uint32_t *id, const uint8_t **ty
     return 0;
 }
 
+// The type of item `item` (its `infe` entry), NULL when the file does not describe it.
+static const uint8_t *item_type_of(const meta_boxes *b, uint32_t item) {
+    uint32_t id = 0;
+    const uint8_t *type = NULL;
+    for (int i = 0; i < 65536 && nth_item(b, i, &id, &type); i++) {
+        if (id == item) return type;
+    }
+    return NULL;
+}
+
 // Whether the primary item is an overlay (`iovl`): libheif composes its pictures in RGB,
 // so they are left to its RGB (picseek's stored planes would meet an RGB fill colour).
 static int primary_is_overlay(const uint8_t *data, size_t size) {
     meta_boxes b;
     if (!read_meta(data, size, &b)) return 0;
-    uint32_t id = 0;
-    const uint8_t *type = NULL;
-    for (int i = 0; i < 65536 && nth_item(&b, i, &id, &type); i++) {
-        if (id == b.primary) return memcmp(type, "iovl", 4) == 0;
-    }
-    return 0;
+    const uint8_t *type = item_type_of(&b, b.primary);
+    return type != NULL && memcmp(type, "iovl", 4) == 0;
 }
 
 static size_t item_data(const uint8_t *data, size_t size, const meta_boxes *b, uint32_t item,
@@ -644,14 +650,10 @@ static uint32_t bad_dimg_target(const uint8_t *data, size_t size, int *missing) 
     while (next_reference(&b, &at, &r)) {
         if (memcmp(r.type, "dimg", 4) != 0) continue;
         for (uint32_t i = 0; i < r.count; i++) {
-            uint32_t target = referred(&r, i), id = 0;
-            const uint8_t *type = NULL;
-            int found = 0;
-            for (int k = 0; k < 65536 && !found && nth_item(&b, k, &id, &type); k++) {
-                found = id == target;
-            }
-            if (!found || !image_type(type)) {
-                *missing = !found;
+            uint32_t target = referred(&r, i);
+            const uint8_t *type = item_type_of(&b, target);
+            if (type == NULL || !image_type(type)) {
+                *missing = type == NULL;
                 return target != 0 ? target : UINT32_MAX;
             }
         }
